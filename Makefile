@@ -1,0 +1,35 @@
+# make test: every check and every test, on a throwaway Postgres that
+# cmd/withpg starts and stops (unless TEST_DATABASE_URL names one).
+GO ?= go
+
+.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench
+
+test:
+	$(GO) run ./cmd/withpg -- $(MAKE) --no-print-directory test-inner
+
+test-inner: check
+	$(GO) test -race -count=1 ./...
+
+check: fmt-check vet staticcheck sqlc-check
+
+fmt-check:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) tool staticcheck ./...
+
+# Fails when the committed sqlc output differs from what queries/ compiles to.
+sqlc-check:
+	$(GO) tool sqlc diff -f queries/sqlc.yaml
+
+generate:
+	$(GO) tool sqlc generate -f queries/sqlc.yaml
+
+dev:
+	$(GO) run ./cmd/marquee dev
+
+bench:
+	bash bench/landing.sh

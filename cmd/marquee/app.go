@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/google/uuid"
+
+	"marquee/db"
+	"marquee/storefront"
+	storefrontweb "marquee/storefront/web"
+	"marquee/tenant"
+	tenantweb "marquee/tenant/web"
+	"marquee/themes"
+)
+
+// platform is one running instance's parts, wired together.
+type platform struct {
+	cfg      Config
+	log      *slog.Logger
+	db       *db.DB
+	themes   *themes.Set
+	resolver *tenant.Resolver
+	sites    *storefront.Sites
+}
+
+func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, error) {
+	set, err := themes.Load()
+	if err != nil {
+		return nil, err
+	}
+	return &platform{
+		cfg: cfg, log: log, db: database, themes: set,
+		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{}),
+		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
+	}, nil
+}
+
+// newApp assembles the HTTP application. The order is the request's path:
+// request id and log, security headers, host-independent routes (health,
+// static files), then the event the Host names, then the storefront.
+func (p *platform) newApp() *fiber.App {
+	store := &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Log: p.log}
+	app := fiber.New(fiber.Config{
+		AppName:               "marquee",
+		DisableStartupMessage: true,
+		ErrorHandler:          store.ErrorHandler,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+		// X-Forwarded-* are only believed from TRUSTED_PROXIES, which
+		// tenant/web checks itself; Fiber must not trust anyone.
+		EnableTrustedProxyCheck: true,
+	})
+	app.Use(requestid.New())
+	app.Use(requestLog(p.log, store.ErrorHandler))
+	app.Use(securityHeaders)
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
+	app.Get("/readyz", p.ready)
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
+	app.Use(tenantweb.Resolve(p.resolver, p.cfg.TrustedProxies))
+	store.Mount(app)
+	return app
+}
+
+// ready answers 200 when the database answers, 503 when it does not.
+func (p *platform) ready(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := p.db.Ready(ctx); err != nil {
+		p.log.Warn("not ready", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable\n")
+	}
+	return c.SendString("ok\n")
+}
+
+// listenForChanges keeps every cache of this process in step with the
+// database until ctx is done.
+func (p *platform) listenForChanges(ctx context.Context) {
+	p.db.ListenTenantChanges(ctx, p.log, db.ChangeHandlers{
+		Changed: func(id uuid.UUID) { p.resolver.Forget(id); p.sites.Forget(id) },
+		Reset:   func() { p.resolver.ForgetAll(); p.sites.ForgetAll() },
+	})
+}
+
+// serveHTTP serves until ctx is done, then shuts down gracefully: the
+// listener closes first, in-flight requests get ShutdownTimeout to finish.
+func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func()) error {
+	app := p.newApp()
+	listenCtx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	go p.listenForChanges(listenCtx)
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	if ready != nil {
+		ready()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	p.log.Info("shutting down", "timeout", p.cfg.ShutdownTimeout)
+	if err := app.ShutdownWithTimeout(p.cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return <-errc
+}
+
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	return c.Next()
+}
+
+// requestLog writes one structured line per request. It renders errors
+// itself (with the app's error handler) so the logged status is the one
+// the client got.
+func requestLog(log *slog.Logger, onError fiber.ErrorHandler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		if err := c.Next(); err != nil {
+			if herr := onError(c, err); herr != nil {
+				c.Status(fiber.StatusInternalServerError)
+			}
+		}
+		status := c.Response().StatusCode()
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		if !log.Enabled(c.UserContext(), level) {
+			return nil
+		}
+		slug := ""
+		if t := tenantweb.FromCtx(c); t != nil {
+			slug = t.Slug
+		}
+		rid, _ := c.Locals("requestid").(string)
+		log.LogAttrs(c.UserContext(), level, "request",
+			slog.String("request_id", rid), slog.String("method", c.Method()),
+			slog.String("host", string(c.Request().Host())), slog.String("path", c.Path()),
+			slog.String("tenant", slug), slog.Int("status", status),
+			slog.Duration("duration", time.Since(start)))
+		return nil
+	}
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+
+	"marquee/db/dbtest"
+)
+
+// cli runs the binary's command line in-process with the given environment.
+func cli(t *testing.T, vars map[string]string, args ...string) (stdout string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{getenv: func(k string) string { return vars[k] }, stdout: &out, stderr: &errOut}
+	err = run(context.Background(), e, args)
+	return out.String(), err
+}
+
+func TestServeRefusesBadConfiguration(t *testing.T) {
+	tests := []struct {
+		name   string
+		vars   map[string]string
+		naming string
+	}{
+		{"no DATABASE_URL", map[string]string{"BASE_DOMAIN": "example.com"}, "DATABASE_URL is required"},
+		{"a DATABASE_URL that is no URL", map[string]string{"DATABASE_URL": "postgres://%zz", "BASE_DOMAIN": "example.com"}, "DATABASE_URL:"},
+		{"no BASE_DOMAIN", map[string]string{"DATABASE_URL": "postgres://u@h/db"}, "BASE_DOMAIN is required"},
+		{"a BASE_DOMAIN with a port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com:80"}, "BASE_DOMAIN:"},
+		{"an uppercase BASE_DOMAIN", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "Example.com"}, "BASE_DOMAIN:"},
+		{"a LISTEN_ADDR without port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "localhost"}, "LISTEN_ADDR:"},
+		{"a bad TRUSTED_PROXIES entry", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "TRUSTED_PROXIES": "10.0.0.0/8, proxy"}, "TRUSTED_PROXIES:"},
+		{"a bad LOG_LEVEL", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LOG_LEVEL": "loud"}, "LOG_LEVEL:"},
+		{"a bad LOG_FORMAT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LOG_FORMAT": "xml"}, "LOG_FORMAT:"},
+		{"a bad SHUTDOWN_TIMEOUT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SHUTDOWN_TIMEOUT": "soon"}, "SHUTDOWN_TIMEOUT:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := cli(t, tc.vars, "serve")
+			if err == nil || !strings.Contains(err.Error(), tc.naming) {
+				t.Fatalf("want an error naming %q, got %v", tc.naming, err)
+			}
+		})
+	}
+}
+
+func TestServeRefusesAnUnmigratedDatabase(t *testing.T) {
+	d := dbtest.NewEmpty(t)
+	_, err := cli(t, map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "127.0.0.1:0"}, "serve")
+	if err == nil || !strings.Contains(err.Error(), "marquee migrate up") {
+		t.Fatalf("want a request to migrate first, got %v", err)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"dev", "--help"}, {"serve", "-h"}, {"migrate", "--help"}, {"tenant", "create", "--help"}, {"tenant", "list", "--help"}} {
+		out, err := cli(t, nil, args...)
+		if err != nil && !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%v: %v", args, err)
+		}
+		if !strings.Contains(out, "Usage: marquee") {
+			t.Errorf("%v printed no usage: %q", args, out)
+		}
+	}
+	if _, err := cli(t, nil, "frobnicate"); err == nil || exitCode(err) != 2 {
+		t.Errorf("an unknown command: %v (exit %d), want a usage error", err, exitCode(err))
+	}
+}
+
+func TestTenantCommands(t *testing.T) {
+	d := dbtest.New(t)
+	vars := map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com"}
+
+	out, err := cli(t, vars, "tenant", "create", "--slug", "berlin-2027", "--name", "Berlin 2027", "--locales", "de,en", "--locale", "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "http://berlin-2027.example.com") {
+		t.Errorf("create output %q names no URL", out)
+	}
+
+	t.Run("bad input names the flag and writes nothing", func(t *testing.T) {
+		tests := []struct {
+			args []string
+			want string
+		}{
+			{[]string{"--slug", "ab", "--name", "X"}, "--slug: The subdomain must be at least 3 characters long."},
+			{[]string{"--slug", "Upper", "--name", "X"}, "--slug: Use only lowercase letters"},
+			{[]string{"--slug", "console", "--name", "X"}, "--slug: This subdomain is reserved"},
+			{[]string{"--slug", "berlin-2027", "--name", "X"}, "--slug: This subdomain is already taken"},
+			{[]string{"--slug", "fine-slug"}, "--name: Enter the event's name."},
+			{[]string{"--slug", "fine-slug", "--name", "X", "--locale", "fr"}, "--locale/--locales: This language is not supported"},
+			{[]string{"--slug", "fine-slug", "--name", "X", "--locale", "de", "--locales", "en"}, "--locale/--locales: The default language must be one of"},
+			{[]string{"--slgu", "x"}, "flag provided but not defined: -slgu"},
+		}
+		for _, tc := range tests {
+			_, err := cli(t, vars, append([]string{"tenant", "create"}, tc.args...)...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) != 2 {
+				t.Errorf("%v: got %v, want a usage error containing %q", tc.args, err, tc.want)
+			}
+		}
+		out, err := cli(t, vars, "tenant", "list", "--json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var list []tenantJSON
+		if err := json.Unmarshal([]byte(out), &list); err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 || list[0].Slug != "berlin-2027" || list[0].DefaultLocale != "de" {
+			t.Fatalf("after refused creations the list is %+v, want only berlin-2027", list)
+		}
+	})
+
+	t.Run("list pages by slug", func(t *testing.T) {
+		for _, slug := range []string{"aachen", "zurich"} {
+			if _, err := cli(t, vars, "tenant", "create", "--slug", slug, "--name", slug); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, err := cli(t, vars, "tenant", "list", "--limit", "2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != 4 || !strings.HasPrefix(lines[1], "aachen") || !strings.HasPrefix(lines[2], "berlin-2027") || lines[3] != "more: marquee tenant list --after berlin-2027" {
+			t.Fatalf("first page:\n%s", out)
+		}
+		out, err = cli(t, vars, "tenant", "list", "--after", "berlin-2027")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[1], "zurich") {
+			t.Fatalf("second page:\n%s", out)
+		}
+	})
+	t.Run("a bad --limit is named", func(t *testing.T) {
+		if _, err := cli(t, vars, "tenant", "list", "--limit", "0"); err == nil || !strings.Contains(err.Error(), "--limit") {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+func TestMigrateCommands(t *testing.T) {
+	d := dbtest.New(t)
+	vars := map[string]string{"DATABASE_URL": d.OwnerURL}
+	out, err := cli(t, vars, "migrate", "up")
+	if err != nil || !strings.Contains(out, "nothing to apply") {
+		t.Fatalf("migrate up on a migrated database: %q, %v", out, err)
+	}
+	out, err = cli(t, vars, "migrate", "status")
+	if err != nil || !strings.Contains(out, "00001_roles.sql") || strings.Contains(out, "pending") {
+		t.Fatalf("migrate status: %q, %v", out, err)
+	}
+	if _, err := cli(t, vars, "migrate", "sideways"); err == nil || exitCode(err) != 2 {
+		t.Fatalf("migrate sideways: %v", err)
+	}
+}
+
+func TestMigrateAnEmptyDatabase(t *testing.T) {
+	for name, pick := range map[string]func(*dbtest.Database) string{
+		"as the owner":   func(d *dbtest.Database) string { return d.OwnerURL },
+		"as a superuser": func(d *dbtest.Database) string { return d.AdminURL },
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := dbtest.NewEmpty(t)
+			vars := map[string]string{"DATABASE_URL": pick(d), "BASE_DOMAIN": "example.com"}
+			out, err := cli(t, vars, "migrate", "up")
+			if err != nil || !strings.Contains(out, "applied 00004_brandings.sql") {
+				t.Fatalf("migrate up: %q, %v", out, err)
+			}
+			if _, err := cli(t, vars, "tenant", "create", "--slug", "after-migrate", "--name", "After"); err != nil {
+				t.Fatalf("create on the freshly migrated database: %v", err)
+			}
+		})
+	}
+}

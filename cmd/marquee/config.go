@@ -1,0 +1,135 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"marquee/tenant"
+	tenantweb "marquee/tenant/web"
+)
+
+// Config is everything the binary reads from the environment. It is read
+// in main only (configFromEnv) and passed down as plain values.
+type Config struct {
+	DatabaseURL     string            // DATABASE_URL: owner or superuser of the database
+	BaseDomain      string            // BASE_DOMAIN: events live at SLUG.BASE_DOMAIN
+	ListenAddr      string            // LISTEN_ADDR: host:port of the HTTP server
+	TrustedProxies  tenantweb.Proxies // TRUSTED_PROXIES: comma-separated IPs or CIDRs whose X-Forwarded-Host is believed
+	LogLevel        slog.Level        // LOG_LEVEL: debug, info, warn, error
+	LogFormat       string            // LOG_FORMAT: json or text
+	ShutdownTimeout time.Duration     // SHUTDOWN_TIMEOUT: how long in-flight requests may take to finish
+}
+
+// configVars documents every variable: name, default, meaning. The README's
+// configuration table follows it.
+var configVars = [][3]string{
+	{"DATABASE_URL", "(dev: a throwaway Postgres)", "Postgres URL of the schema's owner or a superuser; requests run as the marquee_app role"},
+	{"BASE_DOMAIN", "localhost in dev", "events are served at SLUG.BASE_DOMAIN"},
+	{"LISTEN_ADDR", ":8080", "address of the HTTP server"},
+	{"TRUSTED_PROXIES", "(none)", "IPs or CIDRs of reverse proxies whose X-Forwarded-Host is trusted"},
+	{"LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"LOG_FORMAT", "json (text in dev)", "json or text"},
+	{"SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may run after SIGTERM"},
+}
+
+// defaultConfig is the configuration of serve before the environment.
+func defaultConfig() Config {
+	return Config{ListenAddr: ":8080", LogLevel: slog.LevelInfo, LogFormat: "json", ShutdownTimeout: 20 * time.Second}
+}
+
+// devConfig is the configuration of dev before the environment.
+func devConfig() Config {
+	c := defaultConfig()
+	c.BaseDomain = "localhost"
+	c.LogFormat = "text"
+	return c
+}
+
+// configFromEnv overlays the variables that are set on c. A malformed value
+// is an error naming its variable.
+func configFromEnv(c Config, getenv func(string) string) (Config, error) {
+	set := func(name string, dst *string) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	set("DATABASE_URL", &c.DatabaseURL)
+	set("BASE_DOMAIN", &c.BaseDomain)
+	set("LISTEN_ADDR", &c.ListenAddr)
+	set("LOG_FORMAT", &c.LogFormat)
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", v)
+		}
+	}
+	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %q is not a positive duration such as 20s", v)
+		}
+		c.ShutdownTimeout = d
+	}
+	proxies, err := parseProxies(getenv("TRUSTED_PROXIES"))
+	if err != nil {
+		return c, err
+	}
+	c.TrustedProxies = proxies
+	return c, nil
+}
+
+func parseProxies(v string) (tenantweb.Proxies, error) {
+	var out tenantweb.Proxies
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %q is neither an IP address nor a CIDR", s)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+// Validate checks a complete configuration; the error names the variable.
+func (c Config) Validate() error {
+	if c.DatabaseURL == "" {
+		return fmt.Errorf("DATABASE_URL is required (a Postgres URL such as postgres://marquee@db.internal:5432/marquee)")
+	}
+	if _, err := pgxpool.ParseConfig(c.DatabaseURL); err != nil {
+		return fmt.Errorf("DATABASE_URL: not a valid Postgres URL: %v", err)
+	}
+	if c.BaseDomain == "" {
+		return fmt.Errorf("BASE_DOMAIN is required (the domain whose subdomains are events, such as example.com)")
+	}
+	if d, err := tenant.NormalizeHost(c.BaseDomain); err != nil || d != c.BaseDomain || tenant.IsIPHost(d) {
+		return fmt.Errorf("BASE_DOMAIN: %q is not a lowercase domain name without port, such as example.com", c.BaseDomain)
+	}
+	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
+		return fmt.Errorf("LISTEN_ADDR: %q is not host:port, such as :8080 or 127.0.0.1:8080", c.ListenAddr)
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return fmt.Errorf("LOG_FORMAT: %q is neither json nor text", c.LogFormat)
+	}
+	return nil
+}
+
+// newLogger returns the process's structured logger.
+func (c Config) newLogger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"marquee/db"
+	"marquee/db/throwaway"
+)
+
+func runDev(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "dev", "dev [--data DIR]\n\nRuns the whole product on this machine: a throwaway Postgres (unless\nDATABASE_URL is set) whose data survives restarts, migrations, two demo\nevents, and the server on LISTEN_ADDR (default :8080).")
+	dataDir := fs.String("data", "", "where dev keeps its Postgres data (default: .marquee/dev in the repository)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := configFromEnv(devConfig(), e.getenv)
+	if err != nil {
+		return err
+	}
+	log := cfg.newLogger(e.stderr)
+	if cfg.DatabaseURL == "" {
+		dir := *dataDir
+		if dir == "" {
+			dir = filepath.Join(repoRoot(), ".marquee", "dev")
+		}
+		srv, err := throwaway.Start(ctx, throwaway.Options{Dir: filepath.Join(dir, "postgres"), Logger: log})
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		if cfg.DatabaseURL, err = srv.EnsureOwnerDatabase(ctx, "marquee", "marquee"); err != nil {
+			return err
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	return devServe(ctx, e, cfg)
+}
+
+// devServe migrates, seeds the demo events and serves until ctx is done.
+func devServe(ctx context.Context, e *env, cfg Config) error {
+	log := cfg.newLogger(e.stderr)
+	if _, err := db.Migrate(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	}
+	database, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	if err := seedDemo(ctx, database); err != nil {
+		return fmt.Errorf("seed demo events: %w", err)
+	}
+	p, err := newPlatform(cfg, log, database)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("LISTEN_ADDR: %w", err)
+	}
+	return p.serveHTTP(ctx, ln, func() { printDevURLs(e, cfg, ln.Addr()) })
+}
+
+func printDevURLs(e *env, cfg Config, addr net.Addr) {
+	_, port, _ := net.SplitHostPort(addr.String())
+	fmt.Fprintf(e.stdout, "\nMarquee is running. Demo events:\n")
+	for _, d := range demoEvents {
+		fmt.Fprintf(e.stdout, "  http://%s.%s:%s\n", d.tenant.Slug, cfg.BaseDomain, port)
+	}
+	fmt.Fprintf(e.stdout, "\nHealth: http://%s:%s/readyz\nDatabase (for marquee tenant …): DATABASE_URL=%s\nPress Ctrl-C to stop.\n\n", cfg.BaseDomain, port, cfg.DatabaseURL)
+}
+
+// repoRoot is the nearest directory above the working directory holding
+// this module's go.mod, or the working directory.
+func repoRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.HasPrefix(string(b), "module marquee\n") {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return wd
+		}
+	}
+}

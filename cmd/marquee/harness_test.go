@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
+
+	"marquee/branding"
+	"marquee/db"
+	"marquee/db/dbtest"
+	"marquee/tenant"
+)
+
+const testBase = "shop.test"
+
+// queryCounter counts the queries a pool sends.
+type queryCounter struct{ n atomic.Int64 }
+
+func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	q.n.Add(1)
+	return ctx
+}
+
+func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// testServer is marquee serve on 127.0.0.1 against a fresh database.
+type testServer struct {
+	t       *testing.T
+	url     string // http://127.0.0.1:PORT
+	db      *db.DB
+	queries *queryCounter
+	dbURL   string
+}
+
+func startServer(t *testing.T, cfg Config) *testServer {
+	t.Helper()
+	d := dbtest.New(t)
+	counter := &queryCounter{}
+	database := d.Open(t, db.Options{Tracer: counter})
+	cfg.DatabaseURL, cfg.BaseDomain = d.OwnerURL, testBase
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 5 * time.Second
+	}
+	p, err := newPlatform(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.serveHTTP(ctx, ln, nil) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server stopped with %v", err)
+		}
+	})
+	return &testServer{t: t, url: "http://" + ln.Addr().String(), db: database, queries: counter, dbURL: d.OwnerURL}
+}
+
+// event provisions an event with copy in English and German.
+func (s *testServer) event(slug string, status tenant.Status, colours branding.Colours) *tenant.Tenant {
+	s.t.Helper()
+	ctx := context.Background()
+	ev, err := s.db.CreateTenant(ctx,
+		tenant.Tenant{Slug: slug, Name: "Name of " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
+		branding.Branding{Theme: "classic", Colours: colours, Copy: map[string]branding.Copy{
+			"en": {Title: "Welcome to " + slug, Tagline: "English tagline"},
+			"de": {Title: "Willkommen bei " + slug, Tagline: "Deutscher Untertitel"},
+		}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if status != tenant.StatusActive {
+		if ev, err = s.db.SetTenantStatus(ctx, ev.ID, status); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	return ev
+}
+
+// response is a fetched page, parsed.
+type response struct {
+	status int
+	header http.Header
+	doc    *goquery.Document
+	body   string
+}
+
+// text returns the trimmed text of the first element matching selector.
+func (r *response) text(selector string) string {
+	return strings.TrimSpace(r.doc.Find(selector).First().Text())
+}
+
+// get fetches path from the server with the given Host and headers.
+func (s *testServer) get(host, path string, headers ...string) *response {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Host = host
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return &response{status: res.StatusCode, header: res.Header, doc: doc, body: string(b)}
+}

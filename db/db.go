@@ -1,0 +1,88 @@
+// Package db is Marquee's Postgres: the pool, the embedded migrations, the
+// tenant-scoped transaction helper, and the stores that map sqlc's rows to
+// the domain types of tenant, branding and storefront. sqlc's generated code
+// (db/internal/dbq) never leaves this package.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"marquee"
+)
+
+// Roles the migrations create. Requests run as AppRole, platform work as
+// PlatformRole; neither owns a table, so row-level security always applies.
+const (
+	AppRole      = "marquee_app"
+	PlatformRole = "marquee_platform"
+)
+
+// DB is the application's pool: every connection has switched to AppRole.
+type DB struct {
+	Pool *pgxpool.Pool
+}
+
+// Options tune Open. The zero value is fine.
+type Options struct {
+	MaxConns int32
+	// Tracer observes every query (metrics, tests counting queries).
+	Tracer pgx.QueryTracer
+}
+
+// Open connects to url and switches every new connection to AppRole, so no
+// request ever runs as the owner or a superuser of the database.
+func Open(ctx context.Context, url string, opts Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	cfg.ConnConfig.Tracer = opts.Tracer
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, "SET ROLE "+AppRole)
+		return err
+	}
+	// A connection that comes back inside a transaction (a bug or a
+	// cancelled query) could carry a tenant setting; never reuse it.
+	cfg.AfterRelease = func(c *pgx.Conn) bool {
+		return c.PgConn().TxStatus() == 'I'
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database pool: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", explainRoleError(err))
+	}
+	return &DB{Pool: pool}, nil
+}
+
+// explainRoleError turns "permission denied to set role" into a sentence
+// that says what to do: the migrations create and grant the roles.
+func explainRoleError(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (pgErr.Code == "42501" || pgErr.Code == "22023") {
+		return fmt.Errorf("%w (run 'marquee migrate up' first: it creates the %s role and grants it to the database user)", err, AppRole)
+	}
+	return err
+}
+
+// Close closes the pool.
+func (db *DB) Close() { db.Pool.Close() }
+
+// Ready reports whether the database answers.
+func (db *DB) Ready(ctx context.Context) error {
+	if err := db.Pool.Ping(ctx); err != nil {
+		return marquee.Wrap(marquee.EUNAVAILABLE, "error.unavailable", err)
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package db_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"marquee/db"
+	"marquee/db/dbtest"
+	"marquee/tenant"
+)
+
+// TestChangeReachesAnotherPoolWithinASecond plays two replicas: each has its
+// own pool, resolver cache and listener. A change written through one is
+// seen by the other's cache within a second.
+func TestChangeReachesAnotherPoolWithinASecond(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d := dbtest.New(t)
+	writer := d.Open(t, db.Options{})
+	reader := d.Open(t, db.Options{})
+	ev := newTenant(t, writer, "replicated")
+	resolver := tenant.NewResolver("shop.test", reader, tenant.MemoOptions{})
+	listening := make(chan struct{}, 1)
+	go reader.ListenTenantChanges(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), db.ChangeHandlers{
+		Changed: resolver.Forget,
+		Reset:   func() { resolver.ForgetAll(); listening <- struct{}{} },
+	})
+	<-listening
+
+	got, err := resolver.Resolve(ctx, "replicated.shop.test")
+	if err != nil || got.Status != tenant.StatusActive {
+		t.Fatalf("first resolve: %+v, %v", got, err)
+	}
+
+	t.Run("a suspended event is re-resolved", func(t *testing.T) {
+		if _, err := writer.SetTenantStatus(ctx, ev.ID, tenant.StatusSuspended); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, time.Second, func() bool {
+			got, err := resolver.Resolve(ctx, "replicated.shop.test")
+			return err == nil && got.Status == tenant.StatusSuspended
+		})
+	})
+
+	t.Run("a new event answers after a remembered miss", func(t *testing.T) {
+		if _, err := resolver.Resolve(ctx, "newcomer.shop.test"); err != tenant.ErrUnknownHost {
+			t.Fatalf("before creation: want unknown host, got %v", err)
+		}
+		newTenant(t, writer, "newcomer")
+		waitFor(t, time.Second, func() bool {
+			_, err := resolver.Resolve(ctx, "newcomer.shop.test")
+			return err == nil
+		})
+	})
+
+	t.Run("a renamed event changes in a raw SQL update too", func(t *testing.T) {
+		// The trigger, not the Go code, sends the notification: a change
+		// made by hand in psql reaches the caches as well.
+		conn, err := pgx.Connect(ctx, d.AdminURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "UPDATE tenants SET name = 'Renamed' WHERE id = $1", ev.ID); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, time.Second, func() bool {
+			got, err := resolver.Resolve(ctx, "replicated.shop.test")
+			return err == nil && got.Name == "Renamed"
+		})
+	})
+}
+
+// waitFor polls cond until it holds or within passes.
+func waitFor(t *testing.T, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", within)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,136 @@
+package db
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"marquee"
+	"marquee/branding"
+	"marquee/db/internal/dbq"
+	"marquee/tenant"
+)
+
+var _ tenant.Store = (*DB)(nil)
+
+// TenantBySlug finds an event by its slug.
+func (db *DB) TenantBySlug(ctx context.Context, slug string) (*tenant.Tenant, error) {
+	var t *tenant.Tenant
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.TenantGetBySlug(ctx, slug)
+		t = tenantFromRow(row)
+		return err
+	})
+	return t, notFound(err, "error.unknown_host")
+}
+
+// TenantByDomain finds the event a verified custom hostname belongs to.
+func (db *DB) TenantByDomain(ctx context.Context, hostname string) (*tenant.Tenant, error) {
+	var t *tenant.Tenant
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.TenantGetByVerifiedDomain(ctx, hostname)
+		t = tenantFromRow(row)
+		return err
+	})
+	return t, notFound(err, "error.unknown_host")
+}
+
+// CreateTenant provisions an event and its first, published branding in one
+// transaction. A taken slug is a conflict on the slug field.
+func (db *DB) CreateTenant(ctx context.Context, t tenant.Tenant, b branding.Branding) (*tenant.Tenant, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	var created *tenant.Tenant
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.TenantInsert(ctx, dbq.TenantInsertParams{
+			Slug: t.Slug, Name: t.Name, Status: string(t.Status),
+			DefaultLocale: t.DefaultLocale, Locales: t.Locales,
+		})
+		if err != nil {
+			return err
+		}
+		created = tenantFromRow(row)
+		b.TenantID = row.ID
+		_, err = q.BrandingInsert(ctx, brandingInsertParams(b, "published"))
+		return err
+	})
+	if isUniqueViolation(err, "tenants_slug_key") {
+		return nil, &marquee.Error{Code: marquee.ECONFLICT, Message: "slug.taken", Field: "slug", Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return created, nil
+}
+
+// ListTenants returns up to limit events ordered by slug, after afterSlug
+// (keyset pagination: pass the last slug of the previous page).
+func (db *DB) ListTenants(ctx context.Context, afterSlug string, limit int) ([]tenant.Tenant, error) {
+	var out []tenant.Tenant
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		rows, err := q.TenantList(ctx, dbq.TenantListParams{AfterSlug: afterSlug, MaxRows: int32(limit)})
+		for _, r := range rows {
+			out = append(out, *tenantFromRow(r))
+		}
+		return err
+	})
+	return out, err
+}
+
+// SetTenantStatus opens, suspends or archives an event.
+func (db *DB) SetTenantStatus(ctx context.Context, id uuid.UUID, status tenant.Status) (*tenant.Tenant, error) {
+	if !status.Valid() {
+		return nil, marquee.Invalid("status", "tenant.status_unknown")
+	}
+	var t *tenant.Tenant
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.TenantSetStatus(ctx, dbq.TenantSetStatusParams{ID: id, Status: string(status)})
+		t = tenantFromRow(row)
+		return err
+	})
+	return t, notFound(err, "error.not_found")
+}
+
+// AddDomain attaches a custom hostname to an event, verified or not.
+func (db *DB) AddDomain(ctx context.Context, tenantID uuid.UUID, hostname string, verified bool) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		p := dbq.DomainInsertParams{TenantID: tenantID, Hostname: hostname}
+		if verified {
+			now := nowUTC()
+			p.VerifiedAt = &now
+		}
+		_, err := q.DomainInsert(ctx, p)
+		if isUniqueViolation(err, "domains_hostname_key") {
+			return &marquee.Error{Code: marquee.ECONFLICT, Message: "domain.taken", Field: "hostname", Err: err}
+		}
+		return err
+	})
+}
+
+func tenantFromRow(r dbq.Tenant) *tenant.Tenant {
+	return &tenant.Tenant{
+		ID: r.ID, Slug: r.Slug, Name: r.Name, Status: tenant.Status(r.Status),
+		DefaultLocale: r.DefaultLocale, Locales: r.Locales,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+// notFound turns pgx.ErrNoRows into ENOTFOUND with a message ID.
+func notFound(err error, messageID string) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return marquee.Wrap(marquee.ENOTFOUND, messageID, err)
+	}
+	return err
+}
+
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
+}

@@ -1,0 +1,90 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"marquee/db/internal/dbq"
+)
+
+// maxAttempts bounds the retries of a transaction that lost a
+// serialization or deadlock race.
+const maxAttempts = 3
+
+// InTenant runs fn in a transaction confined to one tenant: its first
+// statement sets app.tenant_id for this transaction only, so row-level
+// security limits every later statement to that tenant's rows, and the
+// setting is gone when the connection returns to the pool. The transaction
+// rolls back when fn returns an error or panics, and is retried when it
+// loses a serialization race.
+func (db *DB) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) error) error {
+	if tenantID == uuid.Nil {
+		return errors.New("db: tenant transaction without a tenant")
+	}
+	return db.transact(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT set_config('app.tenant_id', $1, true)", tenantID.String()); err != nil {
+			return fmt.Errorf("set tenant: %w", err)
+		}
+		return fn(tx)
+	})
+}
+
+// InPlatform runs fn in a transaction as PlatformRole, which sees every
+// tenant: host resolution, provisioning and platform administration only.
+func (db *DB) InPlatform(ctx context.Context, fn func(pgx.Tx) error) error {
+	return db.transact(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET LOCAL ROLE "+PlatformRole); err != nil {
+			return fmt.Errorf("set platform role: %w", err)
+		}
+		return fn(tx)
+	})
+}
+
+func (db *DB) inTenantQ(ctx context.Context, tenantID uuid.UUID, fn func(*dbq.Queries) error) error {
+	return db.InTenant(ctx, tenantID, func(tx pgx.Tx) error { return fn(dbq.New(tx)) })
+}
+
+func (db *DB) inPlatformQ(ctx context.Context, fn func(*dbq.Queries) error) error {
+	return db.InPlatform(ctx, func(tx pgx.Tx) error { return fn(dbq.New(tx)) })
+}
+
+func (db *DB) transact(ctx context.Context, fn func(pgx.Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = db.transactOnce(ctx, fn)
+		if !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (db *DB) transactOnce(ctx context.Context, fn func(pgx.Tx) error) (err error) {
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", explainRoleError(err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}

@@ -1,0 +1,15 @@
+-- name: BrandingGetPublished :one
+SELECT * FROM brandings
+WHERE tenant_id = @tenant_id::uuid AND state = 'published'
+ORDER BY version DESC
+LIMIT 1;
+
+-- name: BrandingInsert :one
+INSERT INTO brandings (tenant_id, version, state, theme, color_primary, color_accent,
+                       color_background, color_text, copy, published_at)
+VALUES (@tenant_id::uuid,
+        (SELECT coalesce(max(version), 0) + 1 FROM brandings b WHERE b.tenant_id = @tenant_id::uuid),
+        @state::text, @theme::text, @color_primary::text, @color_accent::text,
+        @color_background::text, @color_text::text, @copy::jsonb,
+        CASE WHEN @state::text = 'published' THEN coalesce(sqlc.narg('now')::timestamptz, now()) END)
+RETURNING *;

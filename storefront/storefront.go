@@ -1,0 +1,73 @@
+// Package storefront is the attendee's site of an event. This file holds
+// the Site: what one event's pages need, kept in memory so that a warm page
+// view makes no database query.
+package storefront
+
+import (
+	"context"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"marquee/branding"
+	"marquee/tenant"
+)
+
+// BrandingStore reads an event's live branding.
+type BrandingStore interface {
+	PublishedBranding(ctx context.Context, tenantID uuid.UUID) (branding.Branding, error)
+}
+
+// Site is one event as the storefront shows it, plus rendered pages that
+// depend on nothing but the site and the language.
+type Site struct {
+	Tenant   *tenant.Tenant
+	Branding branding.Branding
+
+	pages sync.Map // page key → []byte
+}
+
+// Page returns a rendered page from the site's cache, rendering it once
+// with render. The cache lives as long as the Site, which is dropped when
+// the event changes.
+func (s *Site) Page(key string, render func() ([]byte, error)) ([]byte, error) {
+	if b, ok := s.pages.Load(key); ok {
+		return b.([]byte), nil
+	}
+	b, err := render()
+	if err != nil {
+		return nil, err
+	}
+	s.pages.Store(key, b)
+	return b, nil
+}
+
+// Sites caches the Site of every event that has been visited.
+type Sites struct {
+	store BrandingStore
+	memo  *tenant.Memo[*Site]
+}
+
+// NewSites returns an empty cache reading from store.
+func NewSites(store BrandingStore, opts tenant.MemoOptions) *Sites {
+	return &Sites{store: store, memo: tenant.NewMemo[*Site](opts)}
+}
+
+// Get returns the Site of t, loading its branding on the first visit. The
+// Site carries t as resolved for this request.
+func (s *Sites) Get(ctx context.Context, t *tenant.Tenant) (*Site, error) {
+	site, err := s.memo.Get(ctx, t.ID.String(), func(ctx context.Context) (*Site, uuid.UUID, error) {
+		b, err := s.store.PublishedBranding(ctx, t.ID)
+		if err != nil {
+			return nil, uuid.Nil, err
+		}
+		return &Site{Tenant: t, Branding: b}, t.ID, nil
+	})
+	return site, err
+}
+
+// Forget drops the Site of an event that changed.
+func (s *Sites) Forget(id uuid.UUID) { s.memo.Forget(id) }
+
+// ForgetAll drops every Site.
+func (s *Sites) ForgetAll() { s.memo.ForgetAll() }

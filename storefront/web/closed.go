@@ -1,0 +1,37 @@
+package web
+
+import (
+	"bytes"
+
+	"github.com/gofiber/fiber/v2"
+
+	"marquee/storefront"
+	"marquee/themes"
+)
+
+// ClosedPage tells visitors a suspended or archived event takes no orders.
+type ClosedPage struct {
+	themes.Page
+	Event   string
+	Heading string
+	Body    string
+}
+
+// closed renders the branded page of an event that is not open; reason is
+// "suspended" or "archived".
+func (h *Handler) closed(c *fiber.Ctx, site *storefront.Site, status int, reason string) error {
+	l := lang(c, site.Tenant)
+	body, err := site.Page("closed:"+reason+":"+l, func() ([]byte, error) {
+		base := h.basePage(site, l)
+		p := ClosedPage{Page: base, Event: base.Brand.Title,
+			Heading: base.T("closed." + reason + "_heading"), Body: base.T("closed." + reason + "_body")}
+		var buf bytes.Buffer
+		err := h.Themes.Render(&buf, "closed", p)
+		return buf.Bytes(), err
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderRetryAfter, "3600")
+	return send(c, status, l, body)
+}

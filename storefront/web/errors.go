@@ -1,0 +1,76 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"marquee"
+	"marquee/tenant"
+	"marquee/themes"
+)
+
+// ErrorPage shows what went wrong, in the visitor's language, branded when
+// the request was for a known event.
+type ErrorPage struct {
+	themes.Page
+	Status    int
+	Heading   string
+	Message   string
+	RequestID string
+}
+
+// ErrorHandler is Fiber's error handler: it maps err to a status through
+// marquee's one table, logs server errors with their cause, and renders the
+// themed error page. Users never see an internal message.
+func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
+	status, err := fromFiber(err)
+	rid, _ := c.Locals("requestid").(string)
+	if status >= 500 {
+		h.Log.Error("request failed", "request_id", rid, "status", status, "err", err)
+	}
+	base := h.errorBase(c)
+	p := ErrorPage{Page: base, Status: status, RequestID: rid,
+		Heading: base.T("error.heading." + marquee.ErrorCode(err)), Message: base.T(marquee.ErrorMessage(err))}
+	var buf bytes.Buffer
+	if rerr := h.Themes.Render(&buf, "error", p); rerr != nil {
+		h.Log.Error("render error page", "request_id", rid, "err", rerr)
+		return c.Status(status).SendString(p.Heading)
+	}
+	return send(c, status, base.Lang, buf.Bytes())
+}
+
+// errorBase is the event's branded base page when the request resolved to an
+// event whose branding loads, else the plain platform page.
+func (h *Handler) errorBase(c *fiber.Ctx) themes.Page {
+	if t := tenant.FromContext(c.UserContext()); t != nil {
+		if site, err := h.Sites.Get(c.UserContext(), t); err == nil {
+			return h.basePage(site, lang(c, t))
+		}
+	}
+	offered := h.Themes.Translations().Locales()
+	l := themes.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), offered, themes.DefaultLocale)
+	return h.Themes.NewPage(l, nil, nil)
+}
+
+// fromFiber maps Fiber's own errors (no route, body too large, …) into
+// marquee's vocabulary, keeping their precise status; any other error gets
+// the status of its code.
+func fromFiber(err error) (int, error) {
+	var fe *fiber.Error
+	if !errors.As(err, &fe) {
+		return marquee.HTTPStatus(err), err
+	}
+	switch {
+	case fe.Code == fiber.StatusNotFound:
+		err = marquee.Wrap(marquee.ENOTFOUND, "error.not_found", err)
+	case fe.Code == fiber.StatusForbidden:
+		err = marquee.Wrap(marquee.EFORBIDDEN, "error.forbidden", err)
+	case fe.Code >= 500:
+		err = marquee.Internal(err)
+	default:
+		err = marquee.Wrap(marquee.EINVALID, "error.bad_request", err)
+	}
+	return fe.Code, err
+}

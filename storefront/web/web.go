@@ -1,0 +1,85 @@
+// Package web serves the attendee's pages of an event with Fiber. Handlers
+// return errors; ErrorHandler renders them as themed pages.
+package web
+
+import (
+	"log/slog"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"marquee/storefront"
+	"marquee/tenant"
+	"marquee/themes"
+)
+
+// Handler holds what the storefront's pages need.
+type Handler struct {
+	Themes *themes.Set
+	Sites  *storefront.Sites
+	Log    *slog.Logger
+}
+
+// Mount adds the storefront's routes to r, which must sit behind the tenant
+// middleware.
+func (h *Handler) Mount(r fiber.Router) {
+	r.Get("/", h.landing)
+}
+
+// site loads the request's event and answers for closed events: a
+// suspended event shows a branded "temporarily closed" page (503), an
+// archived one "this event has ended" (410). ok is false when the response
+// is already written.
+func (h *Handler) site(c *fiber.Ctx) (site *storefront.Site, ok bool, err error) {
+	t := tenant.FromContext(c.UserContext())
+	if t == nil {
+		return nil, false, tenant.ErrUnknownHost
+	}
+	site, err = h.Sites.Get(c.UserContext(), t)
+	if err != nil {
+		return nil, false, err
+	}
+	switch t.Status {
+	case tenant.StatusSuspended:
+		return site, false, h.closed(c, site, fiber.StatusServiceUnavailable, "suspended")
+	case tenant.StatusArchived:
+		return site, false, h.closed(c, site, fiber.StatusGone, "archived")
+	}
+	return site, true, nil
+}
+
+// lang picks the response language among the event's languages.
+func lang(c *fiber.Ctx, t *tenant.Tenant) string {
+	return themes.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), t.Locales, t.DefaultLocale)
+}
+
+// basePage is the themed base of every page of site in language l.
+func (h *Handler) basePage(site *storefront.Site, l string) themes.Page {
+	t := site.Tenant
+	copy := site.Branding.CopyFor(l, t.DefaultLocale)
+	title := copy.Title
+	if title == "" {
+		title = t.Name
+	}
+	return h.Themes.NewPage(l, t.Locales, &themes.Brand{Title: title, Theme: site.Branding.Theme, Colours: site.Branding.Colours})
+}
+
+// send writes a rendered HTML page with its language.
+func send(c *fiber.Ctx, status int, l string, body []byte) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderContentLanguage, l)
+	c.Set(fiber.HeaderVary, "Accept-Language")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.Status(status).Send(body)
+}
+
+// paragraphs splits plain copy into paragraphs at blank lines.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,85 @@
+package tenant
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"marquee"
+)
+
+// Store finds events for the resolver. Both methods return an error with
+// code ENOTFOUND when nothing matches.
+type Store interface {
+	TenantBySlug(ctx context.Context, slug string) (*Tenant, error)
+	// TenantByDomain finds the event a verified custom hostname belongs to.
+	TenantByDomain(ctx context.Context, hostname string) (*Tenant, error)
+}
+
+// Resolver turns a normalised Host into its event: SLUG.BASE_DOMAIN by
+// slug, any other name by verified custom domain. Results are cached until
+// the event changes.
+type Resolver struct {
+	baseDomain string
+	store      Store
+	memo       *Memo[*Tenant]
+}
+
+// NewResolver returns a Resolver for event subdomains of baseDomain (already
+// normalised, e.g. "example.com" or "localhost").
+func NewResolver(baseDomain string, store Store, opts MemoOptions) *Resolver {
+	return &Resolver{baseDomain: baseDomain, store: store, memo: NewMemo[*Tenant](opts)}
+}
+
+// BaseDomain is the domain whose subdomains are events.
+func (r *Resolver) BaseDomain() string { return r.baseDomain }
+
+// ErrUnknownHost is returned for a host that is no event: not found.
+var ErrUnknownHost = marquee.New(marquee.ENOTFOUND, "error.unknown_host")
+
+// Resolve returns the event for a normalised host, or ErrUnknownHost. IP
+// literals, the base domain itself, reserved and malformed slugs and deeper
+// subdomains never reach the store.
+func (r *Resolver) Resolve(ctx context.Context, host string) (*Tenant, error) {
+	if host == "" || host == r.baseDomain || IsIPHost(host) {
+		return nil, ErrUnknownHost
+	}
+	if label, ok := strings.CutSuffix(host, "."+r.baseDomain); ok {
+		return r.resolveSlug(ctx, host, label)
+	}
+	t, err := r.memo.Get(ctx, host, func(ctx context.Context) (*Tenant, uuid.UUID, error) {
+		return owned(r.store.TenantByDomain(ctx, host))
+	})
+	return t, unknownIfNotFound(err)
+}
+
+func (r *Resolver) resolveSlug(ctx context.Context, host, label string) (*Tenant, error) {
+	if strings.Contains(label, ".") || IsReservedSlug(label) || ValidateSlug(label) != nil {
+		return nil, ErrUnknownHost
+	}
+	t, err := r.memo.Get(ctx, host, func(ctx context.Context) (*Tenant, uuid.UUID, error) {
+		return owned(r.store.TenantBySlug(ctx, label))
+	})
+	return t, unknownIfNotFound(err)
+}
+
+func owned(t *Tenant, err error) (*Tenant, uuid.UUID, error) {
+	if err != nil {
+		return nil, uuid.Nil, err
+	}
+	return t, t.ID, nil
+}
+
+func unknownIfNotFound(err error) error {
+	if marquee.ErrorCode(err) == marquee.ENOTFOUND {
+		return ErrUnknownHost
+	}
+	return err
+}
+
+// Forget drops the cached resolution of one event (it changed).
+func (r *Resolver) Forget(id uuid.UUID) { r.memo.Forget(id) }
+
+// ForgetAll drops every cached resolution.
+func (r *Resolver) ForgetAll() { r.memo.ForgetAll() }

@@ -1,0 +1,74 @@
+package tenant
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"marquee"
+)
+
+// mapStore is an in-memory Store for the resolver's rules.
+type mapStore struct {
+	slugs, domains map[string]*Tenant
+	calls          int
+}
+
+func (s *mapStore) TenantBySlug(_ context.Context, slug string) (*Tenant, error) {
+	s.calls++
+	if t, ok := s.slugs[slug]; ok {
+		return t, nil
+	}
+	return nil, marquee.New(marquee.ENOTFOUND, "x")
+}
+
+func (s *mapStore) TenantByDomain(_ context.Context, host string) (*Tenant, error) {
+	s.calls++
+	if t, ok := s.domains[host]; ok {
+		return t, nil
+	}
+	return nil, marquee.New(marquee.ENOTFOUND, "x")
+}
+
+func TestResolve(t *testing.T) {
+	devcon := &Tenant{ID: uuid.New(), Slug: "devcon"}
+	api := &Tenant{ID: uuid.New(), Slug: "api"} // a row that should never be reachable
+	store := &mapStore{
+		slugs:   map[string]*Tenant{"devcon": devcon, "api": api},
+		domains: map[string]*Tenant{"shop.devcon.org": devcon},
+	}
+	r := NewResolver("example.com", store, MemoOptions{})
+	tests := []struct {
+		name, host string
+		want       *Tenant
+		storeCall  bool
+	}{
+		{"a slug subdomain", "devcon.example.com", devcon, true},
+		{"a custom domain", "shop.devcon.org", devcon, true},
+		{"an unknown slug", "nope.example.com", nil, true},
+		{"a reserved slug is never looked up", "api.example.com", nil, false},
+		{"the base domain itself", "example.com", nil, false},
+		{"a deeper subdomain", "a.devcon.example.com", nil, false},
+		{"an IP literal", "192.0.2.1", nil, false},
+		{"an invalid slug", "a.example.com", nil, false},
+		{"a suffix look-alike is a custom domain", "devconexample.com", nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := store.calls
+			r.ForgetAll()
+			got, err := r.Resolve(context.Background(), tc.host)
+			if tc.want == nil {
+				if err != ErrUnknownHost {
+					t.Fatalf("want ErrUnknownHost, got %v, %v", got, err)
+				}
+			} else if got != tc.want || err != nil {
+				t.Fatalf("got %v, %v; want %v", got, err, tc.want)
+			}
+			if called := store.calls > before; called != tc.storeCall {
+				t.Errorf("store called: %v, want %v", called, tc.storeCall)
+			}
+		})
+	}
+}

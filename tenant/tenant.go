@@ -1,0 +1,83 @@
+// Package tenant holds what an event (a tenant of the platform) is, how an
+// incoming Host becomes an event, and the cache that makes that lookup free
+// once warm. It imports no web framework and no database driver: the
+// Postgres code lives in db, the Fiber middleware in tenant/web.
+package tenant
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"marquee"
+)
+
+// Status is where an event is in its life.
+type Status string
+
+// The statuses an event moves through.
+const (
+	StatusActive    Status = "active"    // the storefront is open
+	StatusSuspended Status = "suspended" // temporarily closed by ops (503)
+	StatusArchived  Status = "archived"  // the event is over; read-only (410)
+)
+
+// Valid reports whether s is one of the known statuses.
+func (s Status) Valid() bool {
+	return s == StatusActive || s == StatusSuspended || s == StatusArchived
+}
+
+// Tenant is one event on the platform.
+type Tenant struct {
+	ID            uuid.UUID
+	Slug          string
+	Name          string
+	Status        Status
+	DefaultLocale string
+	Locales       []string // enabled languages, DefaultLocale among them
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// SupportedLocales are the languages the platform has translations for.
+var SupportedLocales = []string{"en", "de"}
+
+// Validate checks a tenant before it is created or changed.
+func (t Tenant) Validate() error {
+	if err := ValidateSlug(t.Slug); err != nil {
+		return err
+	}
+	if t.Name == "" {
+		return marquee.Invalid("name", "tenant.name_required")
+	}
+	if len(t.Name) > 200 {
+		return marquee.Invalid("name", "tenant.name_too_long")
+	}
+	if !t.Status.Valid() {
+		return marquee.Invalid("status", "tenant.status_unknown")
+	}
+	for _, l := range t.Locales {
+		if !slices.Contains(SupportedLocales, l) {
+			return marquee.Invalid("locale", "tenant.locale_unsupported")
+		}
+	}
+	if !slices.Contains(t.Locales, t.DefaultLocale) {
+		return marquee.Invalid("locale", "tenant.default_locale_not_enabled")
+	}
+	return nil
+}
+
+type contextKey struct{}
+
+// NewContext returns a context carrying the tenant a request is for.
+func NewContext(ctx context.Context, t *Tenant) context.Context {
+	return context.WithValue(ctx, contextKey{}, t)
+}
+
+// FromContext returns the request's tenant, or nil outside an event host.
+func FromContext(ctx context.Context) *Tenant {
+	t, _ := ctx.Value(contextKey{}).(*Tenant)
+	return t
+}

@@ -1,0 +1,72 @@
+// Package web is the Fiber side of tenant: the middleware that turns a
+// request's Host into its event.
+package web
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"marquee/tenant"
+)
+
+// Proxies are the addresses whose X-Forwarded-Host is believed. Anyone else
+// could name any event in that header, so by default nobody is trusted.
+type Proxies []netip.Prefix
+
+// Trusts reports whether a request from addr came through a trusted proxy.
+func (p Proxies) Trusts(addr netip.Addr) bool {
+	addr = addr.Unmap()
+	for _, prefix := range p {
+		if prefix.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// RequestHost is the host the client asked for: the Host header, or the
+// first X-Forwarded-Host when the request comes from a trusted proxy.
+func RequestHost(c *fiber.Ctx, proxies Proxies) string {
+	if fwd := c.Request().Header.Peek(fiber.HeaderXForwardedHost); len(fwd) > 0 && len(proxies) > 0 {
+		if addr, ok := netip.AddrFromSlice(c.Context().RemoteIP()); ok && proxies.Trusts(addr) {
+			return strings.TrimSpace(firstValue(string(fwd)))
+		}
+	}
+	return string(c.Request().Host())
+}
+
+func firstValue(header string) string {
+	first, _, _ := strings.Cut(header, ",")
+	return first
+}
+
+const localsKey = "marquee.tenant"
+
+// Resolve is the middleware that finds the request's event: a malformed
+// Host is a 400, a host that is no event a 404 (both rendered by the error
+// handler without any event's branding). The event goes on the request's
+// context for everything below.
+func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		host, err := tenant.NormalizeHost(RequestHost(c, proxies))
+		if err != nil {
+			return err
+		}
+		t, err := r.Resolve(c.UserContext(), host)
+		if err != nil {
+			return err
+		}
+		c.Locals(localsKey, t)
+		c.SetUserContext(tenant.NewContext(c.UserContext(), t))
+		return c.Next()
+	}
+}
+
+// FromCtx returns the event Resolve found for this request, or nil. Request
+// logging uses it; handlers use tenant.FromContext(c.UserContext()).
+func FromCtx(c *fiber.Ctx) *tenant.Tenant {
+	t, _ := c.Locals(localsKey).(*tenant.Tenant)
+	return t
+}

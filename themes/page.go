@@ -1,0 +1,45 @@
+package themes
+
+import (
+	"html/template"
+
+	"marquee/branding"
+)
+
+// Page is what every page template receives: the language, the event's look
+// (nil on platform pages) and the translator. Page structs embed it.
+type Page struct {
+	Lang      string
+	Languages []string // the languages the visitor may switch to
+	Brand     *Brand
+	tr        *Translations
+}
+
+// Brand is the part of an event's branding the layout needs.
+type Brand struct {
+	Title   string
+	Theme   string
+	Colours branding.Colours
+}
+
+// NewPage returns a base page in lang, branded when b is not nil.
+func (s *Set) NewPage(lang string, languages []string, b *Brand) Page {
+	return Page{Lang: lang, Languages: languages, Brand: b, tr: s.i18n}
+}
+
+// T translates a message ID into the page's language.
+func (p Page) T(id string, kv ...any) string { return p.tr.T(p.Lang, id, kv...) }
+
+// LanguageName is a language's own name ("Deutsch"), for the switcher.
+func (p Page) LanguageName(lang string) string { return p.tr.T(lang, "language.name") }
+
+// ColourVars are the brand colours as CSS custom properties. The colours
+// were validated as #rrggbb when stored, so they are safe CSS.
+func (p Page) ColourVars() template.CSS {
+	if p.Brand == nil {
+		return ""
+	}
+	c := p.Brand.Colours
+	return template.CSS("--primary:" + c.Primary + ";--accent:" + c.Accent +
+		";--background:" + c.Background + ";--text:" + c.Text + ";")
+}
