@@ -72,6 +72,11 @@ func makeTempDir(su *serverUser) (string, error) {
 // prepareLayout creates the directory, the private socket directory and the
 // log file, then hands all of it to the server user.
 func prepareLayout(dir string, su *serverUser) error {
+	// Parents must stay traversable for the server user (canReach was
+	// checked on them); only dir itself is private.
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(dir), err)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}

@@ -364,3 +364,15 @@ func TestDirTooDeepForUnixSocket(t *testing.T) {
 		t.Errorf("unix_socket_directories = %q, want none", sockets)
 	}
 }
+
+// TestPersistentDirWithMissingParents is marquee dev's case: the data
+// directory is .marquee/dev/postgres in a fresh checkout, so its parents do
+// not exist yet and must be created traversable for the server user.
+func TestPersistentDirWithMissingParents(t *testing.T) {
+	dir := filepath.Join(persistentDir(t), ".marquee", "dev", "postgres")
+	s := start(t, dir)
+	if s.Dir() != dir {
+		t.Fatalf("started in %s, want %s", s.Dir(), dir)
+	}
+	execSQL(t, s.AdminURL(), "select 1")
+}
