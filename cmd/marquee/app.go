@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/google/uuid"
 
@@ -61,6 +63,11 @@ func (p *platform) newApp() *fiber.App {
 	})
 	app.Use(requestid.New())
 	app.Use(requestLog(p.log, store.ErrorHandler))
+	// A panic becomes an internal error: logged with its stack, shown as
+	// the themed 500 page.
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		p.log.Error("panic", "request_id", c.Locals("requestid"), "panic", e, "stack", string(debug.Stack()))
+	}}))
 	app.Use(securityHeaders)
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
 	app.Get("/readyz", p.ready)

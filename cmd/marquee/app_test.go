@@ -1,10 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"marquee/branding"
 	"marquee/tenant"
@@ -213,4 +221,81 @@ func TestHealth(t *testing.T) {
 			t.Fatalf("healthz status %d, want 200: the process is alive", r.status)
 		}
 	})
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	s := startServer(t, defaultConfig())
+	s.event("devcon", tenant.StatusActive, blue)
+	addr := strings.TrimPrefix(s.url, "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A request in flight: its headers are not finished yet.
+	if _, err := conn.Write([]byte("GET / HTTP/1.1\r\nHost: devcon.shop.test\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.shutdown() }()
+
+	t.Run("the listener closes first", func(t *testing.T) {
+		deadline := time.Now().Add(2 * time.Second)
+		for {
+			c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
+			if err != nil {
+				break
+			}
+			c.Close()
+			if time.Now().After(deadline) {
+				t.Fatal("the server still accepts connections after shutdown began")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	t.Run("the request in flight still gets its page", func(t *testing.T) {
+		if _, err := conn.Write([]byte("\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 || !strings.Contains(string(body), "Welcome to devcon") {
+			t.Fatalf("status %d, body %q", res.StatusCode, body)
+		}
+	})
+	if err := <-stopped; err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+}
+
+func TestPanicShowsTheThemedErrorPage(t *testing.T) {
+	s := startServer(t, defaultConfig())
+	s.event("devcon", tenant.StatusActive, blue)
+	app := s.platform.newApp()
+	app.Get("/explode", func(*fiber.Ctx) error { panic("secret internal detail") })
+	req := httptest.NewRequest(http.MethodGet, "/explode", nil)
+	req.Host = "devcon.shop.test"
+	res, err := app.Test(req, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 500 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	for _, want := range []string{"Something went wrong", "Welcome to devcon"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, secret := range []string{"secret internal detail", "goroutine", ".go:"} {
+		if strings.Contains(string(body), secret) {
+			t.Errorf("page shows %q", secret)
+		}
+	}
 }

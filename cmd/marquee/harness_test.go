@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -34,11 +35,16 @@ func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryE
 
 // testServer is marquee serve on 127.0.0.1 against a fresh database.
 type testServer struct {
-	t       *testing.T
-	url     string // http://127.0.0.1:PORT
-	db      *db.DB
-	queries *queryCounter
-	dbURL   string
+	t        *testing.T
+	url      string // http://127.0.0.1:PORT
+	db       *db.DB
+	queries  *queryCounter
+	dbURL    string
+	platform *platform
+
+	// shutdown stops the server as SIGTERM does and waits for it.
+	shutdown func() error
+	stopErr  error
 }
 
 func startServer(t *testing.T, cfg Config) *testServer {
@@ -61,13 +67,18 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.serveHTTP(ctx, ln, nil) }()
+	s := &testServer{t: t, url: "http://" + ln.Addr().String(), db: database, queries: counter, dbURL: d.OwnerURL, platform: p}
+	var once sync.Once
+	s.shutdown = func() error {
+		once.Do(func() { cancel(); s.stopErr = <-done })
+		return s.stopErr
+	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := s.shutdown(); err != nil {
 			t.Errorf("server stopped with %v", err)
 		}
 	})
-	return &testServer{t: t, url: "http://" + ln.Addr().String(), db: database, queries: counter, dbURL: d.OwnerURL}
+	return s
 }
 
 // event provisions an event with copy in English and German.
