@@ -10,20 +10,31 @@ import (
 
 	"marquee/branding"
 	"marquee/db/internal/dbq"
+	"marquee/storefront"
 )
 
-// PublishedBranding returns the live look of an event.
-func (db *DB) PublishedBranding(ctx context.Context, tenantID uuid.UUID) (branding.Branding, error) {
-	var b branding.Branding
+// SiteContent reads everything the storefront shows of an event in one
+// transaction: published branding, catalogue, shop settings, order form.
+func (db *DB) SiteContent(ctx context.Context, tenantID uuid.UUID) (storefront.SiteContent, error) {
+	var c storefront.SiteContent
 	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
 		row, err := q.BrandingGetPublished(ctx, tenantID)
 		if err != nil {
 			return err
 		}
-		b, err = brandingFromRow(row)
+		if c.Branding, err = brandingFromRow(row); err != nil {
+			return err
+		}
+		if c.Catalogue, err = catalogueIn(ctx, q, tenantID); err != nil {
+			return err
+		}
+		if c.Settings, err = settingsIn(ctx, q, tenantID); err != nil {
+			return err
+		}
+		c.Fields, err = formFieldsIn(ctx, q, tenantID)
 		return err
 	})
-	return b, notFound(err, "error.not_found")
+	return c, notFound(err, "error.not_found")
 }
 
 func brandingFromRow(r dbq.Branding) (branding.Branding, error) {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -26,6 +27,14 @@ const (
 // DB is the application's pool: every connection has switched to AppRole.
 type DB struct {
 	Pool *pgxpool.Pool
+	// Events hears of order changes inside their transactions (nil: nobody).
+	Events OrderEvents
+	// Now is the clock of sales windows and histories (nil: time.Now).
+	Now func() time.Time
+
+	// unguarded turns off the stock and per-attendee guards; only the test
+	// that proves those guards matter sets it (export_test.go).
+	unguarded bool
 }
 
 // Options tune Open. The zero value is fine.

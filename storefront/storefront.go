@@ -10,19 +10,29 @@ import (
 	"github.com/google/uuid"
 
 	"marquee/branding"
+	"marquee/storefront/form"
 	"marquee/tenant"
 )
 
-// BrandingStore reads an event's live branding.
-type BrandingStore interface {
-	PublishedBranding(ctx context.Context, tenantID uuid.UUID) (branding.Branding, error)
+// SiteStore reads what an event's pages show, in one go.
+type SiteStore interface {
+	SiteContent(ctx context.Context, tenantID uuid.UUID) (SiteContent, error)
+}
+
+// SiteContent is everything published about an event: its look, its
+// catalogue, its shop settings and its order form.
+type SiteContent struct {
+	Branding  branding.Branding
+	Catalogue Catalogue
+	Settings  Settings
+	Fields    []form.Field
 }
 
 // Site is one event as the storefront shows it, plus rendered pages that
 // depend on nothing but the site and the language.
 type Site struct {
-	Tenant   *tenant.Tenant
-	Branding branding.Branding
+	Tenant *tenant.Tenant
+	SiteContent
 
 	pages sync.Map // page key → []byte
 }
@@ -44,24 +54,24 @@ func (s *Site) Page(key string, render func() ([]byte, error)) ([]byte, error) {
 
 // Sites caches the Site of every event that has been visited.
 type Sites struct {
-	store BrandingStore
+	store SiteStore
 	memo  *tenant.Memo[*Site]
 }
 
 // NewSites returns an empty cache reading from store.
-func NewSites(store BrandingStore, opts tenant.MemoOptions) *Sites {
+func NewSites(store SiteStore, opts tenant.MemoOptions) *Sites {
 	return &Sites{store: store, memo: tenant.NewMemo[*Site](opts)}
 }
 
-// Get returns the Site of t, loading its branding on the first visit. The
+// Get returns the Site of t, loading its content on the first visit. The
 // Site carries t as resolved for this request.
 func (s *Sites) Get(ctx context.Context, t *tenant.Tenant) (*Site, error) {
 	site, err := s.memo.Get(ctx, t.ID.String(), func(ctx context.Context) (*Site, uuid.UUID, error) {
-		b, err := s.store.PublishedBranding(ctx, t.ID)
+		c, err := s.store.SiteContent(ctx, t.ID)
 		if err != nil {
 			return nil, uuid.Nil, err
 		}
-		return &Site{Tenant: t, Branding: b}, t.ID, nil
+		return &Site{Tenant: t, SiteContent: c}, t.ID, nil
 	})
 	return site, err
 }

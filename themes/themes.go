@@ -37,7 +37,7 @@ func Load() (*Set, error) {
 
 // parsePages makes one template per page: the shared layout plus the page.
 func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.ParseFS(files, "templates/layout.html")
+	layout, err := template.ParseFS(files, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -48,7 +48,7 @@ func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, path := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(path, "templates/"), ".html")
-		if name == "layout" {
+		if name == "layout" || name == "partials" {
 			continue
 		}
 		t, err := template.Must(layout.Clone()).ParseFS(files, path)

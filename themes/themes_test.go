@@ -12,6 +12,8 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"marquee"
+	"marquee/storefront/address"
+	"marquee/storefront/form"
 )
 
 func loadCatalogue(t *testing.T, lang string) map[string]string {
@@ -81,6 +83,12 @@ func TestEveryUsedMessageIsTranslated(t *testing.T) {
 	// IDs built at run time.
 	for _, code := range []string{marquee.EINVALID, marquee.ENOTFOUND, marquee.ECONFLICT, marquee.EFORBIDDEN, marquee.EUNAVAILABLE, marquee.EINTERNAL} {
 		ids["error.heading."+code] = "storefront/web/errors.go"
+	}
+	for _, id := range append(form.MessageIDs(), address.MessageIDs()...) {
+		ids[id] = "storefront/form, storefront/address"
+	}
+	for _, st := range []string{"placed", "confirmed", "dispatched", "ready_for_pickup", "delivered", "collected", "cancelled"} {
+		ids["status."+st] = "storefront/web/status.go"
 	}
 	for _, reason := range []string{"suspended", "archived"} {
 		ids["closed."+reason+"_heading"] = "storefront/web/closed.go"

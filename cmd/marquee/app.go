@@ -49,7 +49,8 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 // request id and log, security headers, host-independent routes (health,
 // static files), then the event the Host names, then the storefront.
 func (p *platform) newApp() *fiber.App {
-	store := &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Log: p.log}
+	store := &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: p.db, Log: p.log,
+		Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Secret: p.cfg.SecretKey}
 	app := fiber.New(fiber.Config{
 		AppName:               "marquee",
 		DisableStartupMessage: true,
@@ -60,6 +61,8 @@ func (p *platform) newApp() *fiber.App {
 		// X-Forwarded-* are only believed from TRUSTED_PROXIES, which
 		// tenant/web checks itself; Fiber must not trust anyone.
 		EnableTrustedProxyCheck: true,
+		// Order forms are small; anything bigger is not one (413).
+		BodyLimit: 256 << 10,
 	})
 	app.Use(requestid.New())
 	app.Use(requestLog(p.log, store.ErrorHandler))

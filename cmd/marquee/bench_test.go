@@ -22,6 +22,7 @@ func BenchmarkLandingPage(b *testing.B) {
 	database := d.Open(b, db.Options{Tracer: counter})
 	cfg := defaultConfig()
 	cfg.DatabaseURL, cfg.BaseDomain = d.OwnerURL, testBase
+	cfg.SecretKey = []byte("bench secret key, 32 bytes or more")
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	p, err := newPlatform(cfg, log, database)
 	if err != nil {

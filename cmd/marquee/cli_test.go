@@ -21,6 +21,8 @@ func cli(t *testing.T, vars map[string]string, args ...string) (stdout string, e
 	return out.String(), err
 }
 
+const testKey = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 func TestServeRefusesBadConfiguration(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -28,15 +30,18 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		naming string
 	}{
 		{"no DATABASE_URL", map[string]string{"BASE_DOMAIN": "example.com"}, "DATABASE_URL is required"},
-		{"a DATABASE_URL that is no URL", map[string]string{"DATABASE_URL": "postgres://%zz", "BASE_DOMAIN": "example.com"}, "DATABASE_URL:"},
-		{"no BASE_DOMAIN", map[string]string{"DATABASE_URL": "postgres://u@h/db"}, "BASE_DOMAIN is required"},
-		{"a BASE_DOMAIN with a port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com:80"}, "BASE_DOMAIN:"},
-		{"an uppercase BASE_DOMAIN", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "Example.com"}, "BASE_DOMAIN:"},
-		{"a LISTEN_ADDR without port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "localhost"}, "LISTEN_ADDR:"},
-		{"a bad TRUSTED_PROXIES entry", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "TRUSTED_PROXIES": "10.0.0.0/8, proxy"}, "TRUSTED_PROXIES:"},
-		{"a bad LOG_LEVEL", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LOG_LEVEL": "loud"}, "LOG_LEVEL:"},
-		{"a bad LOG_FORMAT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LOG_FORMAT": "xml"}, "LOG_FORMAT:"},
-		{"a bad SHUTDOWN_TIMEOUT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SHUTDOWN_TIMEOUT": "soon"}, "SHUTDOWN_TIMEOUT:"},
+		{"no SECRET_KEY", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com"}, "SECRET_KEY is required"},
+		{"a short SECRET_KEY", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": "abcd"}, "SECRET_KEY: 2 bytes is too short"},
+		{"a SECRET_KEY that is neither hex nor base64", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": "not a key!"}, "SECRET_KEY: neither"},
+		{"a DATABASE_URL that is no URL", map[string]string{"DATABASE_URL": "postgres://%zz", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey}, "DATABASE_URL:"},
+		{"no BASE_DOMAIN", map[string]string{"DATABASE_URL": "postgres://u@h/db", "SECRET_KEY": testKey}, "BASE_DOMAIN is required"},
+		{"a BASE_DOMAIN with a port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com:80", "SECRET_KEY": testKey}, "BASE_DOMAIN:"},
+		{"an uppercase BASE_DOMAIN", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "Example.com", "SECRET_KEY": testKey}, "BASE_DOMAIN:"},
+		{"a LISTEN_ADDR without port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "localhost", "SECRET_KEY": testKey}, "LISTEN_ADDR:"},
+		{"a bad TRUSTED_PROXIES entry", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "TRUSTED_PROXIES": "10.0.0.0/8, proxy", "SECRET_KEY": testKey}, "TRUSTED_PROXIES:"},
+		{"a bad LOG_LEVEL", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LOG_LEVEL": "loud", "SECRET_KEY": testKey}, "LOG_LEVEL:"},
+		{"a bad LOG_FORMAT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LOG_FORMAT": "xml", "SECRET_KEY": testKey}, "LOG_FORMAT:"},
+		{"a bad SHUTDOWN_TIMEOUT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SHUTDOWN_TIMEOUT": "soon", "SECRET_KEY": testKey}, "SHUTDOWN_TIMEOUT:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,7 +55,7 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 
 func TestServeRefusesAnUnmigratedDatabase(t *testing.T) {
 	d := dbtest.NewEmpty(t)
-	_, err := cli(t, map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "127.0.0.1:0"}, "serve")
+	_, err := cli(t, map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "127.0.0.1:0", "SECRET_KEY": testKey}, "serve")
 	if err == nil || !strings.Contains(err.Error(), "marquee migrate up") {
 		t.Fatalf("want a request to migrate first, got %v", err)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net"
@@ -24,6 +26,7 @@ type Config struct {
 	LogLevel        slog.Level        // LOG_LEVEL: debug, info, warn, error
 	LogFormat       string            // LOG_FORMAT: json or text
 	ShutdownTimeout time.Duration     // SHUTDOWN_TIMEOUT: how long in-flight requests may take to finish
+	SecretKey       []byte            // SECRET_KEY: signs order links and form tokens; the same on every replica
 }
 
 // configVars documents every variable: name, default, meaning. The README's
@@ -36,6 +39,7 @@ var configVars = [][3]string{
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "json (text in dev)", "json or text"},
 	{"SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may run after SIGTERM"},
+	{"SECRET_KEY", "(dev: generated, kept in .marquee/dev)", "at least 32 random bytes, hex or base64: signs order links and form tokens; the same on every replica"},
 }
 
 // defaultConfig is the configuration of serve before the environment.
@@ -75,12 +79,33 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 		}
 		c.ShutdownTimeout = d
 	}
+	if v := strings.TrimSpace(getenv("SECRET_KEY")); v != "" {
+		key, err := parseSecretKey(v)
+		if err != nil {
+			return c, err
+		}
+		c.SecretKey = key
+	}
 	proxies, err := parseProxies(getenv("TRUSTED_PROXIES"))
 	if err != nil {
 		return c, err
 	}
 	c.TrustedProxies = proxies
 	return c, nil
+}
+
+// parseSecretKey accepts hex or base64 (standard or URL alphabet) of at
+// least 32 bytes.
+func parseSecretKey(v string) ([]byte, error) {
+	for _, decode := range []func(string) ([]byte, error){hex.DecodeString, base64.StdEncoding.DecodeString, base64.RawStdEncoding.DecodeString, base64.URLEncoding.DecodeString, base64.RawURLEncoding.DecodeString} {
+		if key, err := decode(v); err == nil {
+			if len(key) < 32 {
+				return nil, fmt.Errorf("SECRET_KEY: %d bytes is too short; use at least 32 random bytes (openssl rand -hex 32)", len(key))
+			}
+			return key, nil
+		}
+	}
+	return nil, fmt.Errorf("SECRET_KEY: neither hex nor base64; use at least 32 random bytes (openssl rand -hex 32)")
 }
 
 func parseProxies(v string) (tenantweb.Proxies, error) {
@@ -118,6 +143,9 @@ func (c Config) Validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
 		return fmt.Errorf("LISTEN_ADDR: %q is not host:port, such as :8080 or 127.0.0.1:8080", c.ListenAddr)
+	}
+	if len(c.SecretKey) == 0 {
+		return fmt.Errorf("SECRET_KEY is required (at least 32 random bytes, hex or base64: openssl rand -hex 32)")
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("LOG_FORMAT: %q is neither json nor text", c.LogFormat)

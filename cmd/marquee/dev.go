@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"os"
@@ -23,11 +25,16 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log := cfg.newLogger(e.stderr)
-	if cfg.DatabaseURL == "" {
-		dir := *dataDir
-		if dir == "" {
-			dir = filepath.Join(repoRoot(), ".marquee", "dev")
+	dir := *dataDir
+	if dir == "" {
+		dir = filepath.Join(repoRoot(), ".marquee", "dev")
+	}
+	if len(cfg.SecretKey) == 0 {
+		if cfg.SecretKey, err = devSecretKey(dir); err != nil {
+			return err
 		}
+	}
+	if cfg.DatabaseURL == "" {
 		srv, err := throwaway.Start(ctx, throwaway.Options{Dir: filepath.Join(dir, "postgres"), Logger: log})
 		if err != nil {
 			return err
@@ -92,4 +99,21 @@ func repoRoot() string {
 			return wd
 		}
 	}
+}
+
+// devSecretKey returns dev's signing key, made once and kept in dir so
+// order links keep working across restarts.
+func devSecretKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "secret-key")
+	if b, err := os.ReadFile(path); err == nil {
+		if key, err := hex.DecodeString(strings.TrimSpace(string(b))); err == nil && len(key) >= 32 {
+			return key, nil
+		}
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return key, os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600)
 }

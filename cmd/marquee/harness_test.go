@@ -53,6 +53,7 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	counter := &queryCounter{}
 	database := d.Open(t, db.Options{Tracer: counter})
 	cfg.DatabaseURL, cfg.BaseDomain = d.OwnerURL, testBase
+	cfg.SecretKey = []byte("test secret key, 32 bytes or more..")
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 5 * time.Second
 	}

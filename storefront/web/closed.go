@@ -33,5 +33,5 @@ func (h *Handler) closed(c *fiber.Ctx, site *storefront.Site, status int, reason
 		return err
 	}
 	c.Set(fiber.HeaderRetryAfter, "3600")
-	return send(c, status, l, body)
+	return send(c, status, l, body, "no-cache")
 }

@@ -6,14 +6,22 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"marquee/branding"
+	"marquee/storefront"
 	"marquee/themes"
 )
 
-// LandingPage is the event's front page.
+// LandingPage is the event's front page with what it offers.
 type LandingPage struct {
 	themes.Page
 	Copy       branding.Copy
 	Paragraphs []string
+	Products   []ProductCard
+}
+
+// ProductCard is a product in the catalogue list.
+type ProductCard struct {
+	ID, Name, Price, Image string
+	SoldOut                bool
 }
 
 // landing renders the event page. It depends only on the event and the
@@ -25,11 +33,15 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 	}
 	l := lang(c, site.Tenant)
 	body, err := site.Page("landing:"+l, func() ([]byte, error) {
-		p := LandingPage{Page: h.basePage(site, l), Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale)}
+		base := h.basePage(site, l)
+		p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale)}
 		if p.Copy.Title == "" {
 			p.Copy.Title = site.Tenant.Name
 		}
 		p.Paragraphs = paragraphs(p.Copy.Description)
+		for _, prod := range site.Catalogue.Visible() {
+			p.Products = append(p.Products, productCard(base, site, prod))
+		}
 		var buf bytes.Buffer
 		err := h.Themes.Render(&buf, "landing", p)
 		return buf.Bytes(), err
@@ -37,5 +49,14 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, l, body)
+	return send(c, fiber.StatusOK, l, body, "no-cache")
 }
+
+func productCard(base themes.Page, site *storefront.Site, p storefront.Product) ProductCard {
+	return ProductCard{ID: p.ID.String(), Name: p.Name.In(base.Lang, site.Tenant.DefaultLocale),
+		Price: price(base, p.PriceMinor, site.Settings.Currency), Image: productImage(p), SoldOut: p.SoldOut()}
+}
+
+// productImage is the product's picture; a placeholder until media
+// storage exists.
+func productImage(storefront.Product) string { return "/static/placeholder.svg" }

@@ -17,6 +17,9 @@ import (
 type Handler struct {
 	Themes *themes.Set
 	Sites  *storefront.Sites
+	Orders Orders
+	Links  storefront.OrderLinks
+	Secret []byte // signs the storefront's CSRF tokens
 	Log    *slog.Logger
 }
 
@@ -24,6 +27,11 @@ type Handler struct {
 // middleware.
 func (h *Handler) Mount(r fiber.Router) {
 	r.Get("/", h.landing)
+	r.Get("/products/:id", h.product)
+	r.Get("/order", h.orderPage)
+	r.Post("/order", h.placeOrder)
+	r.Get("/orders/:number", h.orderStatus)
+	r.Post("/orders/:number/cancel", h.cancelOrder)
 }
 
 // site loads the request's event and answers for closed events: a
@@ -64,12 +72,14 @@ func (h *Handler) basePage(site *storefront.Site, l string) themes.Page {
 	return h.Themes.NewPage(l, t.Locales, &themes.Brand{Title: title, Theme: site.Branding.Theme, Colours: site.Branding.Colours})
 }
 
-// send writes a rendered HTML page with its language.
-func send(c *fiber.Ctx, status int, l string, body []byte) error {
+// send writes a rendered HTML page with its language. cacheControl is
+// "no-cache" for public pages (revalidate: they change on publish) and
+// "no-store" for pages with personal data or a form token.
+func send(c *fiber.Ctx, status int, l string, body []byte, cacheControl string) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderContentLanguage, l)
 	c.Set(fiber.HeaderVary, "Accept-Language")
-	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderCacheControl, cacheControl)
 	return c.Status(status).Send(body)
 }
 

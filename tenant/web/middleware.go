@@ -42,7 +42,10 @@ func firstValue(header string) string {
 	return first
 }
 
-const localsKey = "marquee.tenant"
+const (
+	localsKey     = "marquee.tenant"
+	localsHostKey = "marquee.host"
+)
 
 // Resolve is the middleware that finds the request's event: a malformed
 // Host is a 400, a host that is no event a 404 (both rendered by the error
@@ -59,6 +62,7 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 			return err
 		}
 		c.Locals(localsKey, t)
+		c.Locals(localsHostKey, host)
 		c.SetUserContext(tenant.NewContext(c.UserContext(), t))
 		return c.Next()
 	}
@@ -69,4 +73,11 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 func FromCtx(c *fiber.Ctx) *tenant.Tenant {
 	t, _ := c.Locals(localsKey).(*tenant.Tenant)
 	return t
+}
+
+// HostFromCtx returns the normalised host Resolve routed this request by
+// (the client's view, through trusted proxies), or "".
+func HostFromCtx(c *fiber.Ctx) string {
+	h, _ := c.Locals(localsHostKey).(string)
+	return h
 }

@@ -8,7 +8,15 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
+
+type AttendeePurchase struct {
+	TenantID  uuid.UUID
+	ProductID uuid.UUID
+	Email     string
+	Quantity  int32
+}
 
 type Branding struct {
 	ID              uuid.UUID
@@ -35,6 +43,83 @@ type Domain struct {
 	UpdatedAt         time.Time
 }
 
+type FormField struct {
+	ID         uuid.UUID
+	TenantID   uuid.UUID
+	Key        string
+	Scope      string
+	Position   int32
+	Definition []byte
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+type Order struct {
+	ID              uuid.UUID
+	TenantID        uuid.UUID
+	Number          string
+	IdempotencyKey  uuid.UUID
+	Email           string
+	Name            string
+	Locale          string
+	Status          string
+	Answers         []byte
+	ShippingAddress []byte
+	Currency        string
+	TotalMinor      int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type OrderItem struct {
+	ID             uuid.UUID
+	TenantID       uuid.UUID
+	OrderID        uuid.UUID
+	Position       int32
+	ProductID      uuid.UUID
+	VariantID      uuid.UUID
+	ProductName    []byte
+	VariantLabel   []byte
+	Quantity       int32
+	UnitPriceMinor int64
+	Answers        []byte
+}
+
+type OrderStatusHistory struct {
+	ID        int64
+	TenantID  uuid.UUID
+	OrderID   uuid.UUID
+	Status    string
+	Note      string
+	Actor     string
+	CreatedAt time.Time
+}
+
+type Product struct {
+	ID             uuid.UUID
+	TenantID       uuid.UUID
+	Name           []byte
+	Description    []byte
+	ImageKey       *string
+	Position       int32
+	Visible        bool
+	PriceMinor     int64
+	MaxPerOrder    *int32
+	MaxPerAttendee *int32
+	SalesOpenAt    *time.Time
+	SalesCloseAt   *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+type StorefrontSetting struct {
+	TenantID          uuid.UUID
+	Ships             bool
+	AttendeeCanCancel bool
+	CommonCountries   []string
+	UpdatedAt         time.Time
+}
+
 type Tenant struct {
 	ID            uuid.UUID
 	Slug          string
@@ -44,4 +129,21 @@ type Tenant struct {
 	Locales       []string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	Currency      string
+	StartsOn      pgtype.Date
+	EndsOn        pgtype.Date
+	ClosesAt      *time.Time
+}
+
+type Variant struct {
+	ID         uuid.UUID
+	TenantID   uuid.UUID
+	ProductID  uuid.UUID
+	Label      []byte
+	Sku        *string
+	Position   int32
+	Stock      *int32
+	PriceMinor *int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }

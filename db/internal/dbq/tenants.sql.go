@@ -12,7 +12,7 @@ import (
 )
 
 const tenantGetByID = `-- name: TenantGetByID :one
-SELECT id, slug, name, status, default_locale, locales, created_at, updated_at FROM tenants WHERE id = $1::uuid
+SELECT id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at FROM tenants WHERE id = $1::uuid
 `
 
 func (q *Queries) TenantGetByID(ctx context.Context, id uuid.UUID) (Tenant, error) {
@@ -27,12 +27,16 @@ func (q *Queries) TenantGetByID(ctx context.Context, id uuid.UUID) (Tenant, erro
 		&i.Locales,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Currency,
+		&i.StartsOn,
+		&i.EndsOn,
+		&i.ClosesAt,
 	)
 	return i, err
 }
 
 const tenantGetBySlug = `-- name: TenantGetBySlug :one
-SELECT id, slug, name, status, default_locale, locales, created_at, updated_at FROM tenants WHERE slug = $1::text
+SELECT id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at FROM tenants WHERE slug = $1::text
 `
 
 func (q *Queries) TenantGetBySlug(ctx context.Context, slug string) (Tenant, error) {
@@ -47,12 +51,16 @@ func (q *Queries) TenantGetBySlug(ctx context.Context, slug string) (Tenant, err
 		&i.Locales,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Currency,
+		&i.StartsOn,
+		&i.EndsOn,
+		&i.ClosesAt,
 	)
 	return i, err
 }
 
 const tenantGetByVerifiedDomain = `-- name: TenantGetByVerifiedDomain :one
-SELECT t.id, t.slug, t.name, t.status, t.default_locale, t.locales, t.created_at, t.updated_at
+SELECT t.id, t.slug, t.name, t.status, t.default_locale, t.locales, t.created_at, t.updated_at, t.currency, t.starts_on, t.ends_on, t.closes_at
 FROM tenants t
 JOIN domains d ON d.tenant_id = t.id
 WHERE d.hostname = $1::text AND d.verified_at IS NOT NULL
@@ -70,6 +78,10 @@ func (q *Queries) TenantGetByVerifiedDomain(ctx context.Context, hostname string
 		&i.Locales,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Currency,
+		&i.StartsOn,
+		&i.EndsOn,
+		&i.ClosesAt,
 	)
 	return i, err
 }
@@ -77,7 +89,7 @@ func (q *Queries) TenantGetByVerifiedDomain(ctx context.Context, hostname string
 const tenantInsert = `-- name: TenantInsert :one
 INSERT INTO tenants (slug, name, status, default_locale, locales)
 VALUES ($1::text, $2::text, $3::text, $4::text, $5::text[])
-RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at
+RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at
 `
 
 type TenantInsertParams struct {
@@ -106,12 +118,16 @@ func (q *Queries) TenantInsert(ctx context.Context, arg TenantInsertParams) (Ten
 		&i.Locales,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Currency,
+		&i.StartsOn,
+		&i.EndsOn,
+		&i.ClosesAt,
 	)
 	return i, err
 }
 
 const tenantList = `-- name: TenantList :many
-SELECT id, slug, name, status, default_locale, locales, created_at, updated_at FROM tenants
+SELECT id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at FROM tenants
 WHERE slug > $1::text
 ORDER BY slug
 LIMIT $2::int
@@ -141,6 +157,10 @@ func (q *Queries) TenantList(ctx context.Context, arg TenantListParams) ([]Tenan
 			&i.Locales,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Currency,
+			&i.StartsOn,
+			&i.EndsOn,
+			&i.ClosesAt,
 		); err != nil {
 			return nil, err
 		}
@@ -153,7 +173,7 @@ func (q *Queries) TenantList(ctx context.Context, arg TenantListParams) ([]Tenan
 }
 
 const tenantSetStatus = `-- name: TenantSetStatus :one
-UPDATE tenants SET status = $1::text WHERE id = $2::uuid RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at
+UPDATE tenants SET status = $1::text WHERE id = $2::uuid RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at
 `
 
 type TenantSetStatusParams struct {
@@ -173,6 +193,10 @@ func (q *Queries) TenantSetStatus(ctx context.Context, arg TenantSetStatusParams
 		&i.Locales,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Currency,
+		&i.StartsOn,
+		&i.EndsOn,
+		&i.ClosesAt,
 	)
 	return i, err
 }

@@ -1,0 +1,348 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
+
+	"marquee/storefront"
+	"marquee/storefront/form"
+	"marquee/tenant"
+)
+
+// shop is an event with a catalogue and an order form, and a visitor with
+// a cookie jar.
+type shop struct {
+	s                    *testServer
+	ev                   *tenant.Tenant
+	shirt, hoodie, socks storefront.Product
+	client               *http.Client
+	host                 string
+}
+
+func intp(n int) *int { return &n }
+
+func newShop(t *testing.T, s *testServer, slug string) *shop {
+	t.Helper()
+	ctx := context.Background()
+	ev := s.event(slug, tenant.StatusActive, blue)
+	add := func(p storefront.Product) storefront.Product {
+		p.Visible = true
+		out, err := s.db.AddProduct(ctx, ev.ID, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	sh := &shop{s: s, ev: ev, host: slug + ".shop.test"}
+	sh.shirt = add(storefront.Product{Name: storefront.Text{"en": "T-shirt", "de": "T-Shirt"}, Position: 1, MaxPerAttendee: 1,
+		Variants: []storefront.Variant{
+			{Label: storefront.Text{"en": "S"}, Position: 1, Stock: intp(5)},
+			{Label: storefront.Text{"en": "M"}, Position: 2, Stock: intp(5)},
+			{Label: storefront.Text{"en": "XL"}, Position: 3, Stock: intp(0)},
+		}})
+	sh.hoodie = add(storefront.Product{Name: storefront.Text{"en": "Hoodie"}, Position: 2, PriceMinor: 3500,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "One size"}}}})
+	sh.socks = add(storefront.Product{Name: storefront.Text{"en": "Socks"}, Position: 3, Visible: true,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "Pair"}, Stock: intp(0)}}})
+	for _, f := range []form.Field{
+		{Key: "company", Scope: form.ScopeCustomer, Type: form.TypeText, Label: map[string]string{"en": "Company", "de": "Firma"}, Position: 1},
+		{Key: "consent", Scope: form.ScopeCustomer, Type: form.TypeCheckbox, Required: true, Label: map[string]string{"en": "I agree to the terms", "de": "Ich stimme zu"}, Position: 2},
+		{Key: "print_name", Scope: form.ScopeItem, Type: form.TypeText, MaxLength: 12, Label: map[string]string{"en": "Name to print", "de": "Aufdruck"}, Position: 1},
+	} {
+		if err := s.db.AddFormField(ctx, ev.ID, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	sh.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return sh
+}
+
+// do sends a request to the shop's host with the visitor's cookies.
+func (sh *shop) do(method, path, contentType, body string, headers ...string) *response {
+	sh.s.t.Helper()
+	req, err := http.NewRequest(method, sh.s.url+path, strings.NewReader(body))
+	if err != nil {
+		sh.s.t.Fatal(err)
+	}
+	req.Host = sh.host
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := sh.client.Do(req)
+	if err != nil {
+		sh.s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
+	if err != nil {
+		sh.s.t.Fatal(err)
+	}
+	return &response{status: res.StatusCode, header: res.Header, doc: doc, body: string(b)}
+}
+
+// form opens the order form and returns its hidden values.
+func (sh *shop) form() url.Values {
+	sh.s.t.Helper()
+	r := sh.do(http.MethodGet, "/order", "", "")
+	if r.status != 200 {
+		sh.s.t.Fatalf("order form: %d", r.status)
+	}
+	v := url.Values{}
+	r.doc.Find("form.order-form input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		value, _ := s.Attr("value")
+		v.Set(name, value)
+	})
+	return v
+}
+
+// validOrder is a complete order: a shirt in M with a print name and a hoodie.
+func (sh *shop) validOrder() url.Values {
+	v := sh.form()
+	v.Set("line.0.variant", sh.shirt.Variants[1].ID.String())
+	v.Set("line.0.quantity", "1")
+	v.Set("item.0.print_name", "ADA")
+	v.Set("line.1.quantity", "1")
+	v.Set("name", "Ada Lovelace")
+	v.Set("email", "Ada@Example.com")
+	v.Set("consent", "on")
+	v.Set("action", "place")
+	return v
+}
+
+func (sh *shop) post(path string, v url.Values, headers ...string) *response {
+	return sh.do(http.MethodPost, path, "application/x-www-form-urlencoded", v.Encode(), headers...)
+}
+
+func (sh *shop) orders() int {
+	sh.s.t.Helper()
+	var n int
+	err := sh.s.db.InTenant(context.Background(), sh.ev.ID, func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), "SELECT count(*) FROM orders").Scan(&n)
+	})
+	if err != nil {
+		sh.s.t.Fatal(err)
+	}
+	return n
+}
+
+func TestPlaceOrder(t *testing.T) {
+	s := startServer(t, defaultConfig())
+	sh := newShop(t, s, "orders")
+
+	t.Run("the order form lists the products and this event's fields", func(t *testing.T) {
+		r := sh.do(http.MethodGet, "/order", "", "")
+		if r.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("Cache-Control %q", r.header.Get("Cache-Control"))
+		}
+		if got := r.doc.Find("fieldset.line legend").Length(); got != 3 {
+			t.Errorf("%d lines, want 3", got)
+		}
+		if r.doc.Find(`select[name="line.0.variant"] option[disabled]`).Text() != "XL · Sold out" {
+			t.Errorf("sold-out variant not marked: %q", r.doc.Find(`select[name="line.0.variant"] option[disabled]`).Text())
+		}
+		for _, name := range []string{"company", "consent", "item.0.print_name", "item.1.print_name"} {
+			if r.doc.Find(`[name="`+name+`"]`).Length() != 1 {
+				t.Errorf("no input %s", name)
+			}
+		}
+	})
+
+	t.Run("a valid order writes rows and redirects to its status page", func(t *testing.T) {
+		before := sh.orders()
+		r := sh.post("/order", sh.validOrder())
+		loc := r.header.Get("Location")
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/orders/") || !strings.Contains(loc, "sig=") {
+			t.Fatalf("status %d, Location %q, body %s", r.status, loc, r.body)
+		}
+		if sh.orders() != before+1 {
+			t.Fatalf("orders %d, want %d", sh.orders(), before+1)
+		}
+		page := sh.do(http.MethodGet, loc, "", "")
+		if page.status != 200 || page.header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("status page %d, Cache-Control %q", page.status, page.header.Get("Cache-Control"))
+		}
+		if page.text(".notice h1") != "Thank you for your order!" || page.text("#current-status") != "Placed" {
+			t.Errorf("confirmation %q, status %q", page.text(".notice h1"), page.text("#current-status"))
+		}
+		if got := page.text("#total"); got != "€35.00" {
+			t.Errorf("total %q, want €35.00 (priced from the database)", got)
+		}
+		if !strings.Contains(page.text("table.items tbody"), "Name to print: ADA") {
+			t.Errorf("item answer missing: %q", page.text("table.items tbody"))
+		}
+		if !strings.Contains(page.doc.Find("dl.answers").Text(), "ada@example.com") {
+			t.Errorf("normalised email missing: %q", page.doc.Find("dl.answers").Text())
+		}
+	})
+
+	t.Run("a resubmitted form makes no second order", func(t *testing.T) {
+		v := sh.validOrder()
+		v.Set("email", "twice@example.com")
+		first := sh.post("/order", v)
+		before := sh.orders()
+		second := sh.post("/order", v)
+		if second.status != http.StatusSeeOther || second.header.Get("Location") != first.header.Get("Location") {
+			t.Fatalf("resubmission: %d to %q, first went to %q", second.status, second.header.Get("Location"), first.header.Get("Location"))
+		}
+		if sh.orders() != before {
+			t.Fatal("a resubmission wrote an order")
+		}
+	})
+}
+
+func TestOrderFormRefusesBadInput(t *testing.T) {
+	s := startServer(t, defaultConfig())
+	sh := newShop(t, s, "refusals")
+	other := newShop(t, s, "elsewhere")
+
+	tests := []struct {
+		name   string
+		change func(url.Values)
+		status int
+		input  string // where the message must be
+		msg    string
+	}{
+		{"a missing email", func(v url.Values) { v.Del("email") }, 422, "email", "Please fill in this field."},
+		{"an invalid email", func(v url.Values) { v.Set("email", "ada@") }, 422, "email", ""},
+		{"consent not given", func(v url.Values) { v.Del("consent") }, 422, "consent", ""},
+		{"an item answer too long", func(v url.Values) { v.Set("item.0.print_name", "A VERY LONG NAME") }, 422, "item.0.print_name", ""},
+		{"a quantity that is no number", func(v url.Values) { v.Set("line.1.quantity", "lots") }, 422, "line.1.quantity", "Enter a quantity between 0 and 20."},
+		{"nothing chosen", func(v url.Values) { v.Set("line.0.quantity", "0"); v.Set("line.1.quantity", "0") }, 422, "", "Choose at least one item."},
+		{"a sold-out variant", func(v url.Values) { v.Set("line.0.variant", sh.shirt.Variants[2].ID.String()) }, 409, "line.0.product", "Sorry, this item is sold out."},
+		{"another event's product", func(v url.Values) {
+			v.Set("line.0.product", other.shirt.ID.String())
+			v.Set("line.0.variant", other.shirt.Variants[0].ID.String())
+		}, 422, "line.0.product", "This item is not available at this event."},
+		{"a forged variant id", func(v url.Values) { v.Set("line.0.variant", "not-a-uuid") }, 422, "line.0.variant", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := sh.orders()
+			v := sh.validOrder()
+			tc.change(v)
+			r := sh.post("/order", v)
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.text(".problems"))
+			}
+			if sh.orders() != before {
+				t.Fatal("a refused order wrote rows")
+			}
+			if tc.input != "" {
+				where := r.doc.Find(`[name="` + tc.input + `"]`).First().Closest(".field, fieldset")
+				msg := strings.TrimSpace(where.Find(".error").First().Text())
+				if msg == "" || (tc.msg != "" && msg != tc.msg) {
+					t.Errorf("message next to %s: %q, want %q", tc.input, msg, tc.msg)
+				}
+			}
+			if tc.msg != "" && !strings.Contains(r.text(".problems"), tc.msg) {
+				t.Errorf("summary %q lacks %q", r.text(".problems"), tc.msg)
+			}
+			if got, _ := r.doc.Find(`input[name="name"]`).Attr("value"); got != "Ada Lovelace" {
+				t.Errorf("entered name not kept: %q", got)
+			}
+			if strings.Contains(r.body, "form.") || strings.Contains(r.body, "order.") {
+				t.Errorf("an untranslated message ID is on the page")
+			}
+		})
+	}
+
+	t.Run("refused requests", func(t *testing.T) {
+		before := sh.orders()
+		valid := sh.validOrder()
+		cases := []struct {
+			name   string
+			r      *response
+			status int
+		}{
+			{"JSON instead of a form", sh.do(http.MethodPost, "/order", "application/json", `{"name":"x"}`), 415},
+			{"an oversized body", sh.do(http.MethodPost, "/order", "application/x-www-form-urlencoded", "name="+strings.Repeat("x", 300<<10)), 413},
+			{"no CSRF token", sh.post("/order", without(valid, "csrf")), 403},
+			{"a forged CSRF token", sh.post("/order", with(valid, "csrf", "forged")), 403},
+			{"another site's Origin", sh.post("/order", valid, "Origin", "https://evil.example"), 403},
+		}
+		for _, c := range cases {
+			if c.r.status != c.status {
+				t.Errorf("%s: status %d, want %d", c.name, c.r.status, c.status)
+			}
+		}
+		if sh.orders() != before {
+			t.Fatal("a refused request wrote an order")
+		}
+	})
+}
+
+func without(v url.Values, key string) url.Values {
+	c := url.Values{}
+	for k, vs := range v {
+		if k != key {
+			c[k] = vs
+		}
+	}
+	return c
+}
+
+func with(v url.Values, key, value string) url.Values {
+	c := without(v, key)
+	c.Set(key, value)
+	return c
+}
+
+func TestOrderStatusLink(t *testing.T) {
+	s := startServer(t, defaultConfig())
+	sh := newShop(t, s, "statuses")
+	other := newShop(t, s, "elsewhere")
+	loc := sh.post("/order", sh.validOrder()).header.Get("Location")
+	u, _ := url.Parse(loc)
+	sig := u.Query().Get("sig")
+
+	for name, path := range map[string]string{
+		"a tampered signature": u.Path + "?sig=" + strings.ToUpper(sig),
+		"no signature":         u.Path,
+		"another order number": "/orders/AAAA-AAAA?sig=" + sig,
+	} {
+		t.Run(name+" is a 404", func(t *testing.T) {
+			if r := sh.do(http.MethodGet, path, "", ""); r.status != 404 {
+				t.Fatalf("status %d", r.status)
+			}
+		})
+	}
+	t.Run("the link does not work on another event", func(t *testing.T) {
+		if r := other.do(http.MethodGet, loc, "", ""); r.status != 404 {
+			t.Fatalf("status %d", r.status)
+		}
+	})
+	t.Run("the attendee cancels and the stock comes back", func(t *testing.T) {
+		page := sh.do(http.MethodGet, loc, "", "")
+		action, _ := page.doc.Find("form.cancel").Attr("action")
+		csrf, _ := page.doc.Find(`form.cancel input[name="csrf"]`).Attr("value")
+		r := sh.post(action, url.Values{"csrf": {csrf}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("cancel: %d %s", r.status, r.body)
+		}
+		page = sh.do(http.MethodGet, r.header.Get("Location"), "", "")
+		if page.text("#current-status") != "Cancelled" || page.doc.Find("form.cancel").Length() != 0 {
+			t.Fatalf("after cancel: status %q", page.text("#current-status"))
+		}
+		if got := page.doc.Find("ol.history li").Length(); got != 2 {
+			t.Errorf("history has %d rows, want 2", got)
+		}
+		stock, _ := s.db.VariantStock(context.Background(), sh.ev.ID, sh.shirt.Variants[1].ID)
+		if *stock != 5 {
+			t.Errorf("stock after cancel %d, want 5", *stock)
+		}
+	})
+}

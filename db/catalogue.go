@@ -1,0 +1,246 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"marquee/db/internal/dbq"
+	"marquee/storefront"
+	"marquee/storefront/form"
+)
+
+// Catalogue returns an event's products with their variants, in display
+// order, hidden ones included (callers filter).
+func (db *DB) Catalogue(ctx context.Context, tenantID uuid.UUID) (storefront.Catalogue, error) {
+	var c storefront.Catalogue
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		var err error
+		c, err = catalogueIn(ctx, q, tenantID)
+		return err
+	})
+	return c, err
+}
+
+func catalogueIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storefront.Catalogue, error) {
+	products, err := q.ProductList(ctx, tenantID)
+	if err != nil {
+		return storefront.Catalogue{}, err
+	}
+	variants, err := q.VariantList(ctx, tenantID)
+	if err != nil {
+		return storefront.Catalogue{}, err
+	}
+	return catalogueFromRows(products, variants)
+}
+
+func catalogueFromRows(products []dbq.Product, variants []dbq.Variant) (storefront.Catalogue, error) {
+	byProduct := map[uuid.UUID][]storefront.Variant{}
+	for _, r := range variants {
+		v, err := variantFromRow(r)
+		if err != nil {
+			return storefront.Catalogue{}, err
+		}
+		byProduct[r.ProductID] = append(byProduct[r.ProductID], v)
+	}
+	c := storefront.Catalogue{Products: make([]storefront.Product, 0, len(products))}
+	for _, r := range products {
+		p, err := productFromRow(r)
+		if err != nil {
+			return c, err
+		}
+		p.Variants = byProduct[r.ID]
+		c.Products = append(c.Products, p)
+	}
+	return c, nil
+}
+
+func productFromRow(r dbq.Product) (storefront.Product, error) {
+	p := storefront.Product{
+		ID: r.ID, Position: int(r.Position), Visible: r.Visible, PriceMinor: r.PriceMinor,
+		MaxPerOrder: intOrZero(r.MaxPerOrder), MaxPerAttendee: intOrZero(r.MaxPerAttendee),
+		SalesOpenAt: r.SalesOpenAt, SalesCloseAt: r.SalesCloseAt,
+	}
+	if r.ImageKey != nil {
+		p.ImageKey = *r.ImageKey
+	}
+	if err := json.Unmarshal(r.Name, &p.Name); err != nil {
+		return p, fmt.Errorf("product %s name: %w", r.ID, err)
+	}
+	if err := json.Unmarshal(r.Description, &p.Description); err != nil {
+		return p, fmt.Errorf("product %s description: %w", r.ID, err)
+	}
+	return p, nil
+}
+
+func variantFromRow(r dbq.Variant) (storefront.Variant, error) {
+	v := storefront.Variant{ID: r.ID, ProductID: r.ProductID, Position: int(r.Position), PriceMinor: r.PriceMinor}
+	if r.Sku != nil {
+		v.SKU = *r.Sku
+	}
+	if r.Stock != nil {
+		n := int(*r.Stock)
+		v.Stock = &n
+	}
+	if err := json.Unmarshal(r.Label, &v.Label); err != nil {
+		return v, fmt.Errorf("variant %s label: %w", r.ID, err)
+	}
+	return v, nil
+}
+
+func intOrZero(p *int32) int {
+	if p == nil {
+		return 0
+	}
+	return int(*p)
+}
+
+func int32Ptr(n int) *int32 {
+	if n <= 0 {
+		return nil
+	}
+	v := int32(n)
+	return &v
+}
+
+// AddProduct stores a product and its variants; the ids are filled in.
+func (db *DB) AddProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) (storefront.Product, error) {
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		name, _ := json.Marshal(p.Name)
+		desc, _ := json.Marshal(orEmpty(p.Description))
+		var image *string
+		if p.ImageKey != "" {
+			image = &p.ImageKey
+		}
+		row, err := q.ProductInsert(ctx, dbq.ProductInsertParams{
+			TenantID: tenantID, Name: name, Description: desc, ImageKey: image, Position: int32(p.Position),
+			Visible: p.Visible, PriceMinor: p.PriceMinor, MaxPerOrder: int32Ptr(p.MaxPerOrder),
+			MaxPerAttendee: int32Ptr(p.MaxPerAttendee), SalesOpenAt: p.SalesOpenAt, SalesCloseAt: p.SalesCloseAt,
+		})
+		if err != nil {
+			return err
+		}
+		p.ID = row.ID
+		for i := range p.Variants {
+			if err := addVariant(ctx, q, tenantID, p.ID, &p.Variants[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return p, err
+}
+
+func addVariant(ctx context.Context, q *dbq.Queries, tenantID, productID uuid.UUID, v *storefront.Variant) error {
+	label, _ := json.Marshal(v.Label)
+	var stock *int32
+	if v.Stock != nil {
+		n := int32(*v.Stock)
+		stock = &n
+	}
+	var sku *string
+	if v.SKU != "" {
+		sku = &v.SKU
+	}
+	row, err := q.VariantInsert(ctx, dbq.VariantInsertParams{
+		TenantID: tenantID, ProductID: productID, Label: label, Sku: sku,
+		Position: int32(v.Position), Stock: stock, PriceMinor: v.PriceMinor,
+	})
+	v.ID, v.ProductID = row.ID, productID
+	return err
+}
+
+func orEmpty(t storefront.Text) storefront.Text {
+	if t == nil {
+		return storefront.Text{}
+	}
+	return t
+}
+
+// VariantStock returns the units left of a variant (nil: unlimited).
+func (db *DB) VariantStock(ctx context.Context, tenantID, variantID uuid.UUID) (*int, error) {
+	var stock *int
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		s, err := q.VariantStock(ctx, dbq.VariantStockParams{TenantID: tenantID, ID: variantID})
+		if s != nil {
+			n := int(*s)
+			stock = &n
+		}
+		return err
+	})
+	return stock, notFound(err, "error.not_found")
+}
+
+// FormFields returns an event's order-form definition.
+func (db *DB) FormFields(ctx context.Context, tenantID uuid.UUID) ([]form.Field, error) {
+	var fields []form.Field
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		var err error
+		fields, err = formFieldsIn(ctx, q, tenantID)
+		return err
+	})
+	return fields, err
+}
+
+func formFieldsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) ([]form.Field, error) {
+	rows, err := q.FormFieldList(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	fields := make([]form.Field, 0, len(rows))
+	for _, r := range rows {
+		var f form.Field
+		if err := json.Unmarshal(r.Definition, &f); err != nil {
+			return nil, fmt.Errorf("form field %s: %w", r.Key, err)
+		}
+		fields = append(fields, f)
+	}
+	return fields, nil
+}
+
+// AddFormField stores one field of an event's order form.
+func (db *DB) AddFormField(ctx context.Context, tenantID uuid.UUID, f form.Field) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	def, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		_, err := q.FormFieldInsert(ctx, dbq.FormFieldInsertParams{
+			TenantID: tenantID, Key: f.Key, Scope: string(f.Scope), Position: int32(f.Position), Definition: def,
+		})
+		return err
+	})
+}
+
+// Settings returns how an event's shop behaves.
+func (db *DB) Settings(ctx context.Context, tenantID uuid.UUID) (storefront.Settings, error) {
+	var s storefront.Settings
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		var err error
+		s, err = settingsIn(ctx, q, tenantID)
+		return err
+	})
+	return s, notFound(err, "error.not_found")
+}
+
+func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storefront.Settings, error) {
+	r, err := q.SettingsGet(ctx, tenantID)
+	return storefront.Settings{Currency: r.Currency, ClosesAt: r.ClosesAt, Ships: r.Ships,
+		AttendeeCanCancel: r.AttendeeCanCancel, CommonCountries: r.CommonCountries}, err
+}
+
+// SaveSettings stores how an event's shop behaves (currency and close
+// date belong to the event and are not changed here).
+func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront.Settings) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
+			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel,
+			CommonCountries: append([]string{}, s.CommonCountries...),
+		})
+	})
+}

@@ -1,0 +1,42 @@
+package db
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"marquee"
+)
+
+// The unguarded reservations read, then write: the race every guard in
+// orders.go exists to prevent. Only a test reaches them (DB.unguarded), to
+// show that the concurrency tests catch overselling when the guard is gone.
+
+func (ot *orderTx) reserveStockUnguarded(ctx context.Context, l pricedLine, soldOut *marquee.Error) error {
+	var stock *int32
+	err := ot.tx.QueryRow(ctx, "SELECT stock FROM variants WHERE tenant_id = $1 AND id = $2", ot.tenantID, l.variant.ID).Scan(&stock)
+	if err != nil || stock == nil {
+		return err
+	}
+	if int(*stock) < l.line.Quantity {
+		return soldOut
+	}
+	_, err = ot.tx.Exec(ctx, "UPDATE variants SET stock = $3 WHERE tenant_id = $1 AND id = $2", ot.tenantID, l.variant.ID, int(*stock)-l.line.Quantity)
+	return err
+}
+
+func (ot *orderTx) countForAttendeeUnguarded(ctx context.Context, email string, l pricedLine, quantity int, over *marquee.Error) error {
+	var held int
+	err := ot.tx.QueryRow(ctx, "SELECT quantity FROM attendee_purchases WHERE tenant_id = $1 AND product_id = $2 AND email = $3",
+		ot.tenantID, l.product.ID, email).Scan(&held)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if l.product.MaxPerAttendee > 0 && held+quantity > l.product.MaxPerAttendee {
+		return over
+	}
+	_, err = ot.tx.Exec(ctx, `INSERT INTO attendee_purchases (tenant_id, product_id, email, quantity) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (tenant_id, product_id, email) DO UPDATE SET quantity = $4`, ot.tenantID, l.product.ID, email, held+quantity)
+	return err
+}

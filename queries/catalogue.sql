@@ -1,0 +1,69 @@
+-- name: ProductList :many
+SELECT * FROM products WHERE tenant_id = @tenant_id::uuid ORDER BY position, id;
+
+-- name: VariantList :many
+SELECT * FROM variants WHERE tenant_id = @tenant_id::uuid ORDER BY product_id, position, id;
+
+-- name: ProductsForOrder :many
+-- The products an order asks for, read inside the order's transaction.
+SELECT * FROM products WHERE tenant_id = @tenant_id::uuid AND id = ANY(@ids::uuid[]);
+
+-- name: VariantsForOrder :many
+SELECT * FROM variants WHERE tenant_id = @tenant_id::uuid AND id = ANY(@ids::uuid[]);
+
+-- name: ProductInsert :one
+INSERT INTO products (tenant_id, name, description, image_key, position, visible, price_minor,
+                      max_per_order, max_per_attendee, sales_open_at, sales_close_at)
+VALUES (@tenant_id::uuid, @name::jsonb, @description::jsonb, sqlc.narg('image_key')::text, @position::int,
+        @visible::boolean, @price_minor::bigint, sqlc.narg('max_per_order')::int,
+        sqlc.narg('max_per_attendee')::int, sqlc.narg('sales_open_at')::timestamptz,
+        sqlc.narg('sales_close_at')::timestamptz)
+RETURNING *;
+
+-- name: VariantInsert :one
+INSERT INTO variants (tenant_id, product_id, label, sku, position, stock, price_minor)
+VALUES (@tenant_id::uuid, @product_id::uuid, @label::jsonb, sqlc.narg('sku')::text, @position::int,
+        sqlc.narg('stock')::int, sqlc.narg('price_minor')::bigint)
+RETURNING *;
+
+-- name: VariantReserve :one
+-- Takes quantity units of stock, never going below zero: no row comes back
+-- when there are not enough. Unlimited stock (NULL) always succeeds.
+UPDATE variants SET stock = stock - @quantity::int
+WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid
+  AND (stock IS NULL OR stock >= @quantity::int)
+RETURNING id;
+
+-- name: VariantRelease :exec
+-- Returns stock of a cancelled order.
+UPDATE variants SET stock = stock + @quantity::int
+WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid AND stock IS NOT NULL;
+
+-- name: VariantStock :one
+SELECT stock FROM variants WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+
+-- name: VariantSetStock :exec
+UPDATE variants SET stock = sqlc.narg('stock')::int WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+
+-- name: FormFieldList :many
+SELECT * FROM form_fields WHERE tenant_id = @tenant_id::uuid ORDER BY position, key;
+
+-- name: FormFieldInsert :one
+INSERT INTO form_fields (tenant_id, key, scope, position, definition)
+VALUES (@tenant_id::uuid, @key::text, @scope::text, @position::int, @definition::jsonb)
+RETURNING *;
+
+-- name: SettingsGet :one
+SELECT t.currency, t.closes_at,
+       coalesce(s.ships, false)::boolean AS ships,
+       coalesce(s.attendee_can_cancel, true)::boolean AS attendee_can_cancel,
+       coalesce(s.common_countries, '{}')::text[] AS common_countries
+FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
+WHERE t.id = @tenant_id::uuid;
+
+-- name: SettingsUpsert :exec
+INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries)
+VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @common_countries::text[])
+ON CONFLICT (tenant_id) DO UPDATE
+SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
+    common_countries = EXCLUDED.common_countries;

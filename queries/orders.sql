@@ -1,0 +1,57 @@
+-- name: OrderGetByIdempotencyKey :one
+SELECT * FROM orders WHERE tenant_id = @tenant_id::uuid AND idempotency_key = @key::uuid;
+
+-- name: OrderGetByNumber :one
+SELECT * FROM orders WHERE tenant_id = @tenant_id::uuid AND number = @number::text;
+
+-- name: OrderGetByNumberForUpdate :one
+SELECT * FROM orders WHERE tenant_id = @tenant_id::uuid AND number = @number::text FOR UPDATE;
+
+-- name: OrderInsert :one
+INSERT INTO orders (tenant_id, number, idempotency_key, email, name, locale, status, answers,
+                    shipping_address, currency, total_minor)
+VALUES (@tenant_id::uuid, @number::text, @idempotency_key::uuid, @email::text, @name::text,
+        @locale::text, 'placed', @answers::jsonb, sqlc.narg('shipping_address')::jsonb,
+        @currency::text, @total_minor::bigint)
+ON CONFLICT DO NOTHING
+RETURNING *;
+
+-- name: OrderSetStatus :exec
+UPDATE orders SET status = @status::text WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+
+-- name: OrderItemInsert :exec
+INSERT INTO order_items (tenant_id, order_id, position, product_id, variant_id, product_name,
+                         variant_label, quantity, unit_price_minor, answers)
+VALUES (@tenant_id::uuid, @order_id::uuid, @position::int, @product_id::uuid, @variant_id::uuid,
+        @product_name::jsonb, @variant_label::jsonb, @quantity::int, @unit_price_minor::bigint,
+        @answers::jsonb);
+
+-- name: OrderItemList :many
+SELECT * FROM order_items WHERE tenant_id = @tenant_id::uuid AND order_id = @order_id::uuid ORDER BY position;
+
+-- name: OrderStatusInsert :exec
+INSERT INTO order_status_history (tenant_id, order_id, status, note, actor, created_at)
+VALUES (@tenant_id::uuid, @order_id::uuid, @status::text, @note::text, @actor::text,
+        coalesce(sqlc.narg('now')::timestamptz, now()));
+
+-- name: OrderStatusList :many
+SELECT * FROM order_status_history WHERE tenant_id = @tenant_id::uuid AND order_id = @order_id::uuid ORDER BY id;
+
+-- name: OrderCount :one
+SELECT count(*) FROM orders WHERE tenant_id = @tenant_id::uuid;
+
+-- name: AttendeePurchaseAdd :one
+-- Adds quantity units to what email holds of a product, only while the
+-- total stays within max (NULL: no limit). The row lock serialises
+-- concurrent orders of one attendee; no row back means over the limit.
+INSERT INTO attendee_purchases AS ap (tenant_id, product_id, email, quantity)
+SELECT @tenant_id::uuid, @product_id::uuid, @email::text, @quantity::int
+WHERE sqlc.narg('max')::int IS NULL OR @quantity::int <= sqlc.narg('max')::int
+ON CONFLICT (tenant_id, product_id, email) DO UPDATE
+SET quantity = ap.quantity + EXCLUDED.quantity
+WHERE sqlc.narg('max')::int IS NULL OR ap.quantity + EXCLUDED.quantity <= sqlc.narg('max')::int
+RETURNING quantity;
+
+-- name: AttendeePurchaseRemove :exec
+UPDATE attendee_purchases SET quantity = greatest(quantity - @quantity::int, 0)
+WHERE tenant_id = @tenant_id::uuid AND product_id = @product_id::uuid AND email = @email::text;

@@ -1,0 +1,142 @@
+package storefront
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"marquee"
+)
+
+// Text is a string in several languages, by locale.
+type Text map[string]string
+
+// In returns the text in locale, else in fallback, else any text.
+func (t Text) In(locale, fallback string) string {
+	if s := t[locale]; s != "" {
+		return s
+	}
+	if s := t[fallback]; s != "" {
+		return s
+	}
+	for _, s := range t {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// Product is something an event offers: a t-shirt, a breakfast.
+type Product struct {
+	ID             uuid.UUID
+	Name           Text
+	Description    Text
+	ImageKey       string // empty: the placeholder image
+	Position       int
+	Visible        bool
+	PriceMinor     int64 // in the event's currency; 0 is free
+	MaxPerOrder    int   // 0: no limit
+	MaxPerAttendee int   // 0: no limit
+	SalesOpenAt    *time.Time
+	SalesCloseAt   *time.Time
+	Variants       []Variant
+}
+
+// Variant is one option of a product (size M) with its own stock.
+type Variant struct {
+	ID         uuid.UUID
+	ProductID  uuid.UUID
+	Label      Text
+	SKU        string
+	Position   int
+	Stock      *int   // nil: unlimited
+	PriceMinor *int64 // nil: the product's price
+}
+
+// SoldOut reports whether no unit of v is left.
+func (v Variant) SoldOut() bool { return v.Stock != nil && *v.Stock <= 0 }
+
+// Price is the unit price of v within p.
+func (p Product) Price(v Variant) int64 {
+	if v.PriceMinor != nil {
+		return *v.PriceMinor
+	}
+	return p.PriceMinor
+}
+
+// SoldOut reports whether every variant of p is sold out.
+func (p Product) SoldOut() bool {
+	for _, v := range p.Variants {
+		if !v.SoldOut() {
+			return false
+		}
+	}
+	return true
+}
+
+// Variant returns p's variant with id, if p has one.
+func (p Product) Variant(id uuid.UUID) (Variant, bool) {
+	for _, v := range p.Variants {
+		if v.ID == id {
+			return v, true
+		}
+	}
+	return Variant{}, false
+}
+
+// CheckOnSale returns why p cannot be ordered at now, or nil. closesAt is
+// the event's close (nil: open-ended).
+func (p Product) CheckOnSale(now time.Time, closesAt *time.Time) error {
+	switch {
+	case !p.Visible:
+		return marquee.New(marquee.ENOTFOUND, "order.unknown_product")
+	case closesAt != nil && !now.Before(*closesAt):
+		return marquee.New(marquee.ECONFLICT, "order.event_closed")
+	case p.SalesOpenAt != nil && now.Before(*p.SalesOpenAt):
+		return marquee.New(marquee.ECONFLICT, "order.sales_not_open")
+	case p.SalesCloseAt != nil && !now.Before(*p.SalesCloseAt):
+		return marquee.New(marquee.ECONFLICT, "order.sales_closed")
+	}
+	return nil
+}
+
+// Catalogue is everything an event offers, in display order.
+type Catalogue struct {
+	Products []Product
+}
+
+// Product returns the product with id.
+func (c Catalogue) Product(id uuid.UUID) (Product, bool) {
+	for _, p := range c.Products {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Product{}, false
+}
+
+// Visible returns the products attendees may see.
+func (c Catalogue) Visible() []Product {
+	out := make([]Product, 0, len(c.Products))
+	for _, p := range c.Products {
+		if p.Visible {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Settings are how an event's shop behaves.
+type Settings struct {
+	Currency          string
+	ClosesAt          *time.Time
+	Ships             bool
+	AttendeeCanCancel bool
+	CommonCountries   []string
+}
+
+// DefaultSettings apply to an event that never changed them.
+func DefaultSettings() Settings {
+	return Settings{Currency: "EUR", AttendeeCanCancel: true}
+}

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"marquee"
+	"marquee/tenant"
+	tenantweb "marquee/tenant/web"
+)
+
+// Attendees have no session, so storefront forms use a signed double
+// submit: a random value in a cookie, and in the form an HMAC of it under
+// the server's key. A forged request from another site can neither read
+// the cookie nor compute the token; a cookie planted by another subdomain
+// fails too, since its token would need the key. Every replica verifies it
+// without shared state.
+
+const csrfField = "csrf"
+
+// csrfCookieName is __Host- prefixed over HTTPS (bound to this host, not
+// settable by subdomains); browsers refuse that prefix over plain HTTP, as
+// in dev.
+func csrfCookieName(c *fiber.Ctx) string {
+	if c.Protocol() == "https" {
+		return "__Host-csrf"
+	}
+	return "csrf"
+}
+
+// csrfToken returns the token for this visitor's forms, setting the cookie
+// when the visitor has none.
+func (h *Handler) csrfToken(c *fiber.Ctx) string {
+	name := csrfCookieName(c)
+	value := c.Cookies(name)
+	if len(value) < 32 {
+		var b [32]byte
+		_, _ = rand.Read(b[:])
+		value = base64.RawURLEncoding.EncodeToString(b[:])
+		c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: "Lax",
+			Secure: c.Protocol() == "https", Expires: time.Now().Add(24 * time.Hour)})
+	}
+	return h.csrfMAC(value)
+}
+
+func (h *Handler) csrfMAC(value string) string {
+	m := hmac.New(sha256.New, h.Secret)
+	m.Write([]byte("csrf\x00" + value))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF refuses a state-changing request whose token does not match
+// its cookie, or whose Origin is another site.
+func (h *Handler) checkCSRF(c *fiber.Ctx, form url.Values) error {
+	forbidden := marquee.New(marquee.EFORBIDDEN, "error.csrf")
+	if origin := c.Get(fiber.HeaderOrigin); origin != "" && origin != "null" {
+		u, err := url.Parse(origin)
+		if err != nil {
+			return forbidden
+		}
+		if host, err := tenant.NormalizeHost(u.Host); err != nil || host != tenantweb.HostFromCtx(c) {
+			return forbidden
+		}
+	}
+	value := c.Cookies(csrfCookieName(c))
+	token := form.Get(csrfField)
+	if value == "" || token == "" || !hmac.Equal([]byte(token), []byte(h.csrfMAC(value))) {
+		return forbidden
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"marquee"
+	"marquee/storefront"
+	"marquee/storefront/form"
+)
+
+// Orders places and finds orders; db.DB implements it.
+type Orders interface {
+	PlaceOrder(ctx context.Context, tenantID uuid.UUID, req storefront.OrderRequest) (*storefront.Order, error)
+	OrderByNumber(ctx context.Context, tenantID uuid.UUID, number string) (*storefront.Order, error)
+	CancelOrder(ctx context.Context, tenantID uuid.UUID, number, actor string) (*storefront.Order, error)
+}
+
+// orderPage shows the order form, preselecting a product's variant and
+// quantity when the product page sent the visitor here.
+func (h *Handler) orderPage(c *fiber.Ctx) error {
+	site, ok, err := h.site(c)
+	if !ok {
+		return err
+	}
+	values := url.Values{}
+	if pid := c.Query("product"); pid != "" {
+		for i, p := range site.Catalogue.Visible() {
+			if p.ID.String() == pid {
+				values.Set(lineInput(i, "variant"), c.Query("variant"))
+				values.Set(lineInput(i, "quantity"), "1")
+			}
+		}
+	}
+	return h.renderOrderForm(c, site, fiber.StatusOK, values, form.Errors{})
+}
+
+func (h *Handler) renderOrderForm(c *fiber.Ctx, site *storefront.Site, status int, values url.Values, errs form.Errors) error {
+	l := lang(c, site.Tenant)
+	p := h.orderForm(site, h.basePage(site, l), values, errs)
+	p.CSRF = h.csrfToken(c)
+	var buf bytes.Buffer
+	if err := h.Themes.Render(&buf, "order", p); err != nil {
+		return err
+	}
+	return send(c, status, l, buf.Bytes(), "no-store")
+}
+
+// placeOrder validates the form, places the order and sends the attendee
+// to its status page; any problem re-renders the form with every value
+// kept, the message next to its input, and nothing written.
+func (h *Handler) placeOrder(c *fiber.Ctx) error {
+	site, ok, err := h.site(c)
+	if !ok {
+		return err
+	}
+	values, err := formValues(c)
+	if err != nil {
+		return err
+	}
+	if err := h.checkCSRF(c, values); err != nil {
+		return err
+	}
+	if values.Get(inputAction) == "refresh" { // the country changed: redraw its address form
+		return h.renderOrderForm(c, site, fiber.StatusOK, values, form.Errors{})
+	}
+	po := parseOrder(site, values, lang(c, site.Tenant))
+	if !po.errors.Empty() {
+		return h.renderOrderForm(c, site, fiber.StatusUnprocessableEntity, values, po.errors)
+	}
+	order, err := h.Orders.PlaceOrder(c.UserContext(), site.Tenant.ID, po.req)
+	if err != nil {
+		return h.orderRefused(c, site, values, po, err)
+	}
+	return c.Redirect(h.Links.Path(site.Tenant.ID, order.Number)+"&placed=1", fiber.StatusSeeOther)
+}
+
+// orderRefused re-renders the form with why the order could not be placed
+// (sold out, over a limit, sales closed), next to the line it is about.
+func (h *Handler) orderRefused(c *fiber.Ctx, site *storefront.Site, values url.Values, po parsedOrder, err error) error {
+	if marquee.ErrorCode(err) == marquee.EINTERNAL || marquee.ErrorCode(err) == marquee.EUNAVAILABLE {
+		return err
+	}
+	name := "form"
+	if field := marquee.ErrorField(err); strings.HasPrefix(field, "item.") {
+		if i, perr := strconv.Atoi(strings.TrimPrefix(field, "item.")); perr == nil && i < len(po.rowOf) {
+			name = lineInput(po.rowOf[i], "product")
+		}
+	}
+	status := fiber.StatusUnprocessableEntity
+	if code := marquee.ErrorCode(err); code != marquee.EINVALID {
+		status = marquee.HTTPStatus(err)
+	}
+	return h.renderOrderForm(c, site, status, values, form.Errors{name: marquee.ErrorMessage(err)})
+}
+
+// formValues reads an urlencoded form body; anything else is refused
+// before it is parsed.
+func formValues(c *fiber.Ctx) (url.Values, error) {
+	ct := strings.ToLower(strings.TrimSpace(strings.Split(c.Get(fiber.HeaderContentType), ";")[0]))
+	if ct != fiber.MIMEApplicationForm {
+		return nil, fiber.ErrUnsupportedMediaType
+	}
+	values, err := url.ParseQuery(string(c.Body()))
+	if err != nil {
+		return nil, marquee.Wrap(marquee.EINVALID, "error.bad_request", err)
+	}
+	return values, nil
+}

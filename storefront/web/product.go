@@ -1,0 +1,59 @@
+package web
+
+import (
+	"bytes"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"marquee"
+	"marquee/themes"
+)
+
+// ProductPage is one product with its variant picker.
+type ProductPage struct {
+	themes.Page
+	Product     ProductCard
+	Paragraphs  []string
+	Variants    []OptionView
+	MaxPerOrder int
+}
+
+// product renders a product page; like the landing page it depends only
+// on the event and the language and is kept with the Site.
+func (h *Handler) product(c *fiber.Ctx) error {
+	site, ok, err := h.site(c)
+	if !ok {
+		return err
+	}
+	id, err := uuid.Parse(c.Params("id"))
+	prod, found := site.Catalogue.Product(id)
+	if err != nil || !found || !prod.Visible {
+		return marquee.New(marquee.ENOTFOUND, "error.not_found")
+	}
+	l := lang(c, site.Tenant)
+	body, err := site.Page("product:"+id.String()+":"+l, func() ([]byte, error) {
+		base := h.basePage(site, l)
+		def := site.Tenant.DefaultLocale
+		p := ProductPage{Page: base, Product: productCard(base, site, prod), Paragraphs: paragraphs(prod.Description.In(l, def)), MaxPerOrder: prod.MaxPerOrder}
+		firstFree := true
+		for _, v := range prod.Variants {
+			label := v.Label.In(l, def)
+			if v.PriceMinor != nil {
+				label += " · " + price(base, *v.PriceMinor, site.Settings.Currency)
+			}
+			o := OptionView{Value: v.ID.String(), Label: label, Disabled: v.SoldOut()}
+			if !o.Disabled && firstFree {
+				o.Selected, firstFree = true, false
+			}
+			p.Variants = append(p.Variants, o)
+		}
+		var buf bytes.Buffer
+		err := h.Themes.Render(&buf, "product", p)
+		return buf.Bytes(), err
+	})
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, l, body, "no-cache")
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"marquee"
+	"marquee/storefront"
+	"marquee/storefront/address"
+	"marquee/storefront/form"
+	"marquee/themes"
+)
+
+// StatusPage shows an order to its attendee, reached by the signed link.
+type StatusPage struct {
+	themes.Page
+	Number, Status, Total, Placed, Email, Name string
+	JustPlaced, CanCancel                      bool
+	CancelAction, CSRF                         string
+	Items                                      []ItemView
+	Answers                                    []AnswerView
+	Address                                    []string
+	History                                    []HistoryView
+}
+
+// ItemView is one ordered line.
+type ItemView struct {
+	Product, Variant, UnitPrice string
+	Quantity                    int
+	Answers                     []AnswerView
+}
+
+// AnswerView is one answer with its field's label.
+type AnswerView struct{ Label, Value string }
+
+// HistoryView is one status change.
+type HistoryView struct{ Status, At, Note string }
+
+// orderStatus shows an order; a missing or wrong signature is a 404, the
+// same as an order that does not exist.
+func (h *Handler) orderStatus(c *fiber.Ctx) error {
+	site, ok, err := h.site(c)
+	if !ok {
+		return err
+	}
+	order, err := h.signedOrder(c, site)
+	if err != nil {
+		return err
+	}
+	return h.renderStatus(c, site, order)
+}
+
+func (h *Handler) signedOrder(c *fiber.Ctx, site *storefront.Site) (*storefront.Order, error) {
+	number := c.Params("number")
+	if !h.Links.Verify(site.Tenant.ID, number, c.Query("sig")) {
+		return nil, marquee.New(marquee.ENOTFOUND, "order.not_found")
+	}
+	return h.Orders.OrderByNumber(c.UserContext(), site.Tenant.ID, number)
+}
+
+func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefront.Order) error {
+	l := lang(c, site.Tenant)
+	base := h.basePage(site, l)
+	p := StatusPage{Page: base, Number: o.Number, Status: base.T("status." + string(o.Status)),
+		Total: storefront.FormatMoney(o.TotalMinor, o.Currency, l), Placed: formatTime(base, o.CreatedAt),
+		Email: o.Email, Name: o.Name, JustPlaced: c.Query("placed") == "1",
+		CanCancel:    site.Settings.AttendeeCanCancel && storefront.AttendeeMayCancel(o.Status),
+		CancelAction: fmt.Sprintf("/orders/%s/cancel?sig=%s", o.Number, c.Query("sig")), CSRF: h.csrfToken(c)}
+	def := site.Tenant.DefaultLocale
+	for _, it := range o.Items {
+		p.Items = append(p.Items, ItemView{Product: it.ProductName.In(l, def), Variant: it.VariantLabel.In(l, def),
+			Quantity: it.Quantity, UnitPrice: price(base, it.UnitPriceMinor, o.Currency),
+			Answers: answerViews(base, site, form.ScopeItem, it.Answers)})
+	}
+	p.Answers = answerViews(base, site, "", o.Answers)
+	if o.Address != nil {
+		p.Address = address.Lines(*o.Address, l)
+	}
+	for _, ch := range o.History {
+		p.History = append(p.History, HistoryView{Status: base.T("status." + string(ch.Status)), At: formatTime(base, ch.At), Note: ch.Note})
+	}
+	var buf bytes.Buffer
+	if err := h.Themes.Render(&buf, "status", p); err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, l, buf.Bytes(), "no-store")
+}
+
+// cancelOrder cancels the order of a signed link, then shows it again.
+func (h *Handler) cancelOrder(c *fiber.Ctx) error {
+	site, ok, err := h.site(c)
+	if !ok {
+		return err
+	}
+	values, err := formValues(c)
+	if err != nil {
+		return err
+	}
+	if err := h.checkCSRF(c, values); err != nil {
+		return err
+	}
+	order, err := h.signedOrder(c, site)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Orders.CancelOrder(c.UserContext(), site.Tenant.ID, order.Number, "attendee"); err != nil {
+		return err
+	}
+	return c.Redirect(h.Links.Path(site.Tenant.ID, order.Number), fiber.StatusSeeOther)
+}
+
+// answerViews pairs answers with their fields' labels, in the form's order;
+// answers to fields removed since are shown under their key.
+func answerViews(base themes.Page, site *storefront.Site, scope form.Scope, answers map[string]any) []AnswerView {
+	var out []AnswerView
+	seen := map[string]bool{}
+	for _, f := range site.Fields {
+		if (scope == form.ScopeItem) != (f.Scope == form.ScopeItem) {
+			continue
+		}
+		if v, ok := answers[f.Key]; ok {
+			out = append(out, AnswerView{Label: f.LabelFor(base.Lang, site.Tenant.DefaultLocale), Value: answerText(base, f, v)})
+			seen[f.Key] = true
+		}
+	}
+	for _, k := range sortedAnswerKeys(answers) {
+		if !seen[k] {
+			out = append(out, AnswerView{Label: k, Value: fmt.Sprint(answers[k])})
+		}
+	}
+	return out
+}
+
+func answerText(base themes.Page, f form.Field, v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return base.T("answer.yes")
+		}
+		return base.T("answer.no")
+	case string:
+		for _, o := range f.Options {
+			if o.Value == x {
+				return o.LabelFor(base.Lang, base.Lang)
+			}
+		}
+		return x
+	case []any:
+		s := ""
+		for i, e := range x {
+			if i > 0 {
+				s += ", "
+			}
+			s += answerText(base, f, e)
+		}
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
+// price is an amount, or the word for free.
+func price(base themes.Page, minor int64, currency string) string {
+	if minor == 0 {
+		return base.T("catalogue.free")
+	}
+	return storefront.FormatMoney(minor, currency, base.Lang)
+}
+
+// formatTime writes a time the visitor's way; the layout is a translation.
+func formatTime(base themes.Page, t time.Time) string {
+	return t.UTC().Format(base.T("format.datetime")) + " UTC"
+}
+
+func sortedAnswerKeys(answers map[string]any) []string {
+	return slices.Sorted(maps.Keys(answers))
+}
