@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"marquee/db"
 	"marquee/db/dbtest"
 )
 
@@ -182,5 +183,28 @@ func TestMigrateAnEmptyDatabase(t *testing.T) {
 				t.Fatalf("create on the freshly migrated database: %v", err)
 			}
 		})
+	}
+}
+
+func TestDemoSeedIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	database := dbtest.New(t).Open(t, db.Options{})
+	for range 2 {
+		if err := seedDemo(ctx, database); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := database.ListTenants(ctx, "", 10)
+	if err != nil || len(list) != len(demoEvents) {
+		t.Fatalf("%d events after seeding twice (%v), want %d", len(list), err, len(demoEvents))
+	}
+	for _, ev := range list {
+		content, err := database.SiteContent(ctx, ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(content.Catalogue.Products) == 0 || len(content.Fields) == 0 {
+			t.Errorf("%s has %d products and %d fields", ev.Slug, len(content.Catalogue.Products), len(content.Fields))
+		}
 	}
 }

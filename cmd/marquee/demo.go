@@ -2,17 +2,39 @@ package main
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/google/uuid"
 
 	"marquee"
 	"marquee/branding"
 	"marquee/db"
+	"marquee/storefront"
+	"marquee/storefront/form"
 	"marquee/tenant"
 )
 
 type demoEvent struct {
 	tenant   tenant.Tenant
 	branding branding.Branding
+	settings storefront.Settings
+	products []storefront.Product
+	fields   []form.Field
 }
+
+func stock(n int) *int { return &n }
+
+// sizes are shirt sizes with the stock of each.
+func sizes(stocks ...int) []storefront.Variant {
+	labels := []string{"XS", "S", "M", "L", "XL", "XXL", "3XL"}
+	var out []storefront.Variant
+	for i, n := range stocks {
+		out = append(out, storefront.Variant{Label: storefront.Text{"en": labels[i], "de": labels[i]}, Position: i, Stock: stock(n)})
+	}
+	return out
+}
+
+func text(en, de string) map[string]string { return map[string]string{"en": en, "de": de} }
 
 // demoEvents are the events dev seeds: different colours, copy, languages
 // and default language, so the differences between events show.
@@ -27,6 +49,22 @@ var demoEvents = []demoEvent{
 				"de": {Title: "DevCon 2027", Tagline: "Drei Tage Vorträge, Workshops und Gespräche auf dem Flur. Berlin, 14. bis 16. April 2027.",
 					Description: "Alle Teilnehmenden bekommen ein kostenloses DevCon-T-Shirt. Wähle deine Größe vor dem Event und hol es bei der Registrierung ab.\n\nHoodies und Socken gibt es, solange der Vorrat reicht."},
 			}},
+		settings: storefront.Settings{AttendeeCanCancel: true}, // picked up at registration: no shipping
+		products: []storefront.Product{
+			{Name: text("T-shirt", "T-Shirt"), Description: text("Our organic cotton event shirt. One free shirt per attendee.", "Unser Event-Shirt aus Bio-Baumwolle. Ein kostenloses Shirt pro Person."),
+				Position: 1, Visible: true, MaxPerAttendee: 1, Variants: sizes(10, 40, 60, 60, 40, 20, 0)},
+			{Name: text("Hoodie", "Hoodie"), Description: text("Warm, navy, with the DevCon logo.", "Warm, marineblau, mit DevCon-Logo."),
+				Position: 2, Visible: true, PriceMinor: 3500, MaxPerOrder: 2, Variants: sizes(0, 10, 15, 15, 10, 5, 2)},
+			{Name: text("Socks", "Socken"), Position: 3, Visible: true, PriceMinor: 800,
+				Variants: []storefront.Variant{{Label: text("One size", "Einheitsgröße")}}},
+		},
+		fields: []form.Field{
+			{Key: "company", Scope: form.ScopeCustomer, Type: form.TypeText, Label: text("Company", "Firma"), Position: 1},
+			{Key: "consent", Scope: form.ScopeCustomer, Type: form.TypeCheckbox, Required: true, Position: 2,
+				Label: text("I agree that my name and order are shared with the supplier.", "Ich bin einverstanden, dass mein Name und meine Bestellung an den Lieferanten gehen.")},
+			{Key: "print_name", Scope: form.ScopeItem, Type: form.TypeText, MaxLength: 12, Position: 1,
+				Label: text("Name to print (optional)", "Aufdruck (optional)"), Help: text("Up to 12 characters.", "Bis zu 12 Zeichen.")},
+		},
 	},
 	{
 		tenant: tenant.Tenant{Slug: "gophercamp", Name: "GopherCamp", Status: tenant.StatusActive, DefaultLocale: "de", Locales: []string{"de", "en"}},
@@ -38,15 +76,51 @@ var demoEvents = []demoEvent{
 				"en": {Title: "GopherCamp", Tagline: "The Go weekend by the lake, 5 and 6 June 2027.",
 					Description: "Coffee for breakfast, and a gopher Rubik's cube to take home."},
 			}},
+		settings: storefront.Settings{Ships: true, AttendeeCanCancel: true, CommonCountries: []string{"DE", "AT", "CH"}},
+		products: []storefront.Product{
+			{Name: text("Gopher Rubik's cube", "Gopher-Zauberwürfel"), Position: 1, Visible: true, PriceMinor: 1200,
+				Variants: []storefront.Variant{{Label: text("Standard", "Standard"), Stock: stock(50)}}},
+			{Name: text("Pen", "Kugelschreiber"), Position: 2, Visible: true, MaxPerAttendee: 2,
+				Variants: []storefront.Variant{{Label: text("Blue", "Blau")}, {Label: text("Black", "Schwarz"), Position: 1}}},
+		},
+		fields: []form.Field{
+			{Key: "role", Scope: form.ScopeCustomer, Type: form.TypeSingleChoice, Required: true, Position: 1, Label: text("What do you do?", "Was machst du?"),
+				Options: []form.Option{{Value: "dev", Label: text("Development", "Entwicklung")}, {Value: "ops", Label: text("Operations", "Betrieb")}, {Value: "other", Label: text("Something else", "Etwas anderes")}}},
+			{Key: "phone", Scope: form.ScopeShipping, Type: form.TypePhone, Position: 1, Label: text("Phone for the courier", "Telefon für den Kurier")},
+		},
 	},
 }
 
-// seedDemo creates the demo events that do not exist yet; it never changes
-// an existing event, so edits made in dev survive restarts.
+// seedDemo creates the demo events that do not exist yet, with their
+// catalogue and order form; it never changes an existing event, so edits
+// made in dev survive restarts.
 func seedDemo(ctx context.Context, database *db.DB) error {
 	for _, d := range demoEvents {
-		_, err := database.CreateTenant(ctx, d.tenant, d.branding)
-		if err != nil && marquee.ErrorCode(err) != marquee.ECONFLICT {
+		ev, err := database.CreateTenant(ctx, d.tenant, d.branding)
+		if marquee.ErrorCode(err) == marquee.ECONFLICT {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := seedShop(ctx, database, ev.ID, d); err != nil {
+			return fmt.Errorf("%s: %w", d.tenant.Slug, err)
+		}
+	}
+	return nil
+}
+
+func seedShop(ctx context.Context, database *db.DB, tenantID uuid.UUID, d demoEvent) error {
+	if err := database.SaveSettings(ctx, tenantID, d.settings); err != nil {
+		return err
+	}
+	for _, p := range d.products {
+		if _, err := database.AddProduct(ctx, tenantID, p); err != nil {
+			return err
+		}
+	}
+	for _, f := range d.fields {
+		if err := database.AddFormField(ctx, tenantID, f); err != nil {
 			return err
 		}
 	}
