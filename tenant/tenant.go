@@ -42,7 +42,7 @@ type Tenant struct {
 }
 
 // SupportedLocales are the languages the platform has translations for.
-var SupportedLocales = []string{"en", "de"}
+var SupportedLocales = []string{"en", "de", "fr", "es"}
 
 // Validate checks a tenant before it is created or changed.
 func (t Tenant) Validate() error {

@@ -14,6 +14,7 @@ import (
 	"marquee"
 	"marquee/storefront/address"
 	"marquee/storefront/form"
+	"marquee/tenant"
 )
 
 func loadCatalogue(t *testing.T, lang string) map[string]string {
@@ -25,17 +26,93 @@ func loadCatalogue(t *testing.T, lang string) map[string]string {
 	return m
 }
 
-func TestEveryLanguageHasEveryMessage(t *testing.T) {
-	en, de := loadCatalogue(t, "en"), loadCatalogue(t, "de")
-	for id := range en {
-		if _, ok := de[id]; !ok {
-			t.Errorf("%s is in en.toml but not in de.toml", id)
+// localeFiles lists the languages with a file in locales/, as loadTranslations
+// finds them.
+func localeFiles(t *testing.T) []string {
+	t.Helper()
+	paths, err := fs.Glob(files, "locales/*.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := make([]string, 0, len(paths))
+	for _, p := range paths {
+		langs = append(langs, strings.TrimSuffix(strings.TrimPrefix(p, "locales/"), ".toml"))
+	}
+	if !slices.Contains(langs, DefaultLocale) {
+		t.Fatalf("no %s.toml among %v", DefaultLocale, paths)
+	}
+	return langs
+}
+
+// placeholders returns the template fields ({{.X}}) a message uses.
+func placeholders(msg string) map[string]bool {
+	fields := map[string]bool{}
+	for _, action := range templateAction.FindAllString(msg, -1) {
+		for _, m := range templateField.FindAllStringSubmatch(action, -1) {
+			fields[m[1]] = true
 		}
 	}
-	for id := range de {
-		if _, ok := en[id]; !ok {
-			t.Errorf("%s is in de.toml but not in en.toml", id)
-		}
+	return fields
+}
+
+var (
+	templateAction = regexp.MustCompile(`\{\{.*?\}\}`)
+	templateField  = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)`)
+)
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func TestEveryLanguageHasEveryMessage(t *testing.T) {
+	en := loadCatalogue(t, DefaultLocale)
+	ids := make([]string, 0, len(en))
+	for id := range en {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, lang := range localeFiles(t) {
+		t.Run(lang, func(t *testing.T) {
+			file := lang + ".toml"
+			m := loadCatalogue(t, lang)
+			for _, id := range ids {
+				msg, ok := m[id]
+				if !ok {
+					t.Errorf("%s: %s is missing (it is in en.toml)", file, id)
+					continue
+				}
+				if strings.TrimSpace(msg) == "" {
+					t.Errorf("%s: %s is empty", file, id)
+					continue
+				}
+				want, got := placeholders(en[id]), placeholders(msg)
+				for _, f := range sortedKeys(want) {
+					if !got[f] {
+						t.Errorf("%s: %s lacks the placeholder {{.%s}} of en.toml: %q", file, id, f, msg)
+					}
+				}
+				for _, f := range sortedKeys(got) {
+					if !want[f] {
+						t.Errorf("%s: %s uses {{.%s}}, which en.toml's message does not provide: %q", file, id, f, msg)
+					}
+				}
+			}
+			extra := make([]string, 0)
+			for id := range m {
+				if _, ok := en[id]; !ok {
+					extra = append(extra, id)
+				}
+			}
+			slices.Sort(extra)
+			for _, id := range extra {
+				t.Errorf("%s: %s is not in en.toml", file, id)
+			}
+		})
 	}
 }
 
@@ -133,13 +210,23 @@ func TestPagesParseAndTranslate(t *testing.T) {
 			t.Errorf("page %s missing", name)
 		}
 	}
-	if !slices.Equal(s.Translations().Locales(), []string{"de", "en"}) {
-		t.Errorf("locales %v", s.Translations().Locales())
+	tr := s.Translations()
+	if !slices.Equal(tr.Locales(), []string{"de", "en", "es", "fr"}) {
+		t.Errorf("locales %v", tr.Locales())
 	}
-	if got := s.Translations().T("de", "language.name"); got != "Deutsch" {
-		t.Errorf("German name %q", got)
+	for _, l := range tenant.SupportedLocales {
+		if !slices.Contains(tr.Locales(), l) {
+			t.Errorf("tenant.SupportedLocales offers %q, which has no translations (loaded: %v)", l, tr.Locales())
+		}
 	}
-	if got := s.Translations().T("de", "error.reference", "ID", "abc"); got != "Referenz: abc" {
-		t.Errorf("template data: %q", got)
+	for lang, want := range map[string]string{"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"} {
+		if got := tr.T(lang, "language.name"); got != want {
+			t.Errorf("%s name %q, want %q", lang, got, want)
+		}
+	}
+	for lang, want := range map[string]string{"de": "Referenz: abc", "fr": "Référence : abc", "es": "Referencia: abc"} {
+		if got := tr.T(lang, "error.reference", "ID", "abc"); got != want {
+			t.Errorf("%s template data: %q, want %q", lang, got, want)
+		}
 	}
 }
