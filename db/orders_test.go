@@ -273,3 +273,29 @@ func TestOrderRules(t *testing.T) {
 		}
 	})
 }
+
+func TestClosedEventTakesNoOrders(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
+	ev := newTenant(t, database, "closed-event")
+	shirt := addProduct(t, database, ev.ID, storefront.Product{}, intp(5))
+	if _, err := database.PlaceOrder(ctx, ev.ID, orderFor("before@example.com", shirt, 1)); err != nil {
+		t.Fatalf("before the close: %v", err)
+	}
+	admin, err := pgx.Connect(ctx, d.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "UPDATE tenants SET closes_at = now() - interval '1 minute' WHERE id = $1", ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = database.PlaceOrder(ctx, ev.ID, orderFor("after@example.com", shirt, 1))
+	if marquee.ErrorMessage(err) != "order.event_closed" {
+		t.Fatalf("after the close: %v, want order.event_closed", err)
+	}
+	if n := countOrders(t, database, ev.ID); n != 1 {
+		t.Fatalf("%d orders, want 1", n)
+	}
+}
