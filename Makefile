@@ -2,7 +2,7 @@
 # cmd/withpg starts and stops (unless TEST_DATABASE_URL names one).
 GO ?= go
 
-.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench
+.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders
 
 test:
 	$(GO) run ./cmd/withpg -- $(MAKE) --no-print-directory test-inner
@@ -33,3 +33,6 @@ dev:
 
 bench:
 	bash bench/landing.sh
+
+bench-orders:
+	bash bench/orders.sh

@@ -83,10 +83,16 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest) (*sto
 	if err != nil || existing != nil {
 		return existing, err
 	}
+	order, err := ot.writeItems(ctx, row, req, priced)
+	if err != nil {
+		return nil, err
+	}
+	// Last, because a popular variant's row is every order's lock: it is
+	// held only from here to the commit.
 	if err := ot.reserve(ctx, req, priced); err != nil {
 		return nil, err
 	}
-	return ot.writeItems(ctx, row, req, priced)
+	return order, nil
 }
 
 // existing returns the order an idempotency key already made, if any.
@@ -212,9 +218,12 @@ func (ot *orderTx) insertOrder(ctx context.Context, req storefront.OrderRequest,
 	return nil, nil, errors.New("no free order number after 5 tries")
 }
 
-// reserve takes stock and counts the attendee's units, in a fixed order
-// (by variant, then by product) so that concurrent orders cannot deadlock.
+// reserve counts the attendee's units, then takes stock, each in a fixed
+// order (by product, by variant) so that concurrent orders cannot deadlock.
 func (ot *orderTx) reserve(ctx context.Context, req storefront.OrderRequest, lines []pricedLine) error {
+	if err := ot.countForAttendees(ctx, req, lines); err != nil {
+		return err
+	}
 	byVariant := slices.Clone(lines)
 	slices.SortFunc(byVariant, func(a, b pricedLine) int { return compareUUID(a.variant.ID, b.variant.ID) })
 	for _, l := range byVariant {
@@ -222,6 +231,10 @@ func (ot *orderTx) reserve(ctx context.Context, req storefront.OrderRequest, lin
 			return err
 		}
 	}
+	return nil
+}
+
+func (ot *orderTx) countForAttendees(ctx context.Context, req storefront.OrderRequest, lines []pricedLine) error {
 	perProduct := map[uuid.UUID]int{}
 	first := map[uuid.UUID]pricedLine{}
 	for _, l := range lines {
@@ -252,7 +265,12 @@ func compareUUID(a, b uuid.UUID) int {
 	return 0
 }
 
+// reserveStock takes a line's units. Unlimited stock (as this transaction
+// read it) is not touched, so it never becomes a lock every order waits on.
 func (ot *orderTx) reserveStock(ctx context.Context, l pricedLine) error {
+	if l.variant.Stock == nil {
+		return nil
+	}
 	soldOut := &marquee.Error{Code: marquee.ECONFLICT, Message: "order.sold_out", Field: fmt.Sprintf("item.%d", l.index)}
 	if !ot.guards {
 		return ot.reserveStockUnguarded(ctx, l, soldOut)

@@ -1,0 +1,373 @@
+// Command orders measures order placement: orders per second that many
+// concurrent clients place through `marquee serve` (the whole path: HTTP,
+// CSRF, form validation, the order transaction), printed beside pgbench
+// running a transaction of the same shape on the same database in the same
+// run. Postgres runs with its default durability (fsync on).
+//
+// Run it with bash bench/orders.sh, which builds the binaries first.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/google/uuid"
+
+	"marquee/branding"
+	"marquee/db"
+	"marquee/db/throwaway"
+	"marquee/storefront"
+	"marquee/tenant"
+)
+
+type options struct {
+	marquee  string        // path of the marquee binary
+	clients  int           // concurrent clients (HTTP) and pgbench connections
+	duration time.Duration // each measured run
+	warmup   time.Duration
+	durable  bool // Postgres defaults (fsync on); false shows the CPU-bound case
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.marquee, "marquee", "", "path of the marquee binary (required)")
+	flag.IntVar(&o.clients, "clients", 16, "concurrent clients, and pgbench connections")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each measured run")
+	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before the marquee run")
+	flag.BoolVar(&o.durable, "durable", true, "run Postgres with its default durability (fsync on); false turns fsync off to compare CPU cost")
+	flag.Parse()
+	if o.marquee == "" {
+		log.Fatal("orders: -marquee is required")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		log.Fatal("orders: ", err)
+	}
+}
+
+// fixture is the event the orders go to.
+type fixture struct {
+	dbURL                    string
+	tenant, product, variant uuid.UUID
+}
+
+func run(ctx context.Context, o options) error {
+	dir, err := os.MkdirTemp("", "marquee-orders-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
+	// A named directory keeps Postgres's default durability (fsync on);
+	// only anonymous throwaway servers turn it off.
+	pgDir := filepath.Join(dir, "pg")
+	if !o.durable {
+		pgDir = ""
+	}
+	srv, err := throwaway.Start(ctx, throwaway.Options{Dir: pgDir})
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	fx, err := setUp(ctx, srv)
+	if err != nil {
+		return err
+	}
+	serveURL, stopServe, err := serve(ctx, o.marquee, fx.dbURL, dir)
+	if err != nil {
+		return err
+	}
+	defer stopServe()
+	host := "orderbench.bench.test"
+	fmt.Printf("warming up for %v with %d clients\n", o.warmup, o.clients)
+	if _, err := load(ctx, serveURL, host, fx, o.clients, o.warmup); err != nil {
+		return err
+	}
+	fmt.Printf("measuring marquee for %v with %d clients\n", o.duration, o.clients)
+	m, err := load(ctx, serveURL, host, fx, o.clients, o.duration)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("measuring pgbench for %v with %d connections\n", o.duration, o.clients)
+	pgTPS, pgOut, err := pgbench(ctx, fx, o)
+	if err != nil {
+		return err
+	}
+	report(m, pgTPS, pgOut, o)
+	return nil
+}
+
+// setUp creates the owner's database, migrates it and provisions one event
+// with a free product whose one variant has (ample) stock: every order takes
+// that row's lock, the worst case of a popular free t-shirt size.
+var ampleStock = 100_000_000
+
+func setUp(ctx context.Context, srv *throwaway.Server) (fixture, error) {
+	url, err := srv.EnsureOwnerDatabase(ctx, "bench_owner", "bench")
+	if err != nil {
+		return fixture{}, err
+	}
+	if _, err := db.Migrate(ctx, url); err != nil {
+		return fixture{}, err
+	}
+	database, err := db.Open(ctx, url, db.Options{MaxConns: 2})
+	if err != nil {
+		return fixture{}, err
+	}
+	defer database.Close()
+	ev, err := database.CreateTenant(ctx,
+		tenant.Tenant{Slug: "orderbench", Name: "Bench shop", Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en"}},
+		branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: map[string]branding.Copy{"en": {Title: "Bench shop"}}})
+	if err != nil {
+		return fixture{}, err
+	}
+	pen, err := database.AddProduct(ctx, ev.ID, storefront.Product{Name: storefront.Text{"en": "Pen"}, Visible: true,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "Blue"}, Stock: &ampleStock}}})
+	if err != nil {
+		return fixture{}, err
+	}
+	return fixture{dbURL: url, tenant: ev.ID, product: pen.ID, variant: pen.Variants[0].ID}, nil
+}
+
+// serve starts `marquee serve` on a free loopback port and waits until it
+// is ready.
+func serve(ctx context.Context, bin, dbURL, dir string) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, bin, "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "BASE_DOMAIN=bench.test", "LISTEN_ADDR="+addr,
+		"SECRET_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "LOG_LEVEL=info", "LOG_FORMAT=json")
+	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err != nil {
+		return "", nil, err
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		logFile.Close()
+	}
+	base := "http://" + addr
+	for i := 0; i < 100; i++ {
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return base, stop, nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	stop()
+	return "", nil, errors.New("marquee serve did not become ready")
+}
+
+// result is what a load run measured.
+type result struct {
+	orders, failures int64
+	elapsed          time.Duration
+	latencies        []time.Duration
+}
+
+func (r result) perSecond() float64 { return float64(r.orders) / r.elapsed.Seconds() }
+
+// load runs clients that each open the order form once (cookie and CSRF
+// token, like a browser) and then place orders back to back until d passes.
+func load(ctx context.Context, base, host string, fx fixture, clients int, d time.Duration) (result, error) {
+	var orders, failures atomic.Int64
+	var mu sync.Mutex
+	var latencies []time.Duration
+	var firstErr error
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Go(func() {
+			cl, token, err := newClient(base, host)
+			if err != nil {
+				mu.Lock()
+				firstErr = err
+				mu.Unlock()
+				return
+			}
+			var own []time.Duration
+			for n := 0; time.Now().Before(deadline) && ctx.Err() == nil; n++ {
+				t0 := time.Now()
+				if err := placeOrder(cl, base, host, token, fx, fmt.Sprintf("c%d-%d-%s@example.com", c, n, uuid.NewString()[:8])); err != nil {
+					failures.Add(1)
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					continue
+				}
+				own = append(own, time.Since(t0))
+				orders.Add(1)
+			}
+			mu.Lock()
+			latencies = append(latencies, own...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	r := result{orders: orders.Load(), failures: failures.Load(), elapsed: time.Since(start), latencies: latencies}
+	if r.failures > 0 || firstErr != nil {
+		return r, fmt.Errorf("%d failed orders; first: %v", r.failures, firstErr)
+	}
+	return r, nil
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func newClient(base, host string) (*http.Client, string, error) {
+	jar, _ := cookiejar.New(nil)
+	cl := &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodGet, base+"/order", nil)
+	req.Host = host
+	res, err := cl.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	m := csrfInput.FindSubmatch(body)
+	if res.StatusCode != 200 || m == nil {
+		return nil, "", fmt.Errorf("order form: status %d, no CSRF token", res.StatusCode)
+	}
+	return cl, string(m[1]), nil
+}
+
+func placeOrder(cl *http.Client, base, host, token string, fx fixture, email string) error {
+	form := url.Values{
+		"csrf": {token}, "idempotency_key": {uuid.NewString()}, "action": {"place"},
+		"line.0.product": {fx.product.String()}, "line.0.variant": {fx.variant.String()}, "line.0.quantity": {"1"},
+		"name": {"Bench"}, "email": {email},
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/order", strings.NewReader(form.Encode()))
+	req.Host = host
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := cl.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusSeeOther {
+		return fmt.Errorf("status %d: %.300s", res.StatusCode, body)
+	}
+	return nil
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+)`)
+
+// pgbench runs the order transaction of order.pgbench.sql, connected as
+// the owner of the database and switched to marquee_app, as the pool is.
+func pgbench(ctx context.Context, fx fixture, o options) (float64, string, error) {
+	pgbenchBin, err := findPgbench()
+	if err != nil {
+		return 0, "", err
+	}
+	script, err := filepath.Abs(filepath.Join("bench", "orders", "order.pgbench.sql"))
+	if err != nil {
+		return 0, "", err
+	}
+	cmd := exec.CommandContext(ctx, pgbenchBin, "-n", "-M", "prepared",
+		"-c", strconv.Itoa(o.clients), "-j", "2", "-T", strconv.Itoa(int(o.duration.Seconds())),
+		"-D", "tenant="+fx.tenant.String(), "-D", "product="+fx.product.String(), "-D", "variant="+fx.variant.String(),
+		"-f", script, fx.dbURL)
+	cmd.Env = append(os.Environ(), "PGOPTIONS=-c role=marquee_app")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return 0, out.String(), fmt.Errorf("pgbench: %v\n%s", err, out.String())
+	}
+	m := tpsLine.FindStringSubmatch(out.String())
+	if m == nil {
+		return 0, out.String(), fmt.Errorf("pgbench printed no tps:\n%s", out.String())
+	}
+	tps, _ := strconv.ParseFloat(m[1], 64)
+	return tps, out.String(), nil
+}
+
+// findPgbench looks beside the server binaries, on PATH, then in Debian's
+// PostgreSQL directories (pgbench ships with the server package there).
+func findPgbench() (string, error) {
+	if dir, err := throwaway.FindBinaries(); err == nil {
+		if p := filepath.Join(dir, "pgbench"); isFile(p) {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath("pgbench"); err == nil {
+		return p, nil
+	}
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pgbench")
+	if len(matches) > 0 {
+		return matches[len(matches)-1], nil
+	}
+	return "", errors.New("pgbench not found: install the PostgreSQL server package")
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+func report(m result, pgTPS float64, pgOut string, o options) {
+	fmt.Println()
+	fmt.Println("== Order placement (bench/orders.sh)")
+	durability := "Postgres defaults (fsync on)"
+	if !o.durable {
+		durability = "fsync off (CPU-bound comparison)"
+	}
+	fmt.Printf("clients/connections:  %d, %v each run, %s\n", o.clients, o.duration, durability)
+	fmt.Printf("marquee serve:        %.0f orders/s (%d orders, 0 failures; latency p50 %v, p99 %v)\n",
+		m.perSecond(), m.orders, percentile(m.latencies, 50), percentile(m.latencies, 99))
+	fmt.Printf("pgbench, same shape:  %.0f transactions/s\n", pgTPS)
+	fmt.Printf("ratio marquee/pgbench: %.2f (target: at least 0.40)\n", m.perSecond()/pgTPS)
+	for _, line := range strings.Split(pgOut, "\n") {
+		if strings.HasPrefix(line, "latency average") {
+			fmt.Println("pgbench " + line)
+		}
+	}
+}
+
+func percentile(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	sorted := slices.Clone(ds)
+	slices.Sort(sorted)
+	return sorted[(len(sorted)-1)*p/100].Round(100 * time.Microsecond)
+}
