@@ -128,9 +128,12 @@ func normalizeName(host string) (string, error) {
 	if host == "" {
 		return "", hostError("host.empty")
 	}
-	name, err := hostProfile.ToASCII(host)
-	if err != nil {
-		return "", hostError("host.malformed")
+	name := host
+	if !plainLDH(host) {
+		var err error
+		if name, err = hostProfile.ToASCII(host); err != nil {
+			return "", hostError("host.malformed")
+		}
 	}
 	name = strings.TrimSuffix(name, ".")
 	if name == "" {
@@ -194,4 +197,32 @@ func normalizeIPv4(name string) (string, error) {
 		return "", hostError("host.malformed")
 	}
 	return addr.String(), nil
+}
+
+// plainLDH reports whether host is already what the lookup profile would
+// return unchanged: lowercase letters, digits, dots and hyphens, no label
+// that starts or ends with a hyphen or has one in its third and fourth
+// place ("xn--"). Nearly every Host header is such a name; it skips the
+// IDNA work on the hot path. FuzzNormalizeHost checks the claim.
+func plainLDH(host string) bool {
+	start := 0
+	for i := 0; i <= len(host); i++ {
+		if i == len(host) || host[i] == '.' {
+			if !plainLabel(host[start:i]) {
+				return false
+			}
+			start = i + 1
+			continue
+		}
+		c := host[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func plainLabel(label string) bool {
+	n := len(label)
+	return n > 0 && label[0] != '-' && label[n-1] != '-' && !(n >= 4 && label[2] == '-' && label[3] == '-')
 }

@@ -191,7 +191,16 @@ func FuzzNormalizeHost(f *testing.F) {
 	for _, tc := range hostCases {
 		f.Add(tc.in)
 	}
+	for _, s := range []string{"devcon.example.com", "a-b.c", "ab--cd.example", "xn--bcher-kva.example", "-a.b", "a-.b", "0.a", "a..b"} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, raw string) {
+		if plainLDH(raw) {
+			// The fast path skips IDNA only where IDNA changes nothing.
+			if a, err := hostProfile.ToASCII(raw); err != nil || a != raw {
+				t.Fatalf("plainLDH(%q) is true but the lookup profile gives %q, %v", raw, a, err)
+			}
+		}
 		got, err := NormalizeHost(raw)
 		if err != nil {
 			if !hostMessages[marquee.ErrorMessage(err)] || marquee.ErrorField(err) != "host" {
