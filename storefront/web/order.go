@@ -56,15 +56,8 @@ func (h *Handler) renderOrderForm(c *fiber.Ctx, site *storefront.Site, status in
 // to its status page; any problem re-renders the form with every value
 // kept, the message next to its input, and nothing written.
 func (h *Handler) placeOrder(c *fiber.Ctx) error {
-	site, ok, err := h.site(c)
+	site, values, ok, err := h.submission(c)
 	if !ok {
-		return err
-	}
-	values, err := formValues(c)
-	if err != nil {
-		return err
-	}
-	if err := h.checkCSRF(c, values); err != nil {
 		return err
 	}
 	if values.Get(inputAction) == "refresh" { // the country changed: redraw its address form
@@ -98,6 +91,24 @@ func (h *Handler) orderRefused(c *fiber.Ctx, site *storefront.Site, values url.V
 		status = marquee.HTTPStatus(err)
 	}
 	return h.renderOrderForm(c, site, status, values, form.Errors{name: marquee.ErrorMessage(err)})
+}
+
+// submission loads the event of a form post and its values, refusing
+// anything but an urlencoded body with a valid CSRF token. ok is false when
+// the request is answered (a closed event's page) or refused (err).
+func (h *Handler) submission(c *fiber.Ctx) (*storefront.Site, url.Values, bool, error) {
+	site, ok, err := h.site(c)
+	if !ok {
+		return nil, nil, false, err
+	}
+	values, err := formValues(c)
+	if err == nil {
+		err = h.checkCSRF(c, values)
+	}
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return site, values, true, nil
 }
 
 // formValues reads an urlencoded form body; anything else is refused

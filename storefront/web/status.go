@@ -93,15 +93,8 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 
 // cancelOrder cancels the order of a signed link, then shows it again.
 func (h *Handler) cancelOrder(c *fiber.Ctx) error {
-	site, ok, err := h.site(c)
+	site, _, ok, err := h.submission(c)
 	if !ok {
-		return err
-	}
-	values, err := formValues(c)
-	if err != nil {
-		return err
-	}
-	if err := h.checkCSRF(c, values); err != nil {
 		return err
 	}
 	order, err := h.signedOrder(c, site)
