@@ -5,6 +5,7 @@
 package dbq
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,6 +17,17 @@ type AttendeePurchase struct {
 	ProductID uuid.UUID
 	Email     string
 	Quantity  int32
+}
+
+type AuditLog struct {
+	ID           int64
+	TenantID     uuid.NullUUID
+	ActorStaffID uuid.NullUUID
+	Action       string
+	Subject      string
+	Detail       []byte
+	Ip           *netip.Addr
+	At           time.Time
 }
 
 type Branding struct {
@@ -52,6 +64,22 @@ type FormField struct {
 	Definition []byte
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+type LoginAttempt struct {
+	ID        int64
+	Email     string
+	Ip        netip.Addr
+	Succeeded bool
+	At        time.Time
+}
+
+type Membership struct {
+	TenantID  uuid.UUID
+	StaffID   uuid.UUID
+	Role      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 type Order struct {
@@ -110,6 +138,40 @@ type Product struct {
 	SalesCloseAt   *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+type Staff struct {
+	ID            uuid.UUID
+	Email         string
+	Name          string
+	PasswordHash  *string
+	PlatformAdmin bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type StaffSession struct {
+	ID         uuid.UUID
+	TokenHash  []byte
+	StaffID    uuid.UUID
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	RevokedAt  *time.Time
+	UserAgent  string
+	Ip         *netip.Addr
+}
+
+type StaffToken struct {
+	ID        uuid.UUID
+	TokenHash []byte
+	Purpose   string
+	StaffID   uuid.UUID
+	TenantID  uuid.NullUUID
+	Role      *string
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	CreatedAt time.Time
 }
 
 type StorefrontSetting struct {

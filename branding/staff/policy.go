@@ -1,0 +1,70 @@
+package staff
+
+import "time"
+
+// Policy holds the timeouts and limits of staff sign-in. Zero fields take
+// the defaults of DefaultPolicy, so Policy{} is the production policy.
+type Policy struct {
+	IdleTimeout     time.Duration // a session unused this long ends (default 2h)
+	AbsoluteTimeout time.Duration // a session ends this long after login, however busy (default 7 days)
+	MaxFailures     int           // failed logins per account, and per IP, before refusing (default 5)
+	FailureWindow   time.Duration // how far back failures count (default 15m)
+	InviteTTL       time.Duration // how long an invitation link works (default 7 days)
+	ResetTTL        time.Duration // how long a password-reset link works (default 1h)
+	Password        Params        // argon2id cost of new hashes (default DefaultParams)
+}
+
+// TouchInterval is how stale a session's last-seen time may get before a
+// request writes it again: at most one write a minute per session.
+const TouchInterval = time.Minute
+
+// DefaultPolicy returns the production policy.
+func DefaultPolicy() Policy {
+	return Policy{
+		IdleTimeout:     2 * time.Hour,
+		AbsoluteTimeout: 7 * 24 * time.Hour,
+		MaxFailures:     5,
+		FailureWindow:   15 * time.Minute,
+		InviteTTL:       7 * 24 * time.Hour,
+		ResetTTL:        time.Hour,
+		Password:        DefaultParams(),
+	}
+}
+
+// WithDefaults returns p with every zero field set to its default.
+func (p Policy) WithDefaults() Policy {
+	d := DefaultPolicy()
+	if p.IdleTimeout <= 0 {
+		p.IdleTimeout = d.IdleTimeout
+	}
+	if p.AbsoluteTimeout <= 0 {
+		p.AbsoluteTimeout = d.AbsoluteTimeout
+	}
+	if p.MaxFailures <= 0 {
+		p.MaxFailures = d.MaxFailures
+	}
+	if p.FailureWindow <= 0 {
+		p.FailureWindow = d.FailureWindow
+	}
+	if p.InviteTTL <= 0 {
+		p.InviteTTL = d.InviteTTL
+	}
+	if p.ResetTTL <= 0 {
+		p.ResetTTL = d.ResetTTL
+	}
+	if p.Password == (Params{}) {
+		p.Password = d.Password
+	}
+	return p
+}
+
+// SessionLive reports whether s may still be used at now: before its
+// absolute end and not idle for longer than IdleTimeout.
+func (p Policy) SessionLive(s Session, now time.Time) bool {
+	return now.Before(s.ExpiresAt) && now.Sub(s.LastSeenAt) <= p.IdleTimeout
+}
+
+// NeedsTouch reports whether a request at now should record activity on s.
+func (p Policy) NeedsTouch(s Session, now time.Time) bool {
+	return now.Sub(s.LastSeenAt) >= TouchInterval
+}
