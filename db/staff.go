@@ -97,6 +97,21 @@ func (s *StaffStore) StaffByID(ctx context.Context, id uuid.UUID) (staff.Staff, 
 	return out, notFound(err, "error.not_found")
 }
 
+// StaffByEmail returns the account of an email address.
+func (s *StaffStore) StaffByEmail(ctx context.Context, email string) (staff.Staff, error) {
+	var out staff.Staff
+	normalised, err := staff.NormaliseEmail(email)
+	if err != nil {
+		return out, err
+	}
+	err = s.db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.StaffGetByEmail(ctx, normalised)
+		out = staffFromRow(row)
+		return err
+	})
+	return out, notFound(err, "error.not_found")
+}
+
 // SetPassword gives an account a new password and signs it out everywhere:
 // every session, this browser's included, is revoked.
 func (s *StaffStore) SetPassword(ctx context.Context, staffID uuid.UUID, password, actorIP string) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/google/uuid"
 
+	brandingweb "marquee/branding/web"
 	"marquee/db"
 	"marquee/storefront"
 	storefrontweb "marquee/storefront/web"
@@ -31,6 +32,7 @@ type platform struct {
 	themes   *themes.Set
 	resolver *tenant.Resolver
 	sites    *storefront.Sites
+	staff    *db.StaffStore
 }
 
 func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, error) {
@@ -42,6 +44,7 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		cfg: cfg, log: log, db: database, themes: set,
 		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{}),
 		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
+		staff:    db.NewStaffStore(database, cfg.StaffPolicy),
 	}, nil
 }
 
@@ -75,9 +78,26 @@ func (p *platform) newApp() *fiber.App {
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
 	app.Get("/readyz", p.ready)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
+	app.Use(p.consoleHost(store.ErrorHandler))
 	app.Use(tenantweb.Resolve(p.resolver, p.cfg.TrustedProxies))
 	store.Mount(app)
 	return app
+}
+
+// consoleHost hands requests for console.BASE_DOMAIN to the console's own
+// app; every other host goes on to the event resolver.
+func (p *platform) consoleHost(onError fiber.ErrorHandler) fiber.Handler {
+	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: onError, BodyLimit: 64 << 10})
+	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Secret: p.cfg.SecretKey, Log: p.log}).Mount(console)
+	handle := console.Handler()
+	name := "console." + p.cfg.BaseDomain
+	return func(c *fiber.Ctx) error {
+		if host, err := tenant.NormalizeHost(tenantweb.RequestHost(c, p.cfg.TrustedProxies)); err == nil && host == name {
+			handle(c.Context())
+			return nil
+		}
+		return c.Next()
+	}
 }
 
 // ready answers 200 when the database answers, 503 when it does not.

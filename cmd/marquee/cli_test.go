@@ -208,3 +208,18 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 		}
 	}
 }
+
+func TestUserCreate(t *testing.T) {
+	d := dbtest.New(t)
+	vars := map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com"}
+	out, err := cli(t, vars, "user", "create", "--email", "Ops@Example.com", "--name", "Ops", "--platform-admin")
+	if err != nil || !strings.Contains(out, "created ops@example.com") || !strings.Contains(out, "https://console.example.com/login/link/") {
+		t.Fatalf("user create: %q, %v", out, err)
+	}
+	if _, err := cli(t, vars, "user", "create", "--email", "ops@example.com"); err == nil || !strings.Contains(err.Error(), "--email: There is already an account") {
+		t.Fatalf("a taken email: %v", err)
+	}
+	if _, err := cli(t, vars, "user", "create", "--email", "not-an-email"); err == nil || !strings.HasPrefix(err.Error(), "--email: ") {
+		t.Fatalf("a bad email: %v", err)
+	}
+}

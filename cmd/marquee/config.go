@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"marquee/branding/staff"
 	"marquee/tenant"
 	tenantweb "marquee/tenant/web"
 )
@@ -27,6 +28,7 @@ type Config struct {
 	LogFormat       string            // LOG_FORMAT: json or text
 	ShutdownTimeout time.Duration     // SHUTDOWN_TIMEOUT: how long in-flight requests may take to finish
 	SecretKey       []byte            // SECRET_KEY: signs order links and form tokens; the same on every replica
+	StaffPolicy     staff.Policy      // sign-in timeouts and limits (defaults; tests make hashing cheap)
 }
 
 // configVars documents every variable: name, default, meaning. The README's

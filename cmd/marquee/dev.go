@@ -68,19 +68,24 @@ func devServe(ctx context.Context, e *env, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	link, err := ensureDemoAdmin(ctx, p.staff)
+	if err != nil {
+		return fmt.Errorf("demo admin: %w", err)
+	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("LISTEN_ADDR: %w", err)
 	}
-	return p.serveHTTP(ctx, ln, func() { printDevURLs(e, cfg, ln.Addr()) })
+	return p.serveHTTP(ctx, ln, func() { printDevURLs(e, cfg, ln.Addr(), link) })
 }
 
-func printDevURLs(e *env, cfg Config, addr net.Addr) {
+func printDevURLs(e *env, cfg Config, addr net.Addr, adminLink string) {
 	_, port, _ := net.SplitHostPort(addr.String())
 	fmt.Fprintf(e.stdout, "\nMarquee is running. Demo events:\n")
 	for _, d := range demoEvents {
 		fmt.Fprintf(e.stdout, "  http://%s.%s:%s\n", d.tenant.Slug, cfg.BaseDomain, port)
 	}
+	fmt.Fprintf(e.stdout, "\nConsole: http://console.%s:%s (one-time sign-in as the demo admin, valid 1 h: http://console.%s:%s/login/link/%s)\n", cfg.BaseDomain, port, cfg.BaseDomain, port, adminLink)
 	fmt.Fprintf(e.stdout, "\nHealth: http://%s:%s/readyz\nDatabase (for marquee tenant …): DATABASE_URL=%s\nPress Ctrl-C to stop.\n\n", cfg.BaseDomain, port, cfg.DatabaseURL)
 }
 

@@ -33,6 +33,7 @@ var commands = []command{
 	{"serve", "run the production server (configured by environment variables)", runServe},
 	{"migrate", "apply or list the database migrations (up, status)", runMigrate},
 	{"tenant", "provision and list events (create, list)", runTenant},
+	{"user", "create staff accounts (create)", runUser},
 }
 
 func main() {
