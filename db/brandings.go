@@ -3,11 +3,14 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
+	"marquee"
 	"marquee/branding"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
@@ -59,3 +62,110 @@ func brandingInsertParams(b branding.Branding, state string) dbq.BrandingInsertP
 }
 
 func nowUTC() time.Time { return time.Now().UTC() }
+
+// BrandingVersion is one published version in an event's history.
+type BrandingVersion struct {
+	Branding    branding.Branding
+	PublishedAt time.Time
+	PublishedBy uuid.NullUUID // a staff id
+}
+
+// BrandingDraft returns what the editor shows: the event's draft, or the
+// live version when there is no draft (hasDraft false).
+func (db *DB) BrandingDraft(ctx context.Context, tenantID uuid.UUID) (b branding.Branding, hasDraft bool, err error) {
+	err = db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		row, err := q.BrandingGetDraft(ctx, tenantID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			row, err = q.BrandingGetPublished(ctx, tenantID)
+		} else {
+			hasDraft = true
+		}
+		if err != nil {
+			return err
+		}
+		b, err = brandingFromRow(row)
+		return err
+	})
+	return b, hasDraft, notFound(err, "error.not_found")
+}
+
+// SaveBrandingDraft stores b as the event's draft, creating the draft (a
+// new version number) when there is none. The live version is untouched.
+func (db *DB) SaveBrandingDraft(ctx context.Context, tenantID uuid.UUID, b branding.Branding) (branding.Branding, error) {
+	if err := b.Validate(); err != nil {
+		return b, err
+	}
+	b.TenantID = tenantID
+	var saved branding.Branding
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		ins := brandingInsertParams(b, "draft")
+		row, err := q.BrandingUpdateDraft(ctx, dbq.BrandingUpdateDraftParams{TenantID: tenantID, Theme: ins.Theme,
+			ColorPrimary: ins.ColorPrimary, ColorAccent: ins.ColorAccent, ColorBackground: ins.ColorBackground,
+			ColorText: ins.ColorText, Copy: ins.Copy})
+		if errors.Is(err, pgx.ErrNoRows) {
+			row, err = q.BrandingInsert(ctx, ins)
+		}
+		if err != nil {
+			return err
+		}
+		saved, err = brandingFromRow(row)
+		return err
+	})
+	return saved, err
+}
+
+// PublishBranding makes the draft the live version; the NOTIFY of the
+// brandings trigger refreshes every replica's cache.
+func (db *DB) PublishBranding(ctx context.Context, tenantID, staffID uuid.UUID) (int, error) {
+	var version int
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		now := db.now()
+		row, err := q.BrandingPublishDraft(ctx, dbq.BrandingPublishDraftParams{TenantID: tenantID, Now: &now,
+			PublishedBy: uuid.NullUUID{UUID: staffID, Valid: staffID != uuid.Nil}})
+		version = int(row.Version)
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, marquee.New(marquee.ECONFLICT, "branding.nothing_to_publish")
+	}
+	return version, err
+}
+
+// BrandingHistory lists the published versions, newest first.
+func (db *DB) BrandingHistory(ctx context.Context, tenantID uuid.UUID, limit int) ([]BrandingVersion, error) {
+	var out []BrandingVersion
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		rows, err := q.BrandingListPublished(ctx, dbq.BrandingListPublishedParams{TenantID: tenantID, MaxRows: int32(limit)})
+		for _, r := range rows {
+			b, berr := brandingFromRow(r)
+			if berr != nil {
+				return berr
+			}
+			v := BrandingVersion{Branding: b, PublishedBy: r.PublishedBy}
+			if r.PublishedAt != nil {
+				v.PublishedAt = *r.PublishedAt
+			}
+			out = append(out, v)
+		}
+		return err
+	})
+	return out, err
+}
+
+// RestoreBranding copies a published version into the draft, to be
+// previewed and published again.
+func (db *DB) RestoreBranding(ctx context.Context, tenantID uuid.UUID, version int) (branding.Branding, error) {
+	var old branding.Branding
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		row, err := q.BrandingGetVersion(ctx, dbq.BrandingGetVersionParams{TenantID: tenantID, Version: int32(version)})
+		if err != nil {
+			return err
+		}
+		old, err = brandingFromRow(row)
+		return err
+	})
+	if err != nil {
+		return old, notFound(err, "error.not_found")
+	}
+	return db.SaveBrandingDraft(ctx, tenantID, old)
+}

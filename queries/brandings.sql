@@ -13,3 +13,29 @@ VALUES (@tenant_id::uuid,
         @color_background::text, @color_text::text, @copy::jsonb,
         CASE WHEN @state::text = 'published' THEN coalesce(sqlc.narg('now')::timestamptz, now()) END)
 RETURNING *;
+
+-- name: BrandingGetDraft :one
+SELECT * FROM brandings WHERE tenant_id = @tenant_id::uuid AND state = 'draft';
+
+-- name: BrandingUpdateDraft :one
+UPDATE brandings
+SET theme = @theme::text, color_primary = @color_primary::text, color_accent = @color_accent::text,
+    color_background = @color_background::text, color_text = @color_text::text, copy = @copy::jsonb
+WHERE tenant_id = @tenant_id::uuid AND state = 'draft'
+RETURNING *;
+
+-- name: BrandingPublishDraft :one
+UPDATE brandings
+SET state = 'published', published_at = coalesce(sqlc.narg('now')::timestamptz, now()),
+    published_by = sqlc.narg('published_by')::uuid
+WHERE tenant_id = @tenant_id::uuid AND state = 'draft'
+RETURNING *;
+
+-- name: BrandingListPublished :many
+SELECT * FROM brandings
+WHERE tenant_id = @tenant_id::uuid AND state = 'published'
+ORDER BY version DESC
+LIMIT @max_rows::int;
+
+-- name: BrandingGetVersion :one
+SELECT * FROM brandings WHERE tenant_id = @tenant_id::uuid AND version = @version::int AND state = 'published';

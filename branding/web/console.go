@@ -45,9 +45,13 @@ type Console struct {
 	Themes   *themes.Set
 	Identity Identity
 	Events   Events
-	Secret   []byte // signs the console's CSRF tokens
-	Log      *slog.Logger
-	Now      func() time.Time
+	// Brandings, History and Preview serve the branding editor.
+	Brandings Brandings
+	History   History
+	Preview   Preview
+	Secret    []byte // signs the console's CSRF tokens
+	Log       *slog.Logger
+	Now       func() time.Time
 }
 
 // Mount adds the console's routes to app, an app that serves only the
@@ -59,6 +63,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Use(h.requireSession)
 	app.Get("/", h.home)
 	app.Post("/logout", h.logout)
+	h.mountEditor(app)
 }
 
 func (h *Console) now() time.Time {

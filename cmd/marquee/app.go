@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/google/uuid"
 
+	"marquee/branding"
 	brandingweb "marquee/branding/web"
 	"marquee/db"
 	"marquee/storefront"
@@ -78,7 +79,7 @@ func (p *platform) newApp() *fiber.App {
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
 	app.Get("/readyz", p.ready)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
-	app.Use(p.consoleHost(store.ErrorHandler))
+	app.Use(p.consoleHost(store))
 	app.Use(tenantweb.Resolve(p.resolver, p.cfg.TrustedProxies))
 	store.Mount(app)
 	return app
@@ -86,10 +87,8 @@ func (p *platform) newApp() *fiber.App {
 
 // consoleHost hands requests for console.BASE_DOMAIN to the console's own
 // app; every other host goes on to the event resolver.
-func (p *platform) consoleHost(onError fiber.ErrorHandler) fiber.Handler {
-	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: onError, BodyLimit: 64 << 10})
-	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Secret: p.cfg.SecretKey, Log: p.log}).Mount(console)
-	handle := console.Handler()
+func (p *platform) consoleHost(store *storefrontweb.Handler) fiber.Handler {
+	handle := p.newConsole(store).Handler()
 	name := "console." + p.cfg.BaseDomain
 	return func(c *fiber.Ctx) error {
 		if host, err := tenant.NormalizeHost(tenantweb.RequestHost(c, p.cfg.TrustedProxies)); err == nil && host == name {
@@ -97,6 +96,47 @@ func (p *platform) consoleHost(onError fiber.ErrorHandler) fiber.Handler {
 			return nil
 		}
 		return c.Next()
+	}
+}
+
+// newConsole assembles the console's own app.
+func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
+	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: store.ErrorHandler, BodyLimit: 64 << 10})
+	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
+		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log}).Mount(console)
+	return console
+}
+
+// brandingHistory lists an event's published versions with who published
+// each (an email, or "" for a removed account or the system).
+func (p *platform) brandingHistory(ctx context.Context, tenantID uuid.UUID) ([]brandingweb.Version, error) {
+	versions, err := p.db.BrandingHistory(ctx, tenantID, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]brandingweb.Version, 0, len(versions))
+	for _, v := range versions {
+		row := brandingweb.Version{Number: v.Branding.Version, PublishedAt: v.PublishedAt}
+		if v.PublishedBy.Valid {
+			if st, err := p.staff.StaffByID(ctx, v.PublishedBy.UUID); err == nil {
+				row.By = st.Email
+			}
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// previewer renders the storefront's landing page of an event with a
+// draft branding, from fresh (uncached) content.
+func (p *platform) previewer(store *storefrontweb.Handler) brandingweb.Preview {
+	return func(ctx context.Context, t *tenant.Tenant, b branding.Branding, lang string) ([]byte, error) {
+		content, err := p.db.SiteContent(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		content.Branding = b
+		return store.RenderLanding(&storefront.Site{Tenant: t, SiteContent: content}, lang)
 	}
 }
 

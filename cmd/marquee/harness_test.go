@@ -142,3 +142,15 @@ func (s *testServer) get(host, path string, headers ...string) *response {
 	}
 	return &response{status: res.StatusCode, header: res.Header, doc: doc, body: string(b)}
 }
+
+// waitFor polls cond until it holds, failing after within.
+func waitFor(t *testing.T, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", within)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

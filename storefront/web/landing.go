@@ -32,24 +32,28 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 		return err
 	}
 	l := lang(c, site.Tenant)
-	body, err := site.Page("landing:"+l, func() ([]byte, error) {
-		base := h.basePage(site, l)
-		p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale)}
-		if p.Copy.Title == "" {
-			p.Copy.Title = site.Tenant.Name
-		}
-		p.Paragraphs = paragraphs(p.Copy.Description)
-		for _, prod := range site.Catalogue.Visible() {
-			p.Products = append(p.Products, productCard(base, site, prod))
-		}
-		var buf bytes.Buffer
-		err := h.Themes.Render(&buf, "landing", p)
-		return buf.Bytes(), err
-	})
+	body, err := site.Page("landing:"+l, func() ([]byte, error) { return h.RenderLanding(site, l) })
 	if err != nil {
 		return err
 	}
 	return send(c, fiber.StatusOK, l, body, "no-cache")
+}
+
+// RenderLanding renders an event's landing page in language l. The console
+// uses it to preview a draft branding in a Site built for that purpose.
+func (h *Handler) RenderLanding(site *storefront.Site, l string) ([]byte, error) {
+	base := h.basePage(site, l)
+	p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale)}
+	if p.Copy.Title == "" {
+		p.Copy.Title = site.Tenant.Name
+	}
+	p.Paragraphs = paragraphs(p.Copy.Description)
+	for _, prod := range site.Catalogue.Visible() {
+		p.Products = append(p.Products, productCard(base, site, prod))
+	}
+	var buf bytes.Buffer
+	err := h.Themes.Render(&buf, "landing", p)
+	return buf.Bytes(), err
 }
 
 func productCard(base themes.Page, site *storefront.Site, p storefront.Product) ProductCard {

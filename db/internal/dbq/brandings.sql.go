@@ -12,8 +12,34 @@ import (
 	"github.com/google/uuid"
 )
 
+const brandingGetDraft = `-- name: BrandingGetDraft :one
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at FROM brandings WHERE tenant_id = $1::uuid AND state = 'draft'
+`
+
+func (q *Queries) BrandingGetDraft(ctx context.Context, tenantID uuid.UUID) (Branding, error) {
+	row := q.db.QueryRow(ctx, brandingGetDraft, tenantID)
+	var i Branding
+	err := row.Scan(
+		&i.ID,
+		&i.TenantID,
+		&i.Version,
+		&i.State,
+		&i.Theme,
+		&i.ColorPrimary,
+		&i.ColorAccent,
+		&i.ColorBackground,
+		&i.ColorText,
+		&i.Copy,
+		&i.CreatedAt,
+		&i.PublishedAt,
+		&i.PublishedBy,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const brandingGetPublished = `-- name: BrandingGetPublished :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at FROM brandings
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at FROM brandings
 WHERE tenant_id = $1::uuid AND state = 'published'
 ORDER BY version DESC
 LIMIT 1
@@ -35,6 +61,39 @@ func (q *Queries) BrandingGetPublished(ctx context.Context, tenantID uuid.UUID) 
 		&i.Copy,
 		&i.CreatedAt,
 		&i.PublishedAt,
+		&i.PublishedBy,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const brandingGetVersion = `-- name: BrandingGetVersion :one
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at FROM brandings WHERE tenant_id = $1::uuid AND version = $2::int AND state = 'published'
+`
+
+type BrandingGetVersionParams struct {
+	TenantID uuid.UUID
+	Version  int32
+}
+
+func (q *Queries) BrandingGetVersion(ctx context.Context, arg BrandingGetVersionParams) (Branding, error) {
+	row := q.db.QueryRow(ctx, brandingGetVersion, arg.TenantID, arg.Version)
+	var i Branding
+	err := row.Scan(
+		&i.ID,
+		&i.TenantID,
+		&i.Version,
+		&i.State,
+		&i.Theme,
+		&i.ColorPrimary,
+		&i.ColorAccent,
+		&i.ColorBackground,
+		&i.ColorText,
+		&i.Copy,
+		&i.CreatedAt,
+		&i.PublishedAt,
+		&i.PublishedBy,
+		&i.UpdatedAt,
 	)
 	return i, err
 }
@@ -47,7 +106,7 @@ VALUES ($1::uuid,
         $2::text, $3::text, $4::text, $5::text,
         $6::text, $7::text, $8::jsonb,
         CASE WHEN $2::text = 'published' THEN coalesce($9::timestamptz, now()) END)
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at
 `
 
 type BrandingInsertParams struct {
@@ -88,6 +147,139 @@ func (q *Queries) BrandingInsert(ctx context.Context, arg BrandingInsertParams) 
 		&i.Copy,
 		&i.CreatedAt,
 		&i.PublishedAt,
+		&i.PublishedBy,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const brandingListPublished = `-- name: BrandingListPublished :many
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at FROM brandings
+WHERE tenant_id = $1::uuid AND state = 'published'
+ORDER BY version DESC
+LIMIT $2::int
+`
+
+type BrandingListPublishedParams struct {
+	TenantID uuid.UUID
+	MaxRows  int32
+}
+
+func (q *Queries) BrandingListPublished(ctx context.Context, arg BrandingListPublishedParams) ([]Branding, error) {
+	rows, err := q.db.Query(ctx, brandingListPublished, arg.TenantID, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Branding{}
+	for rows.Next() {
+		var i Branding
+		if err := rows.Scan(
+			&i.ID,
+			&i.TenantID,
+			&i.Version,
+			&i.State,
+			&i.Theme,
+			&i.ColorPrimary,
+			&i.ColorAccent,
+			&i.ColorBackground,
+			&i.ColorText,
+			&i.Copy,
+			&i.CreatedAt,
+			&i.PublishedAt,
+			&i.PublishedBy,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const brandingPublishDraft = `-- name: BrandingPublishDraft :one
+UPDATE brandings
+SET state = 'published', published_at = coalesce($1::timestamptz, now()),
+    published_by = $2::uuid
+WHERE tenant_id = $3::uuid AND state = 'draft'
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at
+`
+
+type BrandingPublishDraftParams struct {
+	Now         *time.Time
+	PublishedBy uuid.NullUUID
+	TenantID    uuid.UUID
+}
+
+func (q *Queries) BrandingPublishDraft(ctx context.Context, arg BrandingPublishDraftParams) (Branding, error) {
+	row := q.db.QueryRow(ctx, brandingPublishDraft, arg.Now, arg.PublishedBy, arg.TenantID)
+	var i Branding
+	err := row.Scan(
+		&i.ID,
+		&i.TenantID,
+		&i.Version,
+		&i.State,
+		&i.Theme,
+		&i.ColorPrimary,
+		&i.ColorAccent,
+		&i.ColorBackground,
+		&i.ColorText,
+		&i.Copy,
+		&i.CreatedAt,
+		&i.PublishedAt,
+		&i.PublishedBy,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const brandingUpdateDraft = `-- name: BrandingUpdateDraft :one
+UPDATE brandings
+SET theme = $1::text, color_primary = $2::text, color_accent = $3::text,
+    color_background = $4::text, color_text = $5::text, copy = $6::jsonb
+WHERE tenant_id = $7::uuid AND state = 'draft'
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at
+`
+
+type BrandingUpdateDraftParams struct {
+	Theme           string
+	ColorPrimary    string
+	ColorAccent     string
+	ColorBackground string
+	ColorText       string
+	Copy            []byte
+	TenantID        uuid.UUID
+}
+
+func (q *Queries) BrandingUpdateDraft(ctx context.Context, arg BrandingUpdateDraftParams) (Branding, error) {
+	row := q.db.QueryRow(ctx, brandingUpdateDraft,
+		arg.Theme,
+		arg.ColorPrimary,
+		arg.ColorAccent,
+		arg.ColorBackground,
+		arg.ColorText,
+		arg.Copy,
+		arg.TenantID,
+	)
+	var i Branding
+	err := row.Scan(
+		&i.ID,
+		&i.TenantID,
+		&i.Version,
+		&i.State,
+		&i.Theme,
+		&i.ColorPrimary,
+		&i.ColorAccent,
+		&i.ColorBackground,
+		&i.ColorText,
+		&i.Copy,
+		&i.CreatedAt,
+		&i.PublishedAt,
+		&i.PublishedBy,
+		&i.UpdatedAt,
 	)
 	return i, err
 }

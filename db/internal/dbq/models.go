@@ -43,6 +43,8 @@ type Branding struct {
 	Copy            []byte
 	CreatedAt       time.Time
 	PublishedAt     *time.Time
+	PublishedBy     uuid.NullUUID
+	UpdatedAt       time.Time
 }
 
 type Domain struct {

@@ -1,0 +1,272 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"marquee"
+	"marquee/branding"
+	"marquee/branding/staff"
+	"marquee/tenant"
+	"marquee/themes"
+)
+
+// Brandings keeps drafts and versions of an event's look; db.DB
+// implements it.
+type Brandings interface {
+	BrandingDraft(ctx context.Context, tenantID uuid.UUID) (branding.Branding, bool, error)
+	SaveBrandingDraft(ctx context.Context, tenantID uuid.UUID, b branding.Branding) (branding.Branding, error)
+	PublishBranding(ctx context.Context, tenantID, staffID uuid.UUID) (int, error)
+	RestoreBranding(ctx context.Context, tenantID uuid.UUID, version int) (branding.Branding, error)
+	TenantBySlug(ctx context.Context, slug string) (*tenant.Tenant, error)
+}
+
+// History lists published versions; db.DB implements it through
+// cmd/marquee's adapter.
+type History func(ctx context.Context, tenantID uuid.UUID) ([]Version, error)
+
+// Version is one published branding in the history.
+type Version struct {
+	Number      int
+	PublishedAt time.Time
+	By          string
+}
+
+// Preview renders the event's landing page with b instead of its live
+// branding, in lang.
+type Preview func(ctx context.Context, t *tenant.Tenant, b branding.Branding, lang string) ([]byte, error)
+
+// editorRoles may edit an event's branding.
+var editorRoles = []staff.Role{staff.RoleOwner, staff.RoleMarketing}
+
+func (h *Console) mountEditor(app fiber.Router) {
+	app.Get("/events/:slug/branding", h.editor)
+	app.Post("/events/:slug/branding", h.saveDraft)
+	app.Post("/events/:slug/branding/publish", h.publish)
+	app.Get("/events/:slug/branding/preview", h.preview)
+	app.Get("/events/:slug/branding/history", h.history)
+	app.Post("/events/:slug/branding/restore/:version", h.restore)
+}
+
+// event is the event of the route, if the signed-in member may work on it
+// with one of roles; anyone else gets the same 404 as for no event at all.
+func (h *Console) event(c *fiber.Ctx, roles []staff.Role) (*tenant.Tenant, error) {
+	notFound := marquee.New(marquee.ENOTFOUND, "error.not_found")
+	s := current(c)
+	t, err := h.Brandings.TenantBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return nil, notFound
+	}
+	if s.staff.PlatformAdmin {
+		return t, nil
+	}
+	members, err := h.Identity.Memberships(c.UserContext(), s.staff.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		for _, r := range roles {
+			if m.TenantID == t.ID && m.Role == r {
+				return t, nil
+			}
+		}
+	}
+	return nil, notFound
+}
+
+// EditorPage is the branding form of one event.
+type EditorPage struct {
+	themes.Page
+	CSRF, Event, Slug string
+	HasDraft, Saved   bool
+	Version           int
+	Theme             string
+	Themes            []string
+	Colours           []ColourField
+	Copies            []CopyFields
+	Problems          []string
+	Contrast          []string
+}
+
+// ColourField is one colour input.
+type ColourField struct{ Name, Label, Value string }
+
+// CopyFields are the texts in one language.
+type CopyFields struct {
+	Locale, Language            string
+	Title, Tagline, Description string
+}
+
+func (h *Console) editor(c *fiber.Ctx) error {
+	t, err := h.event(c, editorRoles)
+	if err != nil {
+		return err
+	}
+	b, hasDraft, err := h.Brandings.BrandingDraft(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	p := h.editorPage(c, t, b, hasDraft)
+	p.Saved = c.Query("saved") == "1"
+	return h.render(c, fiber.StatusOK, "console_branding", p, p.Lang)
+}
+
+func (h *Console) editorPage(c *fiber.Ctx, t *tenant.Tenant, b branding.Branding, hasDraft bool) EditorPage {
+	base := h.page(c)
+	p := EditorPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, HasDraft: hasDraft,
+		Version: b.Version, Theme: b.Theme, Themes: branding.Themes}
+	for _, f := range []struct{ name, label, value string }{
+		{"color_primary", "console.branding.primary", b.Colours.Primary}, {"color_accent", "console.branding.accent", b.Colours.Accent},
+		{"color_background", "console.branding.background", b.Colours.Background}, {"color_text", "console.branding.text", b.Colours.Text},
+	} {
+		p.Colours = append(p.Colours, ColourField{Name: f.name, Label: base.T(f.label), Value: f.value})
+	}
+	for _, l := range t.Locales {
+		cp := b.Copy[l]
+		p.Copies = append(p.Copies, CopyFields{Locale: l, Language: base.LanguageName(l), Title: cp.Title, Tagline: cp.Tagline, Description: cp.Description})
+	}
+	for _, prob := range b.Colours.ContrastProblems() {
+		p.Contrast = append(p.Contrast, base.T(prob.Message, "Ratio", fmt.Sprintf("%.2f", prob.Ratio), "Need", fmt.Sprintf("%.1f", prob.Need), "Suggestion", prob.Suggestion))
+	}
+	return p
+}
+
+// brandingFromForm reads the editor's form; colours are lowercased so the
+// browser's colour picker and typed values agree.
+func brandingFromForm(t *tenant.Tenant, form url.Values) branding.Branding {
+	b := branding.Branding{Theme: form.Get("theme"), Copy: map[string]branding.Copy{},
+		Colours: branding.Colours{Primary: lower(form.Get("color_primary")), Accent: lower(form.Get("color_accent")),
+			Background: lower(form.Get("color_background")), Text: lower(form.Get("color_text"))}}
+	for _, l := range t.Locales {
+		b.Copy[l] = branding.Copy{Title: form.Get("title." + l), Tagline: form.Get("tagline." + l), Description: form.Get("description." + l)}
+	}
+	return b
+}
+
+func (h *Console) saveDraft(c *fiber.Ctx) error {
+	t, form, err := h.editorPost(c)
+	if err != nil {
+		return err
+	}
+	b := brandingFromForm(t, form)
+	if _, err := h.Brandings.SaveBrandingDraft(c.UserContext(), t.ID, b); err != nil {
+		if marquee.ErrorCode(err) != marquee.EINVALID {
+			return err
+		}
+		p := h.editorPage(c, t, b, true)
+		p.Problems = []string{p.T(marquee.ErrorMessage(err))}
+		return h.render(c, fiber.StatusUnprocessableEntity, "console_branding", p, p.Lang)
+	}
+	return c.Redirect("/events/"+t.Slug+"/branding?saved=1", fiber.StatusSeeOther)
+}
+
+// editorPost checks a state-changing request of the editor: the member's
+// role on the event, an urlencoded body, the session's CSRF token.
+func (h *Console) editorPost(c *fiber.Ctx) (*tenant.Tenant, url.Values, error) {
+	t, err := h.event(c, editorRoles)
+	if err != nil {
+		return nil, nil, err
+	}
+	form, err := postForm(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkToken(form, h.sessionToken(current(c))); err != nil {
+		return nil, nil, err
+	}
+	return t, form, nil
+}
+
+func (h *Console) publish(c *fiber.Ctx) error {
+	t, _, err := h.editorPost(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Brandings.PublishBranding(c.UserContext(), t.ID, current(c).staff.ID); err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/branding/history", fiber.StatusSeeOther)
+}
+
+func (h *Console) preview(c *fiber.Ctx) error {
+	t, err := h.event(c, editorRoles)
+	if err != nil {
+		return err
+	}
+	b, _, err := h.Brandings.BrandingDraft(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	lang := themes.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), t.Locales, t.DefaultLocale)
+	page, err := h.Preview(c.UserContext(), t, b, lang)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(page)
+}
+
+// HistoryPage lists an event's published versions.
+type HistoryPage struct {
+	themes.Page
+	CSRF, Event, Slug string
+	Versions          []VersionRow
+}
+
+// VersionRow is one version with its restore action.
+type VersionRow struct {
+	Number  int
+	At, By  string
+	Live    bool
+	Restore string
+}
+
+func (h *Console) history(c *fiber.Ctx) error {
+	t, err := h.event(c, editorRoles)
+	if err != nil {
+		return err
+	}
+	versions, err := h.History(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	base := h.page(c)
+	p := HistoryPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug}
+	for i, v := range versions {
+		p.Versions = append(p.Versions, VersionRow{Number: v.Number, At: v.PublishedAt.UTC().Format(base.T("format.datetime")) + " UTC",
+			By: v.By, Live: i == 0, Restore: fmt.Sprintf("/events/%s/branding/restore/%d", t.Slug, v.Number)})
+	}
+	return h.render(c, fiber.StatusOK, "console_history", p, base.Lang)
+}
+
+func (h *Console) restore(c *fiber.Ctx) error {
+	t, _, err := h.editorPost(c)
+	if err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(c.Params("version"))
+	if err != nil || version < 1 {
+		return marquee.New(marquee.ENOTFOUND, "error.not_found")
+	}
+	if _, err := h.Brandings.RestoreBranding(c.UserContext(), t.ID, version); err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/branding?saved=1", fiber.StatusSeeOther)
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
