@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,9 +14,9 @@ import (
 // LandingPage is the event's front page with what it offers.
 type LandingPage struct {
 	themes.Page
-	Copy       branding.Copy
-	Paragraphs []string
-	Products   []ProductCard
+	Copy        branding.Copy
+	Description template.HTML // Markdown, rendered and sanitised
+	Products    []ProductCard
 }
 
 // ProductCard is a product in the catalogue list.
@@ -47,7 +48,7 @@ func (h *Handler) RenderLanding(site *storefront.Site, l string) ([]byte, error)
 	if p.Copy.Title == "" {
 		p.Copy.Title = site.Tenant.Name
 	}
-	p.Paragraphs = paragraphs(p.Copy.Description)
+	p.Description = h.markdown().HTML(p.Copy.Description)
 	for _, prod := range site.Catalogue.Visible() {
 		p.Products = append(p.Products, productCard(base, site, prod))
 	}

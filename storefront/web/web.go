@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"marquee/branding"
 	"marquee/storefront"
 	"marquee/tenant"
 	"marquee/themes"
@@ -21,6 +22,16 @@ type Handler struct {
 	Links  storefront.OrderLinks
 	Secret []byte // signs the storefront's CSRF tokens
 	Log    *slog.Logger
+
+	md *branding.Markdown
+}
+
+// markdown is the renderer of event descriptions, made on first use.
+func (h *Handler) markdown() *branding.Markdown {
+	if h.md == nil {
+		h.md = branding.NewMarkdown()
+	}
+	return h.md
 }
 
 // Mount adds the storefront's routes to r, which must sit behind the tenant
