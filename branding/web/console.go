@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 
 	"marquee"
+	"marquee/branding"
 	"marquee/branding/staff"
 	"marquee/tenant"
 	"marquee/themes"
@@ -49,9 +50,13 @@ type Console struct {
 	Brandings Brandings
 	History   History
 	Preview   Preview
-	Secret    []byte // signs the console's CSRF tokens
-	Log       *slog.Logger
-	Now       func() time.Time
+	// Previews signs the shareable preview links of drafts; EventURL is an
+	// event's public address.
+	Previews branding.PreviewLinks
+	EventURL func(slug string) string
+	Secret   []byte // signs the console's CSRF tokens
+	Log      *slog.Logger
+	Now      func() time.Time
 }
 
 // Mount adds the console's routes to app, an app that serves only the
@@ -60,6 +65,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/login", h.loginPage)
 	app.Post("/login", h.login)
 	app.Get("/login/link/:token", h.loginLink)
+	h.mountAccount(app)
 	app.Use(h.requireSession)
 	app.Get("/", h.home)
 	app.Post("/logout", h.logout)
@@ -162,12 +168,22 @@ func (h *Console) render(c *fiber.Ctx, status int, name string, p any, lang stri
 // LoginPage is the sign-in form.
 type LoginPage struct {
 	themes.Page
-	CSRF, Email, Problem string
+	CSRF, Email, Problem, Notice string
+}
+
+// loginNotices are the messages other pages may send to the sign-in page.
+var loginNotices = map[string]string{
+	"password_reset":  "console.login.password_reset",
+	"invite_accepted": "console.login.invite_accepted",
 }
 
 func (h *Console) loginPage(c *fiber.Ctx) error {
 	base := h.page(c)
-	return h.render(c, fiber.StatusOK, "console_login", LoginPage{Page: base, CSRF: h.preSessionToken(c)}, base.Lang)
+	p := LoginPage{Page: base, CSRF: h.preSessionToken(c)}
+	if id, ok := loginNotices[c.Query("notice")]; ok {
+		p.Notice = base.T(id)
+	}
+	return h.render(c, fiber.StatusOK, "console_login", p, base.Lang)
 }
 
 // login signs a staff member in with a new session token, whatever cookie

@@ -92,7 +92,11 @@ type EditorPage struct {
 	Copies            []CopyFields
 	Problems          []string
 	Contrast          []string
+	ShareLink         string // the draft for people without an account, for a week
 }
+
+// shareLinkTTL is how long a shared preview link shows the draft.
+const shareLinkTTL = 7 * 24 * time.Hour
 
 // ColourField is one colour input.
 type ColourField struct{ Name, Label, Value string }
@@ -121,6 +125,9 @@ func (h *Console) editorPage(c *fiber.Ctx, t *tenant.Tenant, b branding.Branding
 	base := h.page(c)
 	p := EditorPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, HasDraft: hasDraft,
 		Version: b.Version, Theme: b.Theme, Themes: branding.Themes}
+	if hasDraft && h.EventURL != nil {
+		p.ShareLink = h.EventURL(t.Slug) + "/?preview=" + h.Previews.Token(t.ID, h.now().Add(shareLinkTTL))
+	}
 	for _, f := range []struct{ name, label, value string }{
 		{"color_primary", "console.branding.primary", b.Colours.Primary}, {"color_accent", "console.branding.accent", b.Colours.Accent},
 		{"color_background", "console.branding.background", b.Colours.Background}, {"color_text", "console.branding.text", b.Colours.Text},

@@ -54,7 +54,12 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 // static files), then the event the Host names, then the storefront.
 func (p *platform) newApp() *fiber.App {
 	store := &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: p.db, Log: p.log,
-		Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Secret: p.cfg.SecretKey}
+		Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Secret: p.cfg.SecretKey,
+		Drafts: func(ctx context.Context, id uuid.UUID) (branding.Branding, error) {
+			b, _, err := p.db.BrandingDraft(ctx, id)
+			return b, err
+		},
+		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}}
 	app := fiber.New(fiber.Config{
 		AppName:               "marquee",
 		DisableStartupMessage: true,
@@ -103,8 +108,19 @@ func (p *platform) consoleHost(store *storefrontweb.Handler) fiber.Handler {
 func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: store.ErrorHandler, BodyLimit: 64 << 10})
 	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
-		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log}).Mount(console)
+		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log,
+		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL}).Mount(console)
 	return console
+}
+
+// eventURL is the address of an event's site as visitors type it: plain
+// HTTP with dev's port on localhost, HTTPS elsewhere.
+func (p *platform) eventURL(slug string) string {
+	if p.cfg.BaseDomain == "localhost" {
+		_, port, _ := net.SplitHostPort(p.cfg.ListenAddr)
+		return "http://" + slug + ".localhost:" + port
+	}
+	return "https://" + slug + "." + p.cfg.BaseDomain
 }
 
 // brandingHistory lists an event's published versions with who published
@@ -136,7 +152,7 @@ func (p *platform) previewer(store *storefrontweb.Handler) brandingweb.Preview {
 			return nil, err
 		}
 		content.Branding = b
-		return store.RenderLanding(&storefront.Site{Tenant: t, SiteContent: content}, lang)
+		return store.RenderPreview(&storefront.Site{Tenant: t, SiteContent: content}, lang)
 	}
 }
 

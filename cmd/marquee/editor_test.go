@@ -71,6 +71,23 @@ func TestBrandingDraftPreviewPublishRestore(t *testing.T) {
 		t.Fatalf("preview: %d %q", preview.status, preview.text("h1"))
 	}
 	_, page := editorForm(t, b, "devcon")
+	t.Run("a shared preview link shows the draft to anyone, signed out", func(t *testing.T) {
+		link, _ := page.doc.Find("#share-link").Attr("value")
+		u, err := url.Parse(link)
+		if err != nil || u.Query().Get("preview") == "" {
+			t.Fatalf("share link %q", link)
+		}
+		r := s.get("devcon.shop.test", "/?"+u.RawQuery)
+		if r.status != 200 || r.text("h1") != "DevCon Reloaded" || r.doc.Find(".preview-banner").Length() != 1 || r.header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("preview by link: %d %q", r.status, r.text("h1"))
+		}
+		if r := s.get("other.shop.test", "/?"+u.RawQuery); r.status != 404 {
+			t.Fatalf("the link on another event: %d", r.status)
+		}
+		if r := s.get("devcon.shop.test", "/?preview=forged"); r.status != 404 {
+			t.Fatalf("a forged preview link: %d", r.status)
+		}
+	})
 	if r := b.post("/events/devcon/branding/publish", url.Values{"csrf": {csrfOf(page)}}); r.status != http.StatusSeeOther {
 		t.Fatalf("publish: %d", r.status)
 	}

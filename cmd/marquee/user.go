@@ -6,27 +6,43 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"marquee"
 	"marquee/branding/staff"
+	brandingweb "marquee/branding/web"
 	"marquee/db"
 )
 
+// The console finds invitations and resets on its Identity at run time;
+// this makes the store prove at compile time that it offers them.
+var _ brandingweb.Accounts = (*db.StaffStore)(nil)
+
 func runUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(e.stdout, "Usage: marquee user create [flags]\n\n  create  create a staff account and print a one-time sign-in link (marquee user create --help)")
+		fmt.Fprintln(e.stdout, "Usage: marquee user create|invite [flags]\n\n"+
+			"  create  create a staff account and print a one-time sign-in link (marquee user create --help)\n"+
+			"  invite  invite someone to an event with a role and print the invitation link (marquee user invite --help)")
 		if len(args) == 0 {
-			return usageError{"user: say create"}
+			return usageError{"user: say create or invite"}
 		}
 		return nil
 	}
-	if args[0] != "create" {
-		return usageError{fmt.Sprintf("user: unknown subcommand %q (create)", args[0])}
+	switch args[0] {
+	case "create":
+		return runUserCreate(ctx, e, args[1:])
+	case "invite":
+		return runUserInvite(ctx, e, args[1:])
 	}
+	return usageError{fmt.Sprintf("user: unknown subcommand %q (create, invite)", args[0])}
+}
+
+func runUserCreate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "user create", "user create --email EMAIL [--name NAME] [--platform-admin]")
 	email := fs.String("email", "", "the staff member's email address")
 	name := fs.String("name", "", "the staff member's name (default: the email's part before @)")
 	admin := fs.Bool("platform-admin", false, "may act on every event")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	database, err := openDB(ctx, e)
@@ -48,6 +64,55 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "created %s (%s)\nsign in within an hour: %s\n", st.Email, st.ID, consoleURL(e.getenv("BASE_DOMAIN"), "/login/link/"+link))
+	return nil
+}
+
+// inviteFlags names the flag of each field an invitation may be refused for.
+var inviteFlags = map[string]string{"email": "--email", "role": "--role"}
+
+// runUserInvite invites someone to one event with one role, creating their
+// account if there is none, and prints the link that accepts it. The
+// command line is the platform itself: the audit log names no inviter.
+func runUserInvite(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "user invite", "user invite --email EMAIL --event SLUG --role owner|marketing|fulfilment")
+	email := fs.String("email", "", "the invited person's email address")
+	slug := fs.String("event", "", "the slug of the event they are invited to")
+	role := fs.String("role", "", "their role in the event: owner, marketing or fulfilment")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	// Checked before the database is opened, so a typo costs no round trip.
+	addr, err := staff.NormaliseEmail(*email)
+	if err != nil {
+		return flagError(err, inviteFlags)
+	}
+	if strings.TrimSpace(*slug) == "" {
+		return usageError{"--event: say which event (its slug, see marquee tenant list)"}
+	}
+	if !staff.Role(*role).Valid() {
+		return flagError(marquee.Invalid("role", "staff.role_unknown"), inviteFlags)
+	}
+	database, err := openDB(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	ev, err := database.TenantBySlug(ctx, strings.TrimSpace(*slug))
+	if marquee.ErrorCode(err) == marquee.ENOTFOUND {
+		return usageError{fmt.Sprintf("--event: there is no event %q (see marquee tenant list)", *slug)}
+	}
+	if err != nil {
+		return err
+	}
+	store := db.NewStaffStore(database, staff.Policy{})
+	now := time.Now()
+	token, err := store.Invite(ctx, uuid.NullUUID{}, addr, ev.ID, staff.Role(*role), now)
+	if err != nil {
+		return flagError(err, inviteFlags)
+	}
+	until := now.Add(store.Policy().InviteTTL).UTC().Format("2006-01-02 15:04 MST")
+	fmt.Fprintf(e.stdout, "invited %s to %s as %s\naccept by %s: %s\n", addr, ev.Slug, *role,
+		until, consoleURL(e.getenv("BASE_DOMAIN"), "/invite/"+token))
 	return nil
 }
 

@@ -3,9 +3,11 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"marquee"
 	"marquee/branding"
 	"marquee/storefront"
 	"marquee/themes"
@@ -16,6 +18,7 @@ type LandingPage struct {
 	themes.Page
 	Copy        branding.Copy
 	Description template.HTML // Markdown, rendered and sanitised
+	Preview     bool          // a draft shown through a preview link
 	Products    []ProductCard
 }
 
@@ -32,19 +35,48 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
+	if token := c.Query("preview"); token != "" {
+		return h.previewLanding(c, site, token)
+	}
 	l := lang(c, site.Tenant)
-	body, err := site.Page("landing:"+l, func() ([]byte, error) { return h.RenderLanding(site, l) })
+	body, err := site.Page("landing:"+l, func() ([]byte, error) { return h.render(site, l, false) })
 	if err != nil {
 		return err
 	}
 	return send(c, fiber.StatusOK, l, body, "no-cache")
 }
 
-// RenderLanding renders an event's landing page in language l. The console
-// uses it to preview a draft branding in a Site built for that purpose.
-func (h *Handler) RenderLanding(site *storefront.Site, l string) ([]byte, error) {
+// previewLanding shows the event's current draft to the holder of a signed,
+// unexpired preview link; anything else is a 404. Never cached, never indexed.
+func (h *Handler) previewLanding(c *fiber.Ctx, site *storefront.Site, token string) error {
+	if h.Drafts == nil || !h.Previews.Valid(site.Tenant.ID, token, time.Now()) {
+		return marquee.New(marquee.ENOTFOUND, "branding.preview_invalid")
+	}
+	draft, err := h.Drafts(c.UserContext(), site.Tenant.ID)
+	if err != nil {
+		return err
+	}
+	preview := &storefront.Site{Tenant: site.Tenant, SiteContent: site.SiteContent}
+	preview.Branding = draft
+	l := lang(c, site.Tenant)
+	body, err := h.render(preview, l, true)
+	if err != nil {
+		return err
+	}
+	c.Set("X-Robots-Tag", "noindex")
+	return send(c, fiber.StatusOK, l, body, "no-store")
+}
+
+// RenderPreview renders an event's landing page in language l, marked as a
+// preview. The console uses it to show a draft branding in a Site built
+// for that purpose.
+func (h *Handler) RenderPreview(site *storefront.Site, l string) ([]byte, error) {
+	return h.render(site, l, true)
+}
+
+func (h *Handler) render(site *storefront.Site, l string, preview bool) ([]byte, error) {
 	base := h.basePage(site, l)
-	p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale)}
+	p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale), Preview: preview}
 	if p.Copy.Title == "" {
 		p.Copy.Title = site.Tenant.Name
 	}

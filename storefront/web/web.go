@@ -3,10 +3,12 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 
 	"marquee/branding"
 	"marquee/storefront"
@@ -22,6 +24,10 @@ type Handler struct {
 	Links  storefront.OrderLinks
 	Secret []byte // signs the storefront's CSRF tokens
 	Log    *slog.Logger
+	// Drafts and Previews show an event's draft to holders of a signed
+	// preview link (?preview=TOKEN).
+	Drafts   func(ctx context.Context, tenantID uuid.UUID) (branding.Branding, error)
+	Previews branding.PreviewLinks
 
 	md *branding.Markdown
 }

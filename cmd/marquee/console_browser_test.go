@@ -1,0 +1,356 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// The console's browser test: a marketing member signs in, edits devcon's
+// branding in Chromium, previews, publishes and restores it, while a
+// second tab watches what visitors of the event see.
+
+// consoleBrowserTimeout bounds the console's browser test, from starting
+// Chromium to the last assertion.
+const consoleBrowserTimeout = 90 * time.Second
+
+// newEnglishBrowser starts Chromium asking for English, with one tab on
+// the console and one on the event at eventHost. Unlike newBrowser, which
+// asks for German and stops after browserTimeout, it stops after within.
+func newEnglishBrowser(t *testing.T, exe string, s *testServer, eventHost string, within time.Duration) (console, event *browser) {
+	t.Helper()
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	profile, tmp := dir+"/profile", dir+"/tmp"
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var output syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(profile),
+		chromedp.Flag("host-resolver-rules", "MAP *.shop.test 127.0.0.1"),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.Flag("accept-lang", "en-US,en"),
+		chromedp.Env("TMPDIR="+tmp),
+		chromedp.CombinedOutput(&output),
+	)
+	consoleCtx, cancelConsole := chromedp.NewContext(allocCtx)
+	// The second tab, opened once the browser runs: a context derived from
+	// a browser not yet started would start a browser of its own.
+	var eventCtx context.Context
+	cancelEvent := func() {}
+	t.Cleanup(func() {
+		cancelEvent()
+		cancelConsole()
+		cancelAlloc() // waits for the browser process
+		cancel()
+		if t.Failed() {
+			t.Logf("Chromium's output (without its D-Bus complaints):\n%s", output.withoutDBus())
+		}
+		for range 50 {
+			if os.RemoveAll(profile) == nil && os.RemoveAll(tmp) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	if err := chromedp.Do(consoleCtx); err != nil {
+		t.Fatalf("start Chromium %s: %v", exe, err)
+	}
+	eventCtx, cancelEvent = chromedp.NewContext(consoleCtx)
+	if err := chromedp.Do(eventCtx); err != nil {
+		t.Fatalf("open a second tab: %v", err)
+	}
+	return &browser{t: t, ctx: consoleCtx, base: "http://" + consoleHost + ":" + port},
+		&browser{t: t, ctx: eventCtx, base: "http://" + eventHost + ":" + port}
+}
+
+// inEnglish fails unless the page is in English.
+func (b *browser) inEnglish(res *network.Response) {
+	b.t.Helper()
+	if lang := eval[string](b, "document.documentElement.lang"); lang != "en" {
+		b.t.Fatalf("page %s is in %q, want en (the browser's languages: %v)", res.URL, lang, eval[[]string](b, "navigator.languages"))
+	}
+}
+
+// at fails unless res is a 200 at path (after any redirects).
+func (b *browser) at(res *network.Response, path string) {
+	b.t.Helper()
+	if loc := b.location(); res.Status != http.StatusOK || loc.Path != path {
+		b.t.Fatalf("got %d at %s, want 200 at %s", res.Status, loc, path)
+	}
+}
+
+// primary is the page's --primary custom property, as computed.
+func (b *browser) primary() string {
+	b.t.Helper()
+	return strings.TrimSpace(eval[string](b, "getComputedStyle(document.documentElement).getPropertyValue('--primary')"))
+}
+
+// setValue sets the value of the form control sel selects, as a colour
+// picker does: typing into an <input type="color"> does nothing.
+func (b *browser) setValue(sel, value string) {
+	b.t.Helper()
+	b.mustFind(sel)
+	if err := chromedp.Do(b.ctx, chromedp.SetValue(chromedp.CSS(sel), value)); err != nil {
+		b.t.Fatalf("set %s to %q: %v", sel, value, err)
+	}
+}
+
+// retype replaces the text of the input sel selects with text, typed.
+func (b *browser) retype(sel, text string) {
+	b.t.Helper()
+	b.mustFind(sel)
+	if err := chromedp.Do(b.ctx, chromedp.Clear(chromedp.CSS(sel))); err != nil {
+		b.t.Fatalf("clear %s: %v", sel, err)
+	}
+	b.typeInto(sel, text)
+}
+
+// eventShows reloads the event's landing page until it shows title and
+// primary, failing after within with what it showed last.
+func (b *browser) eventShows(title, primary string, within time.Duration) {
+	b.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		res := b.open("/")
+		if res.Status != http.StatusOK {
+			b.t.Fatalf("event page: %d", res.Status)
+		}
+		gotTitle, gotPrimary := b.text("#event-title"), b.primary()
+		if gotTitle == title && gotPrimary == primary {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("event page shows %q in %s, want %q in %s (within %v)", gotTitle, gotPrimary, title, primary, within)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestBrowserConsoleBranding(t *testing.T) {
+	exe := chromiumPath(t)
+	s, _, _ := consoleServer(t)
+	b, public := newEnglishBrowser(t, exe, s, "devcon.shop.test", consoleBrowserTimeout)
+	const (
+		oldTitle, newTitle     = "Welcome to devcon", "DevCon Reloaded"
+		newPrimary             = "#b91c1c"
+		editor, history, login = "/events/devcon/branding", "/events/devcon/branding/history", "/login"
+		titleEN, colourPrimary = `form.branding-form input[name="title.en"]`, `form.branding-form input[type="color"][name="color_primary"]`
+		saveButton             = `form.branding-form button[type="submit"]`
+		publishButton          = `form.publish[action="/events/devcon/branding/publish"] button[type="submit"]`
+	)
+	oldPrimary := blue.Primary
+
+	// What visitors see before anything is edited.
+	public.inEnglish(public.open("/"))
+	public.eventShows(oldTitle, oldPrimary, 0)
+
+	// Signed out, the console sends you to the sign-in form.
+	res := b.open("/")
+	b.at(res, login)
+	b.inEnglish(res)
+	if got := b.text("h1"); got != "Sign in to the Marquee console" {
+		t.Errorf("sign-in page heading %q", got)
+	}
+	b.typeInto(`form.console-login input[name="email"]`, "marketing@example.com")
+	b.typeInto(`form.console-login input[name="password"]`, "correct horse battery")
+	signInButton := `form.console-login button[type="submit"]`
+	if got := b.text(signInButton); got != "Sign in" {
+		t.Errorf("sign-in button %q, want Sign in", got)
+	}
+	res = b.follow(signInButton)
+
+	// Your events: devcon only.
+	b.at(res, "/")
+	b.inEnglish(res)
+	if got := b.text("h1"); got != "Your events" {
+		t.Errorf("home heading %q, want Your events", got)
+	}
+	if got := b.text(".who"); got != "Signed in as marketing@example.com" {
+		t.Errorf("home says %q, want who is signed in", got)
+	}
+	if n := b.count("table.events tbody tr"); n != 1 {
+		t.Errorf("%d events listed, want devcon only: %q", n, b.text("table.events tbody"))
+	}
+	if row := b.text("table.events tbody tr"); !strings.Contains(row, "devcon") || !strings.Contains(row, "marketing") {
+		t.Errorf("event row %q, want devcon with the role marketing", row)
+	}
+	res = b.follow(`table.events tbody a[href="` + editor + `"]`)
+
+	// The editor shows the live branding.
+	b.at(res, editor)
+	b.inEnglish(res)
+	if got := b.text("h1"); got != "Branding of Name of devcon" {
+		t.Errorf("editor heading %q", got)
+	}
+	if got := b.text("p.state"); !strings.Contains(got, "live version 1") {
+		t.Errorf("editor state %q, want the live version 1", got)
+	}
+	if got := b.value(titleEN); got != oldTitle {
+		t.Errorf("English title %q, want %q", got, oldTitle)
+	}
+	if got := b.value(colourPrimary); got != oldPrimary {
+		t.Errorf("primary colour %q, want %q", got, oldPrimary)
+	}
+	if n := b.count(publishButton); n != 0 {
+		t.Errorf("Publish offered without a draft")
+	}
+	if n := b.count("#saved"); n != 0 {
+		t.Errorf("a saved notice before saving: %q", b.text("#saved"))
+	}
+
+	// A new title and primary colour, saved as the draft.
+	b.retype(titleEN, newTitle)
+	b.setValue(colourPrimary, newPrimary)
+	if got := b.value(titleEN); got != newTitle {
+		t.Fatalf("typed title %q, want %q", got, newTitle)
+	}
+	if got := b.value(colourPrimary); got != newPrimary {
+		t.Fatalf("picked colour %q, want %q", got, newPrimary)
+	}
+	if got := b.text(saveButton); got != "Save draft" {
+		t.Errorf("save button %q, want Save draft", got)
+	}
+	res = b.follow(saveButton)
+	b.at(res, editor)
+	if q := b.location().Query().Get("saved"); q != "1" {
+		t.Errorf("after saving at %s, want ?saved=1", b.location())
+	}
+	if n := b.count(".problems"); n != 0 {
+		t.Errorf("problems after saving: %q", b.text(".problems"))
+	}
+	if got := b.text("#saved"); got != "Draft saved." {
+		t.Errorf("notice %q, want Draft saved.", got)
+	}
+	if got := b.text("p.state"); !strings.Contains(got, "editing the draft") {
+		t.Errorf("editor state %q, want the draft", got)
+	}
+	if got := b.value(titleEN); got != newTitle {
+		t.Errorf("saved title %q, want %q", got, newTitle)
+	}
+	if got := b.value(colourPrimary); got != newPrimary {
+		t.Errorf("saved colour %q, want %q", got, newPrimary)
+	}
+	if got := b.text(publishButton); got != "Publish" {
+		t.Errorf("publish button %q, want Publish", got)
+	}
+
+	// The preview shows the draft; visitors still see the live branding.
+	previewLink := `a[href="/events/devcon/branding/preview"]`
+	if got := b.text(previewLink); got != "Preview the draft" {
+		t.Errorf("preview link %q", got)
+	}
+	res = b.open("/events/devcon/branding/preview")
+	b.at(res, "/events/devcon/branding/preview")
+	b.inEnglish(res)
+	if got := b.text("#event-title"); got != newTitle {
+		t.Errorf("preview title %q, want %q", got, newTitle)
+	}
+	if got := b.primary(); got != newPrimary {
+		t.Errorf("preview --primary %q, want %q", got, newPrimary)
+	}
+	public.eventShows(oldTitle, oldPrimary, 0)
+
+	// Publishing lands on the history with the new version live.
+	res = b.open(editor)
+	b.at(res, editor)
+	res = b.follow(publishButton)
+	b.at(res, history)
+	b.inEnglish(res)
+	if got := b.text("h1"); got != "Published versions of Name of devcon" {
+		t.Errorf("history heading %q", got)
+	}
+	checkHistory(t, b, 2)
+	public.eventShows(newTitle, newPrimary, 2*time.Second)
+
+	// Restoring version 1 makes it the draft, publishing it makes it live.
+	restore := `table.versions tr[data-version="1"] form[action="/events/devcon/branding/restore/1"] button[type="submit"]`
+	if got := b.text(restore); got != "Restore as draft" {
+		t.Errorf("restore button %q", got)
+	}
+	res = b.follow(restore)
+	b.at(res, editor)
+	if got := b.text("#saved"); got != "Draft saved." {
+		t.Errorf("notice after restoring %q, want Draft saved.", got)
+	}
+	if got := b.value(titleEN); got != oldTitle {
+		t.Errorf("restored title %q, want %q", got, oldTitle)
+	}
+	if got := b.value(colourPrimary); got != oldPrimary {
+		t.Errorf("restored colour %q, want %q", got, oldPrimary)
+	}
+	public.eventShows(newTitle, newPrimary, 0)
+	res = b.follow(publishButton)
+	b.at(res, history)
+	checkHistory(t, b, 3)
+	public.eventShows(oldTitle, oldPrimary, 2*time.Second)
+
+	// Back to the events, and signing out.
+	res = b.follow(`p.breadcrumb a[href="` + editor + `"]`)
+	b.at(res, editor)
+	res = b.follow(`p.breadcrumb a[href="/"]`)
+	b.at(res, "/")
+	signOut := `form[action="/logout"] button[type="submit"]`
+	if got := b.text(signOut); got != "Sign out" {
+		t.Errorf("sign-out button %q, want Sign out", got)
+	}
+	res = b.follow(signOut)
+	b.at(res, login)
+	res = b.open("/")
+	b.at(res, login)
+	if got := b.text("h1"); got != "Sign in to the Marquee console" {
+		t.Errorf("after signing out the console shows %q", got)
+	}
+	if n := b.count("form.console-login"); n != 1 {
+		t.Errorf("no sign-in form after signing out")
+	}
+	res = b.open(editor)
+	b.at(res, login)
+}
+
+// checkHistory fails unless the history page lists versions rows, newest
+// first, published by the member, with only the newest marked live.
+func checkHistory(t *testing.T, b *browser, versions int) {
+	t.Helper()
+	rows := "table.versions tbody tr"
+	if n := b.count(rows); n != versions {
+		t.Fatalf("history has %d rows, want %d: %q", n, versions, b.text("table.versions tbody"))
+	}
+	got := eval[[]string](b, "Array.from(document.querySelectorAll("+jsString(rows)+"), r => r.dataset.version)")
+	for i, v := range got {
+		if want := versions - i; v != strconv.Itoa(want) {
+			t.Errorf("history row %d is version %s, want %d (newest first): %v", i+1, v, want, got)
+		}
+	}
+	if n := b.count(rows + " .badge"); n != 1 {
+		t.Errorf("%d versions marked live, want 1", n)
+	}
+	if got := b.text(rows + ":first-child .badge"); got != "live" {
+		t.Errorf("newest version's badge %q, want live", got)
+	}
+	if got := b.text(rows + ":first-child"); !strings.Contains(got, "marketing@example.com") {
+		t.Errorf("newest version %q, want published by marketing@example.com", got)
+	}
+}
