@@ -34,6 +34,8 @@ type Branding struct {
 	Theme    string
 	Colours  Colours
 	Copy     map[string]Copy // by locale
+	LogoKey  string          // media key of the logo; "" for none
+	HeroKey  string          // media key of the hero image; "" for none
 }
 
 // Themes are the storefront themes a branding may name.

@@ -45,6 +45,12 @@ func brandingFromRow(r dbq.Branding) (branding.Branding, error) {
 		TenantID: r.TenantID, Version: int(r.Version), Theme: r.Theme,
 		Colours: branding.Colours{Primary: r.ColorPrimary, Accent: r.ColorAccent, Background: r.ColorBackground, Text: r.ColorText},
 	}
+	if r.LogoKey != nil {
+		b.LogoKey = *r.LogoKey
+	}
+	if r.HeroKey != nil {
+		b.HeroKey = *r.HeroKey
+	}
 	if err := json.Unmarshal(r.Copy, &b.Copy); err != nil {
 		return b, fmt.Errorf("branding %d copy: %w", r.Version, err)
 	}
@@ -57,8 +63,15 @@ func brandingInsertParams(b branding.Branding, state string) dbq.BrandingInsertP
 		TenantID: b.TenantID, State: state, Theme: b.Theme,
 		ColorPrimary: b.Colours.Primary, ColorAccent: b.Colours.Accent,
 		ColorBackground: b.Colours.Background, ColorText: b.Colours.Text,
-		Copy: copyJSON,
+		Copy: copyJSON, LogoKey: nonEmpty(b.LogoKey), HeroKey: nonEmpty(b.HeroKey),
 	}
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func nowUTC() time.Time { return time.Now().UTC() }
@@ -101,7 +114,7 @@ func (db *DB) SaveBrandingDraft(ctx context.Context, tenantID uuid.UUID, b brand
 		ins := brandingInsertParams(b, "draft")
 		row, err := q.BrandingUpdateDraft(ctx, dbq.BrandingUpdateDraftParams{TenantID: tenantID, Theme: ins.Theme,
 			ColorPrimary: ins.ColorPrimary, ColorAccent: ins.ColorAccent, ColorBackground: ins.ColorBackground,
-			ColorText: ins.ColorText, Copy: ins.Copy})
+			ColorText: ins.ColorText, Copy: ins.Copy, LogoKey: ins.LogoKey, HeroKey: ins.HeroKey})
 		if errors.Is(err, pgx.ErrNoRows) {
 			row, err = q.BrandingInsert(ctx, ins)
 		}

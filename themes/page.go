@@ -17,9 +17,10 @@ type Page struct {
 
 // Brand is the part of an event's branding the layout needs.
 type Brand struct {
-	Title   string
-	Theme   string
-	Colours branding.Colours
+	Title            string
+	Theme            string
+	Colours          branding.Colours
+	LogoURL, HeroURL string // "" when the event has none
 }
 
 // NewPage returns a base page in lang, branded when b is not nil.

@@ -164,7 +164,7 @@ func serve(ctx context.Context, bin, dbURL, dir string) (string, func(), error) 
 	ln.Close()
 	cmd := exec.CommandContext(ctx, bin, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "BASE_DOMAIN=bench.test", "LISTEN_ADDR="+addr,
-		"SECRET_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "LOG_LEVEL=info", "LOG_FORMAT=json")
+		"SECRET_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "LOG_LEVEL=info", "LOG_FORMAT=json", "MEDIA_DIR="+filepath.Join(dir, "media"))
 	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err != nil {
 		return "", nil, err

@@ -22,6 +22,7 @@ import (
 
 	"marquee"
 	"marquee/branding"
+	"marquee/branding/media"
 	"marquee/branding/staff"
 	"marquee/tenant"
 	"marquee/themes"
@@ -54,9 +55,11 @@ type Console struct {
 	// event's public address.
 	Previews branding.PreviewLinks
 	EventURL func(slug string) string
-	Secret   []byte // signs the console's CSRF tokens
-	Log      *slog.Logger
-	Now      func() time.Time
+	// Media keeps uploaded images.
+	Media  media.Store
+	Secret []byte // signs the console's CSRF tokens
+	Log    *slog.Logger
+	Now    func() time.Time
 }
 
 // Mount adds the console's routes to app, an app that serves only the

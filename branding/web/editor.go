@@ -52,6 +52,7 @@ func (h *Console) mountEditor(app fiber.Router) {
 	app.Get("/events/:slug/branding/preview", h.preview)
 	app.Get("/events/:slug/branding/history", h.history)
 	app.Post("/events/:slug/branding/restore/:version", h.restore)
+	app.Post("/events/:slug/branding/image", h.uploadImage)
 }
 
 // event is the event of the route, if the signed-in member may work on it

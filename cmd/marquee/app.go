@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -16,6 +19,9 @@ import (
 	"github.com/google/uuid"
 
 	"marquee/branding"
+	"marquee/branding/media"
+	"marquee/branding/media/diskstore"
+	"marquee/branding/media/s3store"
 	brandingweb "marquee/branding/web"
 	"marquee/db"
 	"marquee/storefront"
@@ -34,6 +40,8 @@ type platform struct {
 	resolver *tenant.Resolver
 	sites    *storefront.Sites
 	staff    *db.StaffStore
+	media    media.Store
+	disk     *diskstore.Store // the local-disk media store, served at /media/; nil with S3
 }
 
 func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, error) {
@@ -41,12 +49,63 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 	if err != nil {
 		return nil, err
 	}
-	return &platform{
+	store, disk, err := openMedia(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &platform{media: store, disk: disk,
 		cfg: cfg, log: log, db: database, themes: set,
 		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{}),
 		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
 		staff:    db.NewStaffStore(database, cfg.StaffPolicy),
 	}, nil
+}
+
+// openMedia opens where uploaded images are kept: S3 when S3_BUCKET is set,
+// else the local directory MEDIA_DIR.
+func openMedia(cfg Config) (media.Store, *diskstore.Store, error) {
+	if cfg.S3.Bucket != "" {
+		s, err := s3store.New(context.Background(), cfg.S3)
+		return s, nil, err
+	}
+	if err := os.MkdirAll(cfg.MediaDir, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("MEDIA_DIR: %w", err)
+	}
+	d, err := diskstore.New(cfg.MediaDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("MEDIA_DIR: %w", err)
+	}
+	return d, d, nil
+}
+
+// mediaURL is where a browser fetches a stored image; "" for no image.
+func (p *platform) mediaURL(ctx context.Context, key string) string {
+	if key == "" {
+		return ""
+	}
+	u, err := p.media.URL(ctx, key)
+	if err != nil {
+		p.log.Warn("media URL", "key", key, "err", err)
+		return ""
+	}
+	return u
+}
+
+// serveMedia answers /media/KEY from the local-disk store with the stored
+// type and immutable cache headers (keys are content hashes).
+func (p *platform) serveMedia(c *fiber.Ctx) error {
+	f, obj, err := p.disk.Open(c.Params("*"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	c.Set(fiber.HeaderContentType, obj.ContentType)
+	c.Set(fiber.HeaderCacheControl, obj.CacheControl)
+	body, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	return c.Send(body)
 }
 
 // newApp assembles the HTTP application. The order is the request's path:
@@ -59,7 +118,7 @@ func (p *platform) newApp() *fiber.App {
 			b, _, err := p.db.BrandingDraft(ctx, id)
 			return b, err
 		},
-		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}}
+		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, MediaURL: p.mediaURL}
 	app := fiber.New(fiber.Config{
 		AppName:               "marquee",
 		DisableStartupMessage: true,
@@ -70,8 +129,9 @@ func (p *platform) newApp() *fiber.App {
 		// X-Forwarded-* are only believed from TRUSTED_PROXIES, which
 		// tenant/web checks itself; Fiber must not trust anyone.
 		EnableTrustedProxyCheck: true,
-		// Order forms are small; anything bigger is not one (413).
-		BodyLimit: 256 << 10,
+		// The console's image uploads (10 MB) are the largest bodies; the
+		// storefront refuses forms over 256 KB itself (413).
+		BodyLimit: 11 << 20,
 	})
 	app.Use(requestid.New())
 	app.Use(requestLog(p.log, store.ErrorHandler))
@@ -84,6 +144,9 @@ func (p *platform) newApp() *fiber.App {
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
 	app.Get("/readyz", p.ready)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
+	if p.disk != nil {
+		app.Get("/media/*", p.serveMedia)
+	}
 	app.Use(p.consoleHost(store))
 	app.Use(tenantweb.Resolve(p.resolver, p.cfg.TrustedProxies))
 	store.Mount(app)
@@ -106,10 +169,11 @@ func (p *platform) consoleHost(store *storefrontweb.Handler) fiber.Handler {
 
 // newConsole assembles the console's own app.
 func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
-	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: store.ErrorHandler, BodyLimit: 64 << 10})
+	// Image uploads are the biggest bodies: 10 MB and the form around them.
+	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: store.ErrorHandler, BodyLimit: 11 << 20})
 	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log,
-		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL}).Mount(console)
+		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media}).Mount(console)
 	return console
 }
 

@@ -23,6 +23,7 @@ func BenchmarkLandingPage(b *testing.B) {
 	cfg := defaultConfig()
 	cfg.DatabaseURL, cfg.BaseDomain = d.OwnerURL, testBase
 	cfg.SecretKey = []byte("bench secret key, 32 bytes or more")
+	cfg.MediaDir = b.TempDir()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	p, err := newPlatform(cfg, log, database)
 	if err != nil {

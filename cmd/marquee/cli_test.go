@@ -42,6 +42,9 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		{"a bad TRUSTED_PROXIES entry", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "TRUSTED_PROXIES": "10.0.0.0/8, proxy", "SECRET_KEY": testKey}, "TRUSTED_PROXIES:"},
 		{"a bad LOG_LEVEL", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LOG_LEVEL": "loud", "SECRET_KEY": testKey}, "LOG_LEVEL:"},
 		{"a bad LOG_FORMAT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "LOG_FORMAT": "xml", "SECRET_KEY": testKey}, "LOG_FORMAT:"},
+		{"no place for images", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey}, "MEDIA_DIR or S3_BUCKET is required"},
+		{"an S3 bucket without a region", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "S3_BUCKET": "images"}, "S3_REGION is required"},
+		{"a bad S3_PATH_STYLE", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "S3_PATH_STYLE": "sometimes"}, "S3_PATH_STYLE:"},
 		{"a bad SHUTDOWN_TIMEOUT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SHUTDOWN_TIMEOUT": "soon", "SECRET_KEY": testKey}, "SHUTDOWN_TIMEOUT:"},
 	}
 	for _, tc := range tests {
@@ -56,7 +59,7 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 
 func TestServeRefusesAnUnmigratedDatabase(t *testing.T) {
 	d := dbtest.NewEmpty(t)
-	_, err := cli(t, map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "127.0.0.1:0", "SECRET_KEY": testKey}, "serve")
+	_, err := cli(t, map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "127.0.0.1:0", "SECRET_KEY": testKey, "MEDIA_DIR": t.TempDir()}, "serve")
 	if err == nil || !strings.Contains(err.Error(), "marquee migrate up") {
 		t.Fatalf("want a request to migrate first, got %v", err)
 	}

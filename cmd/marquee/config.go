@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"marquee/branding/media/s3store"
 	"marquee/branding/staff"
 	"marquee/tenant"
 	tenantweb "marquee/tenant/web"
@@ -29,6 +31,8 @@ type Config struct {
 	ShutdownTimeout time.Duration     // SHUTDOWN_TIMEOUT: how long in-flight requests may take to finish
 	SecretKey       []byte            // SECRET_KEY: signs order links and form tokens; the same on every replica
 	StaffPolicy     staff.Policy      // sign-in timeouts and limits (defaults; tests make hashing cheap)
+	MediaDir        string            // MEDIA_DIR: images on local disk (dev's default); ignored when S3_BUCKET is set
+	S3              s3store.Config    // S3_BUCKET, S3_REGION, S3_ENDPOINT, S3_PATH_STYLE, S3_PUBLIC_URL
 }
 
 // configVars documents every variable: name, default, meaning. The README's
@@ -41,6 +45,8 @@ var configVars = [][3]string{
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "json (text in dev)", "json or text"},
 	{"SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may run after SIGTERM"},
+	{"MEDIA_DIR", "(dev: .marquee/dev/media)", "keep uploaded images on this local directory (one machine only)"},
+	{"S3_BUCKET", "(none)", "keep uploaded images in this S3 bucket (with S3_REGION, optional S3_ENDPOINT, S3_PATH_STYLE=true, S3_PUBLIC_URL; credentials from the usual AWS settings)"},
 	{"SECRET_KEY", "(dev: generated, kept in .marquee/dev)", "at least 32 random bytes, hex or base64: signs order links and form tokens; the same on every replica"},
 }
 
@@ -69,6 +75,18 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 	set("BASE_DOMAIN", &c.BaseDomain)
 	set("LISTEN_ADDR", &c.ListenAddr)
 	set("LOG_FORMAT", &c.LogFormat)
+	set("MEDIA_DIR", &c.MediaDir)
+	set("S3_BUCKET", &c.S3.Bucket)
+	set("S3_REGION", &c.S3.Region)
+	set("S3_ENDPOINT", &c.S3.Endpoint)
+	set("S3_PUBLIC_URL", &c.S3.PublicBaseURL)
+	if v := getenv("S3_PATH_STYLE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("S3_PATH_STYLE: %q is neither true nor false", v)
+		}
+		c.S3.PathStyle = b
+	}
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", v)
@@ -151,6 +169,23 @@ func (c Config) Validate() error {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("LOG_FORMAT: %q is neither json nor text", c.LogFormat)
+	}
+	return c.validateMedia()
+}
+
+// validateMedia checks where uploaded images go: an S3 bucket, or a local
+// directory.
+func (c Config) validateMedia() error {
+	switch {
+	case c.S3.Bucket == "" && c.MediaDir == "":
+		return fmt.Errorf("MEDIA_DIR or S3_BUCKET is required (where uploaded images are kept)")
+	case c.S3.Bucket == "":
+		return nil
+	case c.S3.Region == "":
+		return fmt.Errorf("S3_REGION is required with S3_BUCKET")
+	}
+	if err := c.S3.Validate(); err != nil {
+		return fmt.Errorf("S3_ENDPOINT or S3_PUBLIC_URL: %v", err)
 	}
 	return nil
 }

@@ -34,6 +34,9 @@ func runDev(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	if cfg.MediaDir == "" && cfg.S3.Bucket == "" {
+		cfg.MediaDir = filepath.Join(dir, "media") // images on local disk, served at /media/
+	}
 	if cfg.DatabaseURL == "" {
 		srv, err := throwaway.Start(ctx, throwaway.Options{Dir: filepath.Join(dir, "postgres"), Logger: log})
 		if err != nil {

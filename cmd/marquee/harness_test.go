@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -54,10 +55,17 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	database := d.Open(t, db.Options{Tracer: counter})
 	cfg.DatabaseURL, cfg.BaseDomain = d.OwnerURL, testBase
 	cfg.SecretKey = []byte("test secret key, 32 bytes or more..")
+	if cfg.MediaDir == "" && cfg.S3.Bucket == "" {
+		cfg.MediaDir = t.TempDir()
+	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 5 * time.Second
 	}
-	p, err := newPlatform(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), database)
+	logTo := io.Discard
+	if os.Getenv("TEST_SERVER_LOG") != "" {
+		logTo = os.Stderr // TEST_SERVER_LOG=1 shows the server's log while debugging a test
+	}
+	p, err := newPlatform(cfg, slog.New(slog.NewTextHandler(logTo, nil)), database)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,12 +111,19 @@ func (h *Handler) submission(c *fiber.Ctx) (*storefront.Site, url.Values, bool, 
 	return site, values, true, nil
 }
 
+// maxFormBody is the largest storefront form accepted; the server as a
+// whole allows more, for the console's image uploads.
+const maxFormBody = 256 << 10
+
 // formValues reads an urlencoded form body; anything else is refused
 // before it is parsed.
 func formValues(c *fiber.Ctx) (url.Values, error) {
 	ct := strings.ToLower(strings.TrimSpace(strings.Split(c.Get(fiber.HeaderContentType), ";")[0]))
 	if ct != fiber.MIMEApplicationForm {
 		return nil, fiber.ErrUnsupportedMediaType
+	}
+	if len(c.Body()) > maxFormBody {
+		return nil, fiber.ErrRequestEntityTooLarge
 	}
 	values, err := url.ParseQuery(string(c.Body()))
 	if err != nil {

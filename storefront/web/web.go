@@ -28,6 +28,8 @@ type Handler struct {
 	// preview link (?preview=TOKEN).
 	Drafts   func(ctx context.Context, tenantID uuid.UUID) (branding.Branding, error)
 	Previews branding.PreviewLinks
+	// MediaURL turns a media key into the address browsers fetch it from.
+	MediaURL func(ctx context.Context, key string) string
 
 	md *branding.Markdown
 }
@@ -86,7 +88,14 @@ func (h *Handler) basePage(site *storefront.Site, l string) themes.Page {
 	if title == "" {
 		title = t.Name
 	}
-	return h.Themes.NewPage(l, t.Locales, &themes.Brand{Title: title, Theme: site.Branding.Theme, Colours: site.Branding.Colours})
+	brand := &themes.Brand{Title: title, Theme: site.Branding.Theme, Colours: site.Branding.Colours}
+	if h.MediaURL != nil {
+		// Rendered pages are cached with the Site; the URLs must not depend
+		// on a request, so no request context here.
+		brand.LogoURL = h.MediaURL(context.Background(), site.Branding.LogoKey)
+		brand.HeroURL = h.MediaURL(context.Background(), site.Branding.HeroKey)
+	}
+	return h.Themes.NewPage(l, t.Locales, brand)
 }
 
 // send writes a rendered HTML page with its language. cacheControl is

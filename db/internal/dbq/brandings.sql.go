@@ -13,7 +13,7 @@ import (
 )
 
 const brandingGetDraft = `-- name: BrandingGetDraft :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at FROM brandings WHERE tenant_id = $1::uuid AND state = 'draft'
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key FROM brandings WHERE tenant_id = $1::uuid AND state = 'draft'
 `
 
 func (q *Queries) BrandingGetDraft(ctx context.Context, tenantID uuid.UUID) (Branding, error) {
@@ -34,12 +34,14 @@ func (q *Queries) BrandingGetDraft(ctx context.Context, tenantID uuid.UUID) (Bra
 		&i.PublishedAt,
 		&i.PublishedBy,
 		&i.UpdatedAt,
+		&i.LogoKey,
+		&i.HeroKey,
 	)
 	return i, err
 }
 
 const brandingGetPublished = `-- name: BrandingGetPublished :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at FROM brandings
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key FROM brandings
 WHERE tenant_id = $1::uuid AND state = 'published'
 ORDER BY version DESC
 LIMIT 1
@@ -63,12 +65,14 @@ func (q *Queries) BrandingGetPublished(ctx context.Context, tenantID uuid.UUID) 
 		&i.PublishedAt,
 		&i.PublishedBy,
 		&i.UpdatedAt,
+		&i.LogoKey,
+		&i.HeroKey,
 	)
 	return i, err
 }
 
 const brandingGetVersion = `-- name: BrandingGetVersion :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at FROM brandings WHERE tenant_id = $1::uuid AND version = $2::int AND state = 'published'
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key FROM brandings WHERE tenant_id = $1::uuid AND version = $2::int AND state = 'published'
 `
 
 type BrandingGetVersionParams struct {
@@ -94,19 +98,22 @@ func (q *Queries) BrandingGetVersion(ctx context.Context, arg BrandingGetVersion
 		&i.PublishedAt,
 		&i.PublishedBy,
 		&i.UpdatedAt,
+		&i.LogoKey,
+		&i.HeroKey,
 	)
 	return i, err
 }
 
 const brandingInsert = `-- name: BrandingInsert :one
 INSERT INTO brandings (tenant_id, version, state, theme, color_primary, color_accent,
-                       color_background, color_text, copy, published_at)
+                       color_background, color_text, copy, logo_key, hero_key, published_at)
 VALUES ($1::uuid,
         (SELECT coalesce(max(version), 0) + 1 FROM brandings b WHERE b.tenant_id = $1::uuid),
         $2::text, $3::text, $4::text, $5::text,
         $6::text, $7::text, $8::jsonb,
-        CASE WHEN $2::text = 'published' THEN coalesce($9::timestamptz, now()) END)
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at
+        $9::text, $10::text,
+        CASE WHEN $2::text = 'published' THEN coalesce($11::timestamptz, now()) END)
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key
 `
 
 type BrandingInsertParams struct {
@@ -118,6 +125,8 @@ type BrandingInsertParams struct {
 	ColorBackground string
 	ColorText       string
 	Copy            []byte
+	LogoKey         *string
+	HeroKey         *string
 	Now             *time.Time
 }
 
@@ -131,6 +140,8 @@ func (q *Queries) BrandingInsert(ctx context.Context, arg BrandingInsertParams) 
 		arg.ColorBackground,
 		arg.ColorText,
 		arg.Copy,
+		arg.LogoKey,
+		arg.HeroKey,
 		arg.Now,
 	)
 	var i Branding
@@ -149,12 +160,14 @@ func (q *Queries) BrandingInsert(ctx context.Context, arg BrandingInsertParams) 
 		&i.PublishedAt,
 		&i.PublishedBy,
 		&i.UpdatedAt,
+		&i.LogoKey,
+		&i.HeroKey,
 	)
 	return i, err
 }
 
 const brandingListPublished = `-- name: BrandingListPublished :many
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at FROM brandings
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key FROM brandings
 WHERE tenant_id = $1::uuid AND state = 'published'
 ORDER BY version DESC
 LIMIT $2::int
@@ -189,6 +202,8 @@ func (q *Queries) BrandingListPublished(ctx context.Context, arg BrandingListPub
 			&i.PublishedAt,
 			&i.PublishedBy,
 			&i.UpdatedAt,
+			&i.LogoKey,
+			&i.HeroKey,
 		); err != nil {
 			return nil, err
 		}
@@ -205,7 +220,7 @@ UPDATE brandings
 SET state = 'published', published_at = coalesce($1::timestamptz, now()),
     published_by = $2::uuid
 WHERE tenant_id = $3::uuid AND state = 'draft'
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key
 `
 
 type BrandingPublishDraftParams struct {
@@ -232,6 +247,8 @@ func (q *Queries) BrandingPublishDraft(ctx context.Context, arg BrandingPublishD
 		&i.PublishedAt,
 		&i.PublishedBy,
 		&i.UpdatedAt,
+		&i.LogoKey,
+		&i.HeroKey,
 	)
 	return i, err
 }
@@ -239,9 +256,10 @@ func (q *Queries) BrandingPublishDraft(ctx context.Context, arg BrandingPublishD
 const brandingUpdateDraft = `-- name: BrandingUpdateDraft :one
 UPDATE brandings
 SET theme = $1::text, color_primary = $2::text, color_accent = $3::text,
-    color_background = $4::text, color_text = $5::text, copy = $6::jsonb
-WHERE tenant_id = $7::uuid AND state = 'draft'
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at
+    color_background = $4::text, color_text = $5::text, copy = $6::jsonb,
+    logo_key = $7::text, hero_key = $8::text
+WHERE tenant_id = $9::uuid AND state = 'draft'
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key
 `
 
 type BrandingUpdateDraftParams struct {
@@ -251,6 +269,8 @@ type BrandingUpdateDraftParams struct {
 	ColorBackground string
 	ColorText       string
 	Copy            []byte
+	LogoKey         *string
+	HeroKey         *string
 	TenantID        uuid.UUID
 }
 
@@ -262,6 +282,8 @@ func (q *Queries) BrandingUpdateDraft(ctx context.Context, arg BrandingUpdateDra
 		arg.ColorBackground,
 		arg.ColorText,
 		arg.Copy,
+		arg.LogoKey,
+		arg.HeroKey,
 		arg.TenantID,
 	)
 	var i Branding
@@ -280,6 +302,8 @@ func (q *Queries) BrandingUpdateDraft(ctx context.Context, arg BrandingUpdateDra
 		&i.PublishedAt,
 		&i.PublishedBy,
 		&i.UpdatedAt,
+		&i.LogoKey,
+		&i.HeroKey,
 	)
 	return i, err
 }

@@ -45,6 +45,8 @@ type Branding struct {
 	PublishedAt     *time.Time
 	PublishedBy     uuid.NullUUID
 	UpdatedAt       time.Time
+	LogoKey         *string
+	HeroKey         *string
 }
 
 type Domain struct {
