@@ -36,10 +36,32 @@ type Branding struct {
 	Copy     map[string]Copy // by locale
 	LogoKey  string          // media key of the logo; "" for none
 	HeroKey  string          // media key of the hero image; "" for none
+	Font     string          // a key of Fonts; "" means "system"
 }
 
-// Themes are the storefront themes a branding may name.
-var Themes = []string{"classic"}
+// Themes are the storefront themes a branding may name (a CSS file each in
+// themes/static/themes).
+var Themes = []string{"classic", "bold"}
+
+// Fonts are the self-hosted fonts a branding may use (themes/static/fonts),
+// by name, with the CSS font stack each one sets.
+var Fonts = map[string]string{
+	"system":        `system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif`,
+	"inter":         `"Inter", system-ui, sans-serif`,
+	"merriweather":  `"Merriweather", Georgia, serif`,
+	"space-grotesk": `"Space Grotesk", system-ui, sans-serif`,
+}
+
+// FontNames lists Fonts in the order the editor offers them.
+var FontNames = []string{"system", "inter", "merriweather", "space-grotesk"}
+
+// FontStack is the CSS font-family of the branding's font.
+func (b Branding) FontStack() string {
+	if stack, ok := Fonts[b.Font]; ok {
+		return stack
+	}
+	return Fonts["system"]
+}
 
 // DefaultColours is the palette of a newly created event.
 var DefaultColours = Colours{Primary: "#3346d3", Accent: "#f2a516", Background: "#ffffff", Text: "#1b1b1f"}
@@ -58,6 +80,9 @@ func (b Branding) Validate() error {
 	}
 	if !slices.Contains(Themes, b.Theme) {
 		return marquee.Invalid("theme", "branding.theme_unknown")
+	}
+	if _, ok := Fonts[b.Font]; b.Font != "" && !ok {
+		return marquee.Invalid("font", "branding.font_unknown")
 	}
 	return nil
 }

@@ -45,6 +45,7 @@ func brandingFromRow(r dbq.Branding) (branding.Branding, error) {
 		TenantID: r.TenantID, Version: int(r.Version), Theme: r.Theme,
 		Colours: branding.Colours{Primary: r.ColorPrimary, Accent: r.ColorAccent, Background: r.ColorBackground, Text: r.ColorText},
 	}
+	b.Font = r.Font
 	if r.LogoKey != nil {
 		b.LogoKey = *r.LogoKey
 	}
@@ -63,8 +64,15 @@ func brandingInsertParams(b branding.Branding, state string) dbq.BrandingInsertP
 		TenantID: b.TenantID, State: state, Theme: b.Theme,
 		ColorPrimary: b.Colours.Primary, ColorAccent: b.Colours.Accent,
 		ColorBackground: b.Colours.Background, ColorText: b.Colours.Text,
-		Copy: copyJSON, LogoKey: nonEmpty(b.LogoKey), HeroKey: nonEmpty(b.HeroKey),
+		Copy: copyJSON, LogoKey: nonEmpty(b.LogoKey), HeroKey: nonEmpty(b.HeroKey), Font: fontOrSystem(b.Font),
 	}
+}
+
+func fontOrSystem(f string) string {
+	if f == "" {
+		return "system"
+	}
+	return f
 }
 
 func nonEmpty(s string) *string {
@@ -114,7 +122,7 @@ func (db *DB) SaveBrandingDraft(ctx context.Context, tenantID uuid.UUID, b brand
 		ins := brandingInsertParams(b, "draft")
 		row, err := q.BrandingUpdateDraft(ctx, dbq.BrandingUpdateDraftParams{TenantID: tenantID, Theme: ins.Theme,
 			ColorPrimary: ins.ColorPrimary, ColorAccent: ins.ColorAccent, ColorBackground: ins.ColorBackground,
-			ColorText: ins.ColorText, Copy: ins.Copy, LogoKey: ins.LogoKey, HeroKey: ins.HeroKey})
+			ColorText: ins.ColorText, Copy: ins.Copy, LogoKey: ins.LogoKey, HeroKey: ins.HeroKey, Font: ins.Font})
 		if errors.Is(err, pgx.ErrNoRows) {
 			row, err = q.BrandingInsert(ctx, ins)
 		}

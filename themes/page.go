@@ -21,6 +21,9 @@ type Brand struct {
 	Theme            string
 	Colours          branding.Colours
 	LogoURL, HeroURL string // "" when the event has none
+	Font             string // CSS font stack; "" for the default
+	SelfHostedFont   bool   // the page must load themes/static/fonts/fonts.css
+	Description      string // for the social preview (Open Graph)
 }
 
 // NewPage returns a base page in lang, branded when b is not nil.
@@ -41,6 +44,9 @@ func (p Page) ColourVars() template.CSS {
 		return ""
 	}
 	c := p.Brand.Colours
-	return template.CSS("--primary:" + c.Primary + ";--accent:" + c.Accent +
-		";--background:" + c.Background + ";--text:" + c.Text + ";")
+	css := "--primary:" + c.Primary + ";--accent:" + c.Accent + ";--background:" + c.Background + ";--text:" + c.Text + ";"
+	if p.Brand.Font != "" {
+		css += "--font:" + p.Brand.Font + ";" // from branding.Fonts, never from input
+	}
+	return template.CSS(css)
 }

@@ -89,6 +89,8 @@ type EditorPage struct {
 	Version           int
 	Theme             string
 	Themes            []string
+	Font              string
+	Fonts             []string
 	Colours           []ColourField
 	Copies            []CopyFields
 	Problems          []string
@@ -125,7 +127,10 @@ func (h *Console) editor(c *fiber.Ctx) error {
 func (h *Console) editorPage(c *fiber.Ctx, t *tenant.Tenant, b branding.Branding, hasDraft bool) EditorPage {
 	base := h.page(c)
 	p := EditorPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, HasDraft: hasDraft,
-		Version: b.Version, Theme: b.Theme, Themes: branding.Themes}
+		Version: b.Version, Theme: b.Theme, Themes: branding.Themes, Font: b.Font, Fonts: branding.FontNames}
+	if p.Font == "" {
+		p.Font = "system"
+	}
 	if hasDraft && h.EventURL != nil {
 		p.ShareLink = h.EventURL(t.Slug) + "/?preview=" + h.Previews.Token(t.ID, h.now().Add(shareLinkTTL))
 	}
@@ -148,7 +153,7 @@ func (h *Console) editorPage(c *fiber.Ctx, t *tenant.Tenant, b branding.Branding
 // brandingFromForm reads the editor's form; colours are lowercased so the
 // browser's colour picker and typed values agree.
 func brandingFromForm(t *tenant.Tenant, form url.Values) branding.Branding {
-	b := branding.Branding{Theme: form.Get("theme"), Copy: map[string]branding.Copy{},
+	b := branding.Branding{Theme: form.Get("theme"), Font: form.Get("font"), Copy: map[string]branding.Copy{},
 		Colours: branding.Colours{Primary: lower(form.Get("color_primary")), Accent: lower(form.Get("color_accent")),
 			Background: lower(form.Get("color_background")), Text: lower(form.Get("color_text"))}}
 	for _, l := range t.Locales {

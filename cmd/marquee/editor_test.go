@@ -184,3 +184,28 @@ func TestConsoleRoutesRefuseOtherEvents(t *testing.T) {
 		}
 	})
 }
+
+func TestThemeAndFont(t *testing.T) {
+	s, _, _ := consoleServer(t)
+	b := signedInMember(t, s)
+	form, _ := editorForm(t, b, "devcon")
+	form.Set("theme", "bold")
+	form.Set("font", "merriweather")
+	if r := b.post("/events/devcon/branding", form); r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.status, r.text(".problems"))
+	}
+	preview := b.do(http.MethodGet, "/events/devcon/branding/preview", "", "")
+	if preview.doc.Find(`link[href="/static/themes/bold.css"]`).Length() != 1 || preview.doc.Find(`link[href="/static/fonts/fonts.css"]`).Length() != 1 ||
+		!strings.Contains(preview.doc.Find("head style").Text(), `--font:"Merriweather"`) || preview.doc.Find("body.theme-bold").Length() != 1 {
+		t.Fatalf("preview head: %s", preview.doc.Find("head").Text())
+	}
+	for _, asset := range []string{"/static/themes/bold.css", "/static/fonts/fonts.css", "/static/fonts/merriweather/merriweather-latin-400-normal.woff2", "/static/favicon.svg"} {
+		if r := s.get("devcon.shop.test", asset); r.status != 200 {
+			t.Errorf("%s: %d", asset, r.status)
+		}
+	}
+	form.Set("font", "comic-sans")
+	if r := b.post("/events/devcon/branding", form); r.status != 422 || !strings.Contains(r.text(".problems"), "Choose one of the available fonts.") {
+		t.Fatalf("an unknown font: %d %q", r.status, r.text(".problems"))
+	}
+}

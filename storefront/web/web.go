@@ -88,7 +88,9 @@ func (h *Handler) basePage(site *storefront.Site, l string) themes.Page {
 	if title == "" {
 		title = t.Name
 	}
-	brand := &themes.Brand{Title: title, Theme: site.Branding.Theme, Colours: site.Branding.Colours}
+	brand := &themes.Brand{Title: title, Theme: site.Branding.Theme, Colours: site.Branding.Colours,
+		Font: site.Branding.FontStack(), SelfHostedFont: site.Branding.Font != "" && site.Branding.Font != "system",
+		Description: copy.Tagline}
 	if h.MediaURL != nil {
 		// Rendered pages are cached with the Site; the URLs must not depend
 		// on a request, so no request context here.

@@ -13,7 +13,7 @@ import (
 )
 
 const brandingGetDraft = `-- name: BrandingGetDraft :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key FROM brandings WHERE tenant_id = $1::uuid AND state = 'draft'
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font FROM brandings WHERE tenant_id = $1::uuid AND state = 'draft'
 `
 
 func (q *Queries) BrandingGetDraft(ctx context.Context, tenantID uuid.UUID) (Branding, error) {
@@ -36,12 +36,13 @@ func (q *Queries) BrandingGetDraft(ctx context.Context, tenantID uuid.UUID) (Bra
 		&i.UpdatedAt,
 		&i.LogoKey,
 		&i.HeroKey,
+		&i.Font,
 	)
 	return i, err
 }
 
 const brandingGetPublished = `-- name: BrandingGetPublished :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key FROM brandings
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font FROM brandings
 WHERE tenant_id = $1::uuid AND state = 'published'
 ORDER BY version DESC
 LIMIT 1
@@ -67,12 +68,13 @@ func (q *Queries) BrandingGetPublished(ctx context.Context, tenantID uuid.UUID) 
 		&i.UpdatedAt,
 		&i.LogoKey,
 		&i.HeroKey,
+		&i.Font,
 	)
 	return i, err
 }
 
 const brandingGetVersion = `-- name: BrandingGetVersion :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key FROM brandings WHERE tenant_id = $1::uuid AND version = $2::int AND state = 'published'
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font FROM brandings WHERE tenant_id = $1::uuid AND version = $2::int AND state = 'published'
 `
 
 type BrandingGetVersionParams struct {
@@ -100,20 +102,21 @@ func (q *Queries) BrandingGetVersion(ctx context.Context, arg BrandingGetVersion
 		&i.UpdatedAt,
 		&i.LogoKey,
 		&i.HeroKey,
+		&i.Font,
 	)
 	return i, err
 }
 
 const brandingInsert = `-- name: BrandingInsert :one
 INSERT INTO brandings (tenant_id, version, state, theme, color_primary, color_accent,
-                       color_background, color_text, copy, logo_key, hero_key, published_at)
+                       color_background, color_text, copy, logo_key, hero_key, font, published_at)
 VALUES ($1::uuid,
         (SELECT coalesce(max(version), 0) + 1 FROM brandings b WHERE b.tenant_id = $1::uuid),
         $2::text, $3::text, $4::text, $5::text,
         $6::text, $7::text, $8::jsonb,
-        $9::text, $10::text,
-        CASE WHEN $2::text = 'published' THEN coalesce($11::timestamptz, now()) END)
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key
+        $9::text, $10::text, $11::text,
+        CASE WHEN $2::text = 'published' THEN coalesce($12::timestamptz, now()) END)
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font
 `
 
 type BrandingInsertParams struct {
@@ -127,6 +130,7 @@ type BrandingInsertParams struct {
 	Copy            []byte
 	LogoKey         *string
 	HeroKey         *string
+	Font            string
 	Now             *time.Time
 }
 
@@ -142,6 +146,7 @@ func (q *Queries) BrandingInsert(ctx context.Context, arg BrandingInsertParams) 
 		arg.Copy,
 		arg.LogoKey,
 		arg.HeroKey,
+		arg.Font,
 		arg.Now,
 	)
 	var i Branding
@@ -162,12 +167,13 @@ func (q *Queries) BrandingInsert(ctx context.Context, arg BrandingInsertParams) 
 		&i.UpdatedAt,
 		&i.LogoKey,
 		&i.HeroKey,
+		&i.Font,
 	)
 	return i, err
 }
 
 const brandingListPublished = `-- name: BrandingListPublished :many
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key FROM brandings
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font FROM brandings
 WHERE tenant_id = $1::uuid AND state = 'published'
 ORDER BY version DESC
 LIMIT $2::int
@@ -204,6 +210,7 @@ func (q *Queries) BrandingListPublished(ctx context.Context, arg BrandingListPub
 			&i.UpdatedAt,
 			&i.LogoKey,
 			&i.HeroKey,
+			&i.Font,
 		); err != nil {
 			return nil, err
 		}
@@ -220,7 +227,7 @@ UPDATE brandings
 SET state = 'published', published_at = coalesce($1::timestamptz, now()),
     published_by = $2::uuid
 WHERE tenant_id = $3::uuid AND state = 'draft'
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font
 `
 
 type BrandingPublishDraftParams struct {
@@ -249,6 +256,7 @@ func (q *Queries) BrandingPublishDraft(ctx context.Context, arg BrandingPublishD
 		&i.UpdatedAt,
 		&i.LogoKey,
 		&i.HeroKey,
+		&i.Font,
 	)
 	return i, err
 }
@@ -257,9 +265,9 @@ const brandingUpdateDraft = `-- name: BrandingUpdateDraft :one
 UPDATE brandings
 SET theme = $1::text, color_primary = $2::text, color_accent = $3::text,
     color_background = $4::text, color_text = $5::text, copy = $6::jsonb,
-    logo_key = $7::text, hero_key = $8::text
-WHERE tenant_id = $9::uuid AND state = 'draft'
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key
+    logo_key = $7::text, hero_key = $8::text, font = $9::text
+WHERE tenant_id = $10::uuid AND state = 'draft'
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font
 `
 
 type BrandingUpdateDraftParams struct {
@@ -271,6 +279,7 @@ type BrandingUpdateDraftParams struct {
 	Copy            []byte
 	LogoKey         *string
 	HeroKey         *string
+	Font            string
 	TenantID        uuid.UUID
 }
 
@@ -284,6 +293,7 @@ func (q *Queries) BrandingUpdateDraft(ctx context.Context, arg BrandingUpdateDra
 		arg.Copy,
 		arg.LogoKey,
 		arg.HeroKey,
+		arg.Font,
 		arg.TenantID,
 	)
 	var i Branding
@@ -304,6 +314,7 @@ func (q *Queries) BrandingUpdateDraft(ctx context.Context, arg BrandingUpdateDra
 		&i.UpdatedAt,
 		&i.LogoKey,
 		&i.HeroKey,
+		&i.Font,
 	)
 	return i, err
 }

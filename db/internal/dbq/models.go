@@ -47,6 +47,7 @@ type Branding struct {
 	UpdatedAt       time.Time
 	LogoKey         *string
 	HeroKey         *string
+	Font            string
 }
 
 type Domain struct {
