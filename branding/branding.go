@@ -25,18 +25,24 @@ type Copy struct {
 	Title       string `json:"title"`
 	Tagline     string `json:"tagline,omitempty"`
 	Description string `json:"description,omitempty"`
+	// The social preview (Open Graph) when a link to the event is shared;
+	// empty falls back to Title and Tagline.
+	SocialTitle       string `json:"social_title,omitempty"`
+	SocialDescription string `json:"social_description,omitempty"`
 }
 
 // Branding is one version of an event's look.
 type Branding struct {
-	TenantID uuid.UUID
-	Version  int
-	Theme    string
-	Colours  Colours
-	Copy     map[string]Copy // by locale
-	LogoKey  string          // media key of the logo; "" for none
-	HeroKey  string          // media key of the hero image; "" for none
-	Font     string          // a key of Fonts; "" means "system"
+	TenantID       uuid.UUID
+	Version        int
+	Theme          string
+	Colours        Colours
+	Copy           map[string]Copy // by locale
+	LogoKey        string          // media key of the logo; "" for none
+	HeroKey        string          // media key of the hero image; "" for none
+	FaviconKey     string          // media key of the favicon; "" uses the logo
+	SocialImageKey string          // media key of the social preview image; "" uses the hero image
+	Font           string          // a key of Fonts; "" means "system"
 }
 
 // Themes are the storefront themes a branding may name (a CSS file each in

@@ -52,6 +52,12 @@ func brandingFromRow(r dbq.Branding) (branding.Branding, error) {
 	if r.HeroKey != nil {
 		b.HeroKey = *r.HeroKey
 	}
+	if r.FaviconKey != nil {
+		b.FaviconKey = *r.FaviconKey
+	}
+	if r.SocialImageKey != nil {
+		b.SocialImageKey = *r.SocialImageKey
+	}
 	if err := json.Unmarshal(r.Copy, &b.Copy); err != nil {
 		return b, fmt.Errorf("branding %d copy: %w", r.Version, err)
 	}
@@ -65,6 +71,7 @@ func brandingInsertParams(b branding.Branding, state string) dbq.BrandingInsertP
 		ColorPrimary: b.Colours.Primary, ColorAccent: b.Colours.Accent,
 		ColorBackground: b.Colours.Background, ColorText: b.Colours.Text,
 		Copy: copyJSON, LogoKey: nonEmpty(b.LogoKey), HeroKey: nonEmpty(b.HeroKey), Font: fontOrSystem(b.Font),
+		FaviconKey: nonEmpty(b.FaviconKey), SocialImageKey: nonEmpty(b.SocialImageKey),
 	}
 }
 
@@ -122,7 +129,8 @@ func (db *DB) SaveBrandingDraft(ctx context.Context, tenantID uuid.UUID, b brand
 		ins := brandingInsertParams(b, "draft")
 		row, err := q.BrandingUpdateDraft(ctx, dbq.BrandingUpdateDraftParams{TenantID: tenantID, Theme: ins.Theme,
 			ColorPrimary: ins.ColorPrimary, ColorAccent: ins.ColorAccent, ColorBackground: ins.ColorBackground,
-			ColorText: ins.ColorText, Copy: ins.Copy, LogoKey: ins.LogoKey, HeroKey: ins.HeroKey, Font: ins.Font})
+			ColorText: ins.ColorText, Copy: ins.Copy, LogoKey: ins.LogoKey, HeroKey: ins.HeroKey, Font: ins.Font,
+			FaviconKey: ins.FaviconKey, SocialImageKey: ins.SocialImageKey})
 		if errors.Is(err, pgx.ErrNoRows) {
 			row, err = q.BrandingInsert(ctx, ins)
 		}

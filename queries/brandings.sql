@@ -6,12 +6,13 @@ LIMIT 1;
 
 -- name: BrandingInsert :one
 INSERT INTO brandings (tenant_id, version, state, theme, color_primary, color_accent,
-                       color_background, color_text, copy, logo_key, hero_key, font, published_at)
+                       color_background, color_text, copy, logo_key, hero_key, favicon_key, social_image_key, font, published_at)
 VALUES (@tenant_id::uuid,
         (SELECT coalesce(max(version), 0) + 1 FROM brandings b WHERE b.tenant_id = @tenant_id::uuid),
         @state::text, @theme::text, @color_primary::text, @color_accent::text,
         @color_background::text, @color_text::text, @copy::jsonb,
-        sqlc.narg('logo_key')::text, sqlc.narg('hero_key')::text, @font::text,
+        sqlc.narg('logo_key')::text, sqlc.narg('hero_key')::text, sqlc.narg('favicon_key')::text,
+        sqlc.narg('social_image_key')::text, @font::text,
         CASE WHEN @state::text = 'published' THEN coalesce(sqlc.narg('now')::timestamptz, now()) END)
 RETURNING *;
 
@@ -22,7 +23,8 @@ SELECT * FROM brandings WHERE tenant_id = @tenant_id::uuid AND state = 'draft';
 UPDATE brandings
 SET theme = @theme::text, color_primary = @color_primary::text, color_accent = @color_accent::text,
     color_background = @color_background::text, color_text = @color_text::text, copy = @copy::jsonb,
-    logo_key = sqlc.narg('logo_key')::text, hero_key = sqlc.narg('hero_key')::text, font = @font::text
+    logo_key = sqlc.narg('logo_key')::text, hero_key = sqlc.narg('hero_key')::text,
+    favicon_key = sqlc.narg('favicon_key')::text, social_image_key = sqlc.narg('social_image_key')::text, font = @font::text
 WHERE tenant_id = @tenant_id::uuid AND state = 'draft'
 RETURNING *;
 

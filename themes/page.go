@@ -23,7 +23,8 @@ type Brand struct {
 	LogoURL, HeroURL string // "" when the event has none
 	Font             string // CSS font stack; "" for the default
 	SelfHostedFont   bool   // the page must load themes/static/fonts/fonts.css
-	Description      string // for the social preview (Open Graph)
+	// The social preview (Open Graph) and the favicon.
+	SocialTitle, Description, SocialImageURL, FaviconURL string
 }
 
 // NewPage returns a base page in lang, branded when b is not nil.

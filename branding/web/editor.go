@@ -106,8 +106,9 @@ type ColourField struct{ Name, Label, Value string }
 
 // CopyFields are the texts in one language.
 type CopyFields struct {
-	Locale, Language            string
-	Title, Tagline, Description string
+	Locale, Language               string
+	Title, Tagline, Description    string
+	SocialTitle, SocialDescription string
 }
 
 func (h *Console) editor(c *fiber.Ctx) error {
@@ -142,7 +143,8 @@ func (h *Console) editorPage(c *fiber.Ctx, t *tenant.Tenant, b branding.Branding
 	}
 	for _, l := range t.Locales {
 		cp := b.Copy[l]
-		p.Copies = append(p.Copies, CopyFields{Locale: l, Language: base.LanguageName(l), Title: cp.Title, Tagline: cp.Tagline, Description: cp.Description})
+		p.Copies = append(p.Copies, CopyFields{Locale: l, Language: base.LanguageName(l), Title: cp.Title, Tagline: cp.Tagline,
+			Description: cp.Description, SocialTitle: cp.SocialTitle, SocialDescription: cp.SocialDescription})
 	}
 	for _, prob := range b.Colours.ContrastProblems() {
 		p.Contrast = append(p.Contrast, base.T(prob.Message, "Ratio", fmt.Sprintf("%.2f", prob.Ratio), "Need", fmt.Sprintf("%.1f", prob.Need), "Suggestion", prob.Suggestion))
@@ -157,7 +159,8 @@ func brandingFromForm(t *tenant.Tenant, form url.Values) branding.Branding {
 		Colours: branding.Colours{Primary: lower(form.Get("color_primary")), Accent: lower(form.Get("color_accent")),
 			Background: lower(form.Get("color_background")), Text: lower(form.Get("color_text"))}}
 	for _, l := range t.Locales {
-		b.Copy[l] = branding.Copy{Title: form.Get("title." + l), Tagline: form.Get("tagline." + l), Description: form.Get("description." + l)}
+		b.Copy[l] = branding.Copy{Title: form.Get("title." + l), Tagline: form.Get("tagline." + l), Description: form.Get("description." + l),
+			SocialTitle: form.Get("social_title." + l), SocialDescription: form.Get("social_description." + l)}
 	}
 	return b
 }
@@ -168,6 +171,12 @@ func (h *Console) saveDraft(c *fiber.Ctx) error {
 		return err
 	}
 	b := brandingFromForm(t, form)
+	// The images are uploaded by their own form; the text form keeps them.
+	cur, _, err := h.Brandings.BrandingDraft(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	b.LogoKey, b.HeroKey, b.FaviconKey, b.SocialImageKey = cur.LogoKey, cur.HeroKey, cur.FaviconKey, cur.SocialImageKey
 	if _, err := h.Brandings.SaveBrandingDraft(c.UserContext(), t.ID, b); err != nil {
 		if marquee.ErrorCode(err) != marquee.EINVALID {
 			return err

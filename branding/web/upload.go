@@ -12,7 +12,7 @@ import (
 
 // imageSlots are the images of a branding and the rendition width each
 // page shows (the widest rendition not above it).
-var imageSlots = map[string]int{"logo": 320, "hero": 1280}
+var imageSlots = map[string]int{"logo": 320, "hero": 1280, "favicon": 320, "social": 1280}
 
 // uploadImage takes a logo or hero image into the draft: the file is
 // checked and cleaned by media.Process before anything is stored; a bad
@@ -87,10 +87,15 @@ func (h *Console) setImage(c *fiber.Ctx, t *tenant.Tenant, slot, key string) err
 	if err != nil {
 		return err
 	}
-	if slot == "logo" {
+	switch slot {
+	case "logo":
 		b.LogoKey = key
-	} else {
+	case "hero":
 		b.HeroKey = key
+	case "favicon":
+		b.FaviconKey = key
+	case "social":
+		b.SocialImageKey = key
 	}
 	if _, err := h.Brandings.SaveBrandingDraft(c.UserContext(), t.ID, b); err != nil {
 		return err

@@ -104,6 +104,9 @@ func TestLogoUpload(t *testing.T) {
 		if !strings.HasPrefix(src, "/media/"+ev.ID.String()+"/") || !strings.HasSuffix(src, "/320.png") {
 			t.Fatalf("logo src %q", src)
 		}
+		if icon, _ := s.get("devcon.shop.test", "/").doc.Find(`link[rel="icon"]`).Attr("href"); icon != src {
+			t.Errorf("favicon %q, want the logo %q when no favicon is uploaded", icon, src)
+		}
 		res, err := http.DefaultClient.Do(mustRequest(t, s.url+src, "devcon.shop.test"))
 		if err != nil {
 			t.Fatal(err)
@@ -115,6 +118,31 @@ func TestLogoUpload(t *testing.T) {
 			t.Fatalf("served logo: %d %q %q, %s %dx%d %v", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"), format, cfg.Width, cfg.Height, err)
 		}
 	})
+}
+
+func TestTextEditsKeepTheImagesAndSocialPreview(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	b := signedInMember(t, s)
+	_, page := editorForm(t, b, "devcon")
+	ct, body := multipartUpload(t, csrfOf(page), "social", "share.png", pngBytes(t, 800, 400))
+	if r := b.do(http.MethodPost, "/events/devcon/branding/image", ct, body); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", r.status, r.text(".problems"))
+	}
+	form, _ := editorForm(t, b, "devcon")
+	form.Set("social_title.en", "Come to DevCon")
+	if r := b.post("/events/devcon/branding", form); r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.status)
+	}
+	draft, _, err := s.db.BrandingDraft(context.Background(), ev.ID)
+	if err != nil || draft.SocialImageKey == "" {
+		t.Fatalf("saving the text form dropped the uploaded image: %+v, %v", draft, err)
+	}
+	preview := b.do(http.MethodGet, "/events/devcon/branding/preview", "", "")
+	title, _ := preview.doc.Find(`meta[property="og:title"]`).Attr("content")
+	image, _ := preview.doc.Find(`meta[property="og:image"]`).Attr("content")
+	if title != "Come to DevCon" || !strings.HasPrefix(image, "/media/"+ev.ID.String()+"/") {
+		t.Fatalf("og:title %q, og:image %q", title, image)
+	}
 }
 
 func mustRequest(t *testing.T, u, host string) *http.Request {

@@ -90,12 +90,20 @@ func (h *Handler) basePage(site *storefront.Site, l string) themes.Page {
 	}
 	brand := &themes.Brand{Title: title, Theme: site.Branding.Theme, Colours: site.Branding.Colours,
 		Font: site.Branding.FontStack(), SelfHostedFont: site.Branding.Font != "" && site.Branding.Font != "system",
-		Description: copy.Tagline}
+		Description: copy.Tagline, SocialTitle: copy.Title}
+	if copy.SocialTitle != "" {
+		brand.SocialTitle = copy.SocialTitle
+	}
+	if copy.SocialDescription != "" {
+		brand.Description = copy.SocialDescription
+	}
 	if h.MediaURL != nil {
 		// Rendered pages are cached with the Site; the URLs must not depend
 		// on a request, so no request context here.
 		brand.LogoURL = h.MediaURL(context.Background(), site.Branding.LogoKey)
 		brand.HeroURL = h.MediaURL(context.Background(), site.Branding.HeroKey)
+		brand.FaviconURL = firstNonEmpty(h.MediaURL(context.Background(), site.Branding.FaviconKey), brand.LogoURL)
+		brand.SocialImageURL = firstNonEmpty(h.MediaURL(context.Background(), site.Branding.SocialImageKey), brand.HeroURL)
 	}
 	return h.Themes.NewPage(l, t.Locales, brand)
 }
@@ -120,4 +128,11 @@ func paragraphs(s string) []string {
 		}
 	}
 	return out
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -13,7 +13,7 @@ import (
 )
 
 const brandingGetDraft = `-- name: BrandingGetDraft :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font FROM brandings WHERE tenant_id = $1::uuid AND state = 'draft'
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font, favicon_key, social_image_key FROM brandings WHERE tenant_id = $1::uuid AND state = 'draft'
 `
 
 func (q *Queries) BrandingGetDraft(ctx context.Context, tenantID uuid.UUID) (Branding, error) {
@@ -37,12 +37,14 @@ func (q *Queries) BrandingGetDraft(ctx context.Context, tenantID uuid.UUID) (Bra
 		&i.LogoKey,
 		&i.HeroKey,
 		&i.Font,
+		&i.FaviconKey,
+		&i.SocialImageKey,
 	)
 	return i, err
 }
 
 const brandingGetPublished = `-- name: BrandingGetPublished :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font FROM brandings
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font, favicon_key, social_image_key FROM brandings
 WHERE tenant_id = $1::uuid AND state = 'published'
 ORDER BY version DESC
 LIMIT 1
@@ -69,12 +71,14 @@ func (q *Queries) BrandingGetPublished(ctx context.Context, tenantID uuid.UUID) 
 		&i.LogoKey,
 		&i.HeroKey,
 		&i.Font,
+		&i.FaviconKey,
+		&i.SocialImageKey,
 	)
 	return i, err
 }
 
 const brandingGetVersion = `-- name: BrandingGetVersion :one
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font FROM brandings WHERE tenant_id = $1::uuid AND version = $2::int AND state = 'published'
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font, favicon_key, social_image_key FROM brandings WHERE tenant_id = $1::uuid AND version = $2::int AND state = 'published'
 `
 
 type BrandingGetVersionParams struct {
@@ -103,20 +107,23 @@ func (q *Queries) BrandingGetVersion(ctx context.Context, arg BrandingGetVersion
 		&i.LogoKey,
 		&i.HeroKey,
 		&i.Font,
+		&i.FaviconKey,
+		&i.SocialImageKey,
 	)
 	return i, err
 }
 
 const brandingInsert = `-- name: BrandingInsert :one
 INSERT INTO brandings (tenant_id, version, state, theme, color_primary, color_accent,
-                       color_background, color_text, copy, logo_key, hero_key, font, published_at)
+                       color_background, color_text, copy, logo_key, hero_key, favicon_key, social_image_key, font, published_at)
 VALUES ($1::uuid,
         (SELECT coalesce(max(version), 0) + 1 FROM brandings b WHERE b.tenant_id = $1::uuid),
         $2::text, $3::text, $4::text, $5::text,
         $6::text, $7::text, $8::jsonb,
         $9::text, $10::text, $11::text,
-        CASE WHEN $2::text = 'published' THEN coalesce($12::timestamptz, now()) END)
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font
+        $12::text, $13::text,
+        CASE WHEN $2::text = 'published' THEN coalesce($14::timestamptz, now()) END)
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font, favicon_key, social_image_key
 `
 
 type BrandingInsertParams struct {
@@ -130,6 +137,8 @@ type BrandingInsertParams struct {
 	Copy            []byte
 	LogoKey         *string
 	HeroKey         *string
+	FaviconKey      *string
+	SocialImageKey  *string
 	Font            string
 	Now             *time.Time
 }
@@ -146,6 +155,8 @@ func (q *Queries) BrandingInsert(ctx context.Context, arg BrandingInsertParams) 
 		arg.Copy,
 		arg.LogoKey,
 		arg.HeroKey,
+		arg.FaviconKey,
+		arg.SocialImageKey,
 		arg.Font,
 		arg.Now,
 	)
@@ -168,12 +179,14 @@ func (q *Queries) BrandingInsert(ctx context.Context, arg BrandingInsertParams) 
 		&i.LogoKey,
 		&i.HeroKey,
 		&i.Font,
+		&i.FaviconKey,
+		&i.SocialImageKey,
 	)
 	return i, err
 }
 
 const brandingListPublished = `-- name: BrandingListPublished :many
-SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font FROM brandings
+SELECT id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font, favicon_key, social_image_key FROM brandings
 WHERE tenant_id = $1::uuid AND state = 'published'
 ORDER BY version DESC
 LIMIT $2::int
@@ -211,6 +224,8 @@ func (q *Queries) BrandingListPublished(ctx context.Context, arg BrandingListPub
 			&i.LogoKey,
 			&i.HeroKey,
 			&i.Font,
+			&i.FaviconKey,
+			&i.SocialImageKey,
 		); err != nil {
 			return nil, err
 		}
@@ -227,7 +242,7 @@ UPDATE brandings
 SET state = 'published', published_at = coalesce($1::timestamptz, now()),
     published_by = $2::uuid
 WHERE tenant_id = $3::uuid AND state = 'draft'
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font, favicon_key, social_image_key
 `
 
 type BrandingPublishDraftParams struct {
@@ -257,6 +272,8 @@ func (q *Queries) BrandingPublishDraft(ctx context.Context, arg BrandingPublishD
 		&i.LogoKey,
 		&i.HeroKey,
 		&i.Font,
+		&i.FaviconKey,
+		&i.SocialImageKey,
 	)
 	return i, err
 }
@@ -265,9 +282,10 @@ const brandingUpdateDraft = `-- name: BrandingUpdateDraft :one
 UPDATE brandings
 SET theme = $1::text, color_primary = $2::text, color_accent = $3::text,
     color_background = $4::text, color_text = $5::text, copy = $6::jsonb,
-    logo_key = $7::text, hero_key = $8::text, font = $9::text
-WHERE tenant_id = $10::uuid AND state = 'draft'
-RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font
+    logo_key = $7::text, hero_key = $8::text,
+    favicon_key = $9::text, social_image_key = $10::text, font = $11::text
+WHERE tenant_id = $12::uuid AND state = 'draft'
+RETURNING id, tenant_id, version, state, theme, color_primary, color_accent, color_background, color_text, copy, created_at, published_at, published_by, updated_at, logo_key, hero_key, font, favicon_key, social_image_key
 `
 
 type BrandingUpdateDraftParams struct {
@@ -279,6 +297,8 @@ type BrandingUpdateDraftParams struct {
 	Copy            []byte
 	LogoKey         *string
 	HeroKey         *string
+	FaviconKey      *string
+	SocialImageKey  *string
 	Font            string
 	TenantID        uuid.UUID
 }
@@ -293,6 +313,8 @@ func (q *Queries) BrandingUpdateDraft(ctx context.Context, arg BrandingUpdateDra
 		arg.Copy,
 		arg.LogoKey,
 		arg.HeroKey,
+		arg.FaviconKey,
+		arg.SocialImageKey,
 		arg.Font,
 		arg.TenantID,
 	)
@@ -315,6 +337,8 @@ func (q *Queries) BrandingUpdateDraft(ctx context.Context, arg BrandingUpdateDra
 		&i.LogoKey,
 		&i.HeroKey,
 		&i.Font,
+		&i.FaviconKey,
+		&i.SocialImageKey,
 	)
 	return i, err
 }

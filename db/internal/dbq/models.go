@@ -48,6 +48,8 @@ type Branding struct {
 	LogoKey         *string
 	HeroKey         *string
 	Font            string
+	FaviconKey      *string
+	SocialImageKey  *string
 }
 
 type Domain struct {
