@@ -4,7 +4,9 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -353,4 +355,167 @@ func checkHistory(t *testing.T, b *browser, versions int) {
 	if got := b.text(rows + ":first-child"); !strings.Contains(got, "marketing@example.com") {
 		t.Errorf("newest version %q, want published by marketing@example.com", got)
 	}
+}
+
+// signedOut opens a tab in a new browser context of b's browser, as an
+// incognito window does: it shares none of b's cookies. The tab visits
+// base (http://HOST:PORT) and closes when the test ends.
+func (b *browser) signedOut(base string) *browser {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	b.t.Cleanup(cancel) // before the browser stops: cleanups run last first
+	if err := chromedp.Do(ctx); err != nil {
+		b.t.Fatalf("open a tab in a new browser context: %v", err)
+	}
+	return &browser{t: b.t, ctx: ctx, base: base}
+}
+
+// uploadFile sets the file input sel selects to the file at path, as
+// choosing it in the file picker does.
+func (b *browser) uploadFile(sel, path string) {
+	b.t.Helper()
+	b.mustFind(sel)
+	if err := chromedp.Do(b.ctx, chromedp.SetUploadFiles(chromedp.CSS(sel), []string{path})); err != nil {
+		b.t.Fatalf("set %s to the file %s: %v", sel, path, err)
+	}
+}
+
+// logoShown reloads the event's landing page until it shows an img.logo,
+// failing after within, and returns the logo's src once the image has
+// loaded (or failed to).
+func (b *browser) logoShown(within time.Duration) string {
+	b.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		res := b.open("/")
+		if res.Status != http.StatusOK {
+			b.t.Fatalf("event page: %d", res.Status)
+		}
+		if b.count("img.logo") > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("event page shows no img.logo within %v: %q", within, b.text("header.hero"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !eval[bool](b, "document.querySelector('img.logo').complete"); {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("the logo %s did not finish loading", eval[string](b, "document.querySelector('img.logo').src"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return eval[string](b, "document.querySelector('img.logo').getAttribute('src')")
+}
+
+// TestBrowserConsoleShareAndLogo: the marketing member saves a draft and
+// shares its preview link, which someone without an account opens in a
+// browser of their own; then uploads a logo into the draft and publishes
+// it onto the storefront.
+func TestBrowserConsoleShareAndLogo(t *testing.T) {
+	exe := chromiumPath(t)
+	s, _, _ := consoleServer(t)
+	b, public := newEnglishBrowser(t, exe, s, "devcon.shop.test", consoleBrowserTimeout)
+	const (
+		oldTitle, newTitle  = "Welcome to devcon", "DevCon Reloaded"
+		editor, history     = "/events/devcon/branding", "/events/devcon/branding/history"
+		titleEN, saveButton = `form.branding-form input[name="title.en"]`, `form.branding-form button[type="submit"]`
+		publishButton       = `form.publish[action="/events/devcon/branding/publish"] button[type="submit"]`
+		shareLink           = "input#share-link"
+		slot, file          = `form.upload select[name="slot"]`, `form.upload input[type="file"][name="file"]`
+		uploadButton        = `form.upload button[type="submit"]`
+	)
+	oldPrimary := blue.Primary
+	public.eventShows(oldTitle, oldPrimary, 0)
+
+	// Signed in, on the editor of the live branding: nothing to share yet.
+	res := b.open("/login")
+	b.at(res, "/login")
+	b.typeInto(`form.console-login input[name="email"]`, "marketing@example.com")
+	b.typeInto(`form.console-login input[name="password"]`, "correct horse battery")
+	res = b.follow(`form.console-login button[type="submit"]`)
+	b.at(res, "/")
+	res = b.open(editor)
+	b.at(res, editor)
+	if n := b.count(shareLink); n != 0 {
+		t.Errorf("a share link without a draft: %q", b.value(shareLink))
+	}
+
+	// A new title saved as the draft, with its link to share.
+	b.retype(titleEN, newTitle)
+	res = b.follow(saveButton)
+	b.at(res, editor)
+	if got := b.text("#saved"); got != "Draft saved." {
+		t.Fatalf("notice %q, want Draft saved.", got)
+	}
+	link := b.value(shareLink)
+	shared, err := url.Parse(link)
+	if err != nil || shared.Host != "devcon.shop.test" || shared.Path != "/" || shared.Query().Get("preview") == "" {
+		t.Fatalf("share link %q, want https://devcon.shop.test/?preview=TOKEN (%v)", link, err)
+	}
+
+	// Someone without an account opens it in a browser of their own: they
+	// see the draft with the preview banner, and the event's page without
+	// the link shows them the live branding.
+	visitor := public.signedOut(public.base)
+	stranger := &browser{t: t, ctx: visitor.ctx, base: b.base}
+	stranger.at(stranger.open(editor), "/login") // no console session here
+	res = visitor.open("/?" + shared.RawQuery)
+	if res.Status != http.StatusOK {
+		t.Fatalf("shared preview: %d", res.Status)
+	}
+	visitor.inEnglish(res)
+	if got := visitor.text("#event-title"); got != newTitle {
+		t.Errorf("shared preview shows %q, want the draft's %q", got, newTitle)
+	}
+	if n := visitor.count(".preview-banner"); n != 1 {
+		t.Errorf("shared preview has %d preview banners, want 1", n)
+	}
+	visitor.eventShows(oldTitle, oldPrimary, 0)
+	if n := visitor.count(".preview-banner"); n != 0 {
+		t.Errorf("the public page has a preview banner: %q", visitor.text(".preview-banner"))
+	}
+	public.eventShows(oldTitle, oldPrimary, 0)
+
+	// A logo of 400×200, uploaded into the draft.
+	logo := filepath.Join(t.TempDir(), "logo.png")
+	if err := os.WriteFile(logo, pngBytes(t, 400, 200), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.setValue(slot, "logo")
+	if got := b.value(slot); got != "logo" {
+		t.Fatalf("picked slot %q, want logo", got)
+	}
+	b.uploadFile(file, logo)
+	if got := b.text(uploadButton); got != "Upload to the draft" {
+		t.Errorf("upload button %q, want Upload to the draft", got)
+	}
+	res = b.follow(uploadButton)
+	b.at(res, editor)
+	if n := b.count(".problems"); n != 0 {
+		t.Fatalf("problems after uploading: %q", b.text(".problems"))
+	}
+	if got := b.text("#saved"); got != "Draft saved." {
+		t.Errorf("notice after uploading %q, want Draft saved.", got)
+	}
+	if got := b.value(titleEN); got != newTitle {
+		t.Errorf("the draft's title after uploading %q, want %q", got, newTitle)
+	}
+	public.open("/")
+	if n := public.count("img.logo"); n != 0 {
+		t.Errorf("the logo is live before publishing")
+	}
+
+	// Published, the storefront shows the logo's 320 px rendition.
+	res = b.follow(publishButton)
+	b.at(res, history)
+	checkHistory(t, b, 2)
+	src := public.logoShown(2 * time.Second)
+	if !strings.HasPrefix(src, "/media/") {
+		t.Errorf("logo src %q, want /media/…", src)
+	}
+	if w := eval[int](public, "document.querySelector('img.logo').naturalWidth"); w != 320 {
+		t.Errorf("the logo %s is %d×%d px, want 320 wide", src, w, eval[int](public, "document.querySelector('img.logo').naturalHeight"))
+	}
+	public.eventShows(newTitle, oldPrimary, 0)
 }
