@@ -293,8 +293,13 @@ type HomePage struct {
 	Events        []EventRow
 }
 
-// EventRow is one event on the home page.
-type EventRow struct{ Name, Slug, Role, Status string }
+// EventRow is one event on the home page; CanBrand says whether the
+// member may open its branding editor (the page hides what a role cannot
+// use; the routes refuse it anyway).
+type EventRow struct {
+	Name, Slug, Role, Status string
+	CanBrand                 bool
+}
 
 func (h *Console) home(c *fiber.Ctx) error {
 	s := current(c)
@@ -326,7 +331,8 @@ func (h *Console) events(ctx context.Context, st staff.Staff) ([]EventRow, error
 		for _, t := range page {
 			role, ok := roles[t.ID]
 			if ok || st.PlatformAdmin {
-				rows = append(rows, EventRow{Name: t.Name, Slug: t.Slug, Role: string(role), Status: string(t.Status)})
+				canBrand := st.PlatformAdmin || role == staff.RoleOwner || role == staff.RoleMarketing
+				rows = append(rows, EventRow{Name: t.Name, Slug: t.Slug, Role: string(role), Status: string(t.Status), CanBrand: canBrand})
 			}
 		}
 		if len(page) < 500 {

@@ -209,3 +209,29 @@ func TestThemeAndFont(t *testing.T) {
 		t.Fatalf("an unknown font: %d %q", r.status, r.text(".problems"))
 	}
 }
+
+func TestFulfilmentCannotEditBranding(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
+	st, err := s.platform.staff.CreateStaff(ctx, "packer@example.com", "Pat", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, "fulfilment"); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser()
+	if r := signIn(b, "packer@example.com", "correct horse battery"); r.status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", r.status)
+	}
+	home := b.do(http.MethodGet, "/", "", "")
+	if home.doc.Find(`a[href="/events/devcon/branding"]`).Length() != 0 || !strings.Contains(home.text("table.events"), "devcon") {
+		t.Fatalf("the home page offers fulfilment the branding editor: %q", home.text("table.events"))
+	}
+	if r := b.do(http.MethodGet, "/events/devcon/branding", "", ""); r.status != 404 {
+		t.Fatalf("fulfilment opened the branding editor: %d", r.status)
+	}
+}
