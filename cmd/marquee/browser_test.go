@@ -81,9 +81,26 @@ func (b *syncBuffer) withoutDBus() string {
 	return out.String()
 }
 
-// newBrowser starts Chromium for the event at host of s. The browser, and
-// the test's every step with it, stops after browserTimeout.
+// newBrowser starts Chromium asking for German, for the event at host of
+// s. The browser, and the test's every step with it, stops after
+// browserTimeout.
 func newBrowser(t *testing.T, exe string, s *testServer, host string) *browser {
+	t.Helper()
+	allocCtx, port := chromium(t, exe, s, "de-DE", "de-DE,de", browserTimeout)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelTab) // runs before chromium's cleanup: tabs first
+	// Start the browser now, so that a broken installation fails here.
+	if err := chromedp.Do(tabCtx); err != nil {
+		t.Fatalf("start Chromium %s: %v", exe, err)
+	}
+	return &browser{t: t, ctx: tabCtx, base: "http://" + host + ":" + port}
+}
+
+// chromium prepares Debian's Chromium with the flags every browser test
+// uses (headless, no sandbox, no background networking, *.shop.test mapped
+// to 127.0.0.1), asking for lang. It returns the allocator context and the
+// server's port; everything stops after within or when the test ends.
+func chromium(t *testing.T, exe string, s *testServer, lang, acceptLang string, within time.Duration) (context.Context, string) {
 	t.Helper()
 	_, port, err := net.SplitHostPort(strings.TrimPrefix(s.url, "http://"))
 	if err != nil {
@@ -98,7 +115,7 @@ func newBrowser(t *testing.T, exe string, s *testServer, host string) *browser {
 		t.Fatal(err)
 	}
 	var output syncBuffer
-	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), within)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -111,14 +128,12 @@ func newBrowser(t *testing.T, exe string, s *testServer, host string) *browser {
 		chromedp.NoFirstRun,
 		chromedp.UserDataDir(profile),
 		chromedp.Flag("host-resolver-rules", "MAP *.shop.test 127.0.0.1"),
-		chromedp.Flag("lang", "de-DE"),
-		chromedp.Flag("accept-lang", "de-DE,de"),
+		chromedp.Flag("lang", lang),
+		chromedp.Flag("accept-lang", acceptLang),
 		chromedp.Env("TMPDIR="+tmp),
 		chromedp.CombinedOutput(&output),
 	)
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
-		cancelTab()
 		cancelAlloc() // waits for the browser process
 		cancel()
 		if t.Failed() {
@@ -133,11 +148,7 @@ func newBrowser(t *testing.T, exe string, s *testServer, host string) *browser {
 			time.Sleep(100 * time.Millisecond)
 		}
 	})
-	// Start the browser now, so that a broken installation fails here.
-	if err := chromedp.Do(tabCtx); err != nil {
-		t.Fatalf("start Chromium %s: %v", exe, err)
-	}
-	return &browser{t: t, ctx: tabCtx, base: "http://" + host + ":" + port}
+	return allocCtx, port
 }
 
 // open loads path of the event and returns the response of the page.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -29,53 +28,15 @@ const consoleBrowserTimeout = 90 * time.Second
 // asks for German and stops after browserTimeout, it stops after within.
 func newEnglishBrowser(t *testing.T, exe string, s *testServer, eventHost string, within time.Duration) (console, event *browser) {
 	t.Helper()
-	_, port, err := net.SplitHostPort(strings.TrimPrefix(s.url, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	profile, tmp := dir+"/profile", dir+"/tmp"
-	if err := os.Mkdir(tmp, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	var output syncBuffer
-	ctx, cancel := context.WithTimeout(context.Background(), within)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(profile),
-		chromedp.Flag("host-resolver-rules", "MAP *.shop.test 127.0.0.1"),
-		chromedp.Flag("lang", "en-US"),
-		chromedp.Flag("accept-lang", "en-US,en"),
-		chromedp.Env("TMPDIR="+tmp),
-		chromedp.CombinedOutput(&output),
-	)
+	allocCtx, port := chromium(t, exe, s, "en-US", "en-US,en", within)
 	consoleCtx, cancelConsole := chromedp.NewContext(allocCtx)
 	// The second tab, opened once the browser runs: a context derived from
 	// a browser not yet started would start a browser of its own.
 	var eventCtx context.Context
 	cancelEvent := func() {}
-	t.Cleanup(func() {
+	t.Cleanup(func() { // runs before chromium's cleanup: tabs first
 		cancelEvent()
 		cancelConsole()
-		cancelAlloc() // waits for the browser process
-		cancel()
-		if t.Failed() {
-			t.Logf("Chromium's output (without its D-Bus complaints):\n%s", output.withoutDBus())
-		}
-		for range 50 {
-			if os.RemoveAll(profile) == nil && os.RemoveAll(tmp) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
 	})
 	if err := chromedp.Do(consoleCtx); err != nil {
 		t.Fatalf("start Chromium %s: %v", exe, err)
