@@ -55,3 +55,16 @@ RETURNING quantity;
 -- name: AttendeePurchaseRemove :exec
 UPDATE attendee_purchases SET quantity = greatest(quantity - @quantity::int, 0)
 WHERE tenant_id = @tenant_id::uuid AND product_id = @product_id::uuid AND email = @email::text;
+
+-- name: OrderList :many
+-- One page of an event's orders, newest first, filtered by status and by a
+-- search in number, email and name (q is a LIKE pattern the caller escapes);
+-- keyset pagination: pass the last row's created_at and id.
+SELECT id, number, email, name, status, total_minor, currency, created_at FROM orders
+WHERE tenant_id = @tenant_id::uuid
+  AND (sqlc.narg('status')::text IS NULL OR status = sqlc.narg('status')::text)
+  AND (sqlc.narg('q')::text IS NULL OR number ILIKE sqlc.narg('q')::text OR email ILIKE sqlc.narg('q')::text OR name ILIKE sqlc.narg('q')::text)
+  AND (sqlc.narg('before_at')::timestamptz IS NULL
+       OR (created_at, id) < (sqlc.narg('before_at')::timestamptz, sqlc.narg('before_id')::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT @max_rows::int;

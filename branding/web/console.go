@@ -56,7 +56,9 @@ type Console struct {
 	Previews branding.PreviewLinks
 	EventURL func(slug string) string
 	// Media keeps uploaded images.
-	Media  media.Store
+	Media media.Store
+	// Orders serves the fulfilment pages.
+	Orders OrderDesk
 	Secret []byte // signs the console's CSRF tokens
 	Log    *slog.Logger
 	Now    func() time.Time
@@ -73,6 +75,8 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/", h.home)
 	app.Post("/logout", h.logout)
 	h.mountEditor(app)
+	h.mountOrders(app)
+	h.mountOrders(app)
 }
 
 func (h *Console) now() time.Time {
@@ -298,7 +302,7 @@ type HomePage struct {
 // use; the routes refuse it anyway).
 type EventRow struct {
 	Name, Slug, Role, Status string
-	CanBrand                 bool
+	CanBrand, CanOrders      bool
 }
 
 func (h *Console) home(c *fiber.Ctx) error {
@@ -332,7 +336,8 @@ func (h *Console) events(ctx context.Context, st staff.Staff) ([]EventRow, error
 			role, ok := roles[t.ID]
 			if ok || st.PlatformAdmin {
 				canBrand := st.PlatformAdmin || role == staff.RoleOwner || role == staff.RoleMarketing
-				rows = append(rows, EventRow{Name: t.Name, Slug: t.Slug, Role: string(role), Status: string(t.Status), CanBrand: canBrand})
+				canOrders := st.PlatformAdmin || role == staff.RoleOwner || role == staff.RoleFulfilment
+				rows = append(rows, EventRow{Name: t.Name, Slug: t.Slug, Role: string(role), Status: string(t.Status), CanBrand: canBrand, CanOrders: canOrders})
 			}
 		}
 		if len(page) < 500 {

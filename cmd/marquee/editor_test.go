@@ -140,7 +140,7 @@ func TestConsoleRoutesRefuseOtherEvents(t *testing.T) {
 		if !strings.Contains(route.Path, ":slug") || route.Method == http.MethodHead {
 			continue
 		}
-		path := strings.NewReplacer(":slug", "other", ":version", "1").Replace(route.Path)
+		path := strings.NewReplacer(":slug", "other", ":version", "1", ":number", "AAAA-AAAA").Replace(route.Path)
 		var r *response
 		if route.Method == http.MethodPost {
 			r = b.post(path, url.Values{"csrf": {csrf}, "title.en": {"Hijacked"}, "theme": {"classic"},

@@ -306,6 +306,76 @@ func (q *Queries) OrderItemList(ctx context.Context, arg OrderItemListParams) ([
 	return items, nil
 }
 
+const orderList = `-- name: OrderList :many
+SELECT id, number, email, name, status, total_minor, currency, created_at FROM orders
+WHERE tenant_id = $1::uuid
+  AND ($2::text IS NULL OR status = $2::text)
+  AND ($3::text IS NULL OR number ILIKE $3::text OR email ILIKE $3::text OR name ILIKE $3::text)
+  AND ($4::timestamptz IS NULL
+       OR (created_at, id) < ($4::timestamptz, $5::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $6::int
+`
+
+type OrderListParams struct {
+	TenantID uuid.UUID
+	Status   *string
+	Q        *string
+	BeforeAt *time.Time
+	BeforeID uuid.NullUUID
+	MaxRows  int32
+}
+
+type OrderListRow struct {
+	ID         uuid.UUID
+	Number     string
+	Email      string
+	Name       string
+	Status     string
+	TotalMinor int64
+	Currency   string
+	CreatedAt  time.Time
+}
+
+// One page of an event's orders, newest first, filtered by status and by a
+// search in number, email and name (q is a LIKE pattern the caller escapes);
+// keyset pagination: pass the last row's created_at and id.
+func (q *Queries) OrderList(ctx context.Context, arg OrderListParams) ([]OrderListRow, error) {
+	rows, err := q.db.Query(ctx, orderList,
+		arg.TenantID,
+		arg.Status,
+		arg.Q,
+		arg.BeforeAt,
+		arg.BeforeID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OrderListRow{}
+	for rows.Next() {
+		var i OrderListRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Number,
+			&i.Email,
+			&i.Name,
+			&i.Status,
+			&i.TotalMinor,
+			&i.Currency,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const orderSetStatus = `-- name: OrderSetStatus :exec
 UPDATE orders SET status = $1::text WHERE tenant_id = $2::uuid AND id = $3::uuid
 `

@@ -1,0 +1,255 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"marquee"
+	"marquee/branding/staff"
+	"marquee/storefront"
+	"marquee/tenant"
+	"marquee/themes"
+)
+
+// OrderDesk is what fulfilment staff do with orders; db.DB implements it.
+type OrderDesk interface {
+	ListOrders(ctx context.Context, tenantID uuid.UUID, f storefront.OrderFilter) ([]storefront.OrderSummary, error)
+	OrderByNumber(ctx context.Context, tenantID uuid.UUID, number string) (*storefront.Order, error)
+	ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number string, to storefront.Status, note string, staffID uuid.UUID) (*storefront.Order, error)
+	ExportOrders(ctx context.Context, tenantID uuid.UUID, f storefront.OrderFilter, fn func(storefront.ExportLine) error) error
+	AuditOrderAccess(ctx context.Context, tenantID, staffID uuid.UUID, action, subject string) error
+}
+
+// orderRoles may see and update an event's orders.
+var orderRoles = []staff.Role{staff.RoleOwner, staff.RoleFulfilment}
+
+const ordersPerPage = 50
+
+func (h *Console) mountOrders(app fiber.Router) {
+	app.Get("/events/:slug/orders/export.csv", h.exportOrders)
+	app.Get("/events/:slug/orders", h.orders)
+	app.Get("/events/:slug/orders/:number", h.orderDetail)
+	app.Post("/events/:slug/orders/:number/status", h.changeStatus)
+}
+
+var statuses = []storefront.Status{storefront.StatusPlaced, storefront.StatusConfirmed, storefront.StatusDispatched,
+	storefront.StatusReadyForPickup, storefront.StatusDelivered, storefront.StatusCollected, storefront.StatusCancelled}
+
+// orderFilter reads the list's filters from the query string; an unknown
+// status is ignored rather than refused.
+func orderFilter(c *fiber.Ctx) storefront.OrderFilter {
+	f := storefront.OrderFilter{Query: c.Query("q"), Limit: ordersPerPage}
+	for _, s := range statuses {
+		if string(s) == c.Query("status") {
+			f.Status = s
+		}
+	}
+	if id, err := uuid.Parse(c.Query("before_id")); err == nil {
+		if at, err := time.Parse(time.RFC3339Nano, c.Query("before_at")); err == nil {
+			f.BeforeAt, f.BeforeID = at, id
+		}
+	}
+	return f
+}
+
+// OrdersPage lists an event's orders.
+type OrdersPage struct {
+	themes.Page
+	Event, Slug, Query, Status string
+	Statuses                   []OptionRow
+	Orders                     []OrderRow
+	Next, Export               string
+}
+
+// OptionRow is one option of a select.
+type OptionRow struct {
+	Value, Label string
+	Selected     bool
+}
+
+// OrderRow is one order in the list.
+type OrderRow struct{ Number, Name, Email, Status, Total, Placed, Link string }
+
+func (h *Console) orders(c *fiber.Ctx) error {
+	t, err := h.event(c, orderRoles)
+	if err != nil {
+		return err
+	}
+	f := orderFilter(c)
+	list, err := h.Orders.ListOrders(c.UserContext(), t.ID, f)
+	if err != nil {
+		return err
+	}
+	base := h.page(c)
+	p := OrdersPage{Page: base, Event: t.Name, Slug: t.Slug, Query: f.Query, Status: string(f.Status)}
+	p.Statuses = statusOptions(base, string(f.Status), true)
+	for _, o := range list {
+		p.Orders = append(p.Orders, OrderRow{Number: o.Number, Name: o.Name, Email: o.Email, Status: base.T("status." + string(o.Status)),
+			Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Placed: o.CreatedAt.UTC().Format(base.T("format.datetime")),
+			Link: "/events/" + t.Slug + "/orders/" + o.Number})
+	}
+	keep := url.Values{"q": {f.Query}, "status": {string(f.Status)}}
+	p.Export = "/events/" + t.Slug + "/orders/export.csv?" + keep.Encode()
+	if len(list) == ordersPerPage {
+		last := list[len(list)-1]
+		keep.Set("before_at", last.CreatedAt.Format(time.RFC3339Nano))
+		keep.Set("before_id", last.ID.String())
+		p.Next = "/events/" + t.Slug + "/orders?" + keep.Encode()
+	}
+	return h.render(c, fiber.StatusOK, "console_orders", p, base.Lang)
+}
+
+func statusOptions(base themes.Page, chosen string, any bool) []OptionRow {
+	var out []OptionRow
+	if any {
+		out = append(out, OptionRow{Value: "", Label: base.T("console.orders.any_status"), Selected: chosen == ""})
+	}
+	for _, s := range statuses {
+		out = append(out, OptionRow{Value: string(s), Label: base.T("status." + string(s)), Selected: string(s) == chosen})
+	}
+	return out
+}
+
+// OrderDetailPage is one order with its history and the status form.
+type OrderDetailPage struct {
+	themes.Page
+	CSRF, Event, Slug, Number, Name, Email, Status, Total, Problem string
+	Items                                                          []ItemRow
+	Answers                                                        []AnswerRow
+	History                                                        []HistoryRow
+	Next                                                           []OptionRow
+}
+
+// ItemRow is one ordered line.
+type ItemRow struct {
+	Product, Variant string
+	Quantity         int
+}
+
+// AnswerRow is one answer by its field key.
+type AnswerRow struct{ Key, Value string }
+
+// HistoryRow is one status change.
+type HistoryRow struct{ Status, At, Note, Actor string }
+
+func (h *Console) orderDetail(c *fiber.Ctx) error {
+	t, err := h.event(c, orderRoles)
+	if err != nil {
+		return err
+	}
+	o, err := h.Orders.OrderByNumber(c.UserContext(), t.ID, c.Params("number"))
+	if err != nil {
+		return err
+	}
+	if err := h.Orders.AuditOrderAccess(c.UserContext(), t.ID, current(c).staff.ID, "order_viewed", o.Number); err != nil {
+		return err
+	}
+	return h.renderOrder(c, t, o, fiber.StatusOK, "")
+}
+
+func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Order, status int, problem string) error {
+	base := h.page(c)
+	def := t.DefaultLocale
+	p := OrderDetailPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Number: o.Number,
+		Name: o.Name, Email: o.Email, Status: base.T("status." + string(o.Status)),
+		Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Problem: problem}
+	for _, it := range o.Items {
+		p.Items = append(p.Items, ItemRow{Product: it.ProductName.In(base.Lang, def), Variant: it.VariantLabel.In(base.Lang, def), Quantity: it.Quantity})
+	}
+	keys := make([]string, 0, len(o.Answers))
+	for k := range o.Answers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p.Answers = append(p.Answers, AnswerRow{Key: k, Value: fmt.Sprint(o.Answers[k])})
+	}
+	for _, ch := range o.History {
+		p.History = append(p.History, HistoryRow{Status: base.T("status." + string(ch.Status)), At: ch.At.UTC().Format(base.T("format.datetime")), Note: ch.Note, Actor: ch.Actor})
+	}
+	for _, s := range statuses {
+		if storefront.CanMove(o.Status, s) {
+			p.Next = append(p.Next, OptionRow{Value: string(s), Label: base.T("status." + string(s))})
+		}
+	}
+	return h.render(c, status, "console_order", p, base.Lang)
+}
+
+func (h *Console) changeStatus(c *fiber.Ctx) error {
+	t, err := h.event(c, orderRoles)
+	if err != nil {
+		return err
+	}
+	form, err := postForm(c)
+	if err != nil {
+		return err
+	}
+	if err := checkToken(form, h.sessionToken(current(c))); err != nil {
+		return err
+	}
+	number := c.Params("number")
+	_, err = h.Orders.ChangeOrderStatus(c.UserContext(), t.ID, number, storefront.Status(form.Get("status")), form.Get("note"), current(c).staff.ID)
+	if code := marquee.ErrorCode(err); code == marquee.ECONFLICT || code == marquee.EINVALID {
+		o, lerr := h.Orders.OrderByNumber(c.UserContext(), t.ID, number)
+		if lerr != nil {
+			return lerr
+		}
+		return h.renderOrder(c, t, o, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)))
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/orders/"+number, fiber.StatusSeeOther)
+}
+
+// exportOrders streams the filtered orders as CSV, one row per ordered
+// item, without holding them in memory; every cell a spreadsheet could
+// take for a formula is neutralised.
+func (h *Console) exportOrders(c *fiber.Ctx) error {
+	t, err := h.event(c, orderRoles)
+	if err != nil {
+		return err
+	}
+	f := orderFilter(c)
+	if err := h.Orders.AuditOrderAccess(c.UserContext(), t.ID, current(c).staff.ID, "orders_exported", url.Values{"q": {f.Query}, "status": {string(f.Status)}}.Encode()); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+t.Slug+`-orders.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	def := t.DefaultLocale
+	log := h.Log
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"order", "placed_at", "status", "name", "email", "product", "variant", "quantity", "unit_price_minor", "currency"})
+		// The stream outlives the request handler: its own context.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		err := h.Orders.ExportOrders(ctx, t.ID, f, func(l storefront.ExportLine) error {
+			row := []string{l.Number, l.CreatedAt.UTC().Format(time.RFC3339), l.Status, l.Name, l.Email,
+				l.Product.In(def, def), l.Variant.In(def, def), strconv.Itoa(l.Quantity), strconv.FormatInt(l.UnitPriceMinor, 10), l.Currency}
+			for i := range row {
+				row[i] = storefront.SafeCell(row[i])
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+			cw.Flush()
+			return cw.Error()
+		})
+		cw.Flush()
+		if err != nil && log != nil {
+			log.Error("order export failed", "event", t.Slug, "err", err)
+		}
+	})
+	return nil
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"marquee/branding/staff"
+	"marquee/storefront"
+	"marquee/tenant"
+)
+
+// fulfilmentMember signs in a fulfilment member of ev.
+func fulfilmentMember(t *testing.T, s *testServer, ev *tenant.Tenant) *shop {
+	t.Helper()
+	ctx := context.Background()
+	st, err := s.platform.staff.CreateStaff(ctx, "packer@example.com", "Pat", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleFulfilment); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser()
+	if r := signIn(b, "packer@example.com", "correct horse battery"); r.status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", r.status)
+	}
+	return b
+}
+
+func TestFulfilmentOrders(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
+	shirt, err := s.db.AddProduct(ctx, ev.ID, storefront.Product{Name: storefront.Text{"en": "T-shirt"}, Visible: true, PriceMinor: 1000,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "M"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	numbers := map[string]string{}
+	for _, name := range []string{"Zoë Müller", `=HYPERLINK("http://evil.example")`, "Bob"} {
+		o, err := s.db.PlaceOrder(ctx, ev.ID, storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: strings.ToLower(strings.Fields(name + " x")[0][:1]) + uuid.NewString()[:6] + "@example.com",
+			Name: name, Locale: "en", Lines: []storefront.Line{{ProductID: shirt.ID, VariantID: shirt.Variants[0].ID, Quantity: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		numbers[name] = o.Number
+	}
+	b := fulfilmentMember(t, s, ev)
+
+	t.Run("the list filters and searches", func(t *testing.T) {
+		if n := b.do(http.MethodGet, "/events/devcon/orders", "", "").doc.Find("table.orders tbody tr").Length(); n != 3 {
+			t.Fatalf("%d orders listed, want 3", n)
+		}
+		r := b.do(http.MethodGet, "/events/devcon/orders?q=zo%C3%AB", "", "")
+		if rows := r.doc.Find("table.orders tbody tr"); rows.Length() != 1 || !strings.Contains(rows.Text(), "Zoë Müller") {
+			t.Fatalf("search: %q", rows.Text())
+		}
+		if r := b.do(http.MethodGet, "/events/devcon/orders?status=cancelled", "", ""); r.doc.Find("table.orders").Length() != 0 || r.text("main p:last-child") == "" {
+			t.Fatalf("status filter: %q", r.text("main"))
+		}
+	})
+	t.Run("a status change with a note is in the history; a wrong move is refused", func(t *testing.T) {
+		n := numbers["Bob"]
+		page := b.do(http.MethodGet, "/events/devcon/orders/"+n, "", "")
+		csrf := csrfOf(page)
+		if r := b.post("/events/devcon/orders/"+n+"/status", url.Values{"csrf": {csrf}, "status": {"dispatched"}, "note": {"DHL 123"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("dispatch: %d %s", r.status, r.text(".problems"))
+		}
+		page = b.do(http.MethodGet, "/events/devcon/orders/"+n, "", "")
+		if page.text("#current-status") != "Dispatched" || !strings.Contains(page.text("ol.history"), "DHL 123") {
+			t.Fatalf("after dispatch: %q, history %q", page.text("#current-status"), page.text("ol.history"))
+		}
+		r := b.post("/events/devcon/orders/"+n+"/status", url.Values{"csrf": {csrf}, "status": {"confirmed"}})
+		if r.status != 422 || !strings.Contains(r.text(".problems"), "cannot move to this status") {
+			t.Fatalf("a wrong move: %d %q", r.status, r.text(".problems"))
+		}
+		if r := b.post("/events/devcon/orders/"+n+"/status", url.Values{"csrf": {"forged"}, "status": {"delivered"}}); r.status != 403 {
+			t.Fatalf("a forged token: %d", r.status)
+		}
+	})
+	t.Run("the CSV export is neutralised and keeps Unicode", func(t *testing.T) {
+		r := b.do(http.MethodGet, "/events/devcon/orders/export.csv", "", "")
+		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("export: %d %q", r.status, r.header.Get("Content-Type"))
+		}
+		records, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+		if err != nil || len(records) != 4 {
+			t.Fatalf("csv: %d records, %v\n%s", len(records), err, r.body)
+		}
+		byName := map[string]bool{}
+		for _, rec := range records[1:] {
+			byName[rec[3]] = true
+		}
+		if !byName["Zoë Müller"] || !byName[`'=HYPERLINK("http://evil.example")`] || !byName["Bob"] {
+			t.Fatalf("names in the export: %v", byName)
+		}
+	})
+	t.Run("views and exports are audited", func(t *testing.T) {
+		entries, err := s.platform.staff.AuditLog(ctx, &ev.ID, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, e := range entries {
+			seen[e.Action] = true
+		}
+		if !seen["order_viewed"] || !seen["orders_exported"] {
+			t.Fatalf("audit actions %v", seen)
+		}
+	})
+	t.Run("marketing cannot see orders", func(t *testing.T) {
+		m := signedInMember(t, s)
+		if r := m.do(http.MethodGet, "/events/devcon/orders", "", ""); r.status != 404 {
+			t.Fatalf("marketing opened the orders: %d", r.status)
+		}
+	})
+}

@@ -1,0 +1,50 @@
+package storefront
+
+import (
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// OrderFilter narrows the orders fulfilment staff see.
+type OrderFilter struct {
+	Status   Status    // "" for any
+	Query    string    // part of the number, email or name
+	BeforeAt time.Time // keyset: the last row of the previous page
+	BeforeID uuid.UUID
+	Limit    int
+}
+
+// OrderSummary is one row of the orders list.
+type OrderSummary struct {
+	ID         uuid.UUID
+	Number     string
+	Email      string
+	Name       string
+	Status     Status
+	TotalMinor int64
+	Currency   string
+	CreatedAt  time.Time
+}
+
+// ExportLine is one ordered item with its order, a row of the CSV export.
+type ExportLine struct {
+	Number, Status, Email, Name, Currency string
+	CreatedAt                             time.Time
+	Product, Variant                      Text
+	Quantity                              int
+	UnitPriceMinor                        int64
+	Answers, ItemAnswers                  map[string]any
+}
+
+// SafeCell neutralises a value for a spreadsheet: a cell that starts with
+// =, +, -, @, a tab or a carriage return would be read as a formula (CSV
+// injection), so it gets a leading apostrophe, which spreadsheets show as
+// text.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
