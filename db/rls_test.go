@@ -15,7 +15,7 @@ import (
 )
 
 // newTenant provisions an event with a published branding.
-func newTenant(t *testing.T, database *db.DB, slug string) *tenant.Tenant {
+func newTenant(t testing.TB, database *db.DB, slug string) *tenant.Tenant {
 	t.Helper()
 	created, err := database.CreateTenant(context.Background(),
 		tenant.Tenant{Slug: slug, Name: "Event " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en"}},
