@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -141,4 +142,30 @@ func (db *DB) AuditOrderAccess(ctx context.Context, tenantID, staffID uuid.UUID,
 		return q.AuditInsert(ctx, dbq.AuditInsertParams{TenantID: known(tenantID), ActorStaffID: known(staffID),
 			Action: action, Subject: subject, Detail: []byte("{}"), Now: db.now()})
 	})
+}
+
+// Dashboard returns an event's orders per day since since (UTC days, every
+// day present, zero or not) and its units per variant.
+func (db *DB) Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time) (storefront.Dashboard, error) {
+	d := storefront.Dashboard{Units: map[uuid.UUID]int{}}
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		days, err := q.DashboardOrdersPerDay(ctx, dbq.DashboardOrdersPerDayParams{TenantID: tenantID, Since: since})
+		if err != nil {
+			return err
+		}
+		counts := map[string]int{}
+		for _, r := range days {
+			counts[r.Day.Time.Format(time.DateOnly)] = int(r.Orders)
+		}
+		start := since.UTC().Truncate(24 * time.Hour)
+		for day := start; !day.After(db.now().UTC()); day = day.Add(24 * time.Hour) {
+			d.PerDay = append(d.PerDay, storefront.DayCount{Day: day, Orders: counts[day.Format(time.DateOnly)]})
+		}
+		units, err := q.DashboardUnitsByVariant(ctx, tenantID)
+		for _, u := range units {
+			d.Units[u.VariantID] = int(u.Units)
+		}
+		return err
+	})
+	return d, err
 }

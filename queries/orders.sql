@@ -68,3 +68,18 @@ WHERE tenant_id = @tenant_id::uuid
        OR (created_at, id) < (sqlc.narg('before_at')::timestamptz, sqlc.narg('before_id')::uuid))
 ORDER BY created_at DESC, id DESC
 LIMIT @max_rows::int;
+
+-- name: DashboardOrdersPerDay :many
+-- Orders per day (UTC) since a day, cancelled ones left out.
+SELECT (date_trunc('day', created_at AT TIME ZONE 'UTC'))::date AS day, count(*)::int AS orders
+FROM orders
+WHERE tenant_id = @tenant_id::uuid AND status <> 'cancelled' AND created_at >= @since::timestamptz
+GROUP BY 1 ORDER BY 1;
+
+-- name: DashboardUnitsByVariant :many
+-- Units ordered per product and variant, cancelled orders left out: what
+-- the supplier has to make.
+SELECT i.product_id, i.variant_id, sum(i.quantity)::int AS units
+FROM order_items i JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
+WHERE i.tenant_id = @tenant_id::uuid AND o.status <> 'cancelled'
+GROUP BY i.product_id, i.variant_id;

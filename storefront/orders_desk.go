@@ -48,3 +48,16 @@ func SafeCell(s string) string {
 	}
 	return s
 }
+
+// DayCount is the number of orders of one day.
+type DayCount struct {
+	Day    time.Time // midnight UTC
+	Orders int
+}
+
+// Dashboard is an event's numbers: orders per day and units per variant
+// (cancelled orders left out).
+type Dashboard struct {
+	PerDay []DayCount
+	Units  map[uuid.UUID]int // by variant id
+}

@@ -27,6 +27,8 @@ type OrderDesk interface {
 	ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number string, to storefront.Status, note string, staffID uuid.UUID) (*storefront.Order, error)
 	ExportOrders(ctx context.Context, tenantID uuid.UUID, f storefront.OrderFilter, fn func(storefront.ExportLine) error) error
 	AuditOrderAccess(ctx context.Context, tenantID, staffID uuid.UUID, action, subject string) error
+	Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time) (storefront.Dashboard, error)
+	Catalogue(ctx context.Context, tenantID uuid.UUID) (storefront.Catalogue, error)
 }
 
 // orderRoles may see and update an event's orders.
@@ -35,6 +37,7 @@ var orderRoles = []staff.Role{staff.RoleOwner, staff.RoleFulfilment}
 const ordersPerPage = 50
 
 func (h *Console) mountOrders(app fiber.Router) {
+	app.Get("/events/:slug/dashboard", h.dashboard)
 	app.Get("/events/:slug/orders/export.csv", h.exportOrders)
 	app.Get("/events/:slug/orders", h.orders)
 	app.Get("/events/:slug/orders/:number", h.orderDetail)

@@ -123,3 +123,53 @@ func TestFulfilmentOrders(t *testing.T) {
 		}
 	})
 }
+
+func TestDashboardNumbers(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
+	shirt, err := s.db.AddProduct(ctx, ev.ID, storefront.Product{Name: storefront.Text{"en": "Shirt"}, Visible: true, Variants: []storefront.Variant{
+		{Label: storefront.Text{"en": "S"}, Stock: intp(3)}, {Label: storefront.Text{"en": "M"}, Position: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	place := func(variant, qty int) string {
+		o, err := s.db.PlaceOrder(ctx, ev.ID, storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: uuid.NewString()[:8] + "@example.com",
+			Name: "Buyer", Locale: "en", Lines: []storefront.Line{{ProductID: shirt.ID, VariantID: shirt.Variants[variant].ID, Quantity: qty}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Number
+	}
+	place(0, 2)
+	place(1, 1)
+	place(1, 1)
+	cancelled := place(1, 1)
+	if _, err := s.db.ChangeOrderStatus(ctx, ev.ID, cancelled, storefront.StatusCancelled, "", uuid.New()); err != nil {
+		t.Fatal(err)
+	}
+	b := fulfilmentMember(t, s, ev)
+	r := b.do(http.MethodGet, "/events/devcon/dashboard", "", "")
+	if r.status != 200 {
+		t.Fatalf("dashboard: %d", r.status)
+	}
+	if got := r.text("#total-orders"); got != "3 orders in these days" {
+		t.Errorf("total %q, want 3 (the cancelled order left out)", got)
+	}
+	if today, _ := r.doc.Find("g.bar").Last().Attr("data-orders"); today != "3" {
+		t.Errorf("today's bar shows %q orders, want 3", today)
+	}
+	if n := r.doc.Find("g.bar").Length(); n != 14 {
+		t.Errorf("%d days in the chart, want 14", n)
+	}
+	rows := r.doc.Find("table.matrix tbody tr")
+	small, medium := rows.Eq(0), rows.Eq(1)
+	if small.Find(".units").Text() != "2" || !strings.HasPrefix(small.Find(".stock").Text(), "1") || !small.HasClass("low-stock") {
+		t.Errorf("S: units %q, stock %q, low %v", small.Find(".units").Text(), small.Find(".stock").Text(), small.HasClass("low-stock"))
+	}
+	if medium.Find(".units").Text() != "2" || medium.Find(".stock").Text() != "∞" || medium.HasClass("low-stock") {
+		t.Errorf("M: units %q, stock %q", medium.Find(".units").Text(), medium.Find(".stock").Text())
+	}
+	if n := r.doc.Find("ul.latest li").Length(); n != 4 {
+		t.Errorf("%d latest orders, want 4", n)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const attendeePurchaseAdd = `-- name: AttendeePurchaseAdd :one
@@ -66,6 +67,79 @@ func (q *Queries) AttendeePurchaseRemove(ctx context.Context, arg AttendeePurcha
 		arg.Email,
 	)
 	return err
+}
+
+const dashboardOrdersPerDay = `-- name: DashboardOrdersPerDay :many
+SELECT (date_trunc('day', created_at AT TIME ZONE 'UTC'))::date AS day, count(*)::int AS orders
+FROM orders
+WHERE tenant_id = $1::uuid AND status <> 'cancelled' AND created_at >= $2::timestamptz
+GROUP BY 1 ORDER BY 1
+`
+
+type DashboardOrdersPerDayParams struct {
+	TenantID uuid.UUID
+	Since    time.Time
+}
+
+type DashboardOrdersPerDayRow struct {
+	Day    pgtype.Date
+	Orders int32
+}
+
+// Orders per day (UTC) since a day, cancelled ones left out.
+func (q *Queries) DashboardOrdersPerDay(ctx context.Context, arg DashboardOrdersPerDayParams) ([]DashboardOrdersPerDayRow, error) {
+	rows, err := q.db.Query(ctx, dashboardOrdersPerDay, arg.TenantID, arg.Since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []DashboardOrdersPerDayRow{}
+	for rows.Next() {
+		var i DashboardOrdersPerDayRow
+		if err := rows.Scan(&i.Day, &i.Orders); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const dashboardUnitsByVariant = `-- name: DashboardUnitsByVariant :many
+SELECT i.product_id, i.variant_id, sum(i.quantity)::int AS units
+FROM order_items i JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
+WHERE i.tenant_id = $1::uuid AND o.status <> 'cancelled'
+GROUP BY i.product_id, i.variant_id
+`
+
+type DashboardUnitsByVariantRow struct {
+	ProductID uuid.UUID
+	VariantID uuid.UUID
+	Units     int32
+}
+
+// Units ordered per product and variant, cancelled orders left out: what
+// the supplier has to make.
+func (q *Queries) DashboardUnitsByVariant(ctx context.Context, tenantID uuid.UUID) ([]DashboardUnitsByVariantRow, error) {
+	rows, err := q.db.Query(ctx, dashboardUnitsByVariant, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []DashboardUnitsByVariantRow{}
+	for rows.Next() {
+		var i DashboardUnitsByVariantRow
+		if err := rows.Scan(&i.ProductID, &i.VariantID, &i.Units); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const orderCount = `-- name: OrderCount :one
