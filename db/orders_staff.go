@@ -27,7 +27,8 @@ func likePattern(q string) *string {
 
 // ListOrders returns one page of an event's orders, newest first.
 func (db *DB) ListOrders(ctx context.Context, tenantID uuid.UUID, f storefront.OrderFilter) ([]storefront.OrderSummary, error) {
-	p := dbq.OrderListParams{TenantID: tenantID, Q: likePattern(f.Query), MaxRows: int32(max(1, min(f.Limit, 500)))}
+	p := dbq.OrderListParams{TenantID: tenantID, Q: likePattern(f.Query), MaxRows: int32(max(1, min(f.Limit, 500))),
+		From: timeOrNil(f.From), Until: timeOrNil(f.Until), ProductID: known(f.Product), VariantID: known(f.Variant)}
 	if f.Status != "" {
 		s := string(f.Status)
 		p.Status = &s
@@ -100,6 +101,10 @@ FROM orders o JOIN order_items i ON i.tenant_id = o.tenant_id AND i.order_id = o
 WHERE o.tenant_id = $1
   AND ($2::text IS NULL OR o.status = $2::text)
   AND ($3::text IS NULL OR o.number ILIKE $3::text OR o.email ILIKE $3::text OR o.name ILIKE $3::text)
+  AND ($4::timestamptz IS NULL OR o.created_at >= $4::timestamptz)
+  AND ($5::timestamptz IS NULL OR o.created_at < $5::timestamptz)
+  AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items f WHERE f.tenant_id = o.tenant_id AND f.order_id = o.id AND f.product_id = $6::uuid))
+  AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items f WHERE f.tenant_id = o.tenant_id AND f.order_id = o.id AND f.variant_id = $7::uuid))
 ORDER BY o.created_at, o.id, i.position`
 
 // ExportOrders calls fn for every line of the filtered orders, oldest first,
@@ -111,7 +116,7 @@ func (db *DB) ExportOrders(ctx context.Context, tenantID uuid.UUID, f storefront
 		status = &s
 	}
 	return db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, exportSQL, tenantID, status, likePattern(f.Query))
+		rows, err := tx.Query(ctx, exportSQL, tenantID, status, likePattern(f.Query), timeOrNil(f.From), timeOrNil(f.Until), known(f.Product), known(f.Variant))
 		if err != nil {
 			return err
 		}
@@ -168,4 +173,11 @@ func (db *DB) Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time
 		return err
 	})
 	return d, err
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

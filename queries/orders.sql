@@ -64,6 +64,12 @@ SELECT id, number, email, name, status, total_minor, currency, created_at FROM o
 WHERE tenant_id = @tenant_id::uuid
   AND (sqlc.narg('status')::text IS NULL OR status = sqlc.narg('status')::text)
   AND (sqlc.narg('q')::text IS NULL OR number ILIKE sqlc.narg('q')::text OR email ILIKE sqlc.narg('q')::text OR name ILIKE sqlc.narg('q')::text)
+  AND (sqlc.narg('from')::timestamptz IS NULL OR created_at >= sqlc.narg('from')::timestamptz)
+  AND (sqlc.narg('until')::timestamptz IS NULL OR created_at < sqlc.narg('until')::timestamptz)
+  AND (sqlc.narg('product_id')::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items i
+       WHERE i.tenant_id = orders.tenant_id AND i.order_id = orders.id AND i.product_id = sqlc.narg('product_id')::uuid))
+  AND (sqlc.narg('variant_id')::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items i
+       WHERE i.tenant_id = orders.tenant_id AND i.order_id = orders.id AND i.variant_id = sqlc.narg('variant_id')::uuid))
   AND (sqlc.narg('before_at')::timestamptz IS NULL
        OR (created_at, id) < (sqlc.narg('before_at')::timestamptz, sqlc.narg('before_id')::uuid))
 ORDER BY created_at DESC, id DESC

@@ -11,6 +11,10 @@ import (
 type OrderFilter struct {
 	Status   Status    // "" for any
 	Query    string    // part of the number, email or name
+	Product  uuid.UUID // orders with this product; uuid.Nil for any
+	Variant  uuid.UUID // orders with this variant; uuid.Nil for any
+	From     time.Time // placed at or after; zero for any
+	Until    time.Time // placed before; zero for any
 	BeforeAt time.Time // keyset: the last row of the previous page
 	BeforeID uuid.UUID
 	Limit    int

@@ -40,6 +40,7 @@ func (h *Console) mountOrders(app fiber.Router) {
 	app.Get("/events/:slug/dashboard", h.dashboard)
 	app.Get("/events/:slug/orders/export.csv", h.exportOrders)
 	app.Get("/events/:slug/orders", h.orders)
+	app.Post("/events/:slug/orders/status", h.bulkStatus)
 	app.Get("/events/:slug/orders/:number", h.orderDetail)
 	app.Post("/events/:slug/orders/:number/status", h.changeStatus)
 }
@@ -56,6 +57,18 @@ func orderFilter(c *fiber.Ctx) storefront.OrderFilter {
 			f.Status = s
 		}
 	}
+	if id, err := uuid.Parse(c.Query("product")); err == nil {
+		f.Product = id
+	}
+	if id, err := uuid.Parse(c.Query("variant")); err == nil {
+		f.Variant = id
+	}
+	if d, err := time.Parse(time.DateOnly, c.Query("from")); err == nil {
+		f.From = d
+	}
+	if d, err := time.Parse(time.DateOnly, c.Query("until")); err == nil {
+		f.Until = d.AddDate(0, 0, 1) // the whole last day
+	}
 	if id, err := uuid.Parse(c.Query("before_id")); err == nil {
 		if at, err := time.Parse(time.RFC3339Nano, c.Query("before_at")); err == nil {
 			f.BeforeAt, f.BeforeID = at, id
@@ -67,10 +80,12 @@ func orderFilter(c *fiber.Ctx) storefront.OrderFilter {
 // OrdersPage lists an event's orders.
 type OrdersPage struct {
 	themes.Page
-	Event, Slug, Query, Status string
-	Statuses                   []OptionRow
-	Orders                     []OrderRow
-	Next, Export               string
+	CSRF, Event, Slug, Query, Status string
+	From, Until, Notice              string
+	Statuses, Products, Variants     []OptionRow
+	Moves                            []OptionRow
+	Orders                           []OrderRow
+	Next, Export                     string
 }
 
 // OptionRow is one option of a select.
@@ -93,14 +108,23 @@ func (h *Console) orders(c *fiber.Ctx) error {
 		return err
 	}
 	base := h.page(c)
-	p := OrdersPage{Page: base, Event: t.Name, Slug: t.Slug, Query: f.Query, Status: string(f.Status)}
+	p := OrdersPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Query: f.Query, Status: string(f.Status),
+		From: c.Query("from"), Until: c.Query("until")}
 	p.Statuses = statusOptions(base, string(f.Status), true)
+	p.Moves = statusOptions(base, "", false)
+	if err := h.productOptions(c, t.ID, f, &p, t.DefaultLocale); err != nil {
+		return err
+	}
+	if c.Query("changed") != "" {
+		p.Notice = base.T("console.orders.bulk_done", "Changed", c.Query("changed"), "Skipped", c.Query("skipped"))
+	}
 	for _, o := range list {
 		p.Orders = append(p.Orders, OrderRow{Number: o.Number, Name: o.Name, Email: o.Email, Status: base.T("status." + string(o.Status)),
 			Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Placed: o.CreatedAt.UTC().Format(base.T("format.datetime")),
 			Link: "/events/" + t.Slug + "/orders/" + o.Number})
 	}
-	keep := url.Values{"q": {f.Query}, "status": {string(f.Status)}}
+	keep := url.Values{"q": {f.Query}, "status": {string(f.Status)}, "product": {c.Query("product")},
+		"variant": {c.Query("variant")}, "from": {p.From}, "until": {p.Until}}
 	p.Export = "/events/" + t.Slug + "/orders/export.csv?" + keep.Encode()
 	if len(list) == ordersPerPage {
 		last := list[len(list)-1]
@@ -109,6 +133,55 @@ func (h *Console) orders(c *fiber.Ctx) error {
 		p.Next = "/events/" + t.Slug + "/orders?" + keep.Encode()
 	}
 	return h.render(c, fiber.StatusOK, "console_orders", p, base.Lang)
+}
+
+// productOptions fills the product and variant filters from the catalogue.
+func (h *Console) productOptions(c *fiber.Ctx, tenantID uuid.UUID, f storefront.OrderFilter, p *OrdersPage, def string) error {
+	cat, err := h.Orders.Catalogue(c.UserContext(), tenantID)
+	if err != nil {
+		return err
+	}
+	p.Products = []OptionRow{{Value: "", Label: p.T("console.orders.any_product"), Selected: f.Product == uuid.Nil}}
+	p.Variants = []OptionRow{{Value: "", Label: p.T("console.orders.any_variant"), Selected: f.Variant == uuid.Nil}}
+	for _, prod := range cat.Products {
+		name := prod.Name.In(p.Lang, def)
+		p.Products = append(p.Products, OptionRow{Value: prod.ID.String(), Label: name, Selected: prod.ID == f.Product})
+		for _, v := range prod.Variants {
+			p.Variants = append(p.Variants, OptionRow{Value: v.ID.String(), Label: name + " · " + v.Label.In(p.Lang, def), Selected: v.ID == f.Variant})
+		}
+	}
+	return nil
+}
+
+// bulkStatus moves every chosen order that may move to the status; the
+// others are counted as skipped and left as they are.
+func (h *Console) bulkStatus(c *fiber.Ctx) error {
+	t, err := h.event(c, orderRoles)
+	if err != nil {
+		return err
+	}
+	form, err := postForm(c)
+	if err != nil {
+		return err
+	}
+	if err := checkToken(form, h.sessionToken(current(c))); err != nil {
+		return err
+	}
+	to := storefront.Status(form.Get("status"))
+	changed, skipped := 0, 0
+	for _, number := range form["number"] {
+		_, err := h.Orders.ChangeOrderStatus(c.UserContext(), t.ID, number, to, form.Get("note"), current(c).staff.ID)
+		switch code := marquee.ErrorCode(err); {
+		case err == nil:
+			changed++
+		case code == marquee.ECONFLICT || code == marquee.ENOTFOUND || code == marquee.EINVALID:
+			skipped++
+		default:
+			return err
+		}
+	}
+	back := url.Values{"changed": {strconv.Itoa(changed)}, "skipped": {strconv.Itoa(skipped)}}
+	return c.Redirect("/events/"+t.Slug+"/orders?"+back.Encode(), fiber.StatusSeeOther)
 }
 
 func statusOptions(base themes.Page, chosen string, any bool) []OptionRow {

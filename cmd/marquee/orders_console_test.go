@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 
 	"marquee/branding/staff"
@@ -171,5 +173,73 @@ func TestDashboardNumbers(t *testing.T) {
 	}
 	if n := r.doc.Find("ul.latest li").Length(); n != 4 {
 		t.Errorf("%d latest orders, want 4", n)
+	}
+}
+
+func TestOrderFiltersAndBulkStatus(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
+	shirt, err := s.db.AddProduct(ctx, ev.ID, storefront.Product{Name: storefront.Text{"en": "Shirt"}, Visible: true, Variants: []storefront.Variant{
+		{Label: storefront.Text{"en": "S"}}, {Label: storefront.Text{"en": "M"}, Position: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	socks, err := s.db.AddProduct(ctx, ev.ID, storefront.Product{Name: storefront.Text{"en": "Socks"}, Visible: true, Position: 1,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "Pair"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	place := func(p storefront.Product, v int) string {
+		o, err := s.db.PlaceOrder(ctx, ev.ID, storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: uuid.NewString()[:8] + "@example.com",
+			Name: "Buyer", Locale: "en", Lines: []storefront.Line{{ProductID: p.ID, VariantID: p.Variants[v].ID, Quantity: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Number
+	}
+	small, medium, pair := place(shirt, 0), place(shirt, 1), place(socks, 0)
+	b := fulfilmentMember(t, s, ev)
+	listed := func(query string) []string {
+		var numbers []string
+		b.do(http.MethodGet, "/events/devcon/orders?"+query, "", "").doc.Find("table.orders tbody tr td a").Each(func(_ int, sel *goquery.Selection) {
+			numbers = append(numbers, sel.Text())
+		})
+		return numbers
+	}
+	if got := listed("product=" + shirt.ID.String()); len(got) != 2 {
+		t.Errorf("by product: %v, want %s and %s", got, small, medium)
+	}
+	if got := listed("variant=" + shirt.Variants[1].ID.String()); len(got) != 1 || got[0] != medium {
+		t.Errorf("by variant: %v, want %s", got, medium)
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	if got := listed("from=" + today + "&until=" + today); len(got) != 3 {
+		t.Errorf("placed today: %v", got)
+	}
+	if got := listed("until=2000-01-01"); len(got) != 0 {
+		t.Errorf("placed before 2000: %v", got)
+	}
+
+	page := b.do(http.MethodGet, "/events/devcon/orders", "", "")
+	csrf, _ := page.doc.Find(`form.bulk input[name="csrf"]`).Attr("value")
+	if _, err := s.db.ChangeOrderStatus(ctx, ev.ID, pair, storefront.StatusCancelled, "", uuid.New()); err != nil {
+		t.Fatal(err)
+	}
+	r := b.post("/events/devcon/orders/status", url.Values{"csrf": {csrf}, "number": {small, medium, pair}, "status": {"confirmed"}, "note": {"Packed"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("bulk: %d", r.status)
+	}
+	notice := b.do(http.MethodGet, r.header.Get("Location"), "", "").text("#bulk-notice")
+	if !strings.HasPrefix(notice, "2 orders changed; 1 could not move") {
+		t.Fatalf("notice %q", notice)
+	}
+	for _, n := range []string{small, medium} {
+		o, err := s.db.OrderByNumber(ctx, ev.ID, n)
+		if err != nil || o.Status != storefront.StatusConfirmed || o.History[len(o.History)-1].Note != "Packed" {
+			t.Fatalf("%s after bulk: %+v, %v", n, o, err)
+		}
+	}
+	if o, _ := s.db.OrderByNumber(ctx, ev.ID, pair); o.Status != storefront.StatusCancelled {
+		t.Fatalf("the cancelled order moved to %s", o.Status)
 	}
 }

@@ -385,19 +385,29 @@ SELECT id, number, email, name, status, total_minor, currency, created_at FROM o
 WHERE tenant_id = $1::uuid
   AND ($2::text IS NULL OR status = $2::text)
   AND ($3::text IS NULL OR number ILIKE $3::text OR email ILIKE $3::text OR name ILIKE $3::text)
-  AND ($4::timestamptz IS NULL
-       OR (created_at, id) < ($4::timestamptz, $5::uuid))
+  AND ($4::timestamptz IS NULL OR created_at >= $4::timestamptz)
+  AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)
+  AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items i
+       WHERE i.tenant_id = orders.tenant_id AND i.order_id = orders.id AND i.product_id = $6::uuid))
+  AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items i
+       WHERE i.tenant_id = orders.tenant_id AND i.order_id = orders.id AND i.variant_id = $7::uuid))
+  AND ($8::timestamptz IS NULL
+       OR (created_at, id) < ($8::timestamptz, $9::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $6::int
+LIMIT $10::int
 `
 
 type OrderListParams struct {
-	TenantID uuid.UUID
-	Status   *string
-	Q        *string
-	BeforeAt *time.Time
-	BeforeID uuid.NullUUID
-	MaxRows  int32
+	TenantID  uuid.UUID
+	Status    *string
+	Q         *string
+	From      *time.Time
+	Until     *time.Time
+	ProductID uuid.NullUUID
+	VariantID uuid.NullUUID
+	BeforeAt  *time.Time
+	BeforeID  uuid.NullUUID
+	MaxRows   int32
 }
 
 type OrderListRow struct {
@@ -419,6 +429,10 @@ func (q *Queries) OrderList(ctx context.Context, arg OrderListParams) ([]OrderLi
 		arg.TenantID,
 		arg.Status,
 		arg.Q,
+		arg.From,
+		arg.Until,
+		arg.ProductID,
+		arg.VariantID,
 		arg.BeforeAt,
 		arg.BeforeID,
 		arg.MaxRows,
