@@ -154,6 +154,9 @@ func TestPlaceOrder(t *testing.T) {
 		if r.doc.Find(`select[name="line.0.variant"] option[disabled]`).Text() != "XL · Sold out" {
 			t.Errorf("sold-out variant not marked: %q", r.doc.Find(`select[name="line.0.variant"] option[disabled]`).Text())
 		}
+		if r.doc.Find(`select[name="line.1.variant"]`).Length() != 0 || r.doc.Find(`input[type=hidden][name="line.1.variant"]`).Length() != 1 {
+			t.Errorf("a product with one variant should offer no choice of variant")
+		}
 		for _, name := range []string{"company", "consent", "item.0.print_name", "item.1.print_name"} {
 			if r.doc.Find(`[name="`+name+`"]`).Length() != 1 {
 				t.Errorf("no input %s", name)

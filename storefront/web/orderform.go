@@ -62,6 +62,7 @@ type LineView struct {
 	Index                               int
 	ProductID, Name, Description, Price string
 	Free, SoldOut                       bool
+	SingleVariant                       string // the only variant's id: no choice to offer
 	Variant                             FieldView
 	Quantity                            FieldView
 	MaxQuantity                         int
@@ -119,6 +120,9 @@ func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod 
 			label += " · " + base.T("catalogue.sold_out")
 		}
 		lv.Variant.Options = append(lv.Variant.Options, OptionView{Value: v.ID.String(), Label: label, Selected: v.ID.String() == chosen, Disabled: v.SoldOut()})
+	}
+	if len(prod.Variants) == 1 && !prod.Variants[0].SoldOut() {
+		lv.SingleVariant = prod.Variants[0].ID.String()
 	}
 	lv.Quantity = FieldView{Name: lineInput(i, "quantity"), Type: string(form.TypeNumber), Label: base.T("order.quantity"), Value: values.Get(lineInput(i, "quantity")), Error: tr(base, errs[lineInput(i, "quantity")])}
 	if lv.Quantity.Value == "" {
