@@ -3,10 +3,15 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
+	"marquee"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
 	"marquee/storefront/form"
@@ -242,5 +247,68 @@ func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront
 			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel,
 			CommonCountries: append([]string{}, s.CommonCountries...),
 		})
+	})
+}
+
+// StockAdjustment is one manual stock change in the history.
+type StockAdjustment struct {
+	VariantID uuid.UUID
+	Delta     int
+	Stock     int
+	Reason    string
+	Actor     string
+	At        time.Time
+}
+
+// AdjustStock adds delta (negative to take away) to a variant's stock with
+// a reason kept in the history. Unlimited stock cannot be adjusted, and
+// stock never goes below zero.
+func (db *DB) AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, delta int, reason, actor string) (int, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case delta == 0:
+		return 0, marquee.Invalid("delta", "catalogue.delta_zero")
+	case reason == "" || len(reason) > 500:
+		return 0, marquee.Invalid("reason", "catalogue.reason_required")
+	}
+	var stock int32
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		after, err := q.VariantAdjustStock(ctx, dbq.VariantAdjustStockParams{TenantID: tenantID, ID: variantID, Delta: int32(delta)})
+		if after != nil {
+			stock = *after
+		}
+		if errors.Is(err, pgx.ErrNoRows) {
+			return &marquee.Error{Code: marquee.ECONFLICT, Message: "catalogue.stock_adjust_refused", Field: "delta"}
+		}
+		if err != nil {
+			return err
+		}
+		return q.StockAdjustmentInsert(ctx, dbq.StockAdjustmentInsertParams{TenantID: tenantID, VariantID: variantID,
+			Delta: int32(delta), Stock: stock, Reason: reason, Actor: actor})
+	})
+	return int(stock), err
+}
+
+// StockHistory returns the latest manual stock changes of an event.
+func (db *DB) StockHistory(ctx context.Context, tenantID uuid.UUID, limit int) ([]StockAdjustment, error) {
+	var out []StockAdjustment
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		rows, err := q.StockAdjustmentList(ctx, dbq.StockAdjustmentListParams{TenantID: tenantID, MaxRows: int32(limit)})
+		for _, r := range rows {
+			out = append(out, StockAdjustment{VariantID: r.VariantID, Delta: int(r.Delta), Stock: int(r.Stock), Reason: r.Reason, Actor: r.Actor, At: r.CreatedAt})
+		}
+		return err
+	})
+	return out, err
+}
+
+// SetProductVisible shows or hides a product on the storefront.
+func (db *DB) SetProductVisible(ctx context.Context, tenantID, productID uuid.UUID, visible bool) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		n, err := q.ProductSetVisible(ctx, dbq.ProductSetVisibleParams{TenantID: tenantID, ID: productID, Visible: visible})
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		return err
 	})
 }

@@ -67,3 +67,20 @@ VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @commo
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     common_countries = EXCLUDED.common_countries;
+
+-- name: VariantAdjustStock :one
+-- Adds delta to a limited stock, never below zero: no row back when the
+-- variant has unlimited stock or the result would be negative.
+UPDATE variants SET stock = stock + @delta::int
+WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid AND stock IS NOT NULL AND stock + @delta::int >= 0
+RETURNING stock;
+
+-- name: StockAdjustmentInsert :exec
+INSERT INTO stock_adjustments (tenant_id, variant_id, delta, stock, reason, actor)
+VALUES (@tenant_id::uuid, @variant_id::uuid, @delta::int, @stock::int, @reason::text, @actor::text);
+
+-- name: StockAdjustmentList :many
+SELECT * FROM stock_adjustments WHERE tenant_id = @tenant_id::uuid ORDER BY id DESC LIMIT @max_rows::int;
+
+-- name: ProductSetVisible :execrows
+UPDATE products SET visible = @visible::boolean WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;

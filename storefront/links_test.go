@@ -64,3 +64,20 @@ func tamper(sig string, i int) string {
 	}
 	return string(b)
 }
+
+func TestParsePrice(t *testing.T) {
+	tests := []struct {
+		in, cur string
+		want    int64
+		ok      bool
+	}{
+		{"35", "EUR", 3500, true}, {"35.50", "EUR", 3550, true}, {"35,5", "EUR", 3550, true}, {"", "EUR", 0, true},
+		{"1500", "JPY", 1500, true}, {"-1", "EUR", 0, false}, {"1.234", "EUR", 0, false}, {"abc", "EUR", 0, false}, {"1.5", "JPY", 0, false},
+	}
+	for _, tc := range tests {
+		got, err := ParsePrice("price", tc.in, tc.cur)
+		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("ParsePrice(%q, %s) = %d, %v; want %d ok=%v", tc.in, tc.cur, got, err, tc.want, tc.ok)
+		}
+	}
+}

@@ -1,6 +1,12 @@
 package storefront
 
-import "github.com/bojanz/currency"
+import (
+	"strings"
+
+	"github.com/bojanz/currency"
+
+	"marquee"
+)
 
 // FormatMoney formats an amount in minor units of currencyCode the way
 // locale writes money ("€15.00", "15,00 €"). Free is the caller's word:
@@ -11,4 +17,26 @@ func FormatMoney(minor int64, currencyCode, locale string) string {
 		return currencyCode + " ?" // an unknown currency code: never stored (CHECK), never shown
 	}
 	return currency.NewFormatter(currency.NewLocale(locale)).Format(amount)
+}
+
+// ParsePrice reads a price typed by staff ("35", "35.50", "35,50") in
+// currencyCode and returns it in minor units; a negative, malformed or
+// over-precise price is an error on field.
+func ParsePrice(field, s, currencyCode string) (int64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
+	if s == "" {
+		return 0, nil
+	}
+	amount, err := currency.NewAmount(s, currencyCode)
+	if err != nil || amount.IsNegative() {
+		return 0, marquee.Invalid(field, "catalogue.price_invalid")
+	}
+	if cmp, err := amount.Round().Cmp(amount); err != nil || cmp != 0 {
+		return 0, marquee.Invalid(field, "catalogue.price_invalid")
+	}
+	minor, err := amount.Int64()
+	if err != nil {
+		return 0, marquee.Invalid(field, "catalogue.price_invalid")
+	}
+	return minor, nil
 }

@@ -57,11 +57,12 @@ type Console struct {
 	EventURL func(slug string) string
 	// Media keeps uploaded images.
 	Media media.Store
-	// Orders serves the fulfilment pages.
-	Orders OrderDesk
-	Secret []byte // signs the console's CSRF tokens
-	Log    *slog.Logger
-	Now    func() time.Time
+	// Orders serves the fulfilment pages; Products the catalogue editor.
+	Orders   OrderDesk
+	Products CatalogueDesk
+	Secret   []byte // signs the console's CSRF tokens
+	Log      *slog.Logger
+	Now      func() time.Time
 }
 
 // Mount adds the console's routes to app, an app that serves only the
@@ -76,6 +77,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/logout", h.logout)
 	h.mountEditor(app)
 	h.mountOrders(app)
+	h.mountCatalogue(app)
 	h.mountOrders(app)
 }
 

@@ -11,6 +11,7 @@ import (
 	storefrontweb "marquee/storefront/web"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/google/uuid"
 )
 
 // signedInMember is a browser signed in as the marketing member of devcon.
@@ -140,7 +141,8 @@ func TestConsoleRoutesRefuseOtherEvents(t *testing.T) {
 		if !strings.Contains(route.Path, ":slug") || route.Method == http.MethodHead {
 			continue
 		}
-		path := strings.NewReplacer(":slug", "other", ":version", "1", ":number", "AAAA-AAAA").Replace(route.Path)
+		path := strings.NewReplacer(":slug", "other", ":version", "1", ":number", "AAAA-AAAA",
+			":product", uuid.NewString(), ":variant", uuid.NewString()).Replace(route.Path)
 		var r *response
 		if route.Method == http.MethodPost {
 			r = b.post(path, url.Values{"csrf": {csrf}, "title.en": {"Hijacked"}, "theme": {"classic"},

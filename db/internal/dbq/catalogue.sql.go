@@ -178,6 +178,24 @@ func (q *Queries) ProductList(ctx context.Context, tenantID uuid.UUID) ([]Produc
 	return items, nil
 }
 
+const productSetVisible = `-- name: ProductSetVisible :execrows
+UPDATE products SET visible = $1::boolean WHERE tenant_id = $2::uuid AND id = $3::uuid
+`
+
+type ProductSetVisibleParams struct {
+	Visible  bool
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) ProductSetVisible(ctx context.Context, arg ProductSetVisibleParams) (int64, error) {
+	result, err := q.db.Exec(ctx, productSetVisible, arg.Visible, arg.TenantID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const productsForOrder = `-- name: ProductsForOrder :many
 SELECT id, tenant_id, name, description, image_key, position, visible, price_minor, max_per_order, max_per_attendee, sales_open_at, sales_close_at, created_at, updated_at FROM products WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[])
 `
@@ -276,6 +294,91 @@ func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) 
 		arg.CommonCountries,
 	)
 	return err
+}
+
+const stockAdjustmentInsert = `-- name: StockAdjustmentInsert :exec
+INSERT INTO stock_adjustments (tenant_id, variant_id, delta, stock, reason, actor)
+VALUES ($1::uuid, $2::uuid, $3::int, $4::int, $5::text, $6::text)
+`
+
+type StockAdjustmentInsertParams struct {
+	TenantID  uuid.UUID
+	VariantID uuid.UUID
+	Delta     int32
+	Stock     int32
+	Reason    string
+	Actor     string
+}
+
+func (q *Queries) StockAdjustmentInsert(ctx context.Context, arg StockAdjustmentInsertParams) error {
+	_, err := q.db.Exec(ctx, stockAdjustmentInsert,
+		arg.TenantID,
+		arg.VariantID,
+		arg.Delta,
+		arg.Stock,
+		arg.Reason,
+		arg.Actor,
+	)
+	return err
+}
+
+const stockAdjustmentList = `-- name: StockAdjustmentList :many
+SELECT id, tenant_id, variant_id, delta, stock, reason, actor, created_at FROM stock_adjustments WHERE tenant_id = $1::uuid ORDER BY id DESC LIMIT $2::int
+`
+
+type StockAdjustmentListParams struct {
+	TenantID uuid.UUID
+	MaxRows  int32
+}
+
+func (q *Queries) StockAdjustmentList(ctx context.Context, arg StockAdjustmentListParams) ([]StockAdjustment, error) {
+	rows, err := q.db.Query(ctx, stockAdjustmentList, arg.TenantID, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []StockAdjustment{}
+	for rows.Next() {
+		var i StockAdjustment
+		if err := rows.Scan(
+			&i.ID,
+			&i.TenantID,
+			&i.VariantID,
+			&i.Delta,
+			&i.Stock,
+			&i.Reason,
+			&i.Actor,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const variantAdjustStock = `-- name: VariantAdjustStock :one
+UPDATE variants SET stock = stock + $1::int
+WHERE tenant_id = $2::uuid AND id = $3::uuid AND stock IS NOT NULL AND stock + $1::int >= 0
+RETURNING stock
+`
+
+type VariantAdjustStockParams struct {
+	Delta    int32
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+// Adds delta to a limited stock, never below zero: no row back when the
+// variant has unlimited stock or the result would be negative.
+func (q *Queries) VariantAdjustStock(ctx context.Context, arg VariantAdjustStockParams) (*int32, error) {
+	row := q.db.QueryRow(ctx, variantAdjustStock, arg.Delta, arg.TenantID, arg.ID)
+	var stock *int32
+	err := row.Scan(&stock)
+	return stock, err
 }
 
 const variantInsert = `-- name: VariantInsert :one

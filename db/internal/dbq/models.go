@@ -181,6 +181,17 @@ type StaffToken struct {
 	CreatedAt time.Time
 }
 
+type StockAdjustment struct {
+	ID        int64
+	TenantID  uuid.UUID
+	VariantID uuid.UUID
+	Delta     int32
+	Stock     int32
+	Reason    string
+	Actor     string
+	CreatedAt time.Time
+}
+
 type StorefrontSetting struct {
 	TenantID          uuid.UUID
 	Ships             bool

@@ -1,0 +1,225 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"marquee"
+	"marquee/storefront"
+	"marquee/tenant"
+	"marquee/themes"
+)
+
+// CatalogueDesk is what marketing staff do with an event's products;
+// db.DB implements it.
+type CatalogueDesk interface {
+	Catalogue(ctx context.Context, tenantID uuid.UUID) (storefront.Catalogue, error)
+	Settings(ctx context.Context, tenantID uuid.UUID) (storefront.Settings, error)
+	AddProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) (storefront.Product, error)
+	SetProductVisible(ctx context.Context, tenantID, productID uuid.UUID, visible bool) error
+	AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, delta int, reason, actor string) (int, error)
+}
+
+func (h *Console) mountCatalogue(app fiber.Router) {
+	app.Get("/events/:slug/catalogue", h.catalogue)
+	app.Post("/events/:slug/catalogue/products", h.addProduct)
+	app.Post("/events/:slug/catalogue/products/:product/visibility", h.setVisibility)
+	app.Post("/events/:slug/catalogue/variants/:variant/stock", h.adjustStock)
+}
+
+// CataloguePage lists an event's products with their stock and the forms
+// that change them.
+type CataloguePage struct {
+	themes.Page
+	CSRF, Event, Slug, Problem, Saved string
+	Products                          []ProductRow
+	Locales                           []CopyFields
+	Form                              map[string]string // the new-product form's values, kept on errors
+}
+
+// ProductRow is one product in the editor.
+type ProductRow struct {
+	ID, Name, Price string
+	Visible         bool
+	Variants        []VariantRow
+}
+
+// VariantRow is one variant with its stock form.
+type VariantRow struct {
+	ID, Label, Stock string
+	Limited          bool
+}
+
+func (h *Console) catalogue(c *fiber.Ctx) error {
+	t, err := h.event(c, editorRoles)
+	if err != nil {
+		return err
+	}
+	saved := ""
+	if c.Query("saved") == "1" {
+		saved = h.page(c).T("console.branding.saved")
+	}
+	return h.renderCatalogue(c, t, fiber.StatusOK, "", saved, url.Values{})
+}
+
+func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, problem, saved string, form url.Values) error {
+	cat, err := h.Products.Catalogue(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	settings, err := h.Products.Settings(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	base := h.page(c)
+	def := t.DefaultLocale
+	p := CataloguePage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Problem: problem, Saved: saved, Form: map[string]string{}}
+	for k := range form {
+		p.Form[k] = form.Get(k)
+	}
+	for _, l := range t.Locales {
+		p.Locales = append(p.Locales, CopyFields{Locale: l, Language: base.LanguageName(l)})
+	}
+	for _, prod := range cat.Products {
+		row := ProductRow{ID: prod.ID.String(), Name: prod.Name.In(base.Lang, def), Visible: prod.Visible,
+			Price: storefront.FormatMoney(prod.PriceMinor, settings.Currency, base.Lang)}
+		for _, v := range prod.Variants {
+			vr := VariantRow{ID: v.ID.String(), Label: v.Label.In(base.Lang, def), Stock: "∞"}
+			if v.Stock != nil {
+				vr.Stock, vr.Limited = strconv.Itoa(*v.Stock), true
+			}
+			row.Variants = append(row.Variants, vr)
+		}
+		p.Products = append(p.Products, row)
+	}
+	return h.render(c, status, "console_catalogue", p, base.Lang)
+}
+
+// catalogueForm checks a state-changing request of the catalogue editor.
+func (h *Console) catalogueForm(c *fiber.Ctx) (*tenant.Tenant, url.Values, error) {
+	return h.editorPost(c)
+}
+
+// addProduct creates a product from the form: a name per language, a
+// price, limits, and one variant per line ("M" or "M = 20" for 20 in
+// stock).
+func (h *Console) addProduct(c *fiber.Ctx) error {
+	t, form, err := h.catalogueForm(c)
+	if err != nil {
+		return err
+	}
+	settings, err := h.Products.Settings(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	prod, err := productFromForm(t, form, settings.Currency)
+	if err == nil {
+		_, err = h.Products.AddProduct(c.UserContext(), t.ID, prod)
+	}
+	if code := marquee.ErrorCode(err); code == marquee.EINVALID {
+		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", form)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+}
+
+func productFromForm(t *tenant.Tenant, form url.Values, currencyCode string) (storefront.Product, error) {
+	p := storefront.Product{Name: storefront.Text{}, Visible: form.Get("visible") != ""}
+	for _, l := range t.Locales {
+		if name := strings.TrimSpace(form.Get("name." + l)); name != "" {
+			p.Name[l] = name
+		}
+	}
+	if p.Name[t.DefaultLocale] == "" {
+		return p, marquee.Invalid("name."+t.DefaultLocale, "catalogue.name_required")
+	}
+	var err error
+	if p.PriceMinor, err = storefront.ParsePrice("price", form.Get("price"), currencyCode); err != nil {
+		return p, err
+	}
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"max_per_order", &p.MaxPerOrder}, {"max_per_attendee", &p.MaxPerAttendee}} {
+		if v := strings.TrimSpace(form.Get(f.name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return p, marquee.Invalid(f.name, "catalogue.limit_invalid")
+			}
+			*f.dst = n
+		}
+	}
+	p.Variants, err = variantsFromLines(form.Get("variants"), t.DefaultLocale)
+	return p, err
+}
+
+// variantsFromLines reads one variant per line: a label, optionally
+// "= stock".
+func variantsFromLines(text, locale string) ([]storefront.Variant, error) {
+	var out []storefront.Variant
+	for i, line := range strings.Split(text, "\n") {
+		label, stockText, hasStock := strings.Cut(line, "=")
+		label = strings.TrimSpace(label)
+		if label == "" {
+			continue
+		}
+		v := storefront.Variant{Label: storefront.Text{locale: label}, Position: i}
+		if hasStock {
+			n, err := strconv.Atoi(strings.TrimSpace(stockText))
+			if err != nil || n < 0 {
+				return nil, marquee.Invalid("variants", "catalogue.variant_line_invalid")
+			}
+			v.Stock = &n
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		return nil, marquee.Invalid("variants", "catalogue.variants_required")
+	}
+	return out, nil
+}
+
+func (h *Console) setVisibility(c *fiber.Ctx) error {
+	t, form, err := h.catalogueForm(c)
+	if err != nil {
+		return err
+	}
+	id, err := uuid.Parse(c.Params("product"))
+	if err != nil {
+		return marquee.New(marquee.ENOTFOUND, "error.not_found")
+	}
+	if err := h.Products.SetProductVisible(c.UserContext(), t.ID, id, form.Get("visible") == "true"); err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+}
+
+func (h *Console) adjustStock(c *fiber.Ctx) error {
+	t, form, err := h.catalogueForm(c)
+	if err != nil {
+		return err
+	}
+	id, err := uuid.Parse(c.Params("variant"))
+	if err != nil {
+		return marquee.New(marquee.ENOTFOUND, "error.not_found")
+	}
+	delta, err := strconv.Atoi(strings.TrimSpace(form.Get("delta")))
+	if err != nil {
+		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.delta_zero"), "", url.Values{})
+	}
+	_, err = h.Products.AdjustStock(c.UserContext(), t.ID, id, delta, form.Get("reason"), "staff:"+current(c).staff.ID.String())
+	if code := marquee.ErrorCode(err); code == marquee.EINVALID || code == marquee.ECONFLICT {
+		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCatalogueEditor(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
+	b := signedInMember(t, s)
+	page := b.do(http.MethodGet, "/events/devcon/catalogue", "", "")
+	if page.status != 200 {
+		t.Fatalf("catalogue: %d", page.status)
+	}
+	csrf := csrfOf(page)
+	products := func() int {
+		c, err := s.db.Catalogue(ctx, ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(c.Products)
+	}
+
+	t.Run("a bad price re-renders the form with the message and writes nothing", func(t *testing.T) {
+		r := b.post("/events/devcon/catalogue/products", url.Values{"csrf": {csrf}, "name.en": {"Cap"}, "price": {"abc"}, "variants": {"One size"}})
+		if r.status != 422 || !strings.Contains(r.text(".problems"), "Enter the price as a number") {
+			t.Fatalf("status %d, %q", r.status, r.text(".problems"))
+		}
+		if v, _ := r.doc.Find(`input[name="name.en"]`).Attr("value"); v != "Cap" {
+			t.Errorf("name not kept: %q", v)
+		}
+		if products() != 0 {
+			t.Fatal("a refused product was stored")
+		}
+	})
+	t.Run("a new product with sizes appears on the storefront", func(t *testing.T) {
+		r := b.post("/events/devcon/catalogue/products", url.Values{"csrf": {csrf}, "name.en": {"Cap"}, "name.de": {"Mütze"},
+			"price": {"12,50"}, "variants": {"S = 3\nL"}, "visible": {"on"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("create: %d %s", r.status, r.text(".problems"))
+		}
+		waitFor(t, time.Second, func() bool {
+			return strings.Contains(s.get("devcon.shop.test", "/").text(".products"), "Cap")
+		})
+		if got := s.get("devcon.shop.test", "/", "Accept-Language", "de").text(".products"); !strings.Contains(got, "Mütze") || !strings.Contains(got, "12,50") {
+			t.Errorf("German card %q", got)
+		}
+	})
+	cat, err := s.db.Catalogue(ctx, ev.ID)
+	if err != nil || len(cat.Products) != 1 {
+		t.Fatalf("catalogue %+v, %v", cat, err)
+	}
+	small := cat.Products[0].Variants[0]
+	t.Run("stock changes need a reason, never go below zero, and are kept in the history", func(t *testing.T) {
+		path := "/events/devcon/catalogue/variants/" + small.ID.String() + "/stock"
+		if r := b.post(path, url.Values{"csrf": {csrf}, "delta": {"5"}}); r.status != 422 || !strings.Contains(r.text(".problems"), "Say why") {
+			t.Fatalf("no reason: %d %q", r.status, r.text(".problems"))
+		}
+		if r := b.post(path, url.Values{"csrf": {csrf}, "delta": {"-100"}, "reason": {"lost"}}); r.status != 422 || !strings.Contains(r.text(".problems"), "below zero") {
+			t.Fatalf("below zero: %d %q", r.status, r.text(".problems"))
+		}
+		if r := b.post(path, url.Values{"csrf": {csrf}, "delta": {"5"}, "reason": {"delivery"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("adjust: %d %s", r.status, r.text(".problems"))
+		}
+		if stock, _ := s.db.VariantStock(ctx, ev.ID, small.ID); *stock != 8 {
+			t.Fatalf("stock %d, want 8", *stock)
+		}
+		history, err := s.db.StockHistory(ctx, ev.ID, 10)
+		if err != nil || len(history) != 1 || history[0].Reason != "delivery" || history[0].Stock != 8 || !strings.HasPrefix(history[0].Actor, "staff:") {
+			t.Fatalf("history %+v, %v", history, err)
+		}
+	})
+	t.Run("a hidden product leaves the storefront", func(t *testing.T) {
+		r := b.post("/events/devcon/catalogue/products/"+cat.Products[0].ID.String()+"/visibility", url.Values{"csrf": {csrf}, "visible": {"false"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("hide: %d", r.status)
+		}
+		waitFor(t, time.Second, func() bool {
+			return !strings.Contains(s.get("devcon.shop.test", "/").text("main"), "Cap")
+		})
+	})
+	t.Run("fulfilment cannot edit the catalogue", func(t *testing.T) {
+		f := fulfilmentMember(t, s, ev)
+		if r := f.do(http.MethodGet, "/events/devcon/catalogue", "", ""); r.status != 404 {
+			t.Fatalf("status %d", r.status)
+		}
+	})
+}
