@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -310,5 +311,53 @@ func (db *DB) SetProductVisible(ctx context.Context, tenantID, productID uuid.UU
 			return marquee.New(marquee.ENOTFOUND, "error.not_found")
 		}
 		return err
+	})
+}
+
+// DeleteProduct removes a product that was never ordered. An ordered
+// product is a conflict: orders keep pointing at it, so it can only be
+// hidden.
+func (db *DB) DeleteProduct(ctx context.Context, tenantID, productID uuid.UUID) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		n, err := q.ProductDeleteUnordered(ctx, dbq.ProductDeleteUnorderedParams{TenantID: tenantID, ID: productID})
+		if err != nil || n == 1 {
+			return err
+		}
+		exists, err := q.ProductExists(ctx, dbq.ProductExistsParams{TenantID: tenantID, ID: productID})
+		if err != nil {
+			return err
+		}
+		if exists {
+			return marquee.New(marquee.ECONFLICT, "catalogue.delete_ordered")
+		}
+		return marquee.New(marquee.ENOTFOUND, "error.not_found")
+	})
+}
+
+// MoveProduct swaps a product with its neighbour above (up) or below in
+// the display order, renumbering all positions so they stay distinct.
+func (db *DB) MoveProduct(ctx context.Context, tenantID, productID uuid.UUID, up bool) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		rows, err := q.ProductList(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(rows, func(r dbq.Product) bool { return r.ID == productID })
+		if i < 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		j := i + 1
+		if up {
+			j = i - 1
+		}
+		if j >= 0 && j < len(rows) {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+		for pos, r := range rows {
+			if err := q.ProductSetPosition(ctx, dbq.ProductSetPositionParams{TenantID: tenantID, ID: r.ID, Position: int32(pos)}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

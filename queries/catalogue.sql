@@ -84,3 +84,16 @@ SELECT * FROM stock_adjustments WHERE tenant_id = @tenant_id::uuid ORDER BY id D
 
 -- name: ProductSetVisible :execrows
 UPDATE products SET visible = @visible::boolean WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+
+-- name: ProductDeleteUnordered :execrows
+-- Deletes a product that no order ever contained (its variants go with it);
+-- an ordered product stays (hide it instead).
+DELETE FROM products p
+WHERE p.tenant_id = @tenant_id::uuid AND p.id = @id::uuid
+  AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id);
+
+-- name: ProductExists :one
+SELECT EXISTS (SELECT 1 FROM products WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid);
+
+-- name: ProductSetPosition :exec
+UPDATE products SET position = @position::int WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;

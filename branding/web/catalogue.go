@@ -23,6 +23,8 @@ type CatalogueDesk interface {
 	AddProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) (storefront.Product, error)
 	SetProductVisible(ctx context.Context, tenantID, productID uuid.UUID, visible bool) error
 	AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, delta int, reason, actor string) (int, error)
+	DeleteProduct(ctx context.Context, tenantID, productID uuid.UUID) error
+	MoveProduct(ctx context.Context, tenantID, productID uuid.UUID, up bool) error
 }
 
 func (h *Console) mountCatalogue(app fiber.Router) {
@@ -30,6 +32,54 @@ func (h *Console) mountCatalogue(app fiber.Router) {
 	app.Post("/events/:slug/catalogue/products", h.addProduct)
 	app.Post("/events/:slug/catalogue/products/:product/visibility", h.setVisibility)
 	app.Post("/events/:slug/catalogue/variants/:variant/stock", h.adjustStock)
+	app.Post("/events/:slug/catalogue/products/:product/delete", h.deleteProduct)
+	app.Post("/events/:slug/catalogue/products/:product/move", h.moveProduct)
+}
+
+// productParam is the route's product id; a malformed one is not found.
+func productParam(c *fiber.Ctx) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Params("product"))
+	if err != nil {
+		return uuid.Nil, marquee.New(marquee.ENOTFOUND, "error.not_found")
+	}
+	return id, nil
+}
+
+// deleteProduct removes a product that was never ordered; an ordered one
+// re-renders the catalogue saying to hide it instead.
+func (h *Console) deleteProduct(c *fiber.Ctx) error {
+	t, _, err := h.catalogueForm(c)
+	if err != nil {
+		return err
+	}
+	id, err := productParam(c)
+	if err != nil {
+		return err
+	}
+	err = h.Products.DeleteProduct(c.UserContext(), t.ID, id)
+	if marquee.ErrorCode(err) == marquee.ECONFLICT {
+		return h.renderCatalogue(c, t, fiber.StatusConflict, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+}
+
+// moveProduct moves a product one place up or down in the shop's order.
+func (h *Console) moveProduct(c *fiber.Ctx) error {
+	t, form, err := h.catalogueForm(c)
+	if err != nil {
+		return err
+	}
+	id, err := productParam(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Products.MoveProduct(c.UserContext(), t.ID, id, form.Get("direction") == "up"); err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
 }
 
 // CataloguePage lists an event's products with their stock and the forms
@@ -119,6 +169,14 @@ func (h *Console) addProduct(c *fiber.Ctx) error {
 	}
 	prod, err := productFromForm(t, form, settings.Currency)
 	if err == nil {
+		// A new product goes last in the shop's order.
+		cat, cerr := h.Products.Catalogue(c.UserContext(), t.ID)
+		if cerr != nil {
+			return cerr
+		}
+		for _, p := range cat.Products {
+			prod.Position = max(prod.Position, p.Position+1)
+		}
 		_, err = h.Products.AddProduct(c.UserContext(), t.ID, prod)
 	}
 	if code := marquee.ErrorCode(err); code == marquee.EINVALID {
@@ -191,9 +249,9 @@ func (h *Console) setVisibility(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := uuid.Parse(c.Params("product"))
+	id, err := productParam(c)
 	if err != nil {
-		return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		return err
 	}
 	if err := h.Products.SetProductVisible(c.UserContext(), t.ID, id, form.Get("visible") == "true"); err != nil {
 		return err

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
+
+	"marquee/storefront"
 )
 
 func TestCatalogueEditor(t *testing.T) {
@@ -90,4 +94,63 @@ func TestCatalogueEditor(t *testing.T) {
 			t.Fatalf("status %d", r.status)
 		}
 	})
+}
+
+func TestCatalogueDeleteAndOrder(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
+	b := signedInMember(t, s)
+	csrf := csrfOf(b.do(http.MethodGet, "/events/devcon/catalogue", "", ""))
+	for _, name := range []string{"Alpha", "Beta", "Gamma"} {
+		if r := b.post("/events/devcon/catalogue/products", url.Values{"csrf": {csrf}, "name.en": {name}, "variants": {"One"}, "visible": {"on"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("create %s: %d", name, r.status)
+		}
+	}
+	order := func() string {
+		c, _ := s.db.Catalogue(ctx, ev.ID)
+		var names []string
+		for _, p := range c.Products {
+			names = append(names, p.Name["en"])
+		}
+		return strings.Join(names, ",")
+	}
+	cat, _ := s.db.Catalogue(ctx, ev.ID)
+	id := func(name string) string {
+		for _, p := range cat.Products {
+			if p.Name["en"] == name {
+				return p.ID.String()
+			}
+		}
+		t.Fatalf("no %s", name)
+		return ""
+	}
+	if r := b.post("/events/devcon/catalogue/products/"+id("Gamma")+"/move", url.Values{"csrf": {csrf}, "direction": {"up"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("move: %d", r.status)
+	}
+	if got := order(); got != "Alpha,Gamma,Beta" {
+		t.Fatalf("after moving Gamma up: %s", got)
+	}
+	if _, err := s.db.PlaceOrder(ctx, ev.ID, orderForProduct(cat, "Beta")); err != nil {
+		t.Fatal(err)
+	}
+	r := b.post("/events/devcon/catalogue/products/"+id("Beta")+"/delete", url.Values{"csrf": {csrf}})
+	if r.status != 409 || !strings.Contains(r.text(".problems"), "Hide it instead") {
+		t.Fatalf("deleting an ordered product: %d %q", r.status, r.text(".problems"))
+	}
+	if r := b.post("/events/devcon/catalogue/products/"+id("Alpha")+"/delete", url.Values{"csrf": {csrf}}); r.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", r.status)
+	}
+	if got := order(); got != "Gamma,Beta" {
+		t.Fatalf("after deleting Alpha: %s", got)
+	}
+}
+
+func orderForProduct(cat storefront.Catalogue, name string) storefront.OrderRequest {
+	for _, p := range cat.Products {
+		if p.Name["en"] == name {
+			return storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: "buyer@example.com", Name: "Buyer", Locale: "en",
+				Lines: []storefront.Line{{ProductID: p.ID, VariantID: p.Variants[0].ID, Quantity: 1}}}
+		}
+	}
+	return storefront.OrderRequest{}
 }

@@ -81,6 +81,43 @@ func (q *Queries) FormFieldList(ctx context.Context, tenantID uuid.UUID) ([]Form
 	return items, nil
 }
 
+const productDeleteUnordered = `-- name: ProductDeleteUnordered :execrows
+DELETE FROM products p
+WHERE p.tenant_id = $1::uuid AND p.id = $2::uuid
+  AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id)
+`
+
+type ProductDeleteUnorderedParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+// Deletes a product that no order ever contained (its variants go with it);
+// an ordered product stays (hide it instead).
+func (q *Queries) ProductDeleteUnordered(ctx context.Context, arg ProductDeleteUnorderedParams) (int64, error) {
+	result, err := q.db.Exec(ctx, productDeleteUnordered, arg.TenantID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const productExists = `-- name: ProductExists :one
+SELECT EXISTS (SELECT 1 FROM products WHERE tenant_id = $1::uuid AND id = $2::uuid)
+`
+
+type ProductExistsParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) ProductExists(ctx context.Context, arg ProductExistsParams) (bool, error) {
+	row := q.db.QueryRow(ctx, productExists, arg.TenantID, arg.ID)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const productInsert = `-- name: ProductInsert :one
 INSERT INTO products (tenant_id, name, description, image_key, position, visible, price_minor,
                       max_per_order, max_per_attendee, sales_open_at, sales_close_at)
@@ -176,6 +213,21 @@ func (q *Queries) ProductList(ctx context.Context, tenantID uuid.UUID) ([]Produc
 		return nil, err
 	}
 	return items, nil
+}
+
+const productSetPosition = `-- name: ProductSetPosition :exec
+UPDATE products SET position = $1::int WHERE tenant_id = $2::uuid AND id = $3::uuid
+`
+
+type ProductSetPositionParams struct {
+	Position int32
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) ProductSetPosition(ctx context.Context, arg ProductSetPositionParams) error {
+	_, err := q.db.Exec(ctx, productSetPosition, arg.Position, arg.TenantID, arg.ID)
+	return err
 }
 
 const productSetVisible = `-- name: ProductSetVisible :execrows
