@@ -349,3 +349,42 @@ func TestOrderStatusLink(t *testing.T) {
 		}
 	})
 }
+
+func TestConditionalOrderField(t *testing.T) {
+	s := startServer(t, defaultConfig())
+	sh := newShop(t, s, "conditions")
+	ctx := context.Background()
+	for _, f := range []form.Field{
+		{Key: "is_company", Scope: form.ScopeCustomer, Type: form.TypeCheckbox, Label: map[string]string{"en": "For a company"}, Position: 5},
+		{Key: "vat_id", Scope: form.ScopeCustomer, Type: form.TypeText, Required: true, Label: map[string]string{"en": "VAT ID"}, Position: 6,
+			ShowIf: &form.Condition{Key: "is_company", Equals: "true"}},
+	} {
+		if err := s.db.AddFormField(ctx, sh.ev.ID, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := sh.do(http.MethodGet, "/order", "", "")
+	if v, _ := page.doc.Find(`[data-show-if="is_company"]`).Attr("data-show-value"); v != "true" || page.doc.Find(`script[src="/static/conditional.js"]`).Length() != 1 {
+		t.Fatalf("the conditional field is not marked for the script")
+	}
+	t.Run("not asked when its condition does not hold", func(t *testing.T) {
+		v := sh.validOrder()
+		v.Set("vat_id", "ignored")
+		r := sh.post("/order", v)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("status %d: %s", r.status, r.text(".problems"))
+		}
+		status := sh.do(http.MethodGet, r.header.Get("Location"), "", "")
+		if strings.Contains(status.text("dl.answers"), "ignored") {
+			t.Fatal("the answer to a field that was not asked was stored")
+		}
+	})
+	t.Run("required when its condition holds", func(t *testing.T) {
+		v := sh.validOrder()
+		v.Set("is_company", "on")
+		r := sh.post("/order", v)
+		if r.status != 422 || !strings.Contains(r.doc.Find(`[name="vat_id"]`).Closest(".field").Find(".error").Text(), "Please fill in this field.") {
+			t.Fatalf("status %d", r.status)
+		}
+	})
+}

@@ -29,6 +29,12 @@ func ValidateAnswers(fields []Field, scope Scope, values map[string][]string, pr
 		if f.Scope != scope {
 			continue
 		}
+		// A field whose condition does not hold is not asked: nothing is
+		// required and whatever was sent for it is dropped. Conditions
+		// name unconditional fields only, so their answers are known here.
+		if f.ShowIf != nil && !f.ShowIf.holds(conditionAnswer(fields, scope, f.ShowIf.Key, values, prefix)) {
+			continue
+		}
 		answer, present, errID := f.Parse(values[prefix+f.Key])
 		switch {
 		case errID != "":
@@ -44,4 +50,19 @@ func ValidateAnswers(fields []Field, scope Scope, values map[string][]string, pr
 // ordered item at index: "item.3." for the fourth.
 func ItemPrefix(index int) string {
 	return "item." + strconv.Itoa(index) + "."
+}
+
+// conditionAnswer is the parsed answer of the field a condition names, or
+// nil when it is absent or invalid.
+func conditionAnswer(fields []Field, scope Scope, key string, values map[string][]string, prefix string) any {
+	for _, g := range fields {
+		if g.Scope == scope && g.Key == key {
+			answer, present, errID := g.Parse(values[prefix+g.Key])
+			if errID != "" || !present {
+				return nil
+			}
+			return answer
+		}
+	}
+	return nil
 }

@@ -56,6 +56,9 @@ func ValidateForm(fields []Field, defaultLocale string) error {
 		if id == "" && seen[f.Key] {
 			setting, id = "key", MsgDefKeyDuplicate
 		}
+		if id == "" && conditionProblem(f, fields) {
+			setting, id = "show_if", MsgDefConditionInvalid
+		}
 		if id != "" {
 			return marquee.Invalid("fields."+strconv.Itoa(i)+"."+setting, id)
 		}

@@ -82,6 +82,9 @@ type Field struct {
 	MaxDate   string            // date: latest day, YYYY-MM-DD; "" = unbounded
 	Integer   bool              // number: whole numbers only
 	Position  int               // order within the scope
+	// ShowIf, when set, asks the field only when another field of its
+	// scope has a given answer (see Condition).
+	ShowIf *Condition
 }
 
 // Default longest answers, in characters, when MaxLength is 0. Email

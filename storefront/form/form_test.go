@@ -870,6 +870,7 @@ var messageExamples = map[string]func() string{
 	MsgDefKeyRequired:         defined(TypeText, func(f *Field) { f.Key = "" }),
 	MsgDefKeyInvalid:          defined(TypeText, func(f *Field) { f.Key = "K" }),
 	MsgDefKeyDuplicate:        inForm([]Field{newField("k", TypeText), newField("k", TypeDate)}, "en"),
+	MsgDefConditionInvalid:    inForm([]Field{with(newField("k", TypeText), func(f *Field) { f.ShowIf = &Condition{Key: "nope", Equals: "x"} })}, "en"),
 	MsgDefScopeUnknown:        defined(TypeText, func(f *Field) { f.Scope = "x" }),
 	MsgDefTypeUnknown:         defined("x", func(*Field) {}),
 	MsgDefLocaleInvalid:       defined(TypeText, func(f *Field) { f.Label = map[string]string{"!": "x"} }),

@@ -59,7 +59,7 @@ func MessageIDs() []string {
 		MsgNumberInvalid, MsgNumberWhole, MsgNumberTooSmall, MsgNumberTooLarge,
 		MsgChoiceInvalid, MsgCheckboxInvalid, MsgDateInvalid, MsgDateTooEarly,
 		MsgDateTooLate, MsgCountryInvalid,
-		MsgDefKeyRequired, MsgDefKeyInvalid, MsgDefKeyDuplicate,
+		MsgDefKeyRequired, MsgDefKeyInvalid, MsgDefKeyDuplicate, MsgDefConditionInvalid,
 		MsgDefScopeUnknown, MsgDefTypeUnknown, MsgDefLocaleInvalid,
 		MsgDefLabelRequired, MsgDefLabelDefaultLocale, MsgDefTextInvalid,
 		MsgDefLabelTooLong,

@@ -49,6 +49,10 @@ type FieldView struct {
 	Options                         []OptionView
 	Pattern                         string
 	Row                             int
+	// ShowIfName and ShowIfValue make the field conditional on another
+	// input's value: conditional.js shows it only then; the server asks it
+	// only then, with or without the script.
+	ShowIfName, ShowIfValue string
 }
 
 // OptionView is one option of a select, radio group or checkbox group.
@@ -141,6 +145,9 @@ func fieldViews(base themes.Page, fields []form.Field, prefix string, values url
 			Help: f.HelpFor(base.Lang, def), Value: values.Get(name), Error: tr(base, errs[name])}
 		chosen := values[name]
 		fv.Checked = f.Type == form.TypeCheckbox && fv.Value != ""
+		if f.ShowIf != nil {
+			fv.ShowIfName, fv.ShowIfValue = prefix+f.ShowIf.Key, f.ShowIf.Equals
+		}
 		for _, o := range f.Options {
 			fv.Options = append(fv.Options, OptionView{Value: o.Value, Label: o.LabelFor(base.Lang, def), Selected: contains(chosen, o.Value)})
 		}
