@@ -279,6 +279,11 @@ func (db *DB) AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, de
 			stock = *after
 		}
 		if errors.Is(err, pgx.ErrNoRows) {
+			// Not adjusted: a variant of this event with unlimited stock or too
+			// few units is a conflict; anything else is not found.
+			if _, serr := q.VariantStock(ctx, dbq.VariantStockParams{TenantID: tenantID, ID: variantID}); errors.Is(serr, pgx.ErrNoRows) {
+				return marquee.New(marquee.ENOTFOUND, "error.not_found")
+			}
 			return &marquee.Error{Code: marquee.ECONFLICT, Message: "catalogue.stock_adjust_refused", Field: "delta"}
 		}
 		if err != nil {

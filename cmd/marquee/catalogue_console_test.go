@@ -154,3 +154,27 @@ func orderForProduct(cat storefront.Catalogue, name string) storefront.OrderRequ
 	}
 	return storefront.OrderRequest{}
 }
+
+func TestStockOfAnotherEventIsNotFound(t *testing.T) {
+	s, _, _ := consoleServer(t)
+	ctx := context.Background()
+	other, err := s.db.TenantBySlug(ctx, "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stock := 5
+	p, err := s.db.AddProduct(ctx, other.ID, storefront.Product{Name: storefront.Text{"en": "Theirs"}, Visible: true,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "One"}, Stock: &stock}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := signedInMember(t, s)
+	csrf := csrfOf(b.do(http.MethodGet, "/events/devcon/catalogue", "", ""))
+	r := b.post("/events/devcon/catalogue/variants/"+p.Variants[0].ID.String()+"/stock", url.Values{"csrf": {csrf}, "delta": {"-5"}, "reason": {"theft"}})
+	if r.status != 404 {
+		t.Fatalf("adjusting another event's variant through devcon: %d", r.status)
+	}
+	if left, _ := s.db.VariantStock(ctx, other.ID, p.Variants[0].ID); *left != 5 {
+		t.Fatalf("the other event's stock changed to %d", *left)
+	}
+}
