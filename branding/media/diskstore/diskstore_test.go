@@ -112,7 +112,7 @@ func TestSymlinkOutOfTheFolderIsNotFollowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.Symlink(secret, link); err != nil {
-		t.Skip("no symlinks here:", err)
+		t.Fatal("create the symlink the test needs:", err)
 	}
 	rc, _, err := s.Get(context.Background(), "evil/1.png")
 	if err == nil {
