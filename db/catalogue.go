@@ -366,3 +366,47 @@ func (db *DB) MoveProduct(ctx context.Context, tenantID, productID uuid.UUID, up
 		return nil
 	})
 }
+
+// UpdateProduct changes a product's names, price and limits. Orders keep
+// the names and prices they were placed with.
+func (db *DB) UpdateProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) error {
+	name, _ := json.Marshal(p.Name)
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		n, err := q.ProductUpdate(ctx, dbq.ProductUpdateParams{TenantID: tenantID, ID: p.ID, Name: name, PriceMinor: p.PriceMinor,
+			MaxPerOrder: int32Ptr(p.MaxPerOrder), MaxPerAttendee: int32Ptr(p.MaxPerAttendee)})
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		return err
+	})
+}
+
+// AddVariants adds options to an existing product, after its others.
+func (db *DB) AddVariants(ctx context.Context, tenantID, productID uuid.UUID, variants []storefront.Variant) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		exists, err := q.ProductExists(ctx, dbq.ProductExistsParams{TenantID: tenantID, ID: productID})
+		if err != nil {
+			return err
+		}
+		if !exists {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		rows, err := q.VariantList(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		next := 0
+		for _, r := range rows {
+			if r.ProductID == productID {
+				next = max(next, int(r.Position)+1)
+			}
+		}
+		for i := range variants {
+			variants[i].Position = next + i
+			if err := addVariant(ctx, q, tenantID, productID, &variants[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -97,3 +97,9 @@ SELECT EXISTS (SELECT 1 FROM products WHERE tenant_id = @tenant_id::uuid AND id 
 
 -- name: ProductSetPosition :exec
 UPDATE products SET position = @position::int WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+
+-- name: ProductUpdate :execrows
+UPDATE products
+SET name = @name::jsonb, price_minor = @price_minor::bigint,
+    max_per_order = sqlc.narg('max_per_order')::int, max_per_attendee = sqlc.narg('max_per_attendee')::int
+WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;

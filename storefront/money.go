@@ -40,3 +40,13 @@ func ParsePrice(field, s, currencyCode string) (int64, error) {
 	}
 	return minor, nil
 }
+
+// PriceInput writes minor units as staff type prices ("35.50"), for the
+// editor's price fields.
+func PriceInput(minor int64, currencyCode string) string {
+	amount, err := currency.NewAmountFromInt64(minor, currencyCode)
+	if err != nil {
+		return ""
+	}
+	return amount.Number()
+}

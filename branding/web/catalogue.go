@@ -25,6 +25,8 @@ type CatalogueDesk interface {
 	AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, delta int, reason, actor string) (int, error)
 	DeleteProduct(ctx context.Context, tenantID, productID uuid.UUID) error
 	MoveProduct(ctx context.Context, tenantID, productID uuid.UUID, up bool) error
+	UpdateProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) error
+	AddVariants(ctx context.Context, tenantID, productID uuid.UUID, variants []storefront.Variant) error
 }
 
 func (h *Console) mountCatalogue(app fiber.Router) {
@@ -34,6 +36,60 @@ func (h *Console) mountCatalogue(app fiber.Router) {
 	app.Post("/events/:slug/catalogue/variants/:variant/stock", h.adjustStock)
 	app.Post("/events/:slug/catalogue/products/:product/delete", h.deleteProduct)
 	app.Post("/events/:slug/catalogue/products/:product/move", h.moveProduct)
+	app.Post("/events/:slug/catalogue/products/:product", h.updateProduct)
+	app.Post("/events/:slug/catalogue/products/:product/variants", h.addVariants)
+}
+
+// updateProduct saves a product's names, price and limits; its options
+// and stock have their own forms.
+func (h *Console) updateProduct(c *fiber.Ctx) error {
+	t, form, err := h.catalogueForm(c)
+	if err != nil {
+		return err
+	}
+	id, err := productParam(c)
+	if err != nil {
+		return err
+	}
+	settings, err := h.Products.Settings(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	prod, err := productDetailsFromForm(t, form, settings.Currency)
+	if err == nil {
+		prod.ID = id
+		err = h.Products.UpdateProduct(c.UserContext(), t.ID, prod)
+	}
+	if marquee.ErrorCode(err) == marquee.EINVALID {
+		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+}
+
+// addVariants adds options (one per line, "L = 10") to a product.
+func (h *Console) addVariants(c *fiber.Ctx) error {
+	t, form, err := h.catalogueForm(c)
+	if err != nil {
+		return err
+	}
+	id, err := productParam(c)
+	if err != nil {
+		return err
+	}
+	variants, err := variantsFromLines(form.Get("variants"), t.DefaultLocale)
+	if err == nil {
+		err = h.Products.AddVariants(c.UserContext(), t.ID, id, variants)
+	}
+	if marquee.ErrorCode(err) == marquee.EINVALID {
+		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
 }
 
 // productParam is the route's product id; a malformed one is not found.
@@ -92,11 +148,13 @@ type CataloguePage struct {
 	Form                              map[string]string // the new-product form's values, kept on errors
 }
 
-// ProductRow is one product in the editor.
+// ProductRow is one product in the editor, with its edit form's values.
 type ProductRow struct {
-	ID, Name, Price string
-	Visible         bool
-	Variants        []VariantRow
+	ID, Name, Price                   string
+	Visible                           bool
+	Variants                          []VariantRow
+	Names                             []CopyFields // Title holds the name in each language
+	PriceInput, MaxOrder, MaxAttendee string
 }
 
 // VariantRow is one variant with its stock form.
@@ -137,7 +195,17 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 	}
 	for _, prod := range cat.Products {
 		row := ProductRow{ID: prod.ID.String(), Name: prod.Name.In(base.Lang, def), Visible: prod.Visible,
-			Price: storefront.FormatMoney(prod.PriceMinor, settings.Currency, base.Lang)}
+			Price:      storefront.FormatMoney(prod.PriceMinor, settings.Currency, base.Lang),
+			PriceInput: storefront.PriceInput(prod.PriceMinor, settings.Currency)}
+		for _, l := range t.Locales {
+			row.Names = append(row.Names, CopyFields{Locale: l, Language: base.LanguageName(l), Title: prod.Name[l]})
+		}
+		if prod.MaxPerOrder > 0 {
+			row.MaxOrder = strconv.Itoa(prod.MaxPerOrder)
+		}
+		if prod.MaxPerAttendee > 0 {
+			row.MaxAttendee = strconv.Itoa(prod.MaxPerAttendee)
+		}
 		for _, v := range prod.Variants {
 			vr := VariantRow{ID: v.ID.String(), Label: v.Label.In(base.Lang, def), Stock: "∞"}
 			if v.Stock != nil {
@@ -189,6 +257,17 @@ func (h *Console) addProduct(c *fiber.Ctx) error {
 }
 
 func productFromForm(t *tenant.Tenant, form url.Values, currencyCode string) (storefront.Product, error) {
+	p, err := productDetailsFromForm(t, form, currencyCode)
+	if err != nil {
+		return p, err
+	}
+	p.Variants, err = variantsFromLines(form.Get("variants"), t.DefaultLocale)
+	return p, err
+}
+
+// productDetailsFromForm reads what the new-product and edit forms share:
+// names, price and limits.
+func productDetailsFromForm(t *tenant.Tenant, form url.Values, currencyCode string) (storefront.Product, error) {
 	p := storefront.Product{Name: storefront.Text{}, Visible: form.Get("visible") != ""}
 	for _, l := range t.Locales {
 		if name := strings.TrimSpace(form.Get("name." + l)); name != "" {
@@ -214,8 +293,7 @@ func productFromForm(t *tenant.Tenant, form url.Values, currencyCode string) (st
 			*f.dst = n
 		}
 	}
-	p.Variants, err = variantsFromLines(form.Get("variants"), t.DefaultLocale)
-	return p, err
+	return p, nil
 }
 
 // variantsFromLines reads one variant per line: a label, optionally

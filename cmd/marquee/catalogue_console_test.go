@@ -178,3 +178,36 @@ func TestStockOfAnotherEventIsNotFound(t *testing.T) {
 		t.Fatalf("the other event's stock changed to %d", *left)
 	}
 }
+
+func TestCatalogueEditProductAndAddOptions(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
+	b := signedInMember(t, s)
+	csrf := csrfOf(b.do(http.MethodGet, "/events/devcon/catalogue", "", ""))
+	if r := b.post("/events/devcon/catalogue/products", url.Values{"csrf": {csrf}, "name.en": {"Cap"}, "price": {"10"}, "variants": {"S = 2"}, "visible": {"on"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d", r.status)
+	}
+	cat, _ := s.db.Catalogue(ctx, ev.ID)
+	id := cat.Products[0].ID.String()
+	page := b.do(http.MethodGet, "/events/devcon/catalogue", "", "")
+	if v, _ := page.doc.Find(`form.edit input[name="price"]`).Attr("value"); v != "10.00" {
+		t.Errorf("price input %q, want 10.00", v)
+	}
+	if r := b.post("/events/devcon/catalogue/products/"+id, url.Values{"csrf": {csrf}, "name.en": {"Sun cap"}, "price": {"x"}}); r.status != 422 {
+		t.Fatalf("a bad price: %d", r.status)
+	}
+	if r := b.post("/events/devcon/catalogue/products/"+id, url.Values{"csrf": {csrf}, "name.en": {"Sun cap"}, "price": {"12.50"}, "max_per_order": {"2"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("update: %d %s", r.status, r.text(".problems"))
+	}
+	if r := b.post("/events/devcon/catalogue/products/"+id+"/variants", url.Values{"csrf": {csrf}, "variants": {"XL = 4"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add options: %d %s", r.status, r.text(".problems"))
+	}
+	cat, _ = s.db.Catalogue(ctx, ev.ID)
+	p := cat.Products[0]
+	if p.Name["en"] != "Sun cap" || p.PriceMinor != 1250 || p.MaxPerOrder != 2 || len(p.Variants) != 2 || p.Variants[1].Label["en"] != "XL" || *p.Variants[1].Stock != 4 {
+		t.Fatalf("after editing: %+v", p)
+	}
+	waitFor(t, time.Second, func() bool {
+		return strings.Contains(s.get("devcon.shop.test", "/").text(".products"), "Sun cap")
+	})
+}

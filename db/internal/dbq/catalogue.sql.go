@@ -248,6 +248,37 @@ func (q *Queries) ProductSetVisible(ctx context.Context, arg ProductSetVisiblePa
 	return result.RowsAffected(), nil
 }
 
+const productUpdate = `-- name: ProductUpdate :execrows
+UPDATE products
+SET name = $1::jsonb, price_minor = $2::bigint,
+    max_per_order = $3::int, max_per_attendee = $4::int
+WHERE tenant_id = $5::uuid AND id = $6::uuid
+`
+
+type ProductUpdateParams struct {
+	Name           []byte
+	PriceMinor     int64
+	MaxPerOrder    *int32
+	MaxPerAttendee *int32
+	TenantID       uuid.UUID
+	ID             uuid.UUID
+}
+
+func (q *Queries) ProductUpdate(ctx context.Context, arg ProductUpdateParams) (int64, error) {
+	result, err := q.db.Exec(ctx, productUpdate,
+		arg.Name,
+		arg.PriceMinor,
+		arg.MaxPerOrder,
+		arg.MaxPerAttendee,
+		arg.TenantID,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const productsForOrder = `-- name: ProductsForOrder :many
 SELECT id, tenant_id, name, description, image_key, position, visible, price_minor, max_per_order, max_per_attendee, sales_open_at, sales_close_at, created_at, updated_at FROM products WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[])
 `
