@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"marquee/storefront"
+	"marquee/storefront/form"
 )
 
 func TestCatalogueEditor(t *testing.T) {
@@ -209,5 +210,53 @@ func TestCatalogueEditProductAndAddOptions(t *testing.T) {
 	}
 	waitFor(t, time.Second, func() bool {
 		return strings.Contains(s.get("devcon.shop.test", "/").text(".products"), "Sun cap")
+	})
+}
+
+func TestDuplicateFromAnotherEvent(t *testing.T) {
+	s, ev, st := consoleServer(t)
+	ctx := context.Background()
+	other, err := s.db.TenantBySlug(ctx, "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stock := 7
+	if _, err := s.db.AddProduct(ctx, other.ID, storefront.Product{Name: storefront.Text{"en": "Mug"}, Visible: true, PriceMinor: 900,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "White"}, Stock: &stock}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.AddFormField(ctx, other.ID, form.Field{Key: "tshirt_text", Scope: form.ScopeItem, Type: form.TypeText, Label: map[string]string{"en": "Print"}}); err != nil {
+		t.Fatal(err)
+	}
+	b := signedInMember(t, s)
+	csrf := csrfOf(b.do(http.MethodGet, "/events/devcon/catalogue", "", ""))
+	t.Run("an event the member cannot edit is refused", func(t *testing.T) {
+		r := b.post("/events/devcon/catalogue/duplicate", url.Values{"csrf": {csrf}, "from": {"other"}})
+		if r.status != 422 || !strings.Contains(r.text(".problems"), "another event you may edit") {
+			t.Fatalf("status %d %q", r.status, r.text(".problems"))
+		}
+		if c, _ := s.db.Catalogue(ctx, ev.ID); len(c.Products) != 0 {
+			t.Fatal("a refused copy wrote products")
+		}
+	})
+	if err := s.platform.staff.SetRole(ctx, st.ID, other.ID, st.ID, "marketing"); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("products, stock and fields are copied", func(t *testing.T) {
+		if r := b.post("/events/devcon/catalogue/duplicate", url.Values{"csrf": {csrf}, "from": {"other"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("copy: %d %s", r.status, r.text(".problems"))
+		}
+		c, _ := s.db.Catalogue(ctx, ev.ID)
+		if len(c.Products) != 1 || c.Products[0].Name["en"] != "Mug" || c.Products[0].PriceMinor != 900 || *c.Products[0].Variants[0].Stock != 7 {
+			t.Fatalf("copied catalogue %+v", c)
+		}
+		fields, _ := s.db.FormFields(ctx, ev.ID)
+		if len(fields) != 1 || fields[0].Key != "tshirt_text" {
+			t.Fatalf("copied fields %+v", fields)
+		}
+		src, _ := s.db.Catalogue(ctx, other.ID)
+		if src.Products[0].Variants[0].ID == c.Products[0].Variants[0].ID {
+			t.Fatal("the copy shares the source's variant")
+		}
 	})
 }
