@@ -410,3 +410,45 @@ func (db *DB) AddVariants(ctx context.Context, tenantID, productID uuid.UUID, va
 		return nil
 	})
 }
+
+// RemoveFormField takes a field off an event's order form. Answers already
+// given stay with their orders (they are part of each order's JSON).
+func (db *DB) RemoveFormField(ctx context.Context, tenantID uuid.UUID, key string) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		n, err := q.FormFieldDelete(ctx, dbq.FormFieldDeleteParams{TenantID: tenantID, Key: key})
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		return err
+	})
+}
+
+// MoveFormField swaps a field with its neighbour in its scope, renumbering
+// the scope's positions.
+func (db *DB) MoveFormField(ctx context.Context, tenantID uuid.UUID, key string, up bool) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		fields, err := formFieldsIn(ctx, q, tenantID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(fields, func(f form.Field) bool { return f.Key == key })
+		if i < 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		scoped := form.Sorted(fields, fields[i].Scope)
+		j := slices.IndexFunc(scoped, func(f form.Field) bool { return f.Key == key })
+		k := j + 1
+		if up {
+			k = j - 1
+		}
+		if k >= 0 && k < len(scoped) {
+			scoped[j], scoped[k] = scoped[k], scoped[j]
+		}
+		for pos, f := range scoped {
+			if err := q.FormFieldSetPosition(ctx, dbq.FormFieldSetPositionParams{TenantID: tenantID, Key: f.Key, Position: int32(pos)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

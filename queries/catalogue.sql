@@ -103,3 +103,12 @@ UPDATE products
 SET name = @name::jsonb, price_minor = @price_minor::bigint,
     max_per_order = sqlc.narg('max_per_order')::int, max_per_attendee = sqlc.narg('max_per_attendee')::int
 WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+
+-- name: FormFieldDelete :execrows
+-- Removes a field from the form; answers already given stay on the orders.
+DELETE FROM form_fields WHERE tenant_id = @tenant_id::uuid AND key = @key::text;
+
+-- name: FormFieldSetPosition :exec
+UPDATE form_fields
+SET position = @position::int, definition = jsonb_set(definition, '{Position}', to_jsonb(@position::int))
+WHERE tenant_id = @tenant_id::uuid AND key = @key::text;

@@ -60,6 +60,7 @@ type Console struct {
 	// Orders serves the fulfilment pages; Products the catalogue editor.
 	Orders   OrderDesk
 	Products CatalogueDesk
+	Forms    FormDesk
 	Secret   []byte // signs the console's CSRF tokens
 	Log      *slog.Logger
 	Now      func() time.Time
@@ -78,6 +79,7 @@ func (h *Console) Mount(app fiber.Router) {
 	h.mountEditor(app)
 	h.mountOrders(app)
 	h.mountCatalogue(app)
+	h.mountFormBuilder(app)
 	h.mountOrders(app)
 }
 

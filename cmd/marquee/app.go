@@ -173,7 +173,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: store.ErrorHandler, BodyLimit: 11 << 20})
 	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log,
-		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db}).Mount(console)
+		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db}).Mount(console)
 	return console
 }
 

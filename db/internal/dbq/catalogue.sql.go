@@ -12,6 +12,24 @@ import (
 	"github.com/google/uuid"
 )
 
+const formFieldDelete = `-- name: FormFieldDelete :execrows
+DELETE FROM form_fields WHERE tenant_id = $1::uuid AND key = $2::text
+`
+
+type FormFieldDeleteParams struct {
+	TenantID uuid.UUID
+	Key      string
+}
+
+// Removes a field from the form; answers already given stay on the orders.
+func (q *Queries) FormFieldDelete(ctx context.Context, arg FormFieldDeleteParams) (int64, error) {
+	result, err := q.db.Exec(ctx, formFieldDelete, arg.TenantID, arg.Key)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const formFieldInsert = `-- name: FormFieldInsert :one
 INSERT INTO form_fields (tenant_id, key, scope, position, definition)
 VALUES ($1::uuid, $2::text, $3::text, $4::int, $5::jsonb)
@@ -79,6 +97,23 @@ func (q *Queries) FormFieldList(ctx context.Context, tenantID uuid.UUID) ([]Form
 		return nil, err
 	}
 	return items, nil
+}
+
+const formFieldSetPosition = `-- name: FormFieldSetPosition :exec
+UPDATE form_fields
+SET position = $1::int, definition = jsonb_set(definition, '{Position}', to_jsonb($1::int))
+WHERE tenant_id = $2::uuid AND key = $3::text
+`
+
+type FormFieldSetPositionParams struct {
+	Position int32
+	TenantID uuid.UUID
+	Key      string
+}
+
+func (q *Queries) FormFieldSetPosition(ctx context.Context, arg FormFieldSetPositionParams) error {
+	_, err := q.db.Exec(ctx, formFieldSetPosition, arg.Position, arg.TenantID, arg.Key)
+	return err
 }
 
 const productDeleteUnordered = `-- name: ProductDeleteUnordered :execrows
