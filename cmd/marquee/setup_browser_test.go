@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+)
+
+// TestBrowserSetUpAnEvent is issue 5's walk through the console in
+// Chromium: a marketing user stocks an empty event and builds its form
+// with a conditional field; an attendee orders through exactly that form;
+// an admin dispatches the order, sees the history and exports the CSV.
+func TestBrowserSetUpAnEvent(t *testing.T) {
+	exe := chromiumPath(t)
+	s, _, _ := consoleServer(t)
+	link, err := ensureDemoAdmin(context.Background(), s.platform.staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	console, event := newEnglishBrowser(t, exe, s, "devcon.shop.test", consoleBrowserTimeout)
+
+	console.open("/login")
+	console.typeInto(`input[name="email"]`, "marketing@example.com")
+	console.typeInto(`input[name="password"]`, "correct horse battery")
+	console.follow(`form.console-login button[type="submit"]`)
+
+	console.open("/events/devcon/catalogue")
+	for _, p := range []struct{ name, price, variants string }{{"Hoodie", "30", "S = 2\nM = 3"}, {"Cap", "0", "One size = 10"}} {
+		console.typeInto(`form.new-product input[name="name.en"]`, p.name)
+		console.typeInto(`form.new-product input[name="price"]`, p.price)
+		console.typeInto(`form.new-product textarea[name="variants"]`, p.variants)
+		console.follow(`form.new-product button[type="submit"]`)
+		if !strings.Contains(console.text("main"), p.name) {
+			t.Fatalf("%s is not in the catalogue: %q", p.name, console.text("main"))
+		}
+	}
+
+	console.open("/events/devcon/form")
+	console.typeInto(`form.new-field input[name="key"]`, "is_company")
+	console.setValue(`form.new-field select[name="type"]`, "checkbox")
+	console.typeInto(`form.new-field input[name="label.en"]`, "For a company")
+	console.follow(`form.new-field button[type="submit"]`)
+	console.typeInto(`form.new-field input[name="key"]`, "vat_id")
+	console.typeInto(`form.new-field input[name="label.en"]`, "VAT ID")
+	console.click(`form.new-field input[name="required"]`)
+	console.typeInto(`form.new-field input[name="show_if"]`, "is_company")
+	console.typeInto(`form.new-field input[name="show_value"]`, "true")
+	console.follow(`form.new-field button[type="submit"]`)
+	if n := console.count(`[data-scope="customer"] li`); n != 2 {
+		t.Fatalf("%d customer fields in the builder, want 2", n)
+	}
+
+	event.open("/order")
+	if n := event.count("fieldset.line"); n != 2 {
+		t.Fatalf("%d products on the order form, want 2", n)
+	}
+	if !eval[bool](event, `document.querySelector('[data-show-if="is_company"]').hidden`) {
+		t.Fatal("the VAT field shows before the box is ticked")
+	}
+	event.setValue(`select[name="line.0.variant"]`, eval[string](event, `document.querySelectorAll('select[name="line.0.variant"] option')[2].value`))
+	event.retype(`input[name="line.0.quantity"]`, "1")
+	event.typeInto(`input[name="name"]`, "Ada Lovelace")
+	event.typeInto(`input[name="email"]`, "ada@example.com")
+	event.click(`input[name="is_company"]`)
+	if eval[bool](event, `document.querySelector('[data-show-if="is_company"]').hidden`) {
+		t.Fatal("the VAT field stays hidden after ticking the box")
+	}
+	event.follow(`form.order-form button.primary`)
+	if got := event.text(`[data-show-if="is_company"] .error`); got != "Please fill in this field." {
+		t.Fatalf("the condition was not enforced: %q", got)
+	}
+	event.typeInto(`input[name="vat_id"]`, "DE123")
+	event.follow(`form.order-form button.primary`)
+	if got := event.text("#current-status"); got != "Placed" {
+		t.Fatalf("status page says %q", got)
+	}
+	number := strings.TrimPrefix(event.text("#order-number"), "Order ")
+
+	console.open("/login/link/" + link) // the demo admin may work on every event's orders
+	console.open("/events/devcon/orders/" + number)
+	console.setValue(`select[name="status"]`, "dispatched")
+	console.typeInto(`input[name="note"]`, "DHL 42")
+	console.follow(`form.status-change button[type="submit"]`)
+	if got := console.text("#current-status"); got != "Dispatched" || !strings.Contains(console.text("ol.history"), "DHL 42") {
+		t.Fatalf("after dispatch: %q, history %q", got, console.text("ol.history"))
+	}
+	body := eval[string](console, `(function(){var x=new XMLHttpRequest();x.open('GET','/events/devcon/orders/export.csv',false);x.send();return x.responseText;})()`)
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(rows) != 2 || rows[1][0] != number || rows[1][2] != "dispatched" || rows[1][5] != "Hoodie" || rows[1][6] != "M" {
+		t.Fatalf("export %v, %v", rows, err)
+	}
+}
