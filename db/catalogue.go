@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"marquee"
 	"marquee/db/internal/dbq"
@@ -371,9 +372,14 @@ func (db *DB) MoveProduct(ctx context.Context, tenantID, productID uuid.UUID, up
 // the names and prices they were placed with.
 func (db *DB) UpdateProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) error {
 	name, _ := json.Marshal(p.Name)
+	desc, _ := json.Marshal(orEmpty(p.Description))
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		n, err := q.ProductUpdate(ctx, dbq.ProductUpdateParams{TenantID: tenantID, ID: p.ID, Name: name, PriceMinor: p.PriceMinor,
-			MaxPerOrder: int32Ptr(p.MaxPerOrder), MaxPerAttendee: int32Ptr(p.MaxPerAttendee)})
+		n, err := q.ProductUpdate(ctx, dbq.ProductUpdateParams{TenantID: tenantID, ID: p.ID, Name: name, Description: desc, PriceMinor: p.PriceMinor,
+			MaxPerOrder: int32Ptr(p.MaxPerOrder), MaxPerAttendee: int32Ptr(p.MaxPerAttendee),
+			SalesOpenAt: p.SalesOpenAt, SalesCloseAt: p.SalesCloseAt})
+		if isCheckViolation(err) {
+			return marquee.Invalid("sales_close", "catalogue.window_invalid")
+		}
 		if err == nil && n == 0 {
 			return marquee.New(marquee.ENOTFOUND, "error.not_found")
 		}
@@ -451,4 +457,9 @@ func (db *DB) MoveFormField(ctx context.Context, tenantID uuid.UUID, key string,
 		}
 		return nil
 	})
+}
+
+func isCheckViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23514"
 }

@@ -100,8 +100,9 @@ UPDATE products SET position = @position::int WHERE tenant_id = @tenant_id::uuid
 
 -- name: ProductUpdate :execrows
 UPDATE products
-SET name = @name::jsonb, price_minor = @price_minor::bigint,
-    max_per_order = sqlc.narg('max_per_order')::int, max_per_attendee = sqlc.narg('max_per_attendee')::int
+SET name = @name::jsonb, description = @description::jsonb, price_minor = @price_minor::bigint,
+    max_per_order = sqlc.narg('max_per_order')::int, max_per_attendee = sqlc.narg('max_per_attendee')::int,
+    sales_open_at = sqlc.narg('sales_open_at')::timestamptz, sales_close_at = sqlc.narg('sales_close_at')::timestamptz
 WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
 
 -- name: FormFieldDelete :execrows

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -236,8 +237,9 @@ type ProductRow struct {
 	ID, Name, Price                   string
 	Visible                           bool
 	Variants                          []VariantRow
-	Names                             []CopyFields // Title holds the name in each language
+	Names                             []CopyFields // Title holds the name, Description the description, in each language
 	PriceInput, MaxOrder, MaxAttendee string
+	SalesOpen, SalesClose             string // datetime-local values, UTC
 }
 
 // VariantRow is one variant with its stock form.
@@ -281,10 +283,16 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 			Price:      storefront.FormatMoney(prod.PriceMinor, settings.Currency, base.Lang),
 			PriceInput: storefront.PriceInput(prod.PriceMinor, settings.Currency)}
 		for _, l := range t.Locales {
-			row.Names = append(row.Names, CopyFields{Locale: l, Language: base.LanguageName(l), Title: prod.Name[l]})
+			row.Names = append(row.Names, CopyFields{Locale: l, Language: base.LanguageName(l), Title: prod.Name[l], Description: prod.Description[l]})
 		}
 		if prod.MaxPerOrder > 0 {
 			row.MaxOrder = strconv.Itoa(prod.MaxPerOrder)
+		}
+		if prod.SalesOpenAt != nil {
+			row.SalesOpen = prod.SalesOpenAt.UTC().Format("2006-01-02T15:04")
+		}
+		if prod.SalesCloseAt != nil {
+			row.SalesClose = prod.SalesCloseAt.UTC().Format("2006-01-02T15:04")
 		}
 		if prod.MaxPerAttendee > 0 {
 			row.MaxAttendee = strconv.Itoa(prod.MaxPerAttendee)
@@ -352,10 +360,29 @@ func productFromForm(t *tenant.Tenant, form url.Values, currencyCode string) (st
 // names, price and limits.
 func productDetailsFromForm(t *tenant.Tenant, form url.Values, currencyCode string) (storefront.Product, error) {
 	p := storefront.Product{Name: storefront.Text{}, Visible: form.Get("visible") != ""}
+	p.Description = storefront.Text{}
 	for _, l := range t.Locales {
 		if name := strings.TrimSpace(form.Get("name." + l)); name != "" {
 			p.Name[l] = name
 		}
+		if d := strings.TrimSpace(form.Get("description." + l)); d != "" {
+			p.Description[l] = d
+		}
+	}
+	for _, w := range []struct {
+		name string
+		dst  **time.Time
+	}{{"sales_open", &p.SalesOpenAt}, {"sales_close", &p.SalesCloseAt}} {
+		if v := strings.TrimSpace(form.Get(w.name)); v != "" {
+			at, err := time.Parse("2006-01-02T15:04", v)
+			if err != nil {
+				return p, marquee.Invalid(w.name, "catalogue.window_invalid")
+			}
+			*w.dst = &at // UTC, as the editor says
+		}
+	}
+	if p.SalesOpenAt != nil && p.SalesCloseAt != nil && !p.SalesCloseAt.After(*p.SalesOpenAt) {
+		return p, marquee.Invalid("sales_close", "catalogue.window_invalid")
 	}
 	if p.Name[t.DefaultLocale] == "" {
 		return p, marquee.Invalid("name."+t.DefaultLocale, "catalogue.name_required")

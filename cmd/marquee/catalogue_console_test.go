@@ -197,7 +197,12 @@ func TestCatalogueEditProductAndAddOptions(t *testing.T) {
 	if r := b.post("/events/devcon/catalogue/products/"+id, url.Values{"csrf": {csrf}, "name.en": {"Sun cap"}, "price": {"x"}}); r.status != 422 {
 		t.Fatalf("a bad price: %d", r.status)
 	}
-	if r := b.post("/events/devcon/catalogue/products/"+id, url.Values{"csrf": {csrf}, "name.en": {"Sun cap"}, "price": {"12.50"}, "max_per_order": {"2"}}); r.status != http.StatusSeeOther {
+	if r := b.post("/events/devcon/catalogue/products/"+id, url.Values{"csrf": {csrf}, "name.en": {"Sun cap"}, "price": {"1"},
+		"sales_open": {"2030-01-02T10:00"}, "sales_close": {"2030-01-01T10:00"}}); r.status != 422 || !strings.Contains(r.text(".problems"), "the end after the start") {
+		t.Fatalf("a window that ends before it starts: %d %q", r.status, r.text(".problems"))
+	}
+	if r := b.post("/events/devcon/catalogue/products/"+id, url.Values{"csrf": {csrf}, "name.en": {"Sun cap"}, "price": {"12.50"}, "max_per_order": {"2"},
+		"description.en": {"Keeps the **sun** off."}, "sales_close": {"2099-12-31T23:00"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("update: %d %s", r.status, r.text(".problems"))
 	}
 	if r := b.post("/events/devcon/catalogue/products/"+id+"/variants", url.Values{"csrf": {csrf}, "variants": {"XL = 4"}}); r.status != http.StatusSeeOther {
@@ -205,7 +210,8 @@ func TestCatalogueEditProductAndAddOptions(t *testing.T) {
 	}
 	cat, _ = s.db.Catalogue(ctx, ev.ID)
 	p := cat.Products[0]
-	if p.Name["en"] != "Sun cap" || p.PriceMinor != 1250 || p.MaxPerOrder != 2 || len(p.Variants) != 2 || p.Variants[1].Label["en"] != "XL" || *p.Variants[1].Stock != 4 {
+	if p.Name["en"] != "Sun cap" || p.PriceMinor != 1250 || p.MaxPerOrder != 2 || len(p.Variants) != 2 || p.Variants[1].Label["en"] != "XL" || *p.Variants[1].Stock != 4 ||
+		p.Description["en"] != "Keeps the **sun** off." || p.SalesCloseAt == nil || p.SalesCloseAt.Year() != 2099 {
 		t.Fatalf("after editing: %+v", p)
 	}
 	waitFor(t, time.Second, func() bool {

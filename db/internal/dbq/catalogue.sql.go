@@ -285,16 +285,20 @@ func (q *Queries) ProductSetVisible(ctx context.Context, arg ProductSetVisiblePa
 
 const productUpdate = `-- name: ProductUpdate :execrows
 UPDATE products
-SET name = $1::jsonb, price_minor = $2::bigint,
-    max_per_order = $3::int, max_per_attendee = $4::int
-WHERE tenant_id = $5::uuid AND id = $6::uuid
+SET name = $1::jsonb, description = $2::jsonb, price_minor = $3::bigint,
+    max_per_order = $4::int, max_per_attendee = $5::int,
+    sales_open_at = $6::timestamptz, sales_close_at = $7::timestamptz
+WHERE tenant_id = $8::uuid AND id = $9::uuid
 `
 
 type ProductUpdateParams struct {
 	Name           []byte
+	Description    []byte
 	PriceMinor     int64
 	MaxPerOrder    *int32
 	MaxPerAttendee *int32
+	SalesOpenAt    *time.Time
+	SalesCloseAt   *time.Time
 	TenantID       uuid.UUID
 	ID             uuid.UUID
 }
@@ -302,9 +306,12 @@ type ProductUpdateParams struct {
 func (q *Queries) ProductUpdate(ctx context.Context, arg ProductUpdateParams) (int64, error) {
 	result, err := q.db.Exec(ctx, productUpdate,
 		arg.Name,
+		arg.Description,
 		arg.PriceMinor,
 		arg.MaxPerOrder,
 		arg.MaxPerAttendee,
+		arg.SalesOpenAt,
+		arg.SalesCloseAt,
 		arg.TenantID,
 		arg.ID,
 	)
