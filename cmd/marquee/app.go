@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -42,6 +43,10 @@ type platform struct {
 	staff    *db.StaffStore
 	media    media.Store
 	disk     *diskstore.Store // the local-disk media store, served at /media/; nil with S3
+
+	// lastChange is the tenant id of the last change notification handled:
+	// tests wait on it to know that earlier notifications were applied.
+	lastChange atomic.Value
 }
 
 func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, error) {
@@ -235,8 +240,12 @@ func (p *platform) ready(c *fiber.Ctx) error {
 // database until ctx is done.
 func (p *platform) listenForChanges(ctx context.Context) {
 	p.db.ListenTenantChanges(ctx, p.log, db.ChangeHandlers{
-		Changed: func(id uuid.UUID) { p.resolver.Forget(id); p.sites.Forget(id) },
-		Reset:   func() { p.resolver.ForgetAll(); p.sites.ForgetAll() },
+		Changed: func(id uuid.UUID) {
+			p.resolver.Forget(id)
+			p.sites.Forget(id)
+			p.lastChange.Store(id)
+		},
+		Reset: func() { p.resolver.ForgetAll(); p.sites.ForgetAll() },
 	})
 }
 

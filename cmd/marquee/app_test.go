@@ -158,6 +158,7 @@ func TestLanguage(t *testing.T) {
 func TestWarmPageViewMakesNoQuery(t *testing.T) {
 	s := startServer(t, defaultConfig())
 	s.event("devcon", tenant.StatusActive, blue)
+	s.settle() // the event's own change notifications must not land mid-measure
 	for _, lang := range []string{"en", "de"} {
 		s.get("devcon.shop.test", "/", "Accept-Language", lang) // warm
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"marquee/branding"
@@ -161,4 +162,24 @@ func waitFor(t *testing.T, within time.Duration, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// settle waits until the server's change listener has applied every
+// notification sent so far: it sends one of its own and waits for it
+// (notifications arrive in commit order).
+func (s *testServer) settle() {
+	s.t.Helper()
+	sentinel := uuid.New()
+	waitFor(s.t, 10*time.Second, func() bool {
+		if got, _ := s.platform.lastChange.Load().(uuid.UUID); got == sentinel {
+			return true
+		}
+		_, err := s.db.Pool.Exec(context.Background(), "SELECT pg_notify('tenant_changed', $1)", sentinel.String())
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+		got, _ := s.platform.lastChange.Load().(uuid.UUID)
+		return got == sentinel
+	})
 }
