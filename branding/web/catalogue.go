@@ -144,13 +144,7 @@ func (h *Console) updateProduct(c *fiber.Ctx) error {
 		prod.ID = id
 		err = h.Products.UpdateProduct(c.UserContext(), t.ID, prod)
 	}
-	if marquee.ErrorCode(err) == marquee.EINVALID {
-		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
-	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+	return h.catalogueOutcome(c, t, err, fiber.StatusConflict)
 }
 
 // addVariants adds options (one per line, "L = 10") to a product.
@@ -167,13 +161,26 @@ func (h *Console) addVariants(c *fiber.Ctx) error {
 	if err == nil {
 		err = h.Products.AddVariants(c.UserContext(), t.ID, id, variants)
 	}
-	if marquee.ErrorCode(err) == marquee.EINVALID {
-		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
-	}
-	if err != nil {
+	return h.catalogueOutcome(c, t, err, fiber.StatusConflict)
+}
+
+// catalogueOutcome answers a catalogue form: back to the catalogue with a
+// notice on success; the catalogue again with the message on a refusal
+// (422 for a bad form, conflictStatus for a conflict); any other error as
+// an error page.
+func (h *Console) catalogueOutcome(c *fiber.Ctx, t *tenant.Tenant, err error, conflictStatus int) error {
+	status := 0
+	switch marquee.ErrorCode(err) {
+	case "":
+		return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+	case marquee.EINVALID:
+		status = fiber.StatusUnprocessableEntity
+	case marquee.ECONFLICT:
+		status = conflictStatus
+	default:
 		return err
 	}
-	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+	return h.renderCatalogue(c, t, status, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
 }
 
 // productParam is the route's product id; a malformed one is not found.
@@ -196,14 +203,7 @@ func (h *Console) deleteProduct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = h.Products.DeleteProduct(c.UserContext(), t.ID, id)
-	if marquee.ErrorCode(err) == marquee.ECONFLICT {
-		return h.renderCatalogue(c, t, fiber.StatusConflict, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
-	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+	return h.catalogueOutcome(c, t, h.Products.DeleteProduct(c.UserContext(), t.ID, id), fiber.StatusConflict)
 }
 
 // moveProduct moves a product one place up or down in the shop's order.
@@ -461,11 +461,6 @@ func (h *Console) adjustStock(c *fiber.Ctx) error {
 		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.delta_zero"), "", url.Values{})
 	}
 	_, err = h.Products.AdjustStock(c.UserContext(), t.ID, id, delta, form.Get("reason"), "staff:"+current(c).staff.ID.String())
-	if code := marquee.ErrorCode(err); code == marquee.EINVALID || code == marquee.ECONFLICT {
-		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
-	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+	// Stock that cannot go that low is a mistake in the form, like a bad number.
+	return h.catalogueOutcome(c, t, err, fiber.StatusUnprocessableEntity)
 }
