@@ -463,3 +463,62 @@ func isCheckViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23514"
 }
+
+// UpdateVariant renames an option (its label per language) and sets its
+// own price; nil uses the product's price.
+func (db *DB) UpdateVariant(ctx context.Context, tenantID, variantID uuid.UUID, label storefront.Text, priceMinor *int64) error {
+	lbl, _ := json.Marshal(label)
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		n, err := q.VariantUpdate(ctx, dbq.VariantUpdateParams{TenantID: tenantID, ID: variantID, Label: lbl, PriceMinor: priceMinor})
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		return err
+	})
+}
+
+// DeleteVariant removes an option that was never ordered and is not its
+// product's last one (a product without options cannot be ordered: hide
+// it instead). An ordered option is a conflict, as for products.
+func (db *DB) DeleteVariant(ctx context.Context, tenantID, variantID uuid.UUID) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		rows, err := q.VariantList(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(rows, func(r dbq.Variant) bool { return r.ID == variantID })
+		if i < 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		siblings := 0
+		for _, r := range rows {
+			if r.ProductID == rows[i].ProductID {
+				siblings++
+			}
+		}
+		if siblings == 1 {
+			return marquee.New(marquee.ECONFLICT, "catalogue.last_variant")
+		}
+		n, err := q.VariantDeleteUnordered(ctx, dbq.VariantDeleteUnorderedParams{TenantID: tenantID, ID: variantID})
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ECONFLICT, "catalogue.variant_ordered")
+		}
+		return err
+	})
+}
+
+// SetProductImage sets the media key of a product's picture; "" shows the
+// placeholder again.
+func (db *DB) SetProductImage(ctx context.Context, tenantID, productID uuid.UUID, key string) error {
+	var k *string
+	if key != "" {
+		k = &key
+	}
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		n, err := q.ProductSetImage(ctx, dbq.ProductSetImageParams{TenantID: tenantID, ID: productID, ImageKey: k})
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		return err
+	})
+}

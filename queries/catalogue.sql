@@ -113,3 +113,19 @@ DELETE FROM form_fields WHERE tenant_id = @tenant_id::uuid AND key = @key::text;
 UPDATE form_fields
 SET position = @position::int, definition = jsonb_set(definition, '{Position}', to_jsonb(@position::int))
 WHERE tenant_id = @tenant_id::uuid AND key = @key::text;
+
+-- name: VariantUpdate :execrows
+-- Renames an option and sets its own price (NULL: the product's price).
+-- Orders keep the label and price they were placed with.
+UPDATE variants
+SET label = @label::jsonb, price_minor = sqlc.narg('price_minor')::bigint
+WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+
+-- name: VariantDeleteUnordered :execrows
+-- Deletes an option no order ever contained; an ordered one stays.
+DELETE FROM variants v
+WHERE v.tenant_id = @tenant_id::uuid AND v.id = @id::uuid
+  AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.tenant_id = v.tenant_id AND i.variant_id = v.id);
+
+-- name: ProductSetImage :execrows
+UPDATE products SET image_key = sqlc.narg('image_key')::text WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;

@@ -30,6 +30,9 @@ type CatalogueDesk interface {
 	MoveProduct(ctx context.Context, tenantID, productID uuid.UUID, up bool) error
 	UpdateProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) error
 	AddVariants(ctx context.Context, tenantID, productID uuid.UUID, variants []storefront.Variant) error
+	UpdateVariant(ctx context.Context, tenantID, variantID uuid.UUID, label storefront.Text, priceMinor *int64) error
+	DeleteVariant(ctx context.Context, tenantID, variantID uuid.UUID) error
+	SetProductImage(ctx context.Context, tenantID, productID uuid.UUID, key string) error
 	FormFields(ctx context.Context, tenantID uuid.UUID) ([]form.Field, error)
 	AddFormField(ctx context.Context, tenantID uuid.UUID, f form.Field) error
 }
@@ -44,6 +47,7 @@ func (h *Console) mountCatalogue(app fiber.Router) {
 	app.Post("/events/:slug/catalogue/products/:product", h.updateProduct)
 	app.Post("/events/:slug/catalogue/products/:product/variants", h.addVariants)
 	app.Post("/events/:slug/catalogue/duplicate", h.duplicate)
+	h.mountVariants(app)
 }
 
 // duplicate copies the products (with their options and stock) and the
@@ -230,7 +234,11 @@ type CataloguePage struct {
 	Products                          []ProductRow
 	Locales                           []CopyFields
 	Form                              map[string]string // the new-product form's values, kept on errors
+	Library                           []LibraryImage    // the event's images, to reuse as a product's picture
 }
+
+// LibraryImage is one image the event already uses.
+type LibraryImage struct{ Key, Src string }
 
 // ProductRow is one product in the editor, with its edit form's values.
 type ProductRow struct {
@@ -240,12 +248,15 @@ type ProductRow struct {
 	Names                             []CopyFields // Title holds the name, Description the description, in each language
 	PriceInput, MaxOrder, MaxAttendee string
 	SalesOpen, SalesClose             string // datetime-local values, UTC
+	ImageSrc                          string // "" when the product has no picture
 }
 
-// VariantRow is one variant with its stock form.
+// VariantRow is one variant with its stock form and its edit form's
+// values: a label per language (in Title) and its own price, if any.
 type VariantRow struct {
-	ID, Label, Stock string
-	Limited          bool
+	ID, Label, Stock, Price, PriceInput string
+	Limited                             bool
+	Labels                              []CopyFields
 }
 
 func (h *Console) catalogue(c *fiber.Ctx) error {
@@ -297,14 +308,29 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 		if prod.MaxPerAttendee > 0 {
 			row.MaxAttendee = strconv.Itoa(prod.MaxPerAttendee)
 		}
+		row.ImageSrc = h.mediaSrc(c, prod.ImageKey)
 		for _, v := range prod.Variants {
-			vr := VariantRow{ID: v.ID.String(), Label: v.Label.In(base.Lang, def), Stock: "∞"}
+			vr := VariantRow{ID: v.ID.String(), Label: v.Label.In(base.Lang, def), Stock: "∞",
+				Price: storefront.FormatMoney(prod.Price(v), settings.Currency, base.Lang)}
+			if v.PriceMinor != nil {
+				vr.PriceInput = storefront.PriceInput(*v.PriceMinor, settings.Currency)
+			}
+			for _, l := range t.Locales {
+				vr.Labels = append(vr.Labels, CopyFields{Locale: l, Language: base.LanguageName(l), Title: v.Label[l]})
+			}
 			if v.Stock != nil {
 				vr.Stock, vr.Limited = strconv.Itoa(*v.Stock), true
 			}
 			row.Variants = append(row.Variants, vr)
 		}
 		p.Products = append(p.Products, row)
+	}
+	library, err := h.mediaLibrary(c, t)
+	if err != nil {
+		return err
+	}
+	for _, k := range library {
+		p.Library = append(p.Library, LibraryImage{Key: k, Src: h.mediaSrc(c, k)})
 	}
 	return h.render(c, status, "console_catalogue", p, base.Lang)
 }

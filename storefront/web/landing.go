@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"time"
 
@@ -82,18 +83,25 @@ func (h *Handler) render(site *storefront.Site, l string, preview bool) ([]byte,
 	}
 	p.Description = h.markdown().HTML(p.Copy.Description)
 	for _, prod := range site.Catalogue.Visible() {
-		p.Products = append(p.Products, productCard(base, site, prod))
+		p.Products = append(p.Products, h.productCard(base, site, prod))
 	}
 	var buf bytes.Buffer
 	err := h.Themes.Render(&buf, "landing", p)
 	return buf.Bytes(), err
 }
 
-func productCard(base themes.Page, site *storefront.Site, p storefront.Product) ProductCard {
+func (h *Handler) productCard(base themes.Page, site *storefront.Site, p storefront.Product) ProductCard {
 	return ProductCard{ID: p.ID.String(), Name: p.Name.In(base.Lang, site.Tenant.DefaultLocale),
-		Price: price(base, p.PriceMinor, site.Settings.Currency), Image: productImage(p), SoldOut: p.SoldOut()}
+		Price: price(base, p.PriceMinor, site.Settings.Currency), Image: h.productImage(p), SoldOut: p.SoldOut()}
 }
 
-// productImage is the product's picture; a placeholder until media
-// storage exists.
-func productImage(storefront.Product) string { return "/static/placeholder.svg" }
+// productImage is the address of the product's picture, or the
+// placeholder when it has none (or its store cannot name it).
+func (h *Handler) productImage(p storefront.Product) string {
+	if p.ImageKey != "" && h.MediaURL != nil {
+		if u := h.MediaURL(context.Background(), p.ImageKey); u != "" {
+			return u
+		}
+	}
+	return "/static/placeholder.svg"
+}

@@ -35,7 +35,7 @@ func (h *Handler) product(c *fiber.Ctx) error {
 	body, err := site.Page("product:"+id.String()+":"+l, func() ([]byte, error) {
 		base := h.basePage(site, l)
 		def := site.Tenant.DefaultLocale
-		p := ProductPage{Page: base, Product: productCard(base, site, prod), Paragraphs: paragraphs(prod.Description.In(l, def)), MaxPerOrder: prod.MaxPerOrder}
+		p := ProductPage{Page: base, Product: h.productCard(base, site, prod), Paragraphs: paragraphs(prod.Description.In(l, def)), MaxPerOrder: prod.MaxPerOrder}
 		firstFree := true
 		for _, v := range prod.Variants {
 			label := v.Label.In(l, def)

@@ -250,6 +250,24 @@ func (q *Queries) ProductList(ctx context.Context, tenantID uuid.UUID) ([]Produc
 	return items, nil
 }
 
+const productSetImage = `-- name: ProductSetImage :execrows
+UPDATE products SET image_key = $1::text WHERE tenant_id = $2::uuid AND id = $3::uuid
+`
+
+type ProductSetImageParams struct {
+	ImageKey *string
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) ProductSetImage(ctx context.Context, arg ProductSetImageParams) (int64, error) {
+	result, err := q.db.Exec(ctx, productSetImage, arg.ImageKey, arg.TenantID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const productSetPosition = `-- name: ProductSetPosition :exec
 UPDATE products SET position = $1::int WHERE tenant_id = $2::uuid AND id = $3::uuid
 `
@@ -506,6 +524,26 @@ func (q *Queries) VariantAdjustStock(ctx context.Context, arg VariantAdjustStock
 	return stock, err
 }
 
+const variantDeleteUnordered = `-- name: VariantDeleteUnordered :execrows
+DELETE FROM variants v
+WHERE v.tenant_id = $1::uuid AND v.id = $2::uuid
+  AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.tenant_id = v.tenant_id AND i.variant_id = v.id)
+`
+
+type VariantDeleteUnorderedParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+// Deletes an option no order ever contained; an ordered one stays.
+func (q *Queries) VariantDeleteUnordered(ctx context.Context, arg VariantDeleteUnorderedParams) (int64, error) {
+	result, err := q.db.Exec(ctx, variantDeleteUnordered, arg.TenantID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const variantInsert = `-- name: VariantInsert :one
 INSERT INTO variants (tenant_id, product_id, label, sku, position, stock, price_minor)
 VALUES ($1::uuid, $2::uuid, $3::jsonb, $4::text, $5::int,
@@ -652,6 +690,34 @@ func (q *Queries) VariantStock(ctx context.Context, arg VariantStockParams) (*in
 	var stock *int32
 	err := row.Scan(&stock)
 	return stock, err
+}
+
+const variantUpdate = `-- name: VariantUpdate :execrows
+UPDATE variants
+SET label = $1::jsonb, price_minor = $2::bigint
+WHERE tenant_id = $3::uuid AND id = $4::uuid
+`
+
+type VariantUpdateParams struct {
+	Label      []byte
+	PriceMinor *int64
+	TenantID   uuid.UUID
+	ID         uuid.UUID
+}
+
+// Renames an option and sets its own price (NULL: the product's price).
+// Orders keep the label and price they were placed with.
+func (q *Queries) VariantUpdate(ctx context.Context, arg VariantUpdateParams) (int64, error) {
+	result, err := q.db.Exec(ctx, variantUpdate,
+		arg.Label,
+		arg.PriceMinor,
+		arg.TenantID,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const variantsForOrder = `-- name: VariantsForOrder :many
