@@ -522,3 +522,22 @@ func (db *DB) SetProductImage(ctx context.Context, tenantID, productID uuid.UUID
 		return err
 	})
 }
+
+// UpdateFormField replaces the definition of the field with f.Key. The key
+// itself never changes: orders keep their answers under it.
+func (db *DB) UpdateFormField(ctx context.Context, tenantID uuid.UUID, f form.Field) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	def, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		n, err := q.FormFieldUpdate(ctx, dbq.FormFieldUpdateParams{TenantID: tenantID, Key: f.Key, Scope: string(f.Scope), Position: int32(f.Position), Definition: def})
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		return err
+	})
+}

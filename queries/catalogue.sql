@@ -129,3 +129,10 @@ WHERE v.tenant_id = @tenant_id::uuid AND v.id = @id::uuid
 
 -- name: ProductSetImage :execrows
 UPDATE products SET image_key = sqlc.narg('image_key')::text WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+
+-- name: FormFieldUpdate :execrows
+-- Changes a field's definition; its key (under which orders keep their
+-- answers) stays.
+UPDATE form_fields
+SET scope = @scope::text, position = @position::int, definition = @definition::jsonb
+WHERE tenant_id = @tenant_id::uuid AND key = @key::text;

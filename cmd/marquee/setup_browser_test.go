@@ -50,6 +50,15 @@ func TestBrowserSetUpAnEvent(t *testing.T) {
 	if n := console.count(`[data-scope="customer"] li`); n != 2 {
 		t.Fatalf("%d customer fields in the builder, want 2", n)
 	}
+	// The preview beside the builder is the attendee's form: the VAT field
+	// appears only once its box is ticked there too.
+	if !eval[bool](console, `document.querySelector('aside.form-preview [data-show-if="is_company"]').hidden`) {
+		t.Fatal("the preview shows the VAT field before the box is ticked")
+	}
+	console.click(`aside.form-preview input[name="is_company"]`)
+	if eval[bool](console, `document.querySelector('aside.form-preview [data-show-if="is_company"]').hidden`) {
+		t.Fatal("the preview hides the VAT field after the box is ticked")
+	}
 
 	event.open("/order")
 	if n := event.count("fieldset.line"); n != 2 {

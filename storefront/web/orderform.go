@@ -11,6 +11,7 @@ import (
 	"marquee/storefront"
 	"marquee/storefront/address"
 	"marquee/storefront/form"
+	"marquee/storefront/formview"
 	"marquee/themes"
 )
 
@@ -41,25 +42,12 @@ type OrderPage struct {
 	Problems       []string // translated summary of the errors, on top
 }
 
-// FieldView is one input as the template draws it.
-type FieldView struct {
-	Name, Label, Help, Value, Error string
-	Type                            string // a form.Type, or "hidden"
-	Required, Checked               bool
-	Options                         []OptionView
-	Pattern                         string
-	Row                             int
-	// ShowIfName and ShowIfValue make the field conditional on another
-	// input's value: conditional.js shows it only then; the server asks it
-	// only then, with or without the script.
-	ShowIfName, ShowIfValue string
-}
-
-// OptionView is one option of a select, radio group or checkbox group.
-type OptionView struct {
-	Value, Label       string
-	Selected, Disabled bool
-}
+// FieldView and OptionView are what the "field" template draws; the
+// console's form preview draws the same.
+type (
+	FieldView  = formview.FieldView
+	OptionView = formview.OptionView
+)
 
 // LineView is one product on the order form.
 type LineView struct {
@@ -138,25 +126,7 @@ func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod 
 
 // fieldViews draws an event's fields of one scope; prefix names item fields.
 func fieldViews(base themes.Page, fields []form.Field, prefix string, values url.Values, errs form.Errors, def string) []FieldView {
-	out := make([]FieldView, 0, len(fields))
-	for _, f := range fields {
-		name := prefix + f.Key
-		fv := FieldView{Name: name, Type: string(f.Type), Required: f.Required, Label: f.LabelFor(base.Lang, def),
-			Help: f.HelpFor(base.Lang, def), Value: values.Get(name), Error: tr(base, errs[name])}
-		chosen := values[name]
-		fv.Checked = f.Type == form.TypeCheckbox && fv.Value != ""
-		if f.ShowIf != nil {
-			fv.ShowIfName, fv.ShowIfValue = prefix+f.ShowIf.Key, f.ShowIf.Equals
-		}
-		for _, o := range f.Options {
-			fv.Options = append(fv.Options, OptionView{Value: o.Value, Label: o.LabelFor(base.Lang, def), Selected: contains(chosen, o.Value)})
-		}
-		if f.Type == form.TypeCountry {
-			fv.Options = countryOptions(base.Lang, nil, fv.Value)
-		}
-		out = append(out, fv)
-	}
-	return out
+	return formview.Fields(base, fields, prefix, values, errs, def)
 }
 
 func addressView(base themes.Page, s storefront.Settings, values url.Values, errs form.Errors) *AddressView {
@@ -186,37 +156,11 @@ func addressView(base themes.Page, s storefront.Settings, values url.Values, err
 }
 
 func countryOptions(lang string, first []string, chosen string) []OptionView {
-	countries := address.Countries(lang, first)
-	out := make([]OptionView, 0, len(countries))
-	for _, c := range countries {
-		out = append(out, OptionView{Value: c.Code, Label: c.Name, Selected: c.Code == chosen})
-	}
-	return out
+	return formview.Countries(lang, first, chosen)
 }
 
 // tr translates a message ID; "" stays "".
-func tr(p themes.Page, id string) string {
-	if id == "" {
-		return ""
-	}
-	return p.T(id)
-}
+func tr(p themes.Page, id string) string { return formview.Translate(p, id) }
 
-func contains(list []string, v string) bool { return slices.Contains(list, v) }
 
 func sortedKeys(errs form.Errors) []string { return slices.Sorted(maps.Keys(errs)) }
-
-// InputType is the HTML input type of a one-line field.
-func (f FieldView) InputType() string {
-	switch form.Type(f.Type) {
-	case form.TypeEmail:
-		return "email"
-	case form.TypePhone:
-		return "tel"
-	case form.TypeNumber:
-		return "number"
-	case form.TypeDate:
-		return "date"
-	}
-	return "text"
-}

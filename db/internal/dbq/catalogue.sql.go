@@ -116,6 +116,36 @@ func (q *Queries) FormFieldSetPosition(ctx context.Context, arg FormFieldSetPosi
 	return err
 }
 
+const formFieldUpdate = `-- name: FormFieldUpdate :execrows
+UPDATE form_fields
+SET scope = $1::text, position = $2::int, definition = $3::jsonb
+WHERE tenant_id = $4::uuid AND key = $5::text
+`
+
+type FormFieldUpdateParams struct {
+	Scope      string
+	Position   int32
+	Definition []byte
+	TenantID   uuid.UUID
+	Key        string
+}
+
+// Changes a field's definition; its key (under which orders keep their
+// answers) stays.
+func (q *Queries) FormFieldUpdate(ctx context.Context, arg FormFieldUpdateParams) (int64, error) {
+	result, err := q.db.Exec(ctx, formFieldUpdate,
+		arg.Scope,
+		arg.Position,
+		arg.Definition,
+		arg.TenantID,
+		arg.Key,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const productDeleteUnordered = `-- name: ProductDeleteUnordered :execrows
 DELETE FROM products p
 WHERE p.tenant_id = $1::uuid AND p.id = $2::uuid
