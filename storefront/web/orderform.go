@@ -162,5 +162,4 @@ func countryOptions(lang string, first []string, chosen string) []OptionView {
 // tr translates a message ID; "" stays "".
 func tr(p themes.Page, id string) string { return formview.Translate(p, id) }
 
-
 func sortedKeys(errs form.Errors) []string { return slices.Sorted(maps.Keys(errs)) }
