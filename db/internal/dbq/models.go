@@ -12,6 +12,16 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+type ApiToken struct {
+	ID         uuid.UUID
+	Name       string
+	TokenHash  []byte
+	Scopes     []string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
 type AttendeePurchase struct {
 	TenantID  uuid.UUID
 	ProductID uuid.UUID
@@ -52,6 +62,18 @@ type Branding struct {
 	SocialImageKey  *string
 }
 
+type CertmagicDatum struct {
+	Key      string
+	Value    []byte
+	Modified time.Time
+}
+
+type CertmagicLock struct {
+	Name      string
+	Holder    string
+	ExpiresAt time.Time
+}
+
 type Domain struct {
 	ID                uuid.UUID
 	TenantID          uuid.UUID
@@ -60,6 +82,9 @@ type Domain struct {
 	VerifiedAt        *time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	State             string
+	LastError         string
+	CheckedAt         *time.Time
 }
 
 type FormField struct {
