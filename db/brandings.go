@@ -198,3 +198,9 @@ func (db *DB) RestoreBranding(ctx context.Context, tenantID uuid.UUID, version i
 	}
 	return db.SaveBrandingDraft(ctx, tenantID, old)
 }
+
+// PublishedBranding is the branding an event's storefront shows.
+func (db *DB) PublishedBranding(ctx context.Context, tenantID uuid.UUID) (branding.Branding, error) {
+	c, err := db.SiteContent(ctx, tenantID)
+	return c.Branding, err
+}

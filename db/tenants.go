@@ -3,10 +3,12 @@ package db
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"marquee"
 	"marquee/branding"
@@ -41,6 +43,17 @@ func (db *DB) TenantByDomain(ctx context.Context, hostname string) (*tenant.Tena
 // CreateTenant provisions an event and its first, published branding in one
 // transaction. A taken slug is a conflict on the slug field.
 func (db *DB) CreateTenant(ctx context.Context, t tenant.Tenant, b branding.Branding) (*tenant.Tenant, error) {
+	return db.CreateTenantFrom(ctx, t, b, uuid.Nil)
+}
+
+// CreateTenantFrom is CreateTenant that also copies the products (with
+// their options and stock), order-form fields and shop settings of the
+// template event, when template is not uuid.Nil, in the same transaction:
+// a failed copy leaves no half-made event behind.
+func (db *DB) CreateTenantFrom(ctx context.Context, t tenant.Tenant, b branding.Branding, template uuid.UUID) (*tenant.Tenant, error) {
+	if t.Currency == "" {
+		t.Currency = "EUR"
+	}
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
@@ -49,17 +62,30 @@ func (db *DB) CreateTenant(ctx context.Context, t tenant.Tenant, b branding.Bran
 	}
 	var created *tenant.Tenant
 	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		row, err := q.TenantInsert(ctx, dbq.TenantInsertParams{
+		row, err := q.TenantInsertFull(ctx, dbq.TenantInsertFullParams{
 			Slug: t.Slug, Name: t.Name, Status: string(t.Status),
-			DefaultLocale: t.DefaultLocale, Locales: t.Locales,
+			DefaultLocale: t.DefaultLocale, Locales: t.Locales, Currency: t.Currency,
+			StartsOn: pgDate(t.StartsOn), EndsOn: pgDate(t.EndsOn),
 		})
 		if err != nil {
 			return err
 		}
-		created = tenantFromRow(row)
+		created = tenantFromRow(dbq.Tenant(row))
 		b.TenantID = row.ID
-		_, err = q.BrandingInsert(ctx, brandingInsertParams(b, "published"))
-		return err
+		if _, err = q.BrandingInsert(ctx, brandingInsertParams(b, "published")); err != nil {
+			return err
+		}
+		if template == uuid.Nil {
+			return nil
+		}
+		copies := dbq.CopyProductsParams{FromTenant: template, ToTenant: row.ID}
+		if err := q.CopyProducts(ctx, copies); err != nil {
+			return err
+		}
+		if err := q.CopyFormFields(ctx, dbq.CopyFormFieldsParams(copies)); err != nil {
+			return err
+		}
+		return q.CopySettings(ctx, dbq.CopySettingsParams(copies))
 	})
 	if isUniqueViolation(err, "tenants_slug_key") {
 		return nil, &marquee.Error{Code: marquee.ECONFLICT, Message: "slug.taken", Field: "slug", Err: err}
@@ -117,9 +143,25 @@ func (db *DB) AddDomain(ctx context.Context, tenantID uuid.UUID, hostname string
 func tenantFromRow(r dbq.Tenant) *tenant.Tenant {
 	return &tenant.Tenant{
 		ID: r.ID, Slug: r.Slug, Name: r.Name, Status: tenant.Status(r.Status),
-		DefaultLocale: r.DefaultLocale, Locales: r.Locales,
+		DefaultLocale: r.DefaultLocale, Locales: r.Locales, Currency: r.Currency,
+		StartsOn: fromPgDate(r.StartsOn), EndsOn: fromPgDate(r.EndsOn),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
+}
+
+func pgDate(t *time.Time) pgtype.Date {
+	if t == nil {
+		return pgtype.Date{}
+	}
+	return pgtype.Date{Time: *t, Valid: true}
+}
+
+func fromPgDate(d pgtype.Date) *time.Time {
+	if !d.Valid {
+		return nil
+	}
+	t := d.Time.UTC()
+	return &t
 }
 
 // notFound turns pgx.ErrNoRows into ENOTFOUND with a message ID.

@@ -24,3 +24,45 @@ LIMIT @max_rows::int;
 
 -- name: TenantSetStatus :one
 UPDATE tenants SET status = @status::text WHERE id = @id::uuid RETURNING *;
+
+-- name: TenantInsertFull :one
+INSERT INTO tenants (slug, name, status, default_locale, locales, currency, starts_on, ends_on)
+VALUES (@slug::text, @name::text, @status::text, @default_locale::text, @locales::text[], @currency::text,
+        sqlc.narg('starts_on')::date, sqlc.narg('ends_on')::date)
+RETURNING *;
+
+-- name: TenantRename :one
+UPDATE tenants SET name = @name::text WHERE id = @id::uuid RETURNING *;
+
+-- name: TenantTransition :one
+-- Moves an event to status only from one of the from statuses, so two ops
+-- racing on one event cannot skip a rule.
+UPDATE tenants SET status = @status::text
+WHERE id = @id::uuid AND status = ANY (@from_statuses::text[])
+RETURNING *;
+
+-- name: TenantOrdersDeleteArchived :exec
+-- Orders go first: their items reference products without a cascade (an
+-- ordered product can never be deleted alone), so the tenant's cascade
+-- could not remove its products while items still point at them.
+DELETE FROM orders o
+WHERE o.tenant_id = @id::uuid AND EXISTS (SELECT 1 FROM tenants t WHERE t.id = @id::uuid AND t.status = 'archived');
+
+-- name: TenantDeleteArchived :execrows
+-- Deletes an archived event and, through the foreign keys, everything it
+-- owns: orders and their personal data, staff memberships, audit rows.
+DELETE FROM tenants WHERE id = @id::uuid AND status = 'archived';
+
+-- name: APITokenInsert :one
+INSERT INTO api_tokens (name, token_hash, scopes) VALUES (@name::text, @token_hash::bytea, @scopes::text[]) RETURNING *;
+
+-- name: APITokenByHash :one
+UPDATE api_tokens SET last_used_at = now()
+WHERE token_hash = @token_hash::bytea AND revoked_at IS NULL
+RETURNING *;
+
+-- name: APITokenList :many
+SELECT * FROM api_tokens ORDER BY created_at, id;
+
+-- name: APITokenRevoke :execrows
+UPDATE api_tokens SET revoked_at = now() WHERE id = @id::uuid AND revoked_at IS NULL;

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bojanz/currency"
 	"github.com/google/uuid"
 
 	"marquee"
@@ -36,7 +37,10 @@ type Tenant struct {
 	Name          string
 	Status        Status
 	DefaultLocale string
-	Locales       []string // enabled languages, DefaultLocale among them
+	Locales       []string   // enabled languages, DefaultLocale among them
+	Currency      string     // ISO 4217 code of the event's prices; "" means EUR when created
+	StartsOn      *time.Time // the event's first day (a date, UTC midnight); nil: not set
+	EndsOn        *time.Time // its last day; not before StartsOn
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -65,6 +69,12 @@ func (t Tenant) Validate() error {
 	}
 	if !slices.Contains(t.Locales, t.DefaultLocale) {
 		return marquee.Invalid("locale", "tenant.default_locale_not_enabled")
+	}
+	if t.Currency != "" && !currency.IsValid(t.Currency) {
+		return marquee.Invalid("currency", "tenant.currency_unknown")
+	}
+	if t.StartsOn != nil && t.EndsOn != nil && t.EndsOn.Before(*t.StartsOn) {
+		return marquee.Invalid("ends_on", "tenant.dates_order")
 	}
 	return nil
 }

@@ -23,26 +23,31 @@ import (
 	"marquee/branding/media"
 	"marquee/branding/media/diskstore"
 	"marquee/branding/media/s3store"
+	"marquee/branding/staff"
 	brandingweb "marquee/branding/web"
 	"marquee/db"
 	"marquee/storefront"
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
+	"marquee/tenant/api"
+	"marquee/tenant/domains"
+	"marquee/tenant/provision"
 	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )
 
 // platform is one running instance's parts, wired together.
 type platform struct {
-	cfg      Config
-	log      *slog.Logger
-	db       *db.DB
-	themes   *themes.Set
-	resolver *tenant.Resolver
-	sites    *storefront.Sites
-	staff    *db.StaffStore
-	media    media.Store
-	disk     *diskstore.Store // the local-disk media store, served at /media/; nil with S3
+	cfg       Config
+	log       *slog.Logger
+	db        *db.DB
+	themes    *themes.Set
+	resolver  *tenant.Resolver
+	sites     *storefront.Sites
+	staff     *db.StaffStore
+	media     media.Store
+	disk      *diskstore.Store // the local-disk media store, served at /media/; nil with S3
+	provision *provision.Service
 
 	// lastChange is the tenant id of the last change notification handled:
 	// tests wait on it to know that earlier notifications were applied.
@@ -58,12 +63,34 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 	if err != nil {
 		return nil, err
 	}
-	return &platform{media: store, disk: disk,
+	p := &platform{media: store, disk: disk,
 		cfg: cfg, log: log, db: database, themes: set,
 		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{}),
 		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
 		staff:    db.NewStaffStore(database, cfg.StaffPolicy),
-	}, nil
+	}
+	if cfg.DomainTarget.CNAME == "" && cfg.BaseDomain != "" {
+		cfg.DomainTarget.CNAME = "edge." + cfg.BaseDomain
+		p.cfg = cfg
+	}
+	p.provision = &provision.Service{Store: database, BaseDomain: cfg.BaseDomain, Target: cfg.DomainTarget,
+		Verifier: domains.NewVerifier(cfg.DNSResolver, domains.DefaultTimeout),
+		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
+			token, err := p.staff.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
+			return consoleURL(cfg.BaseDomain, "/invite/"+token), err
+		}}
+	return p, nil
+}
+
+// api is the JSON API of provisioning, mounted on the console host.
+func (p *platform) api() *api.Handler {
+	en := func(id string) string { return p.themes.Translations().T("en", id) }
+	return &api.Handler{Service: p.provision, BaseDomain: p.cfg.BaseDomain, Translate: en,
+		CertState: func(ctx context.Context, name string) string { return certificateState(ctx, nil, p.db, name) },
+		Authenticate: func(ctx context.Context, secret string) (api.Token, error) {
+			tok, err := p.db.APITokenBySecret(ctx, secret)
+			return api.Token{Name: tok.Name, Scopes: tok.Scopes}, err
+		}}
 }
 
 // openMedia opens where uploaded images are kept: S3 when S3_BUCKET is set,
@@ -176,6 +203,9 @@ func (p *platform) consoleHost(store *storefrontweb.Handler) fiber.Handler {
 func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	// Image uploads are the biggest bodies: 10 MB and the form around them.
 	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: store.ErrorHandler, BodyLimit: 11 << 20})
+	// The API answers bearer tokens, not sessions: it goes before the
+	// console's sign-in wall.
+	p.api().Mount(console)
 	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db}).Mount(console)

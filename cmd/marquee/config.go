@@ -16,6 +16,7 @@ import (
 	"marquee/branding/media/s3store"
 	"marquee/branding/staff"
 	"marquee/tenant"
+	"marquee/tenant/domains"
 	tenantweb "marquee/tenant/web"
 )
 
@@ -33,6 +34,8 @@ type Config struct {
 	StaffPolicy     staff.Policy      // sign-in timeouts and limits (defaults; tests make hashing cheap)
 	MediaDir        string            // MEDIA_DIR: images on local disk (dev's default); ignored when S3_BUCKET is set
 	S3              s3store.Config    // S3_BUCKET, S3_REGION, S3_ENDPOINT, S3_PATH_STYLE, S3_PUBLIC_URL
+	DNSResolver     string            // DNS_RESOLVER: host:port that custom-domain checks ask; "" = the system's
+	DomainTarget    domains.Target    // DOMAIN_CNAME, DOMAIN_IPS: what custom domains must point at
 }
 
 // configVars documents every variable: name, default, meaning. The README's
@@ -47,6 +50,9 @@ var configVars = [][3]string{
 	{"SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may run after SIGTERM"},
 	{"MEDIA_DIR", "(dev: .marquee/dev/media)", "keep uploaded images on this local directory (one machine only)"},
 	{"S3_BUCKET", "(none)", "keep uploaded images in this S3 bucket (with S3_REGION, optional S3_ENDPOINT, S3_PATH_STYLE=true, S3_PUBLIC_URL; credentials from the usual AWS settings)"},
+	{"DNS_RESOLVER", "(the system's)", "host:port of the DNS server that custom-domain verification asks"},
+	{"DOMAIN_CNAME", "edge.BASE_DOMAIN", "the name custom domains point their CNAME at"},
+	{"DOMAIN_IPS", "(none)", "comma-separated IPv4/IPv6 addresses of the platform, for apex custom domains (A/AAAA records)"},
 	{"SECRET_KEY", "(dev: generated, kept in .marquee/dev)", "at least 32 random bytes, hex or base64: signs order links and form tokens; the same on every replica"},
 }
 
@@ -105,6 +111,18 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 			return c, err
 		}
 		c.SecretKey = key
+	}
+	set("DNS_RESOLVER", &c.DNSResolver)
+	set("DOMAIN_CNAME", &c.DomainTarget.CNAME)
+	if c.DomainTarget.CNAME == "" && c.BaseDomain != "" {
+		c.DomainTarget.CNAME = "edge." + c.BaseDomain
+	}
+	for _, v := range splitList(getenv("DOMAIN_IPS")) {
+		ip, err := netip.ParseAddr(v)
+		if err != nil {
+			return c, fmt.Errorf("DOMAIN_IPS: %q is not an IP address", v)
+		}
+		c.DomainTarget.IPs = append(c.DomainTarget.IPs, ip)
 	}
 	proxies, err := parseProxies(getenv("TRUSTED_PROXIES"))
 	if err != nil {

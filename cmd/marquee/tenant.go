@@ -3,64 +3,256 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/google/uuid"
+
 	"marquee"
-	"marquee/branding"
+	"marquee/branding/staff"
 	"marquee/db"
 	"marquee/tenant"
+	"marquee/tenant/domains"
+	"marquee/tenant/provision"
 	"marquee/themes"
 )
 
+// tenantCommands are the subcommands of marquee tenant, in help order.
+var tenantCommands = []struct {
+	name, summary string
+	run           func(context.Context, *env, []string) error
+}{
+	{"create", "provision an event", runTenantCreate},
+	{"list", "list events", runTenantList},
+	{"show", "one event, its domains and their certificates", runTenantShow},
+	{"rename", "change an event's name", runTenantRename},
+	{"suspend", "close an event's storefront for now (503)", runTenantState("suspend")},
+	{"resume", "open a suspended or archived event again", runTenantState("resume")},
+	{"archive", "end an event: read-only, its storefront says it has ended", runTenantState("archive")},
+	{"delete", "delete an archived event and all its data (--confirm SLUG)", runTenantDelete},
+}
+
 func runTenant(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(e.stdout, "Usage: marquee tenant create|list [flags]\n\n  create  provision an event (marquee tenant create --help)\n  list    list events (marquee tenant list --help)")
+		fmt.Fprintln(e.stdout, "Usage: marquee tenant SUBCOMMAND [flags]\n\nSubcommands:")
+		for _, c := range tenantCommands {
+			fmt.Fprintf(e.stdout, "  %-8s %s\n", c.name, c.summary)
+		}
 		if len(args) == 0 {
-			return usageError{"tenant: say create or list"}
+			return usageError{"tenant: say which subcommand (marquee tenant --help)"}
 		}
 		return nil
 	}
-	switch args[0] {
-	case "create":
-		return runTenantCreate(ctx, e, args[1:])
-	case "list":
-		return runTenantList(ctx, e, args[1:])
+	for _, c := range tenantCommands {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
 	}
-	return usageError{fmt.Sprintf("tenant: unknown subcommand %q (create, list)", args[0])}
+	return usageError{fmt.Sprintf("tenant: unknown subcommand %q (marquee tenant --help)", args[0])}
+}
+
+// tenantFlags names the flag of each validated field, for error messages.
+var tenantFlags = map[string]string{"slug": "--slug", "name": "--name", "locale": "--locale/--locales", "currency": "--currency",
+	"starts_on": "--starts", "ends_on": "--ends", "owner": "--owner", "template": "--from", "confirm": "--confirm", "limit": "--limit",
+	"hostname": "HOSTNAME"}
+
+// provisioner opens the database and the provisioning service on it.
+func provisioner(ctx context.Context, e *env) (*provision.Service, *db.DB, error) {
+	cfg, err := configFromEnv(defaultConfig(), e.getenv)
+	if err != nil {
+		return nil, nil, usageError{err.Error()}
+	}
+	database, err := openDB(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	store := db.NewStaffStore(database, staff.Policy{})
+	svc := &provision.Service{Store: database, BaseDomain: cfg.BaseDomain, Target: cfg.DomainTarget,
+		Verifier: domains.NewVerifier(cfg.DNSResolver, domains.DefaultTimeout),
+		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
+			token, err := store.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
+			return consoleURL(cfg.BaseDomain, "/invite/"+token), err
+		}}
+	return svc, database, nil
 }
 
 func runTenantCreate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "tenant create", "tenant create --slug SLUG --name NAME [--locale en] [--locales en,de]")
-	slug := fs.String("slug", "", "the event's subdomain label: a-z, 0-9 and hyphens, 3 to 63 characters")
-	name := fs.String("name", "", "the event's name, shown as its title until the branding is edited")
-	locale := fs.String("locale", "en", "the event's default language")
+	fs := newFlags(e, "tenant create", "tenant create --slug SLUG --name NAME [--locale en] [--locales en,de] [--currency EUR] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--owner EMAIL] [--from SLUG]")
+	var spec provision.Spec
+	fs.StringVar(&spec.Slug, "slug", "", "the event's subdomain label: a-z, 0-9 and hyphens, 3 to 63 characters")
+	fs.StringVar(&spec.Name, "name", "", "the event's name, shown as its title until the branding is edited")
+	fs.StringVar(&spec.DefaultLocale, "locale", "en", "the event's default language")
 	locales := fs.String("locales", "", "comma-separated languages the event offers (default: the --locale)")
+	fs.StringVar(&spec.Currency, "currency", "EUR", "ISO 4217 code of the event's prices")
+	fs.StringVar(&spec.StartsOn, "starts", "", "the event's first day, YYYY-MM-DD")
+	fs.StringVar(&spec.EndsOn, "ends", "", "the event's last day, YYYY-MM-DD")
+	fs.StringVar(&spec.OwnerEmail, "owner", "", "invite this email address as the event's owner")
+	fs.StringVar(&spec.Template, "from", "", "copy branding, products and order form from this event")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	t := tenant.Tenant{Slug: *slug, Name: strings.TrimSpace(*name), Status: tenant.StatusActive,
-		DefaultLocale: *locale, Locales: splitList(*locales)}
-	if len(t.Locales) == 0 {
-		t.Locales = []string{t.DefaultLocale}
-	}
-	b := branding.Branding{Theme: "classic", Colours: branding.DefaultColours,
-		Copy: map[string]branding.Copy{t.DefaultLocale: {Title: t.Name}}}
-	database, err := openDB(ctx, e)
+	spec.Locales = splitList(*locales)
+	svc, database, err := provisioner(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
-	created, err := database.CreateTenant(ctx, t, b)
-	if err != nil {
-		return flagError(err, map[string]string{"slug": "--slug", "name": "--name", "locale": "--locale/--locales"})
+	start := time.Now()
+	created, err := svc.Create(ctx, spec)
+	if created.Tenant == nil && err != nil {
+		return flagError(err, tenantFlags)
 	}
-	fmt.Fprintf(e.stdout, "created event %s (%s)\n", created.Slug, created.ID)
+	fmt.Fprintf(e.stdout, "created event %s (%s) in %s\n", created.Tenant.Slug, created.Tenant.ID, time.Since(start).Round(time.Millisecond))
 	if base := e.getenv("BASE_DOMAIN"); base != "" {
-		fmt.Fprintf(e.stdout, "it answers at http://%s.%s\n", created.Slug, base)
+		fmt.Fprintf(e.stdout, "it answers at http://%s.%s\n", created.Tenant.Slug, base)
 	}
+	if err != nil {
+		return fmt.Errorf("the event exists, but inviting its owner failed: %w", flagError(err, tenantFlags))
+	}
+	if created.InviteLink != "" {
+		fmt.Fprintf(e.stdout, "owner invitation for %s: %s\n", strings.TrimSpace(strings.ToLower(spec.OwnerEmail)), created.InviteLink)
+	}
+	return nil
+}
+
+// oneSlug reads the SLUG argument of a subcommand that names one event.
+func oneSlug(fs *flag.FlagSet, args []string) (string, error) {
+	// Flags may come before or after the slug.
+	var slug string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		slug, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return "", err
+	}
+	if slug == "" && fs.NArg() > 0 {
+		slug = fs.Arg(0)
+	}
+	if slug == "" {
+		return "", usageError{fs.Name() + ": say which event (its slug, see marquee tenant list)"}
+	}
+	return slug, nil
+}
+
+func runTenantShow(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "tenant show", "tenant show SLUG [--json]")
+	asJSON := fs.Bool("json", false, "print JSON")
+	slug, err := oneSlug(fs, args)
+	if err != nil {
+		return err
+	}
+	svc, database, err := provisioner(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	t, err := svc.Get(ctx, slug)
+	if err != nil {
+		return flagError(err, tenantFlags)
+	}
+	doms, err := database.Domains(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	certs := certStates(ctx, e, database, t, doms)
+	if *asJSON {
+		out := struct {
+			tenantJSON
+			Domains []domainJSON `json:"domains"`
+		}{tenantToJSON(*t), []domainJSON{}}
+		for _, d := range doms {
+			out.Domains = append(out.Domains, domainToJSON(d, certs[d.Hostname]))
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "slug\t%s\nname\t%s\nstatus\t%s\nid\t%s\nlocales\t%s (default %s)\ncurrency\t%s\n", t.Slug, t.Name, t.Status, t.ID,
+		strings.Join(t.Locales, ","), t.DefaultLocale, t.Currency)
+	if t.StartsOn != nil || t.EndsOn != nil {
+		fmt.Fprintf(w, "dates\t%s to %s\n", dateOrDash(t.StartsOn), dateOrDash(t.EndsOn))
+	}
+	if base := e.getenv("BASE_DOMAIN"); base != "" {
+		fmt.Fprintf(w, "subdomain\t%s.%s\tcertificate: %s\n", t.Slug, base, certs[t.Slug+"."+base])
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if len(doms) == 0 {
+		fmt.Fprintln(e.stdout, "no custom domains")
+		return nil
+	}
+	w = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "\nDOMAIN\tSTATE\tCHECKED\tCERTIFICATE\tLAST ERROR")
+	for _, d := range doms {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", d.Hostname, d.State, timeOrDash(d.CheckedAt), certs[d.Hostname], englishOr(d.LastError))
+	}
+	return w.Flush()
+}
+
+func runTenantRename(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "tenant rename", "tenant rename SLUG --name NAME")
+	name := fs.String("name", "", "the event's new name")
+	slug, err := oneSlug(fs, args)
+	if err != nil {
+		return err
+	}
+	svc, database, err := provisioner(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	t, err := svc.Rename(ctx, slug, *name)
+	if err != nil {
+		return flagError(err, tenantFlags)
+	}
+	fmt.Fprintf(e.stdout, "renamed %s to %q\n", t.Slug, t.Name)
+	return nil
+}
+
+// runTenantState returns the command that moves an event to another status.
+func runTenantState(verb string) func(context.Context, *env, []string) error {
+	return func(ctx context.Context, e *env, args []string) error {
+		fs := newFlags(e, "tenant "+verb, "tenant "+verb+" SLUG")
+		slug, err := oneSlug(fs, args)
+		if err != nil {
+			return err
+		}
+		svc, database, err := provisioner(ctx, e)
+		if err != nil {
+			return err
+		}
+		defer database.Close()
+		do := map[string]func(context.Context, string) (*tenant.Tenant, error){"suspend": svc.Suspend, "resume": svc.Resume, "archive": svc.Archive}[verb]
+		t, err := do(ctx, slug)
+		if err != nil {
+			return flagError(err, tenantFlags)
+		}
+		fmt.Fprintf(e.stdout, "%s is now %s\n", t.Slug, t.Status)
+		return nil
+	}
+}
+
+func runTenantDelete(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "tenant delete", "tenant delete SLUG --confirm SLUG")
+	confirm := fs.String("confirm", "", "repeat the slug: the event and all its data, personal data included, are deleted for good")
+	slug, err := oneSlug(fs, args)
+	if err != nil {
+		return err
+	}
+	svc, database, err := provisioner(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	if err := svc.Delete(ctx, slug, *confirm); err != nil {
+		return flagError(err, tenantFlags)
+	}
+	fmt.Fprintf(e.stdout, "deleted %s and all its data\n", slug)
 	return nil
 }
 
@@ -97,13 +289,67 @@ type tenantJSON struct {
 	Status        string    `json:"status"`
 	DefaultLocale string    `json:"default_locale"`
 	Locales       []string  `json:"locales"`
+	Currency      string    `json:"currency"`
+	StartsOn      string    `json:"starts_on,omitempty"`
+	EndsOn        string    `json:"ends_on,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
+}
+
+func tenantToJSON(t tenant.Tenant) tenantJSON {
+	j := tenantJSON{ID: t.ID.String(), Slug: t.Slug, Name: t.Name, Status: string(t.Status), DefaultLocale: t.DefaultLocale,
+		Locales: t.Locales, Currency: t.Currency, CreatedAt: t.CreatedAt.UTC()}
+	if t.StartsOn != nil {
+		j.StartsOn = t.StartsOn.Format(time.DateOnly)
+	}
+	if t.EndsOn != nil {
+		j.EndsOn = t.EndsOn.Format(time.DateOnly)
+	}
+	return j
+}
+
+type domainJSON struct {
+	Hostname    string     `json:"hostname"`
+	State       string     `json:"state"`
+	LastError   string     `json:"last_error,omitempty"`
+	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
+	CheckedAt   *time.Time `json:"checked_at,omitempty"`
+	Certificate string     `json:"certificate"`
+}
+
+func domainToJSON(d tenant.Domain, cert string) domainJSON {
+	return domainJSON{Hostname: d.Hostname, State: string(d.State), LastError: englishOr(d.LastError), VerifiedAt: d.VerifiedAt, CheckedAt: d.CheckedAt, Certificate: cert}
+}
+
+func dateOrDash(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format(time.DateOnly)
+}
+
+func timeOrDash(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04 MST")
+}
+
+// englishOr is the English text of a message ID; "" stays "".
+func englishOr(id string) string {
+	if id == "" {
+		return ""
+	}
+	tr, err := themes.Load()
+	if err != nil {
+		return id
+	}
+	return tr.Translations().T("en", id)
 }
 
 func printTenantsJSON(e *env, list []tenant.Tenant) error {
 	out := make([]tenantJSON, 0, len(list))
 	for _, t := range list {
-		out = append(out, tenantJSON{t.ID.String(), t.Slug, t.Name, string(t.Status), t.DefaultLocale, t.Locales, t.CreatedAt.UTC()})
+		out = append(out, tenantToJSON(t))
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
@@ -160,3 +406,24 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+// certStates says, for each name of an event (its subdomain and custom
+// domains), what the certificate storage holds. Filled in by the TLS
+// wiring; without TLS=acme every name reads "none (TLS is not acme)".
+func certStates(ctx context.Context, e *env, database *db.DB, t *tenant.Tenant, doms []tenant.Domain) map[string]string {
+	out := map[string]string{}
+	names := []string{}
+	if base := e.getenv("BASE_DOMAIN"); base != "" {
+		names = append(names, t.Slug+"."+base)
+	}
+	for _, d := range doms {
+		names = append(names, d.Hostname)
+	}
+	for _, n := range names {
+		out[n] = certificateState(ctx, e, database, n)
+	}
+	return out
+}
+
+// certificateState is replaced once the TLS layer lands.
+func certificateState(context.Context, *env, *db.DB, string) string { return "none" }

@@ -12,10 +12,54 @@ import (
 	"github.com/google/uuid"
 )
 
+const domainDelete = `-- name: DomainDelete :execrows
+DELETE FROM domains WHERE tenant_id = $1::uuid AND hostname = $2::text
+`
+
+type DomainDeleteParams struct {
+	TenantID uuid.UUID
+	Hostname string
+}
+
+func (q *Queries) DomainDelete(ctx context.Context, arg DomainDeleteParams) (int64, error) {
+	result, err := q.db.Exec(ctx, domainDelete, arg.TenantID, arg.Hostname)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const domainGet = `-- name: DomainGet :one
+SELECT id, tenant_id, hostname, verification_token, verified_at, created_at, updated_at, state, last_error, checked_at FROM domains WHERE tenant_id = $1::uuid AND hostname = $2::text
+`
+
+type DomainGetParams struct {
+	TenantID uuid.UUID
+	Hostname string
+}
+
+func (q *Queries) DomainGet(ctx context.Context, arg DomainGetParams) (Domain, error) {
+	row := q.db.QueryRow(ctx, domainGet, arg.TenantID, arg.Hostname)
+	var i Domain
+	err := row.Scan(
+		&i.ID,
+		&i.TenantID,
+		&i.Hostname,
+		&i.VerificationToken,
+		&i.VerifiedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.State,
+		&i.LastError,
+		&i.CheckedAt,
+	)
+	return i, err
+}
+
 const domainInsert = `-- name: DomainInsert :one
 INSERT INTO domains (tenant_id, hostname, verified_at)
 VALUES ($1::uuid, $2::text, $3::timestamptz)
-RETURNING id, tenant_id, hostname, verification_token, verified_at, created_at, updated_at
+RETURNING id, tenant_id, hostname, verification_token, verified_at, created_at, updated_at, state, last_error, checked_at
 `
 
 type DomainInsertParams struct {
@@ -35,6 +79,198 @@ func (q *Queries) DomainInsert(ctx context.Context, arg DomainInsertParams) (Dom
 		&i.VerifiedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.State,
+		&i.LastError,
+		&i.CheckedAt,
 	)
 	return i, err
+}
+
+const domainList = `-- name: DomainList :many
+SELECT id, tenant_id, hostname, verification_token, verified_at, created_at, updated_at, state, last_error, checked_at FROM domains WHERE tenant_id = $1::uuid ORDER BY hostname
+`
+
+func (q *Queries) DomainList(ctx context.Context, tenantID uuid.UUID) ([]Domain, error) {
+	rows, err := q.db.Query(ctx, domainList, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Domain{}
+	for rows.Next() {
+		var i Domain
+		if err := rows.Scan(
+			&i.ID,
+			&i.TenantID,
+			&i.Hostname,
+			&i.VerificationToken,
+			&i.VerifiedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.State,
+			&i.LastError,
+			&i.CheckedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const domainSetFailed = `-- name: DomainSetFailed :one
+UPDATE domains SET state = 'failed', last_error = $1::text, checked_at = now()
+WHERE tenant_id = $2::uuid AND hostname = $3::text
+RETURNING id, tenant_id, hostname, verification_token, verified_at, created_at, updated_at, state, last_error, checked_at
+`
+
+type DomainSetFailedParams struct {
+	LastError string
+	TenantID  uuid.UUID
+	Hostname  string
+}
+
+func (q *Queries) DomainSetFailed(ctx context.Context, arg DomainSetFailedParams) (Domain, error) {
+	row := q.db.QueryRow(ctx, domainSetFailed, arg.LastError, arg.TenantID, arg.Hostname)
+	var i Domain
+	err := row.Scan(
+		&i.ID,
+		&i.TenantID,
+		&i.Hostname,
+		&i.VerificationToken,
+		&i.VerifiedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.State,
+		&i.LastError,
+		&i.CheckedAt,
+	)
+	return i, err
+}
+
+const domainSetVerified = `-- name: DomainSetVerified :one
+UPDATE domains
+SET state = 'verified', last_error = '', checked_at = now(), verified_at = coalesce(verified_at, now())
+WHERE tenant_id = $1::uuid AND hostname = $2::text
+RETURNING id, tenant_id, hostname, verification_token, verified_at, created_at, updated_at, state, last_error, checked_at
+`
+
+type DomainSetVerifiedParams struct {
+	TenantID uuid.UUID
+	Hostname string
+}
+
+func (q *Queries) DomainSetVerified(ctx context.Context, arg DomainSetVerifiedParams) (Domain, error) {
+	row := q.db.QueryRow(ctx, domainSetVerified, arg.TenantID, arg.Hostname)
+	var i Domain
+	err := row.Scan(
+		&i.ID,
+		&i.TenantID,
+		&i.Hostname,
+		&i.VerificationToken,
+		&i.VerifiedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.State,
+		&i.LastError,
+		&i.CheckedAt,
+	)
+	return i, err
+}
+
+const domainsAll = `-- name: DomainsAll :many
+SELECT d.id, d.tenant_id, d.hostname, d.verification_token, d.verified_at, d.created_at, d.updated_at, d.state, d.last_error, d.checked_at, t.slug AS tenant_slug FROM domains d JOIN tenants t ON t.id = d.tenant_id ORDER BY d.hostname
+`
+
+type DomainsAllRow struct {
+	ID                uuid.UUID
+	TenantID          uuid.UUID
+	Hostname          string
+	VerificationToken string
+	VerifiedAt        *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	State             string
+	LastError         string
+	CheckedAt         *time.Time
+	TenantSlug        string
+}
+
+func (q *Queries) DomainsAll(ctx context.Context) ([]DomainsAllRow, error) {
+	rows, err := q.db.Query(ctx, domainsAll)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []DomainsAllRow{}
+	for rows.Next() {
+		var i DomainsAllRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.TenantID,
+			&i.Hostname,
+			&i.VerificationToken,
+			&i.VerifiedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.State,
+			&i.LastError,
+			&i.CheckedAt,
+			&i.TenantSlug,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const domainsToRecheck = `-- name: DomainsToRecheck :many
+SELECT id, tenant_id, hostname, verification_token, verified_at, created_at, updated_at, state, last_error, checked_at FROM domains
+WHERE verified_at IS NOT NULL AND (checked_at IS NULL OR checked_at < $1::timestamptz)
+ORDER BY checked_at NULLS FIRST
+LIMIT $2::int
+`
+
+type DomainsToRecheckParams struct {
+	CheckedBefore time.Time
+	MaxRows       int32
+}
+
+// Verified (or flagged) domains whose last check is older than the cutoff.
+func (q *Queries) DomainsToRecheck(ctx context.Context, arg DomainsToRecheckParams) ([]Domain, error) {
+	rows, err := q.db.Query(ctx, domainsToRecheck, arg.CheckedBefore, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Domain{}
+	for rows.Next() {
+		var i Domain
+		if err := rows.Scan(
+			&i.ID,
+			&i.TenantID,
+			&i.Hostname,
+			&i.VerificationToken,
+			&i.VerifiedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.State,
+			&i.LastError,
+			&i.CheckedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

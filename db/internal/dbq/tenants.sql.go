@@ -9,7 +9,112 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
+
+const aPITokenByHash = `-- name: APITokenByHash :one
+UPDATE api_tokens SET last_used_at = now()
+WHERE token_hash = $1::bytea AND revoked_at IS NULL
+RETURNING id, name, token_hash, scopes, created_at, last_used_at, revoked_at
+`
+
+func (q *Queries) APITokenByHash(ctx context.Context, tokenHash []byte) (ApiToken, error) {
+	row := q.db.QueryRow(ctx, aPITokenByHash, tokenHash)
+	var i ApiToken
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.TokenHash,
+		&i.Scopes,
+		&i.CreatedAt,
+		&i.LastUsedAt,
+		&i.RevokedAt,
+	)
+	return i, err
+}
+
+const aPITokenInsert = `-- name: APITokenInsert :one
+INSERT INTO api_tokens (name, token_hash, scopes) VALUES ($1::text, $2::bytea, $3::text[]) RETURNING id, name, token_hash, scopes, created_at, last_used_at, revoked_at
+`
+
+type APITokenInsertParams struct {
+	Name      string
+	TokenHash []byte
+	Scopes    []string
+}
+
+func (q *Queries) APITokenInsert(ctx context.Context, arg APITokenInsertParams) (ApiToken, error) {
+	row := q.db.QueryRow(ctx, aPITokenInsert, arg.Name, arg.TokenHash, arg.Scopes)
+	var i ApiToken
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.TokenHash,
+		&i.Scopes,
+		&i.CreatedAt,
+		&i.LastUsedAt,
+		&i.RevokedAt,
+	)
+	return i, err
+}
+
+const aPITokenList = `-- name: APITokenList :many
+SELECT id, name, token_hash, scopes, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY created_at, id
+`
+
+func (q *Queries) APITokenList(ctx context.Context) ([]ApiToken, error) {
+	rows, err := q.db.Query(ctx, aPITokenList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ApiToken{}
+	for rows.Next() {
+		var i ApiToken
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.TokenHash,
+			&i.Scopes,
+			&i.CreatedAt,
+			&i.LastUsedAt,
+			&i.RevokedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const aPITokenRevoke = `-- name: APITokenRevoke :execrows
+UPDATE api_tokens SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL
+`
+
+func (q *Queries) APITokenRevoke(ctx context.Context, id uuid.UUID) (int64, error) {
+	result, err := q.db.Exec(ctx, aPITokenRevoke, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const tenantDeleteArchived = `-- name: TenantDeleteArchived :execrows
+DELETE FROM tenants WHERE id = $1::uuid AND status = 'archived'
+`
+
+// Deletes an archived event and, through the foreign keys, everything it
+// owns: orders and their personal data, staff memberships, audit rows.
+func (q *Queries) TenantDeleteArchived(ctx context.Context, id uuid.UUID) (int64, error) {
+	result, err := q.db.Exec(ctx, tenantDeleteArchived, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
 
 const tenantGetByID = `-- name: TenantGetByID :one
 SELECT id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at FROM tenants WHERE id = $1::uuid
@@ -126,6 +231,53 @@ func (q *Queries) TenantInsert(ctx context.Context, arg TenantInsertParams) (Ten
 	return i, err
 }
 
+const tenantInsertFull = `-- name: TenantInsertFull :one
+INSERT INTO tenants (slug, name, status, default_locale, locales, currency, starts_on, ends_on)
+VALUES ($1::text, $2::text, $3::text, $4::text, $5::text[], $6::text,
+        $7::date, $8::date)
+RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at
+`
+
+type TenantInsertFullParams struct {
+	Slug          string
+	Name          string
+	Status        string
+	DefaultLocale string
+	Locales       []string
+	Currency      string
+	StartsOn      pgtype.Date
+	EndsOn        pgtype.Date
+}
+
+func (q *Queries) TenantInsertFull(ctx context.Context, arg TenantInsertFullParams) (Tenant, error) {
+	row := q.db.QueryRow(ctx, tenantInsertFull,
+		arg.Slug,
+		arg.Name,
+		arg.Status,
+		arg.DefaultLocale,
+		arg.Locales,
+		arg.Currency,
+		arg.StartsOn,
+		arg.EndsOn,
+	)
+	var i Tenant
+	err := row.Scan(
+		&i.ID,
+		&i.Slug,
+		&i.Name,
+		&i.Status,
+		&i.DefaultLocale,
+		&i.Locales,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Currency,
+		&i.StartsOn,
+		&i.EndsOn,
+		&i.ClosesAt,
+	)
+	return i, err
+}
+
 const tenantList = `-- name: TenantList :many
 SELECT id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at FROM tenants
 WHERE slug > $1::text
@@ -172,6 +324,48 @@ func (q *Queries) TenantList(ctx context.Context, arg TenantListParams) ([]Tenan
 	return items, nil
 }
 
+const tenantOrdersDeleteArchived = `-- name: TenantOrdersDeleteArchived :exec
+DELETE FROM orders o
+WHERE o.tenant_id = $1::uuid AND EXISTS (SELECT 1 FROM tenants t WHERE t.id = $1::uuid AND t.status = 'archived')
+`
+
+// Orders go first: their items reference products without a cascade (an
+// ordered product can never be deleted alone), so the tenant's cascade
+// could not remove its products while items still point at them.
+func (q *Queries) TenantOrdersDeleteArchived(ctx context.Context, id uuid.UUID) error {
+	_, err := q.db.Exec(ctx, tenantOrdersDeleteArchived, id)
+	return err
+}
+
+const tenantRename = `-- name: TenantRename :one
+UPDATE tenants SET name = $1::text WHERE id = $2::uuid RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at
+`
+
+type TenantRenameParams struct {
+	Name string
+	ID   uuid.UUID
+}
+
+func (q *Queries) TenantRename(ctx context.Context, arg TenantRenameParams) (Tenant, error) {
+	row := q.db.QueryRow(ctx, tenantRename, arg.Name, arg.ID)
+	var i Tenant
+	err := row.Scan(
+		&i.ID,
+		&i.Slug,
+		&i.Name,
+		&i.Status,
+		&i.DefaultLocale,
+		&i.Locales,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Currency,
+		&i.StartsOn,
+		&i.EndsOn,
+		&i.ClosesAt,
+	)
+	return i, err
+}
+
 const tenantSetStatus = `-- name: TenantSetStatus :one
 UPDATE tenants SET status = $1::text WHERE id = $2::uuid RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at
 `
@@ -183,6 +377,40 @@ type TenantSetStatusParams struct {
 
 func (q *Queries) TenantSetStatus(ctx context.Context, arg TenantSetStatusParams) (Tenant, error) {
 	row := q.db.QueryRow(ctx, tenantSetStatus, arg.Status, arg.ID)
+	var i Tenant
+	err := row.Scan(
+		&i.ID,
+		&i.Slug,
+		&i.Name,
+		&i.Status,
+		&i.DefaultLocale,
+		&i.Locales,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Currency,
+		&i.StartsOn,
+		&i.EndsOn,
+		&i.ClosesAt,
+	)
+	return i, err
+}
+
+const tenantTransition = `-- name: TenantTransition :one
+UPDATE tenants SET status = $1::text
+WHERE id = $2::uuid AND status = ANY ($3::text[])
+RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at
+`
+
+type TenantTransitionParams struct {
+	Status       string
+	ID           uuid.UUID
+	FromStatuses []string
+}
+
+// Moves an event to status only from one of the from statuses, so two ops
+// racing on one event cannot skip a rule.
+func (q *Queries) TenantTransition(ctx context.Context, arg TenantTransitionParams) (Tenant, error) {
+	row := q.db.QueryRow(ctx, tenantTransition, arg.Status, arg.ID, arg.FromStatuses)
 	var i Tenant
 	err := row.Scan(
 		&i.ID,

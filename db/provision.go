@@ -1,0 +1,243 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"time"
+
+	"github.com/google/uuid"
+
+	"marquee"
+	"marquee/db/internal/dbq"
+	"marquee/tenant"
+)
+
+// RenameTenant changes an event's name.
+func (db *DB) RenameTenant(ctx context.Context, id uuid.UUID, name string) (*tenant.Tenant, error) {
+	var t *tenant.Tenant
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.TenantRename(ctx, dbq.TenantRenameParams{ID: id, Name: name})
+		t = tenantFromRow(row)
+		return err
+	})
+	return t, notFound(err, "error.not_found")
+}
+
+// TransitionTenant moves an event to status if it is in one of from. An
+// event in another status is a conflict (checked in the same statement, so
+// two racing changes cannot both pass).
+func (db *DB) TransitionTenant(ctx context.Context, id uuid.UUID, from []tenant.Status, to tenant.Status, conflict string) (*tenant.Tenant, error) {
+	froms := make([]string, len(from))
+	for i, s := range from {
+		froms[i] = string(s)
+	}
+	var t *tenant.Tenant
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.TenantTransition(ctx, dbq.TenantTransitionParams{ID: id, Status: string(to), FromStatuses: froms})
+		t = tenantFromRow(row)
+		return err
+	})
+	if marquee.ErrorCode(notFound(err, "")) == marquee.ENOTFOUND {
+		return nil, marquee.New(marquee.ECONFLICT, conflict)
+	}
+	return t, err
+}
+
+// DeleteArchivedTenant deletes an archived event with everything it owns.
+// An event that is not archived is a conflict: archive it first.
+func (db *DB) DeleteArchivedTenant(ctx context.Context, id uuid.UUID) error {
+	return db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		if err := q.TenantOrdersDeleteArchived(ctx, id); err != nil {
+			return err
+		}
+		n, err := q.TenantDeleteArchived(ctx, id)
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ECONFLICT, "tenant.delete_not_archived")
+		}
+		return err
+	})
+}
+
+// Domains lists an event's custom hostnames.
+func (db *DB) Domains(ctx context.Context, tenantID uuid.UUID) ([]tenant.Domain, error) {
+	var out []tenant.Domain
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		rows, err := q.DomainList(ctx, tenantID)
+		for _, r := range rows {
+			out = append(out, domainFromRow(r))
+		}
+		return err
+	})
+	return out, err
+}
+
+// AllDomains lists every custom hostname of the platform with its event's
+// slug, for ops and the periodic re-check.
+func (db *DB) AllDomains(ctx context.Context) ([]tenant.Domain, error) {
+	var out []tenant.Domain
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		rows, err := q.DomainsAll(ctx)
+		for _, r := range rows {
+			d := domainFromRow(dbq.Domain{ID: r.ID, TenantID: r.TenantID, Hostname: r.Hostname, VerificationToken: r.VerificationToken,
+				VerifiedAt: r.VerifiedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, State: r.State, LastError: r.LastError, CheckedAt: r.CheckedAt})
+			d.TenantSlug = r.TenantSlug
+			out = append(out, d)
+		}
+		return err
+	})
+	return out, err
+}
+
+// Domain returns one custom hostname of an event.
+func (db *DB) Domain(ctx context.Context, tenantID uuid.UUID, hostname string) (tenant.Domain, error) {
+	var d tenant.Domain
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		row, err := q.DomainGet(ctx, dbq.DomainGetParams{TenantID: tenantID, Hostname: hostname})
+		d = domainFromRow(row)
+		return err
+	})
+	return d, notFound(err, "error.not_found")
+}
+
+// AddCustomDomain attaches a hostname, pending verification. A hostname
+// another event has (or this one) is a conflict: one event per name.
+func (db *DB) AddCustomDomain(ctx context.Context, tenantID uuid.UUID, hostname string) (tenant.Domain, error) {
+	var d tenant.Domain
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		row, err := q.DomainInsert(ctx, dbq.DomainInsertParams{TenantID: tenantID, Hostname: hostname})
+		d = domainFromRow(row)
+		return err
+	})
+	if isUniqueViolation(err, "domains_hostname_key") {
+		return d, &marquee.Error{Code: marquee.ECONFLICT, Message: "domain.taken", Field: "hostname", Err: err}
+	}
+	return d, err
+}
+
+// MarkDomainVerified records a passed check: the hostname routes from now.
+func (db *DB) MarkDomainVerified(ctx context.Context, tenantID uuid.UUID, hostname string) (tenant.Domain, error) {
+	var d tenant.Domain
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		row, err := q.DomainSetVerified(ctx, dbq.DomainSetVerifiedParams{TenantID: tenantID, Hostname: hostname})
+		d = domainFromRow(row)
+		return err
+	})
+	return d, notFound(err, "error.not_found")
+}
+
+// MarkDomainFailed records a failed check with its reason (a message ID).
+func (db *DB) MarkDomainFailed(ctx context.Context, tenantID uuid.UUID, hostname, reason string) (tenant.Domain, error) {
+	var d tenant.Domain
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		row, err := q.DomainSetFailed(ctx, dbq.DomainSetFailedParams{TenantID: tenantID, Hostname: hostname, LastError: reason})
+		d = domainFromRow(row)
+		return err
+	})
+	return d, notFound(err, "error.not_found")
+}
+
+// RemoveDomain detaches a hostname from an event.
+func (db *DB) RemoveDomain(ctx context.Context, tenantID uuid.UUID, hostname string) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		n, err := q.DomainDelete(ctx, dbq.DomainDeleteParams{TenantID: tenantID, Hostname: hostname})
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		return err
+	})
+}
+
+// DomainsToRecheck lists verified domains last checked before cutoff.
+func (db *DB) DomainsToRecheck(ctx context.Context, cutoff time.Time, limit int) ([]tenant.Domain, error) {
+	var out []tenant.Domain
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		rows, err := q.DomainsToRecheck(ctx, dbq.DomainsToRecheckParams{CheckedBefore: cutoff, MaxRows: int32(limit)})
+		for _, r := range rows {
+			out = append(out, domainFromRow(r))
+		}
+		return err
+	})
+	return out, err
+}
+
+func domainFromRow(r dbq.Domain) tenant.Domain {
+	return tenant.Domain{ID: r.ID, TenantID: r.TenantID, Hostname: r.Hostname, Token: r.VerificationToken,
+		State: tenant.DomainState(r.State), LastError: r.LastError, VerifiedAt: r.VerifiedAt, CheckedAt: r.CheckedAt, CreatedAt: r.CreatedAt}
+}
+
+// APIToken is a bearer token of the JSON API, without its secret.
+type APIToken struct {
+	ID         uuid.UUID
+	Name       string
+	Scopes     []string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// CreateAPIToken stores a new token's hash and returns the token, which is
+// shown once and never kept.
+func (db *DB) CreateAPIToken(ctx context.Context, name string, scopes []string) (string, APIToken, error) {
+	secret := "mq_" + randomToken()
+	hash := sha256.Sum256([]byte(secret))
+	var tok APIToken
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.APITokenInsert(ctx, dbq.APITokenInsertParams{Name: name, TokenHash: hash[:], Scopes: scopes})
+		tok = apiTokenFromRow(row)
+		return err
+	})
+	if isCheckViolation(err) {
+		return "", tok, marquee.Invalid("scopes", "api.scope_unknown")
+	}
+	return secret, tok, err
+}
+
+// APITokenBySecret finds the live token a bearer secret names and records
+// its use; a revoked or unknown one is ENOTFOUND.
+func (db *DB) APITokenBySecret(ctx context.Context, secret string) (APIToken, error) {
+	hash := sha256.Sum256([]byte(secret))
+	var tok APIToken
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.APITokenByHash(ctx, hash[:])
+		tok = apiTokenFromRow(row)
+		return err
+	})
+	return tok, notFound(err, "api.unauthorized")
+}
+
+// APITokens lists every token, revoked ones included.
+func (db *DB) APITokens(ctx context.Context) ([]APIToken, error) {
+	var out []APIToken
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		rows, err := q.APITokenList(ctx)
+		for _, r := range rows {
+			out = append(out, apiTokenFromRow(r))
+		}
+		return err
+	})
+	return out, err
+}
+
+// RevokeAPIToken ends a token; an unknown or already revoked one is ENOTFOUND.
+func (db *DB) RevokeAPIToken(ctx context.Context, id uuid.UUID) error {
+	return db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		n, err := q.APITokenRevoke(ctx, id)
+		if err == nil && n == 0 {
+			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		}
+		return err
+	})
+}
+
+func apiTokenFromRow(r dbq.ApiToken) APIToken {
+	return APIToken{ID: r.ID, Name: r.Name, Scopes: r.Scopes, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt}
+}
+
+// randomToken is 32 random bytes, URL-safe base64 without padding.
+func randomToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}

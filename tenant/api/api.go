@@ -1,0 +1,351 @@
+// Package api is the JSON API of provisioning on the console host
+// (/api/v1/…): the same operations as `marquee tenant` and `marquee
+// domain`, for ops' scripts. Requests carry a bearer token made with
+// `marquee token create`; only its SHA-256 is stored, its scopes limit
+// what it may do, and a revoked token is refused like an unknown one.
+//
+// Errors are JSON: {"error": {"code": "invalid", "field": "slug",
+// "message": "The subdomain must be at least 3 characters long."}} with
+// the status of the code (400/422, 401, 403, 404, 409), in English.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"marquee"
+	"marquee/tenant"
+	"marquee/tenant/provision"
+)
+
+// Scopes an API token may carry.
+const (
+	ScopeEventsRead   = "events:read"
+	ScopeEventsWrite  = "events:write"
+	ScopeDomainsWrite = "domains:write"
+)
+
+// Token is what a bearer secret stands for.
+type Token struct {
+	Name   string
+	Scopes []string
+}
+
+// Handler serves the API.
+type Handler struct {
+	Service *provision.Service
+	// Authenticate finds the live token of a bearer secret; an unknown or
+	// revoked one is a marquee ENOTFOUND error.
+	Authenticate func(ctx context.Context, secret string) (Token, error)
+	// Translate turns a message ID into English.
+	Translate func(id string) string
+	// CertState says what the certificate storage holds for a name.
+	CertState  func(ctx context.Context, name string) string
+	BaseDomain string
+}
+
+// Mount adds the API's routes under /api/v1.
+func (h *Handler) Mount(app fiber.Router) {
+	v1 := app.Group("/api/v1", h.authenticate)
+	v1.Get("/events", h.need(ScopeEventsRead), h.list)
+	v1.Post("/events", h.need(ScopeEventsWrite), h.create)
+	v1.Get("/events/:slug", h.need(ScopeEventsRead), h.show)
+	v1.Patch("/events/:slug", h.need(ScopeEventsWrite), h.rename)
+	v1.Post("/events/:slug/suspend", h.need(ScopeEventsWrite), h.state("suspend"))
+	v1.Post("/events/:slug/resume", h.need(ScopeEventsWrite), h.state("resume"))
+	v1.Post("/events/:slug/archive", h.need(ScopeEventsWrite), h.state("archive"))
+	v1.Delete("/events/:slug", h.need(ScopeEventsWrite), h.delete)
+	v1.Get("/events/:slug/domains", h.need(ScopeEventsRead), h.domains)
+	v1.Post("/events/:slug/domains", h.need(ScopeDomainsWrite), h.addDomain)
+	v1.Post("/events/:slug/domains/:hostname/verify", h.need(ScopeDomainsWrite), h.verifyDomain)
+	v1.Delete("/events/:slug/domains/:hostname", h.need(ScopeDomainsWrite), h.removeDomain)
+	v1.Use(func(c *fiber.Ctx) error { return h.fail(c, marquee.New(marquee.ENOTFOUND, "error.not_found"), 0) })
+}
+
+type tokenKey struct{}
+
+func (h *Handler) authenticate(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	auth := c.Get(fiber.HeaderAuthorization)
+	secret, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || strings.TrimSpace(secret) == "" {
+		return h.fail(c, marquee.New(marquee.EFORBIDDEN, "api.unauthorized"), fiber.StatusUnauthorized)
+	}
+	tok, err := h.Authenticate(c.UserContext(), strings.TrimSpace(secret))
+	if marquee.ErrorCode(err) == marquee.ENOTFOUND {
+		return h.fail(c, marquee.New(marquee.EFORBIDDEN, "api.unauthorized"), fiber.StatusUnauthorized)
+	}
+	if err != nil {
+		return h.fail(c, err, 0)
+	}
+	c.Locals(tokenKey{}, tok)
+	return c.Next()
+}
+
+// need refuses a token without scope (403).
+func (h *Handler) need(scope string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		tok, _ := c.Locals(tokenKey{}).(Token)
+		for _, s := range tok.Scopes {
+			if s == scope {
+				return c.Next()
+			}
+		}
+		return h.fail(c, marquee.New(marquee.EFORBIDDEN, "api.forbidden"), fiber.StatusForbidden)
+	}
+}
+
+// Error answers err as the API's JSON error; status 0 takes the code's.
+func (h *Handler) Error(c *fiber.Ctx, err error) error { return h.fail(c, err, 0) }
+
+func (h *Handler) fail(c *fiber.Ctx, err error, status int) error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		// Fiber's own refusals (a body too large, a method not allowed).
+		return c.Status(fe.Code).JSON(fiber.Map{"error": fiber.Map{"code": "invalid", "message": fe.Message}})
+	}
+	code := marquee.ErrorCode(err)
+	if status == 0 {
+		status = marquee.HTTPStatus(err)
+		if code == marquee.EINVALID {
+			status = fiber.StatusUnprocessableEntity // the body was read; a rule refused it
+		}
+	}
+	msg := "Something went wrong on our side."
+	if code != marquee.EINTERNAL {
+		msg = h.Translate(marquee.ErrorMessage(err))
+	}
+	body := fiber.Map{"code": code, "message": msg}
+	if f := marquee.ErrorField(err); f != "" {
+		body["field"] = f
+	}
+	return c.Status(status).JSON(fiber.Map{"error": body})
+}
+
+// Event is an event as the API shows it.
+type Event struct {
+	ID            string   `json:"id"`
+	Slug          string   `json:"slug"`
+	Name          string   `json:"name"`
+	Status        string   `json:"status"`
+	DefaultLocale string   `json:"default_locale"`
+	Locales       []string `json:"locales"`
+	Currency      string   `json:"currency"`
+	StartsOn      string   `json:"starts_on,omitempty"`
+	EndsOn        string   `json:"ends_on,omitempty"`
+	URL           string   `json:"url,omitempty"`
+	CreatedAt     string   `json:"created_at"`
+}
+
+func (h *Handler) event(t *tenant.Tenant) Event {
+	e := Event{ID: t.ID.String(), Slug: t.Slug, Name: t.Name, Status: string(t.Status), DefaultLocale: t.DefaultLocale,
+		Locales: t.Locales, Currency: t.Currency, CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339)}
+	if t.StartsOn != nil {
+		e.StartsOn = t.StartsOn.Format(time.DateOnly)
+	}
+	if t.EndsOn != nil {
+		e.EndsOn = t.EndsOn.Format(time.DateOnly)
+	}
+	if h.BaseDomain != "" {
+		e.URL = "https://" + t.Slug + "." + h.BaseDomain
+	}
+	return e
+}
+
+func (h *Handler) list(c *fiber.Ctx) error {
+	limit := 100
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return h.fail(c, marquee.Invalid("limit", "tenant.limit_invalid"), 0)
+		}
+		limit = n
+	}
+	list, err := h.Service.List(c.UserContext(), c.Query("after"), limit)
+	if err != nil {
+		return h.fail(c, err, 0)
+	}
+	out := struct {
+		Events []Event `json:"events"`
+		Next   string  `json:"next,omitempty"`
+	}{Events: []Event{}}
+	for i := range list {
+		out.Events = append(out.Events, h.event(&list[i]))
+	}
+	if len(list) == limit {
+		out.Next = "/api/v1/events?after=" + list[len(list)-1].Slug + "&limit=" + strconv.Itoa(limit)
+	}
+	return c.JSON(out)
+}
+
+// createRequest is the body of POST /api/v1/events.
+type createRequest struct {
+	Slug          string   `json:"slug"`
+	Name          string   `json:"name"`
+	DefaultLocale string   `json:"default_locale"`
+	Locales       []string `json:"locales"`
+	Currency      string   `json:"currency"`
+	StartsOn      string   `json:"starts_on"`
+	EndsOn        string   `json:"ends_on"`
+	OwnerEmail    string   `json:"owner_email"`
+	Template      string   `json:"template"`
+}
+
+func (h *Handler) decode(c *fiber.Ctx, v any) error {
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		return &marquee.Error{Code: marquee.EINVALID, Message: "api.bad_json"}
+	}
+	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &marquee.Error{Code: marquee.EINVALID, Message: "api.bad_json", Err: err}
+	}
+	return nil
+}
+
+func (h *Handler) create(c *fiber.Ctx) error {
+	var req createRequest
+	if err := h.decode(c, &req); err != nil {
+		return h.fail(c, err, fiber.StatusBadRequest)
+	}
+	created, err := h.Service.Create(c.UserContext(), provision.Spec{Slug: req.Slug, Name: req.Name, DefaultLocale: req.DefaultLocale,
+		Locales: req.Locales, Currency: req.Currency, StartsOn: req.StartsOn, EndsOn: req.EndsOn, OwnerEmail: req.OwnerEmail, Template: req.Template})
+	if created.Tenant == nil {
+		return h.fail(c, err, 0)
+	}
+	out := fiber.Map{"event": h.event(created.Tenant)}
+	if created.InviteLink != "" {
+		out["owner_invitation"] = created.InviteLink
+	}
+	if err != nil {
+		out["owner_invitation_error"] = h.Translate(marquee.ErrorMessage(err))
+	}
+	c.Location("/api/v1/events/" + created.Tenant.Slug)
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (h *Handler) show(c *fiber.Ctx) error {
+	t, err := h.Service.Get(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return h.fail(c, err, 0)
+	}
+	doms, err := h.Service.Domains(c.UserContext(), t.Slug)
+	if err != nil {
+		return h.fail(c, err, 0)
+	}
+	return c.JSON(fiber.Map{"event": h.event(t), "domains": h.domainList(c, doms)})
+}
+
+func (h *Handler) rename(c *fiber.Ctx) error {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := h.decode(c, &req); err != nil {
+		return h.fail(c, err, fiber.StatusBadRequest)
+	}
+	t, err := h.Service.Rename(c.UserContext(), c.Params("slug"), req.Name)
+	if err != nil {
+		return h.fail(c, err, 0)
+	}
+	return c.JSON(fiber.Map{"event": h.event(t)})
+}
+
+func (h *Handler) state(verb string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		do := map[string]func(context.Context, string) (*tenant.Tenant, error){
+			"suspend": h.Service.Suspend, "resume": h.Service.Resume, "archive": h.Service.Archive}[verb]
+		t, err := do(c.UserContext(), c.Params("slug"))
+		if err != nil {
+			return h.fail(c, err, 0)
+		}
+		return c.JSON(fiber.Map{"event": h.event(t)})
+	}
+}
+
+func (h *Handler) delete(c *fiber.Ctx) error {
+	if err := h.Service.Delete(c.UserContext(), c.Params("slug"), c.Query("confirm")); err != nil {
+		return h.fail(c, err, 0)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// Domain is a custom hostname as the API shows it.
+type Domain struct {
+	Hostname    string   `json:"hostname"`
+	State       string   `json:"state"`
+	LastError   string   `json:"last_error,omitempty"`
+	Certificate string   `json:"certificate"`
+	Records     []Record `json:"records"`
+}
+
+// Record is a DNS record the event's staff must create.
+type Record struct {
+	Type  string `json:"type"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+func (h *Handler) domainList(c *fiber.Ctx, doms []tenant.Domain) []Domain {
+	out := []Domain{}
+	for _, d := range doms {
+		out = append(out, h.domain(c, d))
+	}
+	return out
+}
+
+func (h *Handler) domain(c *fiber.Ctx, d tenant.Domain) Domain {
+	out := Domain{Hostname: d.Hostname, State: string(d.State), Records: []Record{}, Certificate: "none"}
+	for _, r := range h.Service.Records(d) {
+		out.Records = append(out.Records, Record(r))
+	}
+	if d.LastError != "" {
+		out.LastError = h.Translate(d.LastError)
+	}
+	if h.CertState != nil {
+		out.Certificate = h.CertState(c.UserContext(), d.Hostname)
+	}
+	return out
+}
+
+func (h *Handler) domains(c *fiber.Ctx) error {
+	doms, err := h.Service.Domains(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return h.fail(c, err, 0)
+	}
+	return c.JSON(fiber.Map{"domains": h.domainList(c, doms)})
+}
+
+func (h *Handler) addDomain(c *fiber.Ctx) error {
+	var req struct {
+		Hostname string `json:"hostname"`
+	}
+	if err := h.decode(c, &req); err != nil {
+		return h.fail(c, err, fiber.StatusBadRequest)
+	}
+	d, _, err := h.Service.AddDomain(c.UserContext(), c.Params("slug"), req.Hostname)
+	if err != nil {
+		return h.fail(c, err, 0)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"domain": h.domain(c, d)})
+}
+
+func (h *Handler) verifyDomain(c *fiber.Ctx) error {
+	d, err := h.Service.VerifyDomain(c.UserContext(), c.Params("slug"), strings.ToLower(c.Params("hostname")))
+	if err != nil {
+		return h.fail(c, err, 0)
+	}
+	return c.JSON(fiber.Map{"domain": h.domain(c, d)})
+}
+
+func (h *Handler) removeDomain(c *fiber.Ctx) error {
+	if err := h.Service.RemoveDomain(c.UserContext(), c.Params("slug"), strings.ToLower(c.Params("hostname"))); err != nil {
+		return h.fail(c, err, 0)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -1,0 +1,100 @@
+package provision
+
+import (
+	"context"
+	"time"
+
+	"marquee"
+	"marquee/tenant"
+	"marquee/tenant/domains"
+)
+
+// AddDomain attaches a custom hostname to an event, pending verification,
+// and returns the DNS records its staff must create.
+func (s *Service) AddDomain(ctx context.Context, slug, hostname string) (tenant.Domain, []domains.Record, error) {
+	t, err := s.Get(ctx, slug)
+	if err != nil {
+		return tenant.Domain{}, nil, err
+	}
+	host, err := tenant.ValidateCustomHostname(hostname, s.BaseDomain)
+	if err != nil {
+		return tenant.Domain{}, nil, err
+	}
+	d, err := s.Store.AddCustomDomain(ctx, t.ID, host)
+	if err != nil {
+		return d, nil, err
+	}
+	return d, s.Records(d), nil
+}
+
+// Records are the DNS records that prove control of d and point it at the
+// platform.
+func (s *Service) Records(d tenant.Domain) []domains.Record {
+	return domains.Records(d.Hostname, d.Token, s.Target)
+}
+
+// Domains lists an event's custom hostnames.
+func (s *Service) Domains(ctx context.Context, slug string) ([]tenant.Domain, error) {
+	t, err := s.Get(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Domains(ctx, t.ID)
+}
+
+// VerifyDomain looks the records up now: verified routes the name (and
+// lets it get a certificate); failed keeps the reason for staff to read.
+// A DNS outage is a failed check like any other, never a verification.
+func (s *Service) VerifyDomain(ctx context.Context, slug, hostname string) (tenant.Domain, error) {
+	t, err := s.Get(ctx, slug)
+	if err != nil {
+		return tenant.Domain{}, err
+	}
+	d, err := s.Store.Domain(ctx, t.ID, hostname)
+	if err != nil {
+		return d, err
+	}
+	if s.Verifier == nil {
+		return d, marquee.New(marquee.EUNAVAILABLE, "domain.dns_error")
+	}
+	res := s.Verifier.Verify(ctx, d.Hostname, d.Token, s.Target)
+	if res.OK {
+		return s.Store.MarkDomainVerified(ctx, t.ID, d.Hostname)
+	}
+	return s.Store.MarkDomainFailed(ctx, t.ID, d.Hostname, res.Reason)
+}
+
+// RemoveDomain detaches a hostname; it stops routing at once.
+func (s *Service) RemoveDomain(ctx context.Context, slug, hostname string) error {
+	t, err := s.Get(ctx, slug)
+	if err != nil {
+		return err
+	}
+	return s.Store.RemoveDomain(ctx, t.ID, hostname)
+}
+
+// Recheck looks at up to limit verified domains not checked since
+// now-every: one that no longer points at the platform is flagged failed
+// with the reason (it keeps routing; see the domains migration), one that
+// points again is verified again. It returns how many it checked.
+func (s *Service) Recheck(ctx context.Context, now time.Time, every time.Duration, limit int) (int, error) {
+	if s.Verifier == nil {
+		return 0, nil
+	}
+	due, err := s.Store.DomainsToRecheck(ctx, now.Add(-every), limit)
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range due {
+		res := s.Verifier.Points(ctx, d.Hostname, s.Target)
+		if res.OK {
+			_, err = s.Store.MarkDomainVerified(ctx, d.TenantID, d.Hostname)
+		} else {
+			_, err = s.Store.MarkDomainFailed(ctx, d.TenantID, d.Hostname, res.Reason)
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(due), nil
+}
