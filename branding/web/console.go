@@ -25,6 +25,7 @@ import (
 	"marquee/branding/media"
 	"marquee/branding/staff"
 	"marquee/tenant"
+	"marquee/tenant/provision"
 	"marquee/themes"
 )
 
@@ -61,9 +62,14 @@ type Console struct {
 	Orders   OrderDesk
 	Products CatalogueDesk
 	Forms    FormDesk
-	Secret   []byte // signs the console's CSRF tokens
-	Log      *slog.Logger
-	Now      func() time.Time
+	// Provision serves the platform pages (events, their domains) and the
+	// event owners' domain page; CertState says what the certificate
+	// storage holds for a hostname ("none" without TLS).
+	Provision *provision.Service
+	CertState func(ctx context.Context, name string) string
+	Secret    []byte // signs the console's CSRF tokens
+	Log       *slog.Logger
+	Now       func() time.Time
 }
 
 // Mount adds the console's routes to app, an app that serves only the

@@ -82,11 +82,16 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 	return p, nil
 }
 
+// certState says what the certificate storage holds for a hostname.
+func (p *platform) certState(ctx context.Context, name string) string {
+	return certificateState(ctx, nil, p.db, name)
+}
+
 // api is the JSON API of provisioning, mounted on the console host.
 func (p *platform) api() *api.Handler {
 	en := func(id string) string { return p.themes.Translations().T("en", id) }
 	return &api.Handler{Service: p.provision, BaseDomain: p.cfg.BaseDomain, Translate: en,
-		CertState: func(ctx context.Context, name string) string { return certificateState(ctx, nil, p.db, name) },
+		CertState: p.certState,
 		Authenticate: func(ctx context.Context, secret string) (api.Token, error) {
 			tok, err := p.db.APITokenBySecret(ctx, secret)
 			return api.Token{Name: tok.Name, Scopes: tok.Scopes}, err
@@ -208,7 +213,8 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	p.api().Mount(console)
 	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log,
-		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db}).Mount(console)
+		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db,
+		Provision: p.provision, CertState: p.certState}).Mount(console)
 	return console
 }
 
