@@ -292,6 +292,7 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 	listenCtx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
 	go p.listenForChanges(listenCtx)
+	go p.recheckDomains(listenCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	if ready != nil {

@@ -59,6 +59,9 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	if cfg.MediaDir == "" && cfg.S3.Bucket == "" {
 		cfg.MediaDir = t.TempDir()
 	}
+	if cfg.DNSResolver == "" {
+		cfg.DNSResolver = closedPort(t) // a test never asks a real resolver
+	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 5 * time.Second
 	}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"marquee/tenant"
+)
+
+// zoneServer is an authoritative DNS server on 127.0.0.1 answering from a
+// zone in master-file syntax that a test can change.
+type zoneServer struct {
+	mu   sync.Mutex
+	rrs  []dns.RR
+	addr string
+}
+
+func startZoneServer(t *testing.T, zone string) *zoneServer {
+	t.Helper()
+	z := &zoneServer{}
+	z.set(t, zone)
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	z.addr = pc.LocalAddr().String()
+	srv := &dns.Server{PacketConn: pc, Handler: z}
+	started := make(chan struct{})
+	srv.NotifyStartedFunc = func() { close(started) }
+	go func() { _ = srv.ActivateAndServe() }()
+	<-started
+	t.Cleanup(func() { _ = srv.Shutdown() })
+	return z
+}
+
+func (z *zoneServer) set(t *testing.T, zone string) {
+	t.Helper()
+	var rrs []dns.RR
+	for _, line := range strings.Split(strings.TrimSpace(zone), "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		rr, err := dns.NewRR(line)
+		if err != nil {
+			t.Fatalf("zone line %q: %v", line, err)
+		}
+		rrs = append(rrs, rr)
+	}
+	z.mu.Lock()
+	z.rrs = rrs
+	z.mu.Unlock()
+}
+
+// ServeDNS answers records of the asked name and type, following CNAMEs
+// inside the zone as a resolver would; NXDOMAIN for names it has nothing for.
+func (z *zoneServer) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	m := new(dns.Msg)
+	m.SetReply(r)
+	m.Authoritative = true
+	q := r.Question[0]
+	name, known := q.Name, false
+	for hops := 0; hops < 8; hops++ {
+		var cname string
+		for _, rr := range z.rrs {
+			if !strings.EqualFold(rr.Header().Name, name) {
+				continue
+			}
+			known = true
+			if rr.Header().Rrtype == q.Qtype {
+				m.Answer = append(m.Answer, rr)
+			} else if c, ok := rr.(*dns.CNAME); ok {
+				m.Answer = append(m.Answer, rr)
+				cname = c.Target
+			}
+		}
+		if cname == "" {
+			break
+		}
+		name = cname
+	}
+	if !known {
+		m.Rcode = dns.RcodeNameError
+	}
+	_ = w.WriteMsg(m)
+}
+
+// TestCustomDomainVerification runs a custom domain through the API
+// against a real DNS server: refused before verification, served after;
+// a re-check flags a domain that stopped pointing at the platform.
+func TestCustomDomainVerification(t *testing.T) {
+	zone := startZoneServer(t, "")
+	cfg := defaultConfig()
+	cfg.DNSResolver = zone.addr
+	s := startServer(t, cfg)
+	ctx := context.Background()
+	s.event("devcon", tenant.StatusActive, blue)
+	token, _, err := s.db.CreateAPIToken(ctx, "ops", []string{"events:read", "domains:write"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.api(http.MethodPost, "/api/v1/events/devcon/domains", token, `{"hostname": "shop.devcon.org"}`)
+	if r.status != 201 {
+		t.Fatalf("add: %d %v", r.status, r.body)
+	}
+	d, err := s.db.Domain(ctx, s.tenantID("devcon"), "shop.devcon.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify := func() (state, lastError string) {
+		r := s.api(http.MethodPost, "/api/v1/events/devcon/domains/shop.devcon.org/verify", token, "")
+		dom, _ := r.body["domain"].(map[string]any)
+		st, _ := dom["state"].(string)
+		le, _ := dom["last_error"].(string)
+		return st, le
+	}
+
+	if st, le := verify(); st != "failed" || le != "The TXT record _marquee-challenge was not found." {
+		t.Fatalf("no records: %s %q", st, le)
+	}
+	zone.set(t, `_marquee-challenge.shop.devcon.org. 60 IN TXT "wrong"
+shop.devcon.org. 60 IN CNAME edge.`+testBase+`.`)
+	if st, le := verify(); st != "failed" || le != "The TXT record _marquee-challenge does not hold this domain's token." {
+		t.Fatalf("wrong token: %s %q", st, le)
+	}
+	zone.set(t, `_marquee-challenge.shop.devcon.org. 60 IN TXT "`+d.Token+`"
+shop.devcon.org. 60 IN CNAME elsewhere.example.net.
+elsewhere.example.net. 60 IN A 192.0.2.9`)
+	if st, le := verify(); st != "failed" || le != "The hostname points somewhere else, not at the platform." {
+		t.Fatalf("pointing elsewhere: %s %q", st, le)
+	}
+	if got := s.get("shop.devcon.org", "/").status; got != 404 {
+		t.Fatalf("an unverified domain answers %d, want 404", got)
+	}
+
+	good := `_marquee-challenge.shop.devcon.org. 60 IN TXT "` + d.Token + `"
+shop.devcon.org. 60 IN CNAME edge.` + testBase + `.`
+	zone.set(t, good)
+	if st, le := verify(); st != "verified" || le != "" {
+		t.Fatalf("good records: %s %q", st, le)
+	}
+	waitFor(t, time.Second, func() bool { return s.get("shop.devcon.org", "/").status == 200 })
+
+	t.Run("a re-check flags a domain that stopped pointing at the platform, and clears it", func(t *testing.T) {
+		zone.set(t, `shop.devcon.org. 60 IN A 192.0.2.9`)
+		later := time.Now().Add(domainRecheckEvery + time.Minute)
+		if n, err := s.platform.provision.Recheck(ctx, later, domainRecheckEvery, 100); err != nil || n != 1 {
+			t.Fatalf("recheck: %d, %v", n, err)
+		}
+		d, _ := s.db.Domain(ctx, d.TenantID, d.Hostname)
+		if d.State != tenant.DomainFailed || d.LastError != "domain.not_pointing" {
+			t.Fatalf("after it stopped pointing: %s %q", d.State, d.LastError)
+		}
+		// Flagged, not unplugged: the shop keeps answering while ops look.
+		if got := s.get("shop.devcon.org", "/").status; got != 200 {
+			t.Fatalf("a flagged domain answers %d", got)
+		}
+		if n, _ := s.platform.provision.Recheck(ctx, time.Now(), domainRecheckEvery, 100); n != 0 {
+			t.Fatalf("a just-checked domain was checked again (%d)", n)
+		}
+		zone.set(t, good)
+		if n, err := s.platform.provision.Recheck(ctx, later, domainRecheckEvery, 100); err != nil || n != 1 {
+			t.Fatalf("second recheck: %d, %v", n, err)
+		}
+		if d, _ := s.db.Domain(ctx, d.TenantID, d.Hostname); d.State != tenant.DomainVerified || d.LastError != "" {
+			t.Fatalf("after it pointed again: %s %q", d.State, d.LastError)
+		}
+	})
+	t.Run("a hostname belongs to one event only", func(t *testing.T) {
+		s.event("other", tenant.StatusActive, teal)
+		r := s.api(http.MethodPost, "/api/v1/events/other/domains", token, `{"hostname": "shop.devcon.org"}`)
+		if r.status != 409 || r.errorMessage() != "This hostname already belongs to an event." {
+			t.Fatalf("taken: %d %q", r.status, r.errorMessage())
+		}
+		if r := s.api(http.MethodPost, "/api/v1/events/other/domains/shop.devcon.org/verify", token, ""); r.status != 404 {
+			t.Fatalf("verifying another event's domain: %d", r.status)
+		}
+	})
+}
+
+func (s *testServer) tenantID(slug string) (id [16]byte) {
+	s.t.Helper()
+	t, err := s.db.TenantBySlug(context.Background(), slug)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return t.ID
+}
