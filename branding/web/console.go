@@ -84,9 +84,9 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/logout", h.logout)
 	h.mountEditor(app)
 	h.mountOrders(app)
+	h.mountPlatform(app)
 	h.mountCatalogue(app)
 	h.mountFormBuilder(app)
-	h.mountOrders(app)
 }
 
 func (h *Console) now() time.Time {
@@ -313,6 +313,7 @@ type HomePage struct {
 type EventRow struct {
 	Name, Slug, Role, Status string
 	CanBrand, CanOrders      bool
+	CanDomains               bool // owners and platform admins manage custom domains
 }
 
 func (h *Console) home(c *fiber.Ctx) error {
@@ -347,7 +348,8 @@ func (h *Console) events(ctx context.Context, st staff.Staff) ([]EventRow, error
 			if ok || st.PlatformAdmin {
 				canBrand := st.PlatformAdmin || role == staff.RoleOwner || role == staff.RoleMarketing
 				canOrders := st.PlatformAdmin || role == staff.RoleOwner || role == staff.RoleFulfilment
-				rows = append(rows, EventRow{Name: t.Name, Slug: t.Slug, Role: string(role), Status: string(t.Status), CanBrand: canBrand, CanOrders: canOrders})
+				rows = append(rows, EventRow{Name: t.Name, Slug: t.Slug, Role: string(role), Status: string(t.Status), CanBrand: canBrand, CanOrders: canOrders,
+					CanDomains: st.PlatformAdmin || role == staff.RoleOwner})
 			}
 		}
 		if len(page) < 500 {
