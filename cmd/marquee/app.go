@@ -31,6 +31,7 @@ import (
 	"marquee/tenant"
 	"marquee/tenant/api"
 	"marquee/tenant/domains"
+	"marquee/tenant/edge"
 	"marquee/tenant/provision"
 	tenantweb "marquee/tenant/web"
 	"marquee/themes"
@@ -48,6 +49,10 @@ type platform struct {
 	media     media.Store
 	disk      *diskstore.Store // the local-disk media store, served at /media/; nil with S3
 	provision *provision.Service
+	// With TLS=acme: the certificates, and the in-memory directory of the
+	// names they may be for; nil otherwise.
+	edge      *edge.Edge
+	directory *tenant.Directory
 
 	// lastChange is the tenant id of the last change notification handled:
 	// tests wait on it to know that earlier notifications were applied.
@@ -84,7 +89,7 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 
 // certState says what the certificate storage holds for a hostname.
 func (p *platform) certState(ctx context.Context, name string) string {
-	return certificateState(ctx, nil, p.db, name)
+	return p.certificateState(ctx, name)
 }
 
 // api is the JSON API of provisioning, mounted on the console host.
@@ -178,6 +183,9 @@ func (p *platform) newApp() *fiber.App {
 		p.log.Error("panic", "request_id", c.Locals("requestid"), "panic", e, "stack", string(debug.Stack()))
 	}}))
 	app.Use(securityHeaders)
+	if p.edge != nil {
+		app.Use(hsts)
+	}
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
 	app.Get("/readyz", p.ready)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
@@ -277,11 +285,28 @@ func (p *platform) ready(c *fiber.Ctx) error {
 func (p *platform) listenForChanges(ctx context.Context) {
 	p.db.ListenTenantChanges(ctx, p.log, db.ChangeHandlers{
 		Changed: func(id uuid.UUID) {
+			if p.directory != nil {
+				removed, err := p.directory.Refresh(ctx, id)
+				if err != nil {
+					p.log.Warn("refresh the TLS directory", "tenant", id, "err", err)
+				}
+				for _, name := range removed {
+					p.edge.Forget(name) // its next handshake asks the directory again
+				}
+			}
 			p.resolver.Forget(id)
 			p.sites.Forget(id)
 			p.lastChange.Store(id)
 		},
-		Reset: func() { p.resolver.ForgetAll(); p.sites.ForgetAll() },
+		Reset: func() {
+			p.resolver.ForgetAll()
+			p.sites.ForgetAll()
+			if p.directory != nil {
+				if err := p.directory.Load(ctx); err != nil {
+					p.log.Warn("reload the TLS directory", "err", err)
+				}
+			}
+		},
 	})
 }
 

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +39,21 @@ type Config struct {
 	S3              s3store.Config    // S3_BUCKET, S3_REGION, S3_ENDPOINT, S3_PATH_STYLE, S3_PUBLIC_URL
 	DNSResolver     string            // DNS_RESOLVER: host:port that custom-domain checks ask; "" = the system's
 	DomainTarget    domains.Target    // DOMAIN_CNAME, DOMAIN_IPS: what custom domains must point at
+	TLS             TLSConfig         // TLS, ACME_*, HTTP_ADDR, HTTPS_ADDR, DNS_PROVIDER, ROUTE53_*
+}
+
+// TLSConfig is how the platform gets its certificates.
+type TLSConfig struct {
+	Mode        string         // TLS: "" (plain HTTP on LISTEN_ADDR, behind a proxy that terminates TLS) or "acme"
+	CA          string         // ACME_CA: directory URL; "" is Let's Encrypt production
+	Email       string         // ACME_EMAIL: the ACME account's contact
+	RootsFile   string         // ACME_CA_ROOTS: PEM file of roots trusted for the CA (a private CA such as Pebble)
+	Roots       *x509.CertPool // read from RootsFile
+	HTTPAddr    string         // HTTP_ADDR: ACME HTTP-01 challenges and the redirect to HTTPS
+	HTTPSAddr   string         // HTTPS_ADDR: the platform over TLS
+	DNSProvider string         // DNS_PROVIDER: "" (a certificate per subdomain) or "route53" (one wildcard through DNS-01)
+	Route53Zone string         // ROUTE53_HOSTED_ZONE_ID: optional; found by name when empty
+	AWSRegion   string         // AWS_REGION for Route 53 (default us-east-1)
 }
 
 // configVars documents every variable: name, default, meaning. The README's
@@ -53,12 +71,21 @@ var configVars = [][3]string{
 	{"DNS_RESOLVER", "(the system's)", "host:port of the DNS server that custom-domain verification asks"},
 	{"DOMAIN_CNAME", "edge.BASE_DOMAIN", "the name custom domains point their CNAME at"},
 	{"DOMAIN_IPS", "(none)", "comma-separated IPv4/IPv6 addresses of the platform, for apex custom domains (A/AAAA records)"},
+	{"TLS", "(off)", "acme: the platform terminates TLS itself, with certificates from an ACME CA obtained on demand (LISTEN_ADDR is then unused)"},
+	{"ACME_CA", "Let's Encrypt", "ACME directory URL of the CA (any RFC 8555 CA)"},
+	{"ACME_EMAIL", "(none)", "contact address of the ACME account"},
+	{"ACME_CA_ROOTS", "(the system's)", "PEM file of root certificates to trust when talking to a private CA"},
+	{"HTTP_ADDR", ":80", "with TLS=acme: HTTP-01 challenges, /healthz and /readyz, and the redirect to HTTPS"},
+	{"HTTPS_ADDR", ":443", "with TLS=acme: the platform over HTTPS"},
+	{"DNS_PROVIDER", "(none)", "route53: cover BASE_DOMAIN with one wildcard certificate through DNS-01 (credentials from the usual AWS settings)"},
+	{"ROUTE53_HOSTED_ZONE_ID", "(found by name)", "the Route 53 hosted zone of BASE_DOMAIN"},
 	{"SECRET_KEY", "(dev: generated, kept in .marquee/dev)", "at least 32 random bytes, hex or base64: signs order links and form tokens; the same on every replica"},
 }
 
 // defaultConfig is the configuration of serve before the environment.
 func defaultConfig() Config {
-	return Config{ListenAddr: ":8080", LogLevel: slog.LevelInfo, LogFormat: "json", ShutdownTimeout: 20 * time.Second}
+	return Config{ListenAddr: ":8080", LogLevel: slog.LevelInfo, LogFormat: "json", ShutdownTimeout: 20 * time.Second,
+		TLS: TLSConfig{HTTPAddr: ":80", HTTPSAddr: ":443"}}
 }
 
 // devConfig is the configuration of dev before the environment.
@@ -111,6 +138,25 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 			return c, err
 		}
 		c.SecretKey = key
+	}
+	set("TLS", &c.TLS.Mode)
+	set("ACME_CA", &c.TLS.CA)
+	set("ACME_EMAIL", &c.TLS.Email)
+	set("ACME_CA_ROOTS", &c.TLS.RootsFile)
+	set("HTTP_ADDR", &c.TLS.HTTPAddr)
+	set("HTTPS_ADDR", &c.TLS.HTTPSAddr)
+	set("DNS_PROVIDER", &c.TLS.DNSProvider)
+	set("ROUTE53_HOSTED_ZONE_ID", &c.TLS.Route53Zone)
+	set("AWS_REGION", &c.TLS.AWSRegion)
+	if c.TLS.RootsFile != "" {
+		pem, err := os.ReadFile(c.TLS.RootsFile)
+		if err != nil {
+			return c, fmt.Errorf("ACME_CA_ROOTS: %v", err)
+		}
+		c.TLS.Roots = x509.NewCertPool()
+		if !c.TLS.Roots.AppendCertsFromPEM(pem) {
+			return c, fmt.Errorf("ACME_CA_ROOTS: %s holds no PEM certificate", c.TLS.RootsFile)
+		}
 	}
 	set("DNS_RESOLVER", &c.DNSResolver)
 	set("DOMAIN_CNAME", &c.DomainTarget.CNAME)
@@ -182,6 +228,9 @@ func (c Config) Validate() error {
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
 		return fmt.Errorf("LISTEN_ADDR: %q is not host:port, such as :8080 or 127.0.0.1:8080", c.ListenAddr)
 	}
+	if err := c.TLS.validate(); err != nil {
+		return err
+	}
 	if len(c.SecretKey) == 0 {
 		return fmt.Errorf("SECRET_KEY is required (at least 32 random bytes, hex or base64: openssl rand -hex 32)")
 	}
@@ -189,6 +238,30 @@ func (c Config) Validate() error {
 		return fmt.Errorf("LOG_FORMAT: %q is neither json nor text", c.LogFormat)
 	}
 	return c.validateMedia()
+}
+
+func (t TLSConfig) validate() error {
+	switch t.Mode {
+	case "":
+		return nil
+	case "acme":
+	default:
+		return fmt.Errorf("TLS: %q is not acme (leave it unset to serve plain HTTP behind a proxy)", t.Mode)
+	}
+	if t.CA != "" {
+		if u, err := url.Parse(t.CA); err != nil || u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("ACME_CA: %q is not an https:// directory URL", t.CA)
+		}
+	}
+	for name, addr := range map[string]string{"HTTP_ADDR": t.HTTPAddr, "HTTPS_ADDR": t.HTTPSAddr} {
+		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+			return fmt.Errorf("%s: %q is not host:port, such as :443", name, addr)
+		}
+	}
+	if t.DNSProvider != "" && t.DNSProvider != "route53" {
+		return fmt.Errorf("DNS_PROVIDER: %q is not route53 (leave it unset for a certificate per subdomain)", t.DNSProvider)
+	}
+	return nil
 }
 
 // validateMedia checks where uploaded images go: an S3 bucket, or a local

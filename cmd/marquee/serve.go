@@ -6,6 +6,7 @@ import (
 	"net"
 
 	"marquee/db"
+	"marquee/tenant"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -33,12 +34,41 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.TLS.Mode == "acme" {
+		return serveWithACME(ctx, p)
+	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("LISTEN_ADDR: %w", err)
 	}
 	return p.serveHTTP(ctx, ln, func() {
 		log.Info("serving", "addr", ln.Addr().String(), "base_domain", cfg.BaseDomain)
+	})
+}
+
+// serveWithACME serves HTTPS with certificates obtained on demand, and
+// port 80 beside it.
+func serveWithACME(ctx context.Context, p *platform) error {
+	cfg := p.cfg
+	provider, err := dnsProvider(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	p.directory = tenant.NewDirectory(cfg.BaseDomain, p.db)
+	if p.edge, err = newEdge(cfg, p.db, p.directory, p.log, provider); err != nil {
+		return err
+	}
+	httpLn, err := net.Listen("tcp", cfg.TLS.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR: %w", err)
+	}
+	httpsLn, err := net.Listen("tcp", cfg.TLS.HTTPSAddr)
+	if err != nil {
+		httpLn.Close()
+		return fmt.Errorf("HTTPS_ADDR: %w", err)
+	}
+	return p.serveACME(ctx, httpLn, httpsLn, func() {
+		p.log.Info("serving", "https", httpsLn.Addr().String(), "http", httpLn.Addr().String(), "base_domain", cfg.BaseDomain, "acme_ca", cfg.TLS.CA)
 	})
 }
 

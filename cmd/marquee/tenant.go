@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -408,8 +410,8 @@ func splitList(s string) []string {
 }
 
 // certStates says, for each name of an event (its subdomain and custom
-// domains), what the certificate storage holds. Filled in by the TLS
-// wiring; without TLS=acme every name reads "none (TLS is not acme)".
+// domains), what the certificate storage holds. Without TLS=acme in the
+// environment every name reads "none (TLS is off)".
 func certStates(ctx context.Context, e *env, database *db.DB, t *tenant.Tenant, doms []tenant.Domain) map[string]string {
 	out := map[string]string{}
 	names := []string{}
@@ -419,11 +421,15 @@ func certStates(ctx context.Context, e *env, database *db.DB, t *tenant.Tenant, 
 	for _, d := range doms {
 		names = append(names, d.Hostname)
 	}
+	p := &platform{}
+	if cfg, err := configFromEnv(defaultConfig(), e.getenv); err == nil && cfg.TLS.Mode == "acme" {
+		if ed, err := newEdge(cfg, database, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil); err == nil {
+			defer ed.Stop()
+			p.edge = ed
+		}
+	}
 	for _, n := range names {
-		out[n] = certificateState(ctx, e, database, n)
+		out[n] = p.certificateState(ctx, n)
 	}
 	return out
 }
-
-// certificateState is replaced once the TLS layer lands.
-func certificateState(context.Context, *env, *db.DB, string) string { return "none" }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/caddyserver/certmagic"
+	"github.com/gofiber/fiber/v2"
+
+	"marquee/db"
+	"marquee/tenant"
+	"marquee/tenant/certstore"
+	"marquee/tenant/edge"
+	"marquee/tenant/edge/route53"
+)
+
+// newEdge builds the certificate side of TLS=acme: certificates in
+// Postgres (every replica serves the same ones, a name is obtained once),
+// and the on-demand decision answered from the in-memory directory of
+// events and verified domains.
+func newEdge(cfg Config, database *db.DB, dir *tenant.Directory, log *slog.Logger, provider certmagic.DNSProvider) (*edge.Edge, error) {
+	ec := edge.Config{CA: cfg.TLS.CA, Email: cfg.TLS.Email, CARoots: cfg.TLS.Roots, Logger: log,
+		Storage: certstore.New(database, certstore.WithLogger(log)), BaseDomain: cfg.BaseDomain, DNSProvider: provider}
+	if dir != nil {
+		ec.Allow = dir.Allow
+	} else {
+		// Ops tools read certificate states only: they never obtain one.
+		ec.Allow = func(context.Context, string) error { return errors.New("read-only edge") }
+	}
+	if cfg.DNSResolver != "" {
+		ec.DNSResolvers = []string{cfg.DNSResolver}
+	}
+	return edge.New(ec)
+}
+
+// serveACME serves the platform over HTTPS on httpsLn with certificates
+// from the edge, and port 80's duties on httpLn (ACME HTTP-01 challenges,
+// health probes, the redirect to HTTPS), until ctx is done.
+func (p *platform) serveACME(ctx context.Context, httpLn, httpsLn net.Listener, ready func()) error {
+	if err := p.directory.Load(ctx); err != nil {
+		return fmt.Errorf("load the events for TLS: %w", err)
+	}
+	if err := p.edge.Manage(ctx); err != nil {
+		// The wildcard keeps being retried in the background; events get
+		// certificates on demand meanwhile only if no provider is set, so
+		// say it loudly.
+		p.log.Error("certificates managed up front are not ready", "err", err)
+	}
+	app := p.newApp()
+	listenCtx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	go p.listenForChanges(listenCtx)
+	go p.recheckDomains(listenCtx)
+
+	plain := &http.Server{Handler: p.port80(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	errc := make(chan error, 2)
+	go func() {
+		if err := plain.Serve(httpLn); !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	go func() { errc <- app.Listener(tls.NewListener(httpsLn, p.edge.TLSConfig())) }()
+	if ready != nil {
+		ready()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	p.log.Info("shutting down", "timeout", p.cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.cfg.ShutdownTimeout)
+	defer cancel()
+	_ = plain.Shutdown(shutdownCtx)
+	err := app.ShutdownWithTimeout(p.cfg.ShutdownTimeout)
+	p.edge.Stop()
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// port80 answers health probes itself (load balancers probe plain HTTP)
+// and leaves everything else to the edge: challenges and the redirect.
+func (p *platform) port80() http.Handler {
+	edgeHandler := p.edge.HTTPHandler(nil)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/healthz":
+			_, _ = w.Write([]byte("ok\n"))
+		case "/readyz":
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			defer cancel()
+			if err := p.db.Ready(ctx); err != nil {
+				http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+				return
+			}
+			_, _ = w.Write([]byte("ok\n"))
+		default:
+			edgeHandler.ServeHTTP(w, r)
+		}
+	})
+}
+
+// hsts tells browsers to come back over HTTPS only (TLS=acme).
+func hsts(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderStrictTransportSecurity, edge.HSTS)
+	return c.Next()
+}
+
+// certificateState is what the certificate storage holds for name, for
+// ops; "none (TLS is off)" when the platform does not terminate TLS.
+func (p *platform) certificateState(ctx context.Context, name string) string {
+	if p.edge == nil {
+		return "none (TLS is off)"
+	}
+	st, err := p.edge.CertificateState(ctx, name)
+	if err != nil {
+		return "unknown: " + err.Error()
+	}
+	return st.String()
+}
+
+// dnsProvider is the DNS-01 provider DNS_PROVIDER names, or nil.
+func dnsProvider(ctx context.Context, cfg Config) (certmagic.DNSProvider, error) {
+	if cfg.TLS.DNSProvider != "route53" {
+		return nil, nil
+	}
+	p, err := route53.New(ctx, route53.Config{Region: cfg.TLS.AWSRegion, HostedZoneID: cfg.TLS.Route53Zone})
+	if err != nil {
+		return nil, fmt.Errorf("DNS_PROVIDER=route53: %w", err)
+	}
+	return p, nil
+}
