@@ -19,7 +19,7 @@ import (
 // state of every name after its first visitor.
 func BenchmarkHandshakeStoredCert(b *testing.B) {
 	const name = "devcon.shop.test"
-	ca := newCA(b, nil)
+	ca := newCA(b)
 	_, database := newDatabase(b)
 	r := startEdge(b, ca, newStorage(b, database), allow(name), replicaOptions{})
 	if _, err := handshake(within(b, time.Minute), r.HTTPS, name, ca.Issued); err != nil {

@@ -21,7 +21,7 @@ const refusedAlert = "tls: internal error"
 
 func TestAnAllowedNameGetsItsCertificateOnTheFirstHandshake(t *testing.T) {
 	const name = "devcon.shop.test"
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	_, database := newDatabase(t)
 	r := startEdge(t, ca, newStorage(t, database), allow(name), replicaOptions{})
 
@@ -51,10 +51,10 @@ func TestAnAllowedNameGetsItsCertificateOnTheFirstHandshake(t *testing.T) {
 
 func TestACertificateBeingObtainedReadsAsPending(t *testing.T) {
 	const name = "devcon.shop.test"
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	_, database := newDatabase(t)
 	r := startEdge(t, ca, newStorage(t, database), allow(name), replicaOptions{})
-	arrived, release := ca.holdOrders()
+	arrived, release := ca.HoldOrders()
 	t.Cleanup(release)
 
 	done := make(chan error, 1)
@@ -82,7 +82,7 @@ func TestACertificateBeingObtainedReadsAsPending(t *testing.T) {
 }
 
 func TestNamesThePlatformDoesNotServeCostTheCAAndStorageNothing(t *testing.T) {
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	_, database := newDatabase(t)
 	storage := newStorage(t, database)
 	allowed := allow("devcon.shop.test")
@@ -122,7 +122,7 @@ func TestNamesThePlatformDoesNotServeCostTheCAAndStorageNothing(t *testing.T) {
 
 func TestACustomDomainVerifiedAfterARefusalIsServed(t *testing.T) {
 	const name = "shop.devcon.org"
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	_, database := newDatabase(t)
 	storage := newStorage(t, database)
 	allowed := allow()
@@ -150,7 +150,7 @@ func TestACustomDomainVerifiedAfterARefusalIsServed(t *testing.T) {
 
 func TestANameNoLongerServedIsRefusedOnceForgotten(t *testing.T) {
 	const name = "shop.devcon.org"
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	_, database := newDatabase(t)
 	allowed := allow(name)
 	r := startEdge(t, ca, newStorage(t, database), allowed, replicaOptions{})
@@ -173,7 +173,7 @@ func TestANameNoLongerServedIsRefusedOnceForgotten(t *testing.T) {
 
 func TestARestartedReplicaServesTheStoredCertificate(t *testing.T) {
 	const name = "devcon.shop.test"
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	_, database := newDatabase(t)
 	first := startEdge(t, ca, newStorage(t, database), allow(name), replicaOptions{})
 	before, err := handshake(within(t, time.Minute), first.HTTPS, name, ca.Issued)
@@ -198,13 +198,13 @@ func TestARestartedReplicaServesTheStoredCertificate(t *testing.T) {
 
 func TestTwoReplicasAskedAtOnceForANewNamePlaceOneOrder(t *testing.T) {
 	const name = "rush.shop.test"
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	dbInfo, database := newDatabase(t)
 	here := startEdge(t, ca, newStorage(t, database), allow(name), replicaOptions{})
 	thereHTTPS, _ := startReplica(t, replicaConfig{
 		DatabaseURL: dbInfo.OwnerURL,
 		CA:          ca.URL,
-		CARootsPEM:  rootsPEM(ca.proxyCert),
+		CARootsPEM:  string(ca.RootsPEM),
 		Allow:       []string{name},
 	})
 
@@ -239,7 +239,7 @@ func TestTwoReplicasAskedAtOnceForANewNamePlaceOneOrder(t *testing.T) {
 
 func TestAFloodOfUnknownNamesLeavesNothingBehind(t *testing.T) {
 	const handshakes, concurrency = 5000, 32
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	_, database := newDatabase(t)
 	storage := newStorage(t, database)
 	allowed := allow("devcon.shop.test")
@@ -304,8 +304,8 @@ func heapInUse() uint64 {
 
 func TestAFailedIssuanceIsReportedToEveryReplicaAndNotRetriedByEveryHandshake(t *testing.T) {
 	const name = "broken.shop.test"
-	ca := newCA(t, nil)
-	ca.setRefused(name, true)
+	ca := newCA(t)
+	ca.SetRefused(name, true)
 	_, database := newDatabase(t)
 	allowed := allow(name)
 	// certmagic retries a failed on-demand issuance a minute later, within
@@ -337,7 +337,7 @@ func TestAFailedIssuanceIsReportedToEveryReplicaAndNotRetriedByEveryHandshake(t 
 		t.Errorf("%d orders placed after a handshake during the backoff, want still 1", n)
 	}
 
-	ca.setRefused(name, false) // the CA's problem is fixed
+	ca.SetRefused(name, false) // the CA's problem is fixed
 	if _, err := handshake(within(t, time.Minute), second.HTTPS, name, ca.Issued); err != nil {
 		t.Fatalf("handshake on the replica without a backoff: %v", err)
 	}

@@ -23,6 +23,7 @@ import (
 	"marquee/db/dbtest"
 	"marquee/tenant/certstore"
 	"marquee/tenant/edge"
+	"marquee/tenant/edge/pebbletest"
 )
 
 var discardLog = log.New(io.Discard, "", 0)
@@ -58,6 +59,13 @@ func (w *testWriter) close() {
 	w.mu.Lock()
 	w.closed = true
 	w.mu.Unlock()
+}
+
+// newCA is the test's own counting proxy in front of the Pebble this test
+// binary shares (stopped by TestMain).
+func newCA(t testing.TB) *pebbletest.CA {
+	t.Helper()
+	return pebbletest.NewCA(t, pebbletest.Shared(t))
 }
 
 // newDatabase is a fresh migrated database and its pool.
@@ -186,7 +194,7 @@ type replicaOptions struct {
 // until the test ends (or stop). As in production, the challenge ports
 // are its own listeners: certmagic finds them taken and leaves the
 // challenges to them.
-func startEdge(t testing.TB, ca *acmeCA, storage certmagic.Storage, allowed *allowList, opts replicaOptions) *replica {
+func startEdge(t testing.TB, ca *pebbletest.CA, storage certmagic.Storage, allowed *allowList, opts replicaOptions) *replica {
 	t.Helper()
 	if opts.handshakeTimeout == 0 {
 		opts.handshakeTimeout = time.Minute

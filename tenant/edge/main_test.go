@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"marquee/db/dbtest"
+	"marquee/tenant/edge/pebbletest"
 )
 
 func TestMain(m *testing.M) {
@@ -12,6 +13,6 @@ func TestMain(m *testing.M) {
 		os.Exit(runReplica()) // this binary, started by a test as another replica
 	}
 	code := dbtest.Main(m)
-	stopSharedPebble()
+	pebbletest.StopShared()
 	os.Exit(code)
 }

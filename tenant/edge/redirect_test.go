@@ -9,10 +9,11 @@ import (
 	"time"
 
 	"marquee/tenant/edge"
+	"marquee/tenant/edge/pebbletest"
 )
 
 func TestPort80RedirectsServedNamesOnly(t *testing.T) {
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	_, database := newDatabase(t)
 	storage := newStorage(t, database)
 	r := startEdge(t, ca, storage, allow("devcon.shop.test"), replicaOptions{})
@@ -103,22 +104,18 @@ func TestPort80FallbackServesNamesNotServed(t *testing.T) {
 func TestAChallengeIsAnsweredByTheReplicaTheCAReaches(t *testing.T) {
 	const name = "devcon.shop.test"
 	dns := startDNS(t, "shop.test")
-	ports, err := freePorts(2)
+	ports, err := pebbletest.FreePorts(2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	otherHTTP := fmt.Sprintf("127.0.0.1:%d", ports[0])
-	validating, err := startPebble(pebbleOptions{validate: true, httpPort: ports[0], tlsPort: ports[1], dnsServer: dns.Addr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(validating.stop)
-	ca := newCA(t, validating)
+	validating := pebbletest.New(t, pebbletest.Options{Validate: true, HTTPPort: ports[0], TLSPort: ports[1], DNSServer: dns.Addr})
+	ca := pebbletest.NewCA(t, validating)
 	dbInfo, database := newDatabase(t)
 	startReplica(t, replicaConfig{
 		DatabaseURL: dbInfo.OwnerURL,
 		CA:          ca.URL,
-		CARootsPEM:  rootsPEM(ca.proxyCert),
+		CARootsPEM:  string(ca.RootsPEM),
 		Allow:       []string{name},
 		HTTPAddr:    otherHTTP,
 	})

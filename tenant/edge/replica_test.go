@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -84,15 +82,6 @@ func startReplica(t testing.TB, rc replicaConfig) (https, http string) {
 		t.Fatal("replica did not start")
 	}
 	return https, http
-}
-
-// rootsPEM is pool's certificates in PEM, for a replica's configuration.
-func rootsPEM(certs ...*x509.Certificate) string {
-	var b strings.Builder
-	for _, c := range certs {
-		pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
-	}
-	return b.String()
 }
 
 // runReplica is the child's main: an Edge on the given database, served

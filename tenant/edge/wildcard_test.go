@@ -10,7 +10,7 @@ import (
 )
 
 func TestWithADNSProviderEveryEventSharesOneWildcardCertificate(t *testing.T) {
-	ca := newCA(t, nil)
+	ca := newCA(t)
 	dns := startDNS(t, "shop.test")
 	_, database := newDatabase(t)
 	allowed := allow("shop.test", "devcon.shop.test", "gophercon.shop.test")
