@@ -95,3 +95,30 @@ func (db *DB) Ready(ctx context.Context) error {
 	}
 	return nil
 }
+
+// OpenPlatformPool connects to url with every connection switched to
+// PlatformRole: the pool of the job workers, which take jobs of every
+// event from the queue (each job then works inside its own event's
+// tenant transactions through a DB).
+func OpenPlatformPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, "SET ROLE "+PlatformRole)
+		return err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open worker pool: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", explainRoleError(err))
+	}
+	return pool, nil
+}

@@ -78,6 +78,16 @@ func (s *Set) Render(w io.Writer, name string, data any) error {
 // Translations returns the message catalogue.
 func (s *Set) Translations() *Translations { return s.i18n }
 
+//go:embed email
+var emailFiles embed.FS
+
+// Email is the email templates (layout, shared parts, one .html and one
+// .txt per kind), which storefront/notify/render parses.
+func Email() fs.FS {
+	sub, _ := fs.Sub(emailFiles, "email") // "email" is embedded: Sub cannot fail
+	return sub
+}
+
 // Static is the CSS and other assets, served under /static/.
 func Static() fs.FS {
 	sub, _ := fs.Sub(files, "static") // "static" is embedded: Sub cannot fail

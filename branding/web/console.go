@@ -67,9 +67,12 @@ type Console struct {
 	// storage holds for a hostname ("none" without TLS).
 	Provision *provision.Service
 	CertState func(ctx context.Context, name string) string
-	Secret    []byte // signs the console's CSRF tokens
-	Log       *slog.Logger
-	Now       func() time.Time
+	// Mail serves the email pages: dev's inbox, previews, suppliers,
+	// failed jobs.
+	Mail   MailDesk
+	Secret []byte // signs the console's CSRF tokens
+	Log    *slog.Logger
+	Now    func() time.Time
 }
 
 // Mount adds the console's routes to app, an app that serves only the
@@ -85,6 +88,7 @@ func (h *Console) Mount(app fiber.Router) {
 	h.mountEditor(app)
 	h.mountOrders(app)
 	h.mountPlatform(app)
+	h.mountMail(app)
 	h.mountCatalogue(app)
 	h.mountFormBuilder(app)
 }
@@ -304,6 +308,7 @@ type HomePage struct {
 	themes.Page
 	CSRF, Email   string
 	PlatformAdmin bool
+	Inbox         bool // dev's inbox is on (no SMTP_URL): link to it
 	Events        []EventRow
 }
 
@@ -323,7 +328,8 @@ func (h *Console) home(c *fiber.Ctx) error {
 		return err
 	}
 	base := h.page(c)
-	p := HomePage{Page: base, CSRF: h.sessionToken(s), Email: s.staff.Email, PlatformAdmin: s.staff.PlatformAdmin, Events: rows}
+	p := HomePage{Page: base, CSRF: h.sessionToken(s), Email: s.staff.Email, PlatformAdmin: s.staff.PlatformAdmin, Events: rows,
+		Inbox: h.Mail != nil && h.Mail.InboxEnabled()}
 	return h.render(c, fiber.StatusOK, "console_home", p, base.Lang)
 }
 

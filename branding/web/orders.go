@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -203,7 +204,11 @@ type OrderDetailPage struct {
 	Answers                                                        []AnswerRow
 	History                                                        []HistoryRow
 	Next                                                           []OptionRow
+	Emails                                                         []EmailRow
 }
+
+// EmailRow is one email sent about the order.
+type EmailRow struct{ Kind, Subject, To, At, MessageID string }
 
 // ItemRow is one ordered line.
 type ItemRow struct {
@@ -255,6 +260,16 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 	for _, s := range statuses {
 		if storefront.CanMove(o.Status, s) {
 			p.Next = append(p.Next, OptionRow{Value: string(s), Label: base.T("status." + string(s))})
+		}
+	}
+	if h.Mail != nil {
+		sent, err := h.Mail.EmailsOfOrder(c.UserContext(), t.ID, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, e := range sent {
+			p.Emails = append(p.Emails, EmailRow{Kind: base.T("email.kind." + string(e.Kind)), Subject: e.Subject,
+				To: strings.Join(e.Recipients, ", "), At: consoleTime(base, e.SentAt), MessageID: e.MessageID})
 		}
 	}
 	return h.render(c, status, "console_order", p, base.Lang)

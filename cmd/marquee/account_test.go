@@ -330,6 +330,7 @@ func TestResetLinkIsLogged(t *testing.T) {
 	cfg := defaultConfig()
 	cfg.BaseDomain, cfg.SecretKey = testBase, []byte("test secret key, 32 bytes or more..")
 	cfg.MediaDir = t.TempDir()
+	cfg.Workers = 0 // no email jobs here
 	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
 	logs := &logBuffer{}
 	p, err := newPlatform(cfg, slog.New(slog.NewJSONHandler(logs, nil)), d.Open(t, db.Options{}))

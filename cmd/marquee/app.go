@@ -18,6 +18,8 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"marquee/branding"
 	"marquee/branding/media"
@@ -27,6 +29,9 @@ import (
 	brandingweb "marquee/branding/web"
 	"marquee/db"
 	"marquee/storefront"
+	"marquee/storefront/notify"
+	"marquee/storefront/notify/jobs"
+	"marquee/storefront/notify/render"
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
 	"marquee/tenant/api"
@@ -54,6 +59,15 @@ type platform struct {
 	edge      *edge.Edge
 	directory *tenant.Directory
 
+	// Email: the renderer, where messages go (SMTP or dev's inbox), the
+	// client that inserts jobs inside order transactions, and the deps of
+	// the workers (started by serve unless WORKERS=0, or by marquee worker).
+	renderer *render.Renderer
+	sender   notify.Sender
+	inserter *river.Client[pgx.Tx]
+	workers  *river.Client[pgx.Tx]
+	jobDeps  *jobs.Deps
+
 	// lastChange is the tenant id of the last change notification handled:
 	// tests wait on it to know that earlier notifications were applied.
 	lastChange atomic.Value
@@ -73,6 +87,9 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{}),
 		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
 		staff:    db.NewStaffStore(database, cfg.StaffPolicy),
+	}
+	if err := p.setUpEmail(); err != nil {
+		return nil, err
 	}
 	if cfg.DomainTarget.CNAME == "" && cfg.BaseDomain != "" {
 		cfg.DomainTarget.CNAME = "edge." + cfg.BaseDomain
@@ -222,7 +239,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db,
-		Provision: p.provision, CertState: p.certState}).Mount(console)
+		Provision: p.provision, CertState: p.certState, Mail: mailDesk{p}}).Mount(console)
 	return console
 }
 
@@ -318,6 +335,11 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 	defer stopListening()
 	go p.listenForChanges(listenCtx)
 	go p.recheckDomains(listenCtx)
+	stopWorkers, err := p.startWorkers(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopWorkers()
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	if ready != nil {

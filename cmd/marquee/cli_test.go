@@ -46,6 +46,15 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		{"an S3 bucket without a region", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "S3_BUCKET": "images"}, "S3_REGION is required"},
 		{"a bad S3_PATH_STYLE", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "S3_PATH_STYLE": "sometimes"}, "S3_PATH_STYLE:"},
 		{"a bad SHUTDOWN_TIMEOUT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SHUTDOWN_TIMEOUT": "soon", "SECRET_KEY": testKey}, "SHUTDOWN_TIMEOUT:"},
+		{"no SMTP_URL", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "MEDIA_DIR": "/tmp"}, "SMTP_URL is required"},
+		{"an SMTP_URL with a bad port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "MEDIA_DIR": "/tmp", "SMTP_URL": "smtp://mail.example.com:x"}, "SMTP_URL:"},
+		{"a SMTP_FROM with a name", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "MEDIA_DIR": "/tmp", "SMTP_URL": "smtp://mail.example.com", "SMTP_FROM": "Shop <shop@example.com>"}, "SMTP_FROM:"},
+		{"a bad WORKERS", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "WORKERS": "many"}, "WORKERS:"},
+		{"a TLS mode that is not acme", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "TLS": "on"}, "TLS:"},
+		{"an ACME_CA that is no https URL", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "TLS": "acme", "ACME_CA": "http://ca"}, "ACME_CA:"},
+		{"a missing ACME_CA_ROOTS file", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "ACME_CA_ROOTS": "/nonexistent.pem"}, "ACME_CA_ROOTS:"},
+		{"a DNS_PROVIDER we do not know", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "TLS": "acme", "DNS_PROVIDER": "gandi"}, "DNS_PROVIDER:"},
+		{"a bad DOMAIN_IPS entry", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "DOMAIN_IPS": "10.0.0.1, host"}, "DOMAIN_IPS:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,7 +68,8 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 
 func TestServeRefusesAnUnmigratedDatabase(t *testing.T) {
 	d := dbtest.NewEmpty(t)
-	_, err := cli(t, map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "127.0.0.1:0", "SECRET_KEY": testKey, "MEDIA_DIR": t.TempDir()}, "serve")
+	_, err := cli(t, map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com", "LISTEN_ADDR": "127.0.0.1:0", "SECRET_KEY": testKey, "MEDIA_DIR": t.TempDir(),
+		"SMTP_URL": "smtp://127.0.0.1:2525"}, "serve")
 	if err == nil || !strings.Contains(err.Error(), "marquee migrate up") {
 		t.Fatalf("want a request to migrate first, got %v", err)
 	}

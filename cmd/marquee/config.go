@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -18,6 +19,8 @@ import (
 
 	"marquee/branding/media/s3store"
 	"marquee/branding/staff"
+	"marquee/storefront/notify/jobs"
+	"marquee/storefront/notify/mail"
 	"marquee/tenant"
 	"marquee/tenant/domains"
 	tenantweb "marquee/tenant/web"
@@ -40,6 +43,12 @@ type Config struct {
 	DNSResolver     string            // DNS_RESOLVER: host:port that custom-domain checks ask; "" = the system's
 	DomainTarget    domains.Target    // DOMAIN_CNAME, DOMAIN_IPS: what custom domains must point at
 	TLS             TLSConfig         // TLS, ACME_*, HTTP_ADDR, HTTPS_ADDR, DNS_PROVIDER, ROUTE53_*
+	SMTPURL         string            // SMTP_URL: where email goes (smtp:// with STARTTLS, smtps://)
+	SMTP            mail.Config       // parsed from SMTP_URL
+	MailFrom        string            // SMTP_FROM: the sending address (default noreply@BASE_DOMAIN)
+	MailInbox       bool              // dev without SMTP_URL: keep email in the local inbox the console shows
+	Workers         int               // WORKERS: email jobs worked at once in this process; 0 leaves them to `marquee worker`
+	Jobs            jobs.Options      // JOB_RETRY_BASE, JOB_RESCUE_AFTER
 }
 
 // TLSConfig is how the platform gets its certificates.
@@ -79,19 +88,25 @@ var configVars = [][3]string{
 	{"HTTPS_ADDR", ":443", "with TLS=acme: the platform over HTTPS"},
 	{"DNS_PROVIDER", "(none)", "route53: cover BASE_DOMAIN with one wildcard certificate through DNS-01 (credentials from the usual AWS settings)"},
 	{"ROUTE53_HOSTED_ZONE_ID", "(found by name)", "the Route 53 hosted zone of BASE_DOMAIN"},
+	{"SMTP_URL", "(dev: the local inbox)", "smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465: where emails are sent"},
+	{"SMTP_FROM", "noreply@BASE_DOMAIN", "the address emails are sent from; the sender name is the event's"},
+	{"WORKERS", "10", "email jobs this process works at once; 0 leaves them to marquee worker"},
+	{"JOB_RETRY_BASE", "10s", "delay before a failed email job's first retry; each next one doubles, up to an hour"},
+	{"JOB_RESCUE_AFTER", "15m", "how long a job may run before it counts as abandoned by a dead worker and runs again"},
 	{"SECRET_KEY", "(dev: generated, kept in .marquee/dev)", "at least 32 random bytes, hex or base64: signs order links and form tokens; the same on every replica"},
 }
 
 // defaultConfig is the configuration of serve before the environment.
 func defaultConfig() Config {
 	return Config{ListenAddr: ":8080", LogLevel: slog.LevelInfo, LogFormat: "json", ShutdownTimeout: 20 * time.Second,
-		TLS: TLSConfig{HTTPAddr: ":80", HTTPSAddr: ":443"}}
+		TLS: TLSConfig{HTTPAddr: ":80", HTTPSAddr: ":443"}, Workers: 10}
 }
 
 // devConfig is the configuration of dev before the environment.
 func devConfig() Config {
 	c := defaultConfig()
 	c.BaseDomain = "localhost"
+	c.MailInbox = true // unless SMTP_URL is set: then dev sends like serve
 	c.LogFormat = "text"
 	return c
 }
@@ -156,6 +171,31 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 		c.TLS.Roots = x509.NewCertPool()
 		if !c.TLS.Roots.AppendCertsFromPEM(pem) {
 			return c, fmt.Errorf("ACME_CA_ROOTS: %s holds no PEM certificate", c.TLS.RootsFile)
+		}
+	}
+	set("SMTP_URL", &c.SMTPURL)
+	if c.SMTPURL != "" {
+		smtp, err := mail.ParseURL(c.SMTPURL)
+		if err != nil {
+			return c, err
+		}
+		c.SMTP = smtp
+	}
+	set("SMTP_FROM", &c.MailFrom)
+	if v := strings.TrimSpace(getenv("WORKERS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1000 {
+			return c, fmt.Errorf("WORKERS: %q is not a number from 0 to 1000", v)
+		}
+		c.Workers = n
+	}
+	for name, dst := range map[string]*time.Duration{"JOB_RETRY_BASE": &c.Jobs.RetryBase, "JOB_RESCUE_AFTER": &c.Jobs.RescueAfter} {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return c, fmt.Errorf("%s: %q is not a positive duration such as 10s", name, v)
+			}
+			*dst = d
 		}
 	}
 	set("DNS_RESOLVER", &c.DNSResolver)
@@ -237,7 +277,18 @@ func (c Config) Validate() error {
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("LOG_FORMAT: %q is neither json nor text", c.LogFormat)
 	}
-	return c.validateMedia()
+	if err := c.validateMedia(); err != nil {
+		return err
+	}
+	if c.SMTPURL == "" && !c.MailInbox {
+		return fmt.Errorf("SMTP_URL is required (smtp://user:pass@mail.example.com:587); marquee dev keeps email in a local inbox instead")
+	}
+	if c.MailFrom != "" {
+		if a, err := netmail.ParseAddress(c.MailFrom); err != nil || a.Name != "" {
+			return fmt.Errorf("SMTP_FROM: %q is not a plain email address such as noreply@example.com", c.MailFrom)
+		}
+	}
+	return nil
 }
 
 func (t TLSConfig) validate() error {

@@ -32,6 +32,7 @@ var commands = []command{
 	{"dev", "run the whole product on this machine (throwaway Postgres, demo events)", runDev},
 	{"serve", "run the production server (configured by environment variables)", runServe},
 	{"migrate", "apply or list the database migrations (up, status)", runMigrate},
+	{"worker", "work the email jobs without serving HTTP (configured like serve)", runWorker},
 	{"tenant", "provision and manage events (create, list, show, rename, suspend, resume, archive, delete)", runTenant},
 	{"domain", "custom domains of an event (add, verify, remove, list)", runDomain},
 	{"token", "JSON API tokens (create, list, revoke)", runToken},

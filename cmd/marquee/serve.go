@@ -6,7 +6,6 @@ import (
 	"net"
 
 	"marquee/db"
-	"marquee/tenant"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -54,8 +53,7 @@ func serveWithACME(ctx context.Context, p *platform) error {
 	if err != nil {
 		return err
 	}
-	p.directory = tenant.NewDirectory(cfg.BaseDomain, p.db)
-	if p.edge, err = newEdge(cfg, p.db, p.directory, p.log, provider); err != nil {
+	if err := p.useACME(provider); err != nil {
 		return err
 	}
 	httpLn, err := net.Listen("tcp", cfg.TLS.HTTPAddr)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/caddyserver/certmagic"
@@ -36,7 +37,34 @@ func newEdge(cfg Config, database *db.DB, dir *tenant.Directory, log *slog.Logge
 	if cfg.DNSResolver != "" {
 		ec.DNSResolvers = []string{cfg.DNSResolver}
 	}
+	ec.ListenHost, ec.HTTPPort, ec.TLSALPNPort = challengeListeners(cfg.TLS)
 	return edge.New(ec)
+}
+
+// challengeListeners tells certmagic where this process's own port 80
+// and 443 listeners are (HTTP_ADDR, HTTPS_ADDR): it finds them taken and
+// leaves the challenges to them rather than opening listeners of its own,
+// also when a load balancer forwards 80 and 443 to other ports. Port 0 or
+// a named port leaves edge's defaults (80 and 443).
+func challengeListeners(t TLSConfig) (host string, httpPort, httpsPort int) {
+	httpHost, httpPortText, _ := net.SplitHostPort(t.HTTPAddr)
+	httpsHost, httpsPortText, _ := net.SplitHostPort(t.HTTPSAddr)
+	httpPort, _ = strconv.Atoi(httpPortText)
+	httpsPort, _ = strconv.Atoi(httpsPortText)
+	if httpHost == httpsHost {
+		host = httpHost
+	}
+	return host, httpPort, httpsPort
+}
+
+// useACME gives the platform what TLS=acme needs besides its listeners:
+// the in-memory directory of names that may have certificates, and the
+// edge that obtains them on demand, deciding from that directory.
+func (p *platform) useACME(provider certmagic.DNSProvider) error {
+	p.directory = tenant.NewDirectory(p.cfg.BaseDomain, p.db)
+	var err error
+	p.edge, err = newEdge(p.cfg, p.db, p.directory, p.log, provider)
+	return err
 }
 
 // serveACME serves the platform over HTTPS on httpsLn with certificates

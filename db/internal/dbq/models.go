@@ -5,12 +5,62 @@
 package dbq
 
 import (
+	"database/sql/driver"
+	"fmt"
 	"net/netip"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
 )
+
+type RiverJobState string
+
+const (
+	RiverJobStateAvailable RiverJobState = "available"
+	RiverJobStateCancelled RiverJobState = "cancelled"
+	RiverJobStateCompleted RiverJobState = "completed"
+	RiverJobStateDiscarded RiverJobState = "discarded"
+	RiverJobStatePending   RiverJobState = "pending"
+	RiverJobStateRetryable RiverJobState = "retryable"
+	RiverJobStateRunning   RiverJobState = "running"
+	RiverJobStateScheduled RiverJobState = "scheduled"
+)
+
+func (e *RiverJobState) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = RiverJobState(s)
+	case string:
+		*e = RiverJobState(s)
+	default:
+		return fmt.Errorf("unsupported scan type for RiverJobState: %T", src)
+	}
+	return nil
+}
+
+type NullRiverJobState struct {
+	RiverJobState RiverJobState
+	Valid         bool // Valid is true if RiverJobState is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullRiverJobState) Scan(value interface{}) error {
+	if value == nil {
+		ns.RiverJobState, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.RiverJobState.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullRiverJobState) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.RiverJobState), nil
+}
 
 type ApiToken struct {
 	ID         uuid.UUID
@@ -74,6 +124,21 @@ type CertmagicLock struct {
 	ExpiresAt time.Time
 }
 
+type DevInbox struct {
+	ID          int64
+	MessageID   string
+	FromName    string
+	FromAddr    string
+	ReplyTo     string
+	Recipients  []string
+	Subject     string
+	Html        string
+	BodyText    string
+	Headers     []byte
+	Attachments []byte
+	ReceivedAt  time.Time
+}
+
 type Domain struct {
 	ID                uuid.UUID
 	TenantID          uuid.UUID
@@ -85,6 +150,18 @@ type Domain struct {
 	State             string
 	LastError         string
 	CheckedAt         *time.Time
+}
+
+type EmailLog struct {
+	ID         int64
+	TenantID   uuid.UUID
+	DedupKey   string
+	Kind       string
+	Recipients []string
+	Subject    string
+	MessageID  string
+	OrderID    uuid.NullUUID
+	SentAt     time.Time
 }
 
 type FormField struct {
@@ -172,6 +249,55 @@ type Product struct {
 	UpdatedAt      time.Time
 }
 
+type RiverJob struct {
+	ID           int64
+	State        RiverJobState
+	Attempt      int16
+	MaxAttempts  int16
+	AttemptedAt  *time.Time
+	CreatedAt    time.Time
+	FinalizedAt  *time.Time
+	ScheduledAt  time.Time
+	Priority     int16
+	Args         []byte
+	AttemptedBy  []string
+	Errors       [][]byte
+	Kind         string
+	Metadata     []byte
+	Queue        string
+	Tags         []string
+	UniqueKey    []byte
+	UniqueStates pgtype.Bits
+}
+
+type RiverLeader struct {
+	ElectedAt time.Time
+	ExpiresAt time.Time
+	LeaderID  string
+	Name      string
+}
+
+type RiverMigration struct {
+	ID        int64
+	CreatedAt time.Time
+	Version   int64
+}
+
+type RiverNotification struct {
+	ID        int64
+	CreatedAt time.Time
+	Payload   string
+	Topic     string
+}
+
+type RiverQueue struct {
+	Name      string
+	CreatedAt time.Time
+	Metadata  []byte
+	PausedAt  *time.Time
+	UpdatedAt time.Time
+}
+
 type Staff struct {
 	ID            uuid.UUID
 	Email         string
@@ -223,6 +349,33 @@ type StorefrontSetting struct {
 	AttendeeCanCancel bool
 	CommonCountries   []string
 	UpdatedAt         time.Time
+}
+
+type Supplier struct {
+	ID        uuid.UUID
+	TenantID  uuid.UUID
+	Name      string
+	Emails    []string
+	Mode      string
+	SendAt    *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type SupplierBatch struct {
+	ID         int64
+	TenantID   uuid.UUID
+	SupplierID uuid.UUID
+	Lines      int32
+	MessageID  string
+	SentAt     time.Time
+}
+
+type SupplierItem struct {
+	TenantID   uuid.UUID
+	SupplierID uuid.UUID
+	ProductID  uuid.NullUUID
+	VariantID  uuid.NullUUID
 }
 
 type Tenant struct {

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"marquee"
+	brandingweb "marquee/branding/web"
+	"marquee/db"
+	"marquee/storefront"
+	"marquee/storefront/notify"
+	"marquee/storefront/notify/jobs"
+	"marquee/storefront/notify/mail"
+	"marquee/storefront/notify/render"
+	"marquee/storefront/suppliers"
+	"marquee/tenant"
+)
+
+// setUpEmail builds the email side of the platform: the renderer, the
+// sender (SMTP, or dev's inbox), and the job client whose inserts ride in
+// every order transaction.
+func (p *platform) setUpEmail() error {
+	r, err := render.New(p.themes)
+	if err != nil {
+		return err
+	}
+	p.renderer = r
+	// Without SMTP_URL mail goes to the local inbox: dev's choice, and
+	// serve never gets here without SMTP_URL (Config.Validate refuses it).
+	p.sender = notify.Inbox{Store: p.db}
+	if p.cfg.SMTPURL != "" {
+		p.sender = mail.New(p.cfg.SMTP)
+	}
+	if p.inserter, err = jobs.NewInserter(p.db.Pool, p.log); err != nil {
+		return err
+	}
+	p.db.Events = &jobs.Enqueuer{Client: p.inserter}
+	from := p.cfg.MailFrom
+	if from == "" {
+		from = "noreply@" + p.cfg.BaseDomain
+	}
+	p.jobDeps = &jobs.Deps{Store: p.db, Renderer: r, Sender: p.sender, Permanent: mail.Permanent, From: from,
+		EventURL: p.eventURL, MediaURL: p.mediaURL, Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Log: p.log}
+	return nil
+}
+
+// startWorkers works the email jobs in this process until ctx ends (none
+// when WORKERS=0). The returned function stops them, letting running jobs
+// finish within the shutdown timeout.
+func (p *platform) startWorkers(ctx context.Context) (stop func(), err error) {
+	opts := p.cfg.Jobs
+	if p.cfg.Workers == 0 {
+		return func() {}, nil
+	}
+	pool, err := db.OpenPlatformPool(ctx, p.cfg.DatabaseURL, int32(p.cfg.Workers+5))
+	if err != nil {
+		return nil, err
+	}
+	opts.Workers = p.cfg.Workers
+	client, err := jobs.NewWorkers(pool, p.jobDeps, opts)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("start the email workers: %w", err)
+	}
+	p.workers = client
+	return func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), p.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := client.Stop(stopCtx); err != nil {
+			p.log.Warn("email workers did not stop in time", "err", err)
+		}
+		pool.Close()
+	}, nil
+}
+
+// runWorker works email jobs only, for scaling them apart from the web
+// servers: marquee worker.
+func runWorker(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "worker", "worker\n\nWorks the email jobs (confirmations, status emails, suppliers) without serving HTTP.\nConfigured like serve (DATABASE_URL, BASE_DOMAIN, SECRET_KEY, SMTP_URL, SMTP_FROM, WORKERS).")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := configFromEnv(defaultConfig(), e.getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.MediaDir == "" && cfg.S3.Bucket == "" {
+		cfg.MediaDir = os.TempDir() // a worker stores no images; links to them come from MediaURL only
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if cfg.Workers == 0 {
+		return fmt.Errorf("WORKERS: 0 leaves this worker nothing to do")
+	}
+	log := cfg.newLogger(e.stdout)
+	if err := checkSchema(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	}
+	database, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	p, err := newPlatform(cfg, log, database)
+	if err != nil {
+		return err
+	}
+	stop, err := p.startWorkers(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("working email jobs", "workers", cfg.Workers)
+	<-ctx.Done()
+	log.Info("shutting down")
+	stop()
+	return nil
+}
+
+// failedJobs lists the jobs that gave up, for the platform admins' page.
+func (p *platform) failedJobs(ctx context.Context, limit int) ([]jobs.FailedJob, error) {
+	return jobs.Failed(ctx, p.jobClient(), limit)
+}
+
+// retryJob makes a failed job available again.
+func (p *platform) retryJob(ctx context.Context, id int64) error {
+	_, err := p.jobClient().JobRetry(ctx, id)
+	return err
+}
+
+// jobClient is the workers' client when this process runs them, else the
+// inserter (both read the queue as the platform sees it only through the
+// workers' pool; the inserter's pool is the app role's).
+func (p *platform) jobClient() *river.Client[pgx.Tx] {
+	if p.workers != nil {
+		return p.workers
+	}
+	return p.inserter
+}
+
+// mailDesk serves the console's email pages (brandingweb.MailDesk).
+type mailDesk struct{ p *platform }
+
+func (m mailDesk) InboxEnabled() bool { return m.p.cfg.SMTPURL == "" }
+
+func (m mailDesk) Inbox(ctx context.Context, beforeID int64, limit int) ([]notify.InboxMessage, error) {
+	return m.p.db.Inbox(ctx, beforeID, limit)
+}
+
+func (m mailDesk) InboxMessage(ctx context.Context, id int64) (notify.InboxMessage, error) {
+	return m.p.db.InboxMessageByID(ctx, id)
+}
+
+func (m mailDesk) Kinds(lang string) []render.KindName { return m.p.renderer.Kinds(lang) }
+
+func (m mailDesk) Preview(ctx context.Context, t *tenant.Tenant, kind notify.Kind, lang string) (notify.Message, error) {
+	_, _, ev, err := m.p.jobDeps.Event(ctx, t.ID)
+	if err != nil {
+		return notify.Message{}, err
+	}
+	return m.p.renderer.Sample(kind, ev, lang)
+}
+
+func (m mailDesk) Suppliers(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Supplier, error) {
+	return m.p.db.Suppliers(ctx, tenantID)
+}
+
+// SaveSupplier saves a supplier and, for a batch supplier with a send
+// time (or an event with a closing time), queues its batch then; the
+// worker checks the time still holds, so an older job of a rescheduled
+// supplier does nothing.
+func (m mailDesk) SaveSupplier(ctx context.Context, tenantID uuid.UUID, s suppliers.Supplier) (uuid.UUID, error) {
+	id, err := m.p.db.SaveSupplier(ctx, tenantID, s)
+	if err != nil || s.Mode != suppliers.ModeBatch || s.SendAt == nil {
+		return id, err
+	}
+	return id, m.p.db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
+		return (&jobs.Enqueuer{Client: m.p.inserter}).ScheduleBatch(ctx, tx, tenantID, id, *s.SendAt)
+	})
+}
+
+func (m mailDesk) DeleteSupplier(ctx context.Context, tenantID, id uuid.UUID) error {
+	return m.p.db.DeleteSupplier(ctx, tenantID, id)
+}
+
+func (m mailDesk) SendBatchNow(ctx context.Context, tenantID, supplierID uuid.UUID) error {
+	return m.p.db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
+		_, err := m.p.inserter.InsertTx(ctx, tx, jobs.SupplierBatchArgs{TenantID: tenantID, SupplierID: supplierID}, nil)
+		return err
+	})
+}
+
+func (m mailDesk) BatchFile(ctx context.Context, tenantID, supplierID uuid.UUID, format string) (notify.Attachment, error) {
+	list, err := m.p.db.Suppliers(ctx, tenantID)
+	if err != nil {
+		return notify.Attachment{}, err
+	}
+	for _, s := range list {
+		if s.ID != supplierID {
+			continue
+		}
+		_, _, ev, err := m.p.jobDeps.Event(ctx, tenantID)
+		if err != nil {
+			return notify.Attachment{}, err
+		}
+		_, files, err := jobs.BatchFiles(ctx, m.p.db, ev, tenantID, s)
+		if err != nil {
+			return notify.Attachment{}, err
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f.Name, "."+format) {
+				return f, nil
+			}
+		}
+	}
+	return notify.Attachment{}, marquee.New(marquee.ENOTFOUND, "error.not_found")
+}
+
+func (m mailDesk) SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]brandingweb.SupplierBatch, error) {
+	rows, err := m.p.db.SupplierBatches(ctx, tenantID)
+	out := make([]brandingweb.SupplierBatch, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, brandingweb.SupplierBatch{SupplierID: r.SupplierID, Lines: r.Lines, MessageID: r.MessageID, SentAt: r.SentAt})
+	}
+	return out, err
+}
+
+func (m mailDesk) EmailsOfOrder(ctx context.Context, tenantID, orderID uuid.UUID) ([]notify.SentEmail, error) {
+	return m.p.db.EmailsOfOrder(ctx, tenantID, orderID)
+}
+
+func (m mailDesk) FailedJobs(ctx context.Context, limit int) ([]jobs.FailedJob, error) {
+	return m.p.failedJobs(ctx, limit)
+}
+
+func (m mailDesk) RetryJob(ctx context.Context, id int64) error { return m.p.retryJob(ctx, id) }

@@ -1,0 +1,112 @@
+// Package jobs queues and works the platform's emails with River: the
+// jobs are inserted in the transaction of the order or status change that
+// causes them (Enqueuer implements db.OrderEvents), so a rolled-back order
+// leaves no job and a committed one always gets its emails; workers run in
+// `marquee serve` or alone in `marquee worker`, retry with backoff, and
+// record every accepted email so a retried job does not send it twice.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"marquee/storefront"
+	"marquee/storefront/notify"
+)
+
+// Every job's args carry "tenant_id": the row-level-security policy on
+// river_job lets a request insert and read back only its own event's jobs.
+
+// OrderEmailArgs asks for one attendee email about an order.
+type OrderEmailArgs struct {
+	TenantID    uuid.UUID   `json:"tenant_id"`
+	OrderNumber string      `json:"order_number"`
+	Email       notify.Kind `json:"email_kind"`
+	// Seq is the order's history length when the change happened: each
+	// status change is its own email, even the same status twice.
+	Seq  int    `json:"seq"`
+	Note string `json:"note,omitempty"` // a tracking note of a dispatch
+}
+
+// Kind names the job for River.
+func (OrderEmailArgs) Kind() string { return "order_email" }
+
+// DedupKey names the email in email_log.
+func (a OrderEmailArgs) DedupKey() string {
+	return fmt.Sprintf("order:%s:%s:%d", a.OrderNumber, a.Email, a.Seq)
+}
+
+// SupplierOrderArgs asks for the per-order supplier emails of an order.
+type SupplierOrderArgs struct {
+	TenantID    uuid.UUID `json:"tenant_id"`
+	OrderNumber string    `json:"order_number"`
+}
+
+// Kind names the job for River.
+func (SupplierOrderArgs) Kind() string { return "supplier_order" }
+
+// SupplierBatchArgs asks for one supplier's batch: all its lines, with a
+// CSV and an XLSX attached.
+type SupplierBatchArgs struct {
+	TenantID   uuid.UUID `json:"tenant_id"`
+	SupplierID uuid.UUID `json:"supplier_id"`
+	// Scheduled is the send time the job was queued for; a supplier whose
+	// time changed since makes the old job a no-op. Zero: "send now" from
+	// the console (every press sends).
+	Scheduled time.Time `json:"scheduled,omitzero"`
+}
+
+// Kind names the job for River.
+func (SupplierBatchArgs) Kind() string { return "supplier_batch" }
+
+// Enqueuer queues the emails of order changes in their transaction.
+type Enqueuer struct {
+	Client *river.Client[pgx.Tx]
+}
+
+// statusKinds maps a status to the attendee email it sends; placed sends
+// the confirmation from OrderPlaced instead.
+var statusKinds = map[storefront.Status]notify.Kind{
+	storefront.StatusConfirmed:      notify.KindStatusConfirmed,
+	storefront.StatusDispatched:     notify.KindStatusDispatched,
+	storefront.StatusReadyForPickup: notify.KindStatusReady,
+	storefront.StatusDelivered:      notify.KindStatusDelivered,
+	storefront.StatusCollected:      notify.KindStatusCollected,
+	storefront.StatusCancelled:      notify.KindStatusCancelled,
+}
+
+// OrderPlaced queues the confirmation and the per-order supplier emails.
+func (e *Enqueuer) OrderPlaced(ctx context.Context, tx pgx.Tx, o *storefront.Order) error {
+	_, err := e.Client.InsertManyTx(ctx, tx, []river.InsertManyParams{
+		{Args: OrderEmailArgs{TenantID: o.TenantID, OrderNumber: o.Number, Email: notify.KindOrderConfirmation, Seq: len(o.History)}},
+		{Args: SupplierOrderArgs{TenantID: o.TenantID, OrderNumber: o.Number}},
+	})
+	return err
+}
+
+// OrderStatusChanged queues the attendee's email about the change.
+func (e *Enqueuer) OrderStatusChanged(ctx context.Context, tx pgx.Tx, o *storefront.Order, change storefront.StatusChange) error {
+	kind, ok := statusKinds[change.Status]
+	if !ok {
+		return nil
+	}
+	note := ""
+	if change.Status == storefront.StatusDispatched {
+		note = change.Note
+	}
+	_, err := e.Client.InsertTx(ctx, tx, OrderEmailArgs{TenantID: o.TenantID, OrderNumber: o.Number, Email: kind, Seq: len(o.History), Note: note}, nil)
+	return err
+}
+
+// ScheduleBatch queues a supplier's batch for at (inside tx, the
+// transaction that saved the supplier).
+func (e *Enqueuer) ScheduleBatch(ctx context.Context, tx pgx.Tx, tenantID, supplierID uuid.UUID, at time.Time) error {
+	_, err := e.Client.InsertTx(ctx, tx, SupplierBatchArgs{TenantID: tenantID, SupplierID: supplierID, Scheduled: at.UTC()},
+		&river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	return err
+}

@@ -1,0 +1,311 @@
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+
+	"marquee"
+	"marquee/storefront"
+	"marquee/storefront/notify"
+	"marquee/storefront/notify/render"
+	"marquee/storefront/suppliers"
+	"marquee/tenant"
+)
+
+// Store is what the workers read and record; db.DB implements it.
+type Store interface {
+	TenantByID(ctx context.Context, id uuid.UUID) (*tenant.Tenant, error)
+	SiteContent(ctx context.Context, tenantID uuid.UUID) (storefront.SiteContent, error)
+	OrderByNumber(ctx context.Context, tenantID uuid.UUID, number string) (*storefront.Order, error)
+	EmailSent(ctx context.Context, tenantID uuid.UUID, dedupKey string) (bool, error)
+	RecordEmail(ctx context.Context, tenantID uuid.UUID, e notify.SentEmail) error
+	Suppliers(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Supplier, error)
+	OrderNumbersForBatch(ctx context.Context, tenantID uuid.UUID) ([]string, error)
+	RecordSupplierBatch(ctx context.Context, tenantID, supplierID uuid.UUID, lines int, messageID string) error
+}
+
+// Deps are what the workers need besides the store.
+type Deps struct {
+	Store    Store
+	Renderer *render.Renderer
+	Sender   notify.Sender
+	// Permanent says whether a send error will never succeed on retry (a
+	// 5xx reply: a bad address stays bad); such a job is cancelled.
+	Permanent func(error) bool
+	// From is the platform's sending address; the From name is the event's.
+	From string
+	// EventURL is an event's public origin (https://SLUG.BASE_DOMAIN);
+	// MediaURL turns a media key into an absolute image URL (or "").
+	EventURL func(slug string) string
+	MediaURL func(ctx context.Context, key string) string
+	Links    storefront.OrderLinks
+	Log      *slog.Logger
+}
+
+// Register adds the workers to w.
+func Register(w *river.Workers, d *Deps) {
+	river.AddWorker(w, &orderEmailWorker{d: d})
+	river.AddWorker(w, &supplierOrderWorker{d: d})
+	river.AddWorker(w, &supplierBatchWorker{d: d})
+}
+
+// Event loads what rendering needs to know of an event.
+func (d *Deps) Event(ctx context.Context, tenantID uuid.UUID) (*tenant.Tenant, storefront.SiteContent, render.Event, error) {
+	t, err := d.Store.TenantByID(ctx, tenantID)
+	if err != nil {
+		return nil, storefront.SiteContent{}, render.Event{}, err
+	}
+	content, err := d.Store.SiteContent(ctx, tenantID)
+	if err != nil {
+		return nil, content, render.Event{}, err
+	}
+	ev := render.Event{Name: t.Name, Slug: t.Slug, DefaultLocale: t.DefaultLocale, Locales: t.Locales, Currency: content.Settings.Currency,
+		BaseURL: d.EventURL(t.Slug), Branding: content.Branding, Fields: content.Fields, Ships: content.Settings.Ships, FromAddress: d.From}
+	if content.Branding.LogoKey != "" && d.MediaURL != nil {
+		ev.LogoURL = absolute(ev.BaseURL, d.MediaURL(ctx, content.Branding.LogoKey))
+	}
+	return t, content, ev, nil
+}
+
+// absolute makes a path on the event's host absolute, for email clients.
+func absolute(base, u string) string {
+	if strings.HasPrefix(u, "/") {
+		return base + u
+	}
+	return u
+}
+
+// send sends m unless dedupKey was sent before, and records it.
+func (d *Deps) send(ctx context.Context, tenantID uuid.UUID, dedupKey string, kind notify.Kind, orderID *uuid.UUID, m notify.Message) (string, error) {
+	sent, err := d.Store.EmailSent(ctx, tenantID, dedupKey)
+	if err != nil || sent {
+		return "", err
+	}
+	id, err := d.Sender.Send(ctx, m)
+	if err != nil {
+		if d.Permanent != nil && d.Permanent(err) {
+			return "", river.JobCancel(err)
+		}
+		return "", err
+	}
+	// The server accepted it: from here on a retry must not send again,
+	// so the record is written even if the job's context has ended.
+	rec := notify.SentEmail{DedupKey: dedupKey, Kind: kind, Subject: m.Subject, MessageID: id, Recipients: m.To, OrderID: orderID}
+	if err := d.Store.RecordEmail(context.WithoutCancel(ctx), tenantID, rec); err != nil {
+		d.Log.Error("an email was sent but not recorded; a retry would send it again", "dedup_key", dedupKey, "message_id", id, "err", err)
+		return id, err
+	}
+	return id, nil
+}
+
+// gone reports a job about something that no longer exists (a deleted
+// event, order or supplier): it is done, not failed.
+func gone(err error) bool { return marquee.ErrorCode(err) == marquee.ENOTFOUND }
+
+type orderEmailWorker struct {
+	river.WorkerDefaults[OrderEmailArgs]
+	d *Deps
+}
+
+func (w *orderEmailWorker) Work(ctx context.Context, job *river.Job[OrderEmailArgs]) error {
+	a := job.Args
+	_, _, ev, err := w.d.Event(ctx, a.TenantID)
+	if gone(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	o, err := w.d.Store.OrderByNumber(ctx, a.TenantID, a.OrderNumber)
+	if gone(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	status := ev.BaseURL + w.d.Links.Path(a.TenantID, o.Number)
+	m, err := w.d.Renderer.Attendee(a.Email, ev, *o, status, a.Note)
+	if err != nil {
+		return river.JobCancel(err) // a template error will not mend itself
+	}
+	_, err = w.d.send(ctx, a.TenantID, a.DedupKey(), a.Email, &o.ID, m)
+	return err
+}
+
+type supplierOrderWorker struct {
+	river.WorkerDefaults[SupplierOrderArgs]
+	d *Deps
+}
+
+// Work sends each per-order supplier its lines of the order; a supplier
+// already served (an earlier attempt) is skipped by its dedup key.
+func (w *supplierOrderWorker) Work(ctx context.Context, job *river.Job[SupplierOrderArgs]) error {
+	a := job.Args
+	list, err := w.d.Store.Suppliers(ctx, a.TenantID)
+	if err != nil || len(list) == 0 {
+		return err
+	}
+	_, _, ev, err := w.d.Event(ctx, a.TenantID)
+	if gone(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	o, err := w.d.Store.OrderByNumber(ctx, a.TenantID, a.OrderNumber)
+	if gone(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, s := range list {
+		if s.Mode != suppliers.ModePerOrder {
+			continue
+		}
+		var items []storefront.Item
+		for _, it := range o.Items {
+			if s.Fulfils(it) {
+				items = append(items, it)
+			}
+		}
+		if len(items) == 0 {
+			continue
+		}
+		m, err := w.d.Renderer.SupplierOrder(ev, s.Name, s.Emails, *o, items)
+		if err != nil {
+			return river.JobCancel(err)
+		}
+		key := fmt.Sprintf("supplier:%s:order:%s", s.ID, o.Number)
+		if _, err := w.d.send(ctx, a.TenantID, key, notify.KindSupplierOrder, &o.ID, m); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+type supplierBatchWorker struct {
+	river.WorkerDefaults[SupplierBatchArgs]
+	d *Deps
+}
+
+// Timeout gives a batch of a big event time to gather and attach.
+func (w *supplierBatchWorker) Timeout(*river.Job[SupplierBatchArgs]) time.Duration {
+	return 10 * time.Minute
+}
+
+func (w *supplierBatchWorker) Work(ctx context.Context, job *river.Job[SupplierBatchArgs]) error {
+	a := job.Args
+	list, err := w.d.Store.Suppliers(ctx, a.TenantID)
+	if err != nil {
+		return err
+	}
+	var s *suppliers.Supplier
+	for i := range list {
+		if list[i].ID == a.SupplierID {
+			s = &list[i]
+		}
+	}
+	if s == nil {
+		return nil // deleted since
+	}
+	if !a.Scheduled.IsZero() && (s.Mode != suppliers.ModeBatch || s.SendAt == nil || !s.SendAt.Equal(a.Scheduled)) {
+		return nil // rescheduled or switched to per order since: a newer job (or none) applies
+	}
+	_, _, ev, err := w.d.Event(ctx, a.TenantID)
+	if gone(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	msg, lines, err := BatchMessage(ctx, w.d, ev, a.TenantID, *s)
+	if err != nil {
+		return err
+	}
+	key := fmt.Sprintf("batch:%s:%d", s.ID, job.ID)
+	if !a.Scheduled.IsZero() {
+		key = fmt.Sprintf("batch:%s:%d", s.ID, a.Scheduled.Unix())
+	}
+	id, err := w.d.send(ctx, a.TenantID, key, notify.KindSupplierBatch, nil, msg)
+	if err != nil || id == "" {
+		return err
+	}
+	return w.d.Store.RecordSupplierBatch(context.WithoutCancel(ctx), a.TenantID, s.ID, lines, id)
+}
+
+// BatchFiles are a supplier's lines as the CSV and XLSX attachments.
+func BatchFiles(ctx context.Context, st Store, ev render.Event, tenantID uuid.UUID, s suppliers.Supplier) ([]suppliers.Line, []notify.Attachment, error) {
+	numbers, err := st.OrderNumbersForBatch(ctx, tenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var lines []suppliers.Line
+	for _, n := range numbers {
+		o, err := st.OrderByNumber(ctx, tenantID, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		lines = append(lines, suppliers.LinesFor(s, *o, ev.DefaultLocale, ev.DefaultLocale)...)
+	}
+	var csv bytes.Buffer
+	if err := suppliers.WriteCSV(&csv, lines, ev.Fields, ev.DefaultLocale, ev.DefaultLocale); err != nil {
+		return nil, nil, err
+	}
+	xlsx, err := suppliers.XLSX(lines, ev.Fields, ev.DefaultLocale, ev.DefaultLocale)
+	if err != nil {
+		return nil, nil, err
+	}
+	base := ev.Slug + "-" + fileName(s.Name)
+	return lines, []notify.Attachment{
+		{Name: base + ".csv", ContentType: "text/csv; charset=utf-8", Data: csv.Bytes()},
+		{Name: base + ".xlsx", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: xlsx},
+	}, nil
+}
+
+// BatchMessage renders a supplier's batch email with its attachments and
+// returns it with the number of lines.
+func BatchMessage(ctx context.Context, d *Deps, ev render.Event, tenantID uuid.UUID, s suppliers.Supplier) (notify.Message, int, error) {
+	lines, files, err := BatchFiles(ctx, d.Store, ev, tenantID, s)
+	if err != nil {
+		return notify.Message{}, 0, err
+	}
+	matrix := suppliers.SizeMatrix(lines)
+	var rows []render.MatrixRow
+	for _, p := range matrix.Products {
+		row := render.MatrixRow{Product: p, Total: matrix.RowTotal[p]}
+		for _, v := range matrix.Variants {
+			if q := matrix.Qty[[2]string{p, v}]; q > 0 {
+				row.Cells = append(row.Cells, render.MatrixCell{Variant: v, Qty: q})
+			}
+		}
+		rows = append(rows, row)
+	}
+	m, err := d.Renderer.SupplierBatch(ev, s.Name, s.Emails, rows, files)
+	return m, len(lines), err
+}
+
+// fileName is s in lowercase letters, digits and hyphens.
+func fileName(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
