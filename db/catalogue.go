@@ -238,7 +238,7 @@ func (db *DB) Settings(ctx context.Context, tenantID uuid.UUID) (storefront.Sett
 func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storefront.Settings, error) {
 	r, err := q.SettingsGet(ctx, tenantID)
 	return storefront.Settings{Currency: r.Currency, ClosesAt: r.ClosesAt, Ships: r.Ships,
-		AttendeeCanCancel: r.AttendeeCanCancel, CommonCountries: r.CommonCountries}, err
+		AttendeeCanCancel: r.AttendeeCanCancel, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo}, err
 }
 
 // SaveSettings stores how an event's shop behaves (currency and close
@@ -247,7 +247,7 @@ func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
 		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
 			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel,
-			CommonCountries: append([]string{}, s.CommonCountries...),
+			CommonCountries: append([]string{}, s.CommonCountries...), ReplyTo: s.ReplyTo,
 		})
 	})
 }

@@ -57,16 +57,17 @@ RETURNING *;
 SELECT t.currency, t.closes_at,
        coalesce(s.ships, false)::boolean AS ships,
        coalesce(s.attendee_can_cancel, true)::boolean AS attendee_can_cancel,
-       coalesce(s.common_countries, '{}')::text[] AS common_countries
+       coalesce(s.common_countries, '{}')::text[] AS common_countries,
+       coalesce(s.reply_to, '')::text AS reply_to
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = @tenant_id::uuid;
 
 -- name: SettingsUpsert :exec
-INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries)
-VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @common_countries::text[])
+INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to)
+VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @common_countries::text[], @reply_to::text)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
-    common_countries = EXCLUDED.common_countries;
+    common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to;
 
 -- name: VariantAdjustStock :one
 -- Adds delta to a limited stock, never below zero: no row back when the

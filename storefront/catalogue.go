@@ -134,6 +134,7 @@ type Settings struct {
 	Ships             bool
 	AttendeeCanCancel bool
 	CommonCountries   []string
+	ReplyTo           string // the organisers' address for replies to the event's emails; "" replies to the sender
 }
 
 // DefaultSettings apply to an event that never changed them.

@@ -100,7 +100,8 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
 			token, err := p.staff.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
 			return consoleURL(cfg.BaseDomain, "/invite/"+token), err
-		}}
+		},
+		Archived: p.sendClosingBatches}
 	return p, nil
 }
 

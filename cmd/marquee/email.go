@@ -244,3 +244,23 @@ func (m mailDesk) FailedJobs(ctx context.Context, limit int) ([]jobs.FailedJob, 
 }
 
 func (m mailDesk) RetryJob(ctx context.Context, id int64) error { return m.p.retryJob(ctx, id) }
+
+// sendClosingBatches queues the list of every batch supplier without a
+// send time of its own: they get it when the event ends (is archived).
+func (p *platform) sendClosingBatches(ctx context.Context, t *tenant.Tenant) error {
+	list, err := p.db.Suppliers(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	return p.db.InTenant(ctx, t.ID, func(tx pgx.Tx) error {
+		for _, s := range list {
+			if s.Mode != suppliers.ModeBatch || s.SendAt != nil {
+				continue
+			}
+			if _, err := p.inserter.InsertTx(ctx, tx, jobs.SupplierBatchArgs{TenantID: t.ID, SupplierID: s.ID}, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -134,6 +134,11 @@ func TestEmailsThroughSMTP(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	settings, _ := s.db.Settings(ctx, ev.ID)
+	settings.ReplyTo = "team@devcon.example"
+	if err := s.db.SaveSettings(ctx, ev.ID, settings); err != nil {
+		t.Fatal(err)
+	}
 	o, err := s.db.PlaceOrder(ctx, ev.ID, order("jana@example.com", "Jana Jürgens", "de", hoodieM, line(cat, "Cap", "One size", 1, "")))
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +151,9 @@ func TestEmailsThroughSMTP(t *testing.T) {
 		}
 		if m.From.Name != ev.Name || m.From.Address != "shop@"+testBase {
 			t.Errorf("from %v", m.From)
+		}
+		if len(m.ReplyTo) != 1 || m.ReplyTo[0].Address != "team@devcon.example" {
+			t.Errorf("reply-to %v, want the event's address", m.ReplyTo)
 		}
 		for _, want := range []string{o.Number, "Kapuzenpulli", "Mütze", "82,00", "Aufdruck"} {
 			if !strings.Contains(m.Text, want) {
@@ -248,9 +256,19 @@ func TestEmailsThroughSMTP(t *testing.T) {
 		if got := strings.Join(flatten(matrix), "|"); !strings.Contains(got, "Hoodie|1|3|4") && !strings.Contains(got, "Hoodie|3|1|4") {
 			t.Errorf("size matrix %v", matrix)
 		}
-		batches, _ := s.db.SupplierBatches(ctx, ev.ID)
-		if len(batches) != 1 || batches[0].Lines != 3 {
-			t.Errorf("batches recorded: %+v", batches)
+		// The batch is recorded right after the server accepted it.
+		waitFor(t, 5*time.Second, func() bool {
+			batches, _ := s.db.SupplierBatches(ctx, ev.ID)
+			return len(batches) == 1 && batches[0].Lines == 3
+		})
+	})
+	t.Run("a batch supplier without a send time gets the list when the event ends", func(t *testing.T) {
+		if _, err := s.platform.provision.Archive(ctx, "devcon"); err != nil {
+			t.Fatal(err)
+		}
+		waitForMail(t, srv, "batch@stitch.example", 2)
+		if n := len(messagesTo(t, srv, "orders@acme.example")); n != 2 {
+			t.Errorf("the per-order supplier got %d emails, want its 2 orders only", n)
 		}
 	})
 }

@@ -56,6 +56,9 @@ type Service struct {
 	// BaseDomain is the platform's own domain: no event may attach it or a
 	// name under it.
 	BaseDomain string
+	// Archived, when set, is told of an event that was just archived (its
+	// end): the suppliers waiting for the closing list get it then.
+	Archived func(ctx context.Context, t *tenant.Tenant) error
 }
 
 // Spec is what a new event starts with.
@@ -204,9 +207,14 @@ func (s *Service) Resume(ctx context.Context, slug string) (*tenant.Tenant, erro
 	return s.transition(ctx, slug, []tenant.Status{tenant.StatusSuspended, tenant.StatusArchived}, tenant.StatusActive, "tenant.resume_active")
 }
 
-// Archive ends an event: its storefront says it has ended and takes no orders.
+// Archive ends an event: its storefront says it has ended and takes no
+// orders, and the suppliers waiting for the closing list get it.
 func (s *Service) Archive(ctx context.Context, slug string) (*tenant.Tenant, error) {
-	return s.transition(ctx, slug, []tenant.Status{tenant.StatusActive, tenant.StatusSuspended}, tenant.StatusArchived, "tenant.archive_archived")
+	t, err := s.transition(ctx, slug, []tenant.Status{tenant.StatusActive, tenant.StatusSuspended}, tenant.StatusArchived, "tenant.archive_archived")
+	if err != nil || s.Archived == nil {
+		return t, err
+	}
+	return t, s.Archived(ctx, t)
 }
 
 func (s *Service) transition(ctx context.Context, slug string, from []tenant.Status, to tenant.Status, conflict string) (*tenant.Tenant, error) {

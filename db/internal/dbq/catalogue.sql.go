@@ -418,7 +418,8 @@ const settingsGet = `-- name: SettingsGet :one
 SELECT t.currency, t.closes_at,
        coalesce(s.ships, false)::boolean AS ships,
        coalesce(s.attendee_can_cancel, true)::boolean AS attendee_can_cancel,
-       coalesce(s.common_countries, '{}')::text[] AS common_countries
+       coalesce(s.common_countries, '{}')::text[] AS common_countries,
+       coalesce(s.reply_to, '')::text AS reply_to
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = $1::uuid
 `
@@ -429,6 +430,7 @@ type SettingsGetRow struct {
 	Ships             bool
 	AttendeeCanCancel bool
 	CommonCountries   []string
+	ReplyTo           string
 }
 
 func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (SettingsGetRow, error) {
@@ -440,16 +442,17 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 		&i.Ships,
 		&i.AttendeeCanCancel,
 		&i.CommonCountries,
+		&i.ReplyTo,
 	)
 	return i, err
 }
 
 const settingsUpsert = `-- name: SettingsUpsert :exec
-INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries)
-VALUES ($1::uuid, $2::boolean, $3::boolean, $4::text[])
+INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to)
+VALUES ($1::uuid, $2::boolean, $3::boolean, $4::text[], $5::text)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
-    common_countries = EXCLUDED.common_countries
+    common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to
 `
 
 type SettingsUpsertParams struct {
@@ -457,6 +460,7 @@ type SettingsUpsertParams struct {
 	Ships             bool
 	AttendeeCanCancel bool
 	CommonCountries   []string
+	ReplyTo           string
 }
 
 func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) error {
@@ -465,6 +469,7 @@ func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) 
 		arg.Ships,
 		arg.AttendeeCanCancel,
 		arg.CommonCountries,
+		arg.ReplyTo,
 	)
 	return err
 }

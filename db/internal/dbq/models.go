@@ -349,6 +349,7 @@ type StorefrontSetting struct {
 	AttendeeCanCancel bool
 	CommonCountries   []string
 	UpdatedAt         time.Time
+	ReplyTo           string
 }
 
 type Supplier struct {
