@@ -23,6 +23,7 @@ import (
 type CatalogueDesk interface {
 	Catalogue(ctx context.Context, tenantID uuid.UUID) (storefront.Catalogue, error)
 	Settings(ctx context.Context, tenantID uuid.UUID) (storefront.Settings, error)
+	SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront.Settings) error
 	AddProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) (storefront.Product, error)
 	SetProductVisible(ctx context.Context, tenantID, productID uuid.UUID, visible bool) error
 	AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, delta int, reason, actor string) (int, error)

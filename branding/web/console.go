@@ -91,6 +91,7 @@ func (h *Console) Mount(app fiber.Router) {
 	h.mountMail(app)
 	h.mountCatalogue(app)
 	h.mountFormBuilder(app)
+	h.mountSettings(app)
 }
 
 func (h *Console) now() time.Time {
