@@ -229,7 +229,7 @@ inner() {
 	local secret_key
 	secret_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 	DATABASE_URL=$owner_url BASE_DOMAIN=$BASE_DOMAIN LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL=info LOG_FORMAT=json \
-		SECRET_KEY=$secret_key MEDIA_DIR="$BENCH_TMP/media" "$BENCH_TMP/marquee" serve >/dev/null 2>"$BENCH_TMP/marquee.err" &
+		SECRET_KEY=$secret_key MEDIA_DIR="$BENCH_TMP/media" SMTP_URL=smtp://127.0.0.1:1 WORKERS=0 "$BENCH_TMP/marquee" serve >/dev/null 2>"$BENCH_TMP/marquee.err" &
 	PIDS+=($!)
 	local marquee_pid=$!
 	wait_http "http://127.0.0.1:$port/readyz" "127.0.0.1" "$marquee_pid" ||

@@ -45,11 +45,13 @@ func (db *DB) PlaceOrder(ctx context.Context, tenantID uuid.UUID, req storefront
 	err := db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
 		ot := &orderTx{tx: tx, q: dbq.New(tx), tenantID: tenantID, now: db.now(), guards: !db.unguarded}
 		var err error
-		order, err = ot.place(ctx, req)
-		if err != nil || order == nil || db.Events == nil {
-			return err
-		}
-		return db.Events.OrderPlaced(ctx, tx, order)
+		order, err = ot.place(ctx, req, func(o *storefront.Order) error {
+			if db.Events == nil {
+				return nil
+			}
+			return db.Events.OrderPlaced(ctx, tx, o)
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -64,7 +66,10 @@ func (db *DB) now() time.Time {
 	return time.Now()
 }
 
-func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest) (*storefront.Order, error) {
+// place writes a new order and calls placed with it (where its emails are
+// queued) before the stock is taken; a resubmitted order is returned as it
+// is, without calling placed again.
+func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, placed func(*storefront.Order) error) (*storefront.Order, error) {
 	if existing, err := ot.existing(ctx, req.IdempotencyKey); existing != nil || err != nil {
 		return existing, err
 	}
@@ -85,6 +90,9 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest) (*sto
 	}
 	order, err := ot.writeItems(ctx, row, req, priced)
 	if err != nil {
+		return nil, err
+	}
+	if err := placed(order); err != nil {
 		return nil, err
 	}
 	// Last, because a popular variant's row is every order's lock: it is

@@ -20,6 +20,12 @@ INSERT INTO order_status_history (tenant_id, order_id, status, note, actor) VALU
 SELECT * FROM orders WHERE tenant_id = :tenant AND id = :id;
 SELECT * FROM order_items WHERE tenant_id = :tenant AND order_id = :id ORDER BY position;
 SELECT * FROM order_status_history WHERE tenant_id = :tenant AND order_id = :id ORDER BY id;
+-- The order's email jobs (storefront/notify/jobs), as River inserts them.
+INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, tags, metadata)
+  VALUES (jsonb_build_object('tenant_id', :tenant::text, 'order_number', 'BENCH', 'email_kind', 'order_confirmation', 'seq', 1), 'order_email', 25, 1, 'default', 'available', now(), '{}', '{}'),
+         (jsonb_build_object('tenant_id', :tenant::text, 'order_number', 'BENCH'), 'supplier_order', 25, 1, 'default', 'available', now(), '{}', '{}')
+  RETURNING id;
+SELECT pg_notify('river_insert', '{"queue":"default"}');
 INSERT INTO attendee_purchases AS ap (tenant_id, product_id, email, quantity)
   SELECT :tenant, :product, 'pgbench-' || :id::text || '@example.com', 1
   ON CONFLICT (tenant_id, product_id, email) DO UPDATE SET quantity = ap.quantity + EXCLUDED.quantity RETURNING quantity;

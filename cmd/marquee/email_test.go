@@ -350,11 +350,19 @@ func TestARolledBackOrderLeavesNoJob(t *testing.T) {
 	cat := stockEvent(t, s, ev)
 	jobCount := func() int { return countRows(t, s.adminURL, "SELECT count(*) FROM river_job") }
 
-	if _, err := s.db.PlaceOrder(ctx, ev.ID, order("a@example.com", "A", "en", line(cat, "Cap", "One size", 1, ""))); err != nil {
+	first := order("a@example.com", "A", "en", line(cat, "Cap", "One size", 1, ""))
+	if _, err := s.db.PlaceOrder(ctx, ev.ID, first); err != nil {
 		t.Fatal(err)
 	}
 	if got := jobCount(); got != 2 { // the confirmation and the supplier job
 		t.Fatalf("%d jobs after a committed order, want 2", got)
+	}
+	// The same form sent again returns the same order and queues nothing.
+	if _, err := s.db.PlaceOrder(ctx, ev.ID, first); err != nil {
+		t.Fatal(err)
+	}
+	if got := jobCount(); got != 2 {
+		t.Fatalf("%d jobs after a resubmitted order, want still 2", got)
 	}
 	real := s.db.Events.(*jobs.Enqueuer)
 	s.db.Events = failingEvents{inner: real}
