@@ -130,15 +130,7 @@ func (h *Console) certificate(ctx context.Context, p themes.Page, name string) s
 
 // domainForm checks a state-changing request of the domain page.
 func (h *Console) domainForm(c *fiber.Ctx) (*tenant.Tenant, url.Values, error) {
-	t, err := h.event(c, domainRoles)
-	if err != nil {
-		return nil, nil, err
-	}
-	form, err := h.sessionForm(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, form, nil
+	return h.eventPost(c, domainRoles)
 }
 
 func (h *Console) addDomain(c *fiber.Ctx) error {

@@ -191,15 +191,19 @@ func (h *Console) saveDraft(c *fiber.Ctx) error {
 // editorPost checks a state-changing request of the editor: the member's
 // role on the event, an urlencoded body, the session's CSRF token.
 func (h *Console) editorPost(c *fiber.Ctx) (*tenant.Tenant, url.Values, error) {
-	t, err := h.event(c, editorRoles)
+	return h.eventPost(c, editorRoles)
+}
+
+// eventPost checks a state-changing request on an event's page: the
+// member's role on the event (else 404), an urlencoded body, and the
+// session's CSRF token (else 403).
+func (h *Console) eventPost(c *fiber.Ctx, roles []staff.Role) (*tenant.Tenant, url.Values, error) {
+	t, err := h.event(c, roles)
 	if err != nil {
 		return nil, nil, err
 	}
-	form, err := postForm(c)
+	form, err := h.sessionForm(c)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := checkToken(form, h.sessionToken(current(c))); err != nil {
 		return nil, nil, err
 	}
 	return t, form, nil

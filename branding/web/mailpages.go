@@ -624,15 +624,7 @@ func productOf(cat storefront.Catalogue, variant uuid.UUID) uuid.UUID {
 // supplierPost checks a state-changing request of the supplier pages: the
 // member's role on the event, an urlencoded body, the session's token.
 func (h *Console) supplierPost(c *fiber.Ctx) (*tenant.Tenant, url.Values, error) {
-	t, err := h.event(c, supplierRoles)
-	if err != nil {
-		return nil, nil, err
-	}
-	form, err := h.sessionForm(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, form, nil
+	return h.eventPost(c, supplierRoles)
 }
 
 func (h *Console) createSupplier(c *fiber.Ctx) error {
