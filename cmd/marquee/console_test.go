@@ -19,8 +19,16 @@ const consoleHost = "console.shop.test"
 // marketing member of one event.
 func consoleServer(t *testing.T) (*testServer, *tenant.Tenant, staff.Staff) {
 	t.Helper()
+	return consoleServerWith(t, func(*Config) {})
+}
+
+// consoleServerWith is consoleServer with the configuration changed by
+// tune first (email workers, a DNS resolver…).
+func consoleServerWith(t *testing.T, tune func(*Config)) (*testServer, *tenant.Tenant, staff.Staff) {
+	t.Helper()
 	cfg := defaultConfig()
 	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
+	tune(&cfg)
 	s := startServer(t, cfg)
 	ev := s.event("devcon", tenant.StatusActive, blue)
 	s.event("other", tenant.StatusActive, teal)

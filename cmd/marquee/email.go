@@ -90,37 +90,25 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := configFromEnv(defaultConfig(), e.getenv)
+	p, closeDB, err := openPlatform(ctx, e, func(cfg *Config) error {
+		if cfg.MediaDir == "" && cfg.S3.Bucket == "" {
+			cfg.MediaDir = os.TempDir() // a worker stores no images; links to them come from MediaURL only
+		}
+		if cfg.Workers == 0 {
+			return fmt.Errorf("WORKERS: 0 leaves this worker nothing to do")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if cfg.MediaDir == "" && cfg.S3.Bucket == "" {
-		cfg.MediaDir = os.TempDir() // a worker stores no images; links to them come from MediaURL only
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	if cfg.Workers == 0 {
-		return fmt.Errorf("WORKERS: 0 leaves this worker nothing to do")
-	}
-	log := cfg.newLogger(e.stdout)
-	if err := checkSchema(ctx, cfg.DatabaseURL); err != nil {
-		return err
-	}
-	database, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	p, err := newPlatform(cfg, log, database)
-	if err != nil {
-		return err
-	}
+	defer closeDB()
+	log := p.log
 	stop, err := p.startWorkers(ctx)
 	if err != nil {
 		return err
 	}
-	log.Info("working email jobs", "workers", cfg.Workers)
+	log.Info("working email jobs", "workers", p.cfg.Workers)
 	<-ctx.Done()
 	log.Info("shutting down")
 	stop()

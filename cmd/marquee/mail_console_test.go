@@ -35,23 +35,7 @@ func (unworkableArgs) Kind() string { return "test_unworkable" }
 // without SMTP_URL they land in dev's inbox.
 func consoleServerWithWorkers(t *testing.T) (*testServer, *tenant.Tenant) {
 	t.Helper()
-	cfg := defaultConfig()
-	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
-	cfg.Workers = 2
-	s := startServer(t, cfg)
-	ev := s.event("devcon", tenant.StatusActive, blue)
-	s.event("other", tenant.StatusActive, teal)
-	ctx := context.Background()
-	st, err := s.platform.staff.CreateStaff(ctx, "marketing@example.com", "Mia", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleMarketing); err != nil {
-		t.Fatal(err)
-	}
+	s, ev, _ := consoleServerWith(t, func(cfg *Config) { cfg.Workers = 2 })
 	return s, ev
 }
 

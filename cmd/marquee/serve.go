@@ -13,26 +13,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := configFromEnv(defaultConfig(), e.getenv)
+	p, closeDB, err := openPlatform(ctx, e, nil)
 	if err != nil {
 		return err
 	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	log := cfg.newLogger(e.stdout)
-	if err := checkSchema(ctx, cfg.DatabaseURL); err != nil {
-		return err
-	}
-	database, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	p, err := newPlatform(cfg, log, database)
-	if err != nil {
-		return err
-	}
+	defer closeDB()
+	cfg, log := p.cfg, p.log
 	if cfg.TLS.Mode == "acme" {
 		return serveWithACME(ctx, p)
 	}
@@ -91,4 +77,37 @@ func configHelp() string {
 		s += fmt.Sprintf("\n  %-17s %s (default: %s)", v[0], v[2], v[1])
 	}
 	return s
+}
+
+// openPlatform is what serve and worker share: the configuration from the
+// environment (adjust, when given, may change or refuse it before it is
+// validated), the log, a migrated database and the platform on it. The
+// returned function closes the database.
+func openPlatform(ctx context.Context, e *env, adjust func(*Config) error) (*platform, func(), error) {
+	cfg, err := configFromEnv(defaultConfig(), e.getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	if adjust != nil {
+		if err := adjust(&cfg); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	log := cfg.newLogger(e.stdout)
+	if err := checkSchema(ctx, cfg.DatabaseURL); err != nil {
+		return nil, nil, err
+	}
+	database, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := newPlatform(cfg, log, database)
+	if err != nil {
+		database.Close()
+		return nil, nil, err
+	}
+	return p, database.Close, nil
 }

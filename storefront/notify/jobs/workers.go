@@ -107,6 +107,28 @@ func (d *Deps) send(ctx context.Context, tenantID uuid.UUID, dedupKey string, ki
 	return id, nil
 }
 
+// eventAndOrder loads an order and its event for rendering. A nil order
+// with a nil error means one of them no longer exists (a deleted event or
+// order): the job is done, not failed.
+func (d *Deps) eventAndOrder(ctx context.Context, tenantID uuid.UUID, number string) (render.Event, *storefront.Order, error) {
+	_, _, ev, err := d.Event(ctx, tenantID)
+	if err != nil {
+		return ev, nil, ignoreGone(err)
+	}
+	o, err := d.Store.OrderByNumber(ctx, tenantID, number)
+	if err != nil {
+		return ev, nil, ignoreGone(err)
+	}
+	return ev, o, nil
+}
+
+func ignoreGone(err error) error {
+	if gone(err) {
+		return nil
+	}
+	return err
+}
+
 // gone reports a job about something that no longer exists (a deleted
 // event, order or supplier): it is done, not failed.
 func gone(err error) bool { return marquee.ErrorCode(err) == marquee.ENOTFOUND }
@@ -118,19 +140,9 @@ type orderEmailWorker struct {
 
 func (w *orderEmailWorker) Work(ctx context.Context, job *river.Job[OrderEmailArgs]) error {
 	a := job.Args
-	_, _, ev, err := w.d.Event(ctx, a.TenantID)
-	if gone(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	o, err := w.d.Store.OrderByNumber(ctx, a.TenantID, a.OrderNumber)
-	if gone(err) {
-		return nil
-	}
-	if err != nil {
-		return err
+	ev, o, err := w.d.eventAndOrder(ctx, a.TenantID, a.OrderNumber)
+	if o == nil {
+		return err // nil when the event or the order is gone: nothing to send
 	}
 	status := ev.BaseURL + w.d.Links.Path(a.TenantID, o.Number)
 	m, err := w.d.Renderer.Attendee(a.Email, ev, *o, status, a.Note)
@@ -154,18 +166,8 @@ func (w *supplierOrderWorker) Work(ctx context.Context, job *river.Job[SupplierO
 	if err != nil || len(list) == 0 {
 		return err
 	}
-	_, _, ev, err := w.d.Event(ctx, a.TenantID)
-	if gone(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	o, err := w.d.Store.OrderByNumber(ctx, a.TenantID, a.OrderNumber)
-	if gone(err) {
-		return nil
-	}
-	if err != nil {
+	ev, o, err := w.d.eventAndOrder(ctx, a.TenantID, a.OrderNumber)
+	if o == nil {
 		return err
 	}
 	var errs []error
