@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net"
+	"net/netip"
 	"net/http"
 	"strings"
 	"sync"
@@ -193,4 +194,58 @@ func (s *testServer) tenantID(slug string) (id [16]byte) {
 		s.t.Fatal(err)
 	}
 	return t.ID
+}
+
+// TestApexAndWWW: an apex needs the platform's addresses (no CNAME at a
+// zone's apex); with DOMAIN_IPS configured an event can have both the apex
+// and www, the apex verified through its A record.
+func TestApexAndWWW(t *testing.T) {
+	t.Run("without the platform's addresses an apex is refused", func(t *testing.T) {
+		s := startServer(t, defaultConfig())
+		s.event("devcon", tenant.StatusActive, blue)
+		token, _, _ := s.db.CreateAPIToken(context.Background(), "ops", []string{"domains:write"})
+		r := s.api(http.MethodPost, "/api/v1/events/devcon/domains", token, `{"hostname": "devcon.org"}`)
+		if r.status != 422 || r.errorField() != "hostname" || !strings.Contains(r.errorMessage(), "Use a name such as www.acme.org") {
+			t.Fatalf("apex: %d %q", r.status, r.errorMessage())
+		}
+		if got := countRows(t, s.adminURL, "SELECT count(*) FROM domains"); got != 0 {
+			t.Fatalf("%d domains stored", got)
+		}
+	})
+	t.Run("with them, the apex and www both attach and verify", func(t *testing.T) {
+		zone := startZoneServer(t, "")
+		cfg := defaultConfig()
+		cfg.DNSResolver = zone.addr
+		cfg.DomainTarget.IPs = []netip.Addr{netip.MustParseAddr("192.0.2.10")}
+		s := startServer(t, cfg)
+		ev := s.event("devcon", tenant.StatusActive, blue)
+		token, _, _ := s.db.CreateAPIToken(context.Background(), "ops", []string{"domains:write", "events:read"})
+		apex := s.api(http.MethodPost, "/api/v1/events/devcon/domains", token, `{"hostname": "devcon.org"}`)
+		www := s.api(http.MethodPost, "/api/v1/events/devcon/domains", token, `{"hostname": "www.devcon.org"}`)
+		if apex.status != 201 || www.status != 201 {
+			t.Fatalf("add: %d %d", apex.status, www.status)
+		}
+		if got := toJSON(apex.body["domain"].(map[string]any)["records"]); !strings.Contains(got, `"name":"devcon.org","type":"A","value":"192.0.2.10"`) || strings.Contains(got, "CNAME") {
+			t.Errorf("apex records %s", got)
+		}
+		if got := toJSON(www.body["domain"].(map[string]any)["records"]); !strings.Contains(got, `"name":"www.devcon.org","type":"CNAME","value":"edge.`+testBase+`"`) {
+			t.Errorf("www records %s", got)
+		}
+		ctx := context.Background()
+		a, _ := s.db.Domain(ctx, ev.ID, "devcon.org")
+		w, _ := s.db.Domain(ctx, ev.ID, "www.devcon.org")
+		zone.set(t, `_marquee-challenge.devcon.org. 60 IN TXT "`+a.Token+`"
+devcon.org. 60 IN A 192.0.2.10
+_marquee-challenge.www.devcon.org. 60 IN TXT "`+w.Token+`"
+www.devcon.org. 60 IN CNAME edge.`+testBase+`.`)
+		for _, host := range []string{"devcon.org", "www.devcon.org"} {
+			r := s.api(http.MethodPost, "/api/v1/events/devcon/domains/"+host+"/verify", token, "")
+			if st := r.body["domain"].(map[string]any)["state"]; st != "verified" {
+				t.Fatalf("%s: %v", host, r.body)
+			}
+		}
+		for _, host := range []string{"devcon.org", "www.devcon.org"} {
+			waitFor(t, time.Second, func() bool { return s.get(host, "/").status == 200 })
+		}
+	})
 }

@@ -20,6 +20,13 @@ func (s *Service) AddDomain(ctx context.Context, slug, hostname string) (tenant.
 	if err != nil {
 		return tenant.Domain{}, nil, err
 	}
+	// An apex (acme.org) cannot have a CNAME: it must point at the
+	// platform's addresses, so it can be attached only when they are
+	// configured (DOMAIN_IPS). www.acme.org and acme.org are two
+	// hostnames; an event may have both.
+	if domains.IsApex(host) && len(s.Target.IPs) == 0 {
+		return tenant.Domain{}, nil, marquee.Invalid("hostname", "domain.apex_unsupported")
+	}
 	d, err := s.Store.AddCustomDomain(ctx, t.ID, host)
 	if err != nil {
 		return d, nil, err
