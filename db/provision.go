@@ -25,6 +25,18 @@ func (db *DB) RenameTenant(ctx context.Context, id uuid.UUID, name string) (*ten
 	return t, notFound(err, "error.not_found")
 }
 
+// SetTenantClosesAt sets when an event's shop stops taking orders (nil:
+// only when it is archived).
+func (db *DB) SetTenantClosesAt(ctx context.Context, id uuid.UUID, at *time.Time) (*tenant.Tenant, error) {
+	var t *tenant.Tenant
+	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		row, err := q.TenantSetClosesAt(ctx, dbq.TenantSetClosesAtParams{ID: id, ClosesAt: at})
+		t = tenantFromRow(row)
+		return err
+	})
+	return t, notFound(err, "error.not_found")
+}
+
 // TransitionTenant moves an event to status if it is in one of from. An
 // event in another status is a conflict (checked in the same statement, so
 // two racing changes cannot both pass).

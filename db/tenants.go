@@ -65,7 +65,7 @@ func (db *DB) CreateTenantFrom(ctx context.Context, t tenant.Tenant, b branding.
 		row, err := q.TenantInsertFull(ctx, dbq.TenantInsertFullParams{
 			Slug: t.Slug, Name: t.Name, Status: string(t.Status),
 			DefaultLocale: t.DefaultLocale, Locales: t.Locales, Currency: t.Currency,
-			StartsOn: pgDate(t.StartsOn), EndsOn: pgDate(t.EndsOn),
+			StartsOn: pgDate(t.StartsOn), EndsOn: pgDate(t.EndsOn), ClosesAt: t.ClosesAt,
 		})
 		if err != nil {
 			return err
@@ -144,7 +144,7 @@ func tenantFromRow(r dbq.Tenant) *tenant.Tenant {
 	return &tenant.Tenant{
 		ID: r.ID, Slug: r.Slug, Name: r.Name, Status: tenant.Status(r.Status),
 		DefaultLocale: r.DefaultLocale, Locales: r.Locales, Currency: r.Currency,
-		StartsOn: fromPgDate(r.StartsOn), EndsOn: fromPgDate(r.EndsOn),
+		StartsOn: fromPgDate(r.StartsOn), EndsOn: fromPgDate(r.EndsOn), ClosesAt: r.ClosesAt,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }

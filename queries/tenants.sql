@@ -26,10 +26,14 @@ LIMIT @max_rows::int;
 UPDATE tenants SET status = @status::text WHERE id = @id::uuid RETURNING *;
 
 -- name: TenantInsertFull :one
-INSERT INTO tenants (slug, name, status, default_locale, locales, currency, starts_on, ends_on)
+INSERT INTO tenants (slug, name, status, default_locale, locales, currency, starts_on, ends_on, closes_at)
 VALUES (@slug::text, @name::text, @status::text, @default_locale::text, @locales::text[], @currency::text,
-        sqlc.narg('starts_on')::date, sqlc.narg('ends_on')::date)
+        sqlc.narg('starts_on')::date, sqlc.narg('ends_on')::date, sqlc.narg('closes_at')::timestamptz)
 RETURNING *;
+
+-- name: TenantSetClosesAt :one
+-- When the shop stops taking orders (NULL: never by itself).
+UPDATE tenants SET closes_at = sqlc.narg('closes_at')::timestamptz WHERE id = @id::uuid RETURNING *;
 
 -- name: TenantRename :one
 UPDATE tenants SET name = @name::text WHERE id = @id::uuid RETURNING *;

@@ -41,6 +41,7 @@ type Tenant struct {
 	Currency      string     // ISO 4217 code of the event's prices; "" means EUR when created
 	StartsOn      *time.Time // the event's first day (a date, UTC midnight); nil: not set
 	EndsOn        *time.Time // its last day; not before StartsOn
+	ClosesAt      *time.Time // when the shop stops taking orders; nil: only when archived
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }

@@ -180,6 +180,9 @@ func TestAPI(t *testing.T) {
 		}{
 			{http.MethodPatch, "/api/v1/events/berlin", `{"name": ""}`, 422, "Enter the event's name.", 200},
 			{http.MethodPatch, "/api/v1/events/berlin", `{"name": "Berlin Summit"}`, 200, "", 200},
+			{http.MethodPatch, "/api/v1/events/berlin", `{"name": "Not this", "closes_at": "later"}`, 422, "Enter the closing time as YYYY-MM-DDTHH:MM in UTC, or none.", 200},
+			{http.MethodPatch, "/api/v1/events/berlin", `{"closes_at": "2027-06-04T12:30"}`, 200, "", 200},
+			{http.MethodPatch, "/api/v1/events/berlin", `{}`, 400, "Send a JSON object as the request body.", 200},
 			{http.MethodPost, "/api/v1/events/berlin/suspend", "", 200, "", 503},
 			{http.MethodPost, "/api/v1/events/berlin/suspend", "", 409, "Only an active event can be suspended.", 503},
 			{http.MethodPost, "/api/v1/events/berlin/resume", "", 200, "", 200},
@@ -198,6 +201,10 @@ func TestAPI(t *testing.T) {
 		}
 		if r := s.api(http.MethodPost, "/api/v1/events/berlin/resume", readOnly, ""); r.status != 403 {
 			t.Errorf("a read-only token changed the state: %d", r.status)
+		}
+		ev, _ := s.api(http.MethodGet, "/api/v1/events/berlin", readOnly, "").body["event"].(map[string]any)
+		if ev["name"] != "Berlin Summit" || ev["closes_at"] != "2027-06-04T12:30:00Z" {
+			t.Errorf("after the PATCHes: %v", ev)
 		}
 	})
 	t.Run("custom domains: records shown, platform names refused, a failed check says why", func(t *testing.T) {

@@ -101,7 +101,8 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 			token, err := p.staff.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
 			return consoleURL(cfg.BaseDomain, "/invite/"+token), err
 		},
-		Archived: p.sendClosingBatches}
+		Archived: p.sendClosingBatches,
+		Closing:  p.scheduleClosingBatches}
 	return p, nil
 }
 

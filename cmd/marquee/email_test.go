@@ -384,3 +384,45 @@ func TestARolledBackOrderLeavesNoJob(t *testing.T) {
 		t.Fatalf("%d jobs after a refused order, want still 2", got)
 	}
 }
+
+// TestTheClosingTimeSendsTheList: a batch supplier without a send time of
+// its own gets its list at the event's closing time; a closing time moved
+// later leaves the earlier job with nothing to do.
+func TestTheClosingTimeSendsTheList(t *testing.T) {
+	s, srv := mailServer(t)
+	ctx := context.Background()
+	ev := s.event("devcon", tenant.StatusActive, blue)
+	cat := stockEvent(t, s, ev)
+	cap := line(cat, "Cap", "One size", 1, "")
+	if _, err := (mailDesk{s.platform}).SaveSupplier(ctx, ev.ID, suppliers.Supplier{Name: "Caps Inc", Emails: []string{"caps@example.com"},
+		Mode: suppliers.ModeBatch, ProductIDs: []uuid.UUID{cap.ProductID}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.PlaceOrder(ctx, ev.ID, order("a@example.com", "A", "en", cap)); err != nil {
+		t.Fatal(err)
+	}
+	first := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339)
+	if _, err := s.platform.provision.SetClosesAt(ctx, "devcon", first); err != nil {
+		t.Fatal(err)
+	}
+	// Moved an hour later before it fires: the first job must do nothing.
+	later := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	if _, err := s.platform.provision.SetClosesAt(ctx, "devcon", later); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, func() bool {
+		return countRows(t, s.adminURL, "SELECT count(*) FROM river_job WHERE kind = 'supplier_batch' AND state = 'completed'") == 1
+	})
+	if n := len(messagesTo(t, srv, "caps@example.com")); n != 0 {
+		t.Fatalf("%d lists sent for a closing time that was moved", n)
+	}
+	// Back to a moment from now: the list goes.
+	soon := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339)
+	if _, err := s.platform.provision.SetClosesAt(ctx, "devcon", soon); err != nil {
+		t.Fatal(err)
+	}
+	got := waitForMail(t, srv, "caps@example.com", 1)
+	if len(got[0].Attachments) != 2 {
+		t.Fatalf("the list came with %d attachments", len(got[0].Attachments))
+	}
+}

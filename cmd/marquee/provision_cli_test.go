@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -89,6 +90,7 @@ func TestProvisioningCommands(t *testing.T) {
 			{[]string{"--starts", "2027-06-02", "--ends", "2027-06-01"}, "--ends: The event's last day cannot be before its first day."},
 			{[]string{"--owner", "not-an-email"}, "--owner: "},
 			{[]string{"--from", "nope"}, "--from: There is no event with this slug to copy from."},
+			{[]string{"--closes", "soon"}, "--closes/--at: Enter the closing time as YYYY-MM-DDTHH:MM in UTC, or none."},
 		}
 		for _, tc := range tests {
 			_, err := cli(t, vars, append(base, tc.args...)...)
@@ -102,7 +104,7 @@ func TestProvisioningCommands(t *testing.T) {
 	})
 
 	out, err := cli(t, vars, "tenant", "create", "--slug", "berlin", "--name", "Berlin 2027", "--locales", "en,de", "--currency", "usd",
-		"--starts", "2027-06-01", "--ends", "2027-06-03", "--owner", "Owner@Example.com", "--from", "template")
+		"--starts", "2027-06-01", "--ends", "2027-06-03", "--closes", "2027-06-03T18:00", "--owner", "Owner@Example.com", "--from", "template")
 	if err != nil {
 		t.Fatalf("create: %v\n%s", err, out)
 	}
@@ -143,7 +145,8 @@ func TestProvisioningCommands(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &got); err != nil {
 			t.Fatal(err)
 		}
-		if got.Currency != "USD" || got.StartsOn != "2027-06-01" || got.EndsOn != "2027-06-03" || got.Status != "active" || len(got.Domains) != 0 {
+		if got.Currency != "USD" || got.StartsOn != "2027-06-01" || got.EndsOn != "2027-06-03" || got.Status != "active" || len(got.Domains) != 0 ||
+			got.ClosesAt == nil || !got.ClosesAt.Equal(time.Date(2027, 6, 3, 18, 0, 0, 0, time.UTC)) {
 			t.Fatalf("show: %+v", got)
 		}
 	})
@@ -154,6 +157,10 @@ func TestProvisioningCommands(t *testing.T) {
 		}{
 			{[]string{"rename", "berlin", "--name", ""}, "", "--name: Enter the event's name."},
 			{[]string{"rename", "berlin", "--name", "Berlin Summit"}, `renamed berlin to "Berlin Summit"`, ""},
+			{[]string{"close", "berlin", "--at", "tomorrow"}, "", "--closes/--at: Enter the closing time as YYYY-MM-DDTHH:MM in UTC, or none."},
+			{[]string{"close", "berlin"}, "", "--at: say when (YYYY-MM-DDTHH:MM in UTC), or none"},
+			{[]string{"close", "berlin", "--at", "2027-06-04T12:30"}, "berlin stops taking orders at 2027-06-04 12:30 UTC", ""},
+			{[]string{"close", "berlin", "--at", "none"}, "berlin closes only when it is archived", ""},
 			{[]string{"resume", "berlin"}, "", "The event is already active."},
 			{[]string{"suspend", "berlin"}, "berlin is now suspended", ""},
 			{[]string{"suspend", "berlin"}, "", "Only an active event can be suspended."},

@@ -31,6 +31,7 @@ var tenantCommands = []struct {
 	{"list", "list events", runTenantList},
 	{"show", "one event, its domains and their certificates", runTenantShow},
 	{"rename", "change an event's name", runTenantRename},
+	{"close", "set when the shop stops taking orders (--at TIME, or --at none)", runTenantClose},
 	{"suspend", "close an event's storefront for now (503)", runTenantState("suspend")},
 	{"resume", "open a suspended or archived event again", runTenantState("resume")},
 	{"archive", "end an event: read-only, its storefront says it has ended", runTenantState("archive")},
@@ -58,7 +59,7 @@ func runTenant(ctx context.Context, e *env, args []string) error {
 
 // tenantFlags names the flag of each validated field, for error messages.
 var tenantFlags = map[string]string{"slug": "--slug", "name": "--name", "locale": "--locale/--locales", "currency": "--currency",
-	"starts_on": "--starts", "ends_on": "--ends", "owner": "--owner", "template": "--from", "confirm": "--confirm", "limit": "--limit",
+	"starts_on": "--starts", "ends_on": "--ends", "closes_at": "--closes/--at", "owner": "--owner", "template": "--from", "confirm": "--confirm", "limit": "--limit",
 	"hostname": "HOSTNAME"}
 
 // provisioner opens the database and the provisioning service on it.
@@ -91,6 +92,7 @@ func runTenantCreate(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&spec.Currency, "currency", "EUR", "ISO 4217 code of the event's prices")
 	fs.StringVar(&spec.StartsOn, "starts", "", "the event's first day, YYYY-MM-DD")
 	fs.StringVar(&spec.EndsOn, "ends", "", "the event's last day, YYYY-MM-DD")
+	fs.StringVar(&spec.ClosesAt, "closes", "", "when the shop stops taking orders, YYYY-MM-DDTHH:MM in UTC (optional)")
 	fs.StringVar(&spec.OwnerEmail, "owner", "", "invite this email address as the event's owner")
 	fs.StringVar(&spec.Template, "from", "", "copy branding, products and order form from this event")
 	if err := parseFlags(fs, args); err != nil {
@@ -178,6 +180,7 @@ func runTenantShow(ctx context.Context, e *env, args []string) error {
 	if t.StartsOn != nil || t.EndsOn != nil {
 		fmt.Fprintf(w, "dates\t%s to %s\n", dateOrDash(t.StartsOn), dateOrDash(t.EndsOn))
 	}
+	fmt.Fprintf(w, "closes\t%s\n", timeOrDash(t.ClosesAt))
 	if base := e.getenv("BASE_DOMAIN"); base != "" {
 		fmt.Fprintf(w, "subdomain\t%s.%s\tcertificate: %s\n", t.Slug, base, certs[t.Slug+"."+base])
 	}
@@ -213,6 +216,33 @@ func runTenantRename(ctx context.Context, e *env, args []string) error {
 		return flagError(err, tenantFlags)
 	}
 	fmt.Fprintf(e.stdout, "renamed %s to %q\n", t.Slug, t.Name)
+	return nil
+}
+
+func runTenantClose(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "tenant close", "tenant close SLUG --at YYYY-MM-DDTHH:MM|none")
+	at := fs.String("at", "", "when the shop stops taking orders, in UTC; none: only when the event is archived")
+	slug, err := oneSlug(fs, args)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(*at) == "" {
+		return usageError{"--at: say when (YYYY-MM-DDTHH:MM in UTC), or none"}
+	}
+	svc, database, err := provisioner(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	t, err := svc.SetClosesAt(ctx, slug, *at)
+	if err != nil {
+		return flagError(err, tenantFlags)
+	}
+	if t.ClosesAt == nil {
+		fmt.Fprintf(e.stdout, "%s closes only when it is archived\n", t.Slug)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%s stops taking orders at %s\n", t.Slug, t.ClosesAt.UTC().Format("2006-01-02 15:04 MST"))
 	return nil
 }
 
@@ -285,21 +315,22 @@ func runTenantList(ctx context.Context, e *env, args []string) error {
 }
 
 type tenantJSON struct {
-	ID            string    `json:"id"`
-	Slug          string    `json:"slug"`
-	Name          string    `json:"name"`
-	Status        string    `json:"status"`
-	DefaultLocale string    `json:"default_locale"`
-	Locales       []string  `json:"locales"`
-	Currency      string    `json:"currency"`
-	StartsOn      string    `json:"starts_on,omitempty"`
-	EndsOn        string    `json:"ends_on,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
+	ID            string     `json:"id"`
+	Slug          string     `json:"slug"`
+	Name          string     `json:"name"`
+	Status        string     `json:"status"`
+	DefaultLocale string     `json:"default_locale"`
+	Locales       []string   `json:"locales"`
+	Currency      string     `json:"currency"`
+	StartsOn      string     `json:"starts_on,omitempty"`
+	EndsOn        string     `json:"ends_on,omitempty"`
+	ClosesAt      *time.Time `json:"closes_at,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
 }
 
 func tenantToJSON(t tenant.Tenant) tenantJSON {
 	j := tenantJSON{ID: t.ID.String(), Slug: t.Slug, Name: t.Name, Status: string(t.Status), DefaultLocale: t.DefaultLocale,
-		Locales: t.Locales, Currency: t.Currency, CreatedAt: t.CreatedAt.UTC()}
+		Locales: t.Locales, Currency: t.Currency, ClosesAt: t.ClosesAt, CreatedAt: t.CreatedAt.UTC()}
 	if t.StartsOn != nil {
 		j.StartsOn = t.StartsOn.Format(time.DateOnly)
 	}

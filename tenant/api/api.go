@@ -56,7 +56,7 @@ func (h *Handler) Mount(app fiber.Router) {
 	v1.Get("/events", h.need(ScopeEventsRead), h.list)
 	v1.Post("/events", h.need(ScopeEventsWrite), h.create)
 	v1.Get("/events/:slug", h.need(ScopeEventsRead), h.show)
-	v1.Patch("/events/:slug", h.need(ScopeEventsWrite), h.rename)
+	v1.Patch("/events/:slug", h.need(ScopeEventsWrite), h.update)
 	v1.Post("/events/:slug/suspend", h.need(ScopeEventsWrite), h.state("suspend"))
 	v1.Post("/events/:slug/resume", h.need(ScopeEventsWrite), h.state("resume"))
 	v1.Post("/events/:slug/archive", h.need(ScopeEventsWrite), h.state("archive"))
@@ -139,6 +139,7 @@ type Event struct {
 	Currency      string   `json:"currency"`
 	StartsOn      string   `json:"starts_on,omitempty"`
 	EndsOn        string   `json:"ends_on,omitempty"`
+	ClosesAt      string   `json:"closes_at,omitempty"`
 	URL           string   `json:"url,omitempty"`
 	CreatedAt     string   `json:"created_at"`
 }
@@ -151,6 +152,9 @@ func (h *Handler) event(t *tenant.Tenant) Event {
 	}
 	if t.EndsOn != nil {
 		e.EndsOn = t.EndsOn.Format(time.DateOnly)
+	}
+	if t.ClosesAt != nil {
+		e.ClosesAt = t.ClosesAt.UTC().Format(time.RFC3339)
 	}
 	if h.BaseDomain != "" {
 		e.URL = "https://" + t.Slug + "." + h.BaseDomain
@@ -193,6 +197,7 @@ type createRequest struct {
 	Currency      string   `json:"currency"`
 	StartsOn      string   `json:"starts_on"`
 	EndsOn        string   `json:"ends_on"`
+	ClosesAt      string   `json:"closes_at"`
 	OwnerEmail    string   `json:"owner_email"`
 	Template      string   `json:"template"`
 }
@@ -215,7 +220,8 @@ func (h *Handler) create(c *fiber.Ctx) error {
 		return h.fail(c, err, fiber.StatusBadRequest)
 	}
 	created, err := h.Service.Create(c.UserContext(), provision.Spec{Slug: req.Slug, Name: req.Name, DefaultLocale: req.DefaultLocale,
-		Locales: req.Locales, Currency: req.Currency, StartsOn: req.StartsOn, EndsOn: req.EndsOn, OwnerEmail: req.OwnerEmail, Template: req.Template})
+		Locales: req.Locales, Currency: req.Currency, StartsOn: req.StartsOn, EndsOn: req.EndsOn, ClosesAt: req.ClosesAt,
+		OwnerEmail: req.OwnerEmail, Template: req.Template})
 	if created.Tenant == nil {
 		return h.fail(c, err, 0)
 	}
@@ -242,16 +248,36 @@ func (h *Handler) show(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"event": h.event(t), "domains": h.domainList(c, doms)})
 }
 
-func (h *Handler) rename(c *fiber.Ctx) error {
+// update changes an event's name and/or closing time (PATCH: only the
+// fields sent; "closes_at": "none" removes the closing time).
+func (h *Handler) update(c *fiber.Ctx) error {
 	var req struct {
-		Name string `json:"name"`
+		Name     *string `json:"name"`
+		ClosesAt *string `json:"closes_at"`
 	}
 	if err := h.decode(c, &req); err != nil {
 		return h.fail(c, err, fiber.StatusBadRequest)
 	}
-	t, err := h.Service.Rename(c.UserContext(), c.Params("slug"), req.Name)
-	if err != nil {
-		return h.fail(c, err, 0)
+	if req.Name == nil && req.ClosesAt == nil {
+		return h.fail(c, &marquee.Error{Code: marquee.EINVALID, Message: "api.bad_json"}, fiber.StatusBadRequest)
+	}
+	if req.ClosesAt != nil {
+		// Checked before anything is written, so a bad time renames nothing.
+		if _, err := provision.ParseClosesAt(*req.ClosesAt); err != nil {
+			return h.fail(c, err, 0)
+		}
+	}
+	var t *tenant.Tenant
+	var err error
+	if req.Name != nil {
+		if t, err = h.Service.Rename(c.UserContext(), c.Params("slug"), *req.Name); err != nil {
+			return h.fail(c, err, 0)
+		}
+	}
+	if req.ClosesAt != nil {
+		if t, err = h.Service.SetClosesAt(c.UserContext(), c.Params("slug"), *req.ClosesAt); err != nil {
+			return h.fail(c, err, 0)
+		}
 	}
 	return c.JSON(fiber.Map{"event": h.event(t)})
 }

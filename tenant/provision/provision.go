@@ -27,6 +27,7 @@ type Store interface {
 	RenameTenant(ctx context.Context, id uuid.UUID, name string) (*tenant.Tenant, error)
 	TransitionTenant(ctx context.Context, id uuid.UUID, from []tenant.Status, to tenant.Status, conflict string) (*tenant.Tenant, error)
 	DeleteArchivedTenant(ctx context.Context, id uuid.UUID) error
+	SetTenantClosesAt(ctx context.Context, id uuid.UUID, at *time.Time) (*tenant.Tenant, error)
 	PublishedBranding(ctx context.Context, tenantID uuid.UUID) (branding.Branding, error)
 	Domains(ctx context.Context, tenantID uuid.UUID) ([]tenant.Domain, error)
 	Domain(ctx context.Context, tenantID uuid.UUID, hostname string) (tenant.Domain, error)
@@ -59,6 +60,9 @@ type Service struct {
 	// Archived, when set, is told of an event that was just archived (its
 	// end): the suppliers waiting for the closing list get it then.
 	Archived func(ctx context.Context, t *tenant.Tenant) error
+	// Closing, when set, is told of an event whose closing time was set or
+	// changed: the suppliers waiting for the closing list get it then.
+	Closing func(ctx context.Context, t *tenant.Tenant) error
 }
 
 // Spec is what a new event starts with.
@@ -67,6 +71,7 @@ type Spec struct {
 	Locales                   []string // default: the DefaultLocale alone
 	Currency                  string   // ISO 4217; default EUR
 	StartsOn, EndsOn          string   // YYYY-MM-DD, optional
+	ClosesAt                  string   // when the shop stops taking orders: YYYY-MM-DDTHH:MM (UTC) or RFC 3339; optional
 	OwnerEmail                string   // optional: invited as the event's owner
 	Template                  string   // optional: slug of an event whose branding, products and form are copied
 }
@@ -96,6 +101,9 @@ func (s *Service) Create(ctx context.Context, spec Spec) (Created, error) {
 		return Created{}, err
 	}
 	if t.EndsOn, err = parseDate("ends_on", spec.EndsOn); err != nil {
+		return Created{}, err
+	}
+	if t.ClosesAt, err = ParseClosesAt(spec.ClosesAt); err != nil {
 		return Created{}, err
 	}
 	if err := t.Validate(); err != nil {
@@ -164,6 +172,40 @@ func parseDate(field, s string) (*time.Time, error) {
 		return nil, marquee.Invalid(field, "tenant.date_invalid")
 	}
 	return &d, nil
+}
+
+// ParseClosesAt reads a closing time: "YYYY-MM-DDTHH:MM" in UTC (what a
+// datetime-local input sends) or RFC 3339 with its offset; "" or "none"
+// is no closing time.
+func ParseClosesAt(s string) (*time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "none" {
+		return nil, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", time.RFC3339} {
+		if at, err := time.Parse(layout, s); err == nil {
+			at = at.UTC()
+			return &at, nil
+		}
+	}
+	return nil, marquee.Invalid("closes_at", "tenant.closes_invalid")
+}
+
+// SetClosesAt sets when an event's shop stops taking orders ("" or
+// "none": only when it is archived).
+func (s *Service) SetClosesAt(ctx context.Context, slug, at string) (*tenant.Tenant, error) {
+	t, err := s.Get(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	closes, err := ParseClosesAt(at)
+	if err != nil {
+		return nil, err
+	}
+	if t, err = s.Store.SetTenantClosesAt(ctx, t.ID, closes); err != nil || s.Closing == nil || closes == nil {
+		return t, err
+	}
+	return t, s.Closing(ctx, t)
 }
 
 // Get returns the event with slug.

@@ -7,6 +7,7 @@ package dbq
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -232,9 +233,9 @@ func (q *Queries) TenantInsert(ctx context.Context, arg TenantInsertParams) (Ten
 }
 
 const tenantInsertFull = `-- name: TenantInsertFull :one
-INSERT INTO tenants (slug, name, status, default_locale, locales, currency, starts_on, ends_on)
+INSERT INTO tenants (slug, name, status, default_locale, locales, currency, starts_on, ends_on, closes_at)
 VALUES ($1::text, $2::text, $3::text, $4::text, $5::text[], $6::text,
-        $7::date, $8::date)
+        $7::date, $8::date, $9::timestamptz)
 RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at
 `
 
@@ -247,6 +248,7 @@ type TenantInsertFullParams struct {
 	Currency      string
 	StartsOn      pgtype.Date
 	EndsOn        pgtype.Date
+	ClosesAt      *time.Time
 }
 
 func (q *Queries) TenantInsertFull(ctx context.Context, arg TenantInsertFullParams) (Tenant, error) {
@@ -259,6 +261,7 @@ func (q *Queries) TenantInsertFull(ctx context.Context, arg TenantInsertFullPara
 		arg.Currency,
 		arg.StartsOn,
 		arg.EndsOn,
+		arg.ClosesAt,
 	)
 	var i Tenant
 	err := row.Scan(
@@ -348,6 +351,36 @@ type TenantRenameParams struct {
 
 func (q *Queries) TenantRename(ctx context.Context, arg TenantRenameParams) (Tenant, error) {
 	row := q.db.QueryRow(ctx, tenantRename, arg.Name, arg.ID)
+	var i Tenant
+	err := row.Scan(
+		&i.ID,
+		&i.Slug,
+		&i.Name,
+		&i.Status,
+		&i.DefaultLocale,
+		&i.Locales,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Currency,
+		&i.StartsOn,
+		&i.EndsOn,
+		&i.ClosesAt,
+	)
+	return i, err
+}
+
+const tenantSetClosesAt = `-- name: TenantSetClosesAt :one
+UPDATE tenants SET closes_at = $1::timestamptz WHERE id = $2::uuid RETURNING id, slug, name, status, default_locale, locales, created_at, updated_at, currency, starts_on, ends_on, closes_at
+`
+
+type TenantSetClosesAtParams struct {
+	ClosesAt *time.Time
+	ID       uuid.UUID
+}
+
+// When the shop stops taking orders (NULL: never by itself).
+func (q *Queries) TenantSetClosesAt(ctx context.Context, arg TenantSetClosesAtParams) (Tenant, error) {
+	row := q.db.QueryRow(ctx, tenantSetClosesAt, arg.ClosesAt, arg.ID)
 	var i Tenant
 	err := row.Scan(
 		&i.ID,

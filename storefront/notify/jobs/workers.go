@@ -221,15 +221,24 @@ func (w *supplierBatchWorker) Work(ctx context.Context, job *river.Job[SupplierB
 	if s == nil {
 		return nil // deleted since
 	}
-	if !a.Scheduled.IsZero() && (s.Mode != suppliers.ModeBatch || s.SendAt == nil || !s.SendAt.Equal(a.Scheduled)) {
-		return nil // rescheduled or switched to per order since: a newer job (or none) applies
-	}
-	_, _, ev, err := w.d.Event(ctx, a.TenantID)
+	_, content, ev, err := w.d.Event(ctx, a.TenantID)
 	if gone(err) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if !a.Scheduled.IsZero() {
+		// A scheduled list goes only if its time still holds: the
+		// supplier's send time, or the event's closing time for a supplier
+		// without one. Otherwise a newer job (or none) applies.
+		at := s.SendAt
+		if at == nil {
+			at = content.Settings.ClosesAt
+		}
+		if s.Mode != suppliers.ModeBatch || at == nil || !at.Equal(a.Scheduled) {
+			return nil
+		}
 	}
 	msg, lines, err := BatchMessage(ctx, w.d, ev, a.TenantID, *s)
 	if err != nil {
