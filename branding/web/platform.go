@@ -25,6 +25,7 @@ func (h *Console) mountPlatform(app fiber.Router) {
 	p.Post("/events", h.createEvent)
 	p.Get("/events/:slug", h.platformEvent)
 	p.Post("/events/:slug/rename", h.renameEvent)
+	p.Post("/events/:slug/closes", h.setClosesAt)
 	p.Post("/events/:slug/suspend", h.transitionEvent(h.Provision.Suspend, "suspended"))
 	p.Post("/events/:slug/resume", h.transitionEvent(h.Provision.Resume, "resumed"))
 	p.Post("/events/:slug/archive", h.transitionEvent(h.Provision.Archive, "archived"))
@@ -70,6 +71,7 @@ func refusalStatus(err error) int {
 // platformNotices are the messages a platform page shows after a change.
 var platformNotices = map[string]string{
 	"renamed":   "console.platform.renamed",
+	"closes":    "console.platform.closes_saved",
 	"suspended": "console.platform.suspended",
 	"resumed":   "console.platform.resumed",
 	"archived":  "console.platform.archived",
@@ -196,6 +198,7 @@ type PlatformEventPage struct {
 	CanSuspend, CanResume, CanArchive bool
 	CanDelete                         bool
 	RenameValue, ConfirmValue         string // typed values, kept on a refusal
+	ClosesValue                       string // datetime-local, UTC; "" when the shop only closes when archived
 }
 
 func (h *Console) platformEvent(c *fiber.Ctx) error {
@@ -230,6 +233,9 @@ func (h *Console) eventPage(c *fiber.Ctx, t *tenant.Tenant) (PlatformEventPage, 
 	}
 	if t.EndsOn != nil {
 		p.EndsOn = t.EndsOn.Format("2006-01-02")
+	}
+	if t.ClosesAt != nil {
+		p.ClosesValue = t.ClosesAt.UTC().Format("2006-01-02T15:04")
 	}
 	if h.EventURL != nil {
 		p.PublicURL = h.EventURL(t.Slug)
@@ -277,6 +283,20 @@ func (h *Console) renameEvent(c *fiber.Ctx) error {
 		return h.refuseOnEventPage(c, err, func(p *PlatformEventPage) { p.RenameValue = form.Get("name") })
 	}
 	return c.Redirect("/platform/events/"+t.Slug+"?notice=renamed", fiber.StatusSeeOther)
+}
+
+// setClosesAt sets when the event's shop stops taking orders; an empty
+// field removes the closing time.
+func (h *Console) setClosesAt(c *fiber.Ctx) error {
+	form, err := h.sessionForm(c)
+	if err != nil {
+		return err
+	}
+	t, err := h.Provision.SetClosesAt(c.UserContext(), c.Params("slug"), form.Get("closes_at"))
+	if err != nil {
+		return h.refuseOnEventPage(c, err, func(p *PlatformEventPage) { p.ClosesValue = form.Get("closes_at") })
+	}
+	return c.Redirect("/platform/events/"+t.Slug+"?notice=closes", fiber.StatusSeeOther)
 }
 
 // transitionEvent answers the suspend, resume and archive buttons with the

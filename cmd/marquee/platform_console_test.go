@@ -458,3 +458,37 @@ func TestDomainPage(t *testing.T) {
 		}
 	})
 }
+
+// TestPlatformClosingTime sets and clears an event's closing time from
+// the platform page; a time that is not one is refused and nothing changes.
+func TestPlatformClosingTime(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	admin := platformAdmin(t, s)
+	page := consolePage(t, admin, "/platform/events/devcon")
+	csrf := csrfOf(page)
+	r := admin.post("/platform/events/devcon/closes", url.Values{"csrf": {csrf}, "closes_at": {"next week"}})
+	if r.status != 422 || !strings.Contains(r.text(".problems"), "Enter the closing time") {
+		t.Fatalf("a bad time: %d %q", r.status, r.text(".problems"))
+	}
+	if v, _ := r.doc.Find(`input[name="closes_at"]`).Attr("value"); v != "next week" {
+		t.Errorf("the typed value is not kept: %q", v)
+	}
+	if got, _ := s.db.TenantBySlug(context.Background(), "devcon"); got.ClosesAt != nil {
+		t.Fatal("a refused time was stored")
+	}
+	if r := admin.post("/platform/events/devcon/closes", url.Values{"csrf": {csrf}, "closes_at": {"2027-06-03T18:00"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("set: %d %s", r.status, r.text(".problems"))
+	}
+	if v, _ := consolePage(t, admin, "/platform/events/devcon").doc.Find(`input[name="closes_at"]`).Attr("value"); v != "2027-06-03T18:00" {
+		t.Errorf("the page shows %q", v)
+	}
+	if r := admin.post("/platform/events/devcon/closes", url.Values{"csrf": {csrf}, "closes_at": {""}}); r.status != http.StatusSeeOther {
+		t.Fatalf("clear: %d", r.status)
+	}
+	if got, _ := s.db.TenantBySlug(context.Background(), ev.Slug); got.ClosesAt != nil {
+		t.Fatalf("the closing time was not cleared: %v", got.ClosesAt)
+	}
+	if r := signedInMember(t, s).post("/platform/events/devcon/closes", url.Values{"csrf": {csrf}, "closes_at": {"2027-06-03T18:00"}}); r.status != 404 {
+		t.Fatalf("a member: %d", r.status)
+	}
+}
