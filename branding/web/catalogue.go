@@ -132,11 +132,7 @@ func (h *Console) copyFields(ctx context.Context, from, to uuid.UUID) error {
 // updateProduct saves a product's names, price and limits; its options
 // and stock have their own forms.
 func (h *Console) updateProduct(c *fiber.Ctx) error {
-	t, form, err := h.catalogueForm(c)
-	if err != nil {
-		return err
-	}
-	id, err := productParam(c)
+	t, form, id, err := h.productPost(c)
 	if err != nil {
 		return err
 	}
@@ -154,11 +150,7 @@ func (h *Console) updateProduct(c *fiber.Ctx) error {
 
 // addVariants adds options (one per line, "L = 10") to a product.
 func (h *Console) addVariants(c *fiber.Ctx) error {
-	t, form, err := h.catalogueForm(c)
-	if err != nil {
-		return err
-	}
-	id, err := productParam(c)
+	t, form, id, err := h.productPost(c)
 	if err != nil {
 		return err
 	}
@@ -189,22 +181,43 @@ func (h *Console) catalogueOutcome(c *fiber.Ctx, t *tenant.Tenant, err error, co
 }
 
 // productParam is the route's product id; a malformed one is not found.
-func productParam(c *fiber.Ctx) (uuid.UUID, error) {
-	id, err := uuid.Parse(c.Params("product"))
+func productParam(c *fiber.Ctx) (uuid.UUID, error) { return idParam(c, "product") }
+
+// idParam is the route's id named name; a malformed one is not found.
+func idParam(c *fiber.Ctx, name string) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Params(name))
 	if err != nil {
 		return uuid.Nil, marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
 	return id, nil
 }
 
+// productPost and variantPost check a catalogue form about one product
+// or option: the member's role, the session's token, and the route's id.
+func (h *Console) productPost(c *fiber.Ctx) (*tenant.Tenant, url.Values, uuid.UUID, error) {
+	return h.itemPost(c, "product")
+}
+
+func (h *Console) variantPost(c *fiber.Ctx) (*tenant.Tenant, url.Values, uuid.UUID, error) {
+	return h.itemPost(c, "variant")
+}
+
+func (h *Console) itemPost(c *fiber.Ctx, param string) (*tenant.Tenant, url.Values, uuid.UUID, error) {
+	t, form, err := h.catalogueForm(c)
+	if err != nil {
+		return nil, nil, uuid.Nil, err
+	}
+	id, err := idParam(c, param)
+	if err != nil {
+		return nil, nil, uuid.Nil, err
+	}
+	return t, form, id, nil
+}
+
 // deleteProduct removes a product that was never ordered; an ordered one
 // re-renders the catalogue saying to hide it instead.
 func (h *Console) deleteProduct(c *fiber.Ctx) error {
-	t, _, err := h.catalogueForm(c)
-	if err != nil {
-		return err
-	}
-	id, err := productParam(c)
+	t, _, id, err := h.productPost(c)
 	if err != nil {
 		return err
 	}
@@ -213,11 +226,7 @@ func (h *Console) deleteProduct(c *fiber.Ctx) error {
 
 // moveProduct moves a product one place up or down in the shop's order.
 func (h *Console) moveProduct(c *fiber.Ctx) error {
-	t, form, err := h.catalogueForm(c)
-	if err != nil {
-		return err
-	}
-	id, err := productParam(c)
+	t, form, id, err := h.productPost(c)
 	if err != nil {
 		return err
 	}
@@ -460,11 +469,7 @@ func variantsFromLines(text, locale string) ([]storefront.Variant, error) {
 }
 
 func (h *Console) setVisibility(c *fiber.Ctx) error {
-	t, form, err := h.catalogueForm(c)
-	if err != nil {
-		return err
-	}
-	id, err := productParam(c)
+	t, form, id, err := h.productPost(c)
 	if err != nil {
 		return err
 	}
@@ -475,13 +480,9 @@ func (h *Console) setVisibility(c *fiber.Ctx) error {
 }
 
 func (h *Console) adjustStock(c *fiber.Ctx) error {
-	t, form, err := h.catalogueForm(c)
+	t, form, id, err := h.variantPost(c)
 	if err != nil {
 		return err
-	}
-	id, err := uuid.Parse(c.Params("variant"))
-	if err != nil {
-		return marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
 	delta, err := strconv.Atoi(strings.TrimSpace(form.Get("delta")))
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/google/uuid"
 
 	"marquee"
 	"marquee/storefront"
@@ -22,23 +21,10 @@ func (h *Console) mountVariants(app fiber.Router) {
 	app.Post("/events/:slug/catalogue/products/:product/image", h.productImage)
 }
 
-// variantParam is the route's variant id; a malformed one is not found.
-func variantParam(c *fiber.Ctx) (uuid.UUID, error) {
-	id, err := uuid.Parse(c.Params("variant"))
-	if err != nil {
-		return uuid.Nil, marquee.New(marquee.ENOTFOUND, "error.not_found")
-	}
-	return id, nil
-}
-
 // updateVariant renames an option in each language and sets its own
 // price; an empty price falls back to the product's.
 func (h *Console) updateVariant(c *fiber.Ctx) error {
-	t, form, err := h.catalogueForm(c)
-	if err != nil {
-		return err
-	}
-	id, err := variantParam(c)
+	t, form, id, err := h.variantPost(c)
 	if err != nil {
 		return err
 	}
@@ -71,11 +57,7 @@ func (h *Console) updateVariant(c *fiber.Ctx) error {
 // deleteVariant removes an option nobody ordered; an ordered one, or a
 // product's last, re-renders the catalogue with the reason (409).
 func (h *Console) deleteVariant(c *fiber.Ctx) error {
-	t, _, err := h.catalogueForm(c)
-	if err != nil {
-		return err
-	}
-	id, err := variantParam(c)
+	t, _, id, err := h.variantPost(c)
 	if err != nil {
 		return err
 	}
