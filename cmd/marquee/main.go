@@ -10,14 +10,23 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
-// command is one subcommand: its name, a one-line summary and what it runs.
+// command is one command of the binary: its name, a one-line summary and
+// either what it runs or, for a group (tenant, user …), its subcommands.
 type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, env *env, args []string) error
+	subs    []subcommand
+}
+
+// subcommand is one verb of a command group: marquee tenant create, …
+type subcommand struct {
+	name, summary string
+	run           func(context.Context, *env, []string) error
 }
 
 // env is what a command may use from the outside world: the environment,
@@ -29,14 +38,14 @@ type env struct {
 }
 
 var commands = []command{
-	{"dev", "run the whole product on this machine (throwaway Postgres, demo events)", runDev},
-	{"serve", "run the production server (configured by environment variables)", runServe},
-	{"migrate", "apply or list the database migrations (up, status)", runMigrate},
-	{"worker", "work the email jobs without serving HTTP (configured like serve)", runWorker},
-	{"tenant", "provision and manage events (create, list, show, rename, suspend, resume, archive, delete)", runTenant},
-	{"domain", "custom domains of an event (add, verify, remove, list)", runDomain},
-	{"token", "JSON API tokens (create, list, revoke)", runToken},
-	{"user", "create staff accounts (create)", runUser},
+	{name: "dev", summary: "run the whole product on this machine (throwaway Postgres, demo events)", run: runDev},
+	{name: "serve", summary: "run the production server (configured by environment variables)", run: runServe},
+	{name: "migrate", summary: "apply or list the database migrations", subs: migrateCommands},
+	{name: "worker", summary: "work the email jobs without serving HTTP (configured like serve)", run: runWorker},
+	{name: "tenant", summary: "provision and manage events", subs: tenantCommands},
+	{name: "domain", summary: "custom domains of an event", subs: domainCommands},
+	{name: "token", summary: "JSON API tokens", subs: tokenCommands},
+	{name: "user", summary: "staff accounts and invitations", subs: userCommands},
 }
 
 func main() {
@@ -75,19 +84,69 @@ func run(ctx context.Context, e *env, args []string) error {
 		return flag.ErrHelp
 	}
 	for _, c := range commands {
-		if c.name == args[0] {
+		switch {
+		case c.name != args[0]:
+		case c.subs != nil:
+			return runGroup(ctx, e, c, args[1:])
+		default:
 			return c.run(ctx, e, args[1:])
 		}
 	}
 	return usageError{fmt.Sprintf("unknown command %q (run marquee --help)", args[0])}
 }
 
+// isHelp reports whether arg asks for help rather than naming something.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: marquee COMMAND [flags]\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary+subcommandList(c.subs))
 	}
 	fmt.Fprintln(w, "\nRun marquee COMMAND --help for a command's flags.")
+}
+
+// subcommandList is " (create, list, …)" for a group, "" for a command.
+func subcommandList(subs []subcommand) string {
+	if len(subs) == 0 {
+		return ""
+	}
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.name
+	}
+	return " (" + strings.Join(names, ", ") + ")"
+}
+
+// runGroup runs the subcommand of group c that args name, or prints the
+// group's help.
+func runGroup(ctx context.Context, e *env, c command, args []string) error {
+	if len(args) == 0 || isHelp(args[0]) {
+		fmt.Fprintf(e.stdout, "Usage: marquee %s SUBCOMMAND [flags]\n\n%s.\n\nSubcommands:\n", c.name, upperFirst(c.summary))
+		for _, s := range c.subs {
+			fmt.Fprintf(e.stdout, "  %-8s %s\n", s.name, s.summary)
+		}
+		fmt.Fprintf(e.stdout, "\nRun marquee %s SUBCOMMAND --help for its flags.\n", c.name)
+		if len(args) == 0 {
+			return usageError{fmt.Sprintf("%s: say which subcommand (marquee %s --help)", c.name, c.name)}
+		}
+		return flag.ErrHelp
+	}
+	for _, s := range c.subs {
+		if s.name == args[0] {
+			return s.run(ctx, e, args[1:])
+		}
+	}
+	return usageError{fmt.Sprintf("%s: unknown subcommand %q (marquee %s --help)", c.name, args[0], c.name)}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // newFlags returns a flag set that reports errors instead of exiting and
@@ -104,16 +163,33 @@ func newFlags(e *env, name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; a bad flag is a usage error, --help is flag.ErrHelp.
+// parseFlags parses args; a bad flag is a usage error, --help is flag.ErrHelp
+// (the flag set has printed the usage then, once).
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard) // we print the error ourselves, once
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
 		return err
 	}
 	if err != nil {
 		return usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 	}
 	return nil
+}
+
+// parseWithArg parses a subcommand's flags around one positional argument
+// (a slug, a hostname, an ID), which may come before or after them; ""
+// when there is none.
+func parseWithArg(fs *flag.FlagSet, args []string) (string, error) {
+	var arg string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		arg, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return "", err
+	}
+	if arg == "" && fs.NArg() > 0 {
+		arg = fs.Arg(0)
+	}
+	return arg, nil
 }

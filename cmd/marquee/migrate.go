@@ -8,30 +8,51 @@ import (
 	"marquee/db"
 )
 
-func runMigrate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "migrate", "migrate up|status\n\n  up      apply every pending migration, each in its own transaction\n  status  list the migrations and whether each is applied\n\nDATABASE_URL must name the schema's owner or a superuser.")
+// migrateCommands are the subcommands of marquee migrate.
+var migrateCommands = []subcommand{
+	{"up", "apply every pending migration, each in its own transaction", runMigrateUp},
+	{"status", "list the migrations and whether each is applied", runMigrateStatus},
+}
+
+// migrationURL parses a migrate subcommand's (flag-less) command line and
+// returns DATABASE_URL.
+func migrationURL(e *env, verb, usage string, args []string) (string, error) {
+	fs := newFlags(e, "migrate "+verb, usage+"\n\nDATABASE_URL must name the schema's owner or a superuser.")
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return "", err
 	}
-	if fs.NArg() != 1 || (fs.Arg(0) != "up" && fs.Arg(0) != "status") {
-		return usageError{"migrate: say up or status (marquee migrate --help)"}
+	if fs.NArg() > 0 {
+		return "", usageError{fmt.Sprintf("migrate %s: unexpected %q (marquee migrate %s --help)", verb, fs.Arg(0), verb)}
 	}
 	url := e.getenv("DATABASE_URL")
 	if url == "" {
-		return fmt.Errorf("DATABASE_URL is required")
+		return "", fmt.Errorf("DATABASE_URL is required")
 	}
-	if fs.Arg(0) == "up" {
-		applied, err := db.Migrate(ctx, url)
-		if err != nil {
-			return err
-		}
-		for _, m := range applied {
-			fmt.Fprintf(e.stdout, "applied %s\n", m.Name)
-		}
-		if len(applied) == 0 {
-			fmt.Fprintln(e.stdout, "nothing to apply: the database is up to date")
-		}
-		return nil
+	return url, nil
+}
+
+func runMigrateUp(ctx context.Context, e *env, args []string) error {
+	url, err := migrationURL(e, "up", "migrate up", args)
+	if err != nil {
+		return err
+	}
+	applied, err := db.Migrate(ctx, url)
+	if err != nil {
+		return err
+	}
+	for _, m := range applied {
+		fmt.Fprintf(e.stdout, "applied %s\n", m.Name)
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(e.stdout, "nothing to apply: the database is up to date")
+	}
+	return nil
+}
+
+func runMigrateStatus(ctx context.Context, e *env, args []string) error {
+	url, err := migrationURL(e, "status", "migrate status", args)
+	if err != nil {
+		return err
 	}
 	all, err := db.Migrations(ctx, url)
 	if err != nil {

@@ -23,10 +23,7 @@ import (
 )
 
 // tenantCommands are the subcommands of marquee tenant, in help order.
-var tenantCommands = []struct {
-	name, summary string
-	run           func(context.Context, *env, []string) error
-}{
+var tenantCommands = []subcommand{
 	{"create", "provision an event", runTenantCreate},
 	{"list", "list events", runTenantList},
 	{"show", "one event, its domains and their certificates", runTenantShow},
@@ -36,25 +33,6 @@ var tenantCommands = []struct {
 	{"resume", "open a suspended or archived event again", runTenantState("resume")},
 	{"archive", "end an event: read-only, its storefront says it has ended", runTenantState("archive")},
 	{"delete", "delete an archived event and all its data (--confirm SLUG)", runTenantDelete},
-}
-
-func runTenant(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(e.stdout, "Usage: marquee tenant SUBCOMMAND [flags]\n\nSubcommands:")
-		for _, c := range tenantCommands {
-			fmt.Fprintf(e.stdout, "  %-8s %s\n", c.name, c.summary)
-		}
-		if len(args) == 0 {
-			return usageError{"tenant: say which subcommand (marquee tenant --help)"}
-		}
-		return nil
-	}
-	for _, c := range tenantCommands {
-		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
-		}
-	}
-	return usageError{fmt.Sprintf("tenant: unknown subcommand %q (marquee tenant --help)", args[0])}
 }
 
 // tenantFlags names the flag of each validated field, for error messages.
@@ -83,7 +61,7 @@ func provisioner(ctx context.Context, e *env) (*provision.Service, *db.DB, error
 }
 
 func runTenantCreate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "tenant create", "tenant create --slug SLUG --name NAME [--locale en] [--locales en,de] [--currency EUR] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--owner EMAIL] [--from SLUG]")
+	fs := newFlags(e, "tenant create", "tenant create --slug SLUG --name NAME [--locale en] [--locales en,de] [--currency EUR] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--closes YYYY-MM-DDTHH:MM] [--owner EMAIL] [--from SLUG]")
 	var spec provision.Spec
 	fs.StringVar(&spec.Slug, "slug", "", "the event's subdomain label: a-z, 0-9 and hyphens, 3 to 63 characters")
 	fs.StringVar(&spec.Name, "name", "", "the event's name, shown as its title until the branding is edited")

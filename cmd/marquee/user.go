@@ -18,23 +18,10 @@ import (
 // this makes the store prove at compile time that it offers them.
 var _ brandingweb.Accounts = (*db.StaffStore)(nil)
 
-func runUser(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(e.stdout, "Usage: marquee user create|invite [flags]\n\n"+
-			"  create  create a staff account and print a one-time sign-in link (marquee user create --help)\n"+
-			"  invite  invite someone to an event with a role and print the invitation link (marquee user invite --help)")
-		if len(args) == 0 {
-			return usageError{"user: say create or invite"}
-		}
-		return nil
-	}
-	switch args[0] {
-	case "create":
-		return runUserCreate(ctx, e, args[1:])
-	case "invite":
-		return runUserInvite(ctx, e, args[1:])
-	}
-	return usageError{fmt.Sprintf("user: unknown subcommand %q (create, invite)", args[0])}
+// userCommands are the subcommands of marquee user, in help order.
+var userCommands = []subcommand{
+	{"create", "create a staff account and print a one-time sign-in link", runUserCreate},
+	{"invite", "invite someone to an event with a role and print the invitation link", runUserInvite},
 }
 
 func runUserCreate(ctx context.Context, e *env, args []string) error {
