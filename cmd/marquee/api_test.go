@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"marquee/tenant"
 )
 
@@ -143,8 +145,9 @@ func TestAPI(t *testing.T) {
 				t.Errorf("slug %q: %d %q (field %q)", slug, r.status, r.errorMessage(), r.errorField())
 			}
 		}
-		if r := s.api(http.MethodPost, "/api/v1/events", full, `{"slug": "berlin", "nmae": "typo"}`); r.status != 400 || r.errorMessage() != "Send a JSON object as the request body." {
-			t.Errorf("unknown field: %d %q", r.status, r.errorMessage())
+		if r := s.api(http.MethodPost, "/api/v1/events", full, `{"slug": "berlin", "nmae": "typo"}`); r.status != 400 || r.errorField() != "nmae" ||
+			r.errorMessage() != "This request does not take a field “nmae”." {
+			t.Errorf("an unknown field is not named: %d %q (field %q)", r.status, r.errorMessage(), r.errorField())
 		}
 		if r := s.api(http.MethodPost, "/api/v1/events", full, `not json`); r.status != 400 {
 			t.Errorf("not JSON: %d", r.status)
@@ -252,4 +255,39 @@ func TestAPI(t *testing.T) {
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+func TestAPILogsTheCauseOfItsFailures(t *testing.T) {
+	s := startServer(t, defaultConfig())
+	ctx := context.Background()
+	token, _, err := s.db.CreateAPIToken(ctx, "ops", []string{"events:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := pgx.Connect(ctx, s.adminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	// A table gone is a failure no request can cause: the API answers 500.
+	if _, err := admin.Exec(ctx, "ALTER TABLE tenants RENAME TO tenants_away"); err != nil {
+		t.Fatal(err)
+	}
+	r := s.api(http.MethodGet, "/api/v1/events", token, "")
+	if r.status != 500 || r.errorMessage() != "Something went wrong on our side." {
+		t.Fatalf("%d %v", r.status, r.body)
+	}
+	t.Run("a 500 of the API is logged once with its cause and the request id the client saw", func(t *testing.T) {
+		got := s.logs.entries(t, "request failed")
+		if len(got) != 1 {
+			t.Fatalf("%d \"request failed\" lines: %v", len(got), got)
+		}
+		cause, _ := got[0]["err"].(string)
+		if got[0]["level"] != "ERROR" || got[0]["request_id"] != r.header.Get("X-Request-Id") || !strings.Contains(cause, "tenants") {
+			t.Errorf("log line %v, want the cause and request id %q", got[0], r.header.Get("X-Request-Id"))
+		}
+		if strings.Contains(toJSON(r.body), "tenants") {
+			t.Errorf("the cause reached the client: %v", r.body)
+		}
+	})
 }

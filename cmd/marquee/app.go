@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -113,9 +114,9 @@ func (p *platform) certState(ctx context.Context, name string) string {
 
 // api is the JSON API of provisioning, mounted on the console host.
 func (p *platform) api() *api.Handler {
-	en := func(id string) string { return p.themes.Translations().T("en", id) }
+	en := func(id string, kv ...any) string { return p.themes.Translations().T("en", id, kv...) }
 	return &api.Handler{Service: p.provision, BaseDomain: p.cfg.BaseDomain, Translate: en,
-		CertState: p.certState,
+		CertState: p.certState, Log: p.log,
 		Authenticate: func(ctx context.Context, secret string) (api.Token, error) {
 			tok, err := p.db.APITokenBySecret(ctx, secret)
 			return api.Token{Name: tok.Name, Scopes: tok.Scopes}, err
@@ -173,13 +174,7 @@ func (p *platform) serveMedia(c *fiber.Ctx) error {
 // request id and log, security headers, host-independent routes (health,
 // static files), then the event the Host names, then the storefront.
 func (p *platform) newApp() *fiber.App {
-	store := &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: p.db, Log: p.log,
-		Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Secret: p.cfg.SecretKey,
-		Drafts: func(ctx context.Context, id uuid.UUID) (branding.Branding, error) {
-			b, _, err := p.db.BrandingDraft(ctx, id)
-			return b, err
-		},
-		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, MediaURL: p.mediaURL}
+	store := p.storefront()
 	app := fiber.New(fiber.Config{
 		AppName:               "marquee",
 		DisableStartupMessage: true,
@@ -209,12 +204,27 @@ func (p *platform) newApp() *fiber.App {
 	app.Get("/readyz", p.ready)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
 	if p.disk != nil {
-		app.Get("/media/*", p.serveMedia)
+		app.Get("/media/*", tenantweb.CheckText, p.serveMedia)
 	}
 	app.Use(p.consoleHost(store))
+	// The console's app checks its own requests' text, so that the API
+	// answers its refusals in JSON.
+	app.Use(tenantweb.CheckText)
 	app.Use(tenantweb.Resolve(p.resolver, p.cfg.TrustedProxies))
 	store.Mount(app)
 	return app
+}
+
+// storefront is the event sites' handler; its error handler renders the
+// console's error pages too.
+func (p *platform) storefront() *storefrontweb.Handler {
+	return &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: p.db, Log: p.log,
+		Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Secret: p.cfg.SecretKey,
+		Drafts: func(ctx context.Context, id uuid.UUID) (branding.Branding, error) {
+			b, _, err := p.db.BrandingDraft(ctx, id)
+			return b, err
+		},
+		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, MediaURL: p.mediaURL}
 }
 
 // consoleHost hands requests for console.BASE_DOMAIN to the console's own
@@ -233,16 +243,29 @@ func (p *platform) consoleHost(store *storefrontweb.Handler) fiber.Handler {
 
 // newConsole assembles the console's own app.
 func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
+	api := p.api()
 	// Image uploads are the biggest bodies: 10 MB and the form around them.
-	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: store.ErrorHandler, BodyLimit: 11 << 20})
+	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler), BodyLimit: 11 << 20})
+	console.Use(tenantweb.CheckText)
 	// The API answers bearer tokens, not sessions: it goes before the
 	// console's sign-in wall.
-	p.api().Mount(console)
+	api.Mount(console)
 	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db,
 		Provision: p.provision, CertState: p.certState, Mail: mailDesk{p}}).Mount(console)
 	return console
+}
+
+// consoleErrors is the console app's error handler: errors on the API's
+// paths are answered in the API's JSON, every other one as a page.
+func consoleErrors(api *api.Handler, pages fiber.ErrorHandler) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		if strings.HasPrefix(c.Path(), "/api/") {
+			return api.Error(c, err)
+		}
+		return pages(c, err)
+	}
 }
 
 // eventURL is the address of an event's site as visitors type it: plain

@@ -44,6 +44,7 @@ type testServer struct {
 	dbURL    string
 	adminURL string // a superuser's, past row-level security: for counting rows in tests
 	platform *platform
+	logs     *logBuffer // the server's log, JSON lines
 
 	// shutdown stops the server as SIGTERM does and waits for it.
 	shutdown func() error
@@ -73,7 +74,8 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	if os.Getenv("TEST_SERVER_LOG") != "" {
 		logTo = os.Stderr // TEST_SERVER_LOG=1 shows the server's log while debugging a test
 	}
-	p, err := newPlatform(cfg, slog.New(slog.NewTextHandler(logTo, nil)), database)
+	logs := &logBuffer{}
+	p, err := newPlatform(cfg, slog.New(slog.NewJSONHandler(io.MultiWriter(logTo, logs), nil)), database)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.serveHTTP(ctx, ln, nil) }()
-	s := &testServer{t: t, url: "http://" + ln.Addr().String(), db: database, queries: counter, dbURL: d.OwnerURL, adminURL: d.AdminURL, platform: p}
+	s := &testServer{t: t, url: "http://" + ln.Addr().String(), db: database, queries: counter, dbURL: d.OwnerURL, adminURL: d.AdminURL, platform: p, logs: logs}
 	var once sync.Once
 	s.shutdown = func() error {
 		once.Do(func() { cancel(); s.stopErr = <-done })

@@ -32,7 +32,7 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	}
 	base := h.errorBase(c)
 	p := ErrorPage{Page: base, Status: status, RequestID: rid,
-		Heading: base.T("error.heading." + marquee.ErrorCode(err)), Message: base.T(marquee.ErrorMessage(err))}
+		Heading: base.T("error.heading." + marquee.ErrorCode(err)), Message: base.T(marquee.ErrorMessage(err), "Field", marquee.ErrorField(err))}
 	var buf bytes.Buffer
 	if rerr := h.Themes.Render(&buf, "error", p); rerr != nil {
 		h.Log.Error("render error page", "request_id", rid, "err", rerr)

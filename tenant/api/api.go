@@ -13,6 +13,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -43,8 +45,11 @@ type Handler struct {
 	// Authenticate finds the live token of a bearer secret; an unknown or
 	// revoked one is a marquee ENOTFOUND error.
 	Authenticate func(ctx context.Context, secret string) (Token, error)
-	// Translate turns a message ID into English.
-	Translate func(id string) string
+	// Translate turns a message ID into English, with template data as
+	// key, value pairs ("Field", "name").
+	Translate func(id string, kv ...any) string
+	// Log receives the cause of every 5xx answer, with the request id.
+	Log *slog.Logger
 	// CertState says what the certificate storage holds for a name.
 	CertState  func(ctx context.Context, name string) string
 	BaseDomain string
@@ -101,13 +106,21 @@ func (h *Handler) need(scope string) fiber.Handler {
 	}
 }
 
-// Error answers err as the API's JSON error; status 0 takes the code's.
-func (h *Handler) Error(c *fiber.Ctx, err error) error { return h.fail(c, err, 0) }
+// Error answers err, an error that reached the app's error handler before
+// any API handler took the request (text refused at the edge, a body too
+// large), as the API's JSON error with the status of its code.
+func (h *Handler) Error(c *fiber.Ctx, err error) error {
+	return h.fail(c, err, marquee.HTTPStatus(err))
+}
 
+// fail answers err as the API's JSON error; status 0 takes the code's,
+// with 422 for a rule that refused a body that was read. A 5xx is logged
+// with its cause: the client only sees a generic message.
 func (h *Handler) fail(c *fiber.Ctx, err error, status int) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		// Fiber's own refusals (a body too large, a method not allowed).
+		h.logFailure(c, fe.Code, err)
 		return c.Status(fe.Code).JSON(fiber.Map{"error": fiber.Map{"code": "invalid", "message": fe.Message}})
 	}
 	code := marquee.ErrorCode(err)
@@ -117,15 +130,26 @@ func (h *Handler) fail(c *fiber.Ctx, err error, status int) error {
 			status = fiber.StatusUnprocessableEntity // the body was read; a rule refused it
 		}
 	}
+	h.logFailure(c, status, err)
 	msg := "Something went wrong on our side."
 	if code != marquee.EINTERNAL {
-		msg = h.Translate(marquee.ErrorMessage(err))
+		msg = h.Translate(marquee.ErrorMessage(err), "Field", marquee.ErrorField(err))
 	}
 	body := fiber.Map{"code": code, "message": msg}
 	if f := marquee.ErrorField(err); f != "" {
 		body["field"] = f
 	}
 	return c.Status(status).JSON(fiber.Map{"error": body})
+}
+
+// logFailure logs the cause of a 5xx answer, once, with the request id
+// that the request's log line carries too.
+func (h *Handler) logFailure(c *fiber.Ctx, status int, err error) {
+	if status < 500 || h.Log == nil {
+		return
+	}
+	rid, _ := c.Locals("requestid").(string)
+	h.Log.Error("request failed", "request_id", rid, "status", status, "err", err)
 }
 
 // Event is an event as the API shows it.
@@ -209,9 +233,32 @@ func (h *Handler) decode(c *fiber.Ctx, v any) error {
 	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return &marquee.Error{Code: marquee.EINVALID, Message: "api.bad_json", Err: err}
+		return decodeError(err)
 	}
 	return nil
+}
+
+// decodeError names the field a body got wrong: one the request does not
+// take, or one of the wrong JSON type; anything else is not a JSON object.
+func decodeError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
+		id := "api.wrong_type"
+		switch typeErr.Type.Kind() {
+		case reflect.String:
+			id = "api.want_string"
+		case reflect.Slice:
+			id = "api.want_list"
+		}
+		return &marquee.Error{Code: marquee.EINVALID, Message: id, Field: typeErr.Field, Err: err}
+	}
+	// encoding/json has no type for this one, only its text.
+	if quoted, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if field, uerr := strconv.Unquote(quoted); uerr == nil {
+			return &marquee.Error{Code: marquee.EINVALID, Message: "api.unknown_field", Field: field, Err: err}
+		}
+	}
+	return &marquee.Error{Code: marquee.EINVALID, Message: "api.bad_json", Err: err}
 }
 
 func (h *Handler) create(c *fiber.Ctx) error {
