@@ -16,11 +16,13 @@ import (
 )
 
 // Attendees have no session, so storefront forms use a signed double
-// submit: a random value in a cookie, and in the form an HMAC of it under
-// the server's key. A forged request from another site can neither read
-// the cookie nor compute the token; a cookie planted by another subdomain
-// fails too, since its token would need the key. Every replica verifies it
-// without shared state.
+// submit: a random value in a cookie, and in the form an HMAC of it and
+// of the event's host under the server's key. A forged request from
+// another site can neither read the cookie nor compute the token; a
+// cookie planted by another subdomain fails too, since its token would
+// need the key; and a token and cookie pair taken from one event's site
+// places nothing on another's, since the host is in the HMAC. Every
+// replica verifies it without shared state.
 
 const csrfField = "csrf"
 
@@ -46,20 +48,25 @@ func (h *Handler) csrfToken(c *fiber.Ctx) string {
 		c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: "Lax",
 			Secure: c.Protocol() == "https", Expires: time.Now().Add(24 * time.Hour)})
 	}
-	return h.csrfMAC(value)
+	return h.csrfMAC(tenantweb.HostFromCtx(c), value)
 }
 
-func (h *Handler) csrfMAC(value string) string {
+// csrfMAC is the form token of a cookie value on a host (normalised, as
+// the tenant middleware routed the request by it).
+func (h *Handler) csrfMAC(host, value string) string {
 	m := hmac.New(sha256.New, h.Secret)
-	m.Write([]byte("csrf\x00" + value))
+	m.Write([]byte("csrf\x00" + host + "\x00" + value))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // checkCSRF refuses a state-changing request whose token does not match
-// its cookie, or whose Origin is another site.
+// its cookie and host, or whose Origin is another site or "null" (sent by
+// sandboxed frames and data: documents, which no form of ours is in).
 func (h *Handler) checkCSRF(c *fiber.Ctx, form url.Values) error {
 	forbidden := marquee.New(marquee.EFORBIDDEN, "error.csrf")
-	if origin := c.Get(fiber.HeaderOrigin); origin != "" && origin != "null" {
+	if origin := c.Get(fiber.HeaderOrigin); origin == "null" {
+		return forbidden
+	} else if origin != "" {
 		u, err := url.Parse(origin)
 		if err != nil {
 			return forbidden
@@ -70,7 +77,7 @@ func (h *Handler) checkCSRF(c *fiber.Ctx, form url.Values) error {
 	}
 	value := c.Cookies(csrfCookieName(c))
 	token := form.Get(csrfField)
-	if value == "" || token == "" || !hmac.Equal([]byte(token), []byte(h.csrfMAC(value))) {
+	if value == "" || token == "" || !hmac.Equal([]byte(token), []byte(h.csrfMAC(tenantweb.HostFromCtx(c), value))) {
 		return forbidden
 	}
 	return nil
