@@ -149,6 +149,15 @@ func TestAPI(t *testing.T) {
 			r.errorMessage() != "This request does not take a field “nmae”." {
 			t.Errorf("an unknown field is not named: %d %q (field %q)", r.status, r.errorMessage(), r.errorField())
 		}
+		for body, field := range map[string]string{
+			`{"slug": "berlin", "name": "B", "owner_email": "not-an-email"}`: "owner_email",
+			`{"slug": "berlin", "name": "B", "locales": ["xx"]}`:             "locales",
+			`{"slug": "berlin", "name": "B", "template": "nowhere"}`:         "template",
+		} {
+			if r := s.api(http.MethodPost, "/api/v1/events", full, body); r.status != 422 || r.errorField() != field {
+				t.Errorf("%s: %d names %q, want 422 naming the field sent, %q", body, r.status, r.errorField(), field)
+			}
+		}
 		if r := s.api(http.MethodPost, "/api/v1/events", full, `not json`); r.status != 400 {
 			t.Errorf("not JSON: %d", r.status)
 		}

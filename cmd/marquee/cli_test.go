@@ -112,8 +112,8 @@ func TestTenantCommands(t *testing.T) {
 			{[]string{"--slug", "console", "--name", "X"}, "--slug: This subdomain is reserved"},
 			{[]string{"--slug", "berlin-2027", "--name", "X"}, "--slug: This subdomain is already taken"},
 			{[]string{"--slug", "fine-slug"}, "--name: Enter the event's name."},
-			{[]string{"--slug", "fine-slug", "--name", "X", "--locale", "it"}, "--locale/--locales: This language is not supported"},
-			{[]string{"--slug", "fine-slug", "--name", "X", "--locale", "de", "--locales", "en"}, "--locale/--locales: The default language must be one of"},
+			{[]string{"--slug", "fine-slug", "--name", "X", "--default-locale", "it"}, "--default-locale/--locales: This language is not supported"},
+			{[]string{"--slug", "fine-slug", "--name", "X", "--default-locale", "de", "--locales", "en"}, "--default-locale/--locales: The default language must be one of"},
 			{[]string{"--slgu", "x"}, "flag provided but not defined: -slgu"},
 		}
 		for _, tc := range tests {

@@ -86,11 +86,12 @@ func TestProvisioningCommands(t *testing.T) {
 			want string
 		}{
 			{[]string{"--currency", "EURO"}, "--currency: Enter a currency as its three-letter ISO 4217 code, such as EUR or USD."},
-			{[]string{"--starts", "2027-13-01"}, "--starts: Enter the date as YYYY-MM-DD."},
-			{[]string{"--starts", "2027-06-02", "--ends", "2027-06-01"}, "--ends: The event's last day cannot be before its first day."},
-			{[]string{"--owner", "not-an-email"}, "--owner: "},
-			{[]string{"--from", "nope"}, "--from: There is no event with this slug to copy from."},
-			{[]string{"--closes", "soon"}, "--closes/--at: Enter the closing time as YYYY-MM-DDTHH:MM in UTC, or none."},
+			{[]string{"--starts-on", "2027-13-01"}, "--starts-on: Enter the date as YYYY-MM-DD."},
+			{[]string{"--starts-on", "2027-06-02", "--ends-on", "2027-06-01"}, "--ends-on: The event's last day cannot be before its first day."},
+			{[]string{"--owner-email", "not-an-email"}, "--owner-email: "},
+			{[]string{"--template", "nope"}, "--template: There is no event with this slug to copy from."},
+			{[]string{"--from", "nope"}, "--template: There is no event with this slug to copy from."},
+			{[]string{"--closes-at", "soon"}, "--closes-at/--at: Enter the closing time as YYYY-MM-DDTHH:MM in UTC, or none."},
 		}
 		for _, tc := range tests {
 			_, err := cli(t, vars, append(base, tc.args...)...)
@@ -104,7 +105,7 @@ func TestProvisioningCommands(t *testing.T) {
 	})
 
 	out, err := cli(t, vars, "tenant", "create", "--slug", "berlin", "--name", "Berlin 2027", "--locales", "en,de", "--currency", "usd",
-		"--starts", "2027-06-01", "--ends", "2027-06-03", "--closes", "2027-06-03T18:00", "--owner", "Owner@Example.com", "--from", "template")
+		"--starts-on", "2027-06-01", "--ends-on", "2027-06-03", "--closes-at", "2027-06-03T18:00", "--owner-email", "Owner@Example.com", "--template", "template")
 	if err != nil {
 		t.Fatalf("create: %v\n%s", err, out)
 	}
@@ -157,7 +158,7 @@ func TestProvisioningCommands(t *testing.T) {
 		}{
 			{[]string{"rename", "berlin", "--name", ""}, "", "--name: Enter the event's name."},
 			{[]string{"rename", "berlin", "--name", "Berlin Summit"}, `renamed berlin to "Berlin Summit"`, ""},
-			{[]string{"close", "berlin", "--at", "tomorrow"}, "", "--closes/--at: Enter the closing time as YYYY-MM-DDTHH:MM in UTC, or none."},
+			{[]string{"close", "berlin", "--at", "tomorrow"}, "", "--closes-at/--at: Enter the closing time as YYYY-MM-DDTHH:MM in UTC, or none."},
 			{[]string{"close", "berlin"}, "", "--at: say when (YYYY-MM-DDTHH:MM in UTC), or none"},
 			{[]string{"close", "berlin", "--at", "2027-06-04T12:30"}, "berlin stops taking orders at 2027-06-04 12:30 UTC", ""},
 			{[]string{"close", "berlin", "--at", "none"}, "berlin closes only when it is archived", ""},

@@ -36,9 +36,9 @@ var tenantCommands = []subcommand{
 }
 
 // tenantFlags names the flag of each validated field, for error messages.
-var tenantFlags = map[string]string{"slug": "--slug", "name": "--name", "locale": "--locale/--locales", "currency": "--currency",
-	"starts_on": "--starts", "ends_on": "--ends", "closes_at": "--closes/--at", "owner": "--owner", "template": "--from", "confirm": "--confirm", "limit": "--limit",
-	"hostname": "HOSTNAME"}
+var tenantFlags = map[string]string{"slug": "--slug", "name": "--name", "locale": "--default-locale/--locales", "currency": "--currency",
+	"starts_on": "--starts-on", "ends_on": "--ends-on", "closes_at": "--closes-at/--at", "owner": "--owner-email", "template": "--template",
+	"confirm": "--confirm", "limit": "--limit", "hostname": "HOSTNAME"}
 
 // provisioner opens the database and the provisioning service on it.
 func provisioner(ctx context.Context, e *env) (*provision.Service, *db.DB, error) {
@@ -61,18 +61,23 @@ func provisioner(ctx context.Context, e *env) (*provision.Service, *db.DB, error
 }
 
 func runTenantCreate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "tenant create", "tenant create --slug SLUG --name NAME [--locale en] [--locales en,de] [--currency EUR] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--closes YYYY-MM-DDTHH:MM] [--owner EMAIL] [--from SLUG]")
+	fs := newFlags(e, "tenant create", "tenant create --slug SLUG --name NAME [--default-locale en] [--locales en,de] [--currency EUR] [--starts-on YYYY-MM-DD] [--ends-on YYYY-MM-DD] [--closes-at YYYY-MM-DDTHH:MM] [--owner-email EMAIL] [--template SLUG]")
 	var spec provision.Spec
+	// The flags are the API's field names (docs/api.md); the older names
+	// still work, as deprecated aliases.
 	fs.StringVar(&spec.Slug, "slug", "", "the event's subdomain label: a-z, 0-9 and hyphens, 3 to 63 characters")
 	fs.StringVar(&spec.Name, "name", "", "the event's name, shown as its title until the branding is edited")
-	fs.StringVar(&spec.DefaultLocale, "locale", "en", "the event's default language")
-	locales := fs.String("locales", "", "comma-separated languages the event offers (default: the --locale)")
+	fs.StringVar(&spec.DefaultLocale, "default-locale", "en", "the event's default language")
+	locales := fs.String("locales", "", "comma-separated languages the event offers (default: the --default-locale)")
 	fs.StringVar(&spec.Currency, "currency", "EUR", "ISO 4217 code of the event's prices")
-	fs.StringVar(&spec.StartsOn, "starts", "", "the event's first day, YYYY-MM-DD")
-	fs.StringVar(&spec.EndsOn, "ends", "", "the event's last day, YYYY-MM-DD")
-	fs.StringVar(&spec.ClosesAt, "closes", "", "when the shop stops taking orders, YYYY-MM-DDTHH:MM in UTC (optional)")
-	fs.StringVar(&spec.OwnerEmail, "owner", "", "invite this email address as the event's owner")
-	fs.StringVar(&spec.Template, "from", "", "copy branding, products and order form from this event")
+	fs.StringVar(&spec.StartsOn, "starts-on", "", "the event's first day, YYYY-MM-DD")
+	fs.StringVar(&spec.EndsOn, "ends-on", "", "the event's last day, YYYY-MM-DD")
+	fs.StringVar(&spec.ClosesAt, "closes-at", "", "when the shop stops taking orders, YYYY-MM-DDTHH:MM in UTC (optional)")
+	fs.StringVar(&spec.OwnerEmail, "owner-email", "", "invite this email address as the event's owner")
+	fs.StringVar(&spec.Template, "template", "", "copy branding, products and order form from this event (its slug)")
+	for old, name := range map[string]string{"locale": "default-locale", "starts": "starts-on", "ends": "ends-on", "closes": "closes-at", "owner": "owner-email", "from": "template"} {
+		fs.Var(fs.Lookup(name).Value, old, "deprecated: use --"+name)
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -131,16 +131,24 @@ func (h *Handler) fail(c *fiber.Ctx, err error, status int) error {
 		}
 	}
 	h.logFailure(c, status, err)
+	field := marquee.ErrorField(err)
+	if name, ok := fieldNames[field]; ok {
+		field = name
+	}
 	msg := "Something went wrong on our side."
 	if code != marquee.EINTERNAL {
-		msg = h.Translate(marquee.ErrorMessage(err), "Field", marquee.ErrorField(err))
+		msg = h.Translate(marquee.ErrorMessage(err), "Field", field)
 	}
 	body := fiber.Map{"code": code, "message": msg}
-	if f := marquee.ErrorField(err); f != "" {
-		body["field"] = f
+	if field != "" {
+		body["field"] = field
 	}
 	return c.Status(status).JSON(fiber.Map{"error": body})
 }
+
+// fieldNames are the API's names of the fields provisioning names
+// otherwise (the console's form inputs): an error names what was sent.
+var fieldNames = map[string]string{"owner": "owner_email", "locale": "locales"}
 
 // logFailure logs the cause of a 5xx answer, once, with the request id
 // that the request's log line carries too.
@@ -212,8 +220,9 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// createRequest is the body of POST /api/v1/events.
-type createRequest struct {
+// CreateRequest is the body of POST /api/v1/events; `marquee tenant
+// create` has a flag of each field's name (hyphens for underscores).
+type CreateRequest struct {
 	Slug          string   `json:"slug"`
 	Name          string   `json:"name"`
 	DefaultLocale string   `json:"default_locale"`
@@ -262,7 +271,7 @@ func decodeError(err error) error {
 }
 
 func (h *Handler) create(c *fiber.Ctx) error {
-	var req createRequest
+	var req CreateRequest
 	if err := h.decode(c, &req); err != nil {
 		return h.fail(c, err, fiber.StatusBadRequest)
 	}
