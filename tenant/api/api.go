@@ -6,7 +6,8 @@
 //
 // Errors are JSON: {"error": {"code": "invalid", "field": "slug",
 // "message": "The subdomain must be at least 3 characters long."}} with
-// the status of the code (400/422, 401, 403, 404, 409), in English.
+// the status of the code (400/422, 401, 403, 404, 409), in English. Every
+// route, field, scope and error is documented in docs/api.md.
 package api
 
 import (
