@@ -2,7 +2,7 @@
 # cmd/withpg starts and stops (unless TEST_DATABASE_URL names one).
 GO ?= go
 
-.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders
+.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders bench-bodies
 
 test:
 	$(GO) run ./cmd/withpg -- $(MAKE) --no-print-directory test-inner
@@ -36,3 +36,6 @@ bench:
 
 bench-orders:
 	bash bench/orders.sh
+
+bench-bodies:
+	bash bench/bodies.sh

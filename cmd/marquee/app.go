@@ -72,6 +72,9 @@ type platform struct {
 	// lastChange is the tenant id of the last change notification handled:
 	// tests wait on it to know that earlier notifications were applied.
 	lastChange atomic.Value
+	// draining is set on SIGTERM: /readyz answers 503, responses close
+	// their connections (drain.go).
+	draining atomic.Bool
 }
 
 func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, error) {
@@ -185,12 +188,18 @@ func (p *platform) newApp() *fiber.App {
 		// X-Forwarded-* are only believed from TRUSTED_PROXIES, which
 		// tenant/web checks itself; Fiber must not trust anyone.
 		EnableTrustedProxyCheck: true,
-		// The console's image uploads (10 MB) are the largest bodies; the
-		// storefront refuses forms over 256 KB itself (413).
-		BodyLimit: 11 << 20,
+		// Bodies are streamed, never buffered from their declared length;
+		// bodyLimits (limits.go) refuses, before reading, what is larger
+		// than its route allows. Multipart forms are parsed when a handler
+		// asks, from the stream.
+		BodyLimit:                    uploadBodyLimit,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	})
+	p.tuneServer(app)
 	app.Use(requestid.New())
 	app.Use(requestLog(p.log, store.ErrorHandler))
+	app.Use(refuseUnreadBodies)
 	// A panic becomes an internal error: logged with its stack, shown as
 	// the themed 500 page.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
@@ -244,8 +253,9 @@ func (p *platform) consoleHost(store *storefrontweb.Handler) fiber.Handler {
 // newConsole assembles the console's own app.
 func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	api := p.api()
-	// Image uploads are the biggest bodies: 10 MB and the form around them.
-	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler), BodyLimit: 11 << 20})
+	// Bodies are limited by the server that runs this app's handler: the
+	// main app's (bodyLimits).
+	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler)})
 	console.Use(tenantweb.CheckText)
 	// The API answers bearer tokens, not sessions: it goes before the
 	// console's sign-in wall.
@@ -311,8 +321,12 @@ func (p *platform) previewer(store *storefrontweb.Handler) brandingweb.Preview {
 	}
 }
 
-// ready answers 200 when the database answers, 503 when it does not.
+// ready answers 200 when the database answers, 503 when it does not or
+// when the replica is draining.
 func (p *platform) ready(c *fiber.Ctx) error {
+	if p.draining.Load() {
+		return c.Status(fiber.StatusServiceUnavailable).SendString(readyzDraining)
+	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := p.db.Ready(ctx); err != nil {
@@ -352,11 +366,13 @@ func (p *platform) listenForChanges(ctx context.Context) {
 	})
 }
 
-// serveHTTP serves until ctx is done, then shuts down gracefully: the
-// listener closes first, in-flight requests get ShutdownTimeout to finish.
+// serveHTTP serves until ctx is done, then drains (DrainDelay) and shuts
+// down gracefully: the listener closes, idle connections are closed,
+// in-flight requests get ShutdownTimeout to finish.
 func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func()) error {
 	app := p.newApp()
-	listenCtx, stopListening := context.WithCancel(ctx)
+	// The caches stay in step while the replica drains.
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopListening()
 	go p.listenForChanges(listenCtx)
 	go p.recheckDomains(listenCtx)
@@ -375,6 +391,7 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 		return err
 	case <-ctx.Done():
 	}
+	p.drain()
 	p.log.Info("shutting down", "timeout", p.cfg.ShutdownTimeout)
 	if err := app.ShutdownWithTimeout(p.cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err

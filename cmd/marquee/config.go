@@ -36,6 +36,7 @@ type Config struct {
 	LogLevel        slog.Level        // LOG_LEVEL: debug, info, warn, error
 	LogFormat       string            // LOG_FORMAT: json or text
 	ShutdownTimeout time.Duration     // SHUTDOWN_TIMEOUT: how long in-flight requests may take to finish
+	DrainDelay      time.Duration     // DRAIN_DELAY: how long serving goes on after SIGTERM, /readyz answering 503
 	SecretKey       []byte            // SECRET_KEY: signs order links and form tokens; the same on every replica
 	StaffPolicy     staff.Policy      // sign-in timeouts and limits (defaults; tests make hashing cheap)
 	MediaDir        string            // MEDIA_DIR: images on local disk (dev's default); ignored when S3_BUCKET is set
@@ -74,7 +75,8 @@ var configVars = [][3]string{
 	{"TRUSTED_PROXIES", "(none)", "IPs or CIDRs of reverse proxies whose X-Forwarded-Host is trusted"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "json (text in dev)", "json or text"},
-	{"SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may run after SIGTERM"},
+	{"DRAIN_DELAY", "5s (dev: 0s)", "after SIGTERM, how long serving goes on while load balancers notice /readyz answering 503; responses close their connections meanwhile"},
+	{"SHUTDOWN_TIMEOUT", "20s", "after DRAIN_DELAY, how long in-flight requests may run once the listener is closed"},
 	{"MEDIA_DIR", "(dev: .marquee/dev/media)", "keep uploaded images on this local directory (one machine only)"},
 	{"S3_BUCKET", "(none)", "keep uploaded images in this S3 bucket (with S3_REGION, optional S3_ENDPOINT, S3_PATH_STYLE=true, S3_PUBLIC_URL; credentials from the usual AWS settings)"},
 	{"DNS_RESOLVER", "(the system's)", "host:port of the DNS server that custom-domain verification asks"},
@@ -98,7 +100,7 @@ var configVars = [][3]string{
 
 // defaultConfig is the configuration of serve before the environment.
 func defaultConfig() Config {
-	return Config{ListenAddr: ":8080", LogLevel: slog.LevelInfo, LogFormat: "json", ShutdownTimeout: 20 * time.Second,
+	return Config{ListenAddr: ":8080", LogLevel: slog.LevelInfo, LogFormat: "json", ShutdownTimeout: 20 * time.Second, DrainDelay: 5 * time.Second,
 		TLS: TLSConfig{HTTPAddr: ":80", HTTPSAddr: ":443"}, Workers: 10}
 }
 
@@ -108,6 +110,7 @@ func devConfig() Config {
 	c.BaseDomain = "localhost"
 	c.MailInbox = true // unless SMTP_URL is set: then dev sends like serve
 	c.LogFormat = "text"
+	c.DrainDelay = 0 // no load balancer to wait for: Ctrl-C stops at once
 	return c
 }
 
@@ -146,6 +149,13 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %q is not a positive duration such as 20s", v)
 		}
 		c.ShutdownTimeout = d
+	}
+	if v := getenv("DRAIN_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("DRAIN_DELAY: %q is not a duration such as 5s (0s drains not at all)", v)
+		}
+		c.DrainDelay = d
 	}
 	if v := strings.TrimSpace(getenv("SECRET_KEY")); v != "" {
 		key, err := parseSecretKey(v)

@@ -81,7 +81,8 @@ func (p *platform) serveACME(ctx context.Context, httpLn, httpsLn net.Listener, 
 		p.log.Error("certificates managed up front are not ready", "err", err)
 	}
 	app := p.newApp()
-	listenCtx, stopListening := context.WithCancel(ctx)
+	// The caches stay in step while the replica drains.
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopListening()
 	go p.listenForChanges(listenCtx)
 	go p.recheckDomains(listenCtx)
@@ -102,6 +103,8 @@ func (p *platform) serveACME(ctx context.Context, httpLn, httpsLn net.Listener, 
 		return err
 	case <-ctx.Done():
 	}
+	plain.SetKeepAlivesEnabled(false) // port 80's answers close their connections too
+	p.drain()
 	p.log.Info("shutting down", "timeout", p.cfg.ShutdownTimeout)
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.cfg.ShutdownTimeout)
 	defer cancel()
@@ -123,6 +126,10 @@ func (p *platform) port80() http.Handler {
 		case "/healthz":
 			_, _ = w.Write([]byte("ok\n"))
 		case "/readyz":
+			if p.draining.Load() {
+				http.Error(w, readyzDraining, http.StatusServiceUnavailable)
+				return
+			}
 			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 			defer cancel()
 			if err := p.db.Ready(ctx); err != nil {

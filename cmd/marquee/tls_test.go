@@ -69,6 +69,7 @@ func startACMEServer(tb testing.TB, cfg Config) *acmeServer {
 		pc.Close()
 	}
 	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.DrainDelay = 0
 	cfg.TLS = TLSConfig{Mode: "acme", CA: ca.URL, Roots: ca.Roots, Email: "ops@" + testBase,
 		HTTPAddr: httpLn.Addr().String(), HTTPSAddr: httpsLn.Addr().String()}
 	if err := cfg.TLS.validate(); err != nil {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
+	"marquee/tenant"
+)
+
+// Request bodies are limited by what the request's headers declare, before
+// a byte of the body is read. fasthttp, left to itself, allocates a buffer
+// of the declared Content-Length for every request that merely declares
+// one; the server streams bodies instead (StreamRequestBody), and
+// bodyLimits.check decides from the headers alone how much a request may
+// send.
+const (
+	// formBodyLimit is the largest body of any request but a console
+	// upload: an order form, a console form, an API call are far smaller.
+	formBodyLimit = 256 << 10
+	// uploadBodyLimit is the largest console image upload: a 10 MB image
+	// (media.DefaultLimits) and the form around it. It is streamed:
+	// multipart files beyond 8 KB go to temporary files as they arrive.
+	uploadBodyLimit = 11 << 20
+)
+
+// bodyRefusedHeader carries the status of a request whose body the header
+// check refused unread, from the check to refuseUnreadBodies. The check
+// removes any such header a client sent.
+const bodyRefusedHeader = "X-Marquee-Body-Refused"
+
+// bodyLimits decides how large a request's body may be from its headers.
+type bodyLimits struct {
+	console string // console.BASE_DOMAIN, whose multipart requests are uploads
+}
+
+// check is the server's HeaderReceived hook: it runs after a request's
+// headers are read and before its body is. A request it refuses (a body
+// larger than allowed, of no declared length, or compressed) is marked
+// for refuseUnreadBodies and made bodiless, so nothing of its body is read
+// or buffered.
+func (l bodyLimits) check(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	h.Del(bodyRefusedHeader)
+	limit := l.limit(h)
+	if status := refusal(h, limit); status != 0 {
+		h.Set(bodyRefusedHeader, strconv.Itoa(status))
+		h.Del(fiber.HeaderExpect) // no "100 Continue": the body is not wanted
+		h.SetContentLength(0)
+		return fasthttp.RequestConfig{}
+	}
+	return fasthttp.RequestConfig{MaxRequestBodySize: limit}
+}
+
+// limit is the largest body the request may send: uploadBodyLimit for a
+// multipart request to the console, formBodyLimit for anything else. The
+// console is recognised by Host or X-Forwarded-Host: the peer that would
+// make the latter believable is not known yet, and a body within the
+// larger limit is streamed anyway.
+func (l bodyLimits) limit(h *fasthttp.RequestHeader) int {
+	if len(h.MultipartFormBoundary()) == 0 {
+		return formBodyLimit
+	}
+	for _, host := range [][]byte{h.Host(), h.Peek(fiber.HeaderXForwardedHost)} {
+		first, _, _ := strings.Cut(string(host), ",")
+		if name, err := tenant.NormalizeHost(strings.TrimSpace(first)); err == nil && name == l.console {
+			return uploadBodyLimit
+		}
+	}
+	return formBodyLimit
+}
+
+// refusal is the status a request's headers earn it before its body is
+// read, or 0 when the body may be read.
+func refusal(h *fasthttp.RequestHeader, limit int) int {
+	switch n := h.ContentLength(); {
+	case n == -1: // chunked: no declared length to check
+		return fiber.StatusLengthRequired
+	case n > limit:
+		return fiber.StatusRequestEntityTooLarge
+	case n > 0 && compressed(h):
+		// Fiber inflates a compressed body whole, unbounded: a small body
+		// could become gigabytes. Browsers never compress what they send.
+		return fiber.StatusUnsupportedMediaType
+	}
+	return 0
+}
+
+func compressed(h *fasthttp.RequestHeader) bool {
+	ce := bytes.TrimSpace(h.Peek(fiber.HeaderContentEncoding))
+	return len(ce) > 0 && !bytes.EqualFold(ce, []byte("identity"))
+}
+
+// refuseUnreadBodies answers a request whose body the header check refused,
+// and closes its connection: the body is still on it, unread.
+func refuseUnreadBodies(c *fiber.Ctx) error {
+	status := c.Request().Header.Peek(bodyRefusedHeader)
+	if len(status) == 0 {
+		return c.Next()
+	}
+	c.Response().Header.SetConnectionClose()
+	switch string(status) {
+	case strconv.Itoa(fiber.StatusLengthRequired):
+		return fiber.ErrLengthRequired
+	case strconv.Itoa(fiber.StatusUnsupportedMediaType):
+		return fiber.ErrUnsupportedMediaType
+	}
+	return fiber.ErrRequestEntityTooLarge
+}
+
+// finishBody reads what a handler left unread of a streamed body, so the
+// next request on a kept-alive connection starts where it should. More
+// than formBodyLimit left over closes the connection instead.
+func finishBody(ctx *fasthttp.RequestCtx) {
+	if !ctx.Request.IsBodyStream() || ctx.Response.ConnectionClose() {
+		return
+	}
+	if _, err := io.CopyN(io.Discard, ctx.RequestBodyStream(), formBodyLimit+1); err != io.EOF {
+		ctx.Response.SetConnectionClose()
+	}
+}
