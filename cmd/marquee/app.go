@@ -382,7 +382,7 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 	}
 	defer stopWorkers()
 	errc := make(chan error, 1)
-	go func() { errc <- app.Listener(ln) }()
+	go func() { errc <- app.Listener(lingeringListener{ln}) }()
 	if ready != nil {
 		ready()
 	}

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
 	"io"
+	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -102,6 +106,7 @@ func refuseUnreadBodies(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	c.Response().Header.SetConnectionClose()
+	lingerOnClose(c.Context().Conn())
 	switch string(status) {
 	case strconv.Itoa(fiber.StatusLengthRequired):
 		return fiber.ErrLengthRequired
@@ -120,5 +125,79 @@ func finishBody(ctx *fasthttp.RequestCtx) {
 	}
 	if _, err := io.CopyN(io.Discard, ctx.RequestBodyStream(), formBodyLimit+1); err != io.EOF {
 		ctx.Response.SetConnectionClose()
+		lingerOnClose(ctx.Conn())
 	}
+}
+
+// A connection closed while its client is still sending would be reset,
+// and the client would see the reset instead of the answer (a 413 page).
+// The server's connections linger instead when asked to: on Close they
+// send their end of stream and read and drop what still arrives for up to
+// lingerTimeout, as net/http does.
+const (
+	lingerTimeout = time.Second
+	lingerBytes   = uploadBodyLimit + formBodyLimit
+)
+
+// lingeringListener hands out connections that can linger on Close.
+type lingeringListener struct{ net.Listener }
+
+func (l lingeringListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	if tc, ok := c.(*tls.Conn); ok {
+		// Kept a *tls.Conn underneath so fasthttp still sees TLS.
+		return &lingeringTLSConn{Conn: tc}, nil
+	}
+	return &lingeringConn{Conn: c}, nil
+}
+
+// lingerer is a connection that can be told to linger on Close.
+type lingerer interface{ lingerOnClose() }
+
+// lingerOnClose makes c linger when it is closed, if it can.
+func lingerOnClose(c net.Conn) {
+	if l, ok := c.(lingerer); ok {
+		l.lingerOnClose()
+	}
+}
+
+type lingeringConn struct {
+	net.Conn
+	linger atomic.Bool
+}
+
+func (c *lingeringConn) lingerOnClose() { c.linger.Store(true) }
+
+func (c *lingeringConn) Close() error {
+	if c.linger.Load() {
+		discardBriefly(c.Conn)
+	}
+	return c.Conn.Close()
+}
+
+type lingeringTLSConn struct {
+	*tls.Conn
+	linger atomic.Bool
+}
+
+func (c *lingeringTLSConn) lingerOnClose() { c.linger.Store(true) }
+
+func (c *lingeringTLSConn) Close() error {
+	if c.linger.Load() {
+		discardBriefly(c.Conn)
+	}
+	return c.Conn.Close()
+}
+
+// discardBriefly ends c's sending side and drops what the client still
+// sends, for up to lingerTimeout.
+func discardBriefly(c net.Conn) {
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+	_ = c.SetReadDeadline(time.Now().Add(lingerTimeout))
+	_, _ = io.CopyN(io.Discard, c, lingerBytes)
 }

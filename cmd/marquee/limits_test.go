@@ -76,6 +76,23 @@ func TestRequestBodiesAreLimitedBeforeTheyAreRead(t *testing.T) {
 		}
 	})
 
+	t.Run("a client that sends a body too large anyway reads the 413, not a reset connection", func(t *testing.T) {
+		for range 5 {
+			body := "x=" + strings.Repeat("a", 16<<20) // more than loopback socket buffers hold
+			req, _ := http.NewRequest(http.MethodPost, s.url+"/order", strings.NewReader(body))
+			req.Host = "devcon.shop.test"
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != 413 {
+				t.Fatalf("status %d, want 413", res.StatusCode)
+			}
+		}
+	})
+
 	t.Run("the console takes a large upload, streamed", func(t *testing.T) {
 		b := signedInMember(t, s)
 		_, page := editorForm(t, b, "devcon")

@@ -94,7 +94,7 @@ func (p *platform) serveACME(ctx context.Context, httpLn, httpsLn net.Listener, 
 			errc <- err
 		}
 	}()
-	go func() { errc <- app.Listener(tls.NewListener(httpsLn, p.edge.TLSConfig())) }()
+	go func() { errc <- app.Listener(lingeringListener{tls.NewListener(httpsLn, p.edge.TLSConfig())}) }()
 	if ready != nil {
 		ready()
 	}
