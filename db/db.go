@@ -32,6 +32,9 @@ type DB struct {
 	// Now is the clock of sales windows and histories (nil: time.Now).
 	Now func() time.Time
 
+	// acquireTimeout bounds the wait for a connection (0: DefaultAcquireTimeout).
+	acquireTimeout time.Duration
+
 	// unguarded turns off the stock and per-attendee guards; only the test
 	// that proves those guards matter sets it (export_test.go).
 	unguarded bool
@@ -42,6 +45,9 @@ type Options struct {
 	MaxConns int32
 	// Tracer observes every query (metrics, tests counting queries).
 	Tracer pgx.QueryTracer
+	// AcquireTimeout bounds how long a transaction waits for a connection
+	// before failing with EUNAVAILABLE (0: DefaultAcquireTimeout).
+	AcquireTimeout time.Duration
 }
 
 // Open connects to url and switches every new connection to AppRole, so no
@@ -72,7 +78,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", explainRoleError(err))
 	}
-	return &DB{Pool: pool}, nil
+	return &DB{Pool: pool, acquireTimeout: opts.AcquireTimeout}, nil
 }
 
 // explainRoleError turns "permission denied to set role" into a sentence

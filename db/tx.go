@@ -13,7 +13,8 @@ import (
 )
 
 // maxAttempts bounds the retries of a transaction that lost a
-// serialization or deadlock race.
+// serialization or deadlock race, or could not begin on a broken pooled
+// connection.
 const maxAttempts = 3
 
 // InTenant runs fn in a transaction confined to one tenant: its first
@@ -21,7 +22,8 @@ const maxAttempts = 3
 // security limits every later statement to that tenant's rows, and the
 // setting is gone when the connection returns to the pool. The transaction
 // rolls back when fn returns an error or panics, and is retried when it
-// loses a serialization race.
+// loses a serialization race. A database that cannot be reached is an
+// EUNAVAILABLE error.
 func (db *DB) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) error) error {
 	if tenantID == uuid.Nil {
 		return errors.New("db: tenant transaction without a tenant")
@@ -57,17 +59,17 @@ func (db *DB) transact(ctx context.Context, fn func(pgx.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = db.transactOnce(ctx, fn)
-		if !retryable(err) {
-			return err
+		if !retryable(err) && !brokenBeforeBegin(err) {
+			break
 		}
 	}
-	return err
+	return unavailable(err)
 }
 
 func (db *DB) transactOnce(ctx context.Context, fn func(pgx.Tx) error) (err error) {
-	tx, err := db.Pool.Begin(ctx)
+	tx, err := db.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", explainRoleError(err))
+		return err
 	}
 	defer func() {
 		if p := recover(); p != nil {

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -67,16 +68,25 @@ func TestMemo(t *testing.T) {
 		}
 	})
 
-	t.Run("forget drops the tenant's entries and every miss", func(t *testing.T) {
+	t.Run("forget marks the tenant's entries stale and drops every miss", func(t *testing.T) {
 		loads.Store(0)
 		m := NewMemo[string](MemoOptions{})
 		other := uuid.New()
+		var theirLoads atomic.Int32
+		theirs := func(context.Context) (string, uuid.UUID, error) { theirLoads.Add(1); return "v", other, nil }
 		_, _ = m.Get(ctx, "mine", found)
-		_, _ = m.Get(ctx, "theirs", func(context.Context) (string, uuid.UUID, error) { return "v", other, nil })
+		_, _ = m.Get(ctx, "theirs", theirs)
 		_, _ = m.Get(ctx, "miss", missing)
 		m.Forget(owner)
-		if m.Len() != 1 {
-			t.Fatalf("%d entries left, want 1 (the other tenant's)", m.Len())
+		if m.Len() != 2 {
+			t.Fatalf("%d entries left, want 2 (a stale one and the other tenant's)", m.Len())
+		}
+		loads.Store(0)
+		_, _ = m.Get(ctx, "mine", found)
+		_, _ = m.Get(ctx, "theirs", theirs)
+		_, _ = m.Get(ctx, "miss", missing)
+		if loads.Load() != 2 || theirLoads.Load() != 1 {
+			t.Fatalf("after forget: %d reloads of mine and the miss (want 2), %d loads of theirs (want 1)", loads.Load(), theirLoads.Load())
 		}
 	})
 
@@ -89,8 +99,9 @@ func TestMemo(t *testing.T) {
 		if v, _ := m.Get(ctx, "k", stale); v != "stale" {
 			t.Fatalf("the caller still gets what was loaded, got %q", v)
 		}
-		if m.Len() != 0 {
-			t.Fatal("a value loaded before a Forget was cached")
+		loads.Store(0)
+		if v, _ := m.Get(ctx, "k", found); v != "value" || loads.Load() != 1 {
+			t.Fatalf("a value loaded before a Forget was cached: got %q after %d loads", v, loads.Load())
 		}
 	})
 
@@ -136,6 +147,121 @@ func TestMemo(t *testing.T) {
 		wg.Wait()
 		if n.Load() != 1 {
 			t.Fatalf("%d loads for 10 concurrent requests, want 1", n.Load())
+		}
+	})
+}
+
+// TestMemoOutlivesAnOutage checks that a cached value survives a database
+// outage: a reload that finds the database away serves the stale value,
+// and no failure ever empties the memo.
+func TestMemoOutlivesAnOutage(t *testing.T) {
+	ctx := context.Background()
+	owner := uuid.New()
+	away := marquee.New(marquee.EUNAVAILABLE, "error.unavailable")
+	type memoWithLoads struct {
+		m     *Memo[string]
+		clock *fakeClock
+		loads atomic.Int32
+	}
+	// warm returns a memo holding "old" under "k", and a loader that
+	// answers with answer (value, error) and counts its calls.
+	warm := func(t *testing.T) *memoWithLoads {
+		t.Helper()
+		w := &memoWithLoads{clock: &fakeClock{now: time.Unix(0, 0)}}
+		w.m = NewMemo[string](MemoOptions{TTL: time.Minute, StaleRetry: time.Second, Now: w.clock.Now})
+		if v, err := w.m.Get(ctx, "k", func(context.Context) (string, uuid.UUID, error) { return "old", owner, nil }); v != "old" || err != nil {
+			t.Fatalf("warming: %q, %v", v, err)
+		}
+		return w
+	}
+	loader := func(w *memoWithLoads, v string, err error) LoadFunc[string] {
+		return func(context.Context) (string, uuid.UUID, error) {
+			w.loads.Add(1)
+			if err != nil {
+				return "", uuid.Nil, err
+			}
+			return v, owner, nil
+		}
+	}
+	expect := func(t *testing.T, w *memoWithLoads, load LoadFunc[string], want string, wantCode string) {
+		t.Helper()
+		v, err := w.m.Get(ctx, "k", load)
+		if v != want || marquee.ErrorCode(err) != wantCode {
+			t.Fatalf("got %q, %v; want %q with code %q", v, err, want, wantCode)
+		}
+	}
+
+	t.Run("a forgotten value is served while the database is away", func(t *testing.T) {
+		w := warm(t)
+		w.m.Forget(owner)
+		expect(t, w, loader(w, "", away), "old", "")
+		if w.loads.Load() != 1 {
+			t.Fatalf("%d reloads, want 1", w.loads.Load())
+		}
+	})
+
+	t.Run("a value past its ttl is served while the database is away", func(t *testing.T) {
+		w := warm(t)
+		w.clock.Add(2 * time.Minute)
+		expect(t, w, loader(w, "", away), "old", "")
+	})
+
+	t.Run("forget all keeps every value for an outage", func(t *testing.T) {
+		w := warm(t)
+		w.m.ForgetAll()
+		if w.m.Len() != 1 {
+			t.Fatalf("%d entries after ForgetAll, want 1", w.m.Len())
+		}
+		expect(t, w, loader(w, "", away), "old", "")
+	})
+
+	t.Run("while the database is away a stale value is reloaded at most once per retry interval", func(t *testing.T) {
+		w := warm(t)
+		w.m.Forget(owner)
+		down := loader(w, "", away)
+		for range 5 {
+			expect(t, w, down, "old", "")
+		}
+		if w.loads.Load() != 1 {
+			t.Fatalf("%d reloads within the retry interval, want 1", w.loads.Load())
+		}
+		w.clock.Add(1500 * time.Millisecond)
+		expect(t, w, down, "old", "")
+		if w.loads.Load() != 2 {
+			t.Fatalf("%d reloads after the retry interval, want 2", w.loads.Load())
+		}
+	})
+
+	t.Run("a change during the outage is loaded as soon as the database is back", func(t *testing.T) {
+		w := warm(t)
+		w.m.Forget(owner)
+		expect(t, w, loader(w, "", away), "old", "")
+		w.m.ForgetAll() // the change listener reconnected
+		expect(t, w, loader(w, "new", nil), "new", "")
+		expect(t, w, loader(w, "newer", nil), "new", "") // and cached again
+	})
+
+	t.Run("another failure is reported but keeps the value", func(t *testing.T) {
+		w := warm(t)
+		w.m.Forget(owner)
+		expect(t, w, loader(w, "", marquee.Internal(errors.New("bug"))), "", marquee.EINTERNAL)
+		if w.m.Len() != 1 {
+			t.Fatal("a failed reload emptied the memo")
+		}
+		expect(t, w, loader(w, "", away), "old", "")
+	})
+
+	t.Run("an event deleted meanwhile is not found, not served stale", func(t *testing.T) {
+		w := warm(t)
+		w.m.Forget(owner)
+		expect(t, w, loader(w, "", marquee.New(marquee.ENOTFOUND, "x")), "", marquee.ENOTFOUND)
+		expect(t, w, loader(w, "", away), "", marquee.ENOTFOUND)
+	})
+
+	t.Run("a first load during an outage is unavailable", func(t *testing.T) {
+		m := NewMemo[string](MemoOptions{})
+		if v, err := m.Get(ctx, "never", func(context.Context) (string, uuid.UUID, error) { return "", uuid.Nil, away }); v != "" || marquee.ErrorCode(err) != marquee.EUNAVAILABLE {
+			t.Fatalf("got %q, %v; want unavailable", v, err)
 		}
 	})
 }
