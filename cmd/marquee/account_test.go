@@ -306,7 +306,7 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 	return l.buf.Write(p)
 }
 
-// entries are the JSON log lines with message msg.
+// entries are the JSON log lines with message msg ("": every line).
 func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
 	t.Helper()
 	l.mu.Lock()
@@ -317,7 +317,7 @@ func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			t.Fatalf("log line %q: %v", sc.Text(), err)
 		}
-		if e["msg"] == msg {
+		if msg == "" || e["msg"] == msg {
 			out = append(out, e)
 		}
 	}

@@ -119,7 +119,7 @@ func (p *platform) certState(ctx context.Context, name string) string {
 func (p *platform) api() *api.Handler {
 	en := func(id string, kv ...any) string { return p.themes.Translations().T("en", id, kv...) }
 	return &api.Handler{Service: p.provision, BaseDomain: p.cfg.BaseDomain, Translate: en,
-		CertState: p.certState, Log: p.log,
+		CertState: p.certState,
 		Authenticate: func(ctx context.Context, secret string) (api.Token, error) {
 			tok, err := p.db.APITokenBySecret(ctx, secret)
 			return api.Token{Name: tok.Name, Scopes: tok.Scopes}, err
@@ -330,7 +330,7 @@ func (p *platform) ready(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := p.db.Ready(ctx); err != nil {
-		p.log.Warn("not ready", "err", err)
+		tenantweb.NoteFailure(c, err)
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable\n")
 	}
 	return c.SendString("ok\n")
@@ -407,9 +407,12 @@ func securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// requestLog writes one structured line per request. It renders errors
-// itself (with the app's error handler) so the logged status is the one
-// the client got.
+// requestLog writes one structured line per request, the only line a
+// failed request gets: with the cause of a server error (left by the error
+// handler or the handler that answered it, tenantweb.NoteFailure). It
+// renders errors itself (with the app's error handler) so the logged status
+// is the one the client got. A 503 is a warning (a dependency is away or an
+// event is closed: no bug to fix), any other 5xx an error.
 func requestLog(log *slog.Logger, onError fiber.ErrorHandler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
@@ -420,7 +423,10 @@ func requestLog(log *slog.Logger, onError fiber.ErrorHandler) fiber.Handler {
 		}
 		status := c.Response().StatusCode()
 		level := slog.LevelInfo
-		if status >= 500 {
+		switch {
+		case status == fiber.StatusServiceUnavailable:
+			level = slog.LevelWarn
+		case status >= 500:
 			level = slog.LevelError
 		}
 		if !log.Enabled(c.UserContext(), level) {
@@ -431,11 +437,14 @@ func requestLog(log *slog.Logger, onError fiber.ErrorHandler) fiber.Handler {
 			slug = t.Slug
 		}
 		rid, _ := c.Locals("requestid").(string)
-		log.LogAttrs(c.UserContext(), level, "request",
-			slog.String("request_id", rid), slog.String("method", c.Method()),
+		attrs := []slog.Attr{slog.String("request_id", rid), slog.String("method", c.Method()),
 			slog.String("host", string(c.Request().Host())), slog.String("path", c.Path()),
 			slog.String("tenant", slug), slog.Int("status", status),
-			slog.Duration("duration", time.Since(start)))
+			slog.Duration("duration", time.Since(start))}
+		if cause := tenantweb.Failure(c); cause != nil {
+			attrs = append(attrs, slog.Any("err", cause))
+		}
+		log.LogAttrs(c.UserContext(), level, "request", attrs...)
 		return nil
 	}
 }

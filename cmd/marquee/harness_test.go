@@ -53,7 +53,13 @@ type testServer struct {
 
 func startServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
-	d := dbtest.New(t)
+	return startServerOn(t, cfg, dbtest.New(t))
+}
+
+// startServerOn is startServer on database d, e.g. on a Postgres server of
+// the test's own that it stops and starts.
+func startServerOn(t *testing.T, cfg Config, d *dbtest.Database) *testServer {
+	t.Helper()
 	counter := &queryCounter{}
 	database := d.Open(t, db.Options{Tracer: counter})
 	cfg.DatabaseURL, cfg.BaseDomain = d.OwnerURL, testBase

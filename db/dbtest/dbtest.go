@@ -83,6 +83,14 @@ func New(t testing.TB) *Database {
 	return create(t, admin, ensureTemplate(t, admin))
 }
 
+// NewOn creates a fresh migrated database on the server admin is a
+// superuser URL of (a server of the test's own, e.g. one it stops and
+// starts), dropped when the test ends.
+func NewOn(t testing.TB, admin string) *Database {
+	t.Helper()
+	return create(t, admin, ensureTemplate(t, admin))
+}
+
 // NewEmpty creates a fresh database with no migrations applied, owned by
 // OwnerRole, dropped when the test ends.
 func NewEmpty(t testing.TB) *Database {

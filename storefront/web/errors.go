@@ -8,6 +8,7 @@ import (
 
 	"marquee"
 	"marquee/tenant"
+	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )
 
@@ -21,14 +22,22 @@ type ErrorPage struct {
 	RequestID string
 }
 
+// retryAfterSeconds is how long a 503 for a dependency that is away (the
+// database restarting, say) asks clients and crawlers to wait.
+const retryAfterSeconds = "5"
+
 // ErrorHandler is Fiber's error handler: it maps err to a status through
-// marquee's one table, logs server errors with their cause, and renders the
+// marquee's one table, leaves the cause of server errors for the request
+// log (one line per request, see tenantweb.NoteFailure), and renders the
 // themed error page. Users never see an internal message.
 func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	status, err := fromFiber(err)
 	rid, _ := c.Locals("requestid").(string)
 	if status >= 500 {
-		h.Log.Error("request failed", "request_id", rid, "status", status, "err", err)
+		tenantweb.NoteFailure(c, err)
+	}
+	if marquee.ErrorCode(err) == marquee.EUNAVAILABLE {
+		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
 	}
 	base := h.errorBase(c)
 	p := ErrorPage{Page: base, Status: status, RequestID: rid,

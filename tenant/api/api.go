@@ -6,15 +6,15 @@
 //
 // Errors are JSON: {"error": {"code": "invalid", "field": "slug",
 // "message": "The subdomain must be at least 3 characters long."}} with
-// the status of the code (400/422, 401, 403, 404, 409), in English. Every
-// route, field, scope and error is documented in docs/api.md.
+// the status of the code (400/422, 401, 403, 404, 409; 503 with
+// Retry-After while the database is away), in English. Every route, field,
+// scope and error is documented in docs/api.md.
 package api
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"reflect"
 	"strconv"
 	"strings"
@@ -25,6 +25,7 @@ import (
 	"marquee"
 	"marquee/tenant"
 	"marquee/tenant/provision"
+	tenantweb "marquee/tenant/web"
 )
 
 // Scopes an API token may carry.
@@ -49,8 +50,6 @@ type Handler struct {
 	// Translate turns a message ID into English, with template data as
 	// key, value pairs ("Field", "name").
 	Translate func(id string, kv ...any) string
-	// Log receives the cause of every 5xx answer, with the request id.
-	Log *slog.Logger
 	// CertState says what the certificate storage holds for a name.
 	CertState  func(ctx context.Context, name string) string
 	BaseDomain string
@@ -115,8 +114,8 @@ func (h *Handler) Error(c *fiber.Ctx, err error) error {
 }
 
 // fail answers err as the API's JSON error; status 0 takes the code's,
-// with 422 for a rule that refused a body that was read. A 5xx is logged
-// with its cause: the client only sees a generic message.
+// with 422 for a rule that refused a body that was read. The cause of a 5xx
+// goes on the request's log line: the client only sees a generic message.
 func (h *Handler) fail(c *fiber.Ctx, err error, status int) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
@@ -132,6 +131,9 @@ func (h *Handler) fail(c *fiber.Ctx, err error, status int) error {
 		}
 	}
 	h.logFailure(c, status, err)
+	if code == marquee.EUNAVAILABLE {
+		c.Set(fiber.HeaderRetryAfter, "5") // the database is away: it usually is back within seconds
+	}
 	field := marquee.ErrorField(err)
 	if name, ok := fieldNames[field]; ok {
 		field = name
@@ -151,14 +153,12 @@ func (h *Handler) fail(c *fiber.Ctx, err error, status int) error {
 // otherwise (the console's form inputs): an error names what was sent.
 var fieldNames = map[string]string{"owner": "owner_email", "locale": "locales"}
 
-// logFailure logs the cause of a 5xx answer, once, with the request id
-// that the request's log line carries too.
+// logFailure leaves the cause of a 5xx answer for the request log, which
+// writes it on the request's one line, with the request id.
 func (h *Handler) logFailure(c *fiber.Ctx, status int, err error) {
-	if status < 500 || h.Log == nil {
-		return
+	if status >= 500 {
+		tenantweb.NoteFailure(c, err)
 	}
-	rid, _ := c.Locals("requestid").(string)
-	h.Log.Error("request failed", "request_id", rid, "status", status, "err", err)
 }
 
 // Event is an event as the API shows it.
