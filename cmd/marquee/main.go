@@ -139,7 +139,7 @@ func runGroup(ctx context.Context, e *env, c command, args []string) error {
 			return s.run(ctx, e, args[1:])
 		}
 	}
-	return usageError{fmt.Sprintf("%s: unknown subcommand %q (marquee %s --help)", c.name, args[0], c.name)}
+	return usageError{fmt.Sprintf("%s: unknown subcommand %q%s", c.name, args[0], subcommandList(c.subs))}
 }
 
 func upperFirst(s string) string {
