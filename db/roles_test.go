@@ -21,7 +21,7 @@ var platformTables = map[string]string{
 	"staff":              "a staff account may work for many events; resolved before any event is known",
 	"staff_sessions":     "a sign-in names no event",
 	"staff_tokens":       "invitations, resets and login links (an invitation names its event in a nullable tenant_id)",
-	"login_attempts":     "throttling is per account and per IP, across events",
+	"login_attempts":     "throttling is per account and address, and per address, across events",
 	"certmagic_data":     "certificates belong to hostnames and are needed before any event is known",
 	"certmagic_locks":    "issuance locks are per certificate name, shared by every replica",
 	"api_tokens":         "API tokens are the platform's, for ops; they name no event",

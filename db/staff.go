@@ -157,17 +157,23 @@ func (s *StaffStore) replacePassword(ctx context.Context, q *dbq.Queries, staffI
 		detail: map[string]any{"sessions_revoked": n}})
 }
 
-// Login checks an email and password and starts a new session. It refuses
-// first, without looking at the password, while the account or the IP has
-// MaxFailures failed logins within FailureWindow (counted in Postgres, so
-// every replica agrees). An unknown email and a wrong password fail alike,
-// after the same work. The token returned is always fresh: a session is
-// never carried over from before the login.
+// Login checks an email and password and starts a new session. ip is the
+// client's address (behind a load balancer: the one its trusted
+// X-Forwarded-For names). Failures count per client address, never per
+// account alone, so that knowing an email locks out nobody but the one
+// guessing: Login refuses, without looking at the password, while this
+// account has MaxFailures failed logins from this address, or the address
+// MaxAddressFailures whatever the accounts, within FailureWindow (counted
+// in Postgres, so every replica agrees); a correct password from an
+// address that has not been failing is always accepted. An unknown email
+// and a wrong password fail alike, after the same work. The token returned
+// is always fresh: a session is never carried over from before the login.
 func (s *StaffStore) Login(ctx context.Context, email, password, ip, userAgent string, now time.Time) (string, staff.Staff, error) {
 	addr, err := netip.ParseAddr(ip)
 	if err != nil {
 		return "", staff.Staff{}, marquee.Internal(fmt.Errorf("login from %q: %w", ip, err))
 	}
+	addr = addr.Unmap()
 	email = loginEmail(email)
 	var token string
 	var who staff.Staff
@@ -176,10 +182,11 @@ func (s *StaffStore) Login(ctx context.Context, email, password, ip, userAgent s
 		// Set on every try: the transaction may run again after a
 		// serialization failure.
 		token, who, refused = "", staff.Staff{}, nil
-		if err := s.lockLogin(ctx, q, email, addr); err != nil {
+		block := staff.ClientBlock(addr)
+		if err := q.LoginLock(ctx, "login from "+block.String()); err != nil {
 			return err
 		}
-		if throttled, err := s.throttled(ctx, q, email, addr, now); err != nil || throttled {
+		if throttled, err := s.throttled(ctx, q, email, block, now); err != nil || throttled {
 			refused = errLoginThrottled()
 			return err
 		}
@@ -220,26 +227,18 @@ func loginEmail(email string) string {
 	return e
 }
 
-// lockLogin takes the account's lock, then the IP's (always in that order,
-// so two logins cannot deadlock), for the rest of the transaction.
-func (s *StaffStore) lockLogin(ctx context.Context, q *dbq.Queries, email string, ip netip.Addr) error {
-	if err := q.LoginLock(ctx, "login email "+email); err != nil {
-		return err
-	}
-	return q.LoginLock(ctx, "login ip "+ip.String())
-}
-
-// throttled reports whether the account or the IP has used up its failures.
-// A successful login clears its account's count but never an IP's: one
-// valid account must not let an address guess at the others.
-func (s *StaffStore) throttled(ctx context.Context, q *dbq.Queries, email string, ip netip.Addr, now time.Time) (bool, error) {
+// throttled reports whether the client's address block has used up its
+// failures for this account, or its failures overall. A successful login
+// clears its account's count from that block but never the block's own:
+// one valid account must not let an address guess at the others.
+func (s *StaffStore) throttled(ctx context.Context, q *dbq.Queries, email string, block netip.Prefix, now time.Time) (bool, error) {
 	since := now.Add(-s.policy.FailureWindow)
-	n, err := q.LoginFailuresByEmail(ctx, dbq.LoginFailuresByEmailParams{Email: email, Since: since})
+	n, err := q.LoginFailuresByPair(ctx, dbq.LoginFailuresByPairParams{Email: email, Block: block, Since: since})
 	if err != nil || n >= int64(s.policy.MaxFailures) {
 		return err == nil, err
 	}
-	n, err = q.LoginFailuresByIP(ctx, dbq.LoginFailuresByIPParams{Ip: ip, Since: since})
-	return err == nil && n >= int64(s.policy.MaxFailures), err
+	n, err = q.LoginFailuresByBlock(ctx, dbq.LoginFailuresByBlockParams{Block: block, Since: since})
+	return err == nil && n >= int64(s.policy.MaxAddressFailures), err
 }
 
 // checkPassword compares password with the account's hash, or with the

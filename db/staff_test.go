@@ -173,63 +173,106 @@ func TestSessionTimeouts(t *testing.T) {
 	})
 }
 
+// TestLoginIsThrottled checks the threat model of docs/decisions.md
+// ("Login throttling"): failures count per (account, client address) and
+// per client address, never per account alone.
 func TestLoginIsThrottled(t *testing.T) {
 	ctx := context.Background()
 	_, store := newStaffStore(t)
 	p := store.Policy()
-	newStaffWithPassword(t, store, "ada@example.com")
-	newStaffWithPassword(t, store, "bob@example.com")
-	newStaffWithPassword(t, store, "cleo@example.com")
+	for _, who := range []string{"ada", "bob", "cleo", "dan", "eve", "fay"} {
+		newStaffWithPassword(t, store, who+"@example.com")
+	}
 	fail := func(t *testing.T, email, ip string, now time.Time) {
 		t.Helper()
 		_, _, err := store.Login(ctx, email, "wrong password!", ip, "", now)
 		wantMessage(t, err, "staff.login_failed")
 	}
-
-	t.Run("the 6th attempt on one account is refused, even with the right password", func(t *testing.T) {
-		for i := range p.MaxFailures { // from different IPs: the account's limit, not an IP's
-			fail(t, "ada@example.com", fmt.Sprintf("198.51.100.%d", i+1), t0.Add(time.Duration(i)*time.Second))
-		}
-		_, _, err := store.Login(ctx, "ada@example.com", goodPassword, "198.51.100.99", "", t0.Add(time.Minute))
+	refused := func(t *testing.T, email, ip string, now time.Time) {
+		t.Helper()
+		_, _, err := store.Login(ctx, email, goodPassword, ip, "", now)
 		wantMessage(t, err, "staff.login_rate_limited")
 		if !errors.Is(err, staff.ErrLoginThrottled) || marquee.ErrorCode(err) != marquee.EFORBIDDEN {
 			t.Fatalf("throttled login: %v, want EFORBIDDEN wrapping staff.ErrLoginThrottled", err)
 		}
-		t.Run("and accepted once the failures are older than the window", func(t *testing.T) {
-			login(t, store, "ada@example.com", "198.51.100.99", t0.Add(p.FailureWindow+5*time.Second))
+	}
+
+	t.Run("a stranger cannot lock out an account by its email", func(t *testing.T) {
+		stranger, owner := "198.51.100.66", "203.0.113.10"
+		for i := range 3 * p.MaxFailures {
+			_, _, err := store.Login(ctx, "ada@example.com", "wrong password!", stranger, "", t0.Add(time.Duration(i)*time.Second))
+			if err == nil {
+				t.Fatal("a wrong password signed in")
+			}
+		}
+		login(t, store, "ada@example.com", owner, t0.Add(time.Minute))
+		t.Run("while the stranger's own address is refused for that account, right password or not", func(t *testing.T) {
+			refused(t, "ada@example.com", stranger, t0.Add(2*time.Minute))
+		})
+		t.Run("and accepted there again once the failures are older than the window", func(t *testing.T) {
+			login(t, store, "ada@example.com", stranger, t0.Add(p.FailureWindow+time.Minute))
 		})
 	})
 
-	t.Run("the 6th attempt from one IP is refused, whatever the account", func(t *testing.T) {
-		ip, later := "203.0.113.7", t0.Add(time.Hour)
-		for i := range p.MaxFailures {
-			fail(t, fmt.Sprintf("nobody%d@example.com", i), ip, later)
+	t.Run("failures for made-up emails lock out no other address", func(t *testing.T) {
+		guesser, office, later := "203.0.113.7", "203.0.113.8", t0.Add(time.Hour)
+		for i := range p.MaxAddressFailures {
+			fail(t, fmt.Sprintf("nobody%d@example.com", i), guesser, later)
 		}
-		_, _, err := store.Login(ctx, "bob@example.com", goodPassword, ip, "", later)
-		wantMessage(t, err, "staff.login_rate_limited")
-		login(t, store, "bob@example.com", "203.0.113.8", later) // another IP is not affected
+		login(t, store, "bob@example.com", office, later)
+		t.Run("while the failing address is refused for every account", func(t *testing.T) {
+			refused(t, "bob@example.com", guesser, later)
+		})
 	})
 
-	t.Run("a success clears its account's count but no IP's", func(t *testing.T) {
-		guesser, now := "203.0.113.50", t0.Add(2*time.Hour)
+	t.Run("a correct password from an address that has not been failing is accepted", func(t *testing.T) {
+		// The same account failed from many other addresses (a botnet):
+		// none of them is this one.
+		later := t0.Add(2 * time.Hour)
+		for i := range 4 * p.MaxFailures {
+			fail(t, "cleo@example.com", fmt.Sprintf("192.0.2.%d", i+1), later)
+		}
+		login(t, store, "cleo@example.com", "198.51.100.200", later)
+	})
+
+	t.Run("an address with fewer failures than its limit still signs in with the right password", func(t *testing.T) {
+		colleague, later := "203.0.113.30", t0.Add(3*time.Hour)
+		for i := range p.MaxAddressFailures - 1 {
+			fail(t, fmt.Sprintf("typo%d@example.com", i), colleague, later)
+		}
+		login(t, store, "dan@example.com", colleague, later)
+	})
+
+	t.Run("a success clears its account's count from that address but not the address's", func(t *testing.T) {
+		shared, now := "203.0.113.50", t0.Add(4*time.Hour)
 		tick := func() time.Time { now = now.Add(time.Second); return now }
 		for range p.MaxFailures - 1 {
-			fail(t, "cleo@example.com", guesser, tick())
+			fail(t, "eve@example.com", shared, tick())
 		}
-		login(t, store, "cleo@example.com", "203.0.113.51", tick()) // Cleo herself, elsewhere
-		// The account starts over: without the success, the second of
-		// these would be its sixth attempt and refused.
-		for i := range p.MaxFailures - 1 {
-			fail(t, "cleo@example.com", fmt.Sprintf("203.0.113.%d", 60+i), tick())
+		login(t, store, "eve@example.com", shared, tick())
+		// The pair starts over: without the success, the second of these
+		// would be its sixth failure and refused.
+		for range p.MaxFailures - 1 {
+			fail(t, "eve@example.com", shared, tick())
 		}
-		// The guesser's IP does not: its fifth failure is its last.
-		fail(t, "someone@example.com", guesser, tick())
-		_, _, err := store.Login(ctx, "bob@example.com", goodPassword, guesser, "", tick())
-		wantMessage(t, err, "staff.login_rate_limited")
+		// The address does not: its failures so far count towards its limit.
+		for i := range p.MaxAddressFailures - 2*(p.MaxFailures-1) {
+			fail(t, fmt.Sprintf("someone%d@example.com", i), shared, tick())
+		}
+		refused(t, "fay@example.com", shared, tick())
+	})
+
+	t.Run("the addresses of one IPv6 /64 count as one address", func(t *testing.T) {
+		later := t0.Add(5 * time.Hour)
+		for i := range p.MaxFailures {
+			fail(t, "fay@example.com", fmt.Sprintf("2001:db8:1:2::%x", i+1), later)
+		}
+		refused(t, "fay@example.com", "2001:db8:1:2:ffff::9", later)
+		login(t, store, "fay@example.com", "2001:db8:1:3::1", later)
 	})
 
 	t.Run("an unknown email fails exactly like a wrong password", func(t *testing.T) {
-		later := t0.Add(3 * time.Hour)
+		later := t0.Add(6 * time.Hour)
 		_, _, unknown := store.Login(ctx, "nobody@example.com", goodPassword, "192.0.2.200", "", later)
 		_, _, wrong := store.Login(ctx, "bob@example.com", "wrong password!", "192.0.2.201", "", later)
 		if unknown.Error() != wrong.Error() {
@@ -237,22 +280,30 @@ func TestLoginIsThrottled(t *testing.T) {
 		}
 	})
 
-	t.Run("concurrent guesses cannot all pass the count", func(t *testing.T) {
-		later := t0.Add(4 * time.Hour)
-		outcomes := map[string]int{}
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for i := range 3 * p.MaxFailures {
-			wg.Go(func() {
-				_, _, err := store.Login(ctx, "bob@example.com", "wrong password!", fmt.Sprintf("192.0.2.%d", 100+i), "", later)
-				mu.Lock()
-				outcomes[marquee.ErrorMessage(err)]++
-				mu.Unlock()
-			})
+	t.Run("concurrent guesses from one address cannot all pass the count", func(t *testing.T) {
+		later := t0.Add(7 * time.Hour)
+		guess := func(email func(i int) string, ip string, n int) map[string]int {
+			outcomes := map[string]int{}
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					_, _, err := store.Login(ctx, email(i), "wrong password!", ip, "", later)
+					mu.Lock()
+					outcomes[marquee.ErrorMessage(err)]++
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			return outcomes
 		}
-		wg.Wait()
-		if outcomes["staff.login_failed"] != p.MaxFailures || outcomes["staff.login_rate_limited"] != 2*p.MaxFailures {
-			t.Fatalf("outcomes %v, want %d failed and the rest rate limited", outcomes, p.MaxFailures)
+		one := guess(func(int) string { return "bob@example.com" }, "192.0.2.150", 3*p.MaxFailures)
+		if one["staff.login_failed"] != p.MaxFailures || one["staff.login_rate_limited"] != 2*p.MaxFailures {
+			t.Fatalf("one account: outcomes %v, want %d failed and the rest rate limited", one, p.MaxFailures)
+		}
+		many := guess(func(i int) string { return fmt.Sprintf("x%d@example.com", i) }, "192.0.2.151", 2*p.MaxAddressFailures)
+		if many["staff.login_failed"] != p.MaxAddressFailures || many["staff.login_rate_limited"] != p.MaxAddressFailures {
+			t.Fatalf("many accounts: outcomes %v, want %d failed and the rest rate limited", many, p.MaxAddressFailures)
 		}
 	})
 }

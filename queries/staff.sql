@@ -84,29 +84,31 @@ UPDATE staff_tokens SET used_at = @now::timestamptz
 WHERE staff_id = @staff_id::uuid AND purpose = @purpose::text AND used_at IS NULL;
 
 -- name: LoginLock :exec
--- Serialises the logins of one key (an account or an IP) across replicas
+-- Serialises the logins from one client address block across replicas
 -- until the end of the transaction, so that concurrent guesses cannot all
--- pass the failure count before any of them is recorded.
+-- pass the failure counts before any of them is recorded.
 SELECT pg_advisory_xact_lock(hashtextextended(@key::text, 0));
 
 -- name: LoginAttemptInsert :exec
 INSERT INTO login_attempts (email, ip, succeeded, at)
 VALUES (@email::text, @ip::inet, @succeeded::boolean, @now::timestamptz);
 
--- name: LoginFailuresByEmail :one
--- Failed logins of an account since a time, not counting those before its
--- latest successful login.
+-- name: LoginFailuresByPair :one
+-- Failed logins of one account from one address block since a time, not
+-- counting those before the latest successful login of that account from
+-- that block.
 SELECT count(*) FROM login_attempts
-WHERE email = @email::text AND NOT succeeded AND at > @since::timestamptz
+WHERE email = @email::text AND ip <<= @block::cidr AND NOT succeeded AND at > @since::timestamptz
   AND at > coalesce((SELECT max(at) FROM login_attempts
-                     WHERE email = @email::text AND succeeded AND at > @since::timestamptz),
+                     WHERE email = @email::text AND ip <<= @block::cidr AND succeeded
+                       AND at > @since::timestamptz),
                     '-infinity');
 
--- name: LoginFailuresByIP :one
--- Failed logins from an IP since a time, whatever the account and whatever
--- succeeded in between.
+-- name: LoginFailuresByBlock :one
+-- Failed logins from one address block since a time, whatever the account
+-- and whatever succeeded in between.
 SELECT count(*) FROM login_attempts
-WHERE ip = @ip::inet AND NOT succeeded AND at > @since::timestamptz;
+WHERE ip <<= @block::cidr AND NOT succeeded AND at > @since::timestamptz;
 
 -- name: AuditInsert :exec
 INSERT INTO audit_log (tenant_id, actor_staff_id, action, subject, detail, ip, at)

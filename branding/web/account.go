@@ -169,7 +169,7 @@ func (h *Console) acceptInvite(c *fiber.Ctx) error {
 // one was ignored), so unless it was typed again here the login fails:
 // such a member signs in as usual, now with one more event.
 func (h *Console) signInInvited(c *fiber.Ctx, st staff.Staff, password string) error {
-	session, _, err := h.Identity.Login(c.UserContext(), st.Email, password, c.IP(), c.Get(fiber.HeaderUserAgent), h.now())
+	session, _, err := h.Identity.Login(c.UserContext(), st.Email, password, h.clientIP(c), c.Get(fiber.HeaderUserAgent), h.now())
 	if marquee.ErrorCode(err) == marquee.EFORBIDDEN {
 		return c.Redirect(loginAfterInvite, fiber.StatusSeeOther)
 	}

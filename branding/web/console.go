@@ -26,6 +26,7 @@ import (
 	"marquee/branding/staff"
 	"marquee/tenant"
 	"marquee/tenant/provision"
+	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )
 
@@ -71,8 +72,11 @@ type Console struct {
 	// failed jobs.
 	Mail   MailDesk
 	Secret []byte // signs the console's CSRF tokens
-	Log    *slog.Logger
-	Now    func() time.Time
+	// Proxies (TRUSTED_PROXIES) are believed when their X-Forwarded-For
+	// names the client: sign-in throttling and the audit log key on it.
+	Proxies tenantweb.Proxies
+	Log     *slog.Logger
+	Now     func() time.Time
 }
 
 // Mount adds the console's routes to app, an app that serves only the
@@ -218,12 +222,18 @@ func (h *Console) login(c *fiber.Ctx) error {
 	if err := checkToken(form, h.mac("login", c.Cookies(preSessionCookie(c)))); err != nil {
 		return err
 	}
-	token, _, err := h.Identity.Login(c.UserContext(), form.Get("email"), form.Get("password"), c.IP(), c.Get(fiber.HeaderUserAgent), h.now())
+	token, _, err := h.Identity.Login(c.UserContext(), form.Get("email"), form.Get("password"), h.clientIP(c), c.Get(fiber.HeaderUserAgent), h.now())
 	if err != nil {
 		return h.loginFailed(c, form, err)
 	}
 	h.setSession(c, token)
 	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// clientIP is the address of the browser behind the request, as sign-in
+// throttling counts it (tenantweb.ClientAddr).
+func (h *Console) clientIP(c *fiber.Ctx) string {
+	return tenantweb.ClientAddr(c, h.Proxies).String()
 }
 
 func (h *Console) loginFailed(c *fiber.Ctx, form url.Values, err error) error {
@@ -244,7 +254,7 @@ func (h *Console) loginFailed(c *fiber.Ctx, form url.Values, err error) error {
 // loginLink signs in with a one-time link (printed by marquee dev and
 // marquee user create).
 func (h *Console) loginLink(c *fiber.Ctx) error {
-	token, _, err := h.Identity.UseLoginLink(c.UserContext(), c.Params("token"), c.IP(), c.Get(fiber.HeaderUserAgent), h.now())
+	token, _, err := h.Identity.UseLoginLink(c.UserContext(), c.Params("token"), h.clientIP(c), c.Get(fiber.HeaderUserAgent), h.now())
 	if err != nil {
 		return err
 	}

@@ -185,9 +185,13 @@ func (p *platform) newApp() *fiber.App {
 		ReadTimeout:           15 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           2 * time.Minute,
-		// X-Forwarded-* are only believed from TRUSTED_PROXIES, which
-		// tenant/web checks itself; Fiber must not trust anyone.
+		// X-Forwarded-* are only believed from TRUSTED_PROXIES: tenant/web
+		// reads X-Forwarded-Host and X-Forwarded-For (RequestHost,
+		// ClientAddr), Fiber X-Forwarded-Proto (c.Protocol). No
+		// ProxyHeader: Fiber's c.IP() would take the leftmost hop, which
+		// the client writes; it stays the TCP peer.
 		EnableTrustedProxyCheck: true,
+		TrustedProxies:          p.cfg.TrustedProxies.Strings(),
 		// Bodies are streamed, never buffered from their declared length;
 		// bodyLimits (limits.go) refuses, before reading, what is larger
 		// than its route allows. Multipart forms are parsed when a handler
@@ -255,13 +259,14 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	api := p.api()
 	// Bodies are limited by the server that runs this app's handler: the
 	// main app's (bodyLimits).
-	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler)})
+	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler),
+		EnableTrustedProxyCheck: true, TrustedProxies: p.cfg.TrustedProxies.Strings()})
 	console.Use(tenantweb.CheckText)
 	// The API answers bearer tokens, not sessions: it goes before the
 	// console's sign-in wall.
 	api.Mount(console)
 	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
-		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log,
+		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log, Proxies: p.cfg.TrustedProxies,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db,
 		Provision: p.provision, CertState: p.certState, Mail: mailDesk{p}}).Mount(console)
 	return console

@@ -32,7 +32,7 @@ type Config struct {
 	DatabaseURL     string            // DATABASE_URL: owner or superuser of the database
 	BaseDomain      string            // BASE_DOMAIN: events live at SLUG.BASE_DOMAIN
 	ListenAddr      string            // LISTEN_ADDR: host:port of the HTTP server
-	TrustedProxies  tenantweb.Proxies // TRUSTED_PROXIES: comma-separated IPs or CIDRs whose X-Forwarded-Host is believed
+	TrustedProxies  tenantweb.Proxies // TRUSTED_PROXIES: comma-separated IPs or CIDRs whose X-Forwarded-Host, -For and -Proto are believed
 	LogLevel        slog.Level        // LOG_LEVEL: debug, info, warn, error
 	LogFormat       string            // LOG_FORMAT: json or text
 	ShutdownTimeout time.Duration     // SHUTDOWN_TIMEOUT: how long in-flight requests may take to finish
@@ -72,7 +72,7 @@ var configVars = [][3]string{
 	{"DATABASE_URL", "(dev: a throwaway Postgres)", "Postgres URL of the schema's owner or a superuser; requests run as the marquee_app role"},
 	{"BASE_DOMAIN", "localhost in dev", "events are served at SLUG.BASE_DOMAIN"},
 	{"LISTEN_ADDR", ":8080", "address of the HTTP server"},
-	{"TRUSTED_PROXIES", "(none)", "IPs or CIDRs of reverse proxies whose X-Forwarded-Host is trusted"},
+	{"TRUSTED_PROXIES", "(none)", "IPs or CIDRs of reverse proxies (load balancers) whose X-Forwarded-Host, X-Forwarded-For and X-Forwarded-Proto are believed"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "json (text in dev)", "json or text"},
 	{"DRAIN_DELAY", "5s (dev: 0s)", "after SIGTERM, how long serving goes on while load balancers notice /readyz answering 503; responses close their connections meanwhile"},

@@ -11,9 +11,21 @@ import (
 	"marquee/tenant"
 )
 
-// Proxies are the addresses whose X-Forwarded-Host is believed. Anyone else
-// could name any event in that header, so by default nobody is trusted.
+// Proxies are the addresses (TRUSTED_PROXIES) whose X-Forwarded-Host and
+// X-Forwarded-For are believed (RequestHost, ClientAddr). Anyone else could
+// name any event, or any client address, in those headers, so by default
+// nobody is trusted.
 type Proxies []netip.Prefix
+
+// Strings lists the proxies as CIDRs, as fiber.Config's TrustedProxies
+// takes them.
+func (p Proxies) Strings() []string {
+	out := make([]string, len(p))
+	for i, prefix := range p {
+		out[i] = prefix.String()
+	}
+	return out
+}
 
 // Trusts reports whether a request from addr came through a trusted proxy.
 func (p Proxies) Trusts(addr netip.Addr) bool {

@@ -106,42 +106,45 @@ func (q *Queries) LoginAttemptInsert(ctx context.Context, arg LoginAttemptInsert
 	return err
 }
 
-const loginFailuresByEmail = `-- name: LoginFailuresByEmail :one
+const loginFailuresByBlock = `-- name: LoginFailuresByBlock :one
 SELECT count(*) FROM login_attempts
-WHERE email = $1::text AND NOT succeeded AND at > $2::timestamptz
-  AND at > coalesce((SELECT max(at) FROM login_attempts
-                     WHERE email = $1::text AND succeeded AND at > $2::timestamptz),
-                    '-infinity')
+WHERE ip <<= $1::cidr AND NOT succeeded AND at > $2::timestamptz
 `
 
-type LoginFailuresByEmailParams struct {
-	Email string
+type LoginFailuresByBlockParams struct {
+	Block netip.Prefix
 	Since time.Time
 }
 
-// Failed logins of an account since a time, not counting those before its
-// latest successful login.
-func (q *Queries) LoginFailuresByEmail(ctx context.Context, arg LoginFailuresByEmailParams) (int64, error) {
-	row := q.db.QueryRow(ctx, loginFailuresByEmail, arg.Email, arg.Since)
+// Failed logins from one address block since a time, whatever the account
+// and whatever succeeded in between.
+func (q *Queries) LoginFailuresByBlock(ctx context.Context, arg LoginFailuresByBlockParams) (int64, error) {
+	row := q.db.QueryRow(ctx, loginFailuresByBlock, arg.Block, arg.Since)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
 }
 
-const loginFailuresByIP = `-- name: LoginFailuresByIP :one
+const loginFailuresByPair = `-- name: LoginFailuresByPair :one
 SELECT count(*) FROM login_attempts
-WHERE ip = $1::inet AND NOT succeeded AND at > $2::timestamptz
+WHERE email = $1::text AND ip <<= $2::cidr AND NOT succeeded AND at > $3::timestamptz
+  AND at > coalesce((SELECT max(at) FROM login_attempts
+                     WHERE email = $1::text AND ip <<= $2::cidr AND succeeded
+                       AND at > $3::timestamptz),
+                    '-infinity')
 `
 
-type LoginFailuresByIPParams struct {
-	Ip    netip.Addr
+type LoginFailuresByPairParams struct {
+	Email string
+	Block netip.Prefix
 	Since time.Time
 }
 
-// Failed logins from an IP since a time, whatever the account and whatever
-// succeeded in between.
-func (q *Queries) LoginFailuresByIP(ctx context.Context, arg LoginFailuresByIPParams) (int64, error) {
-	row := q.db.QueryRow(ctx, loginFailuresByIP, arg.Ip, arg.Since)
+// Failed logins of one account from one address block since a time, not
+// counting those before the latest successful login of that account from
+// that block.
+func (q *Queries) LoginFailuresByPair(ctx context.Context, arg LoginFailuresByPairParams) (int64, error) {
+	row := q.db.QueryRow(ctx, loginFailuresByPair, arg.Email, arg.Block, arg.Since)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -151,9 +154,9 @@ const loginLock = `-- name: LoginLock :exec
 SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))
 `
 
-// Serialises the logins of one key (an account or an IP) across replicas
+// Serialises the logins from one client address block across replicas
 // until the end of the transaction, so that concurrent guesses cannot all
-// pass the failure count before any of them is recorded.
+// pass the failure counts before any of them is recorded.
 func (q *Queries) LoginLock(ctx context.Context, key string) error {
 	_, err := q.db.Exec(ctx, loginLock, key)
 	return err
