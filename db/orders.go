@@ -146,8 +146,8 @@ func (ot *orderTx) priceLines(ctx context.Context, lines []storefront.Line, clos
 			return nil, withField(err, field)
 		}
 		perProduct[p.ID] += l.Quantity
-		if p.MaxPerOrder > 0 && perProduct[p.ID] > p.MaxPerOrder {
-			return nil, &marquee.Error{Code: marquee.ECONFLICT, Message: "order.over_order_limit", Field: field}
+		if err := p.CheckLimits(perProduct[p.ID]); err != nil {
+			return nil, withField(err, field)
 		}
 		out = append(out, pricedLine{index: i, line: l, product: p, variant: v})
 	}
@@ -291,7 +291,7 @@ func (ot *orderTx) reserveStock(ctx context.Context, l pricedLine) error {
 }
 
 func (ot *orderTx) countForAttendee(ctx context.Context, email string, l pricedLine, quantity int) error {
-	over := &marquee.Error{Code: marquee.ECONFLICT, Message: "order.over_attendee_limit", Field: fmt.Sprintf("item.%d", l.index)}
+	over := &marquee.Error{Code: marquee.ECONFLICT, Message: storefront.MsgOverAttendeeLimit, Field: fmt.Sprintf("item.%d", l.index)}
 	if !ot.guards {
 		return ot.countForAttendeeUnguarded(ctx, email, l, quantity, over)
 	}

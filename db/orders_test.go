@@ -230,7 +230,7 @@ func TestOrderRules(t *testing.T) {
 		{"another event's product is unknown", []storefront.Line{line(foreign, 0, 1)}, "order.unknown_product"},
 		{"a variant of another product is unknown", []storefront.Line{{ProductID: shirt.ID, VariantID: early.Variants[0].ID, Quantity: 1}}, "order.unknown_variant"},
 		{"a sold-out variant is refused", []storefront.Line{line(shirt, 1, 1)}, "order.sold_out"},
-		{"more than the per-order maximum is refused", []storefront.Line{line(shirt, 0, 2), line(shirt, 0, 1)}, "order.over_order_limit"},
+		{"more than the per-order maximum is refused", []storefront.Line{line(shirt, 0, 2), line(shirt, 0, 1)}, "order.over_order_max"},
 		{"before the sales window is refused", []storefront.Line{line(early, 0, 1)}, "order.sales_not_open"},
 		{"after the sales window is refused", []storefront.Line{line(late, 0, 1)}, "order.sales_closed"},
 		{"zero quantity is refused", []storefront.Line{line(shirt, 0, 0)}, "order.quantity_invalid"},

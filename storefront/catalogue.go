@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"marquee"
+	"marquee/storefront/form"
 )
 
 // Text is a string in several languages, by locale.
@@ -25,6 +26,27 @@ func (t Text) In(locale, fallback string) string {
 		}
 	}
 	return ""
+}
+
+// ForLocales returns t with only the texts of the locales an event
+// offers; see form.KeepLocales for the default's fallback.
+func (t Text) ForLocales(locales []string, def, fromDef string) Text {
+	return form.KeepLocales(t, locales, def, fromDef)
+}
+
+// ForLocales returns p, copied from another event (fromDef being its
+// default locale), with its names and descriptions kept to the locales
+// of the event it is copied into.
+func (p Product) ForLocales(locales []string, def, fromDef string) Product {
+	p.Name = p.Name.ForLocales(locales, def, fromDef)
+	p.Description = p.Description.ForLocales(locales, def, fromDef)
+	variants := make([]Variant, len(p.Variants))
+	for i, v := range p.Variants {
+		v.Label = v.Label.ForLocales(locales, def, fromDef)
+		variants[i] = v
+	}
+	p.Variants = variants
+	return p
 }
 
 // Product is something an event offers: a t-shirt, a breakfast.
@@ -85,6 +107,28 @@ func (p Product) Variant(id uuid.UUID) (Variant, bool) {
 	return Variant{}, false
 }
 
+// Messages of an order over a product's limits. The "max" ones name the
+// limit (Count): the order alone asks for more than it allows. The
+// attendee-limit one is for an order that fits the limit alone but not
+// with the attendee's earlier orders.
+const (
+	MsgOverOrderMax      = "order.over_order_max"
+	MsgOverAttendeeMax   = "order.over_attendee_max"
+	MsgOverAttendeeLimit = "order.over_attendee_limit"
+)
+
+// CheckLimits returns why ordering quantity units of p in one order breaks
+// its limits, or nil; earlier orders are counted by the order's transaction.
+func (p Product) CheckLimits(quantity int) error {
+	switch {
+	case p.MaxPerOrder > 0 && quantity > p.MaxPerOrder:
+		return marquee.New(marquee.ECONFLICT, MsgOverOrderMax)
+	case p.MaxPerAttendee > 0 && quantity > p.MaxPerAttendee:
+		return marquee.New(marquee.ECONFLICT, MsgOverAttendeeMax)
+	}
+	return nil
+}
+
 // CheckOnSale returns why p cannot be ordered at now, or nil. closesAt is
 // the event's close (nil: open-ended).
 func (p Product) CheckOnSale(now time.Time, closesAt *time.Time) error {
@@ -135,6 +179,12 @@ type Settings struct {
 	AttendeeCanCancel bool
 	CommonCountries   []string
 	ReplyTo           string // the organisers' address for replies to the event's emails; "" replies to the sender
+}
+
+// OrdersClosed reports whether the shop has stopped taking orders at now:
+// its closing time has come.
+func (s Settings) OrdersClosed(now time.Time) bool {
+	return s.ClosesAt != nil && !now.Before(*s.ClosesAt)
 }
 
 // DefaultSettings apply to an event that never changed them.

@@ -237,7 +237,8 @@ func (p *platform) storefront() *storefrontweb.Handler {
 			b, _, err := p.db.BrandingDraft(ctx, id)
 			return b, err
 		},
-		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, MediaURL: p.mediaURL}
+		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, MediaURL: p.mediaURL,
+		Origin: func(c *fiber.Ctx) string { return tenantweb.RequestOrigin(c, p.cfg.TrustedProxies) }}
 }
 
 // consoleHost hands requests for console.BASE_DOMAIN to the console's own

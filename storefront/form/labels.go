@@ -51,3 +51,43 @@ func baseLanguage(locale string) string {
 	lang, _, _ := strings.Cut(strings.ReplaceAll(locale, "_", "-"), "-")
 	return lang
 }
+
+// KeepLocales returns the texts of the locales an event offers, for a copy
+// from an event that may offer others: texts in other languages would
+// show where the event does not speak them. When none is in def (the
+// event's default), the text in fromDef (the source event's default)
+// becomes the def text, for the staff to translate. Nil stays nil.
+func KeepLocales(texts map[string]string, locales []string, def, fromDef string) map[string]string {
+	if texts == nil {
+		return nil
+	}
+	out := make(map[string]string, len(locales))
+	for _, l := range locales {
+		if s := texts[l]; strings.TrimSpace(s) != "" {
+			out[l] = s
+		}
+	}
+	if _, ok := out[def]; !ok {
+		if s := localized(texts, fromDef, fromDef); s != "" {
+			out[def] = s
+		}
+	}
+	return out
+}
+
+// ForLocales returns f with its label, help and option labels kept to
+// the locales an event offers (see KeepLocales).
+func (f Field) ForLocales(locales []string, def, fromDef string) Field {
+	f.Label = KeepLocales(f.Label, locales, def, fromDef)
+	f.Help = KeepLocales(f.Help, locales, def, fromDef)
+	options := make([]Option, len(f.Options))
+	for i, o := range f.Options {
+		o.Label = KeepLocales(o.Label, locales, def, fromDef)
+		options[i] = o
+	}
+	if f.Options == nil {
+		options = nil
+	}
+	f.Options = options
+	return f
+}

@@ -18,7 +18,8 @@ type ClosedPage struct {
 }
 
 // closed renders the branded page of an event that is not open; reason is
-// "suspended" or "archived".
+// "suspended", "archived", or "orders" (its closing time has passed: the
+// site stays, the order form is gone).
 func (h *Handler) closed(c *fiber.Ctx, site *storefront.Site, status int, reason string) error {
 	l := lang(c, site.Tenant)
 	body, err := site.Page("closed:"+reason+":"+l, func() ([]byte, error) {
@@ -32,6 +33,8 @@ func (h *Handler) closed(c *fiber.Ctx, site *storefront.Site, status int, reason
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderRetryAfter, "3600")
-	return send(c, status, l, body, "no-cache")
+	if status != fiber.StatusOK {
+		c.Set(fiber.HeaderRetryAfter, "3600")
+	}
+	return h.send(c, status, l, body, "no-cache")
 }

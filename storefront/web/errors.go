@@ -47,7 +47,7 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 		h.Log.Error("render error page", "request_id", rid, "err", rerr)
 		return c.Status(status).SendString(p.Heading)
 	}
-	return send(c, status, base.Lang, buf.Bytes(), "no-store")
+	return h.send(c, status, base.Lang, buf.Bytes(), "no-store")
 }
 
 // errorBase is the event's branded base page when the request resolved to an

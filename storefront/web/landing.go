@@ -20,6 +20,7 @@ type LandingPage struct {
 	Copy        branding.Copy
 	Description template.HTML // Markdown, rendered and sanitised
 	Preview     bool          // a draft shown through a preview link
+	Closed      bool          // the closing time has passed: no call to order
 	Products    []ProductCard
 }
 
@@ -40,11 +41,12 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 		return h.previewLanding(c, site, token)
 	}
 	l := lang(c, site.Tenant)
-	body, err := site.Page("landing:"+l, func() ([]byte, error) { return h.render(site, l, false) })
+	closed := site.Settings.OrdersClosed(h.now())
+	body, err := site.Page(pageKey("landing", l, closed), func() ([]byte, error) { return h.render(site, l, false, closed) })
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, l, body, "no-cache")
+	return h.send(c, fiber.StatusOK, l, body, "no-cache")
 }
 
 // previewLanding shows the event's current draft to the holder of a signed,
@@ -60,24 +62,34 @@ func (h *Handler) previewLanding(c *fiber.Ctx, site *storefront.Site, token stri
 	preview := &storefront.Site{Tenant: site.Tenant, SiteContent: site.SiteContent}
 	preview.Branding = draft
 	l := lang(c, site.Tenant)
-	body, err := h.render(preview, l, true)
+	body, err := h.render(preview, l, true, site.Settings.OrdersClosed(h.now()))
 	if err != nil {
 		return err
 	}
 	c.Set("X-Robots-Tag", "noindex")
-	return send(c, fiber.StatusOK, l, body, "no-store")
+	return h.send(c, fiber.StatusOK, l, body, "no-store")
 }
 
 // RenderPreview renders an event's landing page in language l, marked as a
 // preview. The console uses it to show a draft branding in a Site built
 // for that purpose.
 func (h *Handler) RenderPreview(site *storefront.Site, l string) ([]byte, error) {
-	return h.render(site, l, true)
+	body, err := h.render(site, l, true, false)
+	return withOrigin(body, ""), err // shown on the console's host: URLs stay relative
 }
 
-func (h *Handler) render(site *storefront.Site, l string, preview bool) ([]byte, error) {
+// pageKey names a cached page: the closing time passing changes a page
+// without any change to the event, so the state is part of the name.
+func pageKey(page, l string, closed bool) string {
+	if closed {
+		return page + ":" + l + ":closed"
+	}
+	return page + ":" + l
+}
+
+func (h *Handler) render(site *storefront.Site, l string, preview, closed bool) ([]byte, error) {
 	base := h.basePage(site, l)
-	p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale), Preview: preview}
+	p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale), Preview: preview, Closed: closed}
 	if p.Copy.Title == "" {
 		p.Copy.Title = site.Tenant.Name
 	}

@@ -23,11 +23,16 @@ type Orders interface {
 }
 
 // orderPage shows the order form, preselecting a product's variant and
-// quantity when the product page sent the visitor here.
+// quantity when the product page sent the visitor here. After the closing
+// time it shows that orders have closed instead (200: the page exists and
+// says so; the closing time may still be moved).
 func (h *Handler) orderPage(c *fiber.Ctx) error {
 	site, ok, err := h.site(c)
 	if !ok {
 		return err
+	}
+	if site.Settings.OrdersClosed(h.now()) {
+		return h.closed(c, site, fiber.StatusOK, "orders")
 	}
 	values := url.Values{}
 	if pid := c.Query("product"); pid != "" {
@@ -49,7 +54,7 @@ func (h *Handler) renderOrderForm(c *fiber.Ctx, site *storefront.Site, status in
 	if err := h.Themes.Render(&buf, "order", p); err != nil {
 		return err
 	}
-	return send(c, status, l, buf.Bytes(), "no-store")
+	return h.send(c, status, l, buf.Bytes(), "no-store")
 }
 
 // placeOrder validates the form, places the order and sends the attendee

@@ -86,20 +86,44 @@ func (h *Handler) orderForm(site *storefront.Site, base themes.Page, values url.
 		p.Shipping = fieldViews(base, form.Sorted(site.Fields, form.ScopeShipping), "", values, errs, def)
 		p.Address = addressView(base, site.Settings, values, errs)
 	}
+	lineErrors := map[string]string{}
+	for _, lv := range p.Lines {
+		lineErrors[lineInput(lv.Index, "product")] = lv.Error
+	}
 	for _, name := range sortedKeys(errs) {
+		if msg, ok := lineErrors[name]; ok {
+			p.Problems = append(p.Problems, msg)
+			continue
+		}
 		p.Problems = append(p.Problems, tr(base, errs[name]))
 	}
 	return p
 }
 
+// lineProblem translates the message ID of a problem with one product's
+// line; the limits it may name are the product's own.
+func lineProblem(base themes.Page, prod storefront.Product, id string) string {
+	switch id {
+	case "":
+		return ""
+	case storefront.MsgOverAttendeeMax:
+		return base.T(id, "Count", prod.MaxPerAttendee)
+	case storefront.MsgOverOrderMax:
+		return base.T(id, "Count", prod.MaxPerOrder)
+	}
+	return base.T(id)
+}
+
 func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod storefront.Product, values url.Values, errs form.Errors) LineView {
 	l, def, cur := base.Lang, site.Tenant.DefaultLocale, site.Settings.Currency
 	lv := LineView{Index: i, ProductID: prod.ID.String(), Name: prod.Name.In(l, def), Description: prod.Description.In(l, def),
-		Free: prod.PriceMinor == 0, SoldOut: prod.SoldOut(), Error: tr(base, errs[lineInput(i, "product")])}
+		Free: prod.PriceMinor == 0, SoldOut: prod.SoldOut(), Error: lineProblem(base, prod, errs[lineInput(i, "product")])}
 	lv.Price = storefront.FormatMoney(prod.PriceMinor, cur, l)
 	lv.MaxQuantity = maxQuantity
-	if prod.MaxPerOrder > 0 && prod.MaxPerOrder < maxQuantity {
-		lv.MaxQuantity = prod.MaxPerOrder
+	for _, limit := range []int{prod.MaxPerOrder, prod.MaxPerAttendee} {
+		if limit > 0 && limit < lv.MaxQuantity {
+			lv.MaxQuantity = limit
+		}
 	}
 	chosen := values.Get(lineInput(i, "variant"))
 	lv.Variant = FieldView{Name: lineInput(i, "variant"), Type: string(form.TypeSingleChoice), Label: base.T("order.variant"), Error: tr(base, errs[lineInput(i, "variant")])}

@@ -13,10 +13,12 @@ import (
 // ProductPage is one product with its variant picker.
 type ProductPage struct {
 	themes.Page
-	Product     ProductCard
-	Paragraphs  []string
-	Variants    []OptionView
-	MaxPerOrder int
+	Product        ProductCard
+	Paragraphs     []string
+	Variants       []OptionView
+	MaxPerOrder    int
+	MaxPerAttendee int
+	Closed         bool // the closing time has passed: nothing to choose
 }
 
 // product renders a product page; like the landing page it depends only
@@ -32,10 +34,12 @@ func (h *Handler) product(c *fiber.Ctx) error {
 		return marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
 	l := lang(c, site.Tenant)
-	body, err := site.Page("product:"+id.String()+":"+l, func() ([]byte, error) {
+	closed := site.Settings.OrdersClosed(h.now())
+	body, err := site.Page(pageKey("product:"+id.String(), l, closed), func() ([]byte, error) {
 		base := h.basePage(site, l)
 		def := site.Tenant.DefaultLocale
-		p := ProductPage{Page: base, Product: h.productCard(base, site, prod), Paragraphs: paragraphs(prod.Description.In(l, def)), MaxPerOrder: prod.MaxPerOrder}
+		p := ProductPage{Page: base, Product: h.productCard(base, site, prod), Paragraphs: paragraphs(prod.Description.In(l, def)),
+			MaxPerOrder: prod.MaxPerOrder, MaxPerAttendee: prod.MaxPerAttendee, Closed: closed}
 		firstFree := true
 		for _, v := range prod.Variants {
 			label := v.Label.In(l, def)
@@ -55,5 +59,5 @@ func (h *Handler) product(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, l, body, "no-cache")
+	return h.send(c, fiber.StatusOK, l, body, "no-cache")
 }

@@ -88,7 +88,7 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 	if err := h.Themes.Render(&buf, "status", p); err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, l, buf.Bytes(), "no-store")
+	return h.send(c, fiber.StatusOK, l, buf.Bytes(), "no-store")
 }
 
 // cancelOrder cancels the order of a signed link, then shows it again.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -30,6 +31,13 @@ type Handler struct {
 	Previews branding.PreviewLinks
 	// MediaURL turns a media key into the address browsers fetch it from.
 	MediaURL func(ctx context.Context, key string) string
+	// Origin is the scheme and host the visitor reached the event by
+	// ("https://shop.devcon.org"), believing forwarded headers only from
+	// trusted proxies; nil takes the connection's scheme and the Host header.
+	Origin func(c *fiber.Ctx) string
+	// Now is the clock that says whether the shop has closed; nil is
+	// time.Now.
+	Now func() time.Time
 
 	md *branding.Markdown
 }
@@ -103,15 +111,17 @@ func (h *Handler) basePage(site *storefront.Site, l string) themes.Page {
 		brand.LogoURL = h.MediaURL(context.Background(), site.Branding.LogoKey)
 		brand.HeroURL = h.MediaURL(context.Background(), site.Branding.HeroKey)
 		brand.FaviconURL = firstNonEmpty(h.MediaURL(context.Background(), site.Branding.FaviconKey), brand.LogoURL)
-		brand.SocialImageURL = firstNonEmpty(h.MediaURL(context.Background(), site.Branding.SocialImageKey), brand.HeroURL)
+		brand.SocialImageURL = absolute(firstNonEmpty(h.MediaURL(context.Background(), site.Branding.SocialImageKey), brand.HeroURL))
 	}
 	return h.Themes.NewPage(l, t.Locales, brand)
 }
 
 // send writes a rendered HTML page with its language. cacheControl is
 // "no-cache" for public pages (revalidate: they change on publish) and
-// "no-store" for pages with personal data or a form token.
-func send(c *fiber.Ctx, status int, l string, body []byte, cacheControl string) error {
+// "no-store" for pages with personal data or a form token. The page's
+// absolute URLs get the request's origin (see absolute).
+func (h *Handler) send(c *fiber.Ctx, status int, l string, body []byte, cacheControl string) error {
+	body = withOrigin(body, h.origin(c))
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderContentLanguage, l)
 	c.Set(fiber.HeaderVary, "Accept-Language")
@@ -135,4 +145,12 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// now is the handler's clock.
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
 }
