@@ -56,6 +56,16 @@ func (c Colours) ContrastProblems() []ContrastProblem {
 	return problems
 }
 
+// CheckReadable returns an EINVALID error naming the first colour whose
+// contrast fails (the message of ContrastProblems), or nil: what may be
+// published.
+func (c Colours) CheckReadable() error {
+	if problems := c.ContrastProblems(); len(problems) > 0 {
+		return marquee.Invalid(problems[0].Field, problems[0].Message)
+	}
+	return nil
+}
+
 // contrastProblem checks one colour against another and, if it fails,
 // explains the failure with a passing suggestion.
 func contrastProblem(field, colour, against, againstColour string) (ContrastProblem, bool) {

@@ -143,7 +143,8 @@ func (db *DB) SaveBrandingDraft(ctx context.Context, tenantID uuid.UUID, b brand
 	return saved, err
 }
 
-// PublishBranding makes the draft the live version; the NOTIFY of the
+// PublishBranding makes the draft the live version, unless its colours
+// fail the editor's contrast check (EINVALID, nothing published); the NOTIFY of the
 // brandings trigger refreshes every replica's cache.
 func (db *DB) PublishBranding(ctx context.Context, tenantID, staffID uuid.UUID) (int, error) {
 	var version int
@@ -151,8 +152,14 @@ func (db *DB) PublishBranding(ctx context.Context, tenantID, staffID uuid.UUID) 
 		now := db.now()
 		row, err := q.BrandingPublishDraft(ctx, dbq.BrandingPublishDraftParams{TenantID: tenantID, Now: &now,
 			PublishedBy: uuid.NullUUID{UUID: staffID, Valid: staffID != uuid.Nil}})
+		if err != nil {
+			return err
+		}
 		version = int(row.Version)
-		return err
+		// Checked on the row just published, in its transaction: a draft
+		// saved between a check and the publish cannot slip through.
+		colours := branding.Colours{Primary: row.ColorPrimary, Accent: row.ColorAccent, Background: row.ColorBackground, Text: row.ColorText}
+		return colours.CheckReadable()
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, marquee.New(marquee.ECONFLICT, "branding.nothing_to_publish")

@@ -114,30 +114,34 @@ func int32Ptr(n int) *int32 {
 
 // AddProduct stores a product and its variants; the ids are filled in.
 func (db *DB) AddProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) (storefront.Product, error) {
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		name, _ := json.Marshal(p.Name)
-		desc, _ := json.Marshal(orEmpty(p.Description))
-		var image *string
-		if p.ImageKey != "" {
-			image = &p.ImageKey
-		}
-		row, err := q.ProductInsert(ctx, dbq.ProductInsertParams{
-			TenantID: tenantID, Name: name, Description: desc, ImageKey: image, Position: int32(p.Position),
-			Visible: p.Visible, PriceMinor: p.PriceMinor, MaxPerOrder: int32Ptr(p.MaxPerOrder),
-			MaxPerAttendee: int32Ptr(p.MaxPerAttendee), SalesOpenAt: p.SalesOpenAt, SalesCloseAt: p.SalesCloseAt,
-		})
-		if err != nil {
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error { return insertProduct(ctx, q, tenantID, &p) })
+	return p, err
+}
+
+// insertProduct stores p and its variants in q's transaction, filling in
+// their ids.
+func insertProduct(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, p *storefront.Product) error {
+	name, _ := json.Marshal(p.Name)
+	desc, _ := json.Marshal(orEmpty(p.Description))
+	var image *string
+	if p.ImageKey != "" {
+		image = &p.ImageKey
+	}
+	row, err := q.ProductInsert(ctx, dbq.ProductInsertParams{
+		TenantID: tenantID, Name: name, Description: desc, ImageKey: image, Position: int32(p.Position),
+		Visible: p.Visible, PriceMinor: p.PriceMinor, MaxPerOrder: int32Ptr(p.MaxPerOrder),
+		MaxPerAttendee: int32Ptr(p.MaxPerAttendee), SalesOpenAt: p.SalesOpenAt, SalesCloseAt: p.SalesCloseAt,
+	})
+	if err != nil {
+		return err
+	}
+	p.ID = row.ID
+	for i := range p.Variants {
+		if err := addVariant(ctx, q, tenantID, p.ID, &p.Variants[i]); err != nil {
 			return err
 		}
-		p.ID = row.ID
-		for i := range p.Variants {
-			if err := addVariant(ctx, q, tenantID, p.ID, &p.Variants[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return p, err
+	}
+	return nil
 }
 
 func addVariant(ctx context.Context, q *dbq.Queries, tenantID, productID uuid.UUID, v *storefront.Variant) error {
@@ -212,16 +216,19 @@ func (db *DB) AddFormField(ctx context.Context, tenantID uuid.UUID, f form.Field
 	if err := f.Validate(); err != nil {
 		return err
 	}
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error { return insertFormField(ctx, q, tenantID, f) })
+}
+
+// insertFormField stores f in q's transaction.
+func insertFormField(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, f form.Field) error {
 	def, err := json.Marshal(f)
 	if err != nil {
 		return err
 	}
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		_, err := q.FormFieldInsert(ctx, dbq.FormFieldInsertParams{
-			TenantID: tenantID, Key: f.Key, Scope: string(f.Scope), Position: int32(f.Position), Definition: def,
-		})
-		return err
+	_, err = q.FormFieldInsert(ctx, dbq.FormFieldInsertParams{
+		TenantID: tenantID, Key: f.Key, Scope: string(f.Scope), Position: int32(f.Position), Definition: def,
 	})
+	return err
 }
 
 // Settings returns how an event's shop behaves.

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"marquee"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
+	"marquee/storefront/address"
 )
 
 // likePattern makes a search term a LIKE pattern that matches it literally.
@@ -96,7 +98,7 @@ func (db *DB) ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number 
 // 100,000 orders must not.
 const exportSQL = `
 SELECT o.number, o.status, o.email, o.name, o.currency, o.created_at, o.answers,
-       i.product_name, i.variant_label, i.quantity, i.unit_price_minor, i.answers
+       i.product_name, i.variant_label, i.quantity, i.unit_price_minor, i.answers, o.shipping_address
 FROM orders o JOIN order_items i ON i.tenant_id = o.tenant_id AND i.order_id = o.id
 WHERE o.tenant_id = $1
   AND ($2::text IS NULL OR o.status = $2::text)
@@ -123,10 +125,16 @@ func (db *DB) ExportOrders(ctx context.Context, tenantID uuid.UUID, f storefront
 		defer rows.Close()
 		for rows.Next() {
 			var l storefront.ExportLine
-			var answers, product, variant, itemAnswers []byte
+			var answers, product, variant, itemAnswers, shipTo []byte
 			if err := rows.Scan(&l.Number, &l.Status, &l.Email, &l.Name, &l.Currency, &l.CreatedAt, &answers,
-				&product, &variant, &l.Quantity, &l.UnitPriceMinor, &itemAnswers); err != nil {
+				&product, &variant, &l.Quantity, &l.UnitPriceMinor, &itemAnswers, &shipTo); err != nil {
 				return err
+			}
+			if shipTo != nil {
+				l.Address = &address.Address{}
+				if err := json.Unmarshal(shipTo, l.Address); err != nil {
+					return fmt.Errorf("order %s address: %w", l.Number, err)
+				}
 			}
 			_ = json.Unmarshal(answers, &l.Answers)
 			_ = json.Unmarshal(product, &l.Product)

@@ -78,14 +78,10 @@ func (db *DB) CreateTenantFrom(ctx context.Context, t tenant.Tenant, b branding.
 		if template == uuid.Nil {
 			return nil
 		}
-		copies := dbq.CopyProductsParams{FromTenant: template, ToTenant: row.ID}
-		if err := q.CopyProducts(ctx, copies); err != nil {
+		if err := copyTemplate(ctx, q, template, created); err != nil {
 			return err
 		}
-		if err := q.CopyFormFields(ctx, dbq.CopyFormFieldsParams(copies)); err != nil {
-			return err
-		}
-		return q.CopySettings(ctx, dbq.CopySettingsParams(copies))
+		return q.CopySettings(ctx, dbq.CopySettingsParams{FromTenant: template, ToTenant: row.ID})
 	})
 	if isUniqueViolation(err, "tenants_slug_key") {
 		return nil, &marquee.Error{Code: marquee.ECONFLICT, Message: "slug.taken", Field: "slug", Err: err}
@@ -94,6 +90,37 @@ func (db *DB) CreateTenantFrom(ctx context.Context, t tenant.Tenant, b branding.
 		return nil, err
 	}
 	return created, nil
+}
+
+// copyTemplate copies the products (with their variants and stock) and
+// the order-form fields of the template event into to, their texts kept
+// to to's languages (storefront.Product.ForLocales, form.Field.ForLocales):
+// a language the event does not offer must not show on its pages.
+func copyTemplate(ctx context.Context, q *dbq.Queries, template uuid.UUID, to *tenant.Tenant) error {
+	from, err := q.TenantGetByID(ctx, template)
+	if err != nil {
+		return err
+	}
+	cat, err := catalogueIn(ctx, q, template)
+	if err != nil {
+		return err
+	}
+	for _, p := range cat.Products {
+		p = p.ForLocales(to.Locales, to.DefaultLocale, from.DefaultLocale)
+		if err := insertProduct(ctx, q, to.ID, &p); err != nil {
+			return err
+		}
+	}
+	fields, err := formFieldsIn(ctx, q, template)
+	if err != nil {
+		return err
+	}
+	for _, f := range fields {
+		if err := insertFormField(ctx, q, to.ID, f.ForLocales(to.Locales, to.DefaultLocale, from.DefaultLocale)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ListTenants returns up to limit events ordered by slug, after afterSlug

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"marquee/storefront/address"
 )
 
 // OrderFilter narrows the orders fulfilment staff see.
@@ -40,6 +42,7 @@ type ExportLine struct {
 	Quantity                              int
 	UnitPriceMinor                        int64
 	Answers, ItemAnswers                  map[string]any
+	Address                               *address.Address // nil when the event does not ship
 }
 
 // SafeCell neutralises a value for a spreadsheet: a cell that starts with

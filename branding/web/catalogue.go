@@ -70,6 +70,8 @@ func (h *Console) duplicate(c *fiber.Ctx) error {
 		return err
 	}
 	for _, p := range cat.Products {
+		// Texts in languages this event does not offer must not show here.
+		p = p.ForLocales(t.Locales, t.DefaultLocale, source.DefaultLocale)
 		for i := range p.Variants {
 			p.Variants[i].ID = uuid.Nil
 		}
@@ -77,7 +79,7 @@ func (h *Console) duplicate(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if err := h.copyFields(ctx, source.ID, t.ID); err != nil {
+	if err := h.copyFields(ctx, source, t); err != nil {
 		return err
 	}
 	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
@@ -105,12 +107,12 @@ func (h *Console) sourceEvent(c *fiber.Ctx, slug string) (*tenant.Tenant, error)
 	return nil, marquee.New(marquee.ENOTFOUND, "error.not_found")
 }
 
-func (h *Console) copyFields(ctx context.Context, from, to uuid.UUID) error {
-	fields, err := h.Products.FormFields(ctx, from)
+func (h *Console) copyFields(ctx context.Context, source, t *tenant.Tenant) error {
+	fields, err := h.Products.FormFields(ctx, source.ID)
 	if err != nil {
 		return err
 	}
-	have, err := h.Products.FormFields(ctx, to)
+	have, err := h.Products.FormFields(ctx, t.ID)
 	if err != nil {
 		return err
 	}
@@ -122,7 +124,7 @@ func (h *Console) copyFields(ctx context.Context, from, to uuid.UUID) error {
 		if taken[f.Key] {
 			continue
 		}
-		if err := h.Products.AddFormField(ctx, to, f); err != nil {
+		if err := h.Products.AddFormField(ctx, t.ID, f.ForLocales(t.Locales, t.DefaultLocale, source.DefaultLocale)); err != nil {
 			return err
 		}
 	}

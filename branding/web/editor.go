@@ -215,9 +215,24 @@ func (h *Console) publish(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := h.Brandings.PublishBranding(c.UserContext(), t.ID, current(c).staff.ID); err != nil {
-		return err
+		if marquee.ErrorCode(err) != marquee.EINVALID {
+			return err
+		}
+		return h.refusePublish(c, t)
 	}
 	return c.Redirect("/events/"+t.Slug+"/branding/history", fiber.StatusSeeOther)
+}
+
+// refusePublish shows the editor again (422) with why the draft was not
+// published: the contrast problems the editor lists under the colours.
+func (h *Console) refusePublish(c *fiber.Ctx, t *tenant.Tenant) error {
+	b, hasDraft, err := h.Brandings.BrandingDraft(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	p := h.editorPage(c, t, b, hasDraft)
+	p.Problems = append([]string{p.T("branding.publish_unreadable")}, p.Contrast...)
+	return h.render(c, fiber.StatusUnprocessableEntity, "console_branding", p, p.Lang)
 }
 
 func (h *Console) preview(c *fiber.Ctx) error {

@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +17,8 @@ import (
 	"marquee"
 	"marquee/branding/staff"
 	"marquee/storefront"
+	"marquee/storefront/address"
+	"marquee/storefront/form"
 	"marquee/tenant"
 	"marquee/themes"
 )
@@ -202,6 +204,7 @@ type OrderDetailPage struct {
 	CSRF, Event, Slug, Number, Name, Email, Status, Total, Problem string
 	Items                                                          []ItemRow
 	Answers                                                        []AnswerRow
+	Address                                                        []string // the shipping address as on a parcel; nil when not shipped
 	History                                                        []HistoryRow
 	Next                                                           []OptionRow
 	Emails                                                         []EmailRow
@@ -210,14 +213,16 @@ type OrderDetailPage struct {
 // EmailRow is one email sent about the order.
 type EmailRow struct{ Kind, Subject, To, At, MessageID string }
 
-// ItemRow is one ordered line.
+// ItemRow is one ordered line with its own answers (the name to print).
 type ItemRow struct {
 	Product, Variant string
 	Quantity         int
+	Answers          []AnswerRow
 }
 
-// AnswerRow is one answer by its field key.
-type AnswerRow struct{ Key, Value string }
+// AnswerRow is one question of the order form with its answer, both as
+// the staff member reads them.
+type AnswerRow struct{ Key, Label, Value string }
 
 // HistoryRow is one status change.
 type HistoryRow struct{ Status, At, Note, Actor string }
@@ -240,19 +245,20 @@ func (h *Console) orderDetail(c *fiber.Ctx) error {
 func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Order, status int, problem string) error {
 	base := h.page(c)
 	def := t.DefaultLocale
+	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
 	p := OrderDetailPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Number: o.Number,
 		Name: o.Name, Email: o.Email, Status: base.T("status." + string(o.Status)),
 		Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Problem: problem}
 	for _, it := range o.Items {
-		p.Items = append(p.Items, ItemRow{Product: it.ProductName.In(base.Lang, def), Variant: it.VariantLabel.In(base.Lang, def), Quantity: it.Quantity})
+		p.Items = append(p.Items, ItemRow{Product: it.ProductName.In(base.Lang, def), Variant: it.VariantLabel.In(base.Lang, def), Quantity: it.Quantity,
+			Answers: answerRows(base, fields, []form.Scope{form.ScopeItem}, it.Answers, def)})
 	}
-	keys := make([]string, 0, len(o.Answers))
-	for k := range o.Answers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		p.Answers = append(p.Answers, AnswerRow{Key: k, Value: fmt.Sprint(o.Answers[k])})
+	p.Answers = answerRows(base, fields, []form.Scope{form.ScopeCustomer, form.ScopeShipping}, o.Answers, def)
+	if o.Address != nil {
+		p.Address = address.Lines(*o.Address, base.Lang)
 	}
 	for _, ch := range o.History {
 		p.History = append(p.History, HistoryRow{Status: base.T("status." + string(ch.Status)), At: ch.At.UTC().Format(base.T("format.datetime")), Note: ch.Note, Actor: ch.Actor})
@@ -273,6 +279,41 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 		}
 	}
 	return h.render(c, status, "console_order", p, base.Lang)
+}
+
+// answerRows are the answers of the fields of scopes, in the form's
+// order, labelled and worded in the staff member's language (else the
+// event's). Answers to fields removed since the order keep their key as
+// the label, after the others.
+func answerRows(base themes.Page, fields []form.Field, scopes []form.Scope, answers map[string]any, def string) []AnswerRow {
+	var rows []AnswerRow
+	asked := map[string]bool{}
+	for _, scope := range scopes {
+		for _, f := range form.Sorted(fields, scope) {
+			asked[f.Key] = true
+			if v, ok := answers[f.Key]; ok {
+				rows = append(rows, AnswerRow{Key: f.Key, Label: f.LabelFor(base.Lang, def), Value: displayAnswer(base, f, v, def)})
+			}
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(answers)) {
+		if !asked[k] && !fieldKnown(fields, k) {
+			rows = append(rows, AnswerRow{Key: k, Label: k, Value: displayAnswer(base, form.Field{Key: k}, answers[k], def)})
+		}
+	}
+	return rows
+}
+
+// displayAnswer is an answer as the staff member reads it: yes and no in
+// their language, choices by their labels.
+func displayAnswer(base themes.Page, f form.Field, v any, def string) string {
+	return f.DisplayAnswer(v, base.Lang, def, base.T("answer.yes"), base.T("answer.no"))
+}
+
+// fieldKnown reports whether the form still has a field with key, in any
+// scope.
+func fieldKnown(fields []form.Field, key string) bool {
+	return slices.ContainsFunc(fields, func(f form.Field) bool { return f.Key == key })
 }
 
 func (h *Console) changeStatus(c *fiber.Ctx) error {
@@ -303,35 +344,37 @@ func (h *Console) changeStatus(c *fiber.Ctx) error {
 }
 
 // exportOrders streams the filtered orders as CSV, one row per ordered
-// item, without holding them in memory; every cell a spreadsheet could
-// take for a formula is neutralised.
+// item, without holding them in memory: the order's columns, one column
+// per field of the event's order form (headed by the field's key, as the
+// form builder promises), then the shipping address in its parts. Names
+// and choices are in the event's default language; every cell a
+// spreadsheet could take for a formula is neutralised.
 func (h *Console) exportOrders(c *fiber.Ctx) error {
 	t, err := h.event(c, orderRoles)
 	if err != nil {
 		return err
 	}
 	f := orderFilter(c)
+	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
 	if err := h.Orders.AuditOrderAccess(c.UserContext(), t.ID, current(c).staff.ID, "orders_exported", url.Values{"q": {f.Query}, "status": {string(f.Status)}}.Encode()); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+t.Slug+`-orders.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	def := t.DefaultLocale
+	columns := exportColumns(fields)
 	log := h.Log
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"order", "placed_at", "status", "name", "email", "product", "variant", "quantity", "unit_price_minor", "currency"})
+		_ = cw.Write(safeCells(columns.header()))
 		// The stream outlives the request handler: its own context.
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		err := h.Orders.ExportOrders(ctx, t.ID, f, func(l storefront.ExportLine) error {
-			row := []string{l.Number, l.CreatedAt.UTC().Format(time.RFC3339), l.Status, l.Name, l.Email,
-				l.Product.In(def, def), l.Variant.In(def, def), strconv.Itoa(l.Quantity), strconv.FormatInt(l.UnitPriceMinor, 10), l.Currency}
-			for i := range row {
-				row[i] = storefront.SafeCell(row[i])
-			}
-			if err := cw.Write(row); err != nil {
+			if err := cw.Write(safeCells(columns.row(l, t.DefaultLocale))); err != nil {
 				return err
 			}
 			cw.Flush()
@@ -343,4 +386,54 @@ func (h *Console) exportOrders(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+// orderColumns and addressColumns head the export's fixed columns.
+var (
+	orderColumns   = []string{"order", "placed_at", "status", "name", "email", "product", "variant", "quantity", "unit_price_minor", "currency"}
+	addressColumns = []string{"address_name", "address_line1", "address_line2", "address_line3", "address_sublocality",
+		"address_locality", "address_region", "address_postal_code", "address_country_code"}
+)
+
+// exportFields are the order form's fields as export columns: customer
+// and shipping answers come from the order, item answers from the line.
+type exportFields struct{ order, item []form.Field }
+
+func exportColumns(fields []form.Field) exportFields {
+	order := append(form.Sorted(fields, form.ScopeCustomer), form.Sorted(fields, form.ScopeShipping)...)
+	return exportFields{order: order, item: form.Sorted(fields, form.ScopeItem)}
+}
+
+func (e exportFields) header() []string {
+	h := slices.Clone(orderColumns)
+	for _, f := range append(slices.Clone(e.order), e.item...) {
+		h = append(h, f.Key)
+	}
+	return append(h, addressColumns...)
+}
+
+// row is one line's cells in header order. Checkboxes read TRUE and FALSE,
+// as spreadsheets write them.
+func (e exportFields) row(l storefront.ExportLine, def string) []string {
+	row := []string{l.Number, l.CreatedAt.UTC().Format(time.RFC3339), l.Status, l.Name, l.Email,
+		l.Product.In(def, def), l.Variant.In(def, def), strconv.Itoa(l.Quantity), strconv.FormatInt(l.UnitPriceMinor, 10), l.Currency}
+	for _, f := range e.order {
+		row = append(row, f.DisplayAnswer(l.Answers[f.Key], def, def, "TRUE", "FALSE"))
+	}
+	for _, f := range e.item {
+		row = append(row, f.DisplayAnswer(l.ItemAnswers[f.Key], def, def, "TRUE", "FALSE"))
+	}
+	a := address.Address{}
+	if l.Address != nil {
+		a = *l.Address
+	}
+	return append(row, a.Name, a.Line1, a.Line2, a.Line3, a.Sublocality, a.Locality, a.Region, a.PostalCode, a.CountryCode)
+}
+
+// safeCells neutralises every cell of row, in place.
+func safeCells(row []string) []string {
+	for i := range row {
+		row[i] = storefront.SafeCell(row[i])
+	}
+	return row
 }

@@ -67,6 +67,12 @@ func sortByName(countries []Country, lang language.Tag) {
 // x/text's display tables (CLDR 32), with the few names that changed or
 // read badly there overridden, and bojanz's English name when display has
 // none (Sark).
+// CountryName is the name of the country with an ISO code in locale's
+// language (en, de, fr, es; others get English), or "" for an unknown code.
+func CountryName(code, locale string) string {
+	return countryName(strings.ToUpper(code), pickLanguage(locale))
+}
+
 func countryName(code string, lang language.Tag) string {
 	english := bojanz.GetCountryNames()[code]
 	if english == "" || lang == language.English {

@@ -131,7 +131,7 @@ func (s *Service) Create(ctx context.Context, spec Spec) (Created, error) {
 		if b, err = s.Store.PublishedBranding(ctx, from.ID); err != nil {
 			return Created{}, err
 		}
-		b.Copy = copyWithTitle(b.Copy, t.Name)
+		b.Copy = copyWithTitle(copyForLocales(b.Copy, t, from.DefaultLocale), t.Name)
 		template = from.ID
 	}
 	if len(b.Copy) == 0 {
@@ -158,6 +158,25 @@ func copyWithTitle(c map[string]branding.Copy, name string) map[string]branding.
 	for l, cp := range c {
 		cp.Title = name
 		out[l] = cp
+	}
+	return out
+}
+
+// copyForLocales keeps a template's copy to the languages the new event
+// t offers; when the template has none in t's default language, its copy
+// in its own default language (fromDef) stands in, for the organiser to
+// translate.
+func copyForLocales(c map[string]branding.Copy, t tenant.Tenant, fromDef string) map[string]branding.Copy {
+	out := make(map[string]branding.Copy, len(t.Locales))
+	for _, l := range t.Locales {
+		if cp, ok := c[l]; ok {
+			out[l] = cp
+		}
+	}
+	if _, ok := out[t.DefaultLocale]; !ok {
+		if cp, ok := c[fromDef]; ok {
+			out[t.DefaultLocale] = cp
+		}
 	}
 	return out
 }

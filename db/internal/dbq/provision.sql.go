@@ -11,54 +11,8 @@ import (
 	"github.com/google/uuid"
 )
 
-const copyFormFields = `-- name: CopyFormFields :exec
-INSERT INTO form_fields (tenant_id, key, scope, position, definition)
-SELECT $1::uuid, key, scope, position, definition FROM form_fields WHERE tenant_id = $2::uuid
-`
-
-type CopyFormFieldsParams struct {
-	ToTenant   uuid.UUID
-	FromTenant uuid.UUID
-}
-
-func (q *Queries) CopyFormFields(ctx context.Context, arg CopyFormFieldsParams) error {
-	_, err := q.db.Exec(ctx, copyFormFields, arg.ToTenant, arg.FromTenant)
-	return err
-}
-
-const copyProducts = `-- name: CopyProducts :exec
-
-WITH src AS (
-    SELECT p.id, p.tenant_id, p.name, p.description, p.image_key, p.position, p.visible, p.price_minor, p.max_per_order, p.max_per_attendee, p.sales_open_at, p.sales_close_at, p.created_at, p.updated_at, gen_random_uuid() AS new_id FROM products p WHERE p.tenant_id = $2::uuid
-), ins AS (
-    INSERT INTO products (id, tenant_id, name, description, image_key, position, visible, price_minor,
-                          max_per_order, max_per_attendee, sales_open_at, sales_close_at)
-    SELECT new_id, $1::uuid, name, description, image_key, position, visible, price_minor,
-           max_per_order, max_per_attendee, sales_open_at, sales_close_at
-    FROM src
-    RETURNING id
-)
-INSERT INTO variants (tenant_id, product_id, label, sku, position, stock, price_minor)
-SELECT $1::uuid, src.new_id, v.label, v.sku, v.position, v.stock, v.price_minor
-FROM variants v JOIN src ON src.id = v.product_id
-WHERE v.tenant_id = $2::uuid
-`
-
-type CopyProductsParams struct {
-	ToTenant   uuid.UUID
-	FromTenant uuid.UUID
-}
-
-// Copying a template event into a new one, inside the transaction that
-// creates it (run as marquee_platform, which sees both events).
-// Products with new ids and their variants under them; stock, prices,
-// limits and windows as the template has them.
-func (q *Queries) CopyProducts(ctx context.Context, arg CopyProductsParams) error {
-	_, err := q.db.Exec(ctx, copyProducts, arg.ToTenant, arg.FromTenant)
-	return err
-}
-
 const copySettings = `-- name: CopySettings :exec
+
 INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries)
 SELECT $1::uuid, ships, attendee_can_cancel, common_countries FROM storefront_settings WHERE tenant_id = $2::uuid
 ON CONFLICT (tenant_id) DO NOTHING
@@ -69,6 +23,10 @@ type CopySettingsParams struct {
 	FromTenant uuid.UUID
 }
 
+// Copying a template event into a new one, inside the transaction that
+// creates it (run as marquee_platform, which sees both events). Products
+// and form fields are copied in Go (db.copyTemplate): their texts are
+// kept to the new event's languages.
 func (q *Queries) CopySettings(ctx context.Context, arg CopySettingsParams) error {
 	_, err := q.db.Exec(ctx, copySettings, arg.ToTenant, arg.FromTenant)
 	return err
