@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -74,6 +77,7 @@ type walker struct {
 	// Names of inputs and query parameters the pages use, gathered from
 	// the pages themselves; jsonNames the API's body fields.
 	formNames, queryNames map[string]bool
+	fileNames             []string // the file inputs of the upload forms
 	jsonNames             []string
 	// real values of path parameters: by route pattern, then by name.
 	real       map[string]map[string]string
@@ -170,6 +174,10 @@ func TestHostileInputOnEveryRoute(t *testing.T) {
 		routes := append(appRoutes(w.s.platform.newApp(), "storefront"), appRoutes(w.s.platform.newConsole(w.s.platform.storefront()), "console")...)
 		walkOrder(routes)
 		w.gather(routes)
+		if len(w.formNames) < 20 || len(w.queryNames) < 5 || len(w.fileNames) == 0 {
+			t.Fatalf("the pages gave %d form inputs, %d query parameters and file inputs %v: the gathering is broken",
+				len(w.formNames), len(w.queryNames), w.fileNames)
+		}
 		for _, r := range routes {
 			w.walk(r)
 		}
@@ -278,6 +286,12 @@ func (w *walker) gather(routes []walkRoute) {
 			}
 			f.Find("input[name], select[name], textarea[name]").Each(func(_ int, in *goquery.Selection) {
 				n, _ := in.Attr("name")
+				if typ, _ := in.Attr("type"); typ == "file" {
+					if !slices.Contains(w.fileNames, n) {
+						w.fileNames = append(w.fileNames, n)
+					}
+					return
+				}
 				names[n] = true
 			})
 			if action, ok := f.Attr("action"); ok {
@@ -428,6 +442,28 @@ func (w *walker) sendBody(r walkRoute, path, value string) {
 		}
 	}
 	w.check(r, path, fiber.MIMEApplicationForm, form.Encode(), sent)
+	contentType, body := multipartForm(form, w.fileNames, value)
+	w.check(r, path, contentType, body, sent)
+}
+
+// multipartForm is form as multipart/form-data (as the upload forms send
+// it), with value also as the contents of a file in every file input the
+// pages have. (A NUL in a part's header is refused by fasthttp with a 400
+// before any handler runs.)
+func multipartForm(form url.Values, files []string, value string) (contentType, body string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for name, values := range form {
+		for _, v := range values {
+			_ = mw.WriteField(name, v)
+		}
+	}
+	for _, name := range files {
+		fw, _ := mw.CreateFormFile(name, "hostile.png")
+		_, _ = fw.Write([]byte(value))
+	}
+	_ = mw.Close()
+	return mw.FormDataContentType(), buf.String()
 }
 
 // apiFields are the JSON fields a route takes: all of jsonNames but those
