@@ -14,12 +14,23 @@ import (
 	"marquee/tenant"
 )
 
-// RenameTenant changes an event's name.
+// RenameTenant changes an event's name and, in the same transaction, the
+// title of its current branding (published and draft) in every language
+// where the title was still the old name: the name is the title until the
+// branding is edited. Both changes notify every replica.
 func (db *DB) RenameTenant(ctx context.Context, id uuid.UUID, name string) (*tenant.Tenant, error) {
 	var t *tenant.Tenant
 	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		old, err := q.TenantLockName(ctx, id)
+		if err != nil {
+			return err
+		}
 		row, err := q.TenantRename(ctx, dbq.TenantRenameParams{ID: id, Name: name})
+		if err != nil {
+			return err
+		}
 		t = tenantFromRow(row)
+		_, err = q.BrandingRetitle(ctx, dbq.BrandingRetitleParams{TenantID: id, OldName: old, NewName: name})
 		return err
 	})
 	return t, notFound(err, "error.not_found")

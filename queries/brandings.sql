@@ -43,3 +43,19 @@ LIMIT @max_rows::int;
 
 -- name: BrandingGetVersion :one
 SELECT * FROM brandings WHERE tenant_id = @tenant_id::uuid AND version = @version::int AND state = 'published';
+
+-- name: BrandingRetitle :execrows
+-- After a rename: the event's current branding (its latest published
+-- version and its draft) takes the new name as its title in every
+-- language whose title is still the old name, since the name is the title
+-- until someone edits it. Edited titles stay.
+UPDATE brandings b
+SET copy = (SELECT jsonb_object_agg(c.lang, CASE WHEN c.body->>'title' = @old_name::text
+                                                THEN jsonb_set(c.body, '{title}', to_jsonb(@new_name::text))
+                                                ELSE c.body END)
+            FROM jsonb_each(b.copy) AS c(lang, body))
+WHERE b.tenant_id = @tenant_id::uuid
+  AND (b.state = 'draft'
+       OR b.version = (SELECT max(p.version) FROM brandings p
+                       WHERE p.tenant_id = @tenant_id::uuid AND p.state = 'published'))
+  AND EXISTS (SELECT 1 FROM jsonb_each(b.copy) AS c(lang, body) WHERE c.body->>'title' = @old_name::text);

@@ -35,6 +35,10 @@ RETURNING *;
 -- When the shop stops taking orders (NULL: never by itself).
 UPDATE tenants SET closes_at = sqlc.narg('closes_at')::timestamptz WHERE id = @id::uuid RETURNING *;
 
+-- name: TenantLockName :one
+-- The event's name before a rename, its row locked until the rename commits.
+SELECT name FROM tenants WHERE id = @id::uuid FOR UPDATE;
+
 -- name: TenantRename :one
 UPDATE tenants SET name = @name::text WHERE id = @id::uuid RETURNING *;
 

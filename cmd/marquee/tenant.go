@@ -27,7 +27,7 @@ var tenantCommands = []subcommand{
 	{"create", "provision an event", runTenantCreate},
 	{"list", "list events", runTenantList},
 	{"show", "one event, its domains and their certificates", runTenantShow},
-	{"rename", "change an event's name", runTenantRename},
+	{"rename", "change an event's name, and its title where the branding still shows the name", runTenantRename},
 	{"close", "set when the shop stops taking orders (--at TIME, or --at none)", runTenantClose},
 	{"suspend", "close an event's storefront for now (503)", runTenantState("suspend")},
 	{"resume", "open a suspended or archived event again", runTenantState("resume")},
@@ -184,7 +184,7 @@ func runTenantShow(ctx context.Context, e *env, args []string) error {
 
 func runTenantRename(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "tenant rename", "tenant rename SLUG --name NAME")
-	name := fs.String("name", "", "the event's new name")
+	name := fs.String("name", "", "the event's new name; it becomes the storefront's title in every language whose title was the old name")
 	slug, err := oneSlug(fs, args)
 	if err != nil {
 		return err

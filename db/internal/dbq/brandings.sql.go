@@ -278,6 +278,37 @@ func (q *Queries) BrandingPublishDraft(ctx context.Context, arg BrandingPublishD
 	return i, err
 }
 
+const brandingRetitle = `-- name: BrandingRetitle :execrows
+UPDATE brandings b
+SET copy = (SELECT jsonb_object_agg(c.lang, CASE WHEN c.body->>'title' = $1::text
+                                                THEN jsonb_set(c.body, '{title}', to_jsonb($2::text))
+                                                ELSE c.body END)
+            FROM jsonb_each(b.copy) AS c(lang, body))
+WHERE b.tenant_id = $3::uuid
+  AND (b.state = 'draft'
+       OR b.version = (SELECT max(p.version) FROM brandings p
+                       WHERE p.tenant_id = $3::uuid AND p.state = 'published'))
+  AND EXISTS (SELECT 1 FROM jsonb_each(b.copy) AS c(lang, body) WHERE c.body->>'title' = $1::text)
+`
+
+type BrandingRetitleParams struct {
+	OldName  string
+	NewName  string
+	TenantID uuid.UUID
+}
+
+// After a rename: the event's current branding (its latest published
+// version and its draft) takes the new name as its title in every
+// language whose title is still the old name, since the name is the title
+// until someone edits it. Edited titles stay.
+func (q *Queries) BrandingRetitle(ctx context.Context, arg BrandingRetitleParams) (int64, error) {
+	result, err := q.db.Exec(ctx, brandingRetitle, arg.OldName, arg.NewName, arg.TenantID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const brandingUpdateDraft = `-- name: BrandingUpdateDraft :one
 UPDATE brandings
 SET theme = $1::text, color_primary = $2::text, color_accent = $3::text,

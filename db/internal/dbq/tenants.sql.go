@@ -327,6 +327,18 @@ func (q *Queries) TenantList(ctx context.Context, arg TenantListParams) ([]Tenan
 	return items, nil
 }
 
+const tenantLockName = `-- name: TenantLockName :one
+SELECT name FROM tenants WHERE id = $1::uuid FOR UPDATE
+`
+
+// The event's name before a rename, its row locked until the rename commits.
+func (q *Queries) TenantLockName(ctx context.Context, id uuid.UUID) (string, error) {
+	row := q.db.QueryRow(ctx, tenantLockName, id)
+	var name string
+	err := row.Scan(&name)
+	return name, err
+}
+
 const tenantOrdersDeleteArchived = `-- name: TenantOrdersDeleteArchived :exec
 DELETE FROM orders o
 WHERE o.tenant_id = $1::uuid AND EXISTS (SELECT 1 FROM tenants t WHERE t.id = $1::uuid AND t.status = 'archived')
