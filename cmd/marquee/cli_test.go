@@ -46,6 +46,8 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		{"an S3 bucket without a region", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "S3_BUCKET": "images"}, "S3_REGION is required"},
 		{"a bad S3_PATH_STYLE", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "S3_PATH_STYLE": "sometimes"}, "S3_PATH_STYLE:"},
 		{"a bad SHUTDOWN_TIMEOUT", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SHUTDOWN_TIMEOUT": "soon", "SECRET_KEY": testKey}, "SHUTDOWN_TIMEOUT:"},
+		{"a negative DRAIN_DELAY", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "DRAIN_DELAY": "-5s", "SECRET_KEY": testKey}, "DRAIN_DELAY:"},
+		{"a DRAIN_DELAY that is no duration", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "DRAIN_DELAY": "5", "SECRET_KEY": testKey}, "DRAIN_DELAY:"},
 		{"no SMTP_URL", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "MEDIA_DIR": "/tmp"}, "SMTP_URL is required"},
 		{"an SMTP_URL with a bad port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "MEDIA_DIR": "/tmp", "SMTP_URL": "smtp://mail.example.com:x"}, "SMTP_URL:"},
 		{"a SMTP_FROM with a name", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "MEDIA_DIR": "/tmp", "SMTP_URL": "smtp://mail.example.com", "SMTP_FROM": "Shop <shop@example.com>"}, "SMTP_FROM:"},

@@ -26,5 +26,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(dbtest.Main(m))
+	code := dbtest.Main(m)
+	removeBuiltBinary()
+	os.Exit(code)
 }
