@@ -38,8 +38,8 @@ type Site struct {
 }
 
 // Page returns a rendered page from the site's cache, rendering it once
-// with render. The cache lives as long as the Site, which is dropped when
-// the event changes.
+// with render. The cache lives as long as the Site, which is replaced when
+// the event changes (and kept, stale, while the database is away).
 func (s *Site) Page(key string, render func() ([]byte, error)) ([]byte, error) {
 	if b, ok := s.pages.Load(key); ok {
 		return b.([]byte), nil
@@ -76,8 +76,9 @@ func (s *Sites) Get(ctx context.Context, t *tenant.Tenant) (*Site, error) {
 	return site, err
 }
 
-// Forget drops the Site of an event that changed.
+// Forget marks the Site of an event that changed stale: the next view
+// loads it again, or shows it as it was while the database is away.
 func (s *Sites) Forget(id uuid.UUID) { s.memo.Forget(id) }
 
-// ForgetAll drops every Site.
+// ForgetAll marks every Site stale.
 func (s *Sites) ForgetAll() { s.memo.ForgetAll() }

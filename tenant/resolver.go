@@ -78,8 +78,9 @@ func unknownIfNotFound(err error) error {
 	return err
 }
 
-// Forget drops the cached resolution of one event (it changed).
+// Forget marks the cached resolutions of one event stale (it changed): the
+// next request resolves it again, or as before while the database is away.
 func (r *Resolver) Forget(id uuid.UUID) { r.memo.Forget(id) }
 
-// ForgetAll drops every cached resolution.
+// ForgetAll marks every cached resolution stale.
 func (r *Resolver) ForgetAll() { r.memo.ForgetAll() }
