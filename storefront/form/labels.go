@@ -56,7 +56,8 @@ func baseLanguage(locale string) string {
 // from an event that may offer others: texts in other languages would
 // show where the event does not speak them. When none is in def (the
 // event's default), the text in fromDef (the source event's default)
-// becomes the def text, for the staff to translate. Nil stays nil.
+// becomes the def text, for the staff to translate; a text only in other
+// languages is dropped. Nil stays nil.
 func KeepLocales(texts map[string]string, locales []string, def, fromDef string) map[string]string {
 	if texts == nil {
 		return nil
@@ -68,7 +69,7 @@ func KeepLocales(texts map[string]string, locales []string, def, fromDef string)
 		}
 	}
 	if _, ok := out[def]; !ok {
-		if s := localized(texts, fromDef, fromDef); s != "" {
+		if s := texts[fromDef]; strings.TrimSpace(s) != "" {
 			out[def] = s
 		}
 	}
