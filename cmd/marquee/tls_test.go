@@ -42,9 +42,10 @@ type acmeServer struct {
 	db       *db.DB
 	database *dbtest.Database
 	ca       *pebbletest.CA
-	https    string       // the HTTPS listener, "127.0.0.1:port"
-	http     string       // port 80's stand-in
-	client   *http.Client // HTTPS to any host, dialled to the HTTPS listener; trusts what Pebble issues
+	https    string        // the HTTPS listener, "127.0.0.1:port"
+	http     string        // port 80's stand-in
+	client   *http.Client  // HTTPS to any host, dialled to the HTTPS listener; trusts what Pebble issues
+	logs     *lockedBuffer // the server's log (text)
 }
 
 // startACMEServer wires the platform as serveWithACME does and serves it
@@ -79,14 +80,15 @@ func startACMEServer(tb testing.TB, cfg Config) *acmeServer {
 	if os.Getenv("TEST_SERVER_LOG") != "" {
 		logTo = os.Stderr
 	}
-	p, err := newPlatform(cfg, slog.New(slog.NewTextHandler(logTo, nil)), database)
+	logs := &lockedBuffer{}
+	p, err := newPlatform(cfg, slog.New(slog.NewTextHandler(io.MultiWriter(logTo, logs), nil)), database)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if err := p.useACME(nil); err != nil {
 		tb.Fatal(err)
 	}
-	s := &acmeServer{tb: tb, p: p, db: database, database: d, ca: ca,
+	s := &acmeServer{tb: tb, p: p, db: database, database: d, ca: ca, logs: logs,
 		https: httpsLn.Addr().String(), http: httpLn.Addr().String()}
 	s.serve(httpLn, httpsLn)
 	s.client = httpsClient(s.https, ca.Issued)
@@ -470,5 +472,50 @@ func TestTLSChallengesAreLeftToThePlatformsOwnListeners(t *testing.T) {
 					tc.httpAddr, tc.httpsAddr, host, httpPort, httpsPort, tc.host, tc.httpPort, tc.httpsPort)
 			}
 		})
+	}
+}
+
+// TestHandshakesWithoutARequestAreNotLoggedAsErrors opens TLS connections
+// that complete their handshake and close without sending a request, in
+// the three ways a client (or a scanner) leaves: with close_notify,
+// without it, and with a reset. None is a server error: nothing may be
+// logged at level ERROR (it was a 502 each, an alert flood anyone could
+// cause).
+func TestHandshakesWithoutARequestAreNotLoggedAsErrors(t *testing.T) {
+	s := startACMEServer(t, defaultConfig())
+	host := "console." + testBase
+	s.getWhenServed(t, 15*time.Second, host, "/login") // its certificate is there
+	leaves := map[string]func(tc *tls.Conn, raw *net.TCPConn){
+		"with close_notify":    func(tc *tls.Conn, _ *net.TCPConn) { tc.Close() },
+		"without close_notify": func(_ *tls.Conn, raw *net.TCPConn) { raw.Close() },
+		"with a reset":         func(_ *tls.Conn, raw *net.TCPConn) { _ = raw.SetLinger(0); raw.Close() },
+	}
+	handshakes := 0
+	for how, leave := range leaves {
+		for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+			for range 5 {
+				conn, err := net.Dial("tcp", s.https)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tc := tls.Client(conn, &tls.Config{ServerName: host, RootCAs: s.ca.Issued, MaxVersion: version})
+				_ = tc.SetDeadline(time.Now().Add(10 * time.Second))
+				if err := tc.Handshake(); err != nil {
+					t.Fatalf("handshake (%s): %v", how, err)
+				}
+				leave(tc, conn.(*net.TCPConn))
+				handshakes++
+			}
+		}
+	}
+	time.Sleep(500 * time.Millisecond) // the server notices every close
+	var errors []string
+	for _, line := range strings.Split(s.logs.String(), "\n") {
+		if strings.Contains(line, "level=ERROR") || strings.Contains(line, "status=502") {
+			errors = append(errors, line)
+		}
+	}
+	if len(errors) > 0 {
+		t.Fatalf("%d error lines for %d handshakes without a request; first: %s", len(errors), handshakes, errors[0])
 	}
 }

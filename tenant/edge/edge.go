@@ -299,9 +299,23 @@ func (e *Edge) configFor(cert certmagic.Certificate) (*certmagic.Config, error) 
 func (e *Edge) TLSConfig() *tls.Config {
 	return &tls.Config{
 		MinVersion:     tls.VersionTLS12,
+		CipherSuites:   aeadSuites,
 		GetCertificate: e.getCertificate,
 		NextProtos:     []string{"http/1.1", acmeTLS1},
 	}
+}
+
+// aeadSuites are the TLS 1.2 cipher suites offered: forward-secret AEADs
+// only. Go's defaults still include the CBC suites, which testssl reports
+// as prone to LUCKY13; every client that speaks TLS 1.2 has one of these.
+// (TLS 1.3's suites are all AEAD and not configurable.)
+var aeadSuites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 }
 
 // acmeTLS1 is the ALPN protocol of the TLS-ALPN-01 challenge (RFC 8737).
