@@ -103,7 +103,7 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		Verifier: domains.NewVerifier(cfg.DNSResolver, domains.DefaultTimeout),
 		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
 			token, err := p.staff.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
-			return consoleURL(cfg.BaseDomain, "/invite/"+token), err
+			return consoleURL(cfg, "/invite/"+token), err
 		},
 		Archived: p.sendClosingBatches,
 		Closing:  p.scheduleClosingBatches}
@@ -287,11 +287,7 @@ func consoleErrors(api *api.Handler, pages fiber.ErrorHandler) fiber.ErrorHandle
 // eventURL is the address of an event's site as visitors type it: plain
 // HTTP with dev's port on localhost, HTTPS elsewhere.
 func (p *platform) eventURL(slug string) string {
-	if p.cfg.BaseDomain == "localhost" {
-		_, port, _ := net.SplitHostPort(p.cfg.ListenAddr)
-		return "http://" + slug + ".localhost:" + port
-	}
-	return "https://" + slug + "." + p.cfg.BaseDomain
+	return p.cfg.siteURL(slug, "")
 }
 
 // brandingHistory lists an event's published versions with who published

@@ -100,7 +100,7 @@ func TestTenantCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "http://berlin-2027.example.com") {
+	if !strings.Contains(out, "https://berlin-2027.example.com") {
 		t.Errorf("create output %q names no URL", out)
 	}
 

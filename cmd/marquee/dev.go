@@ -89,7 +89,20 @@ func printDevURLs(e *env, cfg Config, addr net.Addr, adminLink string) {
 		fmt.Fprintf(e.stdout, "  http://%s.%s:%s\n", d.tenant.Slug, cfg.BaseDomain, port)
 	}
 	fmt.Fprintf(e.stdout, "\nConsole: http://console.%s:%s (one-time sign-in as the demo admin, valid 1 h: http://console.%s:%s/login/link/%s)\n", cfg.BaseDomain, port, cfg.BaseDomain, port, adminLink)
-	fmt.Fprintf(e.stdout, "\nHealth: http://%s:%s/readyz\nDatabase (for marquee tenant …): DATABASE_URL=%s\nPress Ctrl-C to stop.\n\n", cfg.BaseDomain, port, cfg.DatabaseURL)
+	fmt.Fprintf(e.stdout, "\nHealth: http://%s:%s/readyz\n", cfg.BaseDomain, port)
+	fmt.Fprintf(e.stdout, "\nFor marquee tenant, domain, user and token on this server, use its settings:\n  %s\n", devSettings(cfg, port))
+	fmt.Fprintf(e.stdout, "\nPress Ctrl-C to stop.\n\n")
+}
+
+// devSettings is the shell line that gives the ops commands dev's
+// configuration: its database, and the domain and port their links name.
+func devSettings(cfg Config, port string) string {
+	return "export DATABASE_URL=" + shellQuote(cfg.DatabaseURL) + " BASE_DOMAIN=" + shellQuote(cfg.BaseDomain) + " LISTEN_ADDR=:" + port
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // repoRoot is the nearest directory above the working directory holding

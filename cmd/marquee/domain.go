@@ -44,6 +44,15 @@ func runDomainAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg, err := cliConfig(e)
+	if err != nil {
+		return err
+	}
+	// Without the platform's domain the hostname cannot be checked against
+	// it, nor the CNAME record named (DOMAIN_CNAME defaults to edge.BASE_DOMAIN).
+	if err := needBaseDomain(cfg, "to check the hostname and name the CNAME record it must point at"); err != nil {
+		return err
+	}
 	svc, database, err := provisioner(ctx, e)
 	if err != nil {
 		return err

@@ -62,7 +62,10 @@ func startServerOn(t *testing.T, cfg Config, d *dbtest.Database) *testServer {
 	t.Helper()
 	counter := &queryCounter{}
 	database := d.Open(t, db.Options{Tracer: counter})
-	cfg.DatabaseURL, cfg.BaseDomain = d.OwnerURL, testBase
+	cfg.DatabaseURL = d.OwnerURL
+	if cfg.BaseDomain == "" {
+		cfg.BaseDomain = testBase // a test may ask for dev's localhost instead
+	}
 	cfg.SecretKey = []byte("test secret key, 32 bytes or more..")
 	if cfg.MediaDir == "" && cfg.S3.Bucket == "" {
 		cfg.MediaDir = t.TempDir()
@@ -84,11 +87,12 @@ func startServerOn(t *testing.T, cfg Config, d *dbtest.Database) *testServer {
 		logTo = os.Stderr // TEST_SERVER_LOG=1 shows the server's log while debugging a test
 	}
 	logs := &logBuffer{}
-	p, err := newPlatform(cfg, slog.New(slog.NewJSONHandler(io.MultiWriter(logTo, logs), nil)), database)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	cfg.ListenAddr = ln.Addr().String() // the server's links name the port it listens on
+	p, err := newPlatform(cfg, slog.New(slog.NewJSONHandler(io.MultiWriter(logTo, logs), nil)), database)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,9 +42,9 @@ var tenantFlags = map[string]string{"slug": "--slug", "name": "--name", "locale"
 
 // provisioner opens the database and the provisioning service on it.
 func provisioner(ctx context.Context, e *env) (*provision.Service, *db.DB, error) {
-	cfg, err := configFromEnv(defaultConfig(), e.getenv)
+	cfg, err := cliConfig(e)
 	if err != nil {
-		return nil, nil, usageError{err.Error()}
+		return nil, nil, err
 	}
 	database, err := openDB(ctx, e)
 	if err != nil {
@@ -55,7 +55,7 @@ func provisioner(ctx context.Context, e *env) (*provision.Service, *db.DB, error
 		Verifier: domains.NewVerifier(cfg.DNSResolver, domains.DefaultTimeout),
 		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
 			token, err := store.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
-			return consoleURL(cfg.BaseDomain, "/invite/"+token), err
+			return consoleURL(cfg, "/invite/"+token), err
 		}}
 	return svc, database, nil
 }
@@ -82,6 +82,15 @@ func runTenantCreate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	spec.Locales = splitList(*locales)
+	cfg, err := cliConfig(e)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(spec.OwnerEmail) != "" {
+		if err := needBaseDomain(cfg, "to print the owner's invitation link"); err != nil {
+			return err
+		}
+	}
 	svc, database, err := provisioner(ctx, e)
 	if err != nil {
 		return err
@@ -93,8 +102,10 @@ func runTenantCreate(ctx context.Context, e *env, args []string) error {
 		return flagError(err, tenantFlags)
 	}
 	fmt.Fprintf(e.stdout, "created event %s (%s) in %s\n", created.Tenant.Slug, created.Tenant.ID, time.Since(start).Round(time.Millisecond))
-	if base := e.getenv("BASE_DOMAIN"); base != "" {
-		fmt.Fprintf(e.stdout, "it answers at http://%s.%s\n", created.Tenant.Slug, base)
+	if cfg.BaseDomain != "" {
+		fmt.Fprintf(e.stdout, "it answers at %s\n", cfg.siteURL(created.Tenant.Slug, ""))
+	} else {
+		fmt.Fprintf(e.stdout, "it answers at %s.BASE_DOMAIN (BASE_DOMAIN is not set here)\n", created.Tenant.Slug)
 	}
 	if err != nil {
 		return fmt.Errorf("the event exists, but inviting its owner failed: %w", flagError(err, tenantFlags))

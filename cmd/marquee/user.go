@@ -32,6 +32,10 @@ func runUserCreate(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	cfg, err := linkConfig(e)
+	if err != nil {
+		return err
+	}
 	database, err := openDB(ctx, e)
 	if err != nil {
 		return err
@@ -50,7 +54,7 @@ func runUserCreate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "created %s (%s)\nsign in within an hour: %s\n", st.Email, st.ID, consoleURL(e.getenv("BASE_DOMAIN"), "/login/link/"+link))
+	fmt.Fprintf(e.stdout, "created %s (%s)\nsign in within an hour: %s\n", st.Email, st.ID, consoleURL(cfg, "/login/link/"+link))
 	return nil
 }
 
@@ -79,6 +83,10 @@ func runUserInvite(ctx context.Context, e *env, args []string) error {
 	if !staff.Role(*role).Valid() {
 		return flagError(marquee.Invalid("role", "staff.role_unknown"), inviteFlags)
 	}
+	cfg, err := linkConfig(e)
+	if err != nil {
+		return err
+	}
 	database, err := openDB(ctx, e)
 	if err != nil {
 		return err
@@ -99,21 +107,19 @@ func runUserInvite(ctx context.Context, e *env, args []string) error {
 	}
 	until := now.Add(store.Policy().InviteTTL).UTC().Format("2006-01-02 15:04 MST")
 	fmt.Fprintf(e.stdout, "invited %s to %s as %s\naccept by %s: %s\n", addr, ev.Slug, *role,
-		until, consoleURL(e.getenv("BASE_DOMAIN"), "/invite/"+token))
+		until, consoleURL(cfg, "/invite/"+token))
 	return nil
 }
 
-// consoleURL is a console address for people to open; http for dev's
-// localhost, https elsewhere.
-func consoleURL(base, path string) string {
-	if base == "" {
-		base = "localhost"
+// linkConfig is the configuration of a command that prints a console link:
+// it names the console as the server is configured, so BASE_DOMAIN (and in
+// dev LISTEN_ADDR) must be the server's.
+func linkConfig(e *env) (Config, error) {
+	cfg, err := cliConfig(e)
+	if err != nil {
+		return cfg, err
 	}
-	scheme := "https"
-	if base == "localhost" {
-		scheme, base = "http", base+":8080"
-	}
-	return scheme + "://console." + base + path
+	return cfg, needBaseDomain(cfg, "to print the console link")
 }
 
 // ensureDemoAdmin makes dev's platform admin and returns a fresh one-time
