@@ -1,9 +1,8 @@
-package main
+package web
 
 import (
 	"context"
 	"encoding/csv"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -20,7 +19,7 @@ import (
 // answeredOrder gives devcon a shipping shop with questions of every
 // scope, another event a question of its own, and places one order on
 // devcon answering them all.
-func answeredOrder(t *testing.T, s *testServer, devcon, other uuid.UUID) *storefront.Order {
+func answeredOrder(t *testing.T, s *consoleApp, devcon, other uuid.UUID) *storefront.Order {
 	t.Helper()
 	ctx := context.Background()
 	settings := storefront.DefaultSettings()
@@ -62,15 +61,12 @@ func answeredOrder(t *testing.T, s *testServer, devcon, other uuid.UUID) *storef
 }
 
 func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
-	s, ev, _ := consoleServer(t)
-	other, err := s.db.TenantBySlug(context.Background(), "other")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newConsoleApp(t)
+	ev, other := s.event("devcon"), s.event("other")
 	o := answeredOrder(t, s, ev.ID, other.ID)
-	b := fulfilmentMember(t, s, ev)
-	page := "/events/devcon/orders/" + o.Number
-	answer := func(r *response, scope, key string) (label, value string) {
+	b := s.member("packer@example.com", ev, staff.RoleFulfilment)
+	orderPage := "/events/devcon/orders/" + o.Number
+	answer := func(r *page, scope, key string) (label, value string) {
 		return r.text(scope + ` dt[data-key="` + key + `"]`), r.text(scope + ` dd[data-key="` + key + `"]`)
 	}
 
@@ -82,11 +78,11 @@ func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
 			{"en", "newsletter", "Newsletter", "No"},
 			{"en", "diet", "Diet", "Vegetarian"},
 			{"en", "doorbell", "Name on the doorbell", "Lovelace/Byron"},
-			{"de", "consent", "Ich stimme den Bedingungen zu", german(t, "answer.yes")},
-			{"de", "newsletter", "Newsletter", german(t, "answer.no")},
+			{"de", "consent", "Ich stimme den Bedingungen zu", message(t, "de", "answer.yes")},
+			{"de", "newsletter", "Newsletter", message(t, "de", "answer.no")},
 			{"de", "diet", "Ernährung", "Vegetarisch"},
 		} {
-			r := b.do(http.MethodGet, page+"?lang="+tc.lang, "", "")
+			r := b.get(orderPage + "?lang=" + tc.lang)
 			if r.status != 200 {
 				t.Fatalf("status %d", r.status)
 			}
@@ -99,7 +95,7 @@ func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
 		}
 	})
 	t.Run("each item shows its own answers", func(t *testing.T) {
-		r := b.do(http.MethodGet, page, "", "")
+		r := b.get(orderPage)
 		rows := r.doc.Find("table.items tbody tr")
 		if rows.Length() != 2 {
 			t.Fatalf("%d item rows", rows.Length())
@@ -115,7 +111,7 @@ func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
 	})
 	t.Run("the shipping address is shown as written for its country", func(t *testing.T) {
 		for lang, country := range map[string]string{"en": "Germany", "de": "Deutschland"} {
-			r := b.do(http.MethodGet, page+"?lang="+lang, "", "")
+			r := b.get(orderPage + "?lang=" + lang)
 			var lines []string
 			for _, l := range strings.Split(mustHTML(t, r, "address.shipping-address"), "<br/>") {
 				lines = append(lines, strings.TrimSpace(l))
@@ -127,7 +123,7 @@ func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
 		}
 	})
 	t.Run("the CSV has one column per form field, headed by its key, and the address columns", func(t *testing.T) {
-		r := b.do(http.MethodGet, "/events/devcon/orders/export.csv", "", "")
+		r := b.get("/events/devcon/orders/export.csv")
 		rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
 		if err != nil || r.status != 200 || len(rows) != 3 {
 			t.Fatalf("status %d, %d rows, %v", r.status, len(rows), err)
@@ -159,22 +155,8 @@ func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
 		}
 	})
 	t.Run("another event's CSV has its own field and none of devcon's", func(t *testing.T) {
-		ctx := context.Background()
-		st, err := s.platform.staff.CreateStaff(ctx, "other-packer@example.com", "Olly", false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.platform.staff.SetRole(ctx, st.ID, other.ID, st.ID, staff.RoleFulfilment); err != nil {
-			t.Fatal(err)
-		}
-		ob := s.browser()
-		if r := signIn(ob, "other-packer@example.com", "correct horse battery"); r.status != http.StatusSeeOther {
-			t.Fatalf("sign in: %d", r.status)
-		}
-		r := ob.do(http.MethodGet, "/events/other/orders/export.csv", "", "")
+		ob := s.member("other-packer@example.com", other, staff.RoleFulfilment)
+		r := ob.get("/events/other/orders/export.csv")
 		rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
 		if err != nil || r.status != 200 || len(rows) != 1 {
 			t.Fatalf("status %d, %d rows, %v", r.status, len(rows), err)
@@ -186,29 +168,26 @@ func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
 }
 
 func TestOrdersListHeadsNameAndOrderTime(t *testing.T) {
-	s, ev, _ := consoleServer(t)
-	other, err := s.db.TenantBySlug(context.Background(), "other")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newConsoleApp(t)
+	ev, other := s.event("devcon"), s.event("other")
 	answeredOrder(t, s, ev.ID, other.ID)
-	b := fulfilmentMember(t, s, ev)
+	b := s.member("packer@example.com", ev, staff.RoleFulfilment)
 	t.Run("the name and order time columns are headed Name and Placed, not the form's and the branding's words", func(t *testing.T) {
-		r := b.do(http.MethodGet, "/events/devcon/orders", "", "")
+		r := b.get("/events/devcon/orders")
 		var heads []string
 		r.doc.Find("table.orders thead th").Each(func(_ int, th *goquery.Selection) { heads = append(heads, strings.TrimSpace(th.Text())) })
 		if len(heads) != 7 || heads[2] != "Name" || heads[3] != "Email" || heads[6] != "Placed" {
 			t.Fatalf("headers %q", heads)
 		}
-		de := b.do(http.MethodGet, "/events/devcon/orders?lang=de", "", "")
-		if got := strings.TrimSpace(de.doc.Find("table.orders thead th").Eq(6).Text()); got != german(t, "console.orders.placed_at") {
+		de := b.get("/events/devcon/orders?lang=de")
+		if got := strings.TrimSpace(de.doc.Find("table.orders thead th").Eq(6).Text()); got != message(t, "de", "console.orders.placed_at") {
 			t.Errorf("German order time header %q", got)
 		}
 	})
 }
 
 // mustHTML is the inner HTML of the first element matching selector.
-func mustHTML(t *testing.T, r *response, selector string) string {
+func mustHTML(t *testing.T, r *page, selector string) string {
 	t.Helper()
 	h, err := r.doc.Find(selector).First().Html()
 	if err != nil || h == "" {
