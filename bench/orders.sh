@@ -5,10 +5,12 @@
 # 127.0.0.1 and measures orders/s from concurrent clients, then pgbench with
 # a transaction of the same shape (bench/orders/order.pgbench.sql) on the
 # same database. Tunables: BENCH_CLIENTS (16), BENCH_DURATION (10s),
-# BENCH_DURABLE (true; false turns fsync off to compare CPU cost).
+# BENCH_DURABLE (true; false turns fsync off to compare CPU cost), BENCH_MAIL
+# (false; true lets serve's workers send every confirmation to a local SMTP
+# sink during the run and reports the send rate beside the order rate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/marquee-orders.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/" ./cmd/marquee ./bench/orders
-"$tmp/orders" -marquee "$tmp/marquee" -clients "${BENCH_CLIENTS:-16}" -duration "${BENCH_DURATION:-10s}" -durable="${BENCH_DURABLE:-true}"
+"$tmp/orders" -marquee "$tmp/marquee" -clients "${BENCH_CLIENTS:-16}" -duration "${BENCH_DURATION:-10s}" -durable="${BENCH_DURABLE:-true}" -mail="${BENCH_MAIL:-false}"

@@ -9,6 +9,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -47,6 +48,7 @@ type options struct {
 	duration time.Duration // each measured run
 	warmup   time.Duration
 	durable  bool // Postgres defaults (fsync on); false shows the CPU-bound case
+	mail     bool // workers in serve send every confirmation to a local SMTP sink
 }
 
 func main() {
@@ -56,6 +58,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each measured run")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before the marquee run")
 	flag.BoolVar(&o.durable, "durable", true, "run Postgres with its default durability (fsync on); false turns fsync off to compare CPU cost")
+	flag.BoolVar(&o.mail, "mail", false, "let serve's workers (WORKERS, default 10) send the confirmations to a local SMTP sink during the run and report the send rate beside the order rate; pgbench is skipped")
 	flag.Parse()
 	if o.marquee == "" {
 		log.Fatal("orders: -marquee is required")
@@ -97,20 +100,35 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	serveURL, stopServe, err := serve(ctx, o.marquee, fx.dbURL, dir)
+	var mailSink *sink
+	if o.mail {
+		if mailSink, err = startSink(); err != nil {
+			return err
+		}
+		defer mailSink.Close()
+	}
+	serveURL, stopServe, err := serve(ctx, o.marquee, fx.dbURL, dir, mailSink)
 	if err != nil {
 		return err
 	}
 	defer stopServe()
 	host := "orderbench.bench.test"
 	fmt.Printf("warming up for %v with %d clients\n", o.warmup, o.clients)
-	if _, err := load(ctx, serveURL, host, fx, o.clients, o.warmup); err != nil {
+	warm, err := load(ctx, serveURL, host, fx, o.clients, o.warmup)
+	if err != nil {
 		return err
 	}
 	fmt.Printf("measuring marquee for %v with %d clients\n", o.duration, o.clients)
+	sentBefore := int64(0)
+	if mailSink != nil {
+		sentBefore = mailSink.received.Load()
+	}
 	m, err := load(ctx, serveURL, host, fx, o.clients, o.duration)
 	if err != nil {
 		return err
+	}
+	if mailSink != nil {
+		return reportMail(ctx, m, mailSink, sentBefore, warm.orders+m.orders, o)
 	}
 	fmt.Printf("measuring pgbench for %v with %d connections\n", o.duration, o.clients)
 	pgTPS, pgOut, err := pgbench(ctx, fx, o)
@@ -155,7 +173,7 @@ func setUp(ctx context.Context, srv *throwaway.Server) (fixture, error) {
 
 // serve starts `marquee serve` on a free loopback port and waits until it
 // is ready.
-func serve(ctx context.Context, bin, dbURL, dir string) (string, func(), error) {
+func serve(ctx context.Context, bin, dbURL, dir string, mailSink *sink) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
@@ -164,10 +182,16 @@ func serve(ctx context.Context, bin, dbURL, dir string) (string, func(), error) 
 	ln.Close()
 	cmd := exec.CommandContext(ctx, bin, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "BASE_DOMAIN=bench.test", "LISTEN_ADDR="+addr,
-		"SECRET_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "LOG_LEVEL=info", "LOG_FORMAT=json", "MEDIA_DIR="+filepath.Join(dir, "media"),
+		"SECRET_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "LOG_LEVEL=info", "LOG_FORMAT=json", "MEDIA_DIR="+filepath.Join(dir, "media"))
+	if mailSink != nil {
+		// serve's own workers (WORKERS from the environment, or the
+		// default) send to the sink while orders come in.
+		cmd.Env = append(cmd.Env, "SMTP_URL=smtp://"+mailSink.addr+"?starttls=none", "SMTP_FROM=shop@bench.test")
+	} else {
 		// Orders queue their emails in their transaction (measured); no
 		// worker sends them during the run (WORKERS=0), so no mail server.
-		"SMTP_URL=smtp://127.0.0.1:1", "WORKERS=0")
+		cmd.Env = append(cmd.Env, "SMTP_URL=smtp://127.0.0.1:1", "WORKERS=0")
+	}
 	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err != nil {
 		return "", nil, err
@@ -364,6 +388,41 @@ func report(m result, pgTPS float64, pgOut string, o options) {
 			fmt.Println("pgbench " + line)
 		}
 	}
+}
+
+// reportMail waits until every order's confirmation reached the sink and
+// prints the send rate beside the order rate: during the measured load,
+// and while the backlog left at its end drains.
+func reportMail(ctx context.Context, m result, s *sink, sentBefore, orders int64, o options) error {
+	loadEnd := time.Now()
+	sentDuring := s.received.Load() - sentBefore
+	backlog := orders - s.received.Load()
+	deadline := loadEnd.Add(5 * time.Minute)
+	for s.received.Load() < orders {
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("%d of %d confirmations received 5 minutes after the load", s.received.Load(), orders)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	drain := time.Unix(0, s.lastAt.Load()).Sub(loadEnd)
+	if drain < 0 {
+		drain = 0
+	}
+	time.Sleep(2 * time.Second) // a confirmation sent twice would arrive by now
+	fmt.Println()
+	fmt.Println("== Order placement with email (bench/orders.sh, BENCH_MAIL=true)")
+	fmt.Printf("clients:               %d, %v measured, Postgres defaults: %v\n", o.clients, o.duration, o.durable)
+	fmt.Printf("WORKERS:               %s\n", cmp.Or(os.Getenv("WORKERS"), "(default)"))
+	fmt.Printf("orders:                %.0f orders/s (%d orders; latency p50 %v, p99 %v)\n",
+		m.perSecond(), m.orders, percentile(m.latencies, 50), percentile(m.latencies, 99))
+	fmt.Printf("confirmations sent:    %.0f emails/s during the measured load (%d)\n", float64(sentDuring)/m.elapsed.Seconds(), sentDuring)
+	fmt.Printf("backlog at the end:    %d confirmations not yet sent\n", backlog)
+	fmt.Printf("drained in:            %v after the load ended\n", drain.Round(10*time.Millisecond))
+	fmt.Printf("received in all:       %d emails for %d orders (warm-up included)\n", s.received.Load(), orders)
+	if got := s.received.Load(); got != orders {
+		return fmt.Errorf("%d emails for %d orders: each order must get exactly one", got, orders)
+	}
+	return nil
 }
 
 func percentile(ds []time.Duration, p int) time.Duration {

@@ -2,15 +2,20 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
 	"marquee/db"
 	"marquee/db/dbtest"
+	"marquee/storefront"
+	"marquee/storefront/notify/mail"
+	"marquee/storefront/notify/mail/smtptest"
 )
 
 // BenchmarkLandingPage measures a warm landing page view through the whole
@@ -80,4 +85,54 @@ func benchHandler(b *testing.B, h fasthttp.RequestHandler, host string) {
 			}
 		}
 	})
+}
+
+// BenchmarkConfirmationEmails measures how fast the email workers send:
+// b.N orders are placed first (their confirmation and supplier jobs
+// queued, as in production), then the workers of one process (WORKERS at
+// its default) work the queue against a real SMTP server on 127.0.0.1,
+// and the clock stops when the last confirmation arrives. It reports
+// emails/s; compare it with the order rate of bench/orders.sh.
+func BenchmarkConfirmationEmails(b *testing.B) {
+	d := dbtest.New(b)
+	database := d.Open(b, db.Options{})
+	srv := smtptest.Start(b, smtptest.Options{})
+	cfg := defaultConfig()
+	cfg.DatabaseURL, cfg.BaseDomain, cfg.MediaDir = d.OwnerURL, testBase, b.TempDir()
+	cfg.SecretKey = []byte("bench secret key, 32 bytes or more")
+	cfg.SMTPURL = fmt.Sprintf("smtp://%s?starttls=none", srv.Addr())
+	smtp, err := mail.ParseURL(cfg.SMTPURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.SMTP, cfg.MailFrom = smtp, "shop@"+testBase
+	p, err := newPlatform(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), database)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	ev, err := database.CreateTenant(ctx, demoEvents[0].tenant, demoEvents[0].branding)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stock := 100_000_000
+	pen, err := database.AddProduct(ctx, ev.ID, storefront.Product{Name: storefront.Text{"en": "Pen"}, Visible: true,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "Blue"}, Stock: &stock}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pens := storefront.Line{ProductID: pen.ID, VariantID: pen.Variants[0].ID, Quantity: 1}
+	for i := range b.N {
+		if _, err := database.PlaceOrder(ctx, ev.ID, order(fmt.Sprintf("a%d@example.com", i), "Ada", "en", pens)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	stop, err := p.startWorkers(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stop()
+	srv.Wait(b, b.N, 10*time.Minute)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "emails/s")
 }

@@ -49,7 +49,7 @@ type Config struct {
 	MailFrom        string            // SMTP_FROM: the sending address (default noreply@BASE_DOMAIN)
 	MailInbox       bool              // dev without SMTP_URL: keep email in the local inbox the console shows
 	Workers         int               // WORKERS: email jobs worked at once in this process; 0 leaves them to `marquee worker`
-	Jobs            jobs.Options      // JOB_RETRY_BASE, JOB_RESCUE_AFTER
+	Jobs            jobs.Options      // JOB_RETRY_BASE, JOB_TIMEOUT, JOB_RESCUE_AFTER
 }
 
 // TLSConfig is how the platform gets its certificates.
@@ -92,16 +92,17 @@ var configVars = [][3]string{
 	{"ROUTE53_HOSTED_ZONE_ID", "(found by name)", "the Route 53 hosted zone of BASE_DOMAIN"},
 	{"SMTP_URL", "(dev: the local inbox)", "smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465: where emails are sent"},
 	{"SMTP_FROM", "noreply@BASE_DOMAIN", "the address emails are sent from; the sender name is the event's"},
-	{"WORKERS", "10", "email jobs this process works at once; 0 leaves them to marquee worker"},
+	{"WORKERS", "100", "email jobs this process works at once (they mostly wait on the mail server); 0 leaves them to marquee worker"},
 	{"JOB_RETRY_BASE", "10s", "delay before a failed email job's first retry; each next one doubles, up to an hour"},
-	{"JOB_RESCUE_AFTER", "15m", "how long a job may run before it counts as abandoned by a dead worker and runs again"},
+	{"JOB_TIMEOUT", "10s", "how long one attempt of an email job may run before it is cut off and retried"},
+	{"JOB_RESCUE_AFTER", "15s", "how long a job may run before it counts as abandoned by a dead worker and runs again (longer than JOB_TIMEOUT)"},
 	{"SECRET_KEY", "(dev: generated, kept in .marquee/dev)", "at least 32 random bytes, hex or base64: signs order links and form tokens; the same on every replica"},
 }
 
 // defaultConfig is the configuration of serve before the environment.
 func defaultConfig() Config {
 	return Config{ListenAddr: ":8080", LogLevel: slog.LevelInfo, LogFormat: "json", ShutdownTimeout: 20 * time.Second, DrainDelay: 5 * time.Second,
-		TLS: TLSConfig{HTTPAddr: ":80", HTTPSAddr: ":443"}, Workers: 10}
+		TLS: TLSConfig{HTTPAddr: ":80", HTTPSAddr: ":443"}, Workers: jobs.DefaultWorkers}
 }
 
 // devConfig is the configuration of dev before the environment.
@@ -199,7 +200,7 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 		}
 		c.Workers = n
 	}
-	for name, dst := range map[string]*time.Duration{"JOB_RETRY_BASE": &c.Jobs.RetryBase, "JOB_RESCUE_AFTER": &c.Jobs.RescueAfter} {
+	for name, dst := range map[string]*time.Duration{"JOB_RETRY_BASE": &c.Jobs.RetryBase, "JOB_TIMEOUT": &c.Jobs.JobTimeout, "JOB_RESCUE_AFTER": &c.Jobs.RescueAfter} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
@@ -292,6 +293,9 @@ func (c Config) Validate() error {
 	}
 	if c.SMTPURL == "" && !c.MailInbox {
 		return fmt.Errorf("SMTP_URL is required (smtp://user:pass@mail.example.com:587); marquee dev keeps email in a local inbox instead")
+	}
+	if err := c.Jobs.Validate(); err != nil {
+		return fmt.Errorf("JOB_RESCUE_AFTER and JOB_TIMEOUT: %v", err)
 	}
 	if c.MailFrom != "" {
 		if a, err := netmail.ParseAddress(c.MailFrom); err != nil || a.Name != "" {

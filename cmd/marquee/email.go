@@ -58,7 +58,9 @@ func (p *platform) startWorkers(ctx context.Context) (stop func(), err error) {
 	if p.cfg.Workers == 0 {
 		return func() {}, nil
 	}
-	pool, err := db.OpenPlatformPool(ctx, p.cfg.DatabaseURL, int32(p.cfg.Workers+5))
+	// Workers mostly wait on the mail server; a few connections serve
+	// their short queries, and River's listener and leader take the rest.
+	pool, err := db.OpenPlatformPool(ctx, p.cfg.DatabaseURL, int32(min(p.cfg.Workers, 15)+5))
 	if err != nil {
 		return nil, err
 	}

@@ -307,8 +307,8 @@ func TestConsoleEmailPreviews(t *testing.T) {
 	b := signedInMember(t, s)
 	list := consolePage(t, b, "/events/devcon/emails")
 	rows := list.doc.Find("table.email-kinds tbody tr")
-	if rows.Length() != 9 {
-		t.Fatalf("%d kinds listed, want 9", rows.Length())
+	if rows.Length() != 10 {
+		t.Fatalf("%d kinds listed, want 10", rows.Length())
 	}
 	if got := list.text(`tr[data-kind="status_dispatched"] .name`); got != "Order dispatched" {
 		t.Errorf("kind name %q", got)

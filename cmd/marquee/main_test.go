@@ -11,7 +11,7 @@ import (
 )
 
 // workerChildEnv, when set, makes the test binary run `marquee worker`
-// instead of the tests: TestAKilledWorkersJobIsFinishedOnce starts it as a
+// instead of the tests: TestAKilledWorkersJobIsSentByAnotherWithinAMinute starts it as a
 // separate process it can kill.
 const workerChildEnv = "MARQUEE_TEST_WORKER_CHILD"
 

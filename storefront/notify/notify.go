@@ -29,6 +29,7 @@ const (
 	KindStatusCancelled   Kind = "status_cancelled"   // attendee: cancelled
 	KindSupplierOrder     Kind = "supplier_order"     // supplier: one order's lines they fulfil
 	KindSupplierBatch     Kind = "supplier_batch"     // supplier: all their lines, CSV and XLSX attached
+	KindSupplierCancelled Kind = "supplier_cancelled" // supplier: an order with their lines was cancelled
 )
 
 // AttendeeKinds are the attendee emails, in the order an order lives them.

@@ -30,7 +30,7 @@ type OrderEmailArgs struct {
 	// Seq is the order's history length when the change happened: each
 	// status change is its own email, even the same status twice.
 	Seq  int    `json:"seq"`
-	Note string `json:"note,omitempty"` // a tracking note of a dispatch
+	Note string `json:"note,omitempty"` // staff's note on the change, for the attendee
 }
 
 // Kind names the job for River.
@@ -49,6 +49,16 @@ type SupplierOrderArgs struct {
 
 // Kind names the job for River.
 func (SupplierOrderArgs) Kind() string { return "supplier_order" }
+
+// SupplierCancellationArgs asks for the cancellation notices of an order
+// to its per-order suppliers.
+type SupplierCancellationArgs struct {
+	TenantID    uuid.UUID `json:"tenant_id"`
+	OrderNumber string    `json:"order_number"`
+}
+
+// Kind names the job for River.
+func (SupplierCancellationArgs) Kind() string { return "supplier_cancellation" }
 
 // SupplierBatchArgs asks for one supplier's batch: all its lines, with a
 // CSV and an XLSX attached.
@@ -89,17 +99,21 @@ func (e *Enqueuer) OrderPlaced(ctx context.Context, tx pgx.Tx, o *storefront.Ord
 	return err
 }
 
-// OrderStatusChanged queues the attendee's email about the change.
+// OrderStatusChanged queues the attendee's email about the change and, for
+// a cancellation, the notices to the per-order suppliers of its lines.
 func (e *Enqueuer) OrderStatusChanged(ctx context.Context, tx pgx.Tx, o *storefront.Order, change storefront.StatusChange) error {
 	kind, ok := statusKinds[change.Status]
 	if !ok {
 		return nil
 	}
-	note := ""
-	if change.Status == storefront.StatusDispatched {
-		note = change.Note
+	// Staff's note goes with every status email: the console says it is
+	// shown to the attendee ("Desk B, from 8am" on ready for pick-up, the
+	// tracking number on dispatch).
+	batch := []river.InsertManyParams{{Args: OrderEmailArgs{TenantID: o.TenantID, OrderNumber: o.Number, Email: kind, Seq: len(o.History), Note: change.Note}}}
+	if change.Status == storefront.StatusCancelled {
+		batch = append(batch, river.InsertManyParams{Args: SupplierCancellationArgs{TenantID: o.TenantID, OrderNumber: o.Number}})
 	}
-	_, err := e.Client.InsertTx(ctx, tx, OrderEmailArgs{TenantID: o.TenantID, OrderNumber: o.Number, Email: kind, Seq: len(o.History), Note: note}, nil)
+	_, err := e.Client.InsertManyTx(ctx, tx, batch)
 	return err
 }
 

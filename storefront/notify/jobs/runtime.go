@@ -1,7 +1,9 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"math"
 	"time"
@@ -19,64 +21,121 @@ func NewInserter(pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], e
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
 }
 
+// The production defaults of Options. An email job does a few queries and
+// one SMTP exchange: it takes well under a second when the mail server is
+// healthy, so a job still running after JobTimeout is stuck, and one
+// running past RescueAfter has lost its worker (killed, crashed, cut off).
+const (
+	// DefaultWorkers is how many jobs a process works at once. Sending is
+	// mostly waiting on the mail server (a new connection, TLS and AUTH:
+	// about 0.1-0.3 s to a remote relay), so keeping up with 300 orders/s
+	// takes about 100 sends at once; an idle worker costs nothing.
+	DefaultWorkers = 100
+	// DefaultJobTimeout ends an email job's attempt; its send is cut off
+	// and retried later.
+	DefaultJobTimeout = 10 * time.Second
+	// DefaultRescueAfter is when a running job counts as abandoned: 5 s
+	// after a live worker would have given up on it. River's rescuer looks
+	// every 30 s (on the leader; a killed leader is replaced within about
+	// 20 s) and the scheduler makes a rescued job available within 5 s, so
+	// a killed worker's job runs again within 15 + 30 + 5 s: under a
+	// minute.
+	DefaultRescueAfter = 15 * time.Second
+	// DefaultFetchCooldown is the shortest time between two fetches of a
+	// process. A fetch takes at most as many jobs as there are idle
+	// workers, so River's default of 100 ms capped a process at 10 workers
+	// per 100 ms: 100 jobs/s, 50 orders/s.
+	DefaultFetchCooldown = 10 * time.Millisecond
+)
+
 // Options tune the workers; the zero value is production's.
 type Options struct {
-	Workers int // jobs worked at once (default 10)
+	Workers int // jobs worked at once (DefaultWorkers)
 	// RetryBase is the first retry's delay; each next one is 2^attempt
 	// times longer, capped at MaxRetryDelay (defaults 10s and 1h). With 25
 	// attempts a job keeps trying for about a day.
 	RetryBase, MaxRetryDelay time.Duration
+	// JobTimeout is how long one attempt of an email job may run
+	// (DefaultJobTimeout); a supplier's batch has 10 minutes.
+	JobTimeout time.Duration
 	// RescueAfter is how long a running job may go without finishing
 	// before it counts as abandoned (its worker died) and runs again
-	// (default 15 minutes).
+	// (DefaultRescueAfter). It must exceed JobTimeout: a live worker has
+	// given up on the job by then, so the rescue cannot send it twice.
 	RescueAfter time.Duration
 	// PollInterval is how often idle workers look for jobs besides being
 	// notified (default 1s).
 	PollInterval time.Duration
+	// FetchCooldown is the least time between two fetches
+	// (DefaultFetchCooldown).
+	FetchCooldown time.Duration
 }
 
-// backoff is the retry policy: exponential from RetryBase, capped.
-type backoff struct{ base, max time.Duration }
+// withDefaults fills in the zero fields.
+func (o Options) withDefaults() Options {
+	o.Workers = cmp.Or(max(o.Workers, 0), DefaultWorkers)
+	o.RetryBase = cmp.Or(max(o.RetryBase, 0), 10*time.Second)
+	o.MaxRetryDelay = cmp.Or(max(o.MaxRetryDelay, 0), time.Hour)
+	o.JobTimeout = cmp.Or(max(o.JobTimeout, 0), DefaultJobTimeout)
+	o.RescueAfter = cmp.Or(max(o.RescueAfter, 0), DefaultRescueAfter)
+	o.PollInterval = cmp.Or(max(o.PollInterval, 0), time.Second)
+	o.FetchCooldown = cmp.Or(max(o.FetchCooldown, 0), DefaultFetchCooldown)
+	return o
+}
+
+// Validate reports settings that cannot work together.
+func (o Options) Validate() error {
+	o = o.withDefaults()
+	if o.RescueAfter <= o.JobTimeout {
+		return fmt.Errorf("the rescue time %v must be longer than the job timeout %v: a job still running is not abandoned", o.RescueAfter, o.JobTimeout)
+	}
+	return nil
+}
+
+// backoff is the retry policy: exponential from RetryBase, capped. A job
+// rescued from a dead worker has already waited rescueAfter: it runs again
+// at once.
+type backoff struct{ base, max, rescueAfter time.Duration }
 
 func (b backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	now := time.Now()
+	if job.AttemptedAt != nil && now.Sub(*job.AttemptedAt) >= max(b.rescueAfter, timeoutOf(job.Kind)) {
+		return now // only the rescuer sees an attempt this old: workers time out first
+	}
 	d := time.Duration(float64(b.base) * math.Pow(2, float64(max(job.Attempt-1, 0))))
 	if d <= 0 || d > b.max {
 		d = b.max
 	}
-	return time.Now().Add(d)
+	return now.Add(d)
+}
+
+// timeoutOf is the timeout of a kind that has its own (0: JobTimeout).
+func timeoutOf(kind string) time.Duration {
+	if kind == (SupplierBatchArgs{}).Kind() {
+		return batchTimeout
+	}
+	return 0
 }
 
 // NewWorkers returns a client that works the queue on pool (which must
 // run as the platform role: it takes every event's jobs). Start it with
 // Start(ctx) and stop it with Stop(ctx).
 func NewWorkers(pool *pgxpool.Pool, d *Deps, o Options) (*river.Client[pgx.Tx], error) {
-	if o.Workers <= 0 {
-		o.Workers = 10
+	if err := o.Validate(); err != nil {
+		return nil, err
 	}
-	if o.RetryBase <= 0 {
-		o.RetryBase = 10 * time.Second
-	}
-	if o.MaxRetryDelay <= 0 {
-		o.MaxRetryDelay = time.Hour
-	}
-	if o.RescueAfter <= 0 {
-		o.RescueAfter = 15 * time.Minute
-	}
-	if o.PollInterval <= 0 {
-		o.PollInterval = time.Second
-	}
+	o = o.withDefaults()
 	workers := river.NewWorkers()
 	Register(workers, d)
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Logger:               d.Log,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}},
 		Workers:              workers,
-		RetryPolicy:          backoff{base: o.RetryBase, max: o.MaxRetryDelay},
+		RetryPolicy:          backoff{base: o.RetryBase, max: o.MaxRetryDelay, rescueAfter: o.RescueAfter},
+		JobTimeout:           o.JobTimeout,
 		RescueStuckJobsAfter: o.RescueAfter,
 		FetchPollInterval:    o.PollInterval,
-		// River wants a job's timeout within the rescue time: a job still
-		// running past both is one whose worker died.
-		JobTimeout: min(2*time.Minute, o.RescueAfter),
+		FetchCooldown:        min(o.FetchCooldown, o.PollInterval),
 	})
 }
 

@@ -48,6 +48,8 @@ type Deps struct {
 	MediaURL func(ctx context.Context, key string) string
 	Links    storefront.OrderLinks
 	Log      *slog.Logger
+
+	events eventCache // what the workers loaded of events, for eventTTL
 }
 
 // Register adds the workers to w.
@@ -55,6 +57,7 @@ func Register(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &orderEmailWorker{d: d})
 	river.AddWorker(w, &supplierOrderWorker{d: d})
 	river.AddWorker(w, &supplierBatchWorker{d: d})
+	river.AddWorker(w, &supplierCancellationWorker{d: d})
 }
 
 // Event loads what rendering needs to know of an event.
@@ -74,6 +77,11 @@ func (d *Deps) Event(ctx context.Context, tenantID uuid.UUID) (*tenant.Tenant, s
 		ev.LogoURL = absolute(ev.BaseURL, d.MediaURL(ctx, content.Branding.LogoKey))
 	}
 	return t, content, ev, nil
+}
+
+// recentEvent is Event as loaded within eventTTL: what the workers use.
+func (d *Deps) recentEvent(ctx context.Context, tenantID uuid.UUID) (*tenant.Tenant, storefront.SiteContent, render.Event, error) {
+	return d.events.get(ctx, tenantID, d.Event)
 }
 
 // absolute makes a path on the event's host absolute, for email clients.
@@ -111,7 +119,7 @@ func (d *Deps) send(ctx context.Context, tenantID uuid.UUID, dedupKey string, ki
 // with a nil error means one of them no longer exists (a deleted event or
 // order): the job is done, not failed.
 func (d *Deps) eventAndOrder(ctx context.Context, tenantID uuid.UUID, number string) (render.Event, *storefront.Order, error) {
-	_, _, ev, err := d.Event(ctx, tenantID)
+	_, _, ev, err := d.recentEvent(ctx, tenantID)
 	if err != nil {
 		return ev, nil, ignoreGone(err)
 	}
@@ -159,14 +167,33 @@ type supplierOrderWorker struct {
 }
 
 // Work sends each per-order supplier its lines of the order; a supplier
-// already served (an earlier attempt) is skipped by its dedup key.
+// already served (an earlier attempt) is skipped by its dedup key. An
+// order cancelled before this job ran is not sent: its suppliers get the
+// cancellation instead.
 func (w *supplierOrderWorker) Work(ctx context.Context, job *river.Job[SupplierOrderArgs]) error {
 	a := job.Args
-	list, err := w.d.Store.Suppliers(ctx, a.TenantID)
+	return w.d.eachSupplierOfOrder(ctx, a.TenantID, a.OrderNumber, func(ev render.Event, s suppliers.Supplier, o *storefront.Order, items []storefront.Item) error {
+		if o.Status == storefront.StatusCancelled {
+			return nil
+		}
+		m, err := w.d.Renderer.SupplierOrder(ev, s.Name, s.Emails, *o, items)
+		if err != nil {
+			return river.JobCancel(err)
+		}
+		_, err = w.d.send(ctx, a.TenantID, fmt.Sprintf("supplier:%s:order:%s", s.ID, o.Number), notify.KindSupplierOrder, &o.ID, m)
+		return err
+	})
+}
+
+// eachSupplierOfOrder calls fn for each per-order supplier of the event
+// with the lines of the order it fulfils, and joins their errors: one
+// supplier's failure does not keep the others from their email.
+func (d *Deps) eachSupplierOfOrder(ctx context.Context, tenantID uuid.UUID, number string, fn func(render.Event, suppliers.Supplier, *storefront.Order, []storefront.Item) error) error {
+	list, err := d.Store.Suppliers(ctx, tenantID)
 	if err != nil || len(list) == 0 {
 		return err
 	}
-	ev, o, err := w.d.eventAndOrder(ctx, a.TenantID, a.OrderNumber)
+	ev, o, err := d.eventAndOrder(ctx, tenantID, number)
 	if o == nil {
 		return err
 	}
@@ -184,16 +211,30 @@ func (w *supplierOrderWorker) Work(ctx context.Context, job *river.Job[SupplierO
 		if len(items) == 0 {
 			continue
 		}
-		m, err := w.d.Renderer.SupplierOrder(ev, s.Name, s.Emails, *o, items)
-		if err != nil {
-			return river.JobCancel(err)
-		}
-		key := fmt.Sprintf("supplier:%s:order:%s", s.ID, o.Number)
-		if _, err := w.d.send(ctx, a.TenantID, key, notify.KindSupplierOrder, &o.ID, m); err != nil {
+		if err := fn(ev, s, o, items); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+type supplierCancellationWorker struct {
+	river.WorkerDefaults[SupplierCancellationArgs]
+	d *Deps
+}
+
+// Work tells each per-order supplier of the cancelled order's lines not to
+// make or send them, once (dedup key per supplier and order).
+func (w *supplierCancellationWorker) Work(ctx context.Context, job *river.Job[SupplierCancellationArgs]) error {
+	a := job.Args
+	return w.d.eachSupplierOfOrder(ctx, a.TenantID, a.OrderNumber, func(ev render.Event, s suppliers.Supplier, o *storefront.Order, items []storefront.Item) error {
+		m, err := w.d.Renderer.SupplierCancellation(ev, s.Name, s.Emails, *o, items)
+		if err != nil {
+			return river.JobCancel(err)
+		}
+		_, err = w.d.send(ctx, a.TenantID, fmt.Sprintf("supplier:%s:cancelled:%s", s.ID, o.Number), notify.KindSupplierCancelled, &o.ID, m)
+		return err
+	})
 }
 
 type supplierBatchWorker struct {
@@ -201,9 +242,12 @@ type supplierBatchWorker struct {
 	d *Deps
 }
 
-// Timeout gives a batch of a big event time to gather and attach.
+// batchTimeout gives a batch of a big event time to gather and attach.
+const batchTimeout = 10 * time.Minute
+
+// Timeout is batchTimeout; the rescuer, too, waits that long for a batch.
 func (w *supplierBatchWorker) Timeout(*river.Job[SupplierBatchArgs]) time.Duration {
-	return 10 * time.Minute
+	return batchTimeout
 }
 
 func (w *supplierBatchWorker) Work(ctx context.Context, job *river.Job[SupplierBatchArgs]) error {
@@ -221,7 +265,7 @@ func (w *supplierBatchWorker) Work(ctx context.Context, job *river.Job[SupplierB
 	if s == nil {
 		return nil // deleted since
 	}
-	_, content, ev, err := w.d.Event(ctx, a.TenantID)
+	t, content, ev, err := w.d.Event(ctx, a.TenantID)
 	if gone(err) {
 		return nil
 	}
@@ -240,7 +284,8 @@ func (w *supplierBatchWorker) Work(ctx context.Context, job *river.Job[SupplierB
 			return nil
 		}
 	}
-	msg, lines, err := BatchMessage(ctx, w.d, ev, a.TenantID, *s)
+	reason := batchReason(t, content.Settings.ClosesAt, a.Scheduled, time.Now())
+	msg, lines, err := BatchMessage(ctx, w.d, ev, a.TenantID, *s, reason)
 	if err != nil {
 		return err
 	}
@@ -284,9 +329,22 @@ func BatchFiles(ctx context.Context, st Store, ev render.Event, tenantID uuid.UU
 	}, nil
 }
 
-// BatchMessage renders a supplier's batch email with its attachments and
-// returns it with the number of lines.
-func BatchMessage(ctx context.Context, d *Deps, ev render.Event, tenantID uuid.UUID, s suppliers.Supplier) (notify.Message, int, error) {
+// batchReason is why a list goes now: orders have closed (the event ended
+// or its closing time passed), else the supplier's send time came, or
+// staff pressed "send now" (a job without a scheduled time).
+func batchReason(t *tenant.Tenant, closesAt *time.Time, scheduled, now time.Time) render.BatchReason {
+	switch {
+	case t.Status == tenant.StatusArchived || closesAt != nil && !now.Before(*closesAt):
+		return render.BatchClosed
+	case scheduled.IsZero():
+		return render.BatchRequested
+	}
+	return render.BatchScheduled
+}
+
+// BatchMessage renders a supplier's batch email with its attachments,
+// worded for reason, and returns it with the number of lines.
+func BatchMessage(ctx context.Context, d *Deps, ev render.Event, tenantID uuid.UUID, s suppliers.Supplier, reason render.BatchReason) (notify.Message, int, error) {
 	lines, files, err := BatchFiles(ctx, d.Store, ev, tenantID, s)
 	if err != nil {
 		return notify.Message{}, 0, err
@@ -302,7 +360,7 @@ func BatchMessage(ctx context.Context, d *Deps, ev render.Event, tenantID uuid.U
 		}
 		rows = append(rows, row)
 	}
-	m, err := d.Renderer.SupplierBatch(ev, s.Name, s.Emails, rows, files)
+	m, err := d.Renderer.SupplierBatch(ev, s.Name, s.Emails, reason, rows, files)
 	return m, len(lines), err
 }
 

@@ -77,7 +77,7 @@ type Renderer struct {
 
 // supplierKinds are the emails to suppliers, after notify.AttendeeKinds in
 // every list.
-var supplierKinds = []notify.Kind{notify.KindSupplierOrder, notify.KindSupplierBatch}
+var supplierKinds = []notify.Kind{notify.KindSupplierOrder, notify.KindSupplierBatch, notify.KindSupplierCancelled}
 
 func allKinds() []notify.Kind {
 	return append(slices.Clone(notify.AttendeeKinds), supplierKinds...)
@@ -183,23 +183,61 @@ func (r *Renderer) SupplierOrder(ev Event, supplierName string, to []string, o s
 }
 
 func (r *Renderer) supplierOrder(ev Event, lang, supplierName string, to []string, o storefront.Order, items []storefront.Item) (notify.Message, error) {
+	return r.message(notify.KindSupplierOrder, ev, to, r.supplierOrderView(ev, lang, supplierName, o, items), nil)
+}
+
+// SupplierCancellation tells supplier supplierName, at the addresses to and
+// in the event's default language, that order o was cancelled: the lines
+// items it supplies for it are not to be made or sent. Like SupplierOrder,
+// it shows nothing of the attendee but the lines' answers and the address.
+func (r *Renderer) SupplierCancellation(ev Event, supplierName string, to []string, o storefront.Order, items []storefront.Item) (notify.Message, error) {
+	return r.supplierCancellation(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, o, items)
+}
+
+func (r *Renderer) supplierCancellation(ev Event, lang, supplierName string, to []string, o storefront.Order, items []storefront.Item) (notify.Message, error) {
+	return r.message(notify.KindSupplierCancelled, ev, to, r.supplierOrderView(ev, lang, supplierName, o, items), nil)
+}
+
+func (r *Renderer) supplierOrderView(ev Event, lang, supplierName string, o storefront.Order, items []storefront.Item) *supplierOrderMail {
 	v := &supplierOrderMail{frame: r.newFrame(ev, lang), Supplier: supplierName, Number: o.Number,
 		Items: r.lines(r.labeller(ev, lang), items, cmp.Or(o.Currency, ev.Currency)), Ships: ev.Ships}
 	if ev.Ships && o.Address != nil {
 		v.Address = inertLines(address.Lines(*o.Address, lang))
 	}
-	return r.message(notify.KindSupplierOrder, ev, to, v, nil)
+	return v
+}
+
+// BatchReason is why a supplier's list is sent; its wording says so.
+type BatchReason int
+
+// The reasons a list is sent.
+const (
+	BatchClosed    BatchReason = iota // orders have closed: the closing time passed or the event ended
+	BatchScheduled                    // the supplier's send time came while orders are still open
+	BatchRequested                    // staff sent it now ("send now") while orders are still open
+)
+
+// introIDs are the batch email's opening words for each reason.
+var introIDs = map[BatchReason]string{
+	BatchClosed:    "email.supplier_batch.intro",
+	BatchScheduled: "email.supplier_batch.intro_scheduled",
+	BatchRequested: "email.supplier_batch.intro_requested",
 }
 
 // SupplierBatch renders supplier supplierName's list for the whole event,
 // for the addresses to, in the event's default language: summary says what
-// to make, attachments (the CSV and XLSX lists of every order) go with it.
-func (r *Renderer) SupplierBatch(ev Event, supplierName string, to []string, summary []MatrixRow, attachments []notify.Attachment) (notify.Message, error) {
-	return r.supplierBatch(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, summary, attachments)
+// to make, attachments (the CSV and XLSX lists of every order) go with it,
+// and reason why it is sent now.
+func (r *Renderer) SupplierBatch(ev Event, supplierName string, to []string, reason BatchReason, summary []MatrixRow, attachments []notify.Attachment) (notify.Message, error) {
+	return r.supplierBatch(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, reason, summary, attachments)
 }
 
-func (r *Renderer) supplierBatch(ev Event, lang, supplierName string, to []string, summary []MatrixRow, attachments []notify.Attachment) (notify.Message, error) {
-	v := &supplierBatchMail{frame: r.newFrame(ev, lang), Supplier: supplierName, Rows: summary}
+func (r *Renderer) supplierBatch(ev Event, lang, supplierName string, to []string, reason BatchReason, summary []MatrixRow, attachments []notify.Attachment) (notify.Message, error) {
+	intro, ok := introIDs[reason]
+	if !ok {
+		return notify.Message{}, fmt.Errorf("render: unknown batch reason %d", reason)
+	}
+	v := &supplierBatchMail{frame: r.newFrame(ev, lang), Supplier: supplierName, Rows: summary, IntroID: intro}
 	for _, row := range summary {
 		v.Pieces += row.Total
 	}
@@ -257,6 +295,7 @@ type supplierOrderMail struct {
 type supplierBatchMail struct {
 	frame
 	Supplier string
+	IntroID  string // the message ID of the opening words, by BatchReason
 	Rows     []MatrixRow
 	Pieces   int
 	Files    []string
@@ -513,9 +552,11 @@ func (r *Renderer) Sample(kind notify.Kind, ev Event, lang string) (notify.Messa
 	switch kind {
 	case notify.KindSupplierOrder:
 		return r.supplierOrder(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items)
+	case notify.KindSupplierCancelled:
+		return r.supplierCancellation(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items)
 	case notify.KindSupplierBatch:
 		rows := sampleMatrix(o, lang)
-		return r.supplierBatch(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, rows, []notify.Attachment{sampleCSV(ev, rows)})
+		return r.supplierBatch(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, BatchClosed, rows, []notify.Attachment{sampleCSV(ev, rows)})
 	}
 	note := ""
 	if kind == notify.KindStatusDispatched {

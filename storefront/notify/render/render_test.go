@@ -359,7 +359,7 @@ func TestSupplierBatch(t *testing.T) {
 		{Name: "devcon-acme.xlsx", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: []byte("PK")}}
 	ev := testEvent()
 	ev.DefaultLocale = "de"
-	m, err := r.SupplierBatch(ev, "Acme Print", []string{"orders@acme.example"}, rows, files)
+	m, err := r.SupplierBatch(ev, "Acme Print", []string{"orders@acme.example"}, BatchClosed, rows, files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +391,7 @@ func TestSampleEveryKindInEveryLanguage(t *testing.T) {
 		form.Field{Key: "home", Scope: form.ScopeCustomer, Type: form.TypeCountry, Position: 6, Label: map[string]string{"en": "Home country"}})
 	for _, lang := range []string{"en", "de", "fr", "es"} {
 		kinds := r.Kinds(lang)
-		if len(kinds) != len(notify.AttendeeKinds)+2 {
+		if len(kinds) != len(notify.AttendeeKinds)+3 {
 			t.Fatalf("Kinds(%s) = %v", lang, kinds)
 		}
 		for _, k := range kinds {
