@@ -1,0 +1,193 @@
+package jobs_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"marquee/branding"
+	"marquee/db"
+	"marquee/db/dbtest"
+	"marquee/storefront"
+	"marquee/storefront/form"
+	"marquee/storefront/notify/jobs"
+	"marquee/storefront/notify/mail"
+	"marquee/storefront/notify/mail/smtptest"
+	"marquee/storefront/notify/render"
+	"marquee/tenant"
+	"marquee/themes"
+)
+
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+// harness is a fresh database whose order changes queue their email jobs
+// (jobs.Enqueuer), two workers working them, and a real SMTP server on
+// 127.0.0.1 receiving what they send.
+type harness struct {
+	t        *testing.T
+	db       *db.DB
+	inserter *river.Client[pgx.Tx]
+	smtp     *smtptest.Server
+	event    *tenant.Tenant
+	cat      storefront.Catalogue
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	ctx := context.Background()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	inserter, err := jobs.NewInserter(database.Pool, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	database.Events = &jobs.Enqueuer{Client: inserter}
+	h := &harness{t: t, db: database, inserter: inserter, smtp: smtptest.Start(t, smtptest.Options{})}
+	h.startWorkers(ctx, d.OwnerURL, log)
+	h.event, h.cat = h.newEvent(ctx)
+	return h
+}
+
+// startWorkers works the queue as `marquee worker` does, with fast retries.
+func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger) {
+	t := h.t
+	set, err := themes.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	renderer, err := render.New(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := db.OpenPlatformPool(ctx, url, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	cfg := mail.Config{Host: h.smtp.Host(), Port: h.smtp.Port(), TLS: mail.NoTLS, Timeout: 5 * time.Second}
+	deps := &jobs.Deps{Store: h.db, Renderer: renderer, Sender: mail.New(cfg), Permanent: mail.Permanent, From: "shop@shop.test",
+		EventURL: func(slug string) string { return "https://" + slug + ".shop.test" },
+		Links:    storefront.OrderLinks{Key: []byte("jobs test secret key, 32 bytes or more")}, Log: log}
+	workers, err := jobs.NewWorkers(pool, deps, jobs.Options{Workers: 2, RetryBase: 200 * time.Millisecond, MaxRetryDelay: time.Second, PollInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := workers.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = workers.Stop(stopCtx)
+	})
+}
+
+// newEvent provisions an English event with a Hoodie (S, M), a Cap and an
+// item field "Name to print".
+func (h *harness) newEvent(ctx context.Context) (*tenant.Tenant, storefront.Catalogue) {
+	t := h.t
+	ev, err := h.db.CreateTenant(ctx, tenant.Tenant{Slug: "devcon", Name: "DevCon", Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en"}},
+		branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: map[string]branding.Copy{"en": {Title: "DevCon"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []storefront.Product{
+		{Name: storefront.Text{"en": "Hoodie"}, Visible: true, PriceMinor: 3500,
+			Variants: []storefront.Variant{{Label: storefront.Text{"en": "S"}}, {Label: storefront.Text{"en": "M"}, Position: 1}}},
+		{Name: storefront.Text{"en": "Cap"}, Visible: true, PriceMinor: 1200, Position: 1,
+			Variants: []storefront.Variant{{Label: storefront.Text{"en": "One size"}}}},
+	} {
+		if _, err := h.db.AddProduct(ctx, ev.ID, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.db.AddFormField(ctx, ev.ID, form.Field{Key: "print", Scope: form.ScopeItem, Type: form.TypeText,
+		Label: map[string]string{"en": "Name to print"}}); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := h.db.Catalogue(ctx, ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev, cat
+}
+
+// line is qty of one variant of the event's catalogue, with a print name.
+func (h *harness) line(product, variant string, qty int, print string) storefront.Line {
+	for _, p := range h.cat.Products {
+		for _, v := range p.Variants {
+			if p.Name["en"] == product && v.Label["en"] == variant {
+				return storefront.Line{ProductID: p.ID, VariantID: v.ID, Quantity: qty, Answers: map[string]any{"print": print}}
+			}
+		}
+	}
+	h.t.Fatalf("no %s %s", product, variant)
+	return storefront.Line{}
+}
+
+// placeOrder places an order by email with lines.
+func (h *harness) placeOrder(t *testing.T, email string, lines ...storefront.Line) *storefront.Order {
+	t.Helper()
+	o, err := h.db.PlaceOrder(context.Background(), h.event.ID, storefront.OrderRequest{IdempotencyKey: uuid.New(),
+		Email: email, Name: "Jana", Locale: "en", Lines: lines})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// received are the messages to rcpt of kind (X-Marquee-Kind) whose subject
+// holds about (any, when empty).
+func (h *harness) received(t *testing.T, rcpt, kind, about string) []smtptest.Parsed {
+	t.Helper()
+	var out []smtptest.Parsed
+	for _, m := range h.smtp.Messages() {
+		for _, to := range m.To {
+			if to != rcpt {
+				continue
+			}
+			p := m.Parse(t)
+			if p.Header.Get("X-Marquee-Kind") == kind && strings.Contains(p.Subject, about) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// waitFor returns the first message received finds, failing t after 20 s.
+func (h *harness) waitFor(t *testing.T, rcpt, kind, about string) smtptest.Parsed {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if got := h.received(t, rcpt, kind, about); len(got) > 0 {
+			return got[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s email to %s about %q within 20s", kind, rcpt, about)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// count runs a counting query in the event (row-level security applies).
+func (h *harness) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	err := h.db.InTenant(context.Background(), h.event.ID, func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), query, args...).Scan(&n)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
