@@ -34,6 +34,7 @@ func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 type harness struct {
 	t        *testing.T
 	db       *db.DB
+	adminURL string // a superuser's, for what a test must do behind the workers' backs
 	inserter *river.Client[pgx.Tx]
 	smtp     *smtptest.Server
 	event    *tenant.Tenant
@@ -51,7 +52,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	database.Events = &jobs.Enqueuer{Client: inserter}
-	h := &harness{t: t, db: database, inserter: inserter, smtp: smtptest.Start(t, smtptest.Options{})}
+	h := &harness{t: t, db: database, adminURL: d.AdminURL, inserter: inserter, smtp: smtptest.Start(t, smtptest.Options{})}
 	h.startWorkers(ctx, d.OwnerURL, log)
 	h.event, h.cat = h.newEvent(ctx)
 	return h
@@ -77,6 +78,7 @@ func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger
 	deps := &jobs.Deps{Store: h.db, Renderer: renderer, Sender: mail.New(cfg), Permanent: mail.Permanent, From: "shop@shop.test",
 		EventURL: func(slug string) string { return "https://" + slug + ".shop.test" },
 		Links:    storefront.OrderLinks{Key: []byte("jobs test secret key, 32 bytes or more")}, Log: log}
+	// The job timeout and rescue time are production's.
 	workers, err := jobs.NewWorkers(pool, deps, jobs.Options{Workers: 2, RetryBase: 200 * time.Millisecond, MaxRetryDelay: time.Second, PollInterval: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -176,6 +178,19 @@ func (h *harness) waitFor(t *testing.T, rcpt, kind, about string) smtptest.Parse
 			t.Fatalf("no %s email to %s about %q within 20s", kind, rcpt, about)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// admin runs a statement as a superuser, past row-level security.
+func (h *harness) admin(t *testing.T, sql string, args ...any) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), h.adminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), sql, args...); err != nil {
+		t.Fatal(err)
 	}
 }
 
