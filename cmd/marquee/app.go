@@ -203,7 +203,6 @@ func (p *platform) newApp() *fiber.App {
 	p.tuneServer(app)
 	app.Use(requestid.New())
 	app.Use(requestLog(p.log, store.ErrorHandler))
-	app.Use(refuseUnreadBodies)
 	// A panic becomes an internal error: logged with its stack, shown as
 	// the themed 500 page.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
@@ -220,6 +219,7 @@ func (p *platform) newApp() *fiber.App {
 		app.Get("/media/*", tenantweb.CheckText, p.serveMedia)
 	}
 	app.Use(p.consoleHost(store))
+	app.Use(refuseUnreadBodies)
 	// The console's app checks its own requests' text, so that the API
 	// answers its refusals in JSON.
 	app.Use(tenantweb.CheckText)
@@ -262,6 +262,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	// main app's (bodyLimits).
 	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler),
 		EnableTrustedProxyCheck: true, TrustedProxies: p.cfg.TrustedProxies.Strings()})
+	console.Use(refuseUnreadBodies)
 	console.Use(tenantweb.CheckText)
 	// The API answers bearer tokens, not sessions: it goes before the
 	// console's sign-in wall.

@@ -98,15 +98,15 @@ func compressed(h *fasthttp.RequestHeader) bool {
 	return len(ce) > 0 && !bytes.EqualFold(ce, []byte("identity"))
 }
 
-// refuseUnreadBodies answers a request whose body the header check refused,
-// and closes its connection: the body is still on it, unread.
+// refuseUnreadBodies answers a request whose body the header check
+// refused, with the error its app renders (JSON on the API). Whoever
+// answers, finishRequest closes the connection: the body is still on it,
+// unread.
 func refuseUnreadBodies(c *fiber.Ctx) error {
 	status := c.Request().Header.Peek(bodyRefusedHeader)
 	if len(status) == 0 {
 		return c.Next()
 	}
-	c.Response().Header.SetConnectionClose()
-	lingerOnClose(c.Context().Conn())
 	switch string(status) {
 	case strconv.Itoa(fiber.StatusLengthRequired):
 		return fiber.ErrLengthRequired
@@ -118,8 +118,14 @@ func refuseUnreadBodies(c *fiber.Ctx) error {
 
 // finishBody reads what a handler left unread of a streamed body, so the
 // next request on a kept-alive connection starts where it should. More
-// than formBodyLimit left over closes the connection instead.
+// than formBodyLimit left over, or a body refused unread, closes the
+// connection instead.
 func finishBody(ctx *fasthttp.RequestCtx) {
+	if len(ctx.Request.Header.Peek(bodyRefusedHeader)) > 0 {
+		ctx.Response.SetConnectionClose()
+		lingerOnClose(ctx.Conn())
+		return
+	}
 	if !ctx.Request.IsBodyStream() || ctx.Response.ConnectionClose() {
 		return
 	}

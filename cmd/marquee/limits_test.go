@@ -69,6 +69,13 @@ func TestRequestBodiesAreLimitedBeforeTheyAreRead(t *testing.T) {
 		})
 	}
 
+	t.Run("an API client refused for size reads why in JSON", func(t *testing.T) {
+		res := sendHead(t, s, "POST /api/v1/events HTTP/1.1\r\nHost: "+console+"\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
+		if res.StatusCode != 413 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || !res.Close {
+			t.Fatalf("status %d, Content-Type %q, closed %v", res.StatusCode, res.Header.Get("Content-Type"), res.Close)
+		}
+	})
+
 	t.Run("a client cannot lift the limit by sending the refusal marker itself", func(t *testing.T) {
 		res := sendHead(t, s, "POST /order HTTP/1.1\r\nHost: devcon.shop.test\r\nContent-Type: application/x-www-form-urlencoded\r\n"+bodyRefusedHeader+": 0\r\nContent-Length: 11000000\r\n\r\n")
 		if res.StatusCode != 413 {
