@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"marquee"
@@ -74,6 +75,13 @@ func (db *DB) Suppliers(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Su
 		return err
 	})
 	return out, err
+}
+
+// HasPerOrderSuppliers reports, inside tx (an order's transaction), whether
+// the event has a supplier that gets each order as it is placed: an order
+// or a cancellation queues the supplier job only then.
+func HasPerOrderSuppliers(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (bool, error) {
+	return dbq.New(tx).SupplierPerOrderExists(ctx, tenantID)
 }
 
 // SaveSupplier creates (s.ID nil) or updates a supplier and what it

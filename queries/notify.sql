@@ -19,6 +19,11 @@ WHERE s.tenant_id = @tenant_id::uuid
 GROUP BY s.id
 ORDER BY s.name, s.id;
 
+-- name: SupplierPerOrderExists :one
+-- Whether the event has a supplier that gets each order as it is placed:
+-- only then does an order queue the job that emails them.
+SELECT EXISTS (SELECT 1 FROM suppliers WHERE tenant_id = @tenant_id::uuid AND mode = 'per_order')::bool;
+
 -- name: SupplierInsert :one
 INSERT INTO suppliers (tenant_id, name, emails, mode, send_at)
 VALUES (@tenant_id::uuid, @name::text, @emails::text[], @mode::text, sqlc.narg('send_at')::timestamptz)

@@ -40,7 +40,7 @@ func (p *platform) setUpEmail() error {
 	if p.inserter, err = jobs.NewInserter(p.db.Pool, p.log); err != nil {
 		return err
 	}
-	p.db.Events = &jobs.Enqueuer{Client: p.inserter}
+	p.db.Events = &jobs.Enqueuer{Client: p.inserter, PerOrderSuppliers: db.HasPerOrderSuppliers}
 	from := p.cfg.MailFrom
 	if from == "" {
 		from = "noreply@" + p.cfg.BaseDomain

@@ -418,6 +418,19 @@ func (q *Queries) SupplierList(ctx context.Context, tenantID uuid.UUID) ([]Suppl
 	return items, nil
 }
 
+const supplierPerOrderExists = `-- name: SupplierPerOrderExists :one
+SELECT EXISTS (SELECT 1 FROM suppliers WHERE tenant_id = $1::uuid AND mode = 'per_order')::bool
+`
+
+// Whether the event has a supplier that gets each order as it is placed:
+// only then does an order queue the job that emails them.
+func (q *Queries) SupplierPerOrderExists(ctx context.Context, tenantID uuid.UUID) (bool, error) {
+	row := q.db.QueryRow(ctx, supplierPerOrderExists, tenantID)
+	var column_1 bool
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const supplierUpdate = `-- name: SupplierUpdate :execrows
 UPDATE suppliers SET name = $1::text, emails = $2::text[], mode = $3::text, send_at = $4::timestamptz
 WHERE tenant_id = $5::uuid AND id = $6::uuid

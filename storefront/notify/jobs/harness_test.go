@@ -51,7 +51,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	database.Events = &jobs.Enqueuer{Client: inserter}
+	database.Events = &jobs.Enqueuer{Client: inserter, PerOrderSuppliers: db.HasPerOrderSuppliers}
 	h := &harness{t: t, db: database, adminURL: d.AdminURL, inserter: inserter, smtp: smtptest.Start(t, smtptest.Options{})}
 	h.startWorkers(ctx, d.OwnerURL, log)
 	h.event, h.cat = h.newEvent(ctx)

@@ -200,3 +200,37 @@ func TestTheBatchEmailSaysWhyItIsSent(t *testing.T) {
 		says(t, "archived@example.com", closed, stillOpen, "Orders for")
 	})
 }
+
+// TestSupplierJobsOnlyWhereSuppliersGetOrders: an event without per-order
+// suppliers queues no supplier job for an order or its cancellation (the
+// job would find nothing to send); once it has one, the supplier gets the
+// order.
+func TestSupplierJobsOnlyWhereSuppliersGetOrders(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	capLine := h.line("Cap", "One size", 1, "")
+	supplierJobs := func(t *testing.T, number string) int {
+		return h.count(t, "SELECT count(*) FROM river_job WHERE kind IN ('supplier_order', 'supplier_cancellation') AND args->>'order_number' = $1", number)
+	}
+	t.Run("an order and its cancellation queue no supplier job without per-order suppliers", func(t *testing.T) {
+		o := h.placeOrder(t, "jana@example.com", capLine)
+		if _, err := h.db.CancelOrder(ctx, h.event.ID, o.Number, "attendee"); err != nil {
+			t.Fatal(err)
+		}
+		h.waitFor(t, "jana@example.com", "status_cancelled", o.Number)
+		if n := supplierJobs(t, o.Number); n != 0 {
+			t.Errorf("%d supplier jobs queued, want 0", n)
+		}
+	})
+	t.Run("with a per-order supplier, an order queues its supplier job", func(t *testing.T) {
+		if _, err := h.db.SaveSupplier(ctx, h.event.ID, suppliers.Supplier{Name: "Caps Inc", Emails: []string{"caps@example.com"},
+			Mode: suppliers.ModePerOrder, ProductIDs: []uuid.UUID{capLine.ProductID}}); err != nil {
+			t.Fatal(err)
+		}
+		o := h.placeOrder(t, "ken@example.com", capLine)
+		h.waitFor(t, "caps@example.com", "supplier_order", o.Number)
+		if n := supplierJobs(t, o.Number); n != 1 {
+			t.Errorf("%d supplier jobs queued, want 1", n)
+		}
+	})
+}
