@@ -349,8 +349,13 @@ func TestARolledBackOrderLeavesNoJob(t *testing.T) {
 	ev := s.event("devcon", tenant.StatusActive, blue)
 	cat := stockEvent(t, s, ev)
 	jobCount := func() int { return countRows(t, s.adminURL, "SELECT count(*) FROM river_job") }
+	capLine := line(cat, "Cap", "One size", 1, "")
+	if _, err := s.db.SaveSupplier(ctx, ev.ID, suppliers.Supplier{Name: "Caps Inc", Emails: []string{"caps@example.com"},
+		Mode: suppliers.ModePerOrder, ProductIDs: []uuid.UUID{capLine.ProductID}}); err != nil {
+		t.Fatal(err)
+	}
 
-	first := order("a@example.com", "A", "en", line(cat, "Cap", "One size", 1, ""))
+	first := order("a@example.com", "A", "en", capLine)
 	if _, err := s.db.PlaceOrder(ctx, ev.ID, first); err != nil {
 		t.Fatal(err)
 	}
