@@ -15,8 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"marquee"
-	"marquee/branding/staff"
 	"marquee/db/internal/dbq"
+	"marquee/tenant/staff"
 )
 
 // StaffStore keeps staff identity in Postgres: accounts, memberships,

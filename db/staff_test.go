@@ -12,13 +12,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"marquee"
-	"marquee/branding/staff"
 	"marquee/db"
 	"marquee/db/dbtest"
+	"marquee/tenant/staff"
 )
 
 // cheapHashing keeps these tests fast; the default cost is tested in
-// branding/staff.
+// tenant/staff.
 var cheapHashing = staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
 
 // t0 is the injected clock's start: far from the real time, so a test that

@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"marquee"
-	"marquee/branding/staff"
+	"marquee/tenant/staff"
 	"marquee/themes"
 )
 

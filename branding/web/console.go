@@ -23,9 +23,9 @@ import (
 	"marquee"
 	"marquee/branding"
 	"marquee/branding/media"
-	"marquee/branding/staff"
 	"marquee/tenant"
 	"marquee/tenant/provision"
+	"marquee/tenant/staff"
 	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )

@@ -6,8 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"marquee/branding/staff"
 	"marquee/storefront"
+	"marquee/tenant/staff"
 	"marquee/themes"
 )
 

@@ -8,9 +8,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"marquee"
-	"marquee/branding/staff"
 	"marquee/tenant"
 	"marquee/tenant/domains"
+	"marquee/tenant/staff"
 	"marquee/themes"
 )
 

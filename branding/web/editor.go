@@ -12,8 +12,8 @@ import (
 
 	"marquee"
 	"marquee/branding"
-	"marquee/branding/staff"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 	"marquee/themes"
 )
 

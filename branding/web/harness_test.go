@@ -16,10 +16,10 @@ import (
 
 	"marquee"
 	"marquee/branding"
-	"marquee/branding/staff"
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 	"marquee/themes"
 )
 

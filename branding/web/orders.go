@@ -15,11 +15,11 @@ import (
 	"github.com/google/uuid"
 
 	"marquee"
-	"marquee/branding/staff"
 	"marquee/storefront"
 	"marquee/storefront/address"
 	"marquee/storefront/form"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 	"marquee/themes"
 )
 

@@ -10,10 +10,10 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 
-	"marquee/branding/staff"
 	"marquee/storefront"
 	"marquee/storefront/address"
 	"marquee/storefront/form"
+	"marquee/tenant/staff"
 )
 
 // answeredOrder gives devcon a shipping shop with questions of every

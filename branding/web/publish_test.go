@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"marquee/branding"
-	"marquee/branding/staff"
+	"marquee/tenant/staff"
 )
 
 // editorValues are the branding form's values as the editor shows them.

@@ -8,10 +8,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"marquee"
-	"marquee/branding/staff"
 	"marquee/storefront"
 	"marquee/storefront/address"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 	"marquee/themes"
 )
 

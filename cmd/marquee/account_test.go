@@ -18,10 +18,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"marquee/branding/staff"
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 )
 
 const linkInvalid = "This link has expired or has already been used. Ask for a new one."

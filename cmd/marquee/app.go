@@ -26,7 +26,6 @@ import (
 	"marquee/branding/media"
 	"marquee/branding/media/diskstore"
 	"marquee/branding/media/s3store"
-	"marquee/branding/staff"
 	brandingweb "marquee/branding/web"
 	"marquee/db"
 	"marquee/storefront"
@@ -39,6 +38,7 @@ import (
 	"marquee/tenant/domains"
 	"marquee/tenant/edge"
 	"marquee/tenant/provision"
+	"marquee/tenant/staff"
 	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )

@@ -18,11 +18,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"marquee/branding/media/s3store"
-	"marquee/branding/staff"
 	"marquee/storefront/notify/jobs"
 	"marquee/storefront/notify/mail"
 	"marquee/tenant"
 	"marquee/tenant/domains"
+	"marquee/tenant/staff"
 	tenantweb "marquee/tenant/web"
 )
 

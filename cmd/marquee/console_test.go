@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"marquee/branding/staff"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 )
 
 const consoleHost = "console.shop.test"

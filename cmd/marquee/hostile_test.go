@@ -19,9 +19,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
-	"marquee/branding/staff"
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 )
 
 // hostileValues are what the walk puts in every path parameter, query

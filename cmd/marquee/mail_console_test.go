@@ -14,10 +14,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	"marquee/branding/staff"
 	"marquee/storefront"
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 )
 
 // wantEmailFrameCSP is the policy of an email's HTML part in the console.

@@ -12,9 +12,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 
-	"marquee/branding/staff"
 	"marquee/storefront"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 )
 
 // fulfilmentMember signs in a fulfilment member of ev.

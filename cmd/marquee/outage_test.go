@@ -15,11 +15,11 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"marquee/branding/staff"
 	"marquee/db/dbtest"
 	"marquee/db/throwaway"
 	"marquee/storefront"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 )
 
 // TestDatabaseOutageUnderOrderLoad restarts Postgres (a fast shutdown and

@@ -11,10 +11,10 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"marquee/branding/staff"
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
 	"marquee/tenant/provision"
+	"marquee/tenant/staff"
 )
 
 // consoleMember creates a staff member with a password and signs them in;

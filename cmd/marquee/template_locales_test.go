@@ -10,11 +10,11 @@ import (
 	"testing"
 
 	"marquee/branding"
-	"marquee/branding/staff"
 	"marquee/storefront"
 	"marquee/storefront/form"
 	"marquee/tenant"
 	"marquee/tenant/provision"
+	"marquee/tenant/staff"
 )
 
 // frenchOnly are texts of the template that only its French offers.

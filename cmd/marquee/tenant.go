@@ -14,11 +14,11 @@ import (
 	"github.com/google/uuid"
 
 	"marquee"
-	"marquee/branding/staff"
 	"marquee/db"
 	"marquee/tenant"
 	"marquee/tenant/domains"
 	"marquee/tenant/provision"
+	"marquee/tenant/staff"
 	"marquee/themes"
 )
 

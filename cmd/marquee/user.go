@@ -9,9 +9,9 @@ import (
 	"github.com/google/uuid"
 
 	"marquee"
-	"marquee/branding/staff"
 	brandingweb "marquee/branding/web"
 	"marquee/db"
+	"marquee/tenant/staff"
 )
 
 // The console finds invitations and resets on its Identity at run time;

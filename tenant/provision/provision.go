@@ -14,9 +14,9 @@ import (
 
 	"marquee"
 	"marquee/branding"
-	"marquee/branding/staff"
 	"marquee/tenant"
 	"marquee/tenant/domains"
+	"marquee/tenant/staff"
 )
 
 // Store is the persistence the service needs; db.DB implements it.

@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 	"testing"
 
-	"marquee/branding/staff"
+	"marquee/tenant/staff"
 )
 
 func TestNewToken(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"marquee/branding/staff"
+	"marquee/tenant/staff"
 )
 
 func TestNormaliseEmail(t *testing.T) {

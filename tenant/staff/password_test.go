@@ -8,7 +8,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"marquee"
-	"marquee/branding/staff"
+	"marquee/tenant/staff"
 )
 
 // cheap keeps the tests that do not measure the default cost fast.
