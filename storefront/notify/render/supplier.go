@@ -1,0 +1,51 @@
+package render
+
+import (
+	"cmp"
+
+	"marquee/storefront"
+	"marquee/storefront/address"
+	"marquee/storefront/notify"
+	"marquee/themes"
+)
+
+// SupplierOrder renders the lines items of order o that supplier
+// supplierName fulfils, for the addresses to, in the event's default
+// language. It carries the item answers and where to ship, and nothing
+// else about the attendee: no email address, phone or other answers.
+func (r *Renderer) SupplierOrder(ev Event, supplierName string, to []string, o storefront.Order, items []storefront.Item) (notify.Message, error) {
+	return r.supplierOrder(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, o, items)
+}
+
+func (r *Renderer) supplierOrder(ev Event, lang, supplierName string, to []string, o storefront.Order, items []storefront.Item) (notify.Message, error) {
+	return r.message(notify.KindSupplierOrder, ev, to, r.supplierOrderView(ev, lang, supplierName, o, items), nil)
+}
+
+// SupplierCancellation tells supplier supplierName, at the addresses to and
+// in the event's default language, that order o was cancelled: the lines
+// items it supplies for it are not to be made or sent. Like SupplierOrder,
+// it shows nothing of the attendee but the lines' answers and the address.
+func (r *Renderer) SupplierCancellation(ev Event, supplierName string, to []string, o storefront.Order, items []storefront.Item) (notify.Message, error) {
+	return r.supplierCancellation(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, o, items)
+}
+
+func (r *Renderer) supplierCancellation(ev Event, lang, supplierName string, to []string, o storefront.Order, items []storefront.Item) (notify.Message, error) {
+	return r.message(notify.KindSupplierCancelled, ev, to, r.supplierOrderView(ev, lang, supplierName, o, items), nil)
+}
+
+type supplierOrderMail struct {
+	frame
+	Supplier, Number string
+	Items            []line
+	Address          []string
+	Ships            bool
+}
+
+func (r *Renderer) supplierOrderView(ev Event, lang, supplierName string, o storefront.Order, items []storefront.Item) *supplierOrderMail {
+	v := &supplierOrderMail{frame: r.newFrame(ev, lang), Supplier: supplierName, Number: o.Number,
+		Items: r.lines(r.labeller(ev, lang), items, cmp.Or(o.Currency, ev.Currency)), Ships: ev.Ships}
+	if ev.Ships && o.Address != nil {
+		v.Address = inertLines(address.Lines(*o.Address, lang))
+	}
+	return v
+}
