@@ -1,0 +1,75 @@
+package smtptest
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Stage is an SMTP command a rejection applies to.
+type Stage int
+
+// The stages at which the server can be told to refuse.
+const (
+	StageMail Stage = iota + 1 // MAIL FROM
+	StageRcpt                  // RCPT TO
+	StageData                  // after the message data
+)
+
+// Reject makes every later command at stage fail with code (4xx or 5xx)
+// until AcceptAll.
+func (s *Server) Reject(stage Stage, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejects[stage] = code
+}
+
+// RejectRecipient makes RCPT TO for addr fail with code until AcceptAll.
+func (s *Server) RejectRecipient(addr string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rcptRej[strings.ToLower(addr)] = code
+}
+
+// HangUpAfterAccept makes the server close each connection right after
+// it has accepted a message with 250: the message is delivered, while the
+// client sees its next command (RSET or QUIT) fail.
+func (s *Server) HangUpAfterAccept(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hangUp = on
+}
+
+// AcceptAll lifts every rejection.
+func (s *Server) AcceptAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.rejects)
+	clear(s.rcptRej)
+}
+
+// hangsUp reports whether HangUpAfterAccept is on.
+func (s *Server) hangsUp() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hangUp
+}
+
+// rejection returns the reply to refuse a command with, or nil.
+func (s *Server) rejection(stage Stage, rcpt string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	code := s.rejects[stage]
+	if c, ok := s.rcptRej[strings.ToLower(rcpt)]; ok && stage == StageRcpt {
+		code = c
+	}
+	if code == 0 {
+		return nil
+	}
+	return &smtp.SMTPError{
+		Code:         code,
+		EnhancedCode: smtp.EnhancedCodeNotSet,
+		Message:      fmt.Sprintf("smtptest: told to refuse with %d", code),
+	}
+}
