@@ -23,17 +23,6 @@ type Accounts interface {
 	ResetPassword(ctx context.Context, plainToken, password string, now time.Time) error
 }
 
-// mountAccount adds the pages of people who are not signed in (yet):
-// accepting an invitation and resetting a password.
-func (h *Console) mountAccount(app fiber.Router) {
-	app.Get("/invite/:token", h.invitePage)
-	app.Post("/invite/:token", h.acceptInvite)
-	app.Get("/reset", h.resetRequestPage)
-	app.Post("/reset", h.requestReset)
-	app.Get("/reset/:token", h.resetPage)
-	app.Post("/reset/:token", h.resetPassword)
-}
-
 // Where the sign-in page goes after a completed reset or an invitation
 // accepted by an account that keeps its own password.
 const (

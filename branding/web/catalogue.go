@@ -38,19 +38,6 @@ type CatalogueDesk interface {
 	AddFormField(ctx context.Context, tenantID uuid.UUID, f form.Field) error
 }
 
-func (h *Console) mountCatalogue(app fiber.Router) {
-	app.Get("/events/:slug/catalogue", h.catalogue)
-	app.Post("/events/:slug/catalogue/products", h.addProduct)
-	app.Post("/events/:slug/catalogue/products/:product/visibility", h.setVisibility)
-	app.Post("/events/:slug/catalogue/variants/:variant/stock", h.adjustStock)
-	app.Post("/events/:slug/catalogue/products/:product/delete", h.deleteProduct)
-	app.Post("/events/:slug/catalogue/products/:product/move", h.moveProduct)
-	app.Post("/events/:slug/catalogue/products/:product", h.updateProduct)
-	app.Post("/events/:slug/catalogue/products/:product/variants", h.addVariants)
-	app.Post("/events/:slug/catalogue/duplicate", h.duplicate)
-	h.mountVariants(app)
-}
-
 // duplicate copies the products (with their options and stock) and the
 // order-form fields of another event the member may edit into this one:
 // the fastest way to set up the next event. Fields whose key this event

@@ -79,25 +79,6 @@ type Console struct {
 	Now     func() time.Time
 }
 
-// Mount adds the console's routes to app, an app that serves only the
-// console host.
-func (h *Console) Mount(app fiber.Router) {
-	app.Get("/login", h.loginPage)
-	app.Post("/login", h.login)
-	app.Get("/login/link/:token", h.loginLink)
-	h.mountAccount(app)
-	app.Use(h.requireSession)
-	app.Get("/", h.home)
-	app.Post("/logout", h.logout)
-	h.mountEditor(app)
-	h.mountOrders(app)
-	h.mountPlatform(app)
-	h.mountMail(app)
-	h.mountCatalogue(app)
-	h.mountFormBuilder(app)
-	h.mountSettings(app)
-}
-
 func (h *Console) now() time.Time {
 	if h.Now != nil {
 		return h.Now()

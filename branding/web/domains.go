@@ -18,13 +18,6 @@ import (
 // (platform admins may too): a domain decides where attendees land.
 var domainRoles = []staff.Role{staff.RoleOwner}
 
-func (h *Console) mountDomains(app fiber.Router) {
-	app.Get("/events/:slug/domains", h.domains)
-	app.Post("/events/:slug/domains", h.addDomain)
-	app.Post("/events/:slug/domains/:hostname/verify", h.verifyDomain)
-	app.Post("/events/:slug/domains/:hostname/remove", h.removeDomain)
-}
-
 // domainNotices are the messages the domain page shows after a change.
 var domainNotices = map[string]string{
 	"added":   "console.domains.added",

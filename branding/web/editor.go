@@ -45,16 +45,6 @@ type Preview func(ctx context.Context, t *tenant.Tenant, b branding.Branding, la
 // editorRoles may edit an event's branding.
 var editorRoles = []staff.Role{staff.RoleOwner, staff.RoleMarketing}
 
-func (h *Console) mountEditor(app fiber.Router) {
-	app.Get("/events/:slug/branding", h.editor)
-	app.Post("/events/:slug/branding", h.saveDraft)
-	app.Post("/events/:slug/branding/publish", h.publish)
-	app.Get("/events/:slug/branding/preview", h.preview)
-	app.Get("/events/:slug/branding/history", h.history)
-	app.Post("/events/:slug/branding/restore/:version", h.restore)
-	app.Post("/events/:slug/branding/image", h.uploadImage)
-}
-
 // event is the event of the route, if the signed-in member may work on it
 // with one of roles; anyone else gets the same 404 as for no event at all.
 func (h *Console) event(c *fiber.Ctx, roles []staff.Role) (*tenant.Tenant, error) {

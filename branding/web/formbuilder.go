@@ -27,15 +27,6 @@ type FormDesk interface {
 	UpdateFormField(ctx context.Context, tenantID uuid.UUID, f form.Field) error
 }
 
-func (h *Console) mountFormBuilder(app fiber.Router) {
-	app.Get("/events/:slug/form", h.formBuilder)
-	app.Post("/events/:slug/form/fields", h.addField)
-	app.Post("/events/:slug/form/fields/:key/move", h.moveField)
-	app.Post("/events/:slug/form/fields/:key/remove", h.removeField)
-	app.Get("/events/:slug/form/fields/:key", h.editFieldPage)
-	app.Post("/events/:slug/form/fields/:key", h.updateField)
-}
-
 // FormBuilderPage lists an event's order-form fields by scope, with the
 // form that adds one.
 type FormBuilderPage struct {

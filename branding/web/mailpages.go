@@ -43,29 +43,6 @@ const (
 // no requests of its own.
 const emailFrameCSP = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
-// mountMail adds the email pages: the platform admins' inbox and failed
-// jobs, and each event's email previews and suppliers.
-func (h *Console) mountMail(app fiber.Router) {
-	p := app.Group("/platform", h.requirePlatformAdmin)
-	p.Get("/inbox", h.inbox)
-	p.Get("/inbox/:id", h.inboxMessage)
-	p.Get("/inbox/:id/html", h.inboxHTML)
-	p.Get("/inbox/:id/attachments/:n", h.inboxAttachment)
-	p.Get("/jobs", h.failedJobs)
-	p.Post("/jobs/:id/retry", h.retryJob)
-	app.Get("/events/:slug/emails", h.emailPreviews)
-	app.Get("/events/:slug/emails/:kind", h.emailPreview)
-	app.Get("/events/:slug/emails/:kind/html", h.emailPreviewHTML)
-	app.Get("/events/:slug/suppliers", h.suppliers)
-	app.Post("/events/:slug/suppliers", h.createSupplier)
-	app.Get("/events/:slug/suppliers/:supplier", h.supplier)
-	app.Post("/events/:slug/suppliers/:supplier", h.updateSupplier)
-	app.Post("/events/:slug/suppliers/:supplier/delete", h.deleteSupplier)
-	app.Post("/events/:slug/suppliers/:supplier/send", h.sendBatchNow)
-	app.Get("/events/:slug/suppliers/:supplier/batch.csv", h.batchDownload("csv"))
-	app.Get("/events/:slug/suppliers/:supplier/batch.xlsx", h.batchDownload("xlsx"))
-}
-
 // errPageNotFound answers anything a route names that is not there, or
 // not the event's: the same 404 either way.
 var errPageNotFound = marquee.New(marquee.ENOTFOUND, "error.not_found")

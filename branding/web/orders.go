@@ -39,15 +39,6 @@ var orderRoles = []staff.Role{staff.RoleOwner, staff.RoleFulfilment}
 
 const ordersPerPage = 50
 
-func (h *Console) mountOrders(app fiber.Router) {
-	app.Get("/events/:slug/dashboard", h.dashboard)
-	app.Get("/events/:slug/orders/export.csv", h.exportOrders)
-	app.Get("/events/:slug/orders", h.orders)
-	app.Post("/events/:slug/orders/status", h.bulkStatus)
-	app.Get("/events/:slug/orders/:number", h.orderDetail)
-	app.Post("/events/:slug/orders/:number/status", h.changeStatus)
-}
-
 var statuses = []storefront.Status{storefront.StatusPlaced, storefront.StatusConfirmed, storefront.StatusDispatched,
 	storefront.StatusReadyForPickup, storefront.StatusDelivered, storefront.StatusCollected, storefront.StatusCancelled}
 

@@ -17,22 +17,6 @@ import (
 // eventsPerPage is how many events the platform list shows at a time.
 const eventsPerPage = 50
 
-// mountPlatform adds the platform administrators' pages (every event,
-// provisioning, status changes) and the event owners' domain page.
-func (h *Console) mountPlatform(app fiber.Router) {
-	p := app.Group("/platform", h.requirePlatformAdmin)
-	p.Get("/events", h.platformEvents)
-	p.Post("/events", h.createEvent)
-	p.Get("/events/:slug", h.platformEvent)
-	p.Post("/events/:slug/rename", h.renameEvent)
-	p.Post("/events/:slug/closes", h.setClosesAt)
-	p.Post("/events/:slug/suspend", h.transitionEvent(h.Provision.Suspend, "suspended"))
-	p.Post("/events/:slug/resume", h.transitionEvent(h.Provision.Resume, "resumed"))
-	p.Post("/events/:slug/archive", h.transitionEvent(h.Provision.Archive, "archived"))
-	p.Post("/events/:slug/delete", h.deleteEvent)
-	h.mountDomains(app)
-}
-
 // requirePlatformAdmin answers everyone else with the 404 of a page that
 // does not exist, so the platform pages do not reveal themselves.
 func (h *Console) requirePlatformAdmin(c *fiber.Ctx) error {

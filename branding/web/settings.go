@@ -19,11 +19,6 @@ import (
 // country list: beyond a handful the shortcut stops being one.
 const maxCommonCountries = 10
 
-func (h *Console) mountSettings(app fiber.Router) {
-	app.Get("/events/:slug/settings", h.shopSettings)
-	app.Post("/events/:slug/settings", h.saveShopSettings)
-}
-
 // SettingsPage is the form of how an event's shop behaves, with the
 // event's currency and close time shown read-only: ops set those.
 type SettingsPage struct {

@@ -15,12 +15,6 @@ import (
 // product page draws it at 320 CSS pixels, so 640 serves sharp screens.
 const productImageWidth = 640
 
-func (h *Console) mountVariants(app fiber.Router) {
-	app.Post("/events/:slug/catalogue/variants/:variant", h.updateVariant)
-	app.Post("/events/:slug/catalogue/variants/:variant/delete", h.deleteVariant)
-	app.Post("/events/:slug/catalogue/products/:product/image", h.productImage)
-}
-
 // updateVariant renames an option in each language and sets its own
 // price; an empty price falls back to the product's.
 func (h *Console) updateVariant(c *fiber.Ctx) error {
