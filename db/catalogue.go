@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -468,7 +469,7 @@ func (db *DB) MoveFormField(ctx context.Context, tenantID uuid.UUID, key string,
 
 func isCheckViolation(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23514"
+	return errors.As(err, &pgErr) && pgErr.Code == pgerrcode.CheckViolation
 }
 
 // UpdateVariant renames an option (its label per language) and sets its

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -85,7 +86,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 // that says what to do: the migrations create and grant the roles.
 func explainRoleError(err error) error {
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && (pgErr.Code == "42501" || pgErr.Code == "22023") {
+	if errors.As(err, &pgErr) && (pgErr.Code == pgerrcode.InsufficientPrivilege || pgErr.Code == pgerrcode.InvalidParameterValue) {
 		return fmt.Errorf("%w (run 'marquee migrate up' first: it creates the %s role and grants it to the database user)", err, AppRole)
 	}
 	return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -682,7 +683,7 @@ func parseIP(s string) (*netip.Addr, error) {
 // ENOTFOUND.
 func foreignKeyNotFound(err error) error {
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+	if errors.As(err, &pgErr) && pgErr.Code == pgerrcode.ForeignKeyViolation {
 		return marquee.Wrap(marquee.ENOTFOUND, "error.not_found", err)
 	}
 	return err

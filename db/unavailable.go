@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/puddle/v2"
@@ -59,7 +59,8 @@ func connectionFailure(err error) bool {
 // rather than "not this": class 08 (connection exception), and the server
 // shutting down (57P01 admin, 57P02 crash) or starting up (57P03).
 func unavailableSQLState(code string) bool {
-	return strings.HasPrefix(code, "08") || code == "57P01" || code == "57P02" || code == "57P03"
+	return pgerrcode.IsConnectionException(code) || code == pgerrcode.AdminShutdown ||
+		code == pgerrcode.CrashShutdown || code == pgerrcode.CannotConnectNow
 }
 
 // begin starts a transaction, waiting at most the pool's acquire timeout
