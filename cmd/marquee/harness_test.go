@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -21,6 +23,7 @@ import (
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/tenant"
+	"marquee/tenant/staff"
 )
 
 const testBase = "shop.test"
@@ -204,4 +207,64 @@ func (s *testServer) settle() {
 		got, _ := s.platform.lastChange.Load().(uuid.UUID)
 		return got == sentinel
 	})
+}
+
+const consoleHost = "console.shop.test"
+
+// consoleServer is a test server with cheap password hashing and one
+// marketing member of one event.
+func consoleServer(t *testing.T) (*testServer, *tenant.Tenant, staff.Staff) {
+	t.Helper()
+	return consoleServerWith(t, func(*Config) {})
+}
+
+// consoleServerWith is consoleServer with the configuration changed by
+// tune first (email workers, a DNS resolver…).
+func consoleServerWith(t *testing.T, tune func(*Config)) (*testServer, *tenant.Tenant, staff.Staff) {
+	t.Helper()
+	cfg := defaultConfig()
+	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
+	tune(&cfg)
+	s := startServer(t, cfg)
+	ev := s.event("devcon", tenant.StatusActive, blue)
+	s.event("other", tenant.StatusActive, teal)
+	ctx := context.Background()
+	st, err := s.platform.staff.CreateStaff(ctx, "marketing@example.com", "Mia", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleMarketing); err != nil {
+		t.Fatal(err)
+	}
+	return s, ev, st
+}
+
+// browser is a visitor of the console with its own cookies.
+func (s *testServer) browser() *shop {
+	jar, _ := cookiejar.New(nil)
+	return &shop{s: s, host: consoleHost, client: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// signIn posts the login form with the token of the login page.
+func signIn(b *shop, email, password string) *response {
+	page := b.do(http.MethodGet, "/login", "", "")
+	csrf, _ := page.doc.Find(`input[name="csrf"]`).Attr("value")
+	return b.post("/login", url.Values{"csrf": {csrf}, "email": {email}, "password": {password}})
+}
+
+// jarURL is where the visitor's cookies live: the client keys them by the
+// Host it asked for, not by the loopback address it dialled.
+func jarURL(b *shop) *url.URL { return &url.URL{Scheme: "http", Host: b.host, Path: "/"} }
+
+func sessionValue(b *shop, _ *testServer) string {
+	for _, c := range b.client.Jar.Cookies(jarURL(b)) {
+		if c.Name == "marquee_session" {
+			return c.Value
+		}
+	}
+	return ""
 }

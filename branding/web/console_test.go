@@ -1,64 +1,13 @@
-package main
+package web
 
 import (
 	"context"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
-
-	"marquee/tenant"
-	"marquee/tenant/staff"
 )
-
-const consoleHost = "console.shop.test"
-
-// consoleServer is a test server with cheap password hashing and one
-// marketing member of one event.
-func consoleServer(t *testing.T) (*testServer, *tenant.Tenant, staff.Staff) {
-	t.Helper()
-	return consoleServerWith(t, func(*Config) {})
-}
-
-// consoleServerWith is consoleServer with the configuration changed by
-// tune first (email workers, a DNS resolver…).
-func consoleServerWith(t *testing.T, tune func(*Config)) (*testServer, *tenant.Tenant, staff.Staff) {
-	t.Helper()
-	cfg := defaultConfig()
-	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
-	tune(&cfg)
-	s := startServer(t, cfg)
-	ev := s.event("devcon", tenant.StatusActive, blue)
-	s.event("other", tenant.StatusActive, teal)
-	ctx := context.Background()
-	st, err := s.platform.staff.CreateStaff(ctx, "marketing@example.com", "Mia", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleMarketing); err != nil {
-		t.Fatal(err)
-	}
-	return s, ev, st
-}
-
-// browser is a visitor of the console with its own cookies.
-func (s *testServer) browser() *shop {
-	jar, _ := cookiejar.New(nil)
-	return &shop{s: s, host: consoleHost, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-// signIn posts the login form with the token of the login page.
-func signIn(b *shop, email, password string) *response {
-	page := b.do(http.MethodGet, "/login", "", "")
-	csrf, _ := page.doc.Find(`input[name="csrf"]`).Attr("value")
-	return b.post("/login", url.Values{"csrf": {csrf}, "email": {email}, "password": {password}})
-}
 
 // jarURL is where the visitor's cookies live: the client keys them by the
 // Host it asked for, not by the loopback address it dialled.
@@ -133,7 +82,7 @@ func TestConsoleSignIn(t *testing.T) {
 		if r := b.post("/logout", url.Values{"csrf": {csrf}}); r.status != http.StatusSeeOther {
 			t.Fatalf("logout: %d", r.status)
 		}
-		if _, _, err := s.platform.staff.Session(context.Background(), token, time.Now()); err == nil {
+		if _, _, err := s.staff.Session(context.Background(), token, time.Now()); err == nil {
 			t.Fatal("the old session token still works after logout")
 		}
 		// A browser that kept the old cookie is signed out too.
@@ -147,7 +96,11 @@ func TestConsoleSignIn(t *testing.T) {
 
 func TestConsoleLoginLink(t *testing.T) {
 	s, _, _ := consoleServer(t)
-	link, err := ensureDemoAdmin(context.Background(), s.platform.staff)
+	admin, err := s.staff.CreateStaff(context.Background(), "admin@marquee.localhost", "Demo admin", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := s.staff.LoginLink(context.Background(), admin.ID, time.Now(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
