@@ -429,3 +429,21 @@ func waitFor(t *testing.T, within time.Duration, cond func() bool) {
 }
 
 func intp(n int) *int { return &n }
+
+// without is v less key.
+func without(v url.Values, key string) url.Values {
+	c := url.Values{}
+	for k, vs := range v {
+		if k != key {
+			c[k] = vs
+		}
+	}
+	return c
+}
+
+// with is v with key set to value.
+func with(v url.Values, key, value string) url.Values {
+	c := without(v, key)
+	c.Set(key, value)
+	return c
+}

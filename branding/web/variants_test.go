@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"context"
@@ -140,7 +140,7 @@ func TestProductImage(t *testing.T) {
 		t.Fatalf("no product %s", id)
 		return ""
 	}
-	mediaDir := s.platform.cfg.MediaDir
+	mediaDir := s.mediaDir
 
 	t.Run("a file that is no image is refused and nothing is stored", func(t *testing.T) {
 		before := countFiles(t, mediaDir)

@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"context"
@@ -118,7 +118,7 @@ func TestShopSettings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		status := storefront.OrderLinks{Key: s.platform.cfg.SecretKey}.Path(ev.ID, order.Number)
+		status := storefront.OrderLinks{Key: testSecret}.Path(ev.ID, order.Number)
 		if r := s.get("devcon.shop.test", status); r.status != 200 || r.doc.Find("form.cancel").Length() != 1 {
 			t.Fatalf("before: %d, cancel forms %d", r.status, r.doc.Find("form.cancel").Length())
 		}

@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"context"
@@ -21,14 +21,14 @@ import (
 func fulfilmentMember(t *testing.T, s *testServer, ev *tenant.Tenant) *shop {
 	t.Helper()
 	ctx := context.Background()
-	st, err := s.platform.staff.CreateStaff(ctx, "packer@example.com", "Pat", false)
+	st, err := s.staff.CreateStaff(ctx, "packer@example.com", "Pat", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
+	if err := s.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleFulfilment); err != nil {
+	if err := s.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleFulfilment); err != nil {
 		t.Fatal(err)
 	}
 	b := s.browser()
@@ -106,7 +106,7 @@ func TestFulfilmentOrders(t *testing.T) {
 		}
 	})
 	t.Run("views and exports are audited", func(t *testing.T) {
-		entries, err := s.platform.staff.AuditLog(ctx, &ev.ID, 50)
+		entries, err := s.staff.AuditLog(ctx, &ev.ID, 50)
 		if err != nil {
 			t.Fatal(err)
 		}

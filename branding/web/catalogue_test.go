@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"context"
@@ -245,7 +245,7 @@ func TestDuplicateFromAnotherEvent(t *testing.T) {
 			t.Fatal("a refused copy wrote products")
 		}
 	})
-	if err := s.platform.staff.SetRole(ctx, st.ID, other.ID, st.ID, "marketing"); err != nil {
+	if err := s.staff.SetRole(ctx, st.ID, other.ID, st.ID, "marketing"); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("products, stock and fields are copied", func(t *testing.T) {

@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"context"
@@ -8,21 +8,9 @@ import (
 	"testing"
 	"time"
 
-	storefrontweb "marquee/storefront/web"
-
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 )
-
-// signedInMember is a browser signed in as the marketing member of devcon.
-func signedInMember(t *testing.T, s *testServer) *shop {
-	t.Helper()
-	b := s.browser()
-	if r := signIn(b, "marketing@example.com", "correct horse battery"); r.status != http.StatusSeeOther {
-		t.Fatalf("sign in: %d", r.status)
-	}
-	return b
-}
 
 // editorForm returns the values of the branding form as the page shows it.
 func editorForm(t *testing.T, b *shop, slug string) (url.Values, *response) {
@@ -46,11 +34,6 @@ func editorForm(t *testing.T, b *shop, slug string) (url.Values, *response) {
 		}
 	})
 	return v, r
-}
-
-func csrfOf(r *response) string {
-	v, _ := r.doc.Find(`input[name="csrf"]`).First().Attr("value")
-	return v
 }
 
 func TestBrandingDraftPreviewPublishRestore(t *testing.T) {
@@ -135,7 +118,7 @@ func TestConsoleRoutesRefuseOtherEvents(t *testing.T) {
 	b := signedInMember(t, s)
 	_, page := editorForm(t, b, "devcon")
 	csrf := csrfOf(page)
-	console := s.platform.newConsole(&storefrontweb.Handler{Themes: s.platform.themes, Sites: s.platform.sites, Log: s.platform.log})
+	console := s.newConsole()
 	checked := 0
 	for _, route := range console.GetRoutes(true) {
 		if !strings.Contains(route.Path, ":slug") || route.Method == http.MethodHead {
@@ -219,14 +202,14 @@ func TestThemeAndFont(t *testing.T) {
 func TestFulfilmentCannotEditBranding(t *testing.T) {
 	s, ev, _ := consoleServer(t)
 	ctx := context.Background()
-	st, err := s.platform.staff.CreateStaff(ctx, "packer@example.com", "Pat", false)
+	st, err := s.staff.CreateStaff(ctx, "packer@example.com", "Pat", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
+	if err := s.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, "fulfilment"); err != nil {
+	if err := s.staff.SetRole(ctx, st.ID, ev.ID, st.ID, "fulfilment"); err != nil {
 		t.Fatal(err)
 	}
 	b := s.browser()

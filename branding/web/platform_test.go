@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
 	"marquee/tenant/provision"
 	"marquee/tenant/staff"
@@ -22,15 +21,15 @@ import (
 func consoleMember(t *testing.T, s *testServer, email string, platformAdmin bool, ev *tenant.Tenant, role staff.Role) *shop {
 	t.Helper()
 	ctx := context.Background()
-	st, err := s.platform.staff.CreateStaff(ctx, email, "Someone", platformAdmin)
+	st, err := s.staff.CreateStaff(ctx, email, "Someone", platformAdmin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
+	if err := s.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
 	if ev != nil {
-		if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, role); err != nil {
+		if err := s.staff.SetRole(ctx, st.ID, ev.ID, st.ID, role); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -84,7 +83,7 @@ func TestPlatformEventPages(t *testing.T) {
 	})
 	t.Run("the list shows 50 events a page, by slug, with a next-page link", func(t *testing.T) {
 		for i := 1; i <= 55; i++ {
-			if _, err := s.platform.provision.Create(ctx, provision.Spec{Slug: fmt.Sprintf("ev-%03d", i), Name: fmt.Sprintf("Event %d", i)}); err != nil {
+			if _, err := s.provision.Create(ctx, provision.Spec{Slug: fmt.Sprintf("ev-%03d", i), Name: fmt.Sprintf("Event %d", i)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -276,7 +275,7 @@ func TestPlatformPagesHiddenFromMembers(t *testing.T) {
 			t.Errorf("%s: the home page links to the platform pages", who)
 		}
 		csrf := csrfOf(home)
-		console := s.platform.newConsole(&storefrontweb.Handler{Themes: s.platform.themes, Sites: s.platform.sites, Log: s.platform.log})
+		console := s.newConsole()
 		checked := 0
 		for _, route := range console.GetRoutes(true) {
 			if !strings.HasPrefix(route.Path, "/platform") || route.Method == http.MethodHead {
@@ -311,7 +310,7 @@ func TestPlatformPagesHiddenFromMembers(t *testing.T) {
 // with devcon's owner signed in.
 func domainServer(t *testing.T) (*testServer, *tenant.Tenant, *shop) {
 	t.Helper()
-	s, ev, _ := consoleServerWith(t, func(cfg *Config) { cfg.DNSResolver = closedPort(t) })
+	s, ev, _ := consoleServer(t)
 	return s, ev, consoleMember(t, s, "owner@example.com", false, ev, staff.RoleOwner)
 }
 
@@ -361,7 +360,7 @@ func TestDomainPage(t *testing.T) {
 		}
 	})
 	t.Run("refused names say why, keep the typed name and add nothing", func(t *testing.T) {
-		if _, _, err := s.platform.provision.AddDomain(ctx, "other", "shop.other.org"); err != nil {
+		if _, _, err := s.provision.AddDomain(ctx, "other", "shop.other.org"); err != nil {
 			t.Fatal(err)
 		}
 		for host, want := range map[string]struct {
@@ -436,7 +435,7 @@ func TestDomainPage(t *testing.T) {
 		if n := len(stored()); n != 1 {
 			t.Fatalf("%d devcon domains after refusals", n)
 		}
-		theirs, err := s.platform.provision.Domains(ctx, "other")
+		theirs, err := s.provision.Domains(ctx, "other")
 		if err != nil || len(theirs) != 1 || theirs[0].State != tenant.DomainPending || theirs[0].CheckedAt != nil {
 			t.Fatalf("other's domain changed: %+v %v", theirs, err)
 		}

@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"bytes"
@@ -63,7 +63,7 @@ func TestLogoUpload(t *testing.T) {
 	b := signedInMember(t, s)
 	_, page := editorForm(t, b, "devcon")
 	csrf := csrfOf(page)
-	mediaDir := s.platform.cfg.MediaDir
+	mediaDir := s.mediaDir
 
 	t.Run("a file that is no image is refused with the reason and nothing is stored", func(t *testing.T) {
 		before := countFiles(t, mediaDir)

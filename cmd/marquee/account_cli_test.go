@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"marquee/db"
+	"marquee/db/dbtest"
+	"marquee/tenant/staff"
+)
+
+// logBuffer is a log the server writes while a test reads it.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// entries are the JSON log lines with message msg ("": every line).
+func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for sc := bufio.NewScanner(bytes.NewReader(l.buf.Bytes())); sc.Scan(); {
+		var e map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("log line %q: %v", sc.Text(), err)
+		}
+		if msg == "" || e["msg"] == msg {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Until email exists, a developer finds the reset link in the log.
+func TestResetLinkIsLogged(t *testing.T) {
+	d := dbtest.New(t)
+	cfg := defaultConfig()
+	cfg.BaseDomain, cfg.SecretKey = testBase, []byte("test secret key, 32 bytes or more..")
+	cfg.MediaDir = t.TempDir()
+	cfg.Workers = 0 // no email jobs here
+	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
+	logs := &logBuffer{}
+	p, err := newPlatform(cfg, slog.New(slog.NewJSONHandler(logs, nil)), d.Open(t, db.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := p.staff.CreateStaff(ctx, "marketing@example.com", "Mia", false); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serving, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- p.serveHTTP(serving, ln, nil) }()
+	t.Cleanup(func() { stop(); <-done })
+	b := (&testServer{t: t, url: "http://" + ln.Addr().String()}).browser()
+	const msg = "password reset link (no email yet)"
+
+	fillInForm(t, b, "/reset", url.Values{"email": {"nobody@example.com"}})
+	if got := logs.entries(t, msg); len(got) != 0 {
+		t.Fatalf("a link logged for an unknown address: %v", got)
+	}
+	fillInForm(t, b, "/reset", url.Values{"email": {"Marketing@Example.com"}})
+	got := logs.entries(t, msg)
+	if len(got) != 1 || got[0]["level"] != "INFO" || got[0]["email"] != "marketing@example.com" {
+		t.Fatalf("log entries %v", got)
+	}
+	path, _ := got[0]["path"].(string)
+	token, ok := strings.CutPrefix(path, "/reset/")
+	if !ok {
+		t.Fatalf("path %q", path)
+	}
+	if err := p.staff.ResetPassword(ctx, token, "a fresh new passphrase", time.Now()); err != nil {
+		t.Fatalf("the logged link: %v", err)
+	}
+}
+
+func TestUserInvite(t *testing.T) {
+	d := dbtest.New(t)
+	vars := map[string]string{"DATABASE_URL": d.OwnerURL, "BASE_DOMAIN": "example.com"}
+	if _, err := cli(t, vars, "tenant", "create", "--slug", "devcon", "--name", "DevCon"); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("prints a link that grants the role", func(t *testing.T) {
+		out, err := cli(t, vars, "user", "invite", "--email", "Ines@Example.com", "--event", "devcon", "--role", "marketing")
+		if err != nil || !strings.Contains(out, "invited ines@example.com to devcon as marketing") {
+			t.Fatalf("user invite: %q, %v", out, err)
+		}
+		m := regexp.MustCompile(`https://console\.example\.com/invite/([A-Za-z0-9_-]{43})\n`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no invitation link in %q", out)
+		}
+		store := db.NewStaffStore(d.Open(t, db.Options{}), staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}})
+		st, err := store.AcceptInvite(context.Background(), m[1], "Ines", "a long enough password", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		members, err := store.Memberships(context.Background(), st.ID)
+		if err != nil || len(members) != 1 || members[0].Role != staff.RoleMarketing {
+			t.Fatalf("memberships %v, %v", members, err)
+		}
+	})
+	bad := []struct {
+		name, naming string
+		args         []string
+	}{
+		{"no email", "--email: ", []string{"--event", "devcon", "--role", "owner"}},
+		{"a bad email", "--email: ", []string{"--email", "not-an-email", "--event", "devcon", "--role", "owner"}},
+		{"no event", "--event: ", []string{"--email", "a@example.com", "--role", "owner"}},
+		{"an unknown event", "--event: ", []string{"--email", "a@example.com", "--event", "nope", "--role", "owner"}},
+		{"no role", "--role: ", []string{"--email", "a@example.com", "--event", "devcon"}},
+		{"an unknown role", "--role: ", []string{"--email", "a@example.com", "--event", "devcon", "--role", "admin"}},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name+" is a usage error naming "+strings.TrimSuffix(tc.naming, ": "), func(t *testing.T) {
+			_, err := cli(t, vars, append([]string{"user", "invite"}, tc.args...)...)
+			var u usageError
+			if !errors.As(err, &u) || !strings.HasPrefix(err.Error(), tc.naming) {
+				t.Fatalf("want a usage error naming %q, got %v", tc.naming, err)
+			}
+		})
+	}
+	t.Run("an unknown subcommand names both", func(t *testing.T) {
+		if _, err := cli(t, vars, "user", "remove"); err == nil || !strings.Contains(err.Error(), "(create, invite)") {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
