@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
+	"marquee/db"
 	"marquee/tenant"
 	"marquee/tenant/domains"
+	"marquee/tenant/provision"
 )
 
 // domainCommands are the subcommands of marquee domain, in help order.
@@ -53,17 +54,14 @@ func runDomainAdd(ctx context.Context, e *env, args []string) error {
 	if err := needBaseDomain(cfg, "to check the hostname and name the CNAME record it must point at"); err != nil {
 		return err
 	}
-	svc, database, err := provisioner(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	d, records, err := svc.AddDomain(ctx, slug, host)
-	if err != nil {
-		return flagError(err, tenantFlags)
-	}
-	fmt.Fprintf(e.stdout, "added %s to %s (pending). Create these DNS records, then run marquee domain verify --event %s %s:\n", d.Hostname, slug, slug, d.Hostname)
-	return printRecords(e, records)
+	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		d, records, err := svc.AddDomain(ctx, slug, host)
+		if err != nil {
+			return refused(err)
+		}
+		fmt.Fprintf(e.stdout, "added %s to %s (pending). Create these DNS records, then run marquee domain verify --event %s %s:\n", d.Hostname, slug, slug, d.Hostname)
+		return printRecords(e, records)
+	})
 }
 
 func runDomainVerify(ctx context.Context, e *env, args []string) error {
@@ -71,20 +69,17 @@ func runDomainVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, database, err := provisioner(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	d, err := svc.VerifyDomain(ctx, slug, strings.ToLower(host))
-	if err != nil {
-		return flagError(err, tenantFlags)
-	}
-	if d.State != tenant.DomainVerified {
-		return fmt.Errorf("%s is not verified: %s", d.Hostname, englishOr(d.LastError))
-	}
-	fmt.Fprintf(e.stdout, "%s is verified and serves %s\n", d.Hostname, slug)
-	return nil
+	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		d, err := svc.VerifyDomain(ctx, slug, strings.ToLower(host))
+		if err != nil {
+			return refused(err)
+		}
+		if d.State != tenant.DomainVerified {
+			return fmt.Errorf("%s is not verified: %s", d.Hostname, englishOr(d.LastError))
+		}
+		fmt.Fprintf(e.stdout, "%s is verified and serves %s\n", d.Hostname, slug)
+		return nil
+	})
 }
 
 func runDomainRemove(ctx context.Context, e *env, args []string) error {
@@ -92,16 +87,13 @@ func runDomainRemove(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, database, err := provisioner(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	if err := svc.RemoveDomain(ctx, slug, strings.ToLower(host)); err != nil {
-		return flagError(err, tenantFlags)
-	}
-	fmt.Fprintf(e.stdout, "removed %s from %s\n", host, slug)
-	return nil
+	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		if err := svc.RemoveDomain(ctx, slug, strings.ToLower(host)); err != nil {
+			return refused(err)
+		}
+		fmt.Fprintf(e.stdout, "removed %s from %s\n", host, slug)
+		return nil
+	})
 }
 
 func runDomainList(ctx context.Context, e *env, args []string) error {
@@ -109,25 +101,22 @@ func runDomainList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, database, err := provisioner(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	doms, err := svc.Domains(ctx, slug)
-	if err != nil {
-		return flagError(err, tenantFlags)
-	}
-	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "DOMAIN\tSTATE\tCHECKED\tLAST ERROR")
-	for _, d := range doms {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", d.Hostname, d.State, timeOrDash(d.CheckedAt), englishOr(d.LastError))
-	}
-	return w.Flush()
+	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		doms, err := svc.Domains(ctx, slug)
+		if err != nil {
+			return refused(err)
+		}
+		w := newTable(e.stdout)
+		fmt.Fprintln(w, "DOMAIN\tSTATE\tCHECKED\tLAST ERROR")
+		for _, d := range doms {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", d.Hostname, d.State, timeOrDash(d.CheckedAt), englishOr(d.LastError))
+		}
+		return w.Flush()
+	})
 }
 
 func printRecords(e *env, records []domains.Record) error {
-	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	w := newTable(e.stdout)
 	fmt.Fprintln(w, "TYPE\tNAME\tVALUE")
 	for _, r := range records {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", r.Type, r.Name, r.Value)

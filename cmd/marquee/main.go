@@ -12,6 +12,9 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"marquee"
+	"marquee/themes"
 )
 
 // command is one command of the binary: its name, a one-line summary and
@@ -192,4 +195,32 @@ func parseWithArg(fs *flag.FlagSet, args []string) (string, error) {
 		arg = fs.Arg(0)
 	}
 	return arg, nil
+}
+
+// flagError turns a validation error into one English sentence naming the
+// flag it is about.
+func flagError(err error, flags map[string]string) error {
+	if marquee.ErrorCode(err) == marquee.EINTERNAL {
+		return err
+	}
+	tr, lerr := themes.Load()
+	if lerr != nil {
+		return err
+	}
+	msg := tr.Translations().T("en", marquee.ErrorMessage(err))
+	if f, ok := flags[marquee.ErrorField(err)]; ok {
+		return usageError{f + ": " + msg}
+	}
+	return usageError{msg}
+}
+
+// splitList is the items of a comma-separated list, trimmed, empty ones left out.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -2,24 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
-	"text/tabwriter"
 	"time"
 
-	"github.com/google/uuid"
-
-	"marquee"
 	"marquee/db"
 	"marquee/tenant"
-	"marquee/tenant/domains"
 	"marquee/tenant/provision"
-	"marquee/tenant/staff"
-	"marquee/themes"
 )
 
 // tenantCommands are the subcommands of marquee tenant, in help order.
@@ -39,26 +31,6 @@ var tenantCommands = []subcommand{
 var tenantFlags = map[string]string{"slug": "--slug", "name": "--name", "locale": "--default-locale/--locales", "currency": "--currency",
 	"starts_on": "--starts-on", "ends_on": "--ends-on", "closes_at": "--closes-at/--at", "owner": "--owner-email", "template": "--template",
 	"confirm": "--confirm", "limit": "--limit", "hostname": "HOSTNAME"}
-
-// provisioner opens the database and the provisioning service on it.
-func provisioner(ctx context.Context, e *env) (*provision.Service, *db.DB, error) {
-	cfg, err := cliConfig(e)
-	if err != nil {
-		return nil, nil, err
-	}
-	database, err := openDB(ctx, e)
-	if err != nil {
-		return nil, nil, err
-	}
-	store := db.NewStaffStore(database, staff.Policy{})
-	svc := &provision.Service{Store: database, BaseDomain: cfg.BaseDomain, Target: cfg.DomainTarget,
-		Verifier: domains.NewVerifier(cfg.DNSResolver, domains.DefaultTimeout),
-		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
-			token, err := store.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
-			return consoleURL(cfg, "/invite/"+token), err
-		}}
-	return svc, database, nil
-}
 
 func runTenantCreate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "tenant create", "tenant create --slug SLUG --name NAME [--default-locale en] [--locales en,de] [--currency EUR] [--starts-on YYYY-MM-DD] [--ends-on YYYY-MM-DD] [--closes-at YYYY-MM-DDTHH:MM] [--owner-email EMAIL] [--template SLUG]")
@@ -91,48 +63,49 @@ func runTenantCreate(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	svc, database, err := provisioner(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	start := time.Now()
-	created, err := svc.Create(ctx, spec)
-	if created.Tenant == nil && err != nil {
-		return flagError(err, tenantFlags)
-	}
-	fmt.Fprintf(e.stdout, "created event %s (%s) in %s\n", created.Tenant.Slug, created.Tenant.ID, time.Since(start).Round(time.Millisecond))
+	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		start := time.Now()
+		created, err := svc.Create(ctx, spec)
+		if created.Tenant == nil && err != nil {
+			return refused(err)
+		}
+		printCreated(e, cfg, created, time.Since(start))
+		if err != nil {
+			return fmt.Errorf("the event exists, but inviting its owner failed: %w", refused(err))
+		}
+		if created.InviteLink != "" {
+			fmt.Fprintf(e.stdout, "owner invitation for %s: %s\n", strings.TrimSpace(strings.ToLower(spec.OwnerEmail)), created.InviteLink)
+		}
+		return nil
+	})
+}
+
+// printCreated says which event was created, how fast, and where it answers.
+func printCreated(e *env, cfg Config, created provision.Created, took time.Duration) {
+	fmt.Fprintf(e.stdout, "created event %s (%s) in %s\n", created.Tenant.Slug, created.Tenant.ID, took.Round(time.Millisecond))
 	if cfg.BaseDomain != "" {
 		fmt.Fprintf(e.stdout, "it answers at %s\n", cfg.siteURL(created.Tenant.Slug, ""))
 	} else {
 		fmt.Fprintf(e.stdout, "it answers at %s.BASE_DOMAIN (BASE_DOMAIN is not set here)\n", created.Tenant.Slug)
 	}
-	if err != nil {
-		return fmt.Errorf("the event exists, but inviting its owner failed: %w", flagError(err, tenantFlags))
+}
+
+// refused is the provisioning service's answer as a tenant or domain
+// command reports it: nil stays nil, a refusal names the flag it is about.
+func refused(err error) error {
+	if err == nil {
+		return nil
 	}
-	if created.InviteLink != "" {
-		fmt.Fprintf(e.stdout, "owner invitation for %s: %s\n", strings.TrimSpace(strings.ToLower(spec.OwnerEmail)), created.InviteLink)
-	}
-	return nil
+	return flagError(err, tenantFlags)
 }
 
 // oneSlug reads the SLUG argument of a subcommand that names one event.
 func oneSlug(fs *flag.FlagSet, args []string) (string, error) {
-	// Flags may come before or after the slug.
-	var slug string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		slug, args = args[0], args[1:]
+	slug, err := parseWithArg(fs, args)
+	if err == nil && slug == "" {
+		err = usageError{fs.Name() + ": say which event (its slug, see marquee tenant list)"}
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return "", err
-	}
-	if slug == "" && fs.NArg() > 0 {
-		slug = fs.Arg(0)
-	}
-	if slug == "" {
-		return "", usageError{fs.Name() + ": say which event (its slug, see marquee tenant list)"}
-	}
-	return slug, nil
+	return slug, err
 }
 
 func runTenantShow(ctx context.Context, e *env, args []string) error {
@@ -142,33 +115,38 @@ func runTenantShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, database, err := provisioner(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	t, err := svc.Get(ctx, slug)
-	if err != nil {
-		return flagError(err, tenantFlags)
-	}
-	doms, err := database.Domains(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	certs := certStates(ctx, e, database, t, doms)
-	if *asJSON {
-		out := struct {
-			tenantJSON
-			Domains []domainJSON `json:"domains"`
-		}{tenantToJSON(*t), []domainJSON{}}
-		for _, d := range doms {
-			out.Domains = append(out.Domains, domainToJSON(d, certs[d.Hostname]))
+	return withProvisioner(ctx, e, func(svc *provision.Service, database *db.DB) error {
+		t, err := svc.Get(ctx, slug)
+		if err != nil {
+			return refused(err)
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		doms, err := database.Domains(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		certs := certStates(ctx, e, database, t, doms)
+		if *asJSON {
+			return printTenantJSON(e, t, doms, certs)
+		}
+		return printTenant(e, t, doms, certs)
+	})
+}
+
+func printTenantJSON(e *env, t *tenant.Tenant, doms []tenant.Domain, certs map[string]string) error {
+	out := struct {
+		tenantJSON
+		Domains []domainJSON `json:"domains"`
+	}{tenantToJSON(*t), []domainJSON{}}
+	for _, d := range doms {
+		out.Domains = append(out.Domains, domainToJSON(d, certs[d.Hostname]))
 	}
-	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	return printJSON(e.stdout, out)
+}
+
+// printTenant writes event t as a table of its settings, then its custom
+// domains with the state of each one's certificate.
+func printTenant(e *env, t *tenant.Tenant, doms []tenant.Domain, certs map[string]string) error {
+	w := newTable(e.stdout)
 	fmt.Fprintf(w, "slug\t%s\nname\t%s\nstatus\t%s\nid\t%s\nlocales\t%s (default %s)\ncurrency\t%s\n", t.Slug, t.Name, t.Status, t.ID,
 		strings.Join(t.Locales, ","), t.DefaultLocale, t.Currency)
 	if t.StartsOn != nil || t.EndsOn != nil {
@@ -185,7 +163,7 @@ func runTenantShow(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "no custom domains")
 		return nil
 	}
-	w = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	w = newTable(e.stdout)
 	fmt.Fprintln(w, "\nDOMAIN\tSTATE\tCHECKED\tCERTIFICATE\tLAST ERROR")
 	for _, d := range doms {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", d.Hostname, d.State, timeOrDash(d.CheckedAt), certs[d.Hostname], englishOr(d.LastError))
@@ -200,17 +178,14 @@ func runTenantRename(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, database, err := provisioner(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	t, err := svc.Rename(ctx, slug, *name)
-	if err != nil {
-		return flagError(err, tenantFlags)
-	}
-	fmt.Fprintf(e.stdout, "renamed %s to %q\n", t.Slug, t.Name)
-	return nil
+	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		t, err := svc.Rename(ctx, slug, *name)
+		if err != nil {
+			return refused(err)
+		}
+		fmt.Fprintf(e.stdout, "renamed %s to %q\n", t.Slug, t.Name)
+		return nil
+	})
 }
 
 func runTenantClose(ctx context.Context, e *env, args []string) error {
@@ -223,21 +198,18 @@ func runTenantClose(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(*at) == "" {
 		return usageError{"--at: say when (YYYY-MM-DDTHH:MM in UTC), or none"}
 	}
-	svc, database, err := provisioner(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	t, err := svc.SetClosesAt(ctx, slug, *at)
-	if err != nil {
-		return flagError(err, tenantFlags)
-	}
-	if t.ClosesAt == nil {
-		fmt.Fprintf(e.stdout, "%s closes only when it is archived\n", t.Slug)
+	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		t, err := svc.SetClosesAt(ctx, slug, *at)
+		if err != nil {
+			return refused(err)
+		}
+		if t.ClosesAt == nil {
+			fmt.Fprintf(e.stdout, "%s closes only when it is archived\n", t.Slug)
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "%s stops taking orders at %s\n", t.Slug, timeOrDash(t.ClosesAt))
 		return nil
-	}
-	fmt.Fprintf(e.stdout, "%s stops taking orders at %s\n", t.Slug, t.ClosesAt.UTC().Format("2006-01-02 15:04 MST"))
-	return nil
+	})
 }
 
 // runTenantState returns the command that moves an event to another status.
@@ -248,18 +220,15 @@ func runTenantState(verb string) func(context.Context, *env, []string) error {
 		if err != nil {
 			return err
 		}
-		svc, database, err := provisioner(ctx, e)
-		if err != nil {
-			return err
-		}
-		defer database.Close()
-		do := map[string]func(context.Context, string) (*tenant.Tenant, error){"suspend": svc.Suspend, "resume": svc.Resume, "archive": svc.Archive}[verb]
-		t, err := do(ctx, slug)
-		if err != nil {
-			return flagError(err, tenantFlags)
-		}
-		fmt.Fprintf(e.stdout, "%s is now %s\n", t.Slug, t.Status)
-		return nil
+		return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+			do := map[string]func(context.Context, string) (*tenant.Tenant, error){"suspend": svc.Suspend, "resume": svc.Resume, "archive": svc.Archive}[verb]
+			t, err := do(ctx, slug)
+			if err != nil {
+				return refused(err)
+			}
+			fmt.Fprintf(e.stdout, "%s is now %s\n", t.Slug, t.Status)
+			return nil
+		})
 	}
 }
 
@@ -270,16 +239,13 @@ func runTenantDelete(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, database, err := provisioner(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	if err := svc.Delete(ctx, slug, *confirm); err != nil {
-		return flagError(err, tenantFlags)
-	}
-	fmt.Fprintf(e.stdout, "deleted %s and all its data\n", slug)
-	return nil
+	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		if err := svc.Delete(ctx, slug, *confirm); err != nil {
+			return refused(err)
+		}
+		fmt.Fprintf(e.stdout, "deleted %s and all its data\n", slug)
+		return nil
+	})
 }
 
 func runTenantList(ctx context.Context, e *env, args []string) error {
@@ -293,19 +259,16 @@ func runTenantList(ctx context.Context, e *env, args []string) error {
 	if *limit < 1 || *limit > 1000 {
 		return usageError{"--limit: must be between 1 and 1000"}
 	}
-	database, err := openDB(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	list, err := database.ListTenants(ctx, *after, *limit)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return printTenantsJSON(e, list)
-	}
-	return printTenantsTable(e, list, *limit)
+	return withDB(ctx, e, func(database *db.DB) error {
+		list, err := database.ListTenants(ctx, *after, *limit)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printTenantsJSON(e, list)
+		}
+		return printTenantsTable(e, list, *limit)
+	})
 }
 
 type tenantJSON struct {
@@ -347,44 +310,16 @@ func domainToJSON(d tenant.Domain, cert string) domainJSON {
 	return domainJSON{Hostname: d.Hostname, State: string(d.State), LastError: englishOr(d.LastError), VerifiedAt: d.VerifiedAt, CheckedAt: d.CheckedAt, Certificate: cert}
 }
 
-func dateOrDash(t *time.Time) string {
-	if t == nil {
-		return "-"
-	}
-	return t.Format(time.DateOnly)
-}
-
-func timeOrDash(t *time.Time) string {
-	if t == nil {
-		return "-"
-	}
-	return t.UTC().Format("2006-01-02 15:04 MST")
-}
-
-// englishOr is the English text of a message ID; "" stays "".
-func englishOr(id string) string {
-	if id == "" {
-		return ""
-	}
-	tr, err := themes.Load()
-	if err != nil {
-		return id
-	}
-	return tr.Translations().T("en", id)
-}
-
 func printTenantsJSON(e *env, list []tenant.Tenant) error {
 	out := make([]tenantJSON, 0, len(list))
 	for _, t := range list {
 		out = append(out, tenantToJSON(t))
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return printJSON(e.stdout, out)
 }
 
 func printTenantsTable(e *env, list []tenant.Tenant, limit int) error {
-	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	w := newTable(e.stdout)
 	fmt.Fprintln(w, "SLUG\tNAME\tSTATUS\tLOCALES\tCREATED")
 	for _, t := range list {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Status, strings.Join(t.Locales, ","), t.CreatedAt.UTC().Format(time.DateOnly))
@@ -396,42 +331,6 @@ func printTenantsTable(e *env, list []tenant.Tenant, limit int) error {
 		fmt.Fprintf(e.stdout, "more: marquee tenant list --after %s\n", list[len(list)-1].Slug)
 	}
 	return nil
-}
-
-// openDB opens the application pool on DATABASE_URL.
-func openDB(ctx context.Context, e *env) (*db.DB, error) {
-	url := e.getenv("DATABASE_URL")
-	if url == "" {
-		return nil, fmt.Errorf("DATABASE_URL is required (the URL 'marquee dev' prints, or your database's)")
-	}
-	return db.Open(ctx, url, db.Options{MaxConns: 2})
-}
-
-// flagError turns a validation error into one English sentence naming the
-// flag it is about.
-func flagError(err error, flags map[string]string) error {
-	if marquee.ErrorCode(err) == marquee.EINTERNAL {
-		return err
-	}
-	tr, lerr := themes.Load()
-	if lerr != nil {
-		return err
-	}
-	msg := tr.Translations().T("en", marquee.ErrorMessage(err))
-	if f, ok := flags[marquee.ErrorField(err)]; ok {
-		return usageError{f + ": " + msg}
-	}
-	return usageError{msg}
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // certStates says, for each name of an event (its subdomain and custom

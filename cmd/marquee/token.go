@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
-	"text/tabwriter"
+
+	"marquee/db"
 
 	"github.com/google/uuid"
 )
@@ -29,26 +31,32 @@ func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	if n := strings.TrimSpace(*name); n == "" || len(n) > 100 {
 		return usageError{"--name: say what the token is for (1 to 100 characters)"}
 	}
-	list := splitList(*scopes)
+	list, err := scopeList(*scopes)
+	if err != nil {
+		return err
+	}
+	return withDB(ctx, e, func(database *db.DB) error {
+		secret, tok, err := database.CreateAPIToken(ctx, strings.TrimSpace(*name), list)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "created token %s (%s) with %s\nsend it as Authorization: Bearer %s\nit is shown only now\n", tok.ID, tok.Name, strings.Join(tok.Scopes, ","), secret)
+		return nil
+	})
+}
+
+// scopeList reads --scopes: one or more of apiScopes, comma-separated.
+func scopeList(scopes string) ([]string, error) {
+	list := splitList(scopes)
 	if len(list) == 0 {
-		return usageError{"--scopes: name at least one of " + strings.Join(apiScopes, ", ")}
+		return nil, usageError{"--scopes: name at least one of " + strings.Join(apiScopes, ", ")}
 	}
 	for _, s := range list {
-		if !containsString(apiScopes, s) {
-			return usageError{fmt.Sprintf("--scopes: %q is not a scope (%s)", s, strings.Join(apiScopes, ", "))}
+		if !slices.Contains(apiScopes, s) {
+			return nil, usageError{fmt.Sprintf("--scopes: %q is not a scope (%s)", s, strings.Join(apiScopes, ", "))}
 		}
 	}
-	database, err := openDB(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	secret, tok, err := database.CreateAPIToken(ctx, strings.TrimSpace(*name), list)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "created token %s (%s) with %s\nsend it as Authorization: Bearer %s\nit is shown only now\n", tok.ID, tok.Name, strings.Join(tok.Scopes, ","), secret)
-	return nil
+	return list, nil
 }
 
 func runTokenList(ctx context.Context, e *env, args []string) error {
@@ -56,22 +64,19 @@ func runTokenList(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	database, err := openDB(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	toks, err := database.APITokens(ctx)
-	if err != nil {
-		return err
-	}
-	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tSCOPES\tCREATED\tLAST USED\tREVOKED")
-	for _, t := range toks {
-		created := t.CreatedAt
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(t.Scopes, ","), timeOrDash(&created), timeOrDash(t.LastUsedAt), timeOrDash(t.RevokedAt))
-	}
-	return w.Flush()
+	return withDB(ctx, e, func(database *db.DB) error {
+		toks, err := database.APITokens(ctx)
+		if err != nil {
+			return err
+		}
+		w := newTable(e.stdout)
+		fmt.Fprintln(w, "ID\tNAME\tSCOPES\tCREATED\tLAST USED\tREVOKED")
+		for _, t := range toks {
+			created := t.CreatedAt
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(t.Scopes, ","), timeOrDash(&created), timeOrDash(t.LastUsedAt), timeOrDash(t.RevokedAt))
+		}
+		return w.Flush()
+	})
 }
 
 func runTokenRevoke(ctx context.Context, e *env, args []string) error {
@@ -87,23 +92,11 @@ func runTokenRevoke(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{fmt.Sprintf("ID: %q is not a token ID (see marquee token list)", arg)}
 	}
-	database, err := openDB(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	if err := database.RevokeAPIToken(ctx, id); err != nil {
-		return usageError{fmt.Sprintf("ID: no live token %s (see marquee token list)", id)}
-	}
-	fmt.Fprintf(e.stdout, "revoked %s\n", id)
-	return nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+	return withDB(ctx, e, func(database *db.DB) error {
+		if err := database.RevokeAPIToken(ctx, id); err != nil {
+			return usageError{fmt.Sprintf("ID: no live token %s (see marquee token list)", id)}
 		}
-	}
-	return false
+		fmt.Fprintf(e.stdout, "revoked %s\n", id)
+		return nil
+	})
 }

@@ -36,26 +36,23 @@ func runUserCreate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	database, err := openDB(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	store := db.NewStaffStore(database, staff.Policy{})
 	display := strings.TrimSpace(*name)
 	if display == "" {
 		display, _, _ = strings.Cut(strings.TrimSpace(*email), "@")
 	}
-	st, err := store.CreateStaff(ctx, *email, display, *admin)
-	if err != nil {
-		return flagError(err, map[string]string{"email": "--email", "name": "--name"})
-	}
-	link, err := store.LoginLink(ctx, st.ID, time.Now(), time.Hour)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "created %s (%s)\nsign in within an hour: %s\n", st.Email, st.ID, consoleURL(cfg, "/login/link/"+link))
-	return nil
+	return withDB(ctx, e, func(database *db.DB) error {
+		store := db.NewStaffStore(database, staff.Policy{})
+		st, err := store.CreateStaff(ctx, *email, display, *admin)
+		if err != nil {
+			return flagError(err, map[string]string{"email": "--email", "name": "--name"})
+		}
+		link, err := store.LoginLink(ctx, st.ID, time.Now(), time.Hour)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "created %s (%s)\nsign in within an hour: %s\n", st.Email, st.ID, consoleURL(cfg, "/login/link/"+link))
+		return nil
+	})
 }
 
 // inviteFlags names the flag of each field an invitation may be refused for.
@@ -87,28 +84,25 @@ func runUserInvite(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	database, err := openDB(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer database.Close()
-	ev, err := database.TenantBySlug(ctx, strings.TrimSpace(*slug))
-	if marquee.ErrorCode(err) == marquee.ENOTFOUND {
-		return usageError{fmt.Sprintf("--event: there is no event %q (see marquee tenant list)", *slug)}
-	}
-	if err != nil {
-		return err
-	}
-	store := db.NewStaffStore(database, staff.Policy{})
-	now := time.Now()
-	token, err := store.Invite(ctx, uuid.NullUUID{}, addr, ev.ID, staff.Role(*role), now)
-	if err != nil {
-		return flagError(err, inviteFlags)
-	}
-	until := now.Add(store.Policy().InviteTTL).UTC().Format("2006-01-02 15:04 MST")
-	fmt.Fprintf(e.stdout, "invited %s to %s as %s\naccept by %s: %s\n", addr, ev.Slug, *role,
-		until, consoleURL(cfg, "/invite/"+token))
-	return nil
+	return withDB(ctx, e, func(database *db.DB) error {
+		ev, err := database.TenantBySlug(ctx, strings.TrimSpace(*slug))
+		if marquee.ErrorCode(err) == marquee.ENOTFOUND {
+			return usageError{fmt.Sprintf("--event: there is no event %q (see marquee tenant list)", *slug)}
+		}
+		if err != nil {
+			return err
+		}
+		store := db.NewStaffStore(database, staff.Policy{})
+		now := time.Now()
+		token, err := store.Invite(ctx, uuid.NullUUID{}, addr, ev.ID, staff.Role(*role), now)
+		if err != nil {
+			return flagError(err, inviteFlags)
+		}
+		until := now.Add(store.Policy().InviteTTL).UTC().Format("2006-01-02 15:04 MST")
+		fmt.Fprintf(e.stdout, "invited %s to %s as %s\naccept by %s: %s\n", addr, ev.Slug, *role,
+			until, consoleURL(cfg, "/invite/"+token))
+		return nil
+	})
 }
 
 // linkConfig is the configuration of a command that prints a console link:
