@@ -154,3 +154,19 @@ func noisePNG(t *testing.T, w, h int) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestOrderFormRefusesAnOversizedBody is the order form's refusal of a body
+// over the limit serve sets (formBodyLimit); the order form's other
+// refusals are storefront/web's TestOrderFormRefusesBadInput.
+func TestOrderFormRefusesAnOversizedBody(t *testing.T) {
+	s := startServer(t, defaultConfig())
+	sh := newShop(t, s, "refusals")
+	before := sh.orders()
+	r := sh.do(http.MethodPost, "/order", "application/x-www-form-urlencoded", "name="+strings.Repeat("x", 300<<10))
+	if r.status != 413 {
+		t.Errorf("%s: status %d, want %d", "an oversized body", r.status, 413)
+	}
+	if sh.orders() != before {
+		t.Fatal("a refused request wrote an order")
+	}
+}
