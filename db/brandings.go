@@ -3,12 +3,10 @@ package db
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"marquee"
 	"marquee/branding"
@@ -37,7 +35,7 @@ func (db *DB) SiteContent(ctx context.Context, tenantID uuid.UUID) (storefront.S
 		c.Fields, err = formFieldsIn(ctx, q, tenantID)
 		return err
 	})
-	return c, notFound(err, "error.not_found")
+	return c, notFound(err, msgNotFound)
 }
 
 func brandingFromRow(r dbq.Branding) (branding.Branding, error) {
@@ -103,7 +101,7 @@ type BrandingVersion struct {
 func (db *DB) BrandingDraft(ctx context.Context, tenantID uuid.UUID) (b branding.Branding, hasDraft bool, err error) {
 	err = db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
 		row, err := q.BrandingGetDraft(ctx, tenantID)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if isNoRow(err) {
 			row, err = q.BrandingGetPublished(ctx, tenantID)
 		} else {
 			hasDraft = true
@@ -114,7 +112,7 @@ func (db *DB) BrandingDraft(ctx context.Context, tenantID uuid.UUID) (b branding
 		b, err = brandingFromRow(row)
 		return err
 	})
-	return b, hasDraft, notFound(err, "error.not_found")
+	return b, hasDraft, notFound(err, msgNotFound)
 }
 
 // SaveBrandingDraft stores b as the event's draft, creating the draft (a
@@ -131,7 +129,7 @@ func (db *DB) SaveBrandingDraft(ctx context.Context, tenantID uuid.UUID, b brand
 			ColorPrimary: ins.ColorPrimary, ColorAccent: ins.ColorAccent, ColorBackground: ins.ColorBackground,
 			ColorText: ins.ColorText, Copy: ins.Copy, LogoKey: ins.LogoKey, HeroKey: ins.HeroKey, Font: ins.Font,
 			FaviconKey: ins.FaviconKey, SocialImageKey: ins.SocialImageKey})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if isNoRow(err) {
 			row, err = q.BrandingInsert(ctx, ins)
 		}
 		if err != nil {
@@ -161,10 +159,10 @@ func (db *DB) PublishBranding(ctx context.Context, tenantID, staffID uuid.UUID) 
 		colours := branding.Colours{Primary: row.ColorPrimary, Accent: row.ColorAccent, Background: row.ColorBackground, Text: row.ColorText}
 		return colours.CheckReadable()
 	})
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, marquee.New(marquee.ECONFLICT, "branding.nothing_to_publish")
+	if err != nil {
+		return 0, storeError(err, noRowIs(marquee.New(marquee.ECONFLICT, "branding.nothing_to_publish")))
 	}
-	return version, err
+	return version, nil
 }
 
 // BrandingHistory lists the published versions, newest first.
@@ -201,7 +199,7 @@ func (db *DB) RestoreBranding(ctx context.Context, tenantID uuid.UUID, version i
 		return err
 	})
 	if err != nil {
-		return old, notFound(err, "error.not_found")
+		return old, notFound(err, msgNotFound)
 	}
 	return db.SaveBrandingDraft(ctx, tenantID, old)
 }

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgerrcode"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"marquee"
 	"marquee/db/internal/dbq"
@@ -182,7 +179,7 @@ func (db *DB) VariantStock(ctx context.Context, tenantID, variantID uuid.UUID) (
 		}
 		return err
 	})
-	return stock, notFound(err, "error.not_found")
+	return stock, notFound(err, msgNotFound)
 }
 
 // FormFields returns an event's order-form definition.
@@ -240,7 +237,7 @@ func (db *DB) Settings(ctx context.Context, tenantID uuid.UUID) (storefront.Sett
 		s, err = settingsIn(ctx, q, tenantID)
 		return err
 	})
-	return s, notFound(err, "error.not_found")
+	return s, notFound(err, msgNotFound)
 }
 
 func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storefront.Settings, error) {
@@ -287,11 +284,11 @@ func (db *DB) AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, de
 		if after != nil {
 			stock = *after
 		}
-		if errors.Is(err, pgx.ErrNoRows) {
+		if isNoRow(err) {
 			// Not adjusted: a variant of this event with unlimited stock or too
 			// few units is a conflict; anything else is not found.
-			if _, serr := q.VariantStock(ctx, dbq.VariantStockParams{TenantID: tenantID, ID: variantID}); errors.Is(serr, pgx.ErrNoRows) {
-				return marquee.New(marquee.ENOTFOUND, "error.not_found")
+			if _, serr := q.VariantStock(ctx, dbq.VariantStockParams{TenantID: tenantID, ID: variantID}); isNoRow(serr) {
+				return errNotFound()
 			}
 			return &marquee.Error{Code: marquee.ECONFLICT, Message: "catalogue.stock_adjust_refused", Field: "delta"}
 		}
@@ -320,11 +317,7 @@ func (db *DB) StockHistory(ctx context.Context, tenantID uuid.UUID, limit int) (
 // SetProductVisible shows or hides a product on the storefront.
 func (db *DB) SetProductVisible(ctx context.Context, tenantID, productID uuid.UUID, visible bool) error {
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		n, err := q.ProductSetVisible(ctx, dbq.ProductSetVisibleParams{TenantID: tenantID, ID: productID, Visible: visible})
-		if err == nil && n == 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
-		}
-		return err
+		return touched(q.ProductSetVisible(ctx, dbq.ProductSetVisibleParams{TenantID: tenantID, ID: productID, Visible: visible}))
 	})
 }
 
@@ -344,7 +337,7 @@ func (db *DB) DeleteProduct(ctx context.Context, tenantID, productID uuid.UUID) 
 		if exists {
 			return marquee.New(marquee.ECONFLICT, "catalogue.delete_ordered")
 		}
-		return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		return errNotFound()
 	})
 }
 
@@ -358,7 +351,7 @@ func (db *DB) MoveProduct(ctx context.Context, tenantID, productID uuid.UUID, up
 		}
 		i := slices.IndexFunc(rows, func(r dbq.Product) bool { return r.ID == productID })
 		if i < 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+			return errNotFound()
 		}
 		j := i + 1
 		if up {
@@ -385,13 +378,7 @@ func (db *DB) UpdateProduct(ctx context.Context, tenantID uuid.UUID, p storefron
 		n, err := q.ProductUpdate(ctx, dbq.ProductUpdateParams{TenantID: tenantID, ID: p.ID, Name: name, Description: desc, PriceMinor: p.PriceMinor,
 			MaxPerOrder: int32Ptr(p.MaxPerOrder), MaxPerAttendee: int32Ptr(p.MaxPerAttendee),
 			SalesOpenAt: p.SalesOpenAt, SalesCloseAt: p.SalesCloseAt})
-		if isCheckViolation(err) {
-			return marquee.Invalid("sales_close", "catalogue.window_invalid")
-		}
-		if err == nil && n == 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
-		}
-		return err
+		return storeError(touched(n, err), violationIs(pgerrcode.CheckViolation, "", marquee.Invalid("sales_close", "catalogue.window_invalid")))
 	})
 }
 
@@ -403,7 +390,7 @@ func (db *DB) AddVariants(ctx context.Context, tenantID, productID uuid.UUID, va
 			return err
 		}
 		if !exists {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+			return errNotFound()
 		}
 		rows, err := q.VariantList(ctx, tenantID)
 		if err != nil {
@@ -429,11 +416,7 @@ func (db *DB) AddVariants(ctx context.Context, tenantID, productID uuid.UUID, va
 // given stay with their orders (they are part of each order's JSON).
 func (db *DB) RemoveFormField(ctx context.Context, tenantID uuid.UUID, key string) error {
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		n, err := q.FormFieldDelete(ctx, dbq.FormFieldDeleteParams{TenantID: tenantID, Key: key})
-		if err == nil && n == 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
-		}
-		return err
+		return touched(q.FormFieldDelete(ctx, dbq.FormFieldDeleteParams{TenantID: tenantID, Key: key}))
 	})
 }
 
@@ -447,7 +430,7 @@ func (db *DB) MoveFormField(ctx context.Context, tenantID uuid.UUID, key string,
 		}
 		i := slices.IndexFunc(fields, func(f form.Field) bool { return f.Key == key })
 		if i < 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+			return errNotFound()
 		}
 		scoped := form.Sorted(fields, fields[i].Scope)
 		j := slices.IndexFunc(scoped, func(f form.Field) bool { return f.Key == key })
@@ -467,21 +450,12 @@ func (db *DB) MoveFormField(ctx context.Context, tenantID uuid.UUID, key string,
 	})
 }
 
-func isCheckViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == pgerrcode.CheckViolation
-}
-
 // UpdateVariant renames an option (its label per language) and sets its
 // own price; nil uses the product's price.
 func (db *DB) UpdateVariant(ctx context.Context, tenantID, variantID uuid.UUID, label storefront.Text, priceMinor *int64) error {
 	lbl, _ := json.Marshal(label)
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		n, err := q.VariantUpdate(ctx, dbq.VariantUpdateParams{TenantID: tenantID, ID: variantID, Label: lbl, PriceMinor: priceMinor})
-		if err == nil && n == 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
-		}
-		return err
+		return touched(q.VariantUpdate(ctx, dbq.VariantUpdateParams{TenantID: tenantID, ID: variantID, Label: lbl, PriceMinor: priceMinor}))
 	})
 }
 
@@ -496,7 +470,7 @@ func (db *DB) DeleteVariant(ctx context.Context, tenantID, variantID uuid.UUID) 
 		}
 		i := slices.IndexFunc(rows, func(r dbq.Variant) bool { return r.ID == variantID })
 		if i < 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
+			return errNotFound()
 		}
 		siblings := 0
 		for _, r := range rows {
@@ -523,11 +497,7 @@ func (db *DB) SetProductImage(ctx context.Context, tenantID, productID uuid.UUID
 		k = &key
 	}
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		n, err := q.ProductSetImage(ctx, dbq.ProductSetImageParams{TenantID: tenantID, ID: productID, ImageKey: k})
-		if err == nil && n == 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
-		}
-		return err
+		return touched(q.ProductSetImage(ctx, dbq.ProductSetImageParams{TenantID: tenantID, ID: productID, ImageKey: k}))
 	})
 }
 
@@ -542,10 +512,6 @@ func (db *DB) UpdateFormField(ctx context.Context, tenantID uuid.UUID, f form.Fi
 		return err
 	}
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		n, err := q.FormFieldUpdate(ctx, dbq.FormFieldUpdateParams{TenantID: tenantID, Key: f.Key, Scope: string(f.Scope), Position: int32(f.Position), Definition: def})
-		if err == nil && n == 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
-		}
-		return err
+		return touched(q.FormFieldUpdate(ctx, dbq.FormFieldUpdateParams{TenantID: tenantID, Key: f.Key, Scope: string(f.Scope), Position: int32(f.Position), Definition: def}))
 	})
 }

@@ -2,10 +2,8 @@ package db
 
 import (
 	"context"
-	"errors"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"marquee/db/internal/dbq"
 	"marquee/tenant"
@@ -31,7 +29,7 @@ func (db *DB) DirectoryOne(ctx context.Context, id uuid.UUID) (e tenant.Director
 		e = tenant.DirectoryEntry{TenantID: r.ID, Slug: r.Slug, Status: tenant.Status(r.Status), Hostnames: r.Hostnames}
 		return err
 	})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if isNoRow(err) {
 		return e, false, nil
 	}
 	return e, err == nil, err

@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"marquee"
 	"marquee/db/internal/dbq"
@@ -27,7 +25,7 @@ func (db *DB) TenantByID(ctx context.Context, id uuid.UUID) (*tenant.Tenant, err
 		t = tenantFromRow(row)
 		return err
 	})
-	return t, notFound(err, "error.not_found")
+	return t, notFound(err, msgNotFound)
 }
 
 // EmailSent reports whether the email named dedupKey was accepted by the
@@ -104,7 +102,7 @@ func (db *DB) SaveSupplier(ctx context.Context, tenantID uuid.UUID, s suppliers.
 				return err
 			}
 			if n == 0 {
-				return marquee.New(marquee.ENOTFOUND, "error.not_found")
+				return errNotFound()
 			}
 		}
 		if err := q.SupplierItemsClear(ctx, dbq.SupplierItemsClearParams{TenantID: tenantID, SupplierID: id}); err != nil {
@@ -128,20 +126,13 @@ func (db *DB) SaveSupplier(ctx context.Context, tenantID uuid.UUID, s suppliers.
 // refusedItem turns a product or option of another event (a foreign key
 // that finds nothing under row-level security) into a form error.
 func refusedItem(err error) error {
-	if isForeignKeyViolation(err) {
-		return marquee.Invalid("items", "supplier.items_required")
-	}
-	return err
+	return storeError(err, violationIs(pgerrcode.ForeignKeyViolation, "", marquee.Invalid("items", "supplier.items_required")))
 }
 
 // DeleteSupplier removes a supplier (its batches' records go with it).
 func (db *DB) DeleteSupplier(ctx context.Context, tenantID, id uuid.UUID) error {
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		n, err := q.SupplierDelete(ctx, dbq.SupplierDeleteParams{TenantID: tenantID, ID: id})
-		if err == nil && n == 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
-		}
-		return err
+		return touched(q.SupplierDelete(ctx, dbq.SupplierDeleteParams{TenantID: tenantID, ID: id}))
 	})
 }
 
@@ -247,7 +238,7 @@ func (db *DB) InboxMessageByID(ctx context.Context, id int64) (notify.InboxMessa
 		}
 		return nil
 	})
-	return m, notFound(err, "error.not_found")
+	return m, notFound(err, msgNotFound)
 }
 
 func orEmptyHeaders(m map[string]string) map[string]string {
@@ -255,11 +246,6 @@ func orEmptyHeaders(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return m
-}
-
-func isForeignKeyViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == pgerrcode.ForeignKeyViolation
 }
 
 func nullUUID(id *uuid.UUID) uuid.NullUUID {

@@ -106,7 +106,7 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, place
 // existing returns the order an idempotency key already made, if any.
 func (ot *orderTx) existing(ctx context.Context, key uuid.UUID) (*storefront.Order, error) {
 	row, err := ot.q.OrderGetByIdempotencyKey(ctx, dbq.OrderGetByIdempotencyKeyParams{TenantID: ot.tenantID, Key: key})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if isNoRow(err) {
 		return nil, nil
 	}
 	if err != nil {
@@ -213,7 +213,7 @@ func (ot *orderTx) insertOrder(ctx context.Context, req storefront.OrderRequest,
 		if err == nil {
 			return &row, nil, nil
 		}
-		if !errors.Is(err, pgx.ErrNoRows) {
+		if !isNoRow(err) {
 			return nil, nil, err
 		}
 		// A conflict: the same form submitted twice at once (the other
@@ -284,10 +284,7 @@ func (ot *orderTx) reserveStock(ctx context.Context, l pricedLine) error {
 		return ot.reserveStockUnguarded(ctx, l, soldOut)
 	}
 	_, err := ot.q.VariantReserve(ctx, dbq.VariantReserveParams{TenantID: ot.tenantID, ID: l.variant.ID, Quantity: int32(l.line.Quantity)})
-	if errors.Is(err, pgx.ErrNoRows) {
-		return soldOut
-	}
-	return err
+	return storeError(err, noRowIs(soldOut))
 }
 
 func (ot *orderTx) countForAttendee(ctx context.Context, email string, l pricedLine, quantity int) error {
@@ -299,10 +296,7 @@ func (ot *orderTx) countForAttendee(ctx context.Context, email string, l pricedL
 		TenantID: ot.tenantID, ProductID: l.product.ID, Email: email,
 		Quantity: int32(quantity), Max: int32Ptr(l.product.MaxPerAttendee),
 	})
-	if errors.Is(err, pgx.ErrNoRows) {
-		return over
-	}
-	return err
+	return storeError(err, noRowIs(over))
 }
 
 func (ot *orderTx) writeItems(ctx context.Context, row *dbq.Order, req storefront.OrderRequest, lines []pricedLine) (*storefront.Order, error) {

@@ -2,9 +2,6 @@ package db
 
 import (
 	"context"
-	"errors"
-
-	"github.com/jackc/pgx/v5"
 
 	"marquee"
 )
@@ -30,7 +27,7 @@ func (ot *orderTx) countForAttendeeUnguarded(ctx context.Context, email string, 
 	var held int
 	err := ot.tx.QueryRow(ctx, "SELECT quantity FROM attendee_purchases WHERE tenant_id = $1 AND product_id = $2 AND email = $3",
 		ot.tenantID, l.product.ID, email).Scan(&held)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	if err != nil && !isNoRow(err) {
 		return err
 	}
 	if l.product.MaxPerAttendee > 0 && held+quantity > l.product.MaxPerAttendee {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgerrcode"
 
 	"marquee"
 	"marquee/db/internal/dbq"
@@ -33,7 +34,7 @@ func (db *DB) RenameTenant(ctx context.Context, id uuid.UUID, name string) (*ten
 		_, err = q.BrandingRetitle(ctx, dbq.BrandingRetitleParams{TenantID: id, OldName: old, NewName: name})
 		return err
 	})
-	return t, notFound(err, "error.not_found")
+	return t, notFound(err, msgNotFound)
 }
 
 // SetTenantClosesAt sets when an event's shop stops taking orders (nil:
@@ -45,7 +46,7 @@ func (db *DB) SetTenantClosesAt(ctx context.Context, id uuid.UUID, at *time.Time
 		t = tenantFromRow(row)
 		return err
 	})
-	return t, notFound(err, "error.not_found")
+	return t, notFound(err, msgNotFound)
 }
 
 // TransitionTenant moves an event to status if it is in one of from. An
@@ -62,7 +63,7 @@ func (db *DB) TransitionTenant(ctx context.Context, id uuid.UUID, from []tenant.
 		t = tenantFromRow(row)
 		return err
 	})
-	if marquee.ErrorCode(notFound(err, "")) == marquee.ENOTFOUND {
+	if isNoRow(err) {
 		return nil, marquee.New(marquee.ECONFLICT, conflict)
 	}
 	return t, err
@@ -121,7 +122,7 @@ func (db *DB) Domain(ctx context.Context, tenantID uuid.UUID, hostname string) (
 		d = domainFromRow(row)
 		return err
 	})
-	return d, notFound(err, "error.not_found")
+	return d, notFound(err, msgNotFound)
 }
 
 // AddCustomDomain attaches a hostname, pending verification. A hostname
@@ -133,10 +134,7 @@ func (db *DB) AddCustomDomain(ctx context.Context, tenantID uuid.UUID, hostname 
 		d = domainFromRow(row)
 		return err
 	})
-	if isUniqueViolation(err, "domains_hostname_key") {
-		return d, &marquee.Error{Code: marquee.ECONFLICT, Message: "domain.taken", Field: "hostname", Err: err}
-	}
-	return d, err
+	return d, storeError(err, uniqueViolationIs("domains_hostname_key", "hostname", "domain.taken"))
 }
 
 // MarkDomainVerified records a passed check: the hostname routes from now.
@@ -147,7 +145,7 @@ func (db *DB) MarkDomainVerified(ctx context.Context, tenantID uuid.UUID, hostna
 		d = domainFromRow(row)
 		return err
 	})
-	return d, notFound(err, "error.not_found")
+	return d, notFound(err, msgNotFound)
 }
 
 // MarkDomainFailed records a failed check with its reason (a message ID).
@@ -158,17 +156,13 @@ func (db *DB) MarkDomainFailed(ctx context.Context, tenantID uuid.UUID, hostname
 		d = domainFromRow(row)
 		return err
 	})
-	return d, notFound(err, "error.not_found")
+	return d, notFound(err, msgNotFound)
 }
 
 // RemoveDomain detaches a hostname from an event.
 func (db *DB) RemoveDomain(ctx context.Context, tenantID uuid.UUID, hostname string) error {
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		n, err := q.DomainDelete(ctx, dbq.DomainDeleteParams{TenantID: tenantID, Hostname: hostname})
-		if err == nil && n == 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
-		}
-		return err
+		return touched(q.DomainDelete(ctx, dbq.DomainDeleteParams{TenantID: tenantID, Hostname: hostname}))
 	})
 }
 
@@ -211,10 +205,10 @@ func (db *DB) CreateAPIToken(ctx context.Context, name string, scopes []string) 
 		tok = apiTokenFromRow(row)
 		return err
 	})
-	if isCheckViolation(err) {
-		return "", tok, marquee.Invalid("scopes", "api.scope_unknown")
+	if err != nil {
+		return "", tok, storeError(err, violationIs(pgerrcode.CheckViolation, "", marquee.Invalid("scopes", "api.scope_unknown")))
 	}
-	return secret, tok, err
+	return secret, tok, nil
 }
 
 // APITokenBySecret finds the live token a bearer secret names and records
@@ -246,11 +240,7 @@ func (db *DB) APITokens(ctx context.Context) ([]APIToken, error) {
 // RevokeAPIToken ends a token; an unknown or already revoked one is ENOTFOUND.
 func (db *DB) RevokeAPIToken(ctx context.Context, id uuid.UUID) error {
 	return db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		n, err := q.APITokenRevoke(ctx, id)
-		if err == nil && n == 0 {
-			return marquee.New(marquee.ENOTFOUND, "error.not_found")
-		}
-		return err
+		return touched(q.APITokenRevoke(ctx, id))
 	})
 }
 

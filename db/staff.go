@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgerrcode"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"marquee"
 	"marquee/db/internal/dbq"
@@ -81,10 +78,10 @@ func (s *StaffStore) CreateStaff(ctx context.Context, email, name string, platfo
 		return audit(ctx, q, auditEvent{action: staff.ActionStaffCreated, subject: out.ID, now: s.db.now(),
 			detail: map[string]any{"platform_admin": platformAdmin}})
 	})
-	if isUniqueViolation(err, "staff_email_key") {
-		return staff.Staff{}, &marquee.Error{Code: marquee.ECONFLICT, Message: "staff.email_taken", Field: "email", Err: err}
+	if err != nil {
+		return staff.Staff{}, storeError(err, uniqueViolationIs("staff_email_key", "email", "staff.email_taken"))
 	}
-	return out, err
+	return out, nil
 }
 
 // StaffByID returns one account.
@@ -95,7 +92,7 @@ func (s *StaffStore) StaffByID(ctx context.Context, id uuid.UUID) (staff.Staff, 
 		out = staffFromRow(row)
 		return err
 	})
-	return out, notFound(err, "error.not_found")
+	return out, notFound(err, msgNotFound)
 }
 
 // StaffByEmail returns the account of an email address.
@@ -110,7 +107,7 @@ func (s *StaffStore) StaffByEmail(ctx context.Context, email string) (staff.Staf
 		out = staffFromRow(row)
 		return err
 	})
-	return out, notFound(err, "error.not_found")
+	return out, notFound(err, msgNotFound)
 }
 
 // SetPassword gives an account a new password and signs it out everywhere:
@@ -127,7 +124,7 @@ func (s *StaffStore) SetPassword(ctx context.Context, staffID uuid.UUID, passwor
 	err = s.db.inPlatformQ(ctx, func(q *dbq.Queries) error {
 		return s.replacePassword(ctx, q, staffID, hash, staff.ActionPasswordChanged, ip, s.db.now())
 	})
-	return notFound(err, "error.not_found")
+	return notFound(err, msgNotFound)
 }
 
 func (s *StaffStore) newHash(password string) (string, error) {
@@ -247,7 +244,7 @@ func (s *StaffStore) throttled(ctx context.Context, q *dbq.Queries, email string
 // that every failure costs the same time.
 func (s *StaffStore) checkPassword(ctx context.Context, q *dbq.Queries, email, password string) (dbq.Staff, bool, error) {
 	row, err := q.StaffGetByEmail(ctx, email)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	if err != nil && !isNoRow(err) {
 		return row, false, err
 	}
 	found := err == nil && row.PasswordHash != nil
@@ -321,7 +318,7 @@ func (s *StaffStore) Session(ctx context.Context, plainToken string, now time.Ti
 		sess.LastSeenAt = now
 		return q.StaffSessionTouch(ctx, dbq.StaffSessionTouchParams{ID: sess.ID, Now: now})
 	})
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && ended) {
+	if isNoRow(err) || (err == nil && ended) {
 		return staff.Staff{}, staff.Session{}, errSessionEnded(err)
 	}
 	if err != nil {
@@ -341,7 +338,7 @@ func (s *StaffStore) Logout(ctx context.Context, plainToken string) error {
 	return s.db.inPlatformQ(ctx, func(q *dbq.Queries) error {
 		now := s.db.now()
 		sess, err := q.StaffSessionRevoke(ctx, dbq.StaffSessionRevokeParams{TokenHash: hash, Now: now})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if isNoRow(err) {
 			return nil
 		}
 		if err != nil {
@@ -380,7 +377,7 @@ func (s *StaffStore) SetRole(ctx context.Context, actorID, tenantID, staffID uui
 
 func setRole(ctx context.Context, q *dbq.Queries, actorID, tenantID, staffID uuid.UUID, role staff.Role, now time.Time) error {
 	old, err := q.MembershipGetForUpdate(ctx, dbq.MembershipGetForUpdateParams{TenantID: tenantID, StaffID: staffID})
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	if err != nil && !isNoRow(err) {
 		return err
 	}
 	if old.Role == string(role) {
@@ -481,7 +478,7 @@ func (s *StaffStore) RequestReset(ctx context.Context, email string, now time.Ti
 	plain, hash := staff.NewToken()
 	err := s.db.inPlatformQ(ctx, func(q *dbq.Queries) error {
 		row, err := q.StaffGetByEmail(ctx, loginEmail(email))
-		if errors.Is(err, pgx.ErrNoRows) {
+		if isNoRow(err) {
 			plain = ""
 			return nil
 		}
@@ -578,10 +575,7 @@ func useToken(ctx context.Context, q *dbq.Queries, plainToken, purpose string, n
 		return dbq.StaffToken{}, errLinkInvalid(nil)
 	}
 	tok, err := q.StaffTokenUse(ctx, dbq.StaffTokenUseParams{TokenHash: hash, Purpose: purpose, Now: now})
-	if errors.Is(err, pgx.ErrNoRows) {
-		return tok, errLinkInvalid(err)
-	}
-	return tok, err
+	return tok, storeError(err, noRowIs(marquee.New(marquee.ENOTFOUND, "staff.link_invalid")))
 }
 
 // AuditLog returns up to limit entries (default 100, at most 1000), newest
@@ -682,9 +676,5 @@ func parseIP(s string) (*netip.Addr, error) {
 // foreignKeyNotFound turns a reference to a missing event or account into
 // ENOTFOUND.
 func foreignKeyNotFound(err error) error {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == pgerrcode.ForeignKeyViolation {
-		return marquee.Wrap(marquee.ENOTFOUND, "error.not_found", err)
-	}
-	return err
+	return storeError(err, violationIs(pgerrcode.ForeignKeyViolation, "", marquee.New(marquee.ENOTFOUND, msgNotFound)))
 }

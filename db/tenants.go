@@ -2,13 +2,9 @@ package db
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgerrcode"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"marquee"
@@ -84,11 +80,8 @@ func (db *DB) CreateTenantFrom(ctx context.Context, t tenant.Tenant, b branding.
 		}
 		return q.CopySettings(ctx, dbq.CopySettingsParams{FromTenant: template, ToTenant: row.ID})
 	})
-	if isUniqueViolation(err, "tenants_slug_key") {
-		return nil, &marquee.Error{Code: marquee.ECONFLICT, Message: "slug.taken", Field: "slug", Err: err}
-	}
 	if err != nil {
-		return nil, err
+		return nil, storeError(err, uniqueViolationIs("tenants_slug_key", "slug", "slug.taken"))
 	}
 	return created, nil
 }
@@ -149,7 +142,7 @@ func (db *DB) SetTenantStatus(ctx context.Context, id uuid.UUID, status tenant.S
 		t = tenantFromRow(row)
 		return err
 	})
-	return t, notFound(err, "error.not_found")
+	return t, notFound(err, msgNotFound)
 }
 
 // AddDomain attaches a custom hostname to an event, verified or not.
@@ -161,10 +154,7 @@ func (db *DB) AddDomain(ctx context.Context, tenantID uuid.UUID, hostname string
 			p.VerifiedAt = &now
 		}
 		_, err := q.DomainInsert(ctx, p)
-		if isUniqueViolation(err, "domains_hostname_key") {
-			return &marquee.Error{Code: marquee.ECONFLICT, Message: "domain.taken", Field: "hostname", Err: err}
-		}
-		return err
+		return storeError(err, uniqueViolationIs("domains_hostname_key", "hostname", "domain.taken"))
 	})
 }
 
@@ -190,17 +180,4 @@ func fromPgDate(d pgtype.Date) *time.Time {
 	}
 	t := d.Time.UTC()
 	return &t
-}
-
-// notFound turns pgx.ErrNoRows into ENOTFOUND with a message ID.
-func notFound(err error, messageID string) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return marquee.Wrap(marquee.ENOTFOUND, messageID, err)
-	}
-	return err
-}
-
-func isUniqueViolation(err error, constraint string) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == pgerrcode.UniqueViolation && pgErr.ConstraintName == constraint
 }

@@ -60,7 +60,7 @@ func TestConnectionFailuresAreUnavailable(t *testing.T) {
 		"no rows":                         pgx.ErrNoRows,
 		"request cancelled":               context.Canceled,
 		"a bug":                           errors.New("boom"),
-		"not found stays not found":       marquee.New(marquee.ENOTFOUND, "error.not_found"),
+		"not found stays not found":       marquee.New(marquee.ENOTFOUND, msgNotFound),
 		"a conflict stays a conflict":     marquee.Wrap(marquee.ECONFLICT, "order.sold_out", pg("23514")),
 		"already unavailable stays as is": marquee.Wrap(marquee.EUNAVAILABLE, "error.unavailable", errors.New("no connection")),
 	}
