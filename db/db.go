@@ -36,9 +36,10 @@ type DB struct {
 	// acquireTimeout bounds the wait for a connection (0: DefaultAcquireTimeout).
 	acquireTimeout time.Duration
 
-	// unguarded turns off the stock and per-attendee guards; only the test
-	// that proves those guards matter sets it (export_test.go).
-	unguarded bool
+	// reservations take orders' stock and count attendees' units (nil:
+	// guarded, production's only kind); only the test that proves those
+	// guards matter replaces them (orders_unguarded_test.go).
+	reservations reservations
 }
 
 // Options tune Open. The zero value is fine.

@@ -28,12 +28,23 @@ type OrderEvents interface {
 
 // orderTx is one order's transaction: its queries, the tenant, the clock.
 type orderTx struct {
-	tx       pgx.Tx
-	q        *dbq.Queries
-	tenantID uuid.UUID
-	now      time.Time
-	guards   bool // false only in the test that proves the guards matter
+	tx           pgx.Tx
+	q            *dbq.Queries
+	tenantID     uuid.UUID
+	now          time.Time
+	reservations reservations
 }
+
+// reservations take a line's stock and count an attendee's units of a
+// product, answering soldOut or over when there is not enough.
+type reservations interface {
+	reserveStock(ctx context.Context, ot *orderTx, l pricedLine, soldOut *marquee.Error) error
+	countForAttendee(ctx context.Context, ot *orderTx, email string, l pricedLine, quantity int, over *marquee.Error) error
+}
+
+// guarded reserves with conditional updates, so concurrent orders can
+// never take more than there is.
+type guarded struct{}
 
 // PlaceOrder places an order in one tenant transaction: it re-reads
 // products, prices and limits, reserves stock with a conditional update,
@@ -43,7 +54,10 @@ type orderTx struct {
 func (db *DB) PlaceOrder(ctx context.Context, tenantID uuid.UUID, req storefront.OrderRequest) (*storefront.Order, error) {
 	var order *storefront.Order
 	err := db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
-		ot := &orderTx{tx: tx, q: dbq.New(tx), tenantID: tenantID, now: db.now(), guards: !db.unguarded}
+		ot := &orderTx{tx: tx, q: dbq.New(tx), tenantID: tenantID, now: db.now(), reservations: db.reservations}
+		if ot.reservations == nil {
+			ot.reservations = guarded{}
+		}
 		var err error
 		order, err = ot.place(ctx, req, func(o *storefront.Order) error {
 			if db.Events == nil {
@@ -280,18 +294,20 @@ func (ot *orderTx) reserveStock(ctx context.Context, l pricedLine) error {
 		return nil
 	}
 	soldOut := &marquee.Error{Code: marquee.ECONFLICT, Message: "order.sold_out", Field: fmt.Sprintf("item.%d", l.index)}
-	if !ot.guards {
-		return ot.reserveStockUnguarded(ctx, l, soldOut)
-	}
+	return ot.reservations.reserveStock(ctx, ot, l, soldOut)
+}
+
+func (guarded) reserveStock(ctx context.Context, ot *orderTx, l pricedLine, soldOut *marquee.Error) error {
 	_, err := ot.q.VariantReserve(ctx, dbq.VariantReserveParams{TenantID: ot.tenantID, ID: l.variant.ID, Quantity: int32(l.line.Quantity)})
 	return storeError(err, noRowIs(soldOut))
 }
 
 func (ot *orderTx) countForAttendee(ctx context.Context, email string, l pricedLine, quantity int) error {
 	over := &marquee.Error{Code: marquee.ECONFLICT, Message: storefront.MsgOverAttendeeLimit, Field: fmt.Sprintf("item.%d", l.index)}
-	if !ot.guards {
-		return ot.countForAttendeeUnguarded(ctx, email, l, quantity, over)
-	}
+	return ot.reservations.countForAttendee(ctx, ot, email, l, quantity, over)
+}
+
+func (guarded) countForAttendee(ctx context.Context, ot *orderTx, email string, l pricedLine, quantity int, over *marquee.Error) error {
 	_, err := ot.q.AttendeePurchaseAdd(ctx, dbq.AttendeePurchaseAddParams{
 		TenantID: ot.tenantID, ProductID: l.product.ID, Email: email,
 		Quantity: int32(quantity), Max: int32Ptr(l.product.MaxPerAttendee),

@@ -6,11 +6,17 @@ import (
 	"marquee"
 )
 
-// The unguarded reservations read, then write: the race every guard in
-// orders.go exists to prevent. Only a test reaches them (DB.unguarded), to
-// show that the concurrency tests catch overselling when the guard is gone.
+// DisableGuardsForTest turns off the stock and per-attendee guards of
+// PlaceOrder, so a test can show that its concurrency checks catch
+// overselling. It exists only in test binaries.
+func (db *DB) DisableGuardsForTest() { db.reservations = unguarded{} }
 
-func (ot *orderTx) reserveStockUnguarded(ctx context.Context, l pricedLine, soldOut *marquee.Error) error {
+// unguarded reservations read, then write: the race every guard in
+// orders.go exists to prevent. Only a test uses them, to show that the
+// concurrency tests catch overselling when the guard is gone.
+type unguarded struct{}
+
+func (unguarded) reserveStock(ctx context.Context, ot *orderTx, l pricedLine, soldOut *marquee.Error) error {
 	var stock *int32
 	err := ot.tx.QueryRow(ctx, "SELECT stock FROM variants WHERE tenant_id = $1 AND id = $2", ot.tenantID, l.variant.ID).Scan(&stock)
 	if err != nil || stock == nil {
@@ -23,7 +29,7 @@ func (ot *orderTx) reserveStockUnguarded(ctx context.Context, l pricedLine, sold
 	return err
 }
 
-func (ot *orderTx) countForAttendeeUnguarded(ctx context.Context, email string, l pricedLine, quantity int, over *marquee.Error) error {
+func (unguarded) countForAttendee(ctx context.Context, ot *orderTx, email string, l pricedLine, quantity int, over *marquee.Error) error {
 	var held int
 	err := ot.tx.QueryRow(ctx, "SELECT quantity FROM attendee_purchases WHERE tenant_id = $1 AND product_id = $2 AND email = $3",
 		ot.tenantID, l.product.ID, email).Scan(&held)
