@@ -1,0 +1,231 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"marquee/db"
+	"marquee/db/dbtest"
+	"marquee/storefront"
+	storefrontweb "marquee/storefront/web"
+	"marquee/tenant"
+	"marquee/tenant/domains"
+	"marquee/tenant/provision"
+	tenantweb "marquee/tenant/web"
+	"marquee/themes"
+)
+
+// The API's tests run against testServer: the API as serve mounts it on
+// console.shop.test, and the storefront on every other host (to see that a
+// change reaches the event's site), over real HTTP on loopback, against a
+// fresh database, the caches kept in step by the database's change
+// notifications. What only serve adds (request logs, body limits, TLS) is
+// tested end to end in cmd/marquee.
+
+const testBase = "shop.test"
+
+var testSecret = []byte("test secret key, 32 bytes or more..")
+
+// testServer is the API and the storefront on 127.0.0.1.
+type testServer struct {
+	t        *testing.T
+	url      string // http://127.0.0.1:PORT
+	db       *db.DB
+	sites    *storefront.Sites
+	resolver *tenant.Resolver
+	log      *slog.Logger
+}
+
+// startServer serves the API and the storefront on a fresh database; DNS
+// checks of custom domains go to a port nothing answers.
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	database := dbtest.New(t).Open(t, db.Options{})
+	set, err := themes.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &testServer{t: t, db: database,
+		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
+		resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{}),
+		log:      slog.New(slog.NewTextHandler(io.Discard, nil))}
+	service := &provision.Service{Store: database, BaseDomain: testBase, Target: domains.Target{CNAME: "edge." + testBase},
+		Verifier: domains.NewVerifier(closedPort(t), domains.DefaultTimeout)}
+	h := &Handler{Service: service, BaseDomain: testBase,
+		Translate: func(id string, kv ...any) string { return set.Translations().T("en", id, kv...) },
+		CertState: func(context.Context, string) string { return "none (TLS is off)" },
+		Authenticate: func(ctx context.Context, secret string) (Token, error) {
+			tok, err := database.APITokenBySecret(ctx, secret)
+			return Token{Name: tok.Name, Scopes: tok.Scopes}, err
+		}}
+	store := &storefrontweb.Handler{Themes: set, Sites: s.sites, Orders: database, Log: s.log,
+		Links: storefront.OrderLinks{Key: testSecret}, Secret: testSecret,
+		MediaURL: func(context.Context, string) string { return "" },
+		Origin:   func(c *fiber.Ctx) string { return tenantweb.RequestOrigin(c, nil) }}
+	s.serve(s.newApp(h, store))
+	return s
+}
+
+// newApp answers the console's host with the API (its errors in its JSON)
+// and every other host with the storefront.
+func (s *testServer) newApp(h *Handler, store *storefrontweb.Handler) *fiber.App {
+	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: h.Error})
+	console.Use(tenantweb.CheckText)
+	h.Mount(console)
+	handle := console.Handler()
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: store.ErrorHandler})
+	app.Use(func(c *fiber.Ctx) error {
+		if host, err := tenant.NormalizeHost(c.Hostname()); err == nil && host == "console."+testBase {
+			handle(c.Context())
+			return nil
+		}
+		return c.Next()
+	})
+	app.Use(tenantweb.CheckText)
+	app.Use(tenantweb.Resolve(s.resolver, nil))
+	store.Mount(app)
+	return app
+}
+
+// serve listens on loopback until the test ends, with the caches following
+// the database's change notifications.
+func (s *testServer) serve(app *fiber.App) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.url = "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		s.db.ListenTenantChanges(ctx, s.log, db.ChangeHandlers{
+			Changed: func(id uuid.UUID) { s.resolver.Forget(id); s.sites.Forget(id) },
+			Reset:   func() { s.resolver.ForgetAll(); s.sites.ForgetAll() },
+		})
+	}()
+	go func() { defer wg.Done(); _ = app.Listener(ln) }()
+	s.t.Cleanup(func() {
+		cancel()
+		if err := app.ShutdownWithTimeout(5 * time.Second); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			s.t.Errorf("shutdown: %v", err)
+		}
+		wg.Wait()
+	})
+}
+
+// closedPort is an address nothing listens on: DNS checks against it fail
+// at once, and a test never asks a real resolver.
+func closedPort(t *testing.T) string {
+	ln, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.LocalAddr().String()
+	ln.Close()
+	return addr
+}
+
+// apiResponse is a decoded JSON answer of the API.
+type apiResponse struct {
+	status int
+	header http.Header
+	body   map[string]any
+}
+
+func (r apiResponse) errorMessage() string {
+	e, _ := r.body["error"].(map[string]any)
+	msg, _ := e["message"].(string)
+	return msg
+}
+
+func (r apiResponse) errorField() string {
+	e, _ := r.body["error"].(map[string]any)
+	f, _ := e["field"].(string)
+	return f
+}
+
+// api sends a request to the API with a bearer token ("": none) and a
+// JSON body ("": none).
+func (s *testServer) api(method, path, token, body string) apiResponse {
+	s.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, s.url+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Host = "console." + testBase
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := apiResponse{status: res.StatusCode, header: res.Header, body: map[string]any{}}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if err := json.Unmarshal(raw, &out.body); err != nil {
+			s.t.Fatalf("%s %s: not JSON (%d): %s", method, path, res.StatusCode, raw)
+		}
+	}
+	return out
+}
+
+// page is a storefront answer.
+type page struct{ status int }
+
+// get fetches path from the storefront with the given Host.
+func (s *testServer) get(host, path string) page {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Host = host
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return page{status: res.StatusCode}
+}
+
+// waitFor polls cond until it holds, failing after within.
+func waitFor(t *testing.T, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", within)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
