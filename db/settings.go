@@ -1,0 +1,38 @@
+package db
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"marquee/db/internal/dbq"
+	"marquee/storefront"
+)
+
+// Settings returns how an event's shop behaves.
+func (db *DB) Settings(ctx context.Context, tenantID uuid.UUID) (storefront.Settings, error) {
+	var s storefront.Settings
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		var err error
+		s, err = settingsIn(ctx, q, tenantID)
+		return err
+	})
+	return s, notFound(err, msgNotFound)
+}
+
+func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storefront.Settings, error) {
+	r, err := q.SettingsGet(ctx, tenantID)
+	return storefront.Settings{Currency: r.Currency, ClosesAt: r.ClosesAt, Ships: r.Ships,
+		AttendeeCanCancel: r.AttendeeCanCancel, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo}, err
+}
+
+// SaveSettings stores how an event's shop behaves (currency and close
+// date belong to the event and are not changed here).
+func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront.Settings) error {
+	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
+			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel,
+			CommonCountries: append([]string{}, s.CommonCountries...), ReplyTo: s.ReplyTo,
+		})
+	})
+}
