@@ -11,6 +11,7 @@ import (
 
 	"marquee/db"
 	"marquee/db/dbtest"
+	"marquee/tenant/api"
 )
 
 // cli runs the binary's command line in-process with the given environment.
@@ -131,7 +132,7 @@ func TestTenantCommands(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var list []tenantJSON
+		var list []api.Event
 		if err := json.Unmarshal([]byte(out), &list); err != nil {
 			t.Fatal(err)
 		}

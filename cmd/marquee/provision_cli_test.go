@@ -13,6 +13,7 @@ import (
 	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/storefront/form"
+	"marquee/tenant/api"
 )
 
 // TestSlugRulesFromTheCLI gives each slug rule its own exact message, named
@@ -49,7 +50,7 @@ func TestSlugRulesFromTheCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var list []tenantJSON
+	var list []api.Event
 	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 1 {
 		t.Fatalf("after refused slugs: %v %s", err, out)
 	}
@@ -140,14 +141,14 @@ func TestProvisioningCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got struct {
-			tenantJSON
-			Domains []domainJSON `json:"domains"`
+			api.Event
+			Domains []api.Domain `json:"domains"`
 		}
 		if err := json.Unmarshal([]byte(out), &got); err != nil {
 			t.Fatal(err)
 		}
 		if got.Currency != "USD" || got.StartsOn != "2027-06-01" || got.EndsOn != "2027-06-03" || got.Status != "active" || len(got.Domains) != 0 ||
-			got.ClosesAt == nil || !got.ClosesAt.Equal(time.Date(2027, 6, 3, 18, 0, 0, 0, time.UTC)) {
+			got.ClosesAt != time.Date(2027, 6, 3, 18, 0, 0, 0, time.UTC).Format(time.RFC3339) {
 			t.Fatalf("show: %+v", got)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 
 	"marquee/db"
 	"marquee/tenant"
+	"marquee/tenant/api"
 	"marquee/tenant/provision"
 )
 
@@ -126,19 +127,20 @@ func runTenantShow(ctx context.Context, e *env, args []string) error {
 		}
 		certs := certStates(ctx, e, database, t, doms)
 		if *asJSON {
-			return printTenantJSON(e, t, doms, certs)
+			return printTenantJSON(e, svc, t, doms, certs)
 		}
 		return printTenant(e, t, doms, certs)
 	})
 }
 
-func printTenantJSON(e *env, t *tenant.Tenant, doms []tenant.Domain, certs map[string]string) error {
+// printTenantJSON prints event t and its domains in the API's shapes.
+func printTenantJSON(e *env, svc *provision.Service, t *tenant.Tenant, doms []tenant.Domain, certs map[string]string) error {
 	out := struct {
-		tenantJSON
-		Domains []domainJSON `json:"domains"`
-	}{tenantToJSON(*t), []domainJSON{}}
+		api.Event
+		Domains []api.Domain `json:"domains"`
+	}{api.EventOf(t, svc.BaseDomain), []api.Domain{}}
 	for _, d := range doms {
-		out.Domains = append(out.Domains, domainToJSON(d, certs[d.Hostname]))
+		out.Domains = append(out.Domains, api.DomainOf(d, svc.Records(d), englishOr(d.LastError), certs[d.Hostname]))
 	}
 	return printJSON(e.stdout, out)
 }
@@ -259,61 +261,23 @@ func runTenantList(ctx context.Context, e *env, args []string) error {
 	if *limit < 1 || *limit > 1000 {
 		return usageError{"--limit: must be between 1 and 1000"}
 	}
-	return withDB(ctx, e, func(database *db.DB) error {
-		list, err := database.ListTenants(ctx, *after, *limit)
+	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		list, err := svc.List(ctx, *after, *limit)
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			return printTenantsJSON(e, list)
+			return printTenantsJSON(e, list, svc.BaseDomain)
 		}
 		return printTenantsTable(e, list, *limit)
 	})
 }
 
-type tenantJSON struct {
-	ID            string     `json:"id"`
-	Slug          string     `json:"slug"`
-	Name          string     `json:"name"`
-	Status        string     `json:"status"`
-	DefaultLocale string     `json:"default_locale"`
-	Locales       []string   `json:"locales"`
-	Currency      string     `json:"currency"`
-	StartsOn      string     `json:"starts_on,omitempty"`
-	EndsOn        string     `json:"ends_on,omitempty"`
-	ClosesAt      *time.Time `json:"closes_at,omitempty"`
-	CreatedAt     time.Time  `json:"created_at"`
-}
-
-func tenantToJSON(t tenant.Tenant) tenantJSON {
-	j := tenantJSON{ID: t.ID.String(), Slug: t.Slug, Name: t.Name, Status: string(t.Status), DefaultLocale: t.DefaultLocale,
-		Locales: t.Locales, Currency: t.Currency, ClosesAt: t.ClosesAt, CreatedAt: t.CreatedAt.UTC()}
-	if t.StartsOn != nil {
-		j.StartsOn = t.StartsOn.Format(time.DateOnly)
-	}
-	if t.EndsOn != nil {
-		j.EndsOn = t.EndsOn.Format(time.DateOnly)
-	}
-	return j
-}
-
-type domainJSON struct {
-	Hostname    string     `json:"hostname"`
-	State       string     `json:"state"`
-	LastError   string     `json:"last_error,omitempty"`
-	VerifiedAt  *time.Time `json:"verified_at,omitempty"`
-	CheckedAt   *time.Time `json:"checked_at,omitempty"`
-	Certificate string     `json:"certificate"`
-}
-
-func domainToJSON(d tenant.Domain, cert string) domainJSON {
-	return domainJSON{Hostname: d.Hostname, State: string(d.State), LastError: englishOr(d.LastError), VerifiedAt: d.VerifiedAt, CheckedAt: d.CheckedAt, Certificate: cert}
-}
-
-func printTenantsJSON(e *env, list []tenant.Tenant) error {
-	out := make([]tenantJSON, 0, len(list))
-	for _, t := range list {
-		out = append(out, tenantToJSON(t))
+// printTenantsJSON prints list as one array of the API's events.
+func printTenantsJSON(e *env, list []tenant.Tenant, baseDomain string) error {
+	out := make([]api.Event, 0, len(list))
+	for i := range list {
+		out = append(out, api.EventOf(&list[i], baseDomain))
 	}
 	return printJSON(e.stdout, out)
 }

@@ -18,7 +18,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -161,40 +160,6 @@ func (h *Handler) logFailure(c *fiber.Ctx, status int, err error) {
 	}
 }
 
-// Event is an event as the API shows it.
-type Event struct {
-	ID            string   `json:"id"`
-	Slug          string   `json:"slug"`
-	Name          string   `json:"name"`
-	Status        string   `json:"status"`
-	DefaultLocale string   `json:"default_locale"`
-	Locales       []string `json:"locales"`
-	Currency      string   `json:"currency"`
-	StartsOn      string   `json:"starts_on,omitempty"`
-	EndsOn        string   `json:"ends_on,omitempty"`
-	ClosesAt      string   `json:"closes_at,omitempty"`
-	URL           string   `json:"url,omitempty"`
-	CreatedAt     string   `json:"created_at"`
-}
-
-func (h *Handler) event(t *tenant.Tenant) Event {
-	e := Event{ID: t.ID.String(), Slug: t.Slug, Name: t.Name, Status: string(t.Status), DefaultLocale: t.DefaultLocale,
-		Locales: t.Locales, Currency: t.Currency, CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339)}
-	if t.StartsOn != nil {
-		e.StartsOn = t.StartsOn.Format(time.DateOnly)
-	}
-	if t.EndsOn != nil {
-		e.EndsOn = t.EndsOn.Format(time.DateOnly)
-	}
-	if t.ClosesAt != nil {
-		e.ClosesAt = t.ClosesAt.UTC().Format(time.RFC3339)
-	}
-	if h.BaseDomain != "" {
-		e.URL = "https://" + t.Slug + "." + h.BaseDomain
-	}
-	return e
-}
-
 func (h *Handler) list(c *fiber.Ctx) error {
 	limit := 100
 	if v := c.Query("limit"); v != "" {
@@ -213,7 +178,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 		Next   string  `json:"next,omitempty"`
 	}{Events: []Event{}}
 	for i := range list {
-		out.Events = append(out.Events, h.event(&list[i]))
+		out.Events = append(out.Events, EventOf(&list[i], h.BaseDomain))
 	}
 	if len(list) == limit {
 		out.Next = "/api/v1/events?after=" + list[len(list)-1].Slug + "&limit=" + strconv.Itoa(limit)
@@ -282,7 +247,7 @@ func (h *Handler) create(c *fiber.Ctx) error {
 	if created.Tenant == nil {
 		return h.fail(c, err, 0)
 	}
-	out := fiber.Map{"event": h.event(created.Tenant)}
+	out := fiber.Map{"event": EventOf(created.Tenant, h.BaseDomain)}
 	if created.InviteLink != "" {
 		out["owner_invitation"] = created.InviteLink
 	}
@@ -302,7 +267,7 @@ func (h *Handler) show(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err, 0)
 	}
-	return c.JSON(fiber.Map{"event": h.event(t), "domains": h.domainList(c, doms)})
+	return c.JSON(fiber.Map{"event": EventOf(t, h.BaseDomain), "domains": h.domainList(c, doms)})
 }
 
 // update changes an event's name and/or closing time (PATCH: only the
@@ -336,7 +301,7 @@ func (h *Handler) update(c *fiber.Ctx) error {
 			return h.fail(c, err, 0)
 		}
 	}
-	return c.JSON(fiber.Map{"event": h.event(t)})
+	return c.JSON(fiber.Map{"event": EventOf(t, h.BaseDomain)})
 }
 
 func (h *Handler) state(verb string) fiber.Handler {
@@ -347,7 +312,7 @@ func (h *Handler) state(verb string) fiber.Handler {
 		if err != nil {
 			return h.fail(c, err, 0)
 		}
-		return c.JSON(fiber.Map{"event": h.event(t)})
+		return c.JSON(fiber.Map{"event": EventOf(t, h.BaseDomain)})
 	}
 }
 
@@ -358,40 +323,21 @@ func (h *Handler) delete(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// Domain is a custom hostname as the API shows it.
-type Domain struct {
-	Hostname    string   `json:"hostname"`
-	State       string   `json:"state"`
-	LastError   string   `json:"last_error,omitempty"`
-	Certificate string   `json:"certificate"`
-	Records     []Record `json:"records"`
-}
-
-// Record is a DNS record the event's staff must create.
-type Record struct {
-	Type  string `json:"type"`
-	Name  string `json:"name"`
-	Value string `json:"value"`
+func (h *Handler) domain(c *fiber.Ctx, d tenant.Domain) Domain {
+	lastError, certificate := "", "none"
+	if d.LastError != "" {
+		lastError = h.Translate(d.LastError)
+	}
+	if h.CertState != nil {
+		certificate = h.CertState(c.UserContext(), d.Hostname)
+	}
+	return DomainOf(d, h.Service.Records(d), lastError, certificate)
 }
 
 func (h *Handler) domainList(c *fiber.Ctx, doms []tenant.Domain) []Domain {
 	out := []Domain{}
 	for _, d := range doms {
 		out = append(out, h.domain(c, d))
-	}
-	return out
-}
-
-func (h *Handler) domain(c *fiber.Ctx, d tenant.Domain) Domain {
-	out := Domain{Hostname: d.Hostname, State: string(d.State), Records: []Record{}, Certificate: "none"}
-	for _, r := range h.Service.Records(d) {
-		out.Records = append(out.Records, Record(r))
-	}
-	if d.LastError != "" {
-		out.LastError = h.Translate(d.LastError)
-	}
-	if h.CertState != nil {
-		out.Certificate = h.CertState(c.UserContext(), d.Hostname)
 	}
 	return out
 }
