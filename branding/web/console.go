@@ -68,10 +68,14 @@ type Console struct {
 	// storage holds for a hostname ("none" without TLS).
 	Provision *provision.Service
 	CertState func(ctx context.Context, name string) string
-	// Mail serves the email pages: dev's inbox, previews, suppliers,
-	// failed jobs.
-	Mail   MailDesk
-	Secret []byte // signs the console's CSRF tokens
+	// Inbox is dev's inbox; EmailPreviews,
+	// Suppliers and Jobs serve the previews of an event's emails, its
+	// suppliers and their lists, and the jobs that gave up.
+	Inbox         Inbox
+	EmailPreviews EmailPreviews
+	Suppliers     Suppliers
+	Jobs          Jobs
+	Secret        []byte // signs the console's CSRF tokens
 	// Proxies (TRUSTED_PROXIES) are believed when their X-Forwarded-For
 	// names the client: sign-in throttling and the audit log key on it.
 	Proxies tenantweb.Proxies
@@ -170,6 +174,23 @@ func (h *Console) render(c *fiber.Ctx, status int, name string, p any, lang stri
 	c.Set(fiber.HeaderContentLanguage, lang)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).Send(buf.Bytes())
+}
+
+// errPageNotFound answers anything a route names that is not there, or
+// not the event's: the same 404 either way.
+var errPageNotFound = marquee.New(marquee.ENOTFOUND, "error.not_found")
+
+// consoleTime formats a time for the console's tables, always in UTC.
+func consoleTime(p themes.Page, t time.Time) string {
+	return t.UTC().Format(p.T("format.datetime")) + " UTC"
+}
+
+// formRefusal is a refused form's message and the input it belongs to.
+func formRefusal(p themes.Page, err error) (message, field string) {
+	if err == nil {
+		return "", ""
+	}
+	return p.T(marquee.ErrorMessage(err)), marquee.ErrorField(err)
 }
 
 // LoginPage is the sign-in form.
@@ -321,7 +342,7 @@ func (h *Console) home(c *fiber.Ctx) error {
 	}
 	base := h.page(c)
 	p := HomePage{Page: base, CSRF: h.sessionToken(s), Email: s.staff.Email, PlatformAdmin: s.staff.PlatformAdmin, Events: rows,
-		Inbox: h.Mail != nil && h.Mail.InboxEnabled()}
+		Inbox: h.Inbox != nil && h.Inbox.InboxEnabled()}
 	return h.render(c, fiber.StatusOK, "console_home", p, base.Lang)
 }
 

@@ -18,6 +18,7 @@ import (
 	"marquee/storefront"
 	"marquee/storefront/address"
 	"marquee/storefront/form"
+	"marquee/storefront/notify"
 	"marquee/tenant"
 	"marquee/tenant/staff"
 	"marquee/themes"
@@ -32,6 +33,8 @@ type OrderDesk interface {
 	AuditOrderAccess(ctx context.Context, tenantID, staffID uuid.UUID, action, subject string) error
 	Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time) (storefront.Dashboard, error)
 	Catalogue(ctx context.Context, tenantID uuid.UUID) (storefront.Catalogue, error)
+	// EmailsOfOrder lists what was sent about an order.
+	EmailsOfOrder(ctx context.Context, tenantID, orderID uuid.UUID) ([]notify.SentEmail, error)
 }
 
 // orderRoles may see and update an event's orders.
@@ -259,15 +262,13 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 			p.Next = append(p.Next, OptionRow{Value: string(s), Label: base.T("status." + string(s))})
 		}
 	}
-	if h.Mail != nil {
-		sent, err := h.Mail.EmailsOfOrder(c.UserContext(), t.ID, o.ID)
-		if err != nil {
-			return err
-		}
-		for _, e := range sent {
-			p.Emails = append(p.Emails, EmailRow{Kind: base.T("email.kind." + string(e.Kind)), Subject: e.Subject,
-				To: strings.Join(e.Recipients, ", "), At: consoleTime(base, e.SentAt), MessageID: e.MessageID})
-		}
+	sent, err := h.Orders.EmailsOfOrder(c.UserContext(), t.ID, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range sent {
+		p.Emails = append(p.Emails, EmailRow{Kind: base.T("email.kind." + string(e.Kind)), Subject: e.Subject,
+			To: strings.Join(e.Recipients, ", "), At: consoleTime(base, e.SentAt), MessageID: e.MessageID})
 	}
 	return h.render(c, status, "console_order", p, base.Lang)
 }

@@ -270,7 +270,8 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log, Proxies: p.cfg.TrustedProxies,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db,
-		Provision: p.provision, CertState: p.certState, Mail: mailDesk{p}}).Mount(console)
+		Provision: p.provision, CertState: p.certState,
+		Inbox: mailDesk{p}, EmailPreviews: mailDesk{p}, Suppliers: mailDesk{p}, Jobs: mailDesk{p}}).Mount(console)
 	return console
 }
 

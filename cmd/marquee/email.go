@@ -138,8 +138,16 @@ func (p *platform) jobClient() *river.Client[pgx.Tx] {
 	return p.inserter
 }
 
-// mailDesk serves the console's email pages (brandingweb.MailDesk).
+// mailDesk serves the console's email pages: dev's inbox, the previews,
+// the suppliers and the failed jobs.
 type mailDesk struct{ p *platform }
+
+var (
+	_ brandingweb.Inbox         = mailDesk{}
+	_ brandingweb.EmailPreviews = mailDesk{}
+	_ brandingweb.Suppliers     = mailDesk{}
+	_ brandingweb.Jobs          = mailDesk{}
+)
 
 func (m mailDesk) InboxEnabled() bool { return m.p.cfg.SMTPURL == "" }
 
@@ -234,10 +242,6 @@ func (m mailDesk) SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]br
 		out = append(out, brandingweb.SupplierBatch{SupplierID: r.SupplierID, Lines: r.Lines, MessageID: r.MessageID, SentAt: r.SentAt})
 	}
 	return out, err
-}
-
-func (m mailDesk) EmailsOfOrder(ctx context.Context, tenantID, orderID uuid.UUID) ([]notify.SentEmail, error) {
-	return m.p.db.EmailsOfOrder(ctx, tenantID, orderID)
 }
 
 func (m mailDesk) FailedJobs(ctx context.Context, limit int) ([]jobs.FailedJob, error) {
