@@ -180,12 +180,19 @@ func runTenantRename(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	return changeEvent(ctx, e, func(svc *provision.Service) (*tenant.Tenant, error) { return svc.Rename(ctx, slug, *name) },
+		func(t *tenant.Tenant) string { return fmt.Sprintf("renamed %s to %q", t.Slug, t.Name) })
+}
+
+// changeEvent runs change with the provisioning service and prints what
+// say makes of the changed event; a refusal names the flag it is about.
+func changeEvent(ctx context.Context, e *env, change func(*provision.Service) (*tenant.Tenant, error), say func(*tenant.Tenant) string) error {
 	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
-		t, err := svc.Rename(ctx, slug, *name)
+		t, err := change(svc)
 		if err != nil {
 			return refused(err)
 		}
-		fmt.Fprintf(e.stdout, "renamed %s to %q\n", t.Slug, t.Name)
+		fmt.Fprintln(e.stdout, say(t))
 		return nil
 	})
 }
@@ -200,18 +207,13 @@ func runTenantClose(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(*at) == "" {
 		return usageError{"--at: say when (YYYY-MM-DDTHH:MM in UTC), or none"}
 	}
-	return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
-		t, err := svc.SetClosesAt(ctx, slug, *at)
-		if err != nil {
-			return refused(err)
-		}
-		if t.ClosesAt == nil {
-			fmt.Fprintf(e.stdout, "%s closes only when it is archived\n", t.Slug)
-			return nil
-		}
-		fmt.Fprintf(e.stdout, "%s stops taking orders at %s\n", t.Slug, timeOrDash(t.ClosesAt))
-		return nil
-	})
+	return changeEvent(ctx, e, func(svc *provision.Service) (*tenant.Tenant, error) { return svc.SetClosesAt(ctx, slug, *at) },
+		func(t *tenant.Tenant) string {
+			if t.ClosesAt == nil {
+				return t.Slug + " closes only when it is archived"
+			}
+			return t.Slug + " stops taking orders at " + timeOrDash(t.ClosesAt)
+		})
 }
 
 // runTenantState returns the command that moves an event to another status.
@@ -222,15 +224,10 @@ func runTenantState(verb string) func(context.Context, *env, []string) error {
 		if err != nil {
 			return err
 		}
-		return withProvisioner(ctx, e, func(svc *provision.Service, _ *db.DB) error {
+		return changeEvent(ctx, e, func(svc *provision.Service) (*tenant.Tenant, error) {
 			do := map[string]func(context.Context, string) (*tenant.Tenant, error){"suspend": svc.Suspend, "resume": svc.Resume, "archive": svc.Archive}[verb]
-			t, err := do(ctx, slug)
-			if err != nil {
-				return refused(err)
-			}
-			fmt.Fprintf(e.stdout, "%s is now %s\n", t.Slug, t.Status)
-			return nil
-		})
+			return do(ctx, slug)
+		}, func(t *tenant.Tenant) string { return fmt.Sprintf("%s is now %s", t.Slug, t.Status) })
 	}
 }
 
