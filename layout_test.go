@@ -1,0 +1,64 @@
+package marquee_test
+
+import (
+	"bufio"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// maxLines is the most lines a hand-written Go file may have: a file holds
+// one resource or one action (STYLE.md, principle 12), and past this it
+// holds several.
+const maxLines = 500
+
+// generated is the line Go's tools write at the top of generated code.
+var generated = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
+
+func TestSourceFilesStaySmall(t *testing.T) {
+	t.Run("no Go file outside generated code and tests is over 500 lines", func(t *testing.T) {
+		err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && path != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			lines, isGenerated, err := countLines(path)
+			if err != nil {
+				return err
+			}
+			if !isGenerated && lines > maxLines {
+				t.Errorf("%s has %d lines; split it by resource or action (at most %d)", path, lines, maxLines)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// countLines counts path's lines and says whether it is generated code.
+func countLines(path string) (lines int, isGenerated bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		lines++
+		if generated.MatchString(sc.Text()) {
+			isGenerated = true
+		}
+	}
+	return lines, isGenerated, sc.Err()
+}
