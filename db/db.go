@@ -28,8 +28,9 @@ const (
 // DB is the application's pool: every connection has switched to AppRole.
 type DB struct {
 	Pool *pgxpool.Pool
-	// Events hears of order changes inside their transactions (nil: nobody).
-	Events OrderEvents
+	// Events hears of changes with side effects inside their
+	// transactions (nil: nobody).
+	Events Events
 	// Now is the clock of sales windows and histories (nil: time.Now).
 	Now func() time.Time
 

@@ -66,13 +66,21 @@ func (db *DB) EmailsOfOrder(ctx context.Context, tenantID, orderID uuid.UUID) ([
 func (db *DB) Suppliers(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Supplier, error) {
 	var out []suppliers.Supplier
 	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		rows, err := q.SupplierList(ctx, tenantID)
-		for _, r := range rows {
-			out = append(out, suppliers.Supplier{ID: r.ID, Name: r.Name, Emails: r.Emails, Mode: suppliers.Mode(r.Mode),
-				SendAt: r.SendAt, ProductIDs: r.ProductIds, VariantIDs: r.VariantIds})
-		}
+		var err error
+		out, err = suppliersOf(ctx, q, tenantID)
 		return err
 	})
+	return out, err
+}
+
+// suppliersOf lists an event's suppliers with q (in a transaction).
+func suppliersOf(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) ([]suppliers.Supplier, error) {
+	var out []suppliers.Supplier
+	rows, err := q.SupplierList(ctx, tenantID)
+	for _, r := range rows {
+		out = append(out, suppliers.Supplier{ID: r.ID, Name: r.Name, Emails: r.Emails, Mode: suppliers.Mode(r.Mode),
+			SendAt: r.SendAt, ProductIDs: r.ProductIds, VariantIDs: r.VariantIds})
+	}
 	return out, err
 }
 
@@ -84,13 +92,15 @@ func HasPerOrderSuppliers(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (b
 }
 
 // SaveSupplier creates (s.ID nil) or updates a supplier and what it
-// fulfils, in one transaction; it returns the supplier's id.
+// fulfils, in one transaction with the Events hook (where its batch is
+// scheduled); it returns the supplier's id.
 func (db *DB) SaveSupplier(ctx context.Context, tenantID uuid.UUID, s suppliers.Supplier) (uuid.UUID, error) {
 	if err := s.Validate(); err != nil {
 		return uuid.Nil, err
 	}
 	id := s.ID
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	err := db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
+		q := dbq.New(tx)
 		if id == uuid.Nil {
 			var err error
 			if id, err = q.SupplierInsert(ctx, dbq.SupplierInsertParams{TenantID: tenantID, Name: s.Name, Emails: s.Emails, Mode: string(s.Mode), SendAt: s.SendAt}); err != nil {
@@ -118,7 +128,8 @@ func (db *DB) SaveSupplier(ctx context.Context, tenantID uuid.UUID, s suppliers.
 				return refusedItem(err)
 			}
 		}
-		return nil
+		s.ID = id
+		return db.supplierSaved(ctx, tx, tenantID, s)
 	})
 	return id, err
 }

@@ -18,14 +18,6 @@ import (
 	"marquee/storefront/address"
 )
 
-// OrderEvents is told about order changes inside their transaction: the
-// one place where emails and supplier jobs will be enqueued, so that a
-// rolled-back order sends nothing and a committed one always sends.
-type OrderEvents interface {
-	OrderPlaced(ctx context.Context, tx pgx.Tx, o *storefront.Order) error
-	OrderStatusChanged(ctx context.Context, tx pgx.Tx, o *storefront.Order, change storefront.StatusChange) error
-}
-
 // orderTx is one order's transaction: its queries, the tenant, the clock.
 type orderTx struct {
 	tx           pgx.Tx

@@ -52,7 +52,7 @@ func (db *DB) ListOrders(ctx context.Context, tenantID uuid.UUID, f storefront.O
 
 // ChangeOrderStatus moves an order to a new status for a staff member, with
 // an optional note, in one transaction with its history row and the
-// OrderEvents hook (where the attendee's email will be enqueued).
+// Events hook (where the attendee's email will be enqueued).
 func (db *DB) ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number string, to storefront.Status, note string, staffID uuid.UUID) (*storefront.Order, error) {
 	var order *storefront.Order
 	err := db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {

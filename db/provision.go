@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgerrcode"
+	"github.com/jackc/pgx/v5"
 
 	"marquee"
 	"marquee/db/internal/dbq"
@@ -38,30 +39,38 @@ func (db *DB) RenameTenant(ctx context.Context, id uuid.UUID, name string) (*ten
 }
 
 // SetTenantClosesAt sets when an event's shop stops taking orders (nil:
-// only when it is archived).
+// only when it is archived), in one transaction with the Events hook
+// (where the closing lists are scheduled).
 func (db *DB) SetTenantClosesAt(ctx context.Context, id uuid.UUID, at *time.Time) (*tenant.Tenant, error) {
 	var t *tenant.Tenant
-	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		row, err := q.TenantSetClosesAt(ctx, dbq.TenantSetClosesAtParams{ID: id, ClosesAt: at})
+	err := db.InPlatform(ctx, func(tx pgx.Tx) error {
+		row, err := dbq.New(tx).TenantSetClosesAt(ctx, dbq.TenantSetClosesAtParams{ID: id, ClosesAt: at})
 		t = tenantFromRow(row)
-		return err
+		if err != nil {
+			return err
+		}
+		return db.closingTimeSet(ctx, tx, t)
 	})
 	return t, notFound(err, msgNotFound)
 }
 
 // TransitionTenant moves an event to status if it is in one of from. An
 // event in another status is a conflict (checked in the same statement, so
-// two racing changes cannot both pass).
+// two racing changes cannot both pass). Archiving tells the Events hook
+// in the same transaction (where the closing lists are queued).
 func (db *DB) TransitionTenant(ctx context.Context, id uuid.UUID, from []tenant.Status, to tenant.Status, conflict string) (*tenant.Tenant, error) {
 	froms := make([]string, len(from))
 	for i, s := range from {
 		froms[i] = string(s)
 	}
 	var t *tenant.Tenant
-	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		row, err := q.TenantTransition(ctx, dbq.TenantTransitionParams{ID: id, Status: string(to), FromStatuses: froms})
+	err := db.InPlatform(ctx, func(tx pgx.Tx) error {
+		row, err := dbq.New(tx).TenantTransition(ctx, dbq.TenantTransitionParams{ID: id, Status: string(to), FromStatuses: froms})
 		t = tenantFromRow(row)
-		return err
+		if err != nil || to != tenant.StatusArchived {
+			return err
+		}
+		return db.eventArchived(ctx, tx, t)
 	})
 	if isNoRow(err) {
 		return nil, marquee.New(marquee.ECONFLICT, conflict)

@@ -104,9 +104,7 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
 			token, err := p.staff.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
 			return consoleURL(cfg, "/invite/"+token), err
-		},
-		Archived: p.sendClosingBatches,
-		Closing:  p.scheduleClosingBatches}
+		}}
 	return p, nil
 }
 

@@ -173,29 +173,10 @@ func (m mailDesk) Suppliers(ctx context.Context, tenantID uuid.UUID) ([]supplier
 	return m.p.db.Suppliers(ctx, tenantID)
 }
 
-// SaveSupplier saves a supplier and, for a batch supplier, queues its
-// batch at its send time, or else at the event's closing time if it has
-// one; the worker checks the time still holds, so an older job of a
-// rescheduled supplier or event does nothing.
+// SaveSupplier saves a supplier; the store schedules a batch supplier's
+// list in the same transaction.
 func (m mailDesk) SaveSupplier(ctx context.Context, tenantID uuid.UUID, s suppliers.Supplier) (uuid.UUID, error) {
-	id, err := m.p.db.SaveSupplier(ctx, tenantID, s)
-	if err != nil || s.Mode != suppliers.ModeBatch {
-		return id, err
-	}
-	at := s.SendAt
-	if at == nil {
-		t, err := m.p.db.TenantByID(ctx, tenantID)
-		if err != nil {
-			return id, err
-		}
-		at = t.ClosesAt
-	}
-	if at == nil {
-		return id, nil // the list goes when the event is archived
-	}
-	return id, m.p.db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
-		return (&jobs.Enqueuer{Client: m.p.inserter}).ScheduleBatch(ctx, tx, tenantID, id, *at)
-	})
+	return m.p.db.SaveSupplier(ctx, tenantID, s)
 }
 
 func (m mailDesk) DeleteSupplier(ctx context.Context, tenantID, id uuid.UUID) error {
@@ -249,46 +230,3 @@ func (m mailDesk) FailedJobs(ctx context.Context, limit int) ([]jobs.FailedJob, 
 }
 
 func (m mailDesk) RetryJob(ctx context.Context, id int64) error { return m.p.retryJob(ctx, id) }
-
-// scheduleClosingBatches queues, for the event's closing time, the list
-// of every batch supplier without a send time of its own.
-func (p *platform) scheduleClosingBatches(ctx context.Context, t *tenant.Tenant) error {
-	if t.ClosesAt == nil {
-		return nil
-	}
-	list, err := p.db.Suppliers(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	enqueue := &jobs.Enqueuer{Client: p.inserter}
-	return p.db.InTenant(ctx, t.ID, func(tx pgx.Tx) error {
-		for _, s := range list {
-			if s.Mode == suppliers.ModeBatch && s.SendAt == nil {
-				if err := enqueue.ScheduleBatch(ctx, tx, t.ID, s.ID, *t.ClosesAt); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-}
-
-// sendClosingBatches queues the list of every batch supplier without a
-// send time of its own: they get it when the event ends (is archived).
-func (p *platform) sendClosingBatches(ctx context.Context, t *tenant.Tenant) error {
-	list, err := p.db.Suppliers(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	return p.db.InTenant(ctx, t.ID, func(tx pgx.Tx) error {
-		for _, s := range list {
-			if s.Mode != suppliers.ModeBatch || s.SendAt != nil {
-				continue
-			}
-			if _, err := p.inserter.InsertTx(ctx, tx, jobs.SupplierBatchArgs{TenantID: t.ID, SupplierID: s.ID}, nil); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}

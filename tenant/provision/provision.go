@@ -57,12 +57,6 @@ type Service struct {
 	// BaseDomain is the platform's own domain: no event may attach it or a
 	// name under it.
 	BaseDomain string
-	// Archived, when set, is told of an event that was just archived (its
-	// end): the suppliers waiting for the closing list get it then.
-	Archived func(ctx context.Context, t *tenant.Tenant) error
-	// Closing, when set, is told of an event whose closing time was set or
-	// changed: the suppliers waiting for the closing list get it then.
-	Closing func(ctx context.Context, t *tenant.Tenant) error
 }
 
 // Spec is what a new event starts with.
@@ -211,7 +205,8 @@ func ParseClosesAt(s string) (*time.Time, error) {
 }
 
 // SetClosesAt sets when an event's shop stops taking orders ("" or
-// "none": only when it is archived).
+// "none": only when it is archived). The suppliers waiting for the
+// closing list get it then: the store queues it in the same transaction.
 func (s *Service) SetClosesAt(ctx context.Context, slug, at string) (*tenant.Tenant, error) {
 	t, err := s.Get(ctx, slug)
 	if err != nil {
@@ -221,10 +216,7 @@ func (s *Service) SetClosesAt(ctx context.Context, slug, at string) (*tenant.Ten
 	if err != nil {
 		return nil, err
 	}
-	if t, err = s.Store.SetTenantClosesAt(ctx, t.ID, closes); err != nil || s.Closing == nil || closes == nil {
-		return t, err
-	}
-	return t, s.Closing(ctx, t)
+	return s.Store.SetTenantClosesAt(ctx, t.ID, closes)
 }
 
 // Get returns the event with slug.
@@ -269,13 +261,10 @@ func (s *Service) Resume(ctx context.Context, slug string) (*tenant.Tenant, erro
 }
 
 // Archive ends an event: its storefront says it has ended and takes no
-// orders, and the suppliers waiting for the closing list get it.
+// orders, and the suppliers waiting for the closing list get it (the
+// store queues it in the same transaction).
 func (s *Service) Archive(ctx context.Context, slug string) (*tenant.Tenant, error) {
-	t, err := s.transition(ctx, slug, []tenant.Status{tenant.StatusActive, tenant.StatusSuspended}, tenant.StatusArchived, "tenant.archive_archived")
-	if err != nil || s.Archived == nil {
-		return t, err
-	}
-	return t, s.Archived(ctx, t)
+	return s.transition(ctx, slug, []tenant.Status{tenant.StatusActive, tenant.StatusSuspended}, tenant.StatusArchived, "tenant.archive_archived")
 }
 
 func (s *Service) transition(ctx context.Context, slug string, from []tenant.Status, to tenant.Status, conflict string) (*tenant.Tenant, error) {

@@ -1,7 +1,8 @@
 // Package jobs queues and works the platform's emails with River: the
-// jobs are inserted in the transaction of the order or status change that
-// causes them (Enqueuer implements db.OrderEvents), so a rolled-back order
-// leaves no job and a committed one always gets its emails; workers run in
+// jobs are inserted in the transaction of the change that causes them (an
+// order placed, a status changed, a supplier saved, an event archived or
+// its closing time set: Enqueuer implements db.Events), so a rolled-back
+// change leaves no job and a committed one always gets its emails; workers run in
 // `marquee serve` or alone in `marquee worker`, retry with backoff, and
 // record every accepted email so a retried job does not send it twice.
 package jobs
@@ -17,6 +18,8 @@ import (
 
 	"marquee/storefront"
 	"marquee/storefront/notify"
+	"marquee/storefront/suppliers"
+	"marquee/tenant"
 )
 
 // Every job's args carry "tenant_id": the row-level-security policy on
@@ -74,7 +77,7 @@ type SupplierBatchArgs struct {
 // Kind names the job for River.
 func (SupplierBatchArgs) Kind() string { return "supplier_batch" }
 
-// Enqueuer queues the emails of order changes in their transaction.
+// Enqueuer queues the emails of changes in their transaction.
 type Enqueuer struct {
 	Client *river.Client[pgx.Tx]
 	// PerOrderSuppliers reports, in the order's transaction, whether the
@@ -149,4 +152,58 @@ func (e *Enqueuer) ScheduleBatch(ctx context.Context, tx pgx.Tx, tenantID, suppl
 	_, err := e.Client.InsertTx(ctx, tx, SupplierBatchArgs{TenantID: tenantID, SupplierID: supplierID, Scheduled: at.UTC()},
 		&river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
+}
+
+// SupplierSaved queues a batch supplier's list at its send time, or else
+// at the event's closing time if it has one (without either, the list
+// goes when the event is archived). The worker checks the time still
+// holds, so an older job of a rescheduled supplier or event does nothing.
+func (e *Enqueuer) SupplierSaved(ctx context.Context, tx pgx.Tx, t *tenant.Tenant, s suppliers.Supplier) error {
+	if s.Mode != suppliers.ModeBatch {
+		return nil
+	}
+	at := s.SendAt
+	if at == nil {
+		at = t.ClosesAt
+	}
+	if at == nil {
+		return nil
+	}
+	return e.ScheduleBatch(ctx, tx, t.ID, s.ID, *at)
+}
+
+// ClosingTimeSet queues, for the event's closing time, the list of every
+// batch supplier without a send time of its own.
+func (e *Enqueuer) ClosingTimeSet(ctx context.Context, tx pgx.Tx, t *tenant.Tenant, list []suppliers.Supplier) error {
+	if t.ClosesAt == nil {
+		return nil
+	}
+	for _, s := range list {
+		if waitsForClosing(s) {
+			if err := e.ScheduleBatch(ctx, tx, t.ID, s.ID, *t.ClosesAt); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// EventArchived queues, to be sent now, the list of every batch supplier
+// without a send time of its own: they get it when the event ends.
+func (e *Enqueuer) EventArchived(ctx context.Context, tx pgx.Tx, t *tenant.Tenant, list []suppliers.Supplier) error {
+	for _, s := range list {
+		if !waitsForClosing(s) {
+			continue
+		}
+		if _, err := e.Client.InsertTx(ctx, tx, SupplierBatchArgs{TenantID: t.ID, SupplierID: s.ID}, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitsForClosing reports whether s gets its list when the event closes:
+// a batch supplier without a send time of its own.
+func waitsForClosing(s suppliers.Supplier) bool {
+	return s.Mode == suppliers.ModeBatch && s.SendAt == nil
 }

@@ -1,0 +1,71 @@
+package db
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"marquee/db/internal/dbq"
+	"marquee/storefront"
+	"marquee/storefront/suppliers"
+	"marquee/tenant"
+)
+
+// Events is told of every change that has side effects, inside the
+// transaction that makes the change: the one place where emails and
+// supplier jobs are enqueued, so that a rolled-back change leaves no job
+// and a committed one always has its jobs. An error rolls the change
+// back. The job package implements it (jobs.Enqueuer).
+type Events interface {
+	// OrderPlaced is told of a new order.
+	OrderPlaced(ctx context.Context, tx pgx.Tx, o *storefront.Order) error
+	// OrderStatusChanged is told of an order's new status (a cancellation
+	// included).
+	OrderStatusChanged(ctx context.Context, tx pgx.Tx, o *storefront.Order, change storefront.StatusChange) error
+	// SupplierSaved is told of a supplier created or changed, with its
+	// event as it is in the transaction.
+	SupplierSaved(ctx context.Context, tx pgx.Tx, t *tenant.Tenant, s suppliers.Supplier) error
+	// EventArchived is told of an event that was just archived (it has
+	// ended), with its suppliers.
+	EventArchived(ctx context.Context, tx pgx.Tx, t *tenant.Tenant, list []suppliers.Supplier) error
+	// ClosingTimeSet is told of an event whose closing time was set,
+	// changed or removed, with its suppliers.
+	ClosingTimeSet(ctx context.Context, tx pgx.Tx, t *tenant.Tenant, list []suppliers.Supplier) error
+}
+
+// supplierSaved tells db.Events, inside tx, that s was saved.
+func (db *DB) supplierSaved(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, s suppliers.Supplier) error {
+	if db.Events == nil {
+		return nil
+	}
+	row, err := dbq.New(tx).TenantGetByID(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	return db.Events.SupplierSaved(ctx, tx, tenantFromRow(row), s)
+}
+
+// eventArchived tells db.Events, inside tx, that t was archived.
+func (db *DB) eventArchived(ctx context.Context, tx pgx.Tx, t *tenant.Tenant) error {
+	if db.Events == nil {
+		return nil
+	}
+	list, err := suppliersOf(ctx, dbq.New(tx), t.ID)
+	if err != nil {
+		return err
+	}
+	return db.Events.EventArchived(ctx, tx, t, list)
+}
+
+// closingTimeSet tells db.Events, inside tx, that t's closing time changed.
+func (db *DB) closingTimeSet(ctx context.Context, tx pgx.Tx, t *tenant.Tenant) error {
+	if db.Events == nil {
+		return nil
+	}
+	list, err := suppliersOf(ctx, dbq.New(tx), t.ID)
+	if err != nil {
+		return err
+	}
+	return db.Events.ClosingTimeSet(ctx, tx, t, list)
+}
