@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"context"
@@ -58,7 +58,7 @@ func TestTemplateTextsStayInTheEventsLanguages(t *testing.T) {
 	tpl := trilingualTemplate(t, s, "template")
 
 	t.Run("an event created from a template keeps only its own languages, its default from the template's default", func(t *testing.T) {
-		created, err := s.platform.provision.Create(ctx, provision.Spec{Slug: "madrid", Name: "Madrid", DefaultLocale: "es", Locales: []string{"de", "es"}, Template: tpl.Slug})
+		created, err := s.provision.Create(ctx, provision.Spec{Slug: "madrid", Name: "Madrid", DefaultLocale: "es", Locales: []string{"de", "es"}, Template: tpl.Slug})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestTemplateTextsStayInTheEventsLanguages(t *testing.T) {
 		}
 	})
 	t.Run("copying a catalogue in the console keeps only the event's languages", func(t *testing.T) {
-		if err := s.platform.staff.SetRole(ctx, st.ID, tpl.ID, st.ID, staff.RoleMarketing); err != nil {
+		if err := s.staff.SetRole(ctx, st.ID, tpl.ID, st.ID, staff.RoleMarketing); err != nil {
 			t.Fatal(err)
 		}
 		b := signedInMember(t, s)
