@@ -9,11 +9,13 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"marquee/branding"
 	"marquee/branding/media/diskstore"
@@ -37,11 +39,23 @@ type storefrontApp struct {
 	app      *fiber.App
 	sites    *storefront.Sites
 	resolver *tenant.Resolver
+	queries  *atomic.Int64 // the queries the app's pool has sent
 }
+
+// queryCounter counts the queries a pool sends.
+type queryCounter struct{ n *atomic.Int64 }
+
+func (q queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	q.n.Add(1)
+	return ctx
+}
+
+func (q queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 func newStorefrontApp(t *testing.T) *storefrontApp {
 	t.Helper()
-	database := dbtest.New(t).Open(t, db.Options{})
+	queries := &atomic.Int64{}
+	database := dbtest.New(t).Open(t, db.Options{Tracer: queryCounter{queries}})
 	set, err := themes.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +64,7 @@ func newStorefrontApp(t *testing.T) *storefrontApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &storefrontApp{t: t, db: database,
+	s := &storefrontApp{t: t, db: database, queries: queries,
 		sites: storefront.NewSites(database, tenant.MemoOptions{}), resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{})}
 	// app.Test's requests come from 0.0.0.0: that is the trusted proxy here.
 	proxies := tenantweb.Proxies{netip.MustParsePrefix("0.0.0.0/32")}
@@ -80,6 +94,22 @@ func (s *storefrontApp) event(slug string, locales ...string) *tenant.Tenant {
 	}
 	ev, err := s.db.CreateTenant(context.Background(), tenant.Tenant{Slug: slug, Name: slug, Status: tenant.StatusActive,
 		DefaultLocale: locales[0], Locales: locales}, branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: copies})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return ev
+}
+
+// welcomeEvent provisions an event in English and German whose titles
+// say "Welcome to SLUG" and "Willkommen bei SLUG".
+func (s *storefrontApp) welcomeEvent(slug string) *tenant.Tenant {
+	s.t.Helper()
+	ev, err := s.db.CreateTenant(context.Background(),
+		tenant.Tenant{Slug: slug, Name: "Name of " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
+		branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: map[string]branding.Copy{
+			"en": {Title: "Welcome to " + slug, Tagline: "English tagline"},
+			"de": {Title: "Willkommen bei " + slug, Tagline: "Deutscher Untertitel"},
+		}})
 	if err != nil {
 		s.t.Fatal(err)
 	}
