@@ -579,12 +579,6 @@ func (r apiResponse) errorMessage() string {
 	return msg
 }
 
-func (r apiResponse) errorField() string {
-	e, _ := r.body["error"].(map[string]any)
-	f, _ := e["field"].(string)
-	return f
-}
-
 func (s *testServer) api(method, path, token, body string) apiResponse {
 	s.t.Helper()
 	var rd io.Reader

@@ -16,7 +16,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
+	"marquee/branding"
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/storefront"
@@ -41,29 +43,41 @@ var testSecret = []byte("test secret key, 32 bytes or more..")
 
 // testServer is the API and the storefront on 127.0.0.1.
 type testServer struct {
-	t        *testing.T
-	url      string // http://127.0.0.1:PORT
-	db       *db.DB
-	sites    *storefront.Sites
-	resolver *tenant.Resolver
-	log      *slog.Logger
+	t         *testing.T
+	url       string // http://127.0.0.1:PORT
+	db        *db.DB
+	adminURL  string // a superuser's, past row-level security
+	provision *provision.Service
+	sites     *storefront.Sites
+	resolver  *tenant.Resolver
+	log       *slog.Logger
 }
 
 // startServer serves the API and the storefront on a fresh database; DNS
 // checks of custom domains go to a port nothing answers.
 func startServer(t *testing.T) *testServer {
 	t.Helper()
-	database := dbtest.New(t).Open(t, db.Options{})
+	return startServerWith(t, func(*provision.Service) {})
+}
+
+// startServerWith is startServer with the provisioning service changed by
+// tune first (a DNS resolver, the platform's addresses…).
+func startServerWith(t *testing.T, tune func(*provision.Service)) *testServer {
+	t.Helper()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
 	set, err := themes.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &testServer{t: t, db: database,
+	s := &testServer{t: t, db: database, adminURL: d.AdminURL,
 		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
 		resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{}),
 		log:      slog.New(slog.NewTextHandler(io.Discard, nil))}
 	service := &provision.Service{Store: database, BaseDomain: testBase, Target: domains.Target{CNAME: "edge." + testBase},
 		Verifier: domains.NewVerifier(closedPort(t), domains.DefaultTimeout)}
+	tune(service)
+	s.provision = service
 	h := &Handler{Service: service, BaseDomain: testBase,
 		Translate: func(id string, kv ...any) string { return set.Translations().T("en", id, kv...) },
 		CertState: func(context.Context, string) string { return "none (TLS is off)" },
@@ -228,4 +242,32 @@ func waitFor(t *testing.T, within time.Duration, cond func() bool) {
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// event provisions an active event in English and German.
+func (s *testServer) event(slug string) *tenant.Tenant {
+	s.t.Helper()
+	ev, err := s.db.CreateTenant(context.Background(),
+		tenant.Tenant{Slug: slug, Name: "Name of " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
+		branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: map[string]branding.Copy{
+			"en": {Title: "Welcome to " + slug}, "de": {Title: "Willkommen bei " + slug}}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return ev
+}
+
+// countRows answers a count query on url.
+func countRows(t *testing.T, url, query string, args ...any) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -1,4 +1,4 @@
-package main
+package api
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"github.com/miekg/dns"
 
 	"marquee/tenant"
+	"marquee/tenant/domains"
+	"marquee/tenant/provision"
 )
 
 // zoneServer is an authoritative DNS server on 127.0.0.1 answering from a
@@ -99,11 +101,9 @@ func (z *zoneServer) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 // a re-check flags a domain that stopped pointing at the platform.
 func TestCustomDomainVerification(t *testing.T) {
 	zone := startZoneServer(t, "")
-	cfg := defaultConfig()
-	cfg.DNSResolver = zone.addr
-	s := startServer(t, cfg)
+	s := startServerWith(t, func(p *provision.Service) { p.Verifier = domains.NewVerifier(zone.addr, domains.DefaultTimeout) })
 	ctx := context.Background()
-	s.event("devcon", tenant.StatusActive, blue)
+	s.event("devcon")
 	token, _, err := s.db.CreateAPIToken(ctx, "ops", []string{"events:read", "domains:write"})
 	if err != nil {
 		t.Fatal(err)
@@ -152,8 +152,8 @@ shop.devcon.org. 60 IN CNAME edge.` + testBase + `.`
 
 	t.Run("a re-check flags a domain that stopped pointing at the platform, and clears it", func(t *testing.T) {
 		zone.set(t, `shop.devcon.org. 60 IN A 192.0.2.9`)
-		later := time.Now().Add(domainRecheckEvery + time.Minute)
-		if n, err := s.platform.provision.Recheck(ctx, later, domainRecheckEvery, 100); err != nil || n != 1 {
+		later := time.Now().Add(recheckEvery + time.Minute)
+		if n, err := s.provision.Recheck(ctx, later, recheckEvery, 100); err != nil || n != 1 {
 			t.Fatalf("recheck: %d, %v", n, err)
 		}
 		d, _ := s.db.Domain(ctx, d.TenantID, d.Hostname)
@@ -164,11 +164,11 @@ shop.devcon.org. 60 IN CNAME edge.` + testBase + `.`
 		if got := s.get("shop.devcon.org", "/").status; got != 200 {
 			t.Fatalf("a flagged domain answers %d", got)
 		}
-		if n, _ := s.platform.provision.Recheck(ctx, time.Now(), domainRecheckEvery, 100); n != 0 {
+		if n, _ := s.provision.Recheck(ctx, time.Now(), recheckEvery, 100); n != 0 {
 			t.Fatalf("a just-checked domain was checked again (%d)", n)
 		}
 		zone.set(t, good)
-		if n, err := s.platform.provision.Recheck(ctx, later, domainRecheckEvery, 100); err != nil || n != 1 {
+		if n, err := s.provision.Recheck(ctx, later, recheckEvery, 100); err != nil || n != 1 {
 			t.Fatalf("second recheck: %d, %v", n, err)
 		}
 		if d, _ := s.db.Domain(ctx, d.TenantID, d.Hostname); d.State != tenant.DomainVerified || d.LastError != "" {
@@ -176,7 +176,7 @@ shop.devcon.org. 60 IN CNAME edge.` + testBase + `.`
 		}
 	})
 	t.Run("a hostname belongs to one event only", func(t *testing.T) {
-		s.event("other", tenant.StatusActive, teal)
+		s.event("other")
 		r := s.api(http.MethodPost, "/api/v1/events/other/domains", token, `{"hostname": "shop.devcon.org"}`)
 		if r.status != 409 || r.errorMessage() != "This hostname already belongs to an event." {
 			t.Fatalf("taken: %d %q", r.status, r.errorMessage())
@@ -186,6 +186,10 @@ shop.devcon.org. 60 IN CNAME edge.` + testBase + `.`
 		}
 	})
 }
+
+// recheckEvery is how often serve re-checks a verified domain
+// (cmd/marquee's domainRecheckEvery).
+const recheckEvery = 6 * time.Hour
 
 func (s *testServer) tenantID(slug string) (id [16]byte) {
 	s.t.Helper()
@@ -201,8 +205,8 @@ func (s *testServer) tenantID(slug string) (id [16]byte) {
 // and www, the apex verified through its A record.
 func TestApexAndWWW(t *testing.T) {
 	t.Run("without the platform's addresses an apex is refused", func(t *testing.T) {
-		s := startServer(t, defaultConfig())
-		s.event("devcon", tenant.StatusActive, blue)
+		s := startServer(t)
+		s.event("devcon")
 		token, _, _ := s.db.CreateAPIToken(context.Background(), "ops", []string{"domains:write"})
 		r := s.api(http.MethodPost, "/api/v1/events/devcon/domains", token, `{"hostname": "devcon.org"}`)
 		if r.status != 422 || r.errorField() != "hostname" || !strings.Contains(r.errorMessage(), "Use a name such as www.acme.org") {
@@ -214,11 +218,11 @@ func TestApexAndWWW(t *testing.T) {
 	})
 	t.Run("with them, the apex and www both attach and verify", func(t *testing.T) {
 		zone := startZoneServer(t, "")
-		cfg := defaultConfig()
-		cfg.DNSResolver = zone.addr
-		cfg.DomainTarget.IPs = []netip.Addr{netip.MustParseAddr("192.0.2.10")}
-		s := startServer(t, cfg)
-		ev := s.event("devcon", tenant.StatusActive, blue)
+		s := startServerWith(t, func(p *provision.Service) {
+			p.Verifier = domains.NewVerifier(zone.addr, domains.DefaultTimeout)
+			p.Target.IPs = []netip.Addr{netip.MustParseAddr("192.0.2.10")}
+		})
+		ev := s.event("devcon")
 		token, _, _ := s.db.CreateAPIToken(context.Background(), "ops", []string{"domains:write", "events:read"})
 		apex := s.api(http.MethodPost, "/api/v1/events/devcon/domains", token, `{"hostname": "devcon.org"}`)
 		www := s.api(http.MethodPost, "/api/v1/events/devcon/domains", token, `{"hostname": "www.devcon.org"}`)
