@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"marquee"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
 	"marquee/storefront/address"
@@ -28,10 +27,11 @@ type orderTx struct {
 }
 
 // reservations take a line's stock and count an attendee's units of a
-// product, answering soldOut or over when there is not enough.
+// product, answering storefront.ErrSoldOut or ErrOverAttendeeLimit when
+// there is not enough.
 type reservations interface {
-	reserveStock(ctx context.Context, ot *orderTx, l pricedLine, soldOut *marquee.Error) error
-	countForAttendee(ctx context.Context, ot *orderTx, email string, l pricedLine, quantity int, over *marquee.Error) error
+	reserveStock(ctx context.Context, ot *orderTx, l storefront.PricedLine) error
+	countForAttendee(ctx context.Context, ot *orderTx, email string, l storefront.PricedLine, quantity int) error
 }
 
 // guarded reserves with conditional updates, so concurrent orders can
@@ -79,9 +79,6 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, place
 	if existing, err := ot.existing(ctx, req.IdempotencyKey); existing != nil || err != nil {
 		return existing, err
 	}
-	if len(req.Lines) == 0 {
-		return nil, marquee.Invalid("items", "order.empty")
-	}
 	settings, err := ot.q.SettingsGet(ctx, ot.tenantID)
 	if err != nil {
 		return nil, err
@@ -121,53 +118,14 @@ func (ot *orderTx) existing(ctx context.Context, key uuid.UUID) (*storefront.Ord
 	return ot.load(ctx, row)
 }
 
-// pricedLine is a requested line with what the database says about it.
-type pricedLine struct {
-	index   int
-	line    storefront.Line
-	product storefront.Product
-	variant storefront.Variant
-}
-
-func (ot *orderTx) priceLines(ctx context.Context, lines []storefront.Line, closesAt *time.Time) ([]pricedLine, error) {
+// priceLines reads the products and options the lines name and applies
+// the ordering rules (storefront.PriceLines) to them.
+func (ot *orderTx) priceLines(ctx context.Context, lines []storefront.Line, closesAt *time.Time) ([]storefront.PricedLine, error) {
 	products, variants, err := ot.readCatalogue(ctx, lines)
 	if err != nil {
 		return nil, err
 	}
-	perProduct := map[uuid.UUID]int{}
-	out := make([]pricedLine, 0, len(lines))
-	for i, l := range lines {
-		field := fmt.Sprintf("item.%d", i)
-		p, ok := products[l.ProductID]
-		v, vok := variants[l.VariantID]
-		switch {
-		case !ok || !p.Visible:
-			return nil, &marquee.Error{Code: marquee.ENOTFOUND, Message: "order.unknown_product", Field: field}
-		case !vok || v.ProductID != p.ID:
-			return nil, &marquee.Error{Code: marquee.ENOTFOUND, Message: "order.unknown_variant", Field: field}
-		case l.Quantity < 1:
-			return nil, &marquee.Error{Code: marquee.EINVALID, Message: "order.quantity_invalid", Field: field}
-		}
-		if err := p.CheckOnSale(ot.now, closesAt); err != nil {
-			return nil, withField(err, field)
-		}
-		perProduct[p.ID] += l.Quantity
-		if err := p.CheckLimits(perProduct[p.ID]); err != nil {
-			return nil, withField(err, field)
-		}
-		out = append(out, pricedLine{index: i, line: l, product: p, variant: v})
-	}
-	return out, nil
-}
-
-func withField(err error, field string) error {
-	var e *marquee.Error
-	if errors.As(err, &e) {
-		c := *e
-		c.Field = field
-		return &c
-	}
-	return err
+	return storefront.PriceLines(lines, products, variants, ot.now, closesAt)
 }
 
 func (ot *orderTx) readCatalogue(ctx context.Context, lines []storefront.Line) (map[uuid.UUID]storefront.Product, map[uuid.UUID]storefront.Variant, error) {
@@ -200,11 +158,8 @@ func (ot *orderTx) readCatalogue(ctx context.Context, lines []storefront.Line) (
 // insertOrder writes the order row first, so a concurrent resubmission of
 // the same form waits on its idempotency key instead of reserving stock
 // twice. When it loses that race it returns the order that won.
-func (ot *orderTx) insertOrder(ctx context.Context, req storefront.OrderRequest, currency string, lines []pricedLine) (*dbq.Order, *storefront.Order, error) {
-	var total int64
-	for _, l := range lines {
-		total += l.product.Price(l.variant) * int64(l.line.Quantity)
-	}
+func (ot *orderTx) insertOrder(ctx context.Context, req storefront.OrderRequest, currency string, lines []storefront.PricedLine) (*dbq.Order, *storefront.Order, error) {
+	total := storefront.OrderTotal(lines)
 	answers, _ := json.Marshal(orEmptyMap(req.Answers))
 	var addr []byte
 	if req.Address != nil {
@@ -234,12 +189,12 @@ func (ot *orderTx) insertOrder(ctx context.Context, req storefront.OrderRequest,
 
 // reserve counts the attendee's units, then takes stock, each in a fixed
 // order (by product, by variant) so that concurrent orders cannot deadlock.
-func (ot *orderTx) reserve(ctx context.Context, req storefront.OrderRequest, lines []pricedLine) error {
+func (ot *orderTx) reserve(ctx context.Context, req storefront.OrderRequest, lines []storefront.PricedLine) error {
 	if err := ot.countForAttendees(ctx, req, lines); err != nil {
 		return err
 	}
 	byVariant := slices.Clone(lines)
-	slices.SortFunc(byVariant, func(a, b pricedLine) int { return compareUUID(a.variant.ID, b.variant.ID) })
+	slices.SortFunc(byVariant, func(a, b storefront.PricedLine) int { return compareUUID(a.Variant.ID, b.Variant.ID) })
 	for _, l := range byVariant {
 		if err := ot.reserveStock(ctx, l); err != nil {
 			return err
@@ -248,13 +203,13 @@ func (ot *orderTx) reserve(ctx context.Context, req storefront.OrderRequest, lin
 	return nil
 }
 
-func (ot *orderTx) countForAttendees(ctx context.Context, req storefront.OrderRequest, lines []pricedLine) error {
+func (ot *orderTx) countForAttendees(ctx context.Context, req storefront.OrderRequest, lines []storefront.PricedLine) error {
 	perProduct := map[uuid.UUID]int{}
-	first := map[uuid.UUID]pricedLine{}
+	first := map[uuid.UUID]storefront.PricedLine{}
 	for _, l := range lines {
-		perProduct[l.product.ID] += l.line.Quantity
-		if _, ok := first[l.product.ID]; !ok {
-			first[l.product.ID] = l
+		perProduct[l.Product.ID] += l.Line.Quantity
+		if _, ok := first[l.Product.ID]; !ok {
+			first[l.Product.ID] = l
 		}
 	}
 	ids := make([]uuid.UUID, 0, len(perProduct))
@@ -281,41 +236,39 @@ func compareUUID(a, b uuid.UUID) int {
 
 // reserveStock takes a line's units. Unlimited stock (as this transaction
 // read it) is not touched, so it never becomes a lock every order waits on.
-func (ot *orderTx) reserveStock(ctx context.Context, l pricedLine) error {
-	if l.variant.Stock == nil {
+func (ot *orderTx) reserveStock(ctx context.Context, l storefront.PricedLine) error {
+	if l.Variant.Stock == nil {
 		return nil
 	}
-	soldOut := &marquee.Error{Code: marquee.ECONFLICT, Message: "order.sold_out", Field: fmt.Sprintf("item.%d", l.index)}
-	return ot.reservations.reserveStock(ctx, ot, l, soldOut)
+	return ot.reservations.reserveStock(ctx, ot, l)
 }
 
-func (guarded) reserveStock(ctx context.Context, ot *orderTx, l pricedLine, soldOut *marquee.Error) error {
-	_, err := ot.q.VariantReserve(ctx, dbq.VariantReserveParams{TenantID: ot.tenantID, ID: l.variant.ID, Quantity: int32(l.line.Quantity)})
-	return storeError(err, noRowIs(soldOut))
+func (guarded) reserveStock(ctx context.Context, ot *orderTx, l storefront.PricedLine) error {
+	_, err := ot.q.VariantReserve(ctx, dbq.VariantReserveParams{TenantID: ot.tenantID, ID: l.Variant.ID, Quantity: int32(l.Line.Quantity)})
+	return storeError(err, noRowIs(storefront.ErrSoldOut(l)))
 }
 
-func (ot *orderTx) countForAttendee(ctx context.Context, email string, l pricedLine, quantity int) error {
-	over := &marquee.Error{Code: marquee.ECONFLICT, Message: storefront.MsgOverAttendeeLimit, Field: fmt.Sprintf("item.%d", l.index)}
-	return ot.reservations.countForAttendee(ctx, ot, email, l, quantity, over)
+func (ot *orderTx) countForAttendee(ctx context.Context, email string, l storefront.PricedLine, quantity int) error {
+	return ot.reservations.countForAttendee(ctx, ot, email, l, quantity)
 }
 
-func (guarded) countForAttendee(ctx context.Context, ot *orderTx, email string, l pricedLine, quantity int, over *marquee.Error) error {
+func (guarded) countForAttendee(ctx context.Context, ot *orderTx, email string, l storefront.PricedLine, quantity int) error {
 	_, err := ot.q.AttendeePurchaseAdd(ctx, dbq.AttendeePurchaseAddParams{
-		TenantID: ot.tenantID, ProductID: l.product.ID, Email: email,
-		Quantity: int32(quantity), Max: int32Ptr(l.product.MaxPerAttendee),
+		TenantID: ot.tenantID, ProductID: l.Product.ID, Email: email,
+		Quantity: int32(quantity), Max: int32Ptr(l.Product.MaxPerAttendee),
 	})
-	return storeError(err, noRowIs(over))
+	return storeError(err, noRowIs(storefront.ErrOverAttendeeLimit(l)))
 }
 
-func (ot *orderTx) writeItems(ctx context.Context, row *dbq.Order, req storefront.OrderRequest, lines []pricedLine) (*storefront.Order, error) {
+func (ot *orderTx) writeItems(ctx context.Context, row *dbq.Order, req storefront.OrderRequest, lines []storefront.PricedLine) (*storefront.Order, error) {
 	for i, l := range lines {
-		name, _ := json.Marshal(l.product.Name)
-		label, _ := json.Marshal(l.variant.Label)
-		answers, _ := json.Marshal(orEmptyMap(l.line.Answers))
+		name, _ := json.Marshal(l.Product.Name)
+		label, _ := json.Marshal(l.Variant.Label)
+		answers, _ := json.Marshal(orEmptyMap(l.Line.Answers))
 		err := ot.q.OrderItemInsert(ctx, dbq.OrderItemInsertParams{
-			TenantID: ot.tenantID, OrderID: row.ID, Position: int32(i), ProductID: l.product.ID,
-			VariantID: l.variant.ID, ProductName: name, VariantLabel: label,
-			Quantity: int32(l.line.Quantity), UnitPriceMinor: l.product.Price(l.variant), Answers: answers,
+			TenantID: ot.tenantID, OrderID: row.ID, Position: int32(i), ProductID: l.Product.ID,
+			VariantID: l.Variant.ID, ProductName: name, VariantLabel: label,
+			Quantity: int32(l.Line.Quantity), UnitPriceMinor: l.UnitPrice(), Answers: answers,
 		})
 		if err != nil {
 			return nil, err
@@ -440,11 +393,8 @@ func (ot *orderTx) cancel(ctx context.Context, number, actor string) (*storefron
 	if err != nil {
 		return nil, err
 	}
-	if !settings.AttendeeCanCancel {
-		return nil, marquee.New(marquee.EFORBIDDEN, "order.cancel_not_allowed")
-	}
-	if !storefront.AttendeeMayCancel(storefront.Status(row.Status)) {
-		return nil, marquee.New(marquee.ECONFLICT, "order.cancel_too_late")
+	if err := storefront.CheckAttendeeCancel(settings.AttendeeCanCancel, storefront.Status(row.Status)); err != nil {
+		return nil, err
 	}
 	o, err := ot.load(ctx, row)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"marquee"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
 	"marquee/storefront/address"
@@ -61,8 +60,8 @@ func (db *DB) ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number 
 		if err != nil {
 			return err
 		}
-		if !storefront.CanMove(storefront.Status(row.Status), to) {
-			return &marquee.Error{Code: marquee.ECONFLICT, Message: "order.status_not_allowed", Field: "status"}
+		if err := storefront.CheckMove(storefront.Status(row.Status), to); err != nil {
+			return err
 		}
 		if to == storefront.StatusCancelled {
 			o, err := ot.load(ctx, row)

@@ -3,7 +3,7 @@ package db
 import (
 	"context"
 
-	"marquee"
+	"marquee/storefront"
 )
 
 // DisableGuardsForTest turns off the stock and per-attendee guards of
@@ -16,30 +16,30 @@ func (db *DB) DisableGuardsForTest() { db.reservations = unguarded{} }
 // concurrency tests catch overselling when the guard is gone.
 type unguarded struct{}
 
-func (unguarded) reserveStock(ctx context.Context, ot *orderTx, l pricedLine, soldOut *marquee.Error) error {
+func (unguarded) reserveStock(ctx context.Context, ot *orderTx, l storefront.PricedLine) error {
 	var stock *int32
-	err := ot.tx.QueryRow(ctx, "SELECT stock FROM variants WHERE tenant_id = $1 AND id = $2", ot.tenantID, l.variant.ID).Scan(&stock)
+	err := ot.tx.QueryRow(ctx, "SELECT stock FROM variants WHERE tenant_id = $1 AND id = $2", ot.tenantID, l.Variant.ID).Scan(&stock)
 	if err != nil || stock == nil {
 		return err
 	}
-	if int(*stock) < l.line.Quantity {
-		return soldOut
+	if int(*stock) < l.Line.Quantity {
+		return storefront.ErrSoldOut(l)
 	}
-	_, err = ot.tx.Exec(ctx, "UPDATE variants SET stock = $3 WHERE tenant_id = $1 AND id = $2", ot.tenantID, l.variant.ID, int(*stock)-l.line.Quantity)
+	_, err = ot.tx.Exec(ctx, "UPDATE variants SET stock = $3 WHERE tenant_id = $1 AND id = $2", ot.tenantID, l.Variant.ID, int(*stock)-l.Line.Quantity)
 	return err
 }
 
-func (unguarded) countForAttendee(ctx context.Context, ot *orderTx, email string, l pricedLine, quantity int, over *marquee.Error) error {
+func (unguarded) countForAttendee(ctx context.Context, ot *orderTx, email string, l storefront.PricedLine, quantity int) error {
 	var held int
 	err := ot.tx.QueryRow(ctx, "SELECT quantity FROM attendee_purchases WHERE tenant_id = $1 AND product_id = $2 AND email = $3",
-		ot.tenantID, l.product.ID, email).Scan(&held)
+		ot.tenantID, l.Product.ID, email).Scan(&held)
 	if err != nil && !isNoRow(err) {
 		return err
 	}
-	if l.product.MaxPerAttendee > 0 && held+quantity > l.product.MaxPerAttendee {
-		return over
+	if l.Product.MaxPerAttendee > 0 && held+quantity > l.Product.MaxPerAttendee {
+		return storefront.ErrOverAttendeeLimit(l)
 	}
 	_, err = ot.tx.Exec(ctx, `INSERT INTO attendee_purchases (tenant_id, product_id, email, quantity) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (tenant_id, product_id, email) DO UPDATE SET quantity = $4`, ot.tenantID, l.product.ID, email, held+quantity)
+		ON CONFLICT (tenant_id, product_id, email) DO UPDATE SET quantity = $4`, ot.tenantID, l.Product.ID, email, held+quantity)
 	return err
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	"marquee"
+	"marquee/branding"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
 )
@@ -58,18 +58,15 @@ type StockAdjustment struct {
 }
 
 // AdjustStock adds delta (negative to take away) to a variant's stock with
-// a reason kept in the history. Unlimited stock cannot be adjusted, and
-// stock never goes below zero.
+// a reason kept in the history (branding.CheckStockAdjustment). Unlimited
+// stock cannot be adjusted, and stock never goes below zero.
 func (db *DB) AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, delta int, reason, actor string) (int, error) {
-	reason = strings.TrimSpace(reason)
-	switch {
-	case delta == 0:
-		return 0, marquee.Invalid("delta", "catalogue.delta_zero")
-	case reason == "" || len(reason) > 500:
-		return 0, marquee.Invalid("reason", "catalogue.reason_required")
+	reason, err := branding.CheckStockAdjustment(delta, reason)
+	if err != nil {
+		return 0, err
 	}
 	var stock int32
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	err = db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
 		after, err := q.VariantAdjustStock(ctx, dbq.VariantAdjustStockParams{TenantID: tenantID, ID: variantID, Delta: int32(delta)})
 		if after != nil {
 			stock = *after
@@ -156,14 +153,14 @@ func (db *DB) DeleteVariant(ctx context.Context, tenantID, variantID uuid.UUID) 
 		if i < 0 {
 			return errNotFound()
 		}
-		siblings := 0
+		options := 0
 		for _, r := range rows {
 			if r.ProductID == rows[i].ProductID {
-				siblings++
+				options++
 			}
 		}
-		if siblings == 1 {
-			return marquee.New(marquee.ECONFLICT, "catalogue.last_variant")
+		if err := branding.CheckOptionRemoval(options); err != nil {
+			return err
 		}
 		n, err := q.VariantDeleteUnordered(ctx, dbq.VariantDeleteUnorderedParams{TenantID: tenantID, ID: variantID})
 		if err == nil && n == 0 {
