@@ -32,6 +32,9 @@ type Events interface {
 	// ClosingTimeSet is told of an event whose closing time was set,
 	// changed or removed, with its suppliers.
 	ClosingTimeSet(ctx context.Context, tx pgx.Tx, t *tenant.Tenant, list []suppliers.Supplier) error
+	// SupplierBatchRequested is told that staff asked for a supplier's
+	// list now.
+	SupplierBatchRequested(ctx context.Context, tx pgx.Tx, tenantID, supplierID uuid.UUID) error
 }
 
 // supplierSaved tells db.Events, inside tx, that s was saved.

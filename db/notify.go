@@ -147,6 +147,17 @@ func (db *DB) DeleteSupplier(ctx context.Context, tenantID, id uuid.UUID) error 
 	})
 }
 
+// SendBatchNow asks for a supplier's list at once, whatever its mode and
+// send time: the Events hook queues it, in a transaction of its own.
+func (db *DB) SendBatchNow(ctx context.Context, tenantID, supplierID uuid.UUID) error {
+	if db.Events == nil {
+		return nil
+	}
+	return db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
+		return db.Events.SupplierBatchRequested(ctx, tx, tenantID, supplierID)
+	})
+}
+
 // SupplierBatch is one batch sent to a supplier.
 type SupplierBatch struct {
 	SupplierID uuid.UUID

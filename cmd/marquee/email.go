@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	"marquee"
 	brandingweb "marquee/branding/web"
 	"marquee/db"
 	"marquee/storefront"
@@ -159,14 +157,10 @@ func (m mailDesk) InboxMessage(ctx context.Context, id int64) (notify.InboxMessa
 	return m.p.db.InboxMessageByID(ctx, id)
 }
 
-func (m mailDesk) Kinds(lang string) []render.KindName { return m.p.renderer.Kinds(lang) }
+func (m mailDesk) Kinds(lang string) []render.KindName { return m.p.jobDeps.Kinds(lang) }
 
 func (m mailDesk) Preview(ctx context.Context, t *tenant.Tenant, kind notify.Kind, lang string) (notify.Message, error) {
-	_, _, ev, err := m.p.jobDeps.Event(ctx, t.ID)
-	if err != nil {
-		return notify.Message{}, err
-	}
-	return m.p.renderer.Sample(kind, ev, lang)
+	return m.p.jobDeps.Preview(ctx, t, kind, lang)
 }
 
 func (m mailDesk) Suppliers(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Supplier, error) {
@@ -184,36 +178,11 @@ func (m mailDesk) DeleteSupplier(ctx context.Context, tenantID, id uuid.UUID) er
 }
 
 func (m mailDesk) SendBatchNow(ctx context.Context, tenantID, supplierID uuid.UUID) error {
-	return m.p.db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
-		_, err := m.p.inserter.InsertTx(ctx, tx, jobs.SupplierBatchArgs{TenantID: tenantID, SupplierID: supplierID}, nil)
-		return err
-	})
+	return m.p.db.SendBatchNow(ctx, tenantID, supplierID)
 }
 
 func (m mailDesk) BatchFile(ctx context.Context, tenantID, supplierID uuid.UUID, format string) (notify.Attachment, error) {
-	list, err := m.p.db.Suppliers(ctx, tenantID)
-	if err != nil {
-		return notify.Attachment{}, err
-	}
-	for _, s := range list {
-		if s.ID != supplierID {
-			continue
-		}
-		_, _, ev, err := m.p.jobDeps.Event(ctx, tenantID)
-		if err != nil {
-			return notify.Attachment{}, err
-		}
-		_, files, err := jobs.BatchFiles(ctx, m.p.db, ev, tenantID, s)
-		if err != nil {
-			return notify.Attachment{}, err
-		}
-		for _, f := range files {
-			if strings.HasSuffix(f.Name, "."+format) {
-				return f, nil
-			}
-		}
-	}
-	return notify.Attachment{}, marquee.New(marquee.ENOTFOUND, "error.not_found")
+	return m.p.jobDeps.BatchFile(ctx, tenantID, supplierID, format)
 }
 
 func (m mailDesk) SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]brandingweb.SupplierBatch, error) {

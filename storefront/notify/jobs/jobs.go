@@ -195,11 +195,19 @@ func (e *Enqueuer) EventArchived(ctx context.Context, tx pgx.Tx, t *tenant.Tenan
 		if !waitsForClosing(s) {
 			continue
 		}
-		if _, err := e.Client.InsertTx(ctx, tx, SupplierBatchArgs{TenantID: t.ID, SupplierID: s.ID}, nil); err != nil {
+		if err := e.SupplierBatchRequested(ctx, tx, t.ID, s.ID); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// SupplierBatchRequested queues a supplier's list to be sent now ("send
+// now" in the console): every press sends, whatever the supplier's mode
+// and send time.
+func (e *Enqueuer) SupplierBatchRequested(ctx context.Context, tx pgx.Tx, tenantID, supplierID uuid.UUID) error {
+	_, err := e.Client.InsertTx(ctx, tx, SupplierBatchArgs{TenantID: tenantID, SupplierID: supplierID}, nil)
+	return err
 }
 
 // waitsForClosing reports whether s gets its list when the event closes:
