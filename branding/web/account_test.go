@@ -297,3 +297,32 @@ func TestLoginPageNotices(t *testing.T) {
 		t.Fatal("no link to reset a forgotten password")
 	}
 }
+
+// Until email exists, a developer finds the reset link in the log.
+func TestResetLinkIsLogged(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	if _, err := s.staff.CreateStaff(ctx, "marketing@example.com", "Mia", false); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser()
+	logs := s.logs
+	const msg = "password reset link (no email yet)"
+	fillInForm(t, b, "/reset", url.Values{"email": {"nobody@example.com"}})
+	if got := logs.entries(t, msg); len(got) != 0 {
+		t.Fatalf("a link logged for an unknown address: %v", got)
+	}
+	fillInForm(t, b, "/reset", url.Values{"email": {"Marketing@Example.com"}})
+	got := logs.entries(t, msg)
+	if len(got) != 1 || got[0]["level"] != "INFO" || got[0]["email"] != "marketing@example.com" {
+		t.Fatalf("log entries %v", got)
+	}
+	path, _ := got[0]["path"].(string)
+	token, ok := strings.CutPrefix(path, "/reset/")
+	if !ok {
+		t.Fatalf("path %q", path)
+	}
+	if err := s.staff.ResetPassword(ctx, token, "a fresh new passphrase", time.Now()); err != nil {
+		t.Fatalf("the logged link: %v", err)
+	}
+}

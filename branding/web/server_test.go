@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -68,6 +71,7 @@ type testServer struct {
 	images    *diskstore.Store
 	store     *storefrontweb.Handler
 	log       *slog.Logger
+	logs      *logBuffer // the log, JSON lines
 }
 
 // startServer serves the console and the storefront on a fresh database,
@@ -90,7 +94,8 @@ func startServer(t *testing.T) *testServer {
 		staff:    db.NewStaffStore(database, staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}),
 		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
 		resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{}),
-		log:      slog.New(slog.NewTextHandler(io.Discard, nil))}
+		logs:     &logBuffer{}}
+	s.log = slog.New(slog.NewJSONHandler(s.logs, nil))
 	s.provision = &provision.Service{Store: database, BaseDomain: testBase, Target: domains.Target{CNAME: "edge." + testBase},
 		Verifier: domains.NewVerifier(closedPort(t), domains.DefaultTimeout),
 		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
@@ -446,4 +451,34 @@ func with(v url.Values, key, value string) url.Values {
 	c := without(v, key)
 	c.Set(key, value)
 	return c
+}
+
+// logBuffer is a log the server writes while a test reads it.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// entries are the JSON log lines with message msg ("": every line).
+func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for sc := bufio.NewScanner(bytes.NewReader(l.buf.Bytes())); sc.Scan(); {
+		var e map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("log line %q: %v", sc.Text(), err)
+		}
+		if msg == "" || e["msg"] == msg {
+			out = append(out, e)
+		}
+	}
+	return out
 }

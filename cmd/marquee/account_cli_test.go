@@ -6,9 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
-	"net"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -48,53 +45,6 @@ func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
 		}
 	}
 	return out
-}
-
-// Until email exists, a developer finds the reset link in the log.
-func TestResetLinkIsLogged(t *testing.T) {
-	d := dbtest.New(t)
-	cfg := defaultConfig()
-	cfg.BaseDomain, cfg.SecretKey = testBase, []byte("test secret key, 32 bytes or more..")
-	cfg.MediaDir = t.TempDir()
-	cfg.Workers = 0 // no email jobs here
-	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
-	logs := &logBuffer{}
-	p, err := newPlatform(cfg, slog.New(slog.NewJSONHandler(logs, nil)), d.Open(t, db.Options{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := p.staff.CreateStaff(ctx, "marketing@example.com", "Mia", false); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	serving, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- p.serveHTTP(serving, ln, nil) }()
-	t.Cleanup(func() { stop(); <-done })
-	b := (&testServer{t: t, url: "http://" + ln.Addr().String()}).browser()
-	const msg = "password reset link (no email yet)"
-
-	fillInForm(t, b, "/reset", url.Values{"email": {"nobody@example.com"}})
-	if got := logs.entries(t, msg); len(got) != 0 {
-		t.Fatalf("a link logged for an unknown address: %v", got)
-	}
-	fillInForm(t, b, "/reset", url.Values{"email": {"Marketing@Example.com"}})
-	got := logs.entries(t, msg)
-	if len(got) != 1 || got[0]["level"] != "INFO" || got[0]["email"] != "marketing@example.com" {
-		t.Fatalf("log entries %v", got)
-	}
-	path, _ := got[0]["path"].(string)
-	token, ok := strings.CutPrefix(path, "/reset/")
-	if !ok {
-		t.Fatalf("path %q", path)
-	}
-	if err := p.staff.ResetPassword(ctx, token, "a fresh new passphrase", time.Now()); err != nil {
-		t.Fatalf("the logged link: %v", err)
-	}
 }
 
 func TestUserInvite(t *testing.T) {

@@ -277,22 +277,6 @@ func sessionValue(b *shop, _ *testServer) string {
 	return ""
 }
 
-// fillInForm fetches the form at path and posts it with the page's CSRF token
-// and fields.
-func fillInForm(t *testing.T, b *shop, path string, fields url.Values) *response {
-	t.Helper()
-	page := b.do(http.MethodGet, path, "", "")
-	if page.status != http.StatusOK {
-		t.Fatalf("GET %s: status %d", path, page.status)
-	}
-	csrf, _ := page.doc.Find(`input[name="csrf"]`).Attr("value")
-	v := url.Values{"csrf": {csrf}}
-	for k, vs := range fields {
-		v[k] = vs
-	}
-	return b.post(path, v)
-}
-
 func pngBytes(t *testing.T, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
