@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,36 +12,6 @@ import (
 	"marquee/db/dbtest"
 	"marquee/tenant/staff"
 )
-
-// logBuffer is a log the server writes while a test reads it.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// entries are the JSON log lines with message msg ("": every line).
-func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
-	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []map[string]any
-	for sc := bufio.NewScanner(bytes.NewReader(l.buf.Bytes())); sc.Scan(); {
-		var e map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("log line %q: %v", sc.Text(), err)
-		}
-		if msg == "" || e["msg"] == msg {
-			out = append(out, e)
-		}
-	}
-	return out
-}
 
 func TestUserInvite(t *testing.T) {
 	d := dbtest.New(t)
