@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,19 +41,15 @@ type CatalogueDesk interface {
 // order-form fields of another event the member may edit into this one:
 // the fastest way to set up the next event. Fields whose key this event
 // already has are left out.
-func (h *Console) duplicate(c *fiber.Ctx) error {
-	t, form, err := h.catalogueForm(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) duplicate(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	source, err := h.sourceEvent(c, form.Get("from"))
 	if err != nil || source.ID == t.ID {
-		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.duplicate_source"), "", url.Values{})
+		return "", h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.duplicate_source"), "", url.Values{})
 	}
 	ctx := c.UserContext()
 	cat, err := h.Products.Catalogue(ctx, source.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, p := range cat.Products {
 		// Texts in languages this event does not offer must not show here.
@@ -63,35 +58,18 @@ func (h *Console) duplicate(c *fiber.Ctx) error {
 			p.Variants[i].ID = uuid.Nil
 		}
 		if _, err := h.Products.AddProduct(ctx, t.ID, p); err != nil {
-			return err
+			return "", err
 		}
 	}
 	if err := h.copyFields(ctx, source, t); err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+	return catalogueLink(t), nil
 }
 
 // sourceEvent is the event named slug, if the member may edit it too.
 func (h *Console) sourceEvent(c *fiber.Ctx, slug string) (*tenant.Tenant, error) {
-	t, err := h.Brandings.TenantBySlug(c.UserContext(), slug)
-	if err != nil {
-		return nil, err
-	}
-	s := current(c)
-	if s.staff.PlatformAdmin {
-		return t, nil
-	}
-	members, err := h.Identity.Memberships(c.UserContext(), s.staff.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range members {
-		if m.TenantID == t.ID && slices.Contains(editorRoles, m.Role) {
-			return t, nil
-		}
-	}
-	return nil, marquee.New(marquee.ENOTFOUND, "error.not_found")
+	return h.eventNamed(c, slug, editorRoles)
 }
 
 func (h *Console) copyFields(ctx context.Context, source, t *tenant.Tenant) error {
@@ -120,14 +98,14 @@ func (h *Console) copyFields(ctx context.Context, source, t *tenant.Tenant) erro
 
 // updateProduct saves a product's names, price and limits; its options
 // and stock have their own forms.
-func (h *Console) updateProduct(c *fiber.Ctx) error {
-	t, form, id, err := h.productPost(c)
+func (h *Console) updateProduct(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	id, err := productParam(c)
 	if err != nil {
-		return err
+		return "", err
 	}
 	settings, err := h.Products.Settings(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	prod, err := productDetailsFromForm(t, form, settings.Currency)
 	if err == nil {
@@ -138,10 +116,10 @@ func (h *Console) updateProduct(c *fiber.Ctx) error {
 }
 
 // addVariants adds options (one per line, "L = 10") to a product.
-func (h *Console) addVariants(c *fiber.Ctx) error {
-	t, form, id, err := h.productPost(c)
+func (h *Console) addVariants(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	id, err := productParam(c)
 	if err != nil {
-		return err
+		return "", err
 	}
 	variants, err := variantsFromLines(form.Get("variants"), t.DefaultLocale)
 	if err == nil {
@@ -154,20 +132,23 @@ func (h *Console) addVariants(c *fiber.Ctx) error {
 // notice on success; the catalogue again with the message on a refusal
 // (422 for a bad form, conflictStatus for a conflict); any other error as
 // an error page.
-func (h *Console) catalogueOutcome(c *fiber.Ctx, t *tenant.Tenant, err error, conflictStatus int) error {
+func (h *Console) catalogueOutcome(c *fiber.Ctx, t *tenant.Tenant, err error, conflictStatus int) (string, error) {
 	status := 0
 	switch marquee.ErrorCode(err) {
 	case "":
-		return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+		return catalogueLink(t), nil
 	case marquee.EINVALID:
 		status = fiber.StatusUnprocessableEntity
 	case marquee.ECONFLICT:
 		status = conflictStatus
 	default:
-		return err
+		return "", err
 	}
-	return h.renderCatalogue(c, t, status, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
+	return "", h.renderCatalogue(c, t, status, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
 }
+
+// catalogueLink is the event's catalogue after a change.
+func catalogueLink(t *tenant.Tenant) string { return "/events/" + t.Slug + "/catalogue?saved=1" }
 
 // productParam is the route's product id; a malformed one is not found.
 func productParam(c *fiber.Ctx) (uuid.UUID, error) { return idParam(c, "product") }
@@ -181,48 +162,26 @@ func idParam(c *fiber.Ctx, name string) (uuid.UUID, error) {
 	return id, nil
 }
 
-// productPost and variantPost check a catalogue form about one product
-// or option: the member's role, the session's token, and the route's id.
-func (h *Console) productPost(c *fiber.Ctx) (*tenant.Tenant, url.Values, uuid.UUID, error) {
-	return h.itemPost(c, "product")
-}
-
-func (h *Console) variantPost(c *fiber.Ctx) (*tenant.Tenant, url.Values, uuid.UUID, error) {
-	return h.itemPost(c, "variant")
-}
-
-func (h *Console) itemPost(c *fiber.Ctx, param string) (*tenant.Tenant, url.Values, uuid.UUID, error) {
-	t, form, err := h.catalogueForm(c)
-	if err != nil {
-		return nil, nil, uuid.Nil, err
-	}
-	id, err := idParam(c, param)
-	if err != nil {
-		return nil, nil, uuid.Nil, err
-	}
-	return t, form, id, nil
-}
-
 // deleteProduct removes a product that was never ordered; an ordered one
 // re-renders the catalogue saying to hide it instead.
-func (h *Console) deleteProduct(c *fiber.Ctx) error {
-	t, _, id, err := h.productPost(c)
+func (h *Console) deleteProduct(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
+	id, err := productParam(c)
 	if err != nil {
-		return err
+		return "", err
 	}
 	return h.catalogueOutcome(c, t, h.Products.DeleteProduct(c.UserContext(), t.ID, id), fiber.StatusConflict)
 }
 
 // moveProduct moves a product one place up or down in the shop's order.
-func (h *Console) moveProduct(c *fiber.Ctx) error {
-	t, form, id, err := h.productPost(c)
+func (h *Console) moveProduct(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	id, err := productParam(c)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := h.Products.MoveProduct(c.UserContext(), t.ID, id, form.Get("direction") == "up"); err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+	return catalogueLink(t), nil
 }
 
 // CataloguePage lists an event's products with their stock and the forms
@@ -334,29 +293,20 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 	return h.render(c, status, "console_catalogue", p, base.Lang)
 }
 
-// catalogueForm checks a state-changing request of the catalogue editor.
-func (h *Console) catalogueForm(c *fiber.Ctx) (*tenant.Tenant, url.Values, error) {
-	return h.editorPost(c)
-}
-
 // addProduct creates a product from the form: a name per language, a
 // price, limits, and one variant per line ("M" or "M = 20" for 20 in
 // stock).
-func (h *Console) addProduct(c *fiber.Ctx) error {
-	t, form, err := h.catalogueForm(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) addProduct(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	settings, err := h.Products.Settings(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	prod, err := productFromForm(t, form, settings.Currency)
 	if err == nil {
 		// A new product goes last in the shop's order.
 		cat, cerr := h.Products.Catalogue(c.UserContext(), t.ID)
 		if cerr != nil {
-			return cerr
+			return "", cerr
 		}
 		for _, p := range cat.Products {
 			prod.Position = max(prod.Position, p.Position+1)
@@ -364,12 +314,12 @@ func (h *Console) addProduct(c *fiber.Ctx) error {
 		_, err = h.Products.AddProduct(c.UserContext(), t.ID, prod)
 	}
 	if code := marquee.ErrorCode(err); code == marquee.EINVALID {
-		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", form)
+		return "", h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", form)
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+	return catalogueLink(t), nil
 }
 
 func productFromForm(t *tenant.Tenant, form url.Values, currencyCode string) (storefront.Product, error) {
@@ -457,25 +407,25 @@ func variantsFromLines(text, locale string) ([]storefront.Variant, error) {
 	return out, nil
 }
 
-func (h *Console) setVisibility(c *fiber.Ctx) error {
-	t, form, id, err := h.productPost(c)
+func (h *Console) setVisibility(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	id, err := productParam(c)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := h.Products.SetProductVisible(c.UserContext(), t.ID, id, form.Get("visible") == "true"); err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/catalogue?saved=1", fiber.StatusSeeOther)
+	return catalogueLink(t), nil
 }
 
-func (h *Console) adjustStock(c *fiber.Ctx) error {
-	t, form, id, err := h.variantPost(c)
+func (h *Console) adjustStock(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	id, err := idParam(c, "variant")
 	if err != nil {
-		return err
+		return "", err
 	}
 	delta, err := strconv.Atoi(strings.TrimSpace(form.Get("delta")))
 	if err != nil {
-		return h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.delta_zero"), "", url.Values{})
+		return "", h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.delta_zero"), "", url.Values{})
 	}
 	_, err = h.Products.AdjustStock(c.UserContext(), t.ID, id, delta, form.Get("reason"), "staff:"+current(c).staff.ID.String())
 	// Stock that cannot go that low is a mistake in the form, like a bad number.

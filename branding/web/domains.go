@@ -121,24 +121,17 @@ func (h *Console) certificate(ctx context.Context, p themes.Page, name string) s
 	return p.T("console.domains.cert_unknown")
 }
 
-// domainForm checks a state-changing request of the domain page.
-func (h *Console) domainForm(c *fiber.Ctx) (*tenant.Tenant, url.Values, error) {
-	return h.eventPost(c, domainRoles)
+// domainsLink is the event's domain page, with a notice.
+func domainsLink(t *tenant.Tenant, notice string) string {
+	return "/events/" + t.Slug + "/domains?notice=" + notice
 }
 
-func (h *Console) addDomain(c *fiber.Ctx) error {
-	t, form, err := h.domainForm(c)
-	if err != nil {
-		return err
-	}
-	_, _, err = h.Provision.AddDomain(c.UserContext(), t.Slug, form.Get("hostname"))
+func (h *Console) addDomain(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	_, _, err := h.Provision.AddDomain(c.UserContext(), t.Slug, form.Get("hostname"))
 	if status := refusalStatus(err); status != 0 {
-		return h.renderDomains(c, t, status, err, "", form.Get("hostname"))
+		return "", h.renderDomains(c, t, status, err, "", form.Get("hostname"))
 	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/domains?notice=added", fiber.StatusSeeOther)
+	return domainsLink(t, "added"), err
 }
 
 // hostnameParam is the route's hostname as the domain table keeps it.
@@ -146,24 +139,11 @@ func hostnameParam(c *fiber.Ctx) string { return strings.ToLower(c.Params("hostn
 
 // verifyDomain looks the records up now; the page then shows the outcome
 // (a failed check is not an error of the request: its reason is shown).
-func (h *Console) verifyDomain(c *fiber.Ctx) error {
-	t, _, err := h.domainForm(c)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Provision.VerifyDomain(c.UserContext(), t.Slug, hostnameParam(c)); err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/domains?notice=checked", fiber.StatusSeeOther)
+func (h *Console) verifyDomain(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
+	_, err := h.Provision.VerifyDomain(c.UserContext(), t.Slug, hostnameParam(c))
+	return domainsLink(t, "checked"), err
 }
 
-func (h *Console) removeDomain(c *fiber.Ctx) error {
-	t, _, err := h.domainForm(c)
-	if err != nil {
-		return err
-	}
-	if err := h.Provision.RemoveDomain(c.UserContext(), t.Slug, hostnameParam(c)); err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/domains?notice=removed", fiber.StatusSeeOther)
+func (h *Console) removeDomain(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
+	return domainsLink(t, "removed"), h.Provision.RemoveDomain(c.UserContext(), t.Slug, hostnameParam(c))
 }

@@ -45,32 +45,6 @@ type Preview func(ctx context.Context, t *tenant.Tenant, b branding.Branding, la
 // editorRoles may edit an event's branding.
 var editorRoles = []staff.Role{staff.RoleOwner, staff.RoleMarketing}
 
-// event is the event of the route, if the signed-in member may work on it
-// with one of roles; anyone else gets the same 404 as for no event at all.
-func (h *Console) event(c *fiber.Ctx, roles []staff.Role) (*tenant.Tenant, error) {
-	notFound := marquee.New(marquee.ENOTFOUND, "error.not_found")
-	s := current(c)
-	t, err := h.Brandings.TenantBySlug(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return nil, notFound
-	}
-	if s.staff.PlatformAdmin {
-		return t, nil
-	}
-	members, err := h.Identity.Memberships(c.UserContext(), s.staff.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range members {
-		for _, r := range roles {
-			if m.TenantID == t.ID && m.Role == r {
-				return t, nil
-			}
-		}
-	}
-	return nil, notFound
-}
-
 // EditorPage is the branding form of one event.
 type EditorPage struct {
 	themes.Page
@@ -155,62 +129,33 @@ func brandingFromForm(t *tenant.Tenant, form url.Values) branding.Branding {
 	return b
 }
 
-func (h *Console) saveDraft(c *fiber.Ctx) error {
-	t, form, err := h.editorPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) saveDraft(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	b := brandingFromForm(t, form)
 	// The images are uploaded by their own form; the text form keeps them.
 	cur, _, err := h.Brandings.BrandingDraft(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	b.LogoKey, b.HeroKey, b.FaviconKey, b.SocialImageKey = cur.LogoKey, cur.HeroKey, cur.FaviconKey, cur.SocialImageKey
 	if _, err := h.Brandings.SaveBrandingDraft(c.UserContext(), t.ID, b); err != nil {
 		if marquee.ErrorCode(err) != marquee.EINVALID {
-			return err
+			return "", err
 		}
 		p := h.editorPage(c, t, b, true)
 		p.Problems = []string{p.T(marquee.ErrorMessage(err))}
-		return h.render(c, fiber.StatusUnprocessableEntity, "console_branding", p, p.Lang)
+		return "", h.render(c, fiber.StatusUnprocessableEntity, "console_branding", p, p.Lang)
 	}
-	return c.Redirect("/events/"+t.Slug+"/branding?saved=1", fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/branding?saved=1", nil
 }
 
-// editorPost checks a state-changing request of the editor: the member's
-// role on the event, an urlencoded body, the session's CSRF token.
-func (h *Console) editorPost(c *fiber.Ctx) (*tenant.Tenant, url.Values, error) {
-	return h.eventPost(c, editorRoles)
-}
-
-// eventPost checks a state-changing request on an event's page: the
-// member's role on the event (else 404), an urlencoded body, and the
-// session's CSRF token (else 403).
-func (h *Console) eventPost(c *fiber.Ctx, roles []staff.Role) (*tenant.Tenant, url.Values, error) {
-	t, err := h.event(c, roles)
-	if err != nil {
-		return nil, nil, err
-	}
-	form, err := h.sessionForm(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, form, nil
-}
-
-func (h *Console) publish(c *fiber.Ctx) error {
-	t, _, err := h.editorPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) publish(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
 	if _, err := h.Brandings.PublishBranding(c.UserContext(), t.ID, current(c).staff.ID); err != nil {
 		if marquee.ErrorCode(err) != marquee.EINVALID {
-			return err
+			return "", err
 		}
-		return h.refusePublish(c, t)
+		return "", h.refusePublish(c, t)
 	}
-	return c.Redirect("/events/"+t.Slug+"/branding/history", fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/branding/history", nil
 }
 
 // refusePublish shows the editor again (422) with why the draft was not
@@ -277,19 +222,15 @@ func (h *Console) history(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "console_history", p, base.Lang)
 }
 
-func (h *Console) restore(c *fiber.Ctx) error {
-	t, _, err := h.editorPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) restore(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
 	version, err := strconv.Atoi(c.Params("version"))
 	if err != nil || version < 1 {
-		return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		return "", marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
 	if _, err := h.Brandings.RestoreBranding(c.UserContext(), t.ID, version); err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/branding?saved=1", fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/branding?saved=1", nil
 }
 
 func lower(s string) string {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -56,23 +57,17 @@ func (h *Console) failedJobs(c *fiber.Ctx) error {
 // retryJob queues a failed job again. Only a job the page lists may be
 // retried: retrying a scheduled job (a supplier's list due when the event
 // closes) would send it at once.
-func (h *Console) retryJob(c *fiber.Ctx) error {
-	if _, err := h.sessionForm(c); err != nil {
-		return err
-	}
+func (h *Console) retryJob(c *fiber.Ctx, _ url.Values) (string, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
-		return errPageNotFound
+		return "", errPageNotFound
 	}
 	list, err := h.Jobs.FailedJobs(c.UserContext(), failedJobsShown)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !slices.ContainsFunc(list, func(j jobs.FailedJob) bool { return j.ID == id }) {
-		return errPageNotFound
+		return "", errPageNotFound
 	}
-	if err := h.Jobs.RetryJob(c.UserContext(), id); err != nil {
-		return err
-	}
-	return c.Redirect("/platform/jobs?notice=retried", fiber.StatusSeeOther)
+	return "/platform/jobs?notice=retried", h.Jobs.RetryJob(c.UserContext(), id)
 }

@@ -156,29 +156,25 @@ var formTypes = []string{"text", "long_text", "email", "phone", "number", "singl
 // addField adds a field: the whole form, new field included, must pass
 // form.ValidateForm (keys unique, conditions sound, labels in the default
 // language) or nothing is stored.
-func (h *Console) addField(c *fiber.Ctx) error {
-	t, values, err := h.editorPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) addField(c *fiber.Ctx, t *tenant.Tenant, values url.Values) (string, error) {
 	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	f, err := fieldFromForm(t, values, len(fields))
 	if err == nil {
 		err = form.ValidateForm(append(fields, f), t.DefaultLocale)
 	}
 	if err != nil {
-		return h.renderFormBuilder(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", values)
+		return "", h.renderFormBuilder(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", values)
 	}
 	if values.Get("preview") != "" {
-		return h.renderBuilder(c, t, fiber.StatusOK, "", "", values, builderView{candidate: &f})
+		return "", h.renderBuilder(c, t, fiber.StatusOK, "", "", values, builderView{candidate: &f})
 	}
 	if err := h.Forms.AddFormField(c.UserContext(), t.ID, f); err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/form?saved=1", fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/form?saved=1", nil
 }
 
 // editFieldPage is the builder with the form filled in from one field.
@@ -201,19 +197,15 @@ func (h *Console) editFieldPage(c *fiber.Ctx) error {
 // updateField saves a changed field under its key (which stays: orders
 // keep their answers under it), checked with the whole form as when
 // adding, so a change that breaks another field's condition is refused.
-func (h *Console) updateField(c *fiber.Ctx) error {
-	t, values, err := h.editorPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) updateField(c *fiber.Ctx, t *tenant.Tenant, values url.Values) (string, error) {
 	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	key := c.Params("key")
 	i := slices.IndexFunc(fields, func(f form.Field) bool { return f.Key == key })
 	if i < 0 {
-		return marquee.New(marquee.ENOTFOUND, "error.not_found")
+		return "", marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
 	values.Set("key", key)
 	position := fields[i].Position
@@ -226,16 +218,16 @@ func (h *Console) updateField(c *fiber.Ctx) error {
 	}
 	view := builderView{editing: key}
 	if err != nil {
-		return h.renderBuilder(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", values, view)
+		return "", h.renderBuilder(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", values, view)
 	}
 	if values.Get("preview") != "" {
 		view.candidate = &f
-		return h.renderBuilder(c, t, fiber.StatusOK, "", "", values, view)
+		return "", h.renderBuilder(c, t, fiber.StatusOK, "", "", values, view)
 	}
 	if err := h.Forms.UpdateFormField(c.UserContext(), t.ID, f); err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/form?saved=1", fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/form?saved=1", nil
 }
 
 // fieldFromForm reads the add-field and edit-field form. Options are one
@@ -330,36 +322,28 @@ func fieldValues(t *tenant.Tenant, f form.Field) url.Values {
 	return v
 }
 
-func (h *Console) moveField(c *fiber.Ctx) error {
-	t, values, err := h.editorPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) moveField(c *fiber.Ctx, t *tenant.Tenant, values url.Values) (string, error) {
 	if err := h.Forms.MoveFormField(c.UserContext(), t.ID, c.Params("key"), values.Get("direction") == "up"); err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/form?saved=1", fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/form?saved=1", nil
 }
 
 // removeField takes a field off the form, unless another field's condition
 // names it.
-func (h *Console) removeField(c *fiber.Ctx) error {
-	t, _, err := h.editorPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) removeField(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
 	key := c.Params("key")
 	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, f := range fields {
 		if f.ShowIf != nil && f.ShowIf.Key == key {
-			return h.renderFormBuilder(c, t, fiber.StatusConflict, h.page(c).T("form.def.condition_depends"), "", url.Values{})
+			return "", h.renderFormBuilder(c, t, fiber.StatusConflict, h.page(c).T("form.def.condition_depends"), "", url.Values{})
 		}
 	}
 	if err := h.Forms.RemoveFormField(c.UserContext(), t.ID, key); err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/form?saved=1", fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/form?saved=1", nil
 }

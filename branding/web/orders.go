@@ -152,18 +152,7 @@ func (h *Console) productOptions(c *fiber.Ctx, tenantID uuid.UUID, f storefront.
 
 // bulkStatus moves every chosen order that may move to the status; the
 // others are counted as skipped and left as they are.
-func (h *Console) bulkStatus(c *fiber.Ctx) error {
-	t, err := h.event(c, orderRoles)
-	if err != nil {
-		return err
-	}
-	form, err := postForm(c)
-	if err != nil {
-		return err
-	}
-	if err := checkToken(form, h.sessionToken(current(c))); err != nil {
-		return err
-	}
+func (h *Console) bulkStatus(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	to := storefront.Status(form.Get("status"))
 	changed, skipped := 0, 0
 	for _, number := range form["number"] {
@@ -174,11 +163,11 @@ func (h *Console) bulkStatus(c *fiber.Ctx) error {
 		case code == marquee.ECONFLICT || code == marquee.ENOTFOUND || code == marquee.EINVALID:
 			skipped++
 		default:
-			return err
+			return "", err
 		}
 	}
 	back := url.Values{"changed": {strconv.Itoa(changed)}, "skipped": {strconv.Itoa(skipped)}}
-	return c.Redirect("/events/"+t.Slug+"/orders?"+back.Encode(), fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/orders?" + back.Encode(), nil
 }
 
 func statusOptions(base themes.Page, chosen string, any bool) []OptionRow {
@@ -308,31 +297,20 @@ func fieldKnown(fields []form.Field, key string) bool {
 	return slices.ContainsFunc(fields, func(f form.Field) bool { return f.Key == key })
 }
 
-func (h *Console) changeStatus(c *fiber.Ctx) error {
-	t, err := h.event(c, orderRoles)
-	if err != nil {
-		return err
-	}
-	form, err := postForm(c)
-	if err != nil {
-		return err
-	}
-	if err := checkToken(form, h.sessionToken(current(c))); err != nil {
-		return err
-	}
+func (h *Console) changeStatus(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	number := c.Params("number")
-	_, err = h.Orders.ChangeOrderStatus(c.UserContext(), t.ID, number, storefront.Status(form.Get("status")), form.Get("note"), current(c).staff.ID)
+	_, err := h.Orders.ChangeOrderStatus(c.UserContext(), t.ID, number, storefront.Status(form.Get("status")), form.Get("note"), current(c).staff.ID)
 	if code := marquee.ErrorCode(err); code == marquee.ECONFLICT || code == marquee.EINVALID {
 		o, lerr := h.Orders.OrderByNumber(c.UserContext(), t.ID, number)
 		if lerr != nil {
-			return lerr
+			return "", lerr
 		}
-		return h.renderOrder(c, t, o, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)))
+		return "", h.renderOrder(c, t, o, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)))
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/orders/"+number, fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/orders/" + number, nil
 }
 
 // exportOrders streams the filtered orders as CSV, one row per ordered

@@ -26,32 +26,6 @@ func (h *Console) requirePlatformAdmin(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// sessionForm checks a state-changing request of a signed-in page: an
-// urlencoded body carrying the session's CSRF token.
-func (h *Console) sessionForm(c *fiber.Ctx) (url.Values, error) {
-	form, err := postForm(c)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkToken(form, h.sessionToken(current(c))); err != nil {
-		return nil, err
-	}
-	return form, nil
-}
-
-// refusalStatus is the status a form answers a service's refusal with: 422
-// for input to fix, 409 for a clash with what exists; 0 for any other
-// error, which becomes an error page.
-func refusalStatus(err error) int {
-	switch marquee.ErrorCode(err) {
-	case marquee.EINVALID:
-		return fiber.StatusUnprocessableEntity
-	case marquee.ECONFLICT:
-		return fiber.StatusConflict
-	}
-	return 0
-}
-
 // platformNotices are the messages a platform page shows after a change.
 var platformNotices = map[string]string{
 	"renamed":   "console.platform.renamed",
@@ -139,27 +113,28 @@ func statusLabel(p themes.Page, s tenant.Status) string {
 // createEvent provisions an event from the form. An owner's invitation
 // link is a secret shown once: the new event's page is rendered at once
 // (201) rather than carried through a redirect's URL.
-func (h *Console) createEvent(c *fiber.Ctx) error {
-	form, err := h.sessionForm(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) createEvent(c *fiber.Ctx, form url.Values) (string, error) {
 	created, err := h.Provision.Create(c.UserContext(), specFromForm(form))
 	if status := refusalStatus(err); status != 0 {
-		return h.renderEvents(c, status, err, "", form)
+		return "", h.renderEvents(c, status, err, "", form)
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	if created.InviteLink == "" {
-		return c.Redirect("/platform/events/"+created.Tenant.Slug+"?notice=created", fiber.StatusSeeOther)
+		return platformEventLink(created.Tenant, "created"), nil
 	}
 	p, err := h.eventPage(c, created.Tenant)
 	if err != nil {
-		return err
+		return "", err
 	}
 	p.Notice, p.InviteLink = p.T("console.platform.created"), created.InviteLink
-	return h.render(c, fiber.StatusCreated, "console_platform_event", p, p.Lang)
+	return "", h.render(c, fiber.StatusCreated, "console_platform_event", p, p.Lang)
+}
+
+// platformEventLink is an event's platform page, with a notice.
+func platformEventLink(t *tenant.Tenant, notice string) string {
+	return "/platform/events/" + t.Slug + "?notice=" + notice
 }
 
 func specFromForm(form url.Values) provision.Spec {
@@ -257,55 +232,40 @@ func (h *Console) refuseOnEventPage(c *fiber.Ctx, err error, keep func(*Platform
 	return h.render(c, status, "console_platform_event", p, p.Lang)
 }
 
-func (h *Console) renameEvent(c *fiber.Ctx) error {
-	form, err := h.sessionForm(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) renameEvent(c *fiber.Ctx, form url.Values) (string, error) {
 	t, err := h.Provision.Rename(c.UserContext(), c.Params("slug"), form.Get("name"))
 	if err != nil {
-		return h.refuseOnEventPage(c, err, func(p *PlatformEventPage) { p.RenameValue = form.Get("name") })
+		return "", h.refuseOnEventPage(c, err, func(p *PlatformEventPage) { p.RenameValue = form.Get("name") })
 	}
-	return c.Redirect("/platform/events/"+t.Slug+"?notice=renamed", fiber.StatusSeeOther)
+	return platformEventLink(t, "renamed"), nil
 }
 
 // setClosesAt sets when the event's shop stops taking orders; an empty
 // field removes the closing time.
-func (h *Console) setClosesAt(c *fiber.Ctx) error {
-	form, err := h.sessionForm(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) setClosesAt(c *fiber.Ctx, form url.Values) (string, error) {
 	t, err := h.Provision.SetClosesAt(c.UserContext(), c.Params("slug"), form.Get("closes_at"))
 	if err != nil {
-		return h.refuseOnEventPage(c, err, func(p *PlatformEventPage) { p.ClosesValue = form.Get("closes_at") })
+		return "", h.refuseOnEventPage(c, err, func(p *PlatformEventPage) { p.ClosesValue = form.Get("closes_at") })
 	}
-	return c.Redirect("/platform/events/"+t.Slug+"?notice=closes", fiber.StatusSeeOther)
+	return platformEventLink(t, "closes"), nil
 }
 
 // transitionEvent answers the suspend, resume and archive buttons with the
 // service's transition; one not allowed from the current status is 409.
 func (h *Console) transitionEvent(change func(ctx context.Context, slug string) (*tenant.Tenant, error), notice string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if _, err := h.sessionForm(c); err != nil {
-			return err
-		}
+	return h.sessionAction(func(c *fiber.Ctx, _ url.Values) (string, error) {
 		t, err := change(c.UserContext(), c.Params("slug"))
 		if err != nil {
-			return h.refuseOnEventPage(c, err, nil)
+			return "", h.refuseOnEventPage(c, err, nil)
 		}
-		return c.Redirect("/platform/events/"+t.Slug+"?notice="+notice, fiber.StatusSeeOther)
-	}
+		return platformEventLink(t, notice), nil
+	})
 }
 
 // deleteEvent removes an archived event once its slug is typed again.
-func (h *Console) deleteEvent(c *fiber.Ctx) error {
-	form, err := h.sessionForm(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) deleteEvent(c *fiber.Ctx, form url.Values) (string, error) {
 	if err := h.Provision.Delete(c.UserContext(), c.Params("slug"), form.Get("confirm")); err != nil {
-		return h.refuseOnEventPage(c, err, func(p *PlatformEventPage) { p.ConfirmValue = form.Get("confirm") })
+		return "", h.refuseOnEventPage(c, err, func(p *PlatformEventPage) { p.ConfirmValue = form.Get("confirm") })
 	}
-	return c.Redirect("/platform/events?notice=deleted", fiber.StatusSeeOther)
+	return "/platform/events?notice=deleted", nil
 }

@@ -50,26 +50,22 @@ func (h *Console) shopSettings(c *fiber.Ctx) error {
 
 // saveShopSettings stores the form; a refused form comes back with the
 // message and what was typed, and nothing is stored.
-func (h *Console) saveShopSettings(c *fiber.Ctx) error {
-	t, form, err := h.editorPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) saveShopSettings(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	cur, err := h.Products.Settings(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	s, err := settingsFromForm(cur, form)
 	if err == nil {
 		err = h.Products.SaveSettings(c.UserContext(), t.ID, s)
 	}
 	if marquee.ErrorCode(err) == marquee.EINVALID {
-		return h.renderSettings(c, t, fiber.StatusUnprocessableEntity, s, err, "")
+		return "", h.renderSettings(c, t, fiber.StatusUnprocessableEntity, s, err, "")
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
-	return c.Redirect("/events/"+t.Slug+"/settings?saved=1", fiber.StatusSeeOther)
+	return "/events/" + t.Slug + "/settings?saved=1", nil
 }
 
 func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s storefront.Settings, refused error, saved string) error {

@@ -148,32 +148,26 @@ func modeLabel(p themes.Page, m suppliers.Mode) string {
 	return p.T("console.suppliers.mode_per_order")
 }
 
-// supplierPost checks a state-changing request of the supplier pages: the
-// member's role on the event, an urlencoded body, the session's token.
-func (h *Console) supplierPost(c *fiber.Ctx) (*tenant.Tenant, url.Values, error) {
-	return h.eventPost(c, supplierRoles)
+// suppliersLink is the supplier list of the event, with a notice.
+func suppliersLink(t *tenant.Tenant, notice string) string {
+	return "/events/" + t.Slug + "/suppliers?notice=" + notice
 }
 
-func (h *Console) createSupplier(c *fiber.Ctx) error {
-	t, form, err := h.supplierPost(c)
-	if err != nil {
-		return err
-	}
+// createSupplier adds a supplier; a refused form comes back with what was
+// typed.
+func (h *Console) createSupplier(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	cat, err := h.Products.Catalogue(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	s, err := supplierFromForm(form, cat)
 	if err == nil {
 		_, err = h.Suppliers.SaveSupplier(c.UserContext(), t.ID, s)
 	}
 	if status := refusalStatus(err); status != 0 {
-		return h.renderSuppliers(c, t, status, err, "", form)
+		return "", h.renderSuppliers(c, t, status, err, "", form)
 	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/suppliers?notice=created", fiber.StatusSeeOther)
+	return suppliersLink(t, "created"), err
 }
 
 // supplierParam is the route's supplier, if it is one of the event's.
@@ -227,18 +221,16 @@ func (h *Console) renderSupplier(c *fiber.Ctx, t *tenant.Tenant, s suppliers.Sup
 	return h.render(c, status, "console_supplier", p, base.Lang)
 }
 
-func (h *Console) updateSupplier(c *fiber.Ctx) error {
-	t, form, err := h.supplierPost(c)
-	if err != nil {
-		return err
-	}
+// updateSupplier saves the route's supplier; a refused form comes back
+// with what was typed.
+func (h *Console) updateSupplier(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	saved, err := h.supplierParam(c, t)
 	if err != nil {
-		return err
+		return "", err
 	}
 	cat, err := h.Products.Catalogue(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	s, err := supplierFromForm(form, cat)
 	if err == nil {
@@ -246,44 +238,27 @@ func (h *Console) updateSupplier(c *fiber.Ctx) error {
 		_, err = h.Suppliers.SaveSupplier(c.UserContext(), t.ID, s)
 	}
 	if status := refusalStatus(err); status != 0 {
-		return h.renderSupplier(c, t, saved, status, err, form)
+		return "", h.renderSupplier(c, t, saved, status, err, form)
 	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/suppliers?notice=saved", fiber.StatusSeeOther)
+	return suppliersLink(t, "saved"), err
 }
 
-func (h *Console) deleteSupplier(c *fiber.Ctx) error {
-	t, _, err := h.supplierPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) deleteSupplier(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
 	s, err := h.supplierParam(c, t)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if err := h.Suppliers.DeleteSupplier(c.UserContext(), t.ID, s.ID); err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/suppliers?notice=deleted", fiber.StatusSeeOther)
+	return suppliersLink(t, "deleted"), h.Suppliers.DeleteSupplier(c.UserContext(), t.ID, s.ID)
 }
 
 // sendBatchNow queues the supplier's list at once, whatever its mode and
 // send time: for a shop that needs it before the event closes.
-func (h *Console) sendBatchNow(c *fiber.Ctx) error {
-	t, _, err := h.supplierPost(c)
-	if err != nil {
-		return err
-	}
+func (h *Console) sendBatchNow(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
 	s, err := h.supplierParam(c, t)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if err := h.Suppliers.SendBatchNow(c.UserContext(), t.ID, s.ID); err != nil {
-		return err
-	}
-	return c.Redirect("/events/"+t.Slug+"/suppliers?notice=queued", fiber.StatusSeeOther)
+	return suppliersLink(t, "queued"), h.Suppliers.SendBatchNow(c.UserContext(), t.ID, s.ID)
 }
 
 // batchDownload downloads the supplier's list as it stands, in format.

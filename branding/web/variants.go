@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 
@@ -17,14 +18,14 @@ const productImageWidth = 640
 
 // updateVariant renames an option in each language and sets its own
 // price; an empty price falls back to the product's.
-func (h *Console) updateVariant(c *fiber.Ctx) error {
-	t, form, id, err := h.variantPost(c)
+func (h *Console) updateVariant(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	id, err := idParam(c, "variant")
 	if err != nil {
-		return err
+		return "", err
 	}
 	settings, err := h.Products.Settings(c.UserContext(), t.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	label := storefront.Text{}
 	for _, l := range t.Locales {
@@ -50,10 +51,10 @@ func (h *Console) updateVariant(c *fiber.Ctx) error {
 
 // deleteVariant removes an option nobody ordered; an ordered one, or a
 // product's last, re-renders the catalogue with the reason (409).
-func (h *Console) deleteVariant(c *fiber.Ctx) error {
-	t, _, id, err := h.variantPost(c)
+func (h *Console) deleteVariant(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
+	id, err := idParam(c, "variant")
 	if err != nil {
-		return err
+		return "", err
 	}
 	return h.catalogueOutcome(c, t, h.Products.DeleteVariant(c.UserContext(), t.ID, id), fiber.StatusConflict)
 }
@@ -92,7 +93,8 @@ func (h *Console) productImage(c *fiber.Ctx) error {
 	if err == nil {
 		err = h.Products.SetProductImage(c.UserContext(), t.ID, id, key)
 	}
-	return h.catalogueOutcome(c, t, err, fiber.StatusConflict)
+	next, err := h.catalogueOutcome(c, t, err, fiber.StatusConflict)
+	return seeOther(c, next, err)
 }
 
 // mediaLibrary is every image the event already uses, so a picture can be
