@@ -20,12 +20,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"marquee/branding"
 	"marquee/branding/media/diskstore"
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/storefront"
+	"marquee/storefront/notify/jobs"
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
 	"marquee/tenant/api"
@@ -72,12 +75,24 @@ type testServer struct {
 	store     *storefrontweb.Handler
 	log       *slog.Logger
 	logs      *logBuffer // the log, JSON lines
+	// Email (mail_harness_test.go): the job queue, what renders and
+	// sends mail, and whether dev's inbox is on.
+	jobs    *river.Client[pgx.Tx]
+	mail    *jobs.Deps
+	inboxOn bool
 }
 
 // startServer serves the console and the storefront on a fresh database,
 // with cheap password hashing; DNS checks of custom domains go to a port
 // nothing answers.
 func startServer(t *testing.T) *testServer {
+	t.Helper()
+	return startServerWithSMTP(t, "")
+}
+
+// startServerWithSMTP is startServer sending mail to smtpURL ("": to
+// dev's inbox).
+func startServerWithSMTP(t *testing.T, smtpURL string) *testServer {
 	t.Helper()
 	d := dbtest.New(t)
 	database := d.Open(t, db.Options{})
@@ -102,6 +117,7 @@ func startServer(t *testing.T) *testServer {
 			token, err := s.staff.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
 			return "https://" + consoleHost + "/invite/" + token, err
 		}}
+	s.setUpEmail(smtpURL)
 	s.store = s.storefront()
 	s.serve()
 	return s
@@ -226,7 +242,8 @@ func (s *testServer) newConsole() *fiber.App {
 		History: s.brandingHistory, Preview: s.preview, Secret: testSecret, Log: s.log,
 		Previews: branding.PreviewLinks{Key: testSecret}, EventURL: func(slug string) string { return "https://" + slug + "." + testBase },
 		Media: s.images, Orders: s.db, Products: s.db, Forms: s.db,
-		Provision: s.provision, CertState: certState}).Mount(console)
+		Provision: s.provision, CertState: certState,
+		Inbox: inbox{s.db, s.inboxOn}, EmailPreviews: s.mail, Suppliers: supplierDesk{s.db, s.mail}, Jobs: jobQueue{s.jobs}}).Mount(console)
 	return console
 }
 
