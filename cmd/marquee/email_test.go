@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 
 	"marquee/storefront"
@@ -324,106 +322,5 @@ func TestOrdersOutliveAMailServerOutage(t *testing.T) {
 		if seen[num] != 1 {
 			t.Errorf("order %s: %d confirmations, want 1", num, seen[num])
 		}
-	}
-}
-
-// failingEvents enqueues like the real hook and then fails a placed
-// order, as any later step of an order's transaction might.
-type failingEvents struct{ *jobs.Enqueuer }
-
-func (f failingEvents) OrderPlaced(ctx context.Context, tx pgx.Tx, o *storefront.Order) error {
-	if err := f.Enqueuer.OrderPlaced(ctx, tx, o); err != nil {
-		return err
-	}
-	return errors.New("a later step failed")
-}
-
-// TestARolledBackOrderLeavesNoJob: jobs ride in the order's transaction.
-func TestARolledBackOrderLeavesNoJob(t *testing.T) {
-	s := startServer(t, defaultConfig())
-	ctx := context.Background()
-	ev := s.event("devcon", tenant.StatusActive, blue)
-	cat := stockEvent(t, s, ev)
-	jobCount := func() int { return countRows(t, s.adminURL, "SELECT count(*) FROM river_job") }
-	capLine := line(cat, "Cap", "One size", 1, "")
-	if _, err := s.db.SaveSupplier(ctx, ev.ID, suppliers.Supplier{Name: "Caps Inc", Emails: []string{"caps@example.com"},
-		Mode: suppliers.ModePerOrder, ProductIDs: []uuid.UUID{capLine.ProductID}}); err != nil {
-		t.Fatal(err)
-	}
-
-	first := order("a@example.com", "A", "en", capLine)
-	if _, err := s.db.PlaceOrder(ctx, ev.ID, first); err != nil {
-		t.Fatal(err)
-	}
-	if got := jobCount(); got != 2 { // the confirmation and the supplier job
-		t.Fatalf("%d jobs after a committed order, want 2", got)
-	}
-	// The same form sent again returns the same order and queues nothing.
-	if _, err := s.db.PlaceOrder(ctx, ev.ID, first); err != nil {
-		t.Fatal(err)
-	}
-	if got := jobCount(); got != 2 {
-		t.Fatalf("%d jobs after a resubmitted order, want still 2", got)
-	}
-	real := s.db.Events.(*jobs.Enqueuer)
-	s.db.Events = failingEvents{real}
-	defer func() { s.db.Events = real }()
-	if _, err := s.db.PlaceOrder(ctx, ev.ID, order("b@example.com", "B", "en", line(cat, "Cap", "One size", 1, ""))); err == nil {
-		t.Fatal("the failing order was accepted")
-	}
-	if got := jobCount(); got != 2 {
-		t.Fatalf("%d jobs after a rolled-back order, want still 2", got)
-	}
-	if got := countRows(t, s.adminURL, "SELECT count(*) FROM orders WHERE email = 'b@example.com'"); got != 0 {
-		t.Fatalf("the rolled-back order was stored")
-	}
-	// Sold out: refused inside the transaction, so no job either.
-	if _, err := s.db.PlaceOrder(ctx, ev.ID, order("c@example.com", "C", "en", line(cat, "Hoodie", "S", 11, ""))); err == nil {
-		t.Fatal("an order beyond the stock was accepted")
-	}
-	if got := jobCount(); got != 2 {
-		t.Fatalf("%d jobs after a refused order, want still 2", got)
-	}
-}
-
-// TestTheClosingTimeSendsTheList: a batch supplier without a send time of
-// its own gets its list at the event's closing time; a closing time moved
-// later leaves the earlier job with nothing to do.
-func TestTheClosingTimeSendsTheList(t *testing.T) {
-	s, srv := mailServer(t)
-	ctx := context.Background()
-	ev := s.event("devcon", tenant.StatusActive, blue)
-	cat := stockEvent(t, s, ev)
-	cap := line(cat, "Cap", "One size", 1, "")
-	if _, err := (mailDesk{s.platform}).SaveSupplier(ctx, ev.ID, suppliers.Supplier{Name: "Caps Inc", Emails: []string{"caps@example.com"},
-		Mode: suppliers.ModeBatch, ProductIDs: []uuid.UUID{cap.ProductID}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.db.PlaceOrder(ctx, ev.ID, order("a@example.com", "A", "en", cap)); err != nil {
-		t.Fatal(err)
-	}
-	first := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339)
-	if _, err := s.platform.provision.SetClosesAt(ctx, "devcon", first); err != nil {
-		t.Fatal(err)
-	}
-	// Moved an hour later before it fires: the first job must do nothing.
-	later := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-	if _, err := s.platform.provision.SetClosesAt(ctx, "devcon", later); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, 30*time.Second, func() bool {
-		return countRows(t, s.adminURL, "SELECT count(*) FROM river_job WHERE kind = 'supplier_batch' AND state = 'completed'") == 1
-	})
-	if n := len(messagesTo(t, srv, "caps@example.com")); n != 0 {
-		t.Fatalf("%d lists sent for a closing time that was moved", n)
-	}
-	// Back to a moment from now: the list goes.
-	soon := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339)
-	if _, err := s.platform.provision.SetClosesAt(ctx, "devcon", soon); err != nil {
-		t.Fatal(err)
-	}
-	got := waitForMail(t, srv, "caps@example.com", 1)
-	if len(got[0].Attachments) != 2 {
-		t.Fatalf("the list came with %d attachments", len(got[0].Attachments))
 	}
 }
