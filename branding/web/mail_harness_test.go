@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -13,6 +15,7 @@ import (
 	"marquee/storefront/notify/jobs"
 	"marquee/storefront/notify/mail"
 	"marquee/storefront/notify/render"
+	"marquee/tenant"
 )
 
 // The email side of the console's harness, wired as serve wires it: jobs
@@ -96,3 +99,42 @@ var (
 	_ Suppliers     = supplierDesk{}
 	_ Jobs          = jobQueue{}
 )
+
+// startWorkers works the email jobs with n workers on the platform's own
+// pool, as serve does.
+func (s *testServer) startWorkers(n int) {
+	s.t.Helper()
+	pool, err := db.OpenPlatformPool(context.Background(), s.ownerURL, int32(n+5))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(pool.Close)
+	if s.workers, err = jobs.NewWorkers(pool, s.mail, jobs.Options{Workers: n}); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.workers.Start(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = s.workers.Stop(ctx)
+	})
+}
+
+// jobClient reads the queue: the workers' client when there are workers
+// (the platform's pool), else the inserter.
+func (s *testServer) jobClient() *river.Client[pgx.Tx] {
+	if s.workers != nil {
+		return s.workers
+	}
+	return s.jobs
+}
+
+// consoleServerWithWorkers is consoleServer whose email jobs are worked:
+// without SMTP they land in dev's inbox.
+func consoleServerWithWorkers(t *testing.T) (*testServer, *tenant.Tenant) {
+	t.Helper()
+	s, ev, _ := withConsoleMember(t, start(t, "", 2))
+	return s, ev
+}

@@ -65,6 +65,7 @@ type testServer struct {
 	url       string // http://127.0.0.1:PORT
 	db        *db.DB
 	adminURL  string // a superuser's, past row-level security
+	ownerURL  string // the platform's, as the workers connect
 	mediaDir  string
 	staff     *db.StaffStore
 	provision *provision.Service
@@ -78,6 +79,7 @@ type testServer struct {
 	// Email (mail_harness_test.go): the job queue, what renders and
 	// sends mail, and whether dev's inbox is on.
 	jobs    *river.Client[pgx.Tx]
+	workers *river.Client[pgx.Tx] // nil unless the test asked for workers
 	mail    *jobs.Deps
 	inboxOn bool
 }
@@ -94,6 +96,13 @@ func startServer(t *testing.T) *testServer {
 // dev's inbox).
 func startServerWithSMTP(t *testing.T, smtpURL string) *testServer {
 	t.Helper()
+	return start(t, smtpURL, 0)
+}
+
+// start serves the console and the storefront sending mail to smtpURL
+// ("": dev's inbox), with workers working the email jobs (0: none).
+func start(t *testing.T, smtpURL string, workers int) *testServer {
+	t.Helper()
 	d := dbtest.New(t)
 	database := d.Open(t, db.Options{})
 	set, err := themes.Load()
@@ -105,7 +114,7 @@ func startServerWithSMTP(t *testing.T, smtpURL string) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &testServer{t: t, db: database, adminURL: d.AdminURL, mediaDir: mediaDir, themes: set, images: images,
+	s := &testServer{t: t, db: database, adminURL: d.AdminURL, ownerURL: d.OwnerURL, mediaDir: mediaDir, themes: set, images: images,
 		staff:    db.NewStaffStore(database, staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}),
 		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
 		resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{}),
@@ -118,6 +127,9 @@ func startServerWithSMTP(t *testing.T, smtpURL string) *testServer {
 			return "https://" + consoleHost + "/invite/" + token, err
 		}}
 	s.setUpEmail(smtpURL)
+	if workers > 0 {
+		s.startWorkers(workers)
+	}
 	s.store = s.storefront()
 	s.serve()
 	return s
@@ -243,7 +255,7 @@ func (s *testServer) newConsole() *fiber.App {
 		Previews: branding.PreviewLinks{Key: testSecret}, EventURL: func(slug string) string { return "https://" + slug + "." + testBase },
 		Media: s.images, Orders: s.db, Products: s.db, Forms: s.db,
 		Provision: s.provision, CertState: certState,
-		Inbox: inbox{s.db, s.inboxOn}, EmailPreviews: s.mail, Suppliers: supplierDesk{s.db, s.mail}, Jobs: jobQueue{s.jobs}}).Mount(console)
+		Inbox: inbox{s.db, s.inboxOn}, EmailPreviews: s.mail, Suppliers: supplierDesk{s.db, s.mail}, Jobs: jobQueue{s.jobClient()}}).Mount(console)
 	return console
 }
 
@@ -313,7 +325,13 @@ func (s *testServer) event(slug string, status tenant.Status, colours branding.C
 // one marketing member of devcon.
 func consoleServer(t *testing.T) (*testServer, *tenant.Tenant, staff.Staff) {
 	t.Helper()
-	s := startServer(t)
+	return withConsoleMember(t, startServer(t))
+}
+
+// withConsoleMember gives s the events devcon and other and a marketing
+// member of devcon.
+func withConsoleMember(t *testing.T, s *testServer) (*testServer, *tenant.Tenant, staff.Staff) {
+	t.Helper()
 	ev := s.event("devcon", tenant.StatusActive, blue)
 	s.event("other", tenant.StatusActive, teal)
 	ctx := context.Background()

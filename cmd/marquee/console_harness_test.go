@@ -152,27 +152,6 @@ func csrfOf(r *response) string {
 	return v
 }
 
-// fulfilmentMember signs in a fulfilment member of ev.
-func fulfilmentMember(t *testing.T, s *testServer, ev *tenant.Tenant) *shop {
-	t.Helper()
-	ctx := context.Background()
-	st, err := s.platform.staff.CreateStaff(ctx, "packer@example.com", "Pat", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleFulfilment); err != nil {
-		t.Fatal(err)
-	}
-	b := s.browser()
-	if r := signIn(b, "packer@example.com", "correct horse battery"); r.status != http.StatusSeeOther {
-		t.Fatalf("sign in: %d", r.status)
-	}
-	return b
-}
-
 // consolePage fetches a console page that must answer 200.
 func consolePage(t *testing.T, b *shop, path string) *response {
 	t.Helper()

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/google/uuid"
+
+	"marquee/storefront"
+	"marquee/tenant"
+)
+
+// wantEmailFrameCSP is the policy of an email's HTML part in the console.
+const wantEmailFrameCSP = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+// consoleServerWithWorkers is consoleServer whose email jobs are worked:
+// without SMTP_URL they land in dev's inbox.
+func consoleServerWithWorkers(t *testing.T) (*testServer, *tenant.Tenant) {
+	t.Helper()
+	s, ev, _ := consoleServerWith(t, func(cfg *Config) { cfg.Workers = 2 })
+	return s, ev
+}
+
+// enMessage is a message of en.toml, as the console shows it.
+func enMessage(s *testServer, id string, kv ...any) string {
+	return s.platform.themes.Translations().T("en", id, kv...)
+}
+
+// addSizedProduct adds a product in S, M and L to ev.
+func addSizedProduct(t *testing.T, s *testServer, ev *tenant.Tenant, name string) storefront.Product {
+	t.Helper()
+	p, err := s.db.AddProduct(context.Background(), ev.ID, storefront.Product{Name: storefront.Text{"en": name}, Visible: true, PriceMinor: 3000,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "S"}, Position: 1}, {Label: storefront.Text{"en": "M"}, Position: 2},
+			{Label: storefront.Text{"en": "L"}, Position: 3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// placeOrderOf places an order of one variant of p for ev.
+func placeOrderOf(t *testing.T, s *testServer, ev *tenant.Tenant, p storefront.Product, variant int, name string) *storefront.Order {
+	t.Helper()
+	o, err := s.db.PlaceOrder(context.Background(), ev.ID, storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: "buyer@example.com",
+		Name: name, Locale: "en", Lines: []storefront.Line{{ProductID: p.ID, VariantID: p.Variants[variant].ID, Quantity: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// TestInboxFramesOnlyTheEmail: serve's headers keep the inbox's message
+// page out of frames while the email's HTML part, shown in the page's
+// sandboxed frame, keeps its own policy. The inbox itself is tested in
+// branding/web (TestConsoleInboxAndJobs).
+func TestInboxFramesOnlyTheEmail(t *testing.T) {
+	s, ev := consoleServerWithWorkers(t)
+	hoodie := addSizedProduct(t, s, ev, "Hoodie")
+	o := placeOrderOf(t, s, ev, hoodie, 1, "Grace Hopper")
+	admin := platformAdmin(t, s)
+	subject := enMessage(s, "email.order_confirmation.subject", "Number", o.Number, "Event", "Welcome to devcon")
+	var link string
+	waitFor(t, 10*time.Second, func() bool {
+		r := consolePage(t, admin, "/platform/inbox")
+		link, _ = r.doc.Find("table.inbox td.subject a").FilterFunction(func(_ int, a *goquery.Selection) bool { return a.Text() == subject }).Attr("href")
+		return link != ""
+	})
+	html := admin.do(http.MethodGet, link+"/html", "", "")
+	if html.status != 200 || html.header.Get("Content-Security-Policy") != wantEmailFrameCSP || html.header.Get("X-Frame-Options") == "DENY" {
+		t.Fatalf("html part: %d, CSP %q, XFO %q", html.status, html.header.Get("Content-Security-Policy"), html.header.Get("X-Frame-Options"))
+	}
+	if r := admin.do(http.MethodGet, link, "", ""); r.header.Get("X-Frame-Options") != "DENY" || !strings.Contains(r.header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Errorf("the message page itself may be framed: XFO %q, CSP %q", r.header.Get("X-Frame-Options"), r.header.Get("Content-Security-Policy"))
+	}
+}
