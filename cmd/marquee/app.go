@@ -23,10 +23,10 @@ import (
 	"github.com/riverqueue/river"
 
 	"marquee/branding"
+	"marquee/branding/console"
 	"marquee/branding/media"
 	"marquee/branding/media/diskstore"
 	"marquee/branding/media/s3store"
-	brandingweb "marquee/branding/web"
 	"marquee/db"
 	"marquee/storefront"
 	"marquee/storefront/notify"
@@ -258,19 +258,19 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	api := p.api()
 	// Bodies are limited by the server that runs this app's handler: the
 	// main app's (bodyLimits).
-	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler),
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler),
 		EnableTrustedProxyCheck: true, TrustedProxies: p.cfg.TrustedProxies.Strings()})
-	console.Use(refuseUnreadBodies)
-	console.Use(tenantweb.CheckText)
+	app.Use(refuseUnreadBodies)
+	app.Use(tenantweb.CheckText)
 	// The API answers bearer tokens, not sessions: it goes before the
 	// console's sign-in wall.
-	api.Mount(console)
-	(&brandingweb.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
+	api.Mount(app)
+	(&console.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log, Proxies: p.cfg.TrustedProxies,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db,
 		Provision: p.provision, CertState: p.certState,
-		Inbox: mailDesk{p}, EmailPreviews: mailDesk{p}, Suppliers: mailDesk{p}, Jobs: mailDesk{p}}).Mount(console)
-	return console
+		Inbox: mailDesk{p}, EmailPreviews: mailDesk{p}, Suppliers: mailDesk{p}, Jobs: mailDesk{p}}).Mount(app)
+	return app
 }
 
 // consoleErrors is the console app's error handler: errors on the API's
@@ -292,14 +292,14 @@ func (p *platform) eventURL(slug string) string {
 
 // brandingHistory lists an event's published versions with who published
 // each (an email, or "" for a removed account or the system).
-func (p *platform) brandingHistory(ctx context.Context, tenantID uuid.UUID) ([]brandingweb.Version, error) {
+func (p *platform) brandingHistory(ctx context.Context, tenantID uuid.UUID) ([]console.Version, error) {
 	versions, err := p.db.BrandingHistory(ctx, tenantID, 100)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]brandingweb.Version, 0, len(versions))
+	out := make([]console.Version, 0, len(versions))
 	for _, v := range versions {
-		row := brandingweb.Version{Number: v.Branding.Version, PublishedAt: v.PublishedAt}
+		row := console.Version{Number: v.Branding.Version, PublishedAt: v.PublishedAt}
 		if v.PublishedBy.Valid {
 			if st, err := p.staff.StaffByID(ctx, v.PublishedBy.UUID); err == nil {
 				row.By = st.Email
@@ -312,7 +312,7 @@ func (p *platform) brandingHistory(ctx context.Context, tenantID uuid.UUID) ([]b
 
 // previewer renders the storefront's landing page of an event with a
 // draft branding, from fresh (uncached) content.
-func (p *platform) previewer(store *storefrontweb.Handler) brandingweb.Preview {
+func (p *platform) previewer(store *storefrontweb.Handler) console.Preview {
 	return func(ctx context.Context, t *tenant.Tenant, b branding.Branding, lang string) ([]byte, error) {
 		content, err := p.db.SiteContent(ctx, t.ID)
 		if err != nil {

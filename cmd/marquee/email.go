@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	brandingweb "marquee/branding/web"
+	"marquee/branding/console"
 	"marquee/db"
 	"marquee/storefront"
 	"marquee/storefront/notify"
@@ -141,10 +141,10 @@ func (p *platform) jobClient() *river.Client[pgx.Tx] {
 type mailDesk struct{ p *platform }
 
 var (
-	_ brandingweb.Inbox         = mailDesk{}
-	_ brandingweb.EmailPreviews = mailDesk{}
-	_ brandingweb.Suppliers     = mailDesk{}
-	_ brandingweb.Jobs          = mailDesk{}
+	_ console.Inbox         = mailDesk{}
+	_ console.EmailPreviews = mailDesk{}
+	_ console.Suppliers     = mailDesk{}
+	_ console.Jobs          = mailDesk{}
 )
 
 func (m mailDesk) InboxEnabled() bool { return m.p.cfg.SMTPURL == "" }
@@ -185,11 +185,11 @@ func (m mailDesk) BatchFile(ctx context.Context, tenantID, supplierID uuid.UUID,
 	return m.p.jobDeps.BatchFile(ctx, tenantID, supplierID, format)
 }
 
-func (m mailDesk) SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]brandingweb.SupplierBatch, error) {
+func (m mailDesk) SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]console.SupplierBatch, error) {
 	rows, err := m.p.db.SupplierBatches(ctx, tenantID)
-	out := make([]brandingweb.SupplierBatch, 0, len(rows))
+	out := make([]console.SupplierBatch, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, brandingweb.SupplierBatch{SupplierID: r.SupplierID, Lines: r.Lines, MessageID: r.MessageID, SentAt: r.SentAt})
+		out = append(out, console.SupplierBatch{SupplierID: r.SupplierID, Lines: r.Lines, MessageID: r.MessageID, SentAt: r.SentAt})
 	}
 	return out, err
 }

@@ -56,7 +56,7 @@ func placeOrderOf(t *testing.T, s *testServer, ev *tenant.Tenant, p storefront.P
 // TestInboxFramesOnlyTheEmail: serve's headers keep the inbox's message
 // page out of frames while the email's HTML part, shown in the page's
 // sandboxed frame, keeps its own policy. The inbox itself is tested in
-// branding/web (TestConsoleInboxAndJobs).
+// branding/console (TestConsoleInboxAndJobs).
 func TestInboxFramesOnlyTheEmail(t *testing.T) {
 	s, ev := consoleServerWithWorkers(t)
 	hoodie := addSizedProduct(t, s, ev, "Hoodie")

@@ -9,14 +9,14 @@ import (
 	"github.com/google/uuid"
 
 	"marquee"
-	brandingweb "marquee/branding/web"
+	"marquee/branding/console"
 	"marquee/db"
 	"marquee/tenant/staff"
 )
 
 // The console finds invitations and resets on its Identity at run time;
 // this makes the store prove at compile time that it offers them.
-var _ brandingweb.Accounts = (*db.StaffStore)(nil)
+var _ console.Accounts = (*db.StaffStore)(nil)
 
 // userCommands are the subcommands of marquee user, in help order.
 var userCommands = []subcommand{

@@ -1,0 +1,108 @@
+package console
+
+import "github.com/gofiber/fiber/v2"
+
+// Mount adds the console's routes to app, an app that serves only the
+// console host. Every route of the console is listed here, top to bottom;
+// the handlers live in one file per resource. Order matters where two
+// patterns could match one path: the fixed one comes first.
+func (h *Console) Mount(app fiber.Router) {
+	// Signing in, accepting an invitation, resetting a password: before
+	// the sign-in wall.
+	app.Get("/login", h.loginPage)
+	app.Post("/login", h.login)
+	app.Get("/login/link/:token", h.loginLink)
+	app.Get("/invite/:token", h.invitePage)
+	app.Post("/invite/:token", h.acceptInvite)
+	app.Get("/reset", h.resetRequestPage)
+	app.Post("/reset", h.requestReset)
+	app.Get("/reset/:token", h.resetPage)
+	app.Post("/reset/:token", h.resetPassword)
+
+	// Everything below needs a session.
+	app.Use(h.requireSession)
+	app.Get("/", h.home)
+	app.Post("/logout", h.sessionAction(h.logout))
+
+	// An event's branding: draft, preview, publish, history.
+	app.Get("/events/:slug/branding", h.editor)
+	app.Post("/events/:slug/branding", h.eventAction(editorRoles, h.saveDraft))
+	app.Post("/events/:slug/branding/publish", h.eventAction(editorRoles, h.publish))
+	app.Get("/events/:slug/branding/preview", h.preview)
+	app.Get("/events/:slug/branding/history", h.history)
+	app.Post("/events/:slug/branding/restore/:version", h.eventAction(editorRoles, h.restore))
+	app.Post("/events/:slug/branding/image", h.uploadImage)
+
+	// An event's orders and their dashboard.
+	app.Get("/events/:slug/dashboard", h.dashboard)
+	app.Get("/events/:slug/orders/export.csv", h.exportOrders)
+	app.Get("/events/:slug/orders", h.orders)
+	app.Post("/events/:slug/orders/status", h.eventAction(orderRoles, h.bulkStatus))
+	app.Get("/events/:slug/orders/:number", h.orderDetail)
+	app.Post("/events/:slug/orders/:number/status", h.eventAction(orderRoles, h.changeStatus))
+
+	// Platform admins only: every event, dev's inbox, the failed jobs.
+	platform := app.Group("/platform", h.requirePlatformAdmin)
+	platform.Get("/events", h.platformEvents)
+	platform.Post("/events", h.sessionAction(h.createEvent))
+	platform.Get("/events/:slug", h.platformEvent)
+	platform.Post("/events/:slug/rename", h.sessionAction(h.renameEvent))
+	platform.Post("/events/:slug/closes", h.sessionAction(h.setClosesAt))
+	platform.Post("/events/:slug/suspend", h.transitionEvent(h.Provision.Suspend, "suspended"))
+	platform.Post("/events/:slug/resume", h.transitionEvent(h.Provision.Resume, "resumed"))
+	platform.Post("/events/:slug/archive", h.transitionEvent(h.Provision.Archive, "archived"))
+	platform.Post("/events/:slug/delete", h.sessionAction(h.deleteEvent))
+	platform.Get("/inbox", h.inbox)
+	platform.Get("/inbox/:id", h.inboxMessage)
+	platform.Get("/inbox/:id/html", h.inboxHTML)
+	platform.Get("/inbox/:id/attachments/:n", h.inboxAttachment)
+	platform.Get("/jobs", h.failedJobs)
+	platform.Post("/jobs/:id/retry", h.sessionAction(h.retryJob))
+
+	// An event's custom domains.
+	app.Get("/events/:slug/domains", h.domains)
+	app.Post("/events/:slug/domains", h.eventAction(domainRoles, h.addDomain))
+	app.Post("/events/:slug/domains/:hostname/verify", h.eventAction(domainRoles, h.verifyDomain))
+	app.Post("/events/:slug/domains/:hostname/remove", h.eventAction(domainRoles, h.removeDomain))
+
+	// An event's emails, previewed with sample data.
+	app.Get("/events/:slug/emails", h.emailPreviews)
+	app.Get("/events/:slug/emails/:kind", h.emailPreview)
+	app.Get("/events/:slug/emails/:kind/html", h.emailPreviewHTML)
+
+	// An event's suppliers and their lists.
+	app.Get("/events/:slug/suppliers", h.suppliers)
+	app.Post("/events/:slug/suppliers", h.eventAction(supplierRoles, h.createSupplier))
+	app.Get("/events/:slug/suppliers/:supplier", h.supplier)
+	app.Post("/events/:slug/suppliers/:supplier", h.eventAction(supplierRoles, h.updateSupplier))
+	app.Post("/events/:slug/suppliers/:supplier/delete", h.eventAction(supplierRoles, h.deleteSupplier))
+	app.Post("/events/:slug/suppliers/:supplier/send", h.eventAction(supplierRoles, h.sendBatchNow))
+	app.Get("/events/:slug/suppliers/:supplier/batch.csv", h.batchDownload("csv"))
+	app.Get("/events/:slug/suppliers/:supplier/batch.xlsx", h.batchDownload("xlsx"))
+
+	// An event's catalogue: products, their options, stock and images.
+	app.Get("/events/:slug/catalogue", h.catalogue)
+	app.Post("/events/:slug/catalogue/duplicate", h.eventAction(editorRoles, h.duplicate))
+	app.Post("/events/:slug/catalogue/products", h.eventAction(editorRoles, h.addProduct))
+	app.Post("/events/:slug/catalogue/products/:product", h.eventAction(editorRoles, h.updateProduct))
+	app.Post("/events/:slug/catalogue/products/:product/visibility", h.eventAction(editorRoles, h.setVisibility))
+	app.Post("/events/:slug/catalogue/products/:product/delete", h.eventAction(editorRoles, h.deleteProduct))
+	app.Post("/events/:slug/catalogue/products/:product/move", h.eventAction(editorRoles, h.moveProduct))
+	app.Post("/events/:slug/catalogue/products/:product/variants", h.eventAction(editorRoles, h.addVariants))
+	app.Post("/events/:slug/catalogue/products/:product/image", h.productImage)
+	app.Post("/events/:slug/catalogue/variants/:variant", h.eventAction(editorRoles, h.updateVariant))
+	app.Post("/events/:slug/catalogue/variants/:variant/stock", h.eventAction(editorRoles, h.adjustStock))
+	app.Post("/events/:slug/catalogue/variants/:variant/delete", h.eventAction(editorRoles, h.deleteVariant))
+
+	// An event's order form.
+	app.Get("/events/:slug/form", h.formBuilder)
+	app.Post("/events/:slug/form/fields", h.eventAction(editorRoles, h.addField))
+	app.Get("/events/:slug/form/fields/:key", h.editFieldPage)
+	app.Post("/events/:slug/form/fields/:key", h.eventAction(editorRoles, h.updateField))
+	app.Post("/events/:slug/form/fields/:key/move", h.eventAction(editorRoles, h.moveField))
+	app.Post("/events/:slug/form/fields/:key/remove", h.eventAction(editorRoles, h.removeField))
+
+	// An event's shop settings.
+	app.Get("/events/:slug/settings", h.shopSettings)
+	app.Post("/events/:slug/settings", h.eventAction(editorRoles, h.saveShopSettings))
+}

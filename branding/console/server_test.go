@@ -1,0 +1,519 @@
+package console
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"marquee/branding"
+	"marquee/branding/media/diskstore"
+	"marquee/db"
+	"marquee/db/dbtest"
+	"marquee/storefront"
+	"marquee/storefront/notify/jobs"
+	storefrontweb "marquee/storefront/web"
+	"marquee/tenant"
+	"marquee/tenant/api"
+	"marquee/tenant/domains"
+	"marquee/tenant/provision"
+	"marquee/tenant/staff"
+	tenantweb "marquee/tenant/web"
+	"marquee/themes"
+)
+
+// The console's handler tests run against testServer: the console as serve
+// mounts it on console.shop.test (the provisioning API before its sign-in
+// wall), the storefront on every other host, over real HTTP on loopback,
+// against a fresh database, with images on disk and every cache kept in
+// step by the database's change notifications. What only serve adds (body
+// limits, request logs, TLS, workers) is tested end to end in cmd/marquee.
+
+const (
+	testBase    = "shop.test"
+	consoleHost = "console." + testBase
+)
+
+var (
+	blue = branding.Colours{Primary: "#1d4ed8", Accent: "#f59e0b", Background: "#ffffff", Text: "#111827"}
+	teal = branding.Colours{Primary: "#0f766e", Accent: "#f97316", Background: "#fffbeb", Text: "#1c1917"}
+)
+
+// testSecret signs sessions, CSRF tokens, preview and order links.
+var testSecret = []byte("test secret key, 32 bytes or more..")
+
+// testServer is the console and the storefront on 127.0.0.1.
+type testServer struct {
+	t         *testing.T
+	url       string // http://127.0.0.1:PORT
+	db        *db.DB
+	adminURL  string // a superuser's, past row-level security
+	ownerURL  string // the platform's, as the workers connect
+	mediaDir  string
+	staff     *db.StaffStore
+	provision *provision.Service
+	themes    *themes.Set
+	sites     *storefront.Sites
+	resolver  *tenant.Resolver
+	images    *diskstore.Store
+	store     *storefrontweb.Handler
+	log       *slog.Logger
+	logs      *logBuffer // the log, JSON lines
+	// Email (mail_harness_test.go): the job queue, what renders and
+	// sends mail, and whether dev's inbox is on.
+	jobs    *river.Client[pgx.Tx]
+	workers *river.Client[pgx.Tx] // nil unless the test asked for workers
+	mail    *jobs.Deps
+	inboxOn bool
+}
+
+// startServer serves the console and the storefront on a fresh database,
+// with cheap password hashing; DNS checks of custom domains go to a port
+// nothing answers.
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	return startServerWithSMTP(t, "")
+}
+
+// startServerWithSMTP is startServer sending mail to smtpURL ("": to
+// dev's inbox).
+func startServerWithSMTP(t *testing.T, smtpURL string) *testServer {
+	t.Helper()
+	return start(t, smtpURL, 0)
+}
+
+// start serves the console and the storefront sending mail to smtpURL
+// ("": dev's inbox), with workers working the email jobs (0: none).
+func start(t *testing.T, smtpURL string, workers int) *testServer {
+	t.Helper()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
+	set, err := themes.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mediaDir := t.TempDir()
+	images, err := diskstore.New(mediaDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &testServer{t: t, db: database, adminURL: d.AdminURL, ownerURL: d.OwnerURL, mediaDir: mediaDir, themes: set, images: images,
+		staff:    db.NewStaffStore(database, staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}),
+		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
+		resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{}),
+		logs:     &logBuffer{}}
+	s.log = slog.New(slog.NewJSONHandler(s.logs, nil))
+	s.provision = &provision.Service{Store: database, BaseDomain: testBase, Target: domains.Target{CNAME: "edge." + testBase},
+		Verifier: domains.NewVerifier(closedPort(t), domains.DefaultTimeout),
+		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
+			token, err := s.staff.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
+			return "https://" + consoleHost + "/invite/" + token, err
+		}}
+	s.setUpEmail(smtpURL)
+	if workers > 0 {
+		s.startWorkers(workers)
+	}
+	s.store = s.storefront()
+	s.serve()
+	return s
+}
+
+// serve listens on loopback until the test ends, with the caches following
+// the database's change notifications.
+func (s *testServer) serve() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.url = "http://" + ln.Addr().String()
+	app := s.newApp()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		s.db.ListenTenantChanges(ctx, s.log, db.ChangeHandlers{
+			Changed: func(id uuid.UUID) { s.resolver.Forget(id); s.sites.Forget(id) },
+			Reset:   func() { s.resolver.ForgetAll(); s.sites.ForgetAll() },
+		})
+	}()
+	go func() { defer wg.Done(); _ = app.Listener(ln) }()
+	s.t.Cleanup(func() {
+		cancel()
+		if err := app.ShutdownWithTimeout(5 * time.Second); err != nil {
+			s.t.Errorf("shutdown: %v", err)
+		}
+		wg.Wait()
+	})
+}
+
+// newApp routes the console's host to the console's app and every other
+// host, through the event resolver, to the storefront; static files and
+// stored images answer on any host.
+func (s *testServer) newApp() *fiber.App {
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: s.store.ErrorHandler,
+		BodyLimit: 11 << 20, StreamRequestBody: true, DisablePreParseMultipartForm: true})
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
+	app.Get("/media/*", s.serveMedia)
+	handle := s.newConsole().Handler()
+	app.Use(func(c *fiber.Ctx) error {
+		if host, err := tenant.NormalizeHost(c.Hostname()); err == nil && host == consoleHost {
+			handle(c.Context())
+			return nil
+		}
+		return c.Next()
+	})
+	app.Use(tenantweb.CheckText)
+	app.Use(tenantweb.Resolve(s.resolver, nil))
+	s.store.Mount(app)
+	return app
+}
+
+// serveMedia answers /media/KEY from the disk store as serve does.
+func (s *testServer) serveMedia(c *fiber.Ctx) error {
+	f, obj, err := s.images.Open(c.Params("*"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	c.Set(fiber.HeaderContentType, obj.ContentType)
+	c.Set(fiber.HeaderCacheControl, obj.CacheControl)
+	body, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	return c.Send(body)
+}
+
+// storefront is the event sites' handler, with drafts for previews.
+func (s *testServer) storefront() *storefrontweb.Handler {
+	return &storefrontweb.Handler{Themes: s.themes, Sites: s.sites, Orders: s.db, Log: s.log,
+		Links: storefront.OrderLinks{Key: testSecret}, Secret: testSecret,
+		Drafts: func(ctx context.Context, id uuid.UUID) (branding.Branding, error) {
+			b, _, err := s.db.BrandingDraft(ctx, id)
+			return b, err
+		},
+		Previews: branding.PreviewLinks{Key: testSecret}, MediaURL: s.mediaURL,
+		Origin: func(c *fiber.Ctx) string { return tenantweb.RequestOrigin(c, nil) }}
+}
+
+func (s *testServer) mediaURL(ctx context.Context, key string) string {
+	if key == "" {
+		return ""
+	}
+	u, err := s.images.URL(ctx, key)
+	if err != nil {
+		s.t.Errorf("media URL of %s: %v", key, err)
+	}
+	return u
+}
+
+// api is the provisioning API, answering in English.
+func (s *testServer) api() *api.Handler {
+	en := func(id string, kv ...any) string { return s.themes.Translations().T("en", id, kv...) }
+	return &api.Handler{Service: s.provision, BaseDomain: testBase, Translate: en, CertState: certState,
+		Authenticate: func(ctx context.Context, secret string) (api.Token, error) {
+			tok, err := s.db.APITokenBySecret(ctx, secret)
+			return api.Token{Name: tok.Name, Scopes: tok.Scopes}, err
+		}}
+}
+
+// certState is what the certificate storage holds without TLS.
+func certState(context.Context, string) string { return "none (TLS is off)" }
+
+// newConsole is the console's own app: the API before the sign-in wall,
+// its errors in JSON, every other error as a page.
+func (s *testServer) newConsole() *fiber.App {
+	a := s.api()
+	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: func(c *fiber.Ctx, err error) error {
+		if strings.HasPrefix(c.Path(), "/api/") {
+			return a.Error(c, err)
+		}
+		return s.store.ErrorHandler(c, err)
+	}})
+	console.Use(tenantweb.CheckText)
+	a.Mount(console)
+	(&Console{Themes: s.themes, Identity: s.staff, Events: s.db, Brandings: s.db,
+		History: s.brandingHistory, Preview: s.preview, Secret: testSecret, Log: s.log,
+		Previews: branding.PreviewLinks{Key: testSecret}, EventURL: func(slug string) string { return "https://" + slug + "." + testBase },
+		Media: s.images, Orders: s.db, Products: s.db, Forms: s.db,
+		Provision: s.provision, CertState: certState,
+		Inbox: inbox{s.db, s.inboxOn}, EmailPreviews: s.mail, Suppliers: supplierDesk{s.db, s.mail}, Jobs: jobQueue{s.jobClient()}}).Mount(console)
+	return console
+}
+
+// brandingHistory lists an event's published versions with who published each.
+func (s *testServer) brandingHistory(ctx context.Context, tenantID uuid.UUID) ([]Version, error) {
+	versions, err := s.db.BrandingHistory(ctx, tenantID, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Version, 0, len(versions))
+	for _, v := range versions {
+		row := Version{Number: v.Branding.Version, PublishedAt: v.PublishedAt}
+		if v.PublishedBy.Valid {
+			if st, err := s.staff.StaffByID(ctx, v.PublishedBy.UUID); err == nil {
+				row.By = st.Email
+			}
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// preview renders the storefront's landing page with a draft branding.
+func (s *testServer) preview(ctx context.Context, t *tenant.Tenant, b branding.Branding, lang string) ([]byte, error) {
+	content, err := s.db.SiteContent(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	content.Branding = b
+	return s.store.RenderPreview(&storefront.Site{Tenant: t, SiteContent: content}, lang)
+}
+
+// closedPort is an address nothing listens on: DNS checks against it fail
+// at once, and a test never asks a real resolver.
+func closedPort(t *testing.T) string {
+	ln, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.LocalAddr().String()
+	ln.Close()
+	return addr
+}
+
+// event provisions an event with copy in English and German.
+func (s *testServer) event(slug string, status tenant.Status, colours branding.Colours) *tenant.Tenant {
+	s.t.Helper()
+	ctx := context.Background()
+	ev, err := s.db.CreateTenant(ctx,
+		tenant.Tenant{Slug: slug, Name: "Name of " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
+		branding.Branding{Theme: "classic", Colours: colours, Copy: map[string]branding.Copy{
+			"en": {Title: "Welcome to " + slug, Tagline: "English tagline"},
+			"de": {Title: "Willkommen bei " + slug, Tagline: "Deutscher Untertitel"},
+		}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if status != tenant.StatusActive {
+		if ev, err = s.db.SetTenantStatus(ctx, ev.ID, status); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	return ev
+}
+
+// consoleServer is a test server with two events, devcon and other, and
+// one marketing member of devcon.
+func consoleServer(t *testing.T) (*testServer, *tenant.Tenant, staff.Staff) {
+	t.Helper()
+	return withConsoleMember(t, startServer(t))
+}
+
+// withConsoleMember gives s the events devcon and other and a marketing
+// member of devcon.
+func withConsoleMember(t *testing.T, s *testServer) (*testServer, *tenant.Tenant, staff.Staff) {
+	t.Helper()
+	ev := s.event("devcon", tenant.StatusActive, blue)
+	s.event("other", tenant.StatusActive, teal)
+	ctx := context.Background()
+	st, err := s.staff.CreateStaff(ctx, "marketing@example.com", "Mia", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleMarketing); err != nil {
+		t.Fatal(err)
+	}
+	return s, ev, st
+}
+
+// response is a fetched page, parsed.
+type response struct {
+	status int
+	header http.Header
+	doc    *goquery.Document
+	body   string
+}
+
+// text returns the trimmed text of the first element matching selector.
+func (r *response) text(selector string) string {
+	return strings.TrimSpace(r.doc.Find(selector).First().Text())
+}
+
+// get fetches path from the server with the given Host and headers.
+func (s *testServer) get(host, path string, headers ...string) *response {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Host = host
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return parse(s.t, res)
+}
+
+func parse(t *testing.T, res *http.Response) *response {
+	t.Helper()
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &response{status: res.StatusCode, header: res.Header, doc: doc, body: string(b)}
+}
+
+// shop is a visitor of one host (the console's, or an event's) with a
+// cookie jar; it does not follow redirects.
+type shop struct {
+	s      *testServer
+	client *http.Client
+	host   string
+}
+
+// browser is a visitor of the console with its own cookies.
+func (s *testServer) browser() *shop {
+	jar, _ := cookiejar.New(nil)
+	return &shop{s: s, host: consoleHost, client: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// do sends a request to the visitor's host with its cookies.
+func (sh *shop) do(method, path, contentType, body string, headers ...string) *response {
+	sh.s.t.Helper()
+	req, err := http.NewRequest(method, sh.s.url+path, strings.NewReader(body))
+	if err != nil {
+		sh.s.t.Fatal(err)
+	}
+	req.Host = sh.host
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := sh.client.Do(req)
+	if err != nil {
+		sh.s.t.Fatal(err)
+	}
+	return parse(sh.s.t, res)
+}
+
+// post submits a form.
+func (sh *shop) post(path string, v url.Values, headers ...string) *response {
+	return sh.do(http.MethodPost, path, "application/x-www-form-urlencoded", v.Encode(), headers...)
+}
+
+// signIn posts the login form with the token of the login page.
+func signIn(b *shop, email, password string) *response {
+	page := b.do(http.MethodGet, "/login", "", "")
+	csrf, _ := page.doc.Find(`input[name="csrf"]`).Attr("value")
+	return b.post("/login", url.Values{"csrf": {csrf}, "email": {email}, "password": {password}})
+}
+
+// signedInMember is a browser signed in as the marketing member of devcon.
+func signedInMember(t *testing.T, s *testServer) *shop {
+	t.Helper()
+	b := s.browser()
+	if r := signIn(b, "marketing@example.com", "correct horse battery"); r.status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", r.status)
+	}
+	return b
+}
+
+func csrfOf(r *response) string {
+	v, _ := r.doc.Find(`input[name="csrf"]`).First().Attr("value")
+	return v
+}
+
+// waitFor polls cond until it holds, failing after within.
+func waitFor(t *testing.T, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", within)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func intp(n int) *int { return &n }
+
+// without is v less key.
+func without(v url.Values, key string) url.Values {
+	c := url.Values{}
+	for k, vs := range v {
+		if k != key {
+			c[k] = vs
+		}
+	}
+	return c
+}
+
+// with is v with key set to value.
+func with(v url.Values, key, value string) url.Values {
+	c := without(v, key)
+	c.Set(key, value)
+	return c
+}
+
+// logBuffer is a log the server writes while a test reads it.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// entries are the JSON log lines with message msg ("": every line).
+func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for sc := bufio.NewScanner(bytes.NewReader(l.buf.Bytes())); sc.Scan(); {
+		var e map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("log line %q: %v", sc.Text(), err)
+		}
+		if msg == "" || e["msg"] == msg {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,141 @@
+package console
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"marquee"
+	"marquee/storefront"
+	"marquee/storefront/address"
+	"marquee/tenant"
+	"marquee/tenant/staff"
+	"marquee/themes"
+)
+
+// maxCommonCountries is how many countries may open the order form's
+// country list: beyond a handful the shortcut stops being one.
+const maxCommonCountries = 10
+
+// SettingsPage is the form of how an event's shop behaves, with the
+// event's currency and close time shown read-only: ops set those.
+type SettingsPage struct {
+	themes.Page
+	CSRF, Event, Slug, Saved, Problem, ProblemField string
+	Currency, ClosesAt                              string // ClosesAt "": the event never closes
+	Ships, AttendeeCanCancel                        bool
+	ReplyTo                                         string
+	// Chosen are the ticked countries in their order; Others the rest of
+	// the country list, alphabetically in the page's language.
+	Chosen, Others []address.Country
+}
+
+func (h *Console) shopSettings(c *fiber.Ctx) error {
+	t, err := h.event(c, editorRoles)
+	if err != nil {
+		return err
+	}
+	s, err := h.Products.Settings(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	saved := ""
+	if c.Query("saved") == "1" {
+		saved = h.page(c).T("console.settings.saved")
+	}
+	return h.renderSettings(c, t, fiber.StatusOK, s, nil, saved)
+}
+
+// saveShopSettings stores the form; a refused form comes back with the
+// message and what was typed, and nothing is stored.
+func (h *Console) saveShopSettings(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	cur, err := h.Products.Settings(c.UserContext(), t.ID)
+	if err != nil {
+		return "", err
+	}
+	s, err := settingsFromForm(cur, form)
+	if err == nil {
+		err = h.Products.SaveSettings(c.UserContext(), t.ID, s)
+	}
+	if marquee.ErrorCode(err) == marquee.EINVALID {
+		return "", h.renderSettings(c, t, fiber.StatusUnprocessableEntity, s, err, "")
+	}
+	if err != nil {
+		return "", err
+	}
+	return "/events/" + t.Slug + "/settings?saved=1", nil
+}
+
+func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s storefront.Settings, refused error, saved string) error {
+	base := h.page(c)
+	p := SettingsPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Saved: saved,
+		Currency: s.Currency, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, ReplyTo: s.ReplyTo}
+	p.Problem, p.ProblemField = formRefusal(base, refused)
+	if s.ClosesAt != nil {
+		p.ClosesAt = consoleTime(base, *s.ClosesAt)
+	}
+	p.Chosen, p.Others = countryChoices(base.Lang, s.CommonCountries)
+	return h.render(c, status, "console_settings", p, base.Lang)
+}
+
+// countryChoices splits the country list in lang into the chosen
+// countries, in their order, and all the others.
+func countryChoices(lang string, chosen []string) (top, rest []address.Country) {
+	list := address.Countries(lang, chosen)
+	n := 0
+	for n < len(list) && slices.Contains(chosen, list[n].Code) {
+		n++
+	}
+	return list[:n], list[n:]
+}
+
+// settingsFromForm reads the form over the event's current settings: the
+// currency and close time stay as they are. On a refusal the settings
+// still hold what was typed, for the form to show again.
+func settingsFromForm(cur storefront.Settings, form url.Values) (storefront.Settings, error) {
+	s := cur
+	s.Ships = form.Get("ships") != ""
+	s.AttendeeCanCancel = form.Get("attendee_can_cancel") != ""
+	s.ReplyTo = strings.TrimSpace(form.Get("reply_to"))
+	s.CommonCountries = []string{}
+	for _, code := range form["common_countries"] {
+		code = strings.ToUpper(strings.TrimSpace(code))
+		if code != "" && !slices.Contains(s.CommonCountries, code) {
+			s.CommonCountries = append(s.CommonCountries, code)
+		}
+	}
+	if err := checkCommonCountries(s.CommonCountries); err != nil {
+		return s, err
+	}
+	if s.ReplyTo != "" {
+		e, err := staff.NormaliseEmail(s.ReplyTo)
+		if err != nil {
+			return s, marquee.Invalid("reply_to", "console.settings.reply_to_invalid")
+		}
+		s.ReplyTo = e
+	}
+	return s, nil
+}
+
+// checkCommonCountries refuses more than maxCommonCountries codes and
+// codes of no country: the form only offers real ones.
+func checkCommonCountries(codes []string) error {
+	if len(codes) > maxCommonCountries {
+		return marquee.Invalid("common_countries", "console.settings.too_many_countries")
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, c := range address.Countries("en", nil) {
+		known[c.Code] = true
+	}
+	for _, code := range codes {
+		if !known[code] {
+			return marquee.Invalid("common_countries", "console.settings.unknown_country")
+		}
+	}
+	return nil
+}
