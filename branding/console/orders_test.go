@@ -10,16 +10,18 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 
+	"marquee/branding"
 	"marquee/storefront"
 	"marquee/storefront/address"
 	"marquee/storefront/form"
+	"marquee/tenant"
 	"marquee/tenant/staff"
 )
 
 // answeredOrder gives devcon a shipping shop with questions of every
 // scope, another event a question of its own, and places one order on
 // devcon answering them all.
-func answeredOrder(t *testing.T, s *consoleApp, devcon, other uuid.UUID) *storefront.Order {
+func answeredOrder(t *testing.T, s *testServer, devcon, other uuid.UUID) *storefront.Order {
 	t.Helper()
 	ctx := context.Background()
 	settings := storefront.DefaultSettings()
@@ -61,12 +63,12 @@ func answeredOrder(t *testing.T, s *consoleApp, devcon, other uuid.UUID) *storef
 }
 
 func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
-	s := newConsoleApp(t)
-	ev, other := s.event("devcon"), s.event("other")
+	s := startServer(t)
+	ev, other := s.event("devcon", tenant.StatusActive, branding.DefaultColours), s.event("other", tenant.StatusActive, branding.DefaultColours)
 	o := answeredOrder(t, s, ev.ID, other.ID)
-	b := s.member("packer@example.com", ev, staff.RoleFulfilment)
+	b := consoleMember(t, s, "packer@example.com", false, ev, staff.RoleFulfilment)
 	orderPage := "/events/devcon/orders/" + o.Number
-	answer := func(r *page, scope, key string) (label, value string) {
+	answer := func(r *response, scope, key string) (label, value string) {
 		return r.text(scope + ` dt[data-key="` + key + `"]`), r.text(scope + ` dd[data-key="` + key + `"]`)
 	}
 
@@ -155,7 +157,7 @@ func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
 		}
 	})
 	t.Run("another event's CSV has its own field and none of devcon's", func(t *testing.T) {
-		ob := s.member("other-packer@example.com", other, staff.RoleFulfilment)
+		ob := consoleMember(t, s, "other-packer@example.com", false, other, staff.RoleFulfilment)
 		r := ob.get("/events/other/orders/export.csv")
 		rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
 		if err != nil || r.status != 200 || len(rows) != 1 {
@@ -168,10 +170,10 @@ func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
 }
 
 func TestOrdersListHeadsNameAndOrderTime(t *testing.T) {
-	s := newConsoleApp(t)
-	ev, other := s.event("devcon"), s.event("other")
+	s := startServer(t)
+	ev, other := s.event("devcon", tenant.StatusActive, branding.DefaultColours), s.event("other", tenant.StatusActive, branding.DefaultColours)
 	answeredOrder(t, s, ev.ID, other.ID)
-	b := s.member("packer@example.com", ev, staff.RoleFulfilment)
+	b := consoleMember(t, s, "packer@example.com", false, ev, staff.RoleFulfilment)
 	t.Run("the name and order time columns are headed Name and Placed, not the form's and the branding's words", func(t *testing.T) {
 		r := b.get("/events/devcon/orders")
 		var heads []string
@@ -187,7 +189,7 @@ func TestOrdersListHeadsNameAndOrderTime(t *testing.T) {
 }
 
 // mustHTML is the inner HTML of the first element matching selector.
-func mustHTML(t *testing.T, r *page, selector string) string {
+func mustHTML(t *testing.T, r *response, selector string) string {
 	t.Helper()
 	h, err := r.doc.Find(selector).First().Html()
 	if err != nil || h == "" {

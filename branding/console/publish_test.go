@@ -7,42 +7,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5"
 
 	"marquee/branding"
+	"marquee/tenant"
 	"marquee/tenant/staff"
 )
 
-// editorValues are the branding form's values as the editor shows them.
-func editorValues(t *testing.T, b *browser, slug string) (url.Values, *page) {
-	t.Helper()
-	p := b.get("/events/" + slug + "/branding")
-	if p.status != http.StatusOK {
-		t.Fatalf("editor: %d", p.status)
-	}
-	v := url.Values{}
-	p.doc.Find("form.branding-form input, form.branding-form textarea, form.branding-form select").Each(func(_ int, sel *goquery.Selection) {
-		name, _ := sel.Attr("name")
-		switch goquery.NodeName(sel) {
-		case "textarea":
-			v.Set(name, sel.Text())
-		case "select":
-			val, _ := sel.Find("option[selected]").Attr("value")
-			v.Set(name, val)
-		default:
-			val, _ := sel.Attr("value")
-			v.Set(name, val)
-		}
-	})
-	return v, p
-}
-
 func TestPublishRefusesUnreadableColours(t *testing.T) {
-	s := newConsoleApp(t)
+	s := startServer(t)
 	ctx := context.Background()
-	ev := s.event("devcon")
-	b := s.member("marketing@example.com", ev, staff.RoleMarketing)
+	ev := s.event("devcon", tenant.StatusActive, branding.DefaultColours)
+	b := consoleMember(t, s, "marketing@example.com", false, ev, staff.RoleMarketing)
 	live := func() branding.Branding {
 		got, err := s.db.PublishedBranding(ctx, ev.ID)
 		if err != nil {
@@ -52,13 +28,13 @@ func TestPublishRefusesUnreadableColours(t *testing.T) {
 	}
 	saveDraft := func(t *testing.T, primary string) {
 		t.Helper()
-		form, _ := editorValues(t, b, "devcon")
+		form, _ := editorForm(t, b, "devcon")
 		form.Set("color_primary", primary)
 		if r := b.post("/events/devcon/branding", form); r.status != http.StatusSeeOther {
 			t.Fatalf("save draft: %d %s", r.status, r.text(".problems"))
 		}
 	}
-	refused := func(t *testing.T, r *page) {
+	refused := func(t *testing.T, r *response) {
 		t.Helper()
 		if r.status != http.StatusUnprocessableEntity {
 			t.Fatalf("publish: status %d, want 422", r.status)
@@ -72,16 +48,16 @@ func TestPublishRefusesUnreadableColours(t *testing.T) {
 
 	t.Run("a primary colour of 1.06:1 under the button text is refused with the editor's contrast message", func(t *testing.T) {
 		saveDraft(t, "#ffff66")
-		_, editor := editorValues(t, b, "devcon")
-		refused(t, b.post("/events/devcon/branding/publish", url.Values{"csrf": {editor.csrf()}}))
+		_, editor := editorForm(t, b, "devcon")
+		refused(t, b.post("/events/devcon/branding/publish", url.Values{"csrf": {csrfOf(editor)}}))
 		if got := live(); got.Version != 1 || got.Colours.Primary != branding.DefaultColours.Primary {
 			t.Fatalf("live version %d with primary %s: the draft was published", got.Version, got.Colours.Primary)
 		}
 	})
 	t.Run("a readable draft still publishes", func(t *testing.T) {
 		saveDraft(t, "#aa0000")
-		_, editor := editorValues(t, b, "devcon")
-		if r := b.post("/events/devcon/branding/publish", url.Values{"csrf": {editor.csrf()}}); r.status != http.StatusSeeOther {
+		_, editor := editorForm(t, b, "devcon")
+		if r := b.post("/events/devcon/branding/publish", url.Values{"csrf": {csrfOf(editor)}}); r.status != http.StatusSeeOther {
 			t.Fatalf("publish: %d %s", r.status, r.text(".problems"))
 		}
 		if got := live(); got.Colours.Primary != "#aa0000" {
@@ -98,12 +74,12 @@ func TestPublishRefusesUnreadableColours(t *testing.T) {
 		if _, err := admin.Exec(ctx, "UPDATE brandings SET color_primary = '#ffff66' WHERE tenant_id = $1 AND version = 1", ev.ID); err != nil {
 			t.Fatal(err)
 		}
-		_, editor := editorValues(t, b, "devcon")
-		if r := b.post("/events/devcon/branding/restore/1", url.Values{"csrf": {editor.csrf()}}); r.status != http.StatusSeeOther {
+		_, editor := editorForm(t, b, "devcon")
+		if r := b.post("/events/devcon/branding/restore/1", url.Values{"csrf": {csrfOf(editor)}}); r.status != http.StatusSeeOther {
 			t.Fatalf("restore: %d", r.status)
 		}
 		before := live()
-		refused(t, b.post("/events/devcon/branding/publish", url.Values{"csrf": {editor.csrf()}}))
+		refused(t, b.post("/events/devcon/branding/publish", url.Values{"csrf": {csrfOf(editor)}}))
 		if got := live(); got.Version != before.Version || got.Colours.Primary != "#aa0000" {
 			t.Fatalf("live version %d with primary %s", got.Version, got.Colours.Primary)
 		}

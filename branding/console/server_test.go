@@ -517,3 +517,20 @@ func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
 	}
 	return out
 }
+
+// get fetches path with the visitor's cookies.
+func (sh *shop) get(path string) *response { return sh.do(http.MethodGet, path, "", "") }
+
+// message is a message of themes/locales in lang.
+func message(t *testing.T, lang, id string, kv ...any) string {
+	t.Helper()
+	set, err := themes.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := set.Translations().T(lang, id, kv...)
+	if msg == id || msg == "" {
+		t.Fatalf("%s has no %s translation", id, lang)
+	}
+	return msg
+}
