@@ -103,15 +103,26 @@ func (s *storefrontApp) event(slug string, locales ...string) *tenant.Tenant {
 // welcomeEvent provisions an event in English and German whose titles
 // say "Welcome to SLUG" and "Willkommen bei SLUG".
 func (s *storefrontApp) welcomeEvent(slug string) *tenant.Tenant {
+	return s.welcomeEventIn(slug, tenant.StatusActive, branding.DefaultColours)
+}
+
+// welcomeEventIn is welcomeEvent with a status and colours of its own.
+func (s *storefrontApp) welcomeEventIn(slug string, status tenant.Status, colours branding.Colours) *tenant.Tenant {
 	s.t.Helper()
-	ev, err := s.db.CreateTenant(context.Background(),
+	ctx := context.Background()
+	ev, err := s.db.CreateTenant(ctx,
 		tenant.Tenant{Slug: slug, Name: "Name of " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
-		branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: map[string]branding.Copy{
+		branding.Branding{Theme: "classic", Colours: colours, Copy: map[string]branding.Copy{
 			"en": {Title: "Welcome to " + slug, Tagline: "English tagline"},
 			"de": {Title: "Willkommen bei " + slug, Tagline: "Deutscher Untertitel"},
 		}})
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	if status != tenant.StatusActive {
+		if ev, err = s.db.SetTenantStatus(ctx, ev.ID, status); err != nil {
+			s.t.Fatal(err)
+		}
 	}
 	return ev
 }
