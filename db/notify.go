@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgerrcode"
@@ -158,14 +157,6 @@ func (db *DB) SendBatchNow(ctx context.Context, tenantID, supplierID uuid.UUID) 
 	})
 }
 
-// SupplierBatch is one batch sent to a supplier.
-type SupplierBatch struct {
-	SupplierID uuid.UUID
-	Lines      int
-	MessageID  string
-	SentAt     time.Time
-}
-
 // RecordSupplierBatch records a batch the mail server accepted.
 func (db *DB) RecordSupplierBatch(ctx context.Context, tenantID, supplierID uuid.UUID, lines int, messageID string) error {
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
@@ -174,12 +165,12 @@ func (db *DB) RecordSupplierBatch(ctx context.Context, tenantID, supplierID uuid
 }
 
 // SupplierBatches lists the latest batches of an event's suppliers.
-func (db *DB) SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]SupplierBatch, error) {
-	var out []SupplierBatch
+func (db *DB) SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Batch, error) {
+	var out []suppliers.Batch
 	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
 		rows, err := q.SupplierBatchList(ctx, tenantID)
 		for _, r := range rows {
-			out = append(out, SupplierBatch{SupplierID: r.SupplierID, Lines: int(r.Lines), MessageID: r.MessageID, SentAt: r.SentAt})
+			out = append(out, suppliers.Batch{SupplierID: r.SupplierID, Lines: int(r.Lines), MessageID: r.MessageID, SentAt: r.SentAt})
 		}
 		return err
 	})

@@ -70,12 +70,15 @@ type Console struct {
 	// storage holds for a hostname ("none" without TLS).
 	Provision *provision.Service
 	CertState func(ctx context.Context, name string) string
-	// Inbox is dev's inbox; EmailPreviews,
-	// Suppliers and Jobs serve the previews of an event's emails, its
-	// suppliers and their lists, and the jobs that gave up.
+	// Inbox is dev's inbox, which this process fills when InboxEnabled
+	// (no SMTP_URL); EmailPreviews, Suppliers, SupplierLists and Jobs
+	// serve the previews of an event's emails, its suppliers and their
+	// lists, and the jobs that gave up.
 	Inbox         Inbox
+	InboxEnabled  bool
 	EmailPreviews EmailPreviews
 	Suppliers     Suppliers
+	SupplierLists SupplierLists
 	Jobs          Jobs
 	Secret        []byte // signs the console's CSRF tokens
 	// Proxies (TRUSTED_PROXIES) are believed when their X-Forwarded-For
@@ -336,7 +339,7 @@ func (h *Console) home(c *fiber.Ctx) error {
 	}
 	base := h.page(c)
 	p := HomePage{Page: base, CSRF: h.sessionToken(s), Email: s.staff.Email, PlatformAdmin: s.staff.PlatformAdmin, Events: rows,
-		Inbox: h.Inbox != nil && h.Inbox.InboxEnabled()}
+		Inbox: h.InboxEnabled}
 	return h.render(c, fiber.StatusOK, "console_home", p, base.Lang)
 }
 

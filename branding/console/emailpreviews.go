@@ -15,7 +15,7 @@ import (
 )
 
 // EmailPreviews shows every email an event sends, with sample data, to
-// those who shape what attendees read.
+// those who shape what attendees read; jobs.Deps implements it.
 type EmailPreviews interface {
 	// Kinds lists the email templates with their names in lang; Preview
 	// renders one with sample data in an event's branding.

@@ -13,7 +13,7 @@ import (
 )
 
 // Jobs are the email jobs that gave up, for platform admins to see and
-// queue again.
+// queue again; jobs.Queue implements it.
 type Jobs interface {
 	// FailedJobs lists the jobs that gave up; RetryJob queues one again.
 	FailedJobs(ctx context.Context, limit int) ([]jobs.FailedJob, error)

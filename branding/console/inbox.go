@@ -13,13 +13,11 @@ import (
 )
 
 // Inbox is dev's inbox, where outgoing mail stays when there is no
-// SMTP_URL; platform admins read it in the console.
+// SMTP_URL; platform admins read it in the console. db.DB implements it.
 type Inbox interface {
-	// InboxEnabled says whether this process keeps mail in the inbox;
-	// Inbox lists it, newest first, before beforeID (0: newest).
-	InboxEnabled() bool
+	// Inbox lists the inbox, newest first, before beforeID (0: newest).
 	Inbox(ctx context.Context, beforeID int64, limit int) ([]notify.InboxMessage, error)
-	InboxMessage(ctx context.Context, id int64) (notify.InboxMessage, error)
+	InboxMessageByID(ctx context.Context, id int64) (notify.InboxMessage, error)
 }
 
 const inboxPerPage = 50
@@ -41,7 +39,7 @@ type InboxRow struct {
 
 func (h *Console) inbox(c *fiber.Ctx) error {
 	base := h.page(c)
-	p := InboxPage{Page: base, Enabled: h.Inbox.InboxEnabled()}
+	p := InboxPage{Page: base, Enabled: h.InboxEnabled}
 	if !p.Enabled {
 		return h.render(c, fiber.StatusOK, "console_inbox", p, base.Lang)
 	}
@@ -82,7 +80,7 @@ func (h *Console) inboxMessageParam(c *fiber.Ctx) (notify.InboxMessage, error) {
 	if err != nil || id < 1 {
 		return notify.InboxMessage{}, errPageNotFound
 	}
-	return h.Inbox.InboxMessage(c.UserContext(), id)
+	return h.Inbox.InboxMessageByID(c.UserContext(), id)
 }
 
 func (h *Console) inboxMessage(c *fiber.Ctx) error {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
@@ -49,55 +48,12 @@ func (s *testServer) setUpEmail(smtpURL string) {
 	s.inboxOn = smtpURL == ""
 }
 
-// inbox is dev's inbox, kept in the database; on without SMTP.
-type inbox struct {
-	*db.DB
-	on bool
-}
-
-func (i inbox) InboxEnabled() bool { return i.on }
-
-func (i inbox) InboxMessage(ctx context.Context, id int64) (notify.InboxMessage, error) {
-	return i.InboxMessageByID(ctx, id)
-}
-
-// supplierDesk is an event's suppliers in the database, with the lists
-// the job package builds for them.
-type supplierDesk struct {
-	*db.DB
-	files *jobs.Deps
-}
-
-func (d supplierDesk) BatchFile(ctx context.Context, tenantID, supplierID uuid.UUID, format string) (notify.Attachment, error) {
-	return d.files.BatchFile(ctx, tenantID, supplierID, format)
-}
-
-func (d supplierDesk) SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]SupplierBatch, error) {
-	rows, err := d.DB.SupplierBatches(ctx, tenantID)
-	out := make([]SupplierBatch, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, SupplierBatch{SupplierID: r.SupplierID, Lines: r.Lines, MessageID: r.MessageID, SentAt: r.SentAt})
-	}
-	return out, err
-}
-
-// jobQueue is the queue as the failed-jobs page sees it.
-type jobQueue struct{ client *river.Client[pgx.Tx] }
-
-func (q jobQueue) FailedJobs(ctx context.Context, limit int) ([]jobs.FailedJob, error) {
-	return jobs.Failed(ctx, q.client, limit)
-}
-
-func (q jobQueue) RetryJob(ctx context.Context, id int64) error {
-	_, err := q.client.JobRetry(ctx, id)
-	return err
-}
-
 var (
-	_ Inbox         = inbox{}
+	_ Inbox         = (*db.DB)(nil)
 	_ EmailPreviews = (*jobs.Deps)(nil)
-	_ Suppliers     = supplierDesk{}
-	_ Jobs          = jobQueue{}
+	_ Suppliers     = (*db.DB)(nil)
+	_ SupplierLists = (*jobs.Deps)(nil)
+	_ Jobs          = jobs.Queue{}
 )
 
 // startWorkers works the email jobs with n workers on the platform's own

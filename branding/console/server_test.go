@@ -255,7 +255,8 @@ func (s *testServer) newConsole() *fiber.App {
 		Previews: branding.PreviewLinks{Key: testSecret}, EventURL: func(slug string) string { return "https://" + slug + "." + testBase },
 		Media: s.images, Orders: s.db, Products: s.db, Forms: s.db,
 		Provision: s.provision, CertState: certState,
-		Inbox: inbox{s.db, s.inboxOn}, EmailPreviews: s.mail, Suppliers: supplierDesk{s.db, s.mail}, Jobs: jobQueue{s.jobClient()}}).Mount(console)
+		Inbox: s.db, InboxEnabled: s.inboxOn, EmailPreviews: s.mail, Suppliers: s.db, SupplierLists: s.mail,
+		Jobs: jobs.Queue{Client: s.jobClient}}).Mount(console)
 	return console
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -17,26 +16,24 @@ import (
 	"marquee/themes"
 )
 
-// Suppliers are an event's suppliers and the lists sent to them.
+// Suppliers are an event's suppliers and the lists sent to them; db.DB
+// implements it.
 type Suppliers interface {
 	// Suppliers of an event; SaveSupplier creates (ID nil) or updates one
 	// and schedules its batch; SendBatchNow queues a batch at once;
-	// BatchFile builds the batch's CSV ("csv") or XLSX ("xlsx") for
-	// download.
+	// SupplierBatches lists the latest lists sent.
 	Suppliers(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Supplier, error)
 	SaveSupplier(ctx context.Context, tenantID uuid.UUID, s suppliers.Supplier) (uuid.UUID, error)
 	DeleteSupplier(ctx context.Context, tenantID, id uuid.UUID) error
 	SendBatchNow(ctx context.Context, tenantID, supplierID uuid.UUID) error
-	BatchFile(ctx context.Context, tenantID, supplierID uuid.UUID, format string) (notify.Attachment, error)
-	SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]SupplierBatch, error)
+	SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Batch, error)
 }
 
-// SupplierBatch is one batch sent to a supplier.
-type SupplierBatch struct {
-	SupplierID uuid.UUID
-	Lines      int
-	MessageID  string
-	SentAt     time.Time
+// SupplierLists builds a supplier's list as it stands, as the batch email
+// would attach it; jobs.Deps implements it.
+type SupplierLists interface {
+	// BatchFile is the list as CSV ("csv") or XLSX ("xlsx").
+	BatchFile(ctx context.Context, tenantID, supplierID uuid.UUID, format string) (notify.Attachment, error)
 }
 
 // supplierRoles may manage an event's suppliers: the people who get the
@@ -274,7 +271,7 @@ func (h *Console) batchDownload(format string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		file, err := h.Suppliers.BatchFile(c.UserContext(), t.ID, s.ID, format)
+		file, err := h.SupplierLists.BatchFile(c.UserContext(), t.ID, s.ID, format)
 		if err != nil {
 			return err
 		}

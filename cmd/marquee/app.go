@@ -269,7 +269,8 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log, Proxies: p.cfg.TrustedProxies,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db,
 		Provision: p.provision, CertState: p.certState,
-		Inbox: mailDesk{p}, EmailPreviews: mailDesk{p}, Suppliers: mailDesk{p}, Jobs: mailDesk{p}}).Mount(app)
+		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
+		Jobs: jobs.Queue{Client: p.jobClient}}).Mount(app)
 	return app
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
@@ -16,8 +15,6 @@ import (
 	"marquee/storefront/notify/jobs"
 	"marquee/storefront/notify/mail"
 	"marquee/storefront/notify/render"
-	"marquee/storefront/suppliers"
-	"marquee/tenant"
 )
 
 // setUpEmail builds the email side of the platform: the renderer, the
@@ -115,17 +112,6 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// failedJobs lists the jobs that gave up, for the platform admins' page.
-func (p *platform) failedJobs(ctx context.Context, limit int) ([]jobs.FailedJob, error) {
-	return jobs.Failed(ctx, p.jobClient(), limit)
-}
-
-// retryJob makes a failed job available again.
-func (p *platform) retryJob(ctx context.Context, id int64) error {
-	_, err := p.jobClient().JobRetry(ctx, id)
-	return err
-}
-
 // jobClient is the workers' client when this process runs them, else the
 // inserter (both read the queue as the platform sees it only through the
 // workers' pool; the inserter's pool is the app role's).
@@ -136,66 +122,11 @@ func (p *platform) jobClient() *river.Client[pgx.Tx] {
 	return p.inserter
 }
 
-// mailDesk serves the console's email pages: dev's inbox, the previews,
-// the suppliers and the failed jobs.
-type mailDesk struct{ p *platform }
-
+// The console's email pages are served by the packages that own them.
 var (
-	_ console.Inbox         = mailDesk{}
-	_ console.EmailPreviews = mailDesk{}
-	_ console.Suppliers     = mailDesk{}
-	_ console.Jobs          = mailDesk{}
+	_ console.Inbox         = (*db.DB)(nil)
+	_ console.EmailPreviews = (*jobs.Deps)(nil)
+	_ console.Suppliers     = (*db.DB)(nil)
+	_ console.SupplierLists = (*jobs.Deps)(nil)
+	_ console.Jobs          = jobs.Queue{}
 )
-
-func (m mailDesk) InboxEnabled() bool { return m.p.cfg.SMTPURL == "" }
-
-func (m mailDesk) Inbox(ctx context.Context, beforeID int64, limit int) ([]notify.InboxMessage, error) {
-	return m.p.db.Inbox(ctx, beforeID, limit)
-}
-
-func (m mailDesk) InboxMessage(ctx context.Context, id int64) (notify.InboxMessage, error) {
-	return m.p.db.InboxMessageByID(ctx, id)
-}
-
-func (m mailDesk) Kinds(lang string) []render.KindName { return m.p.jobDeps.Kinds(lang) }
-
-func (m mailDesk) Preview(ctx context.Context, t *tenant.Tenant, kind notify.Kind, lang string) (notify.Message, error) {
-	return m.p.jobDeps.Preview(ctx, t, kind, lang)
-}
-
-func (m mailDesk) Suppliers(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Supplier, error) {
-	return m.p.db.Suppliers(ctx, tenantID)
-}
-
-// SaveSupplier saves a supplier; the store schedules a batch supplier's
-// list in the same transaction.
-func (m mailDesk) SaveSupplier(ctx context.Context, tenantID uuid.UUID, s suppliers.Supplier) (uuid.UUID, error) {
-	return m.p.db.SaveSupplier(ctx, tenantID, s)
-}
-
-func (m mailDesk) DeleteSupplier(ctx context.Context, tenantID, id uuid.UUID) error {
-	return m.p.db.DeleteSupplier(ctx, tenantID, id)
-}
-
-func (m mailDesk) SendBatchNow(ctx context.Context, tenantID, supplierID uuid.UUID) error {
-	return m.p.db.SendBatchNow(ctx, tenantID, supplierID)
-}
-
-func (m mailDesk) BatchFile(ctx context.Context, tenantID, supplierID uuid.UUID, format string) (notify.Attachment, error) {
-	return m.p.jobDeps.BatchFile(ctx, tenantID, supplierID, format)
-}
-
-func (m mailDesk) SupplierBatches(ctx context.Context, tenantID uuid.UUID) ([]console.SupplierBatch, error) {
-	rows, err := m.p.db.SupplierBatches(ctx, tenantID)
-	out := make([]console.SupplierBatch, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, console.SupplierBatch{SupplierID: r.SupplierID, Lines: r.Lines, MessageID: r.MessageID, SentAt: r.SentAt})
-	}
-	return out, err
-}
-
-func (m mailDesk) FailedJobs(ctx context.Context, limit int) ([]jobs.FailedJob, error) {
-	return m.p.failedJobs(ctx, limit)
-}
-
-func (m mailDesk) RetryJob(ctx context.Context, id int64) error { return m.p.retryJob(ctx, id) }

@@ -126,7 +126,7 @@ func TestEmailsThroughSMTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = perOrder
-	batch, err := mailDesk{s.platform}.SaveSupplier(ctx, ev.ID, suppliers.Supplier{Name: "Stitch & Co", Emails: []string{"batch@stitch.example", "boss@stitch.example"},
+	batch, err := s.db.SaveSupplier(ctx, ev.ID, suppliers.Supplier{Name: "Stitch & Co", Emails: []string{"batch@stitch.example", "boss@stitch.example"},
 		Mode: suppliers.ModeBatch, ProductIDs: []uuid.UUID{hoodieID}})
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +202,7 @@ func TestEmailsThroughSMTP(t *testing.T) {
 		if _, err := s.db.PlaceOrder(ctx, ev.ID, order("ken@example.com", "Ken 東京", "en", hoodieS, line(cat, "Hoodie", "M", 1, "+1"))); err != nil {
 			t.Fatal(err)
 		}
-		if err := (mailDesk{s.platform}).SendBatchNow(ctx, ev.ID, batch); err != nil {
+		if err := s.db.SendBatchNow(ctx, ev.ID, batch); err != nil {
 			t.Fatal(err)
 		}
 		got := waitForMail(t, srv, "batch@stitch.example", 1)

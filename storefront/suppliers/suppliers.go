@@ -67,6 +67,15 @@ const (
 	FieldItems  = "items"
 )
 
+// Batch is one list sent to a supplier: how many lines it had and the
+// mail server's id of the message.
+type Batch struct {
+	SupplierID uuid.UUID
+	Lines      int
+	MessageID  string
+	SentAt     time.Time
+}
+
 // Supplier is a business that makes or delivers some of an event's
 // products.
 type Supplier struct {
