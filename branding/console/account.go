@@ -11,6 +11,7 @@ import (
 
 	"marquee"
 	"marquee/tenant/staff"
+	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )
 
@@ -59,7 +60,7 @@ func linkToken(c *fiber.Ctx) (string, error) {
 // preSessionForm reads a signed-out visitor's form: urlencoded, carrying
 // the token of the pre-session cookie, as the sign-in form does.
 func (h *Console) preSessionForm(c *fiber.Ctx) (url.Values, error) {
-	form, err := postForm(c)
+	form, err := tenantweb.FormValues(c, 0)
 	if err != nil {
 		return nil, err
 	}

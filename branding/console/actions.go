@@ -9,6 +9,7 @@ import (
 	"marquee"
 	"marquee/tenant"
 	"marquee/tenant/staff"
+	tenantweb "marquee/tenant/web"
 )
 
 // How a console form is checked and answered. Most forms change one thing
@@ -111,7 +112,7 @@ func (h *Console) eventPost(c *fiber.Ctx, roles []staff.Role) (*tenant.Tenant, u
 // sessionForm checks a state-changing request of a signed-in page: an
 // urlencoded body carrying the session's CSRF token.
 func (h *Console) sessionForm(c *fiber.Ctx) (url.Values, error) {
-	form, err := postForm(c)
+	form, err := tenantweb.FormValues(c, 0)
 	if err != nil {
 		return nil, err
 	}

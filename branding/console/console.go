@@ -11,12 +11,10 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -124,9 +122,7 @@ func (h *Console) clearSession(c *fiber.Ctx) {
 // mac binds a CSRF token to a value: the session's id once signed in, a
 // random pre-session cookie on the login form.
 func (h *Console) mac(purpose, value string) string {
-	m := hmac.New(sha256.New, h.Secret)
-	m.Write([]byte("console-" + purpose + "\x00" + value))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return tenantweb.FormTokens{Key: h.Secret}.Token("console-"+purpose, value)
 }
 
 func (h *Console) preSessionToken(c *fiber.Ctx) string {
@@ -150,19 +146,6 @@ func checkToken(form url.Values, want string) error {
 	return nil
 }
 
-// postForm reads an urlencoded body; anything else is refused.
-func postForm(c *fiber.Ctx) (url.Values, error) {
-	ct := strings.ToLower(strings.TrimSpace(strings.Split(c.Get(fiber.HeaderContentType), ";")[0]))
-	if ct != fiber.MIMEApplicationForm {
-		return nil, fiber.ErrUnsupportedMediaType
-	}
-	v, err := url.ParseQuery(string(c.Body()))
-	if err != nil {
-		return nil, marquee.Wrap(marquee.EINVALID, "error.bad_request", err)
-	}
-	return v, nil
-}
-
 // page returns a console page base in the visitor's language.
 func (h *Console) page(c *fiber.Ctx) themes.Page {
 	offered := h.Themes.Translations().Locales()
@@ -175,10 +158,7 @@ func (h *Console) render(c *fiber.Ctx, status int, name string, p any, lang stri
 	if err := h.Themes.Render(&buf, name, p); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderContentLanguage, lang)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(status).Send(buf.Bytes())
+	return tenantweb.SendHTML(c, status, lang, buf.Bytes(), "no-store")
 }
 
 // errPageNotFound answers anything a route names that is not there, or
@@ -222,7 +202,7 @@ func (h *Console) loginPage(c *fiber.Ctx) error {
 // login signs a staff member in with a new session token, whatever cookie
 // the browser brought (no session fixation).
 func (h *Console) login(c *fiber.Ctx) error {
-	form, err := postForm(c)
+	form, err := tenantweb.FormValues(c, 0)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"marquee"
 	"marquee/storefront"
 	"marquee/storefront/form"
+	tenantweb "marquee/tenant/web"
 )
 
 // Orders places and finds orders; db.DB implements it.
@@ -122,17 +123,4 @@ const maxFormBody = 256 << 10
 
 // formValues reads an urlencoded form body; anything else is refused
 // before it is parsed.
-func formValues(c *fiber.Ctx) (url.Values, error) {
-	ct := strings.ToLower(strings.TrimSpace(strings.Split(c.Get(fiber.HeaderContentType), ";")[0]))
-	if ct != fiber.MIMEApplicationForm {
-		return nil, fiber.ErrUnsupportedMediaType
-	}
-	if len(c.Body()) > maxFormBody {
-		return nil, fiber.ErrRequestEntityTooLarge
-	}
-	values, err := url.ParseQuery(string(c.Body()))
-	if err != nil {
-		return nil, marquee.Wrap(marquee.EINVALID, "error.bad_request", err)
-	}
-	return values, nil
-}
+func formValues(c *fiber.Ctx) (url.Values, error) { return tenantweb.FormValues(c, maxFormBody) }

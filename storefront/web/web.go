@@ -14,6 +14,7 @@ import (
 	"marquee/branding"
 	"marquee/storefront"
 	"marquee/tenant"
+	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )
 
@@ -121,12 +122,8 @@ func (h *Handler) basePage(site *storefront.Site, l string) themes.Page {
 // "no-store" for pages with personal data or a form token. The page's
 // absolute URLs get the request's origin (see absolute).
 func (h *Handler) send(c *fiber.Ctx, status int, l string, body []byte, cacheControl string) error {
-	body = withOrigin(body, h.origin(c))
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderContentLanguage, l)
 	c.Set(fiber.HeaderVary, "Accept-Language")
-	c.Set(fiber.HeaderCacheControl, cacheControl)
-	return c.Status(status).Send(body)
+	return tenantweb.SendHTML(c, status, l, withOrigin(body, h.origin(c)), cacheControl)
 }
 
 // paragraphs splits plain copy into paragraphs at blank lines.

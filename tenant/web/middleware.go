@@ -1,5 +1,7 @@
 // Package web is the Fiber side of tenant: the middleware that turns a
-// request's Host into its event.
+// request's Host into its event, and the web shell the storefront and the
+// console share (the request's edge checks, posted forms and their
+// tokens, sending a rendered page).
 package web
 
 import (
