@@ -6,9 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"marquee/storefront"
-	"marquee/tenant"
-	"marquee/tenant/staff"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -17,6 +14,10 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
+
+	"marquee/storefront"
+	"marquee/tenant"
+	"marquee/tenant/staff"
 )
 
 // The console helpers of the end-to-end tests: signed-in staff of the

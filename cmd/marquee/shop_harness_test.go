@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"marquee/storefront"
-	"marquee/storefront/form"
-	"marquee/tenant"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -14,6 +11,10 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5"
+
+	"marquee/storefront"
+	"marquee/storefront/form"
+	"marquee/tenant"
 )
 
 // shop is an event with a catalogue and an order form, and a visitor with

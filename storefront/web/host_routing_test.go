@@ -2,10 +2,11 @@ package web
 
 import (
 	"context"
-	"marquee/branding"
-	"marquee/tenant"
 	"strings"
 	"testing"
+
+	"marquee/branding"
+	"marquee/tenant"
 )
 
 var (
