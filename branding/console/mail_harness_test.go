@@ -18,9 +18,9 @@ import (
 )
 
 // The email side of the console's harness, wired as serve wires it: jobs
-// are queued in the transactions that cause them (db.Events), nothing
-// works them here; mail goes to dev's inbox, or to SMTP when the test
-// names a server (then the inbox is off).
+// are queued in the transactions that cause them (db.Events) and worked
+// only when the test asks for workers; mail goes to dev's inbox, or to
+// SMTP when the test names a server (then the inbox is off).
 
 // setUpEmail gives s the job queue, the renderer and the console's email
 // pages' stores; smtpURL "" keeps mail in dev's inbox.
