@@ -57,6 +57,25 @@ func linkToken(c *fiber.Ctx) (string, error) {
 	return token, nil
 }
 
+// linkForm checks a form posted to a one-time link (an invitation, a
+// password reset): the link's token, the accounts that spend it, and the
+// form with its pre-session token.
+func (h *Console) linkForm(c *fiber.Ctx) (string, Accounts, url.Values, error) {
+	token, err := linkToken(c)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	accounts, err := h.accounts()
+	if err != nil {
+		return "", nil, nil, err
+	}
+	form, err := h.preSessionForm(c)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return token, accounts, form, nil
+}
+
 // preSessionForm reads a signed-out visitor's form: urlencoded, carrying
 // the token of the pre-session cookie, as the sign-in form does.
 func (h *Console) preSessionForm(c *fiber.Ctx) (url.Values, error) {
@@ -126,15 +145,7 @@ func (h *Console) invitePage(c *fiber.Ctx) error {
 // mistake costs nothing, then signs the new member in with the password
 // just chosen: a password login, audited as one, with no extra link.
 func (h *Console) acceptInvite(c *fiber.Ctx) error {
-	token, err := linkToken(c)
-	if err != nil {
-		return err
-	}
-	accounts, err := h.accounts()
-	if err != nil {
-		return err
-	}
-	form, err := h.preSessionForm(c)
+	token, accounts, form, err := h.linkForm(c)
 	if err != nil {
 		return err
 	}
@@ -253,15 +264,7 @@ func (h *Console) resetPage(c *fiber.Ctx) error {
 // resetPassword sets the new password, which signs the account out
 // everywhere, this browser included, then sends it to the sign-in page.
 func (h *Console) resetPassword(c *fiber.Ctx) error {
-	token, err := linkToken(c)
-	if err != nil {
-		return err
-	}
-	accounts, err := h.accounts()
-	if err != nil {
-		return err
-	}
-	form, err := h.preSessionForm(c)
+	token, accounts, form, err := h.linkForm(c)
 	if err != nil {
 		return err
 	}

@@ -109,12 +109,19 @@ type EmailPreviewPage struct {
 	Attachments                      []string
 }
 
-func (h *Console) emailPreview(c *fiber.Ctx) error {
+// renderedPreview is the email a preview route names, rendered with
+// sample data.
+func (h *Console) renderedPreview(c *fiber.Ctx) (*tenant.Tenant, notify.Kind, string, notify.Message, error) {
 	t, kind, lang, err := h.previewParams(c)
 	if err != nil {
-		return err
+		return nil, "", "", notify.Message{}, err
 	}
 	m, err := h.EmailPreviews.Preview(c.UserContext(), t, kind, lang)
+	return t, kind, lang, m, err
+}
+
+func (h *Console) emailPreview(c *fiber.Ctx) error {
+	t, kind, lang, m, err := h.renderedPreview(c)
 	if err != nil {
 		return err
 	}
@@ -130,11 +137,7 @@ func (h *Console) emailPreview(c *fiber.Ctx) error {
 }
 
 func (h *Console) emailPreviewHTML(c *fiber.Ctx) error {
-	t, kind, lang, err := h.previewParams(c)
-	if err != nil {
-		return err
-	}
-	m, err := h.EmailPreviews.Preview(c.UserContext(), t, kind, lang)
+	_, _, _, m, err := h.renderedPreview(c)
 	if err != nil {
 		return err
 	}

@@ -193,12 +193,19 @@ type SupplierPage struct {
 	Form                                           SupplierForm
 }
 
-func (h *Console) supplier(c *fiber.Ctx) error {
+// eventSupplier is the route's event and supplier, if the member may
+// manage the event's suppliers.
+func (h *Console) eventSupplier(c *fiber.Ctx) (*tenant.Tenant, suppliers.Supplier, error) {
 	t, err := h.event(c, supplierRoles)
 	if err != nil {
-		return err
+		return nil, suppliers.Supplier{}, err
 	}
 	s, err := h.supplierParam(c, t)
+	return t, s, err
+}
+
+func (h *Console) supplier(c *fiber.Ctx) error {
+	t, s, err := h.eventSupplier(c)
 	if err != nil {
 		return err
 	}
@@ -263,11 +270,7 @@ func (h *Console) sendBatchNow(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (st
 // audited, like the order export.
 func (h *Console) batchDownload(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		t, err := h.event(c, supplierRoles)
-		if err != nil {
-			return err
-		}
-		s, err := h.supplierParam(c, t)
+		t, s, err := h.eventSupplier(c)
 		if err != nil {
 			return err
 		}
