@@ -222,10 +222,7 @@ func (h *Console) catalogue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	saved := ""
-	if c.Query("saved") == "1" {
-		saved = h.page(c).T("console.branding.saved")
-	}
+	saved := h.savedNotice(c, "console.branding.saved")
 	return h.renderCatalogue(c, t, fiber.StatusOK, "", saved, url.Values{})
 }
 

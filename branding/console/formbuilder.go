@@ -67,10 +67,7 @@ func (h *Console) formBuilder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	saved := ""
-	if c.Query("saved") == "1" {
-		saved = h.page(c).T("console.branding.saved")
-	}
+	saved := h.savedNotice(c, "console.branding.saved")
 	return h.renderFormBuilder(c, t, fiber.StatusOK, "", saved, url.Values{})
 }
 

@@ -41,10 +41,7 @@ func (h *Console) shopSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	saved := ""
-	if c.Query("saved") == "1" {
-		saved = h.page(c).T("console.settings.saved")
-	}
+	saved := h.savedNotice(c, "console.settings.saved")
 	return h.renderSettings(c, t, fiber.StatusOK, s, nil, saved)
 }
 
