@@ -3,8 +3,6 @@ package console
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"net/url"
 	"time"
@@ -63,15 +61,7 @@ func (h *Console) mac(purpose, value string) string {
 }
 
 func (h *Console) preSessionToken(c *fiber.Ctx) string {
-	value := c.Cookies(preSessionCookie(c))
-	if len(value) < 32 {
-		var b [32]byte
-		_, _ = rand.Read(b[:])
-		value = base64.RawURLEncoding.EncodeToString(b[:])
-		c.Cookie(&fiber.Cookie{Name: preSessionCookie(c), Value: value, Path: "/", HTTPOnly: true, SameSite: "Lax",
-			Secure: c.Protocol() == "https"})
-	}
-	return h.mac("login", value)
+	return h.mac("login", tenantweb.FormCookie(c, preSessionCookie(c), time.Time{}))
 }
 
 var errCSRF = marquee.New(marquee.EFORBIDDEN, "error.csrf")

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"net/url"
 	"time"
 
@@ -37,15 +35,7 @@ func csrfCookieName(c *fiber.Ctx) string {
 // csrfToken returns the token for this visitor's forms, setting the cookie
 // when the visitor has none.
 func (h *Handler) csrfToken(c *fiber.Ctx) string {
-	name := csrfCookieName(c)
-	value := c.Cookies(name)
-	if len(value) < 32 {
-		var b [32]byte
-		_, _ = rand.Read(b[:])
-		value = base64.RawURLEncoding.EncodeToString(b[:])
-		c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: "Lax",
-			Secure: c.Protocol() == "https", Expires: time.Now().Add(24 * time.Hour)})
-	}
+	value := tenantweb.FormCookie(c, csrfCookieName(c), time.Now().Add(24*time.Hour))
 	return h.csrfMAC(tenantweb.HostFromCtx(c), value)
 }
 

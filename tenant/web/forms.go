@@ -2,10 +2,12 @@ package web
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,6 +34,22 @@ func FormValues(c *fiber.Ctx, limit int) (url.Values, error) {
 		return nil, marquee.Wrap(marquee.EINVALID, "error.bad_request", err)
 	}
 	return values, nil
+}
+
+// FormCookie is the random value, kept in the cookie name, that a form
+// token binds when there is no session (double submit): the browser's
+// own, or a new one of 32 random bytes, set HttpOnly and SameSite=Lax for
+// the whole site, until expires (zero: for the browser's session).
+func FormCookie(c *fiber.Ctx, name string, expires time.Time) string {
+	value := c.Cookies(name)
+	if len(value) < 32 {
+		var b [32]byte
+		_, _ = rand.Read(b[:])
+		value = base64.RawURLEncoding.EncodeToString(b[:])
+		c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: "Lax",
+			Secure: c.Protocol() == "https", Expires: expires})
+	}
+	return value
 }
 
 // FormTokens makes the tokens forms carry against cross-site requests: an
