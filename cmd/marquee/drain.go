@@ -11,15 +11,21 @@ import (
 )
 
 // tuneServer sets what Fiber's config cannot on app's fasthttp server: body
-// limits decided from the headers, the end of each request (the rest of an
-// unread body; Connection: close while draining), and silence for clients
-// that leave before sending a request.
+// limits decided from the headers, the end of each request (no streamed
+// body to HEAD; the rest of an unread body; Connection: close while
+// draining), and silence for clients that leave before sending a request.
 func (p *platform) tuneServer(app *fiber.App) {
 	srv := app.Server()
 	srv.HeaderReceived = bodyLimits{console: "console." + p.cfg.BaseDomain}.check
 	handle := srv.Handler
 	srv.Handler = func(ctx *fasthttp.RequestCtx) {
 		handle(ctx)
+		if ctx.IsHead() && ctx.Response.IsBodyStream() {
+			// fasthttp ends a streamed answer to HEAD with the chunked
+			// trailer's empty line though it sends no body; the client
+			// would read that line as the start of its next answer.
+			ctx.Response.ResetBody()
+		}
 		finishBody(ctx)
 		if p.draining.Load() {
 			// The client's next request opens a new connection, which the
