@@ -140,9 +140,14 @@ func finishBody(ctx *fasthttp.RequestCtx) {
 // The server's connections linger instead when asked to: on Close they
 // send their end of stream and read and drop what still arrives for up to
 // lingerTimeout, as net/http does.
+//
+// The time bounds the cost; the byte bound is generous on purpose: a
+// client whose body is cut off before it has sent it all may report the
+// failed write instead of the answer it was already sent, depending on
+// which its transport notices first (a busy machine made Go's do so).
 const (
 	lingerTimeout = time.Second
-	lingerBytes   = uploadBodyLimit + formBodyLimit
+	lingerBytes   = 64 << 20
 )
 
 // lingeringListener hands out connections that can linger on Close.
