@@ -27,8 +27,7 @@ type Brandings interface {
 	TenantBySlug(ctx context.Context, slug string) (*tenant.Tenant, error)
 }
 
-// History lists published versions; db.DB implements it through
-// cmd/marquee's adapter.
+// History lists published versions; HistoryOf builds it from db.DB.
 type History func(ctx context.Context, tenantID uuid.UUID) ([]Version, error)
 
 // Version is one published branding in the history.

@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -168,7 +167,7 @@ func (s *testServer) newApp() *fiber.App {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: s.store.ErrorHandler,
 		BodyLimit: 11 << 20, StreamRequestBody: true, DisablePreParseMultipartForm: true})
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
-	app.Get("/media/*", s.serveMedia)
+	app.Get("/media/*", s.images.Serve)
 	handle := s.newConsole().Handler()
 	app.Use(func(c *fiber.Ctx) error {
 		if host, err := tenant.NormalizeHost(c.Hostname()); err == nil && host == consoleHost {
@@ -181,22 +180,6 @@ func (s *testServer) newApp() *fiber.App {
 	app.Use(tenantweb.Resolve(s.resolver, nil))
 	s.store.Mount(app)
 	return app
-}
-
-// serveMedia answers /media/KEY from the disk store as serve does.
-func (s *testServer) serveMedia(c *fiber.Ctx) error {
-	f, obj, err := s.images.Open(c.Params("*"))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	c.Set(fiber.HeaderContentType, obj.ContentType)
-	c.Set(fiber.HeaderCacheControl, obj.CacheControl)
-	body, err := io.ReadAll(f)
-	if err != nil {
-		return err
-	}
-	return c.Send(body)
 }
 
 // storefront is the event sites' handler, with drafts for previews.
@@ -248,42 +231,13 @@ func (s *testServer) newConsole() *fiber.App {
 	console.Use(tenantweb.CheckText)
 	a.Mount(console)
 	(&Console{Themes: s.themes, Identity: s.staff, Events: s.db, Brandings: s.db,
-		History: s.brandingHistory, Preview: s.preview, Secret: testSecret, Log: s.log,
+		History: HistoryOf(s.db, s.staff), Preview: PreviewOf(s.db, s.store), Secret: testSecret, Log: s.log,
 		Previews: branding.PreviewLinks{Key: testSecret}, EventURL: func(slug string) string { return "https://" + slug + "." + testBase },
 		Media: s.images, Orders: s.db, Products: s.db, Forms: s.db,
 		Provision: s.provision, CertState: certState,
 		Inbox: s.db, InboxEnabled: s.inboxOn, EmailPreviews: s.mail, Suppliers: s.db, SupplierLists: s.mail,
 		Jobs: jobs.Queue{Client: s.jobClient}}).Mount(console)
 	return console
-}
-
-// brandingHistory lists an event's published versions with who published each.
-func (s *testServer) brandingHistory(ctx context.Context, tenantID uuid.UUID) ([]Version, error) {
-	versions, err := s.db.BrandingHistory(ctx, tenantID, 100)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Version, 0, len(versions))
-	for _, v := range versions {
-		row := Version{Number: v.Branding.Version, PublishedAt: v.PublishedAt}
-		if v.PublishedBy.Valid {
-			if st, err := s.staff.StaffByID(ctx, v.PublishedBy.UUID); err == nil {
-				row.By = st.Email
-			}
-		}
-		out = append(out, row)
-	}
-	return out, nil
-}
-
-// preview renders the storefront's landing page with a draft branding.
-func (s *testServer) preview(ctx context.Context, t *tenant.Tenant, b branding.Branding, lang string) ([]byte, error) {
-	content, err := s.db.SiteContent(ctx, t.ID)
-	if err != nil {
-		return nil, err
-	}
-	content.Branding = b
-	return s.store.RenderPreview(&storefront.Site{Tenant: t, SiteContent: content}, lang)
 }
 
 // closedPort is an address nothing listens on: DNS checks against it fail

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -154,23 +153,6 @@ func (p *platform) mediaURL(ctx context.Context, key string) string {
 	return u
 }
 
-// serveMedia answers /media/KEY from the local-disk store with the stored
-// type and immutable cache headers (keys are content hashes).
-func (p *platform) serveMedia(c *fiber.Ctx) error {
-	f, obj, err := p.disk.Open(c.Params("*"))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	c.Set(fiber.HeaderContentType, obj.ContentType)
-	c.Set(fiber.HeaderCacheControl, obj.CacheControl)
-	body, err := io.ReadAll(f)
-	if err != nil {
-		return err
-	}
-	return c.Send(body)
-}
-
 // newApp assembles the HTTP application. The order is the request's path:
 // request id and log, security headers, host-independent routes (health,
 // static files), then the event the Host names, then the storefront.
@@ -214,7 +196,7 @@ func (p *platform) newApp() *fiber.App {
 	app.Get("/readyz", p.ready)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
 	if p.disk != nil {
-		app.Get("/media/*", tenantweb.CheckText, p.serveMedia)
+		app.Get("/media/*", tenantweb.CheckText, p.disk.Serve)
 	}
 	app.Use(p.consoleHost(store))
 	app.Use(refuseUnreadBodies)
@@ -266,7 +248,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	// console's sign-in wall.
 	api.Mount(app)
 	(&console.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
-		History: p.brandingHistory, Preview: p.previewer(store), Secret: p.cfg.SecretKey, Log: p.log, Proxies: p.cfg.TrustedProxies,
+		History: console.HistoryOf(p.db, p.staff), Preview: console.PreviewOf(p.db, store), Secret: p.cfg.SecretKey, Log: p.log, Proxies: p.cfg.TrustedProxies,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db,
 		Provision: p.provision, CertState: p.certState,
 		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
@@ -289,39 +271,6 @@ func consoleErrors(api *api.Handler, pages fiber.ErrorHandler) fiber.ErrorHandle
 // HTTP with dev's port on localhost, HTTPS elsewhere.
 func (p *platform) eventURL(slug string) string {
 	return p.cfg.siteURL(slug, "")
-}
-
-// brandingHistory lists an event's published versions with who published
-// each (an email, or "" for a removed account or the system).
-func (p *platform) brandingHistory(ctx context.Context, tenantID uuid.UUID) ([]console.Version, error) {
-	versions, err := p.db.BrandingHistory(ctx, tenantID, 100)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]console.Version, 0, len(versions))
-	for _, v := range versions {
-		row := console.Version{Number: v.Branding.Version, PublishedAt: v.PublishedAt}
-		if v.PublishedBy.Valid {
-			if st, err := p.staff.StaffByID(ctx, v.PublishedBy.UUID); err == nil {
-				row.By = st.Email
-			}
-		}
-		out = append(out, row)
-	}
-	return out, nil
-}
-
-// previewer renders the storefront's landing page of an event with a
-// draft branding, from fresh (uncached) content.
-func (p *platform) previewer(store *storefrontweb.Handler) console.Preview {
-	return func(ctx context.Context, t *tenant.Tenant, b branding.Branding, lang string) ([]byte, error) {
-		content, err := p.db.SiteContent(ctx, t.ID)
-		if err != nil {
-			return nil, err
-		}
-		content.Branding = b
-		return store.RenderPreview(&storefront.Site{Tenant: t, SiteContent: content}, lang)
-	}
 }
 
 // ready answers 200 when the database answers, 503 when it does not or

@@ -1,6 +1,6 @@
 // Package diskstore keeps media in a folder: the development default, and
 // a fallback for a single-machine install. The app serves its objects at
-// /media/<key> from Open.
+// /media/<key> with Serve.
 //
 // Under the root, objects/<key> holds the bytes exactly as uploaded and
 // meta/<key> a small JSON document with the content type and cache
