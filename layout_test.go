@@ -19,7 +19,7 @@ const maxLines = 500
 var generated = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
 
 func TestSourceFilesStaySmall(t *testing.T) {
-	t.Run("no Go file outside generated code and tests is over 500 lines", func(t *testing.T) {
+	t.Run("no Go file outside generated code, tests included, is over 500 lines", func(t *testing.T) {
 		err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -27,7 +27,7 @@ func TestSourceFilesStaySmall(t *testing.T) {
 			if d.IsDir() && path != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
 				return filepath.SkipDir
 			}
-			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			if d.IsDir() || !strings.HasSuffix(path, ".go") {
 				return nil
 			}
 			lines, isGenerated, err := countLines(path)
