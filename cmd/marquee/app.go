@@ -39,6 +39,7 @@ import (
 	"marquee/tenant/provision"
 	"marquee/tenant/staff"
 	tenantweb "marquee/tenant/web"
+	"marquee/tenant/web/serving"
 	"marquee/themes"
 )
 
@@ -72,7 +73,7 @@ type platform struct {
 	// tests wait on it to know that earlier notifications were applied.
 	lastChange atomic.Value
 	// draining is set on SIGTERM: /readyz answers 503, responses close
-	// their connections (drain.go).
+	// their connections (drain.go, serving.Tune).
 	draining atomic.Bool
 }
 
@@ -173,14 +174,14 @@ func (p *platform) newApp() *fiber.App {
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          p.cfg.TrustedProxies.Strings(),
 		// Bodies are streamed, never buffered from their declared length;
-		// bodyLimits (limits.go) refuses, before reading, what is larger
-		// than its route allows. Multipart forms are parsed when a handler
+		// serving.Tune refuses, before reading, what is larger than its
+		// route allows. Multipart forms are parsed when a handler
 		// asks, from the stream.
-		BodyLimit:                    uploadBodyLimit,
+		BodyLimit:                    serving.UploadBodyLimit,
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
 	})
-	p.tuneServer(app)
+	serving.Tune(app, serving.Options{ConsoleHost: "console." + p.cfg.BaseDomain, Draining: p.draining.Load, Log: p.log})
 	app.Use(requestid.New())
 	app.Use(requestLog(p.log, store.ErrorHandler))
 	// A panic becomes an internal error: logged with its stack, shown as
@@ -199,7 +200,7 @@ func (p *platform) newApp() *fiber.App {
 		app.Get("/media/*", tenantweb.CheckText, p.disk.Serve)
 	}
 	app.Use(p.consoleHost(store))
-	app.Use(refuseUnreadBodies)
+	app.Use(serving.RefuseUnreadBodies)
 	// The console's app checks its own requests' text, so that the API
 	// answers its refusals in JSON.
 	app.Use(tenantweb.CheckText)
@@ -239,10 +240,10 @@ func (p *platform) consoleHost(store *storefrontweb.Handler) fiber.Handler {
 func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	api := p.api()
 	// Bodies are limited by the server that runs this app's handler: the
-	// main app's (bodyLimits).
+	// main app's (serving.Tune).
 	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler),
 		EnableTrustedProxyCheck: true, TrustedProxies: p.cfg.TrustedProxies.Strings()})
-	app.Use(refuseUnreadBodies)
+	app.Use(serving.RefuseUnreadBodies)
 	app.Use(tenantweb.CheckText)
 	// The API answers bearer tokens, not sessions: it goes before the
 	// console's sign-in wall.
@@ -334,7 +335,7 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 	}
 	defer stopWorkers()
 	errc := make(chan error, 1)
-	go func() { errc <- app.Listener(lingeringListener{ln}) }()
+	go func() { errc <- app.Listener(serving.LingeringListener{Listener: ln}) }()
 	if ready != nil {
 		ready()
 	}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"marquee/tenant/web/serving"
 )
 
 // sendHead sends a request's header block, and nothing of its body, on a
@@ -77,7 +79,7 @@ func TestRequestBodiesAreLimitedBeforeTheyAreRead(t *testing.T) {
 	})
 
 	t.Run("a client cannot lift the limit by sending the refusal marker itself", func(t *testing.T) {
-		res := sendHead(t, s, "POST /order HTTP/1.1\r\nHost: devcon.shop.test\r\nContent-Type: application/x-www-form-urlencoded\r\n"+bodyRefusedHeader+": 0\r\nContent-Length: 11000000\r\n\r\n")
+		res := sendHead(t, s, "POST /order HTTP/1.1\r\nHost: devcon.shop.test\r\nContent-Type: application/x-www-form-urlencoded\r\n"+serving.BodyRefusedHeader+": 0\r\nContent-Length: 11000000\r\n\r\n")
 		if res.StatusCode != 413 {
 			t.Fatalf("status %d, want 413", res.StatusCode)
 		}
@@ -156,7 +158,7 @@ func noisePNG(t *testing.T, w, h int) []byte {
 }
 
 // TestOrderFormRefusesAnOversizedBody is the order form's refusal of a body
-// over the limit serve sets (formBodyLimit); the order form's other
+// over the limit serve sets (serving.FormBodyLimit); the order form's other
 // refusals are storefront/web's TestOrderFormRefusesBadInput.
 func TestOrderFormRefusesAnOversizedBody(t *testing.T) {
 	s := startServer(t, defaultConfig())

@@ -19,6 +19,7 @@ import (
 	"marquee/tenant/certstore"
 	"marquee/tenant/edge"
 	"marquee/tenant/edge/route53"
+	"marquee/tenant/web/serving"
 )
 
 // newEdge builds the certificate side of TLS=acme: certificates in
@@ -94,7 +95,9 @@ func (p *platform) serveACME(ctx context.Context, httpLn, httpsLn net.Listener, 
 			errc <- err
 		}
 	}()
-	go func() { errc <- app.Listener(lingeringListener{tls.NewListener(httpsLn, p.edge.TLSConfig())}) }()
+	go func() {
+		errc <- app.Listener(serving.LingeringListener{Listener: tls.NewListener(httpsLn, p.edge.TLSConfig())})
+	}()
 	if ready != nil {
 		ready()
 	}

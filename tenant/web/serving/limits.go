@@ -1,4 +1,10 @@
-package main
+// Package serving tunes the HTTP server every host shares, where Fiber's
+// config cannot: request bodies limited from their headers before a byte
+// is read and refused unread (limits.go), connections that linger on close
+// so a client still sending reads its answer, and the end of each request
+// (Tune: no streamed body to HEAD, the rest of an unread body,
+// Connection: close while draining, silence for clients that leave).
+package serving
 
 import (
 	"bytes"
@@ -23,19 +29,19 @@ import (
 // bodyLimits.check decides from the headers alone how much a request may
 // send.
 const (
-	// formBodyLimit is the largest body of any request but a console
+	// FormBodyLimit is the largest body of any request but a console
 	// upload: an order form, a console form, an API call are far smaller.
-	formBodyLimit = 256 << 10
-	// uploadBodyLimit is the largest console image upload: a 10 MB image
+	FormBodyLimit = 256 << 10
+	// UploadBodyLimit is the largest console image upload: a 10 MB image
 	// (media.DefaultLimits) and the form around it. It is streamed:
 	// multipart files beyond 8 KB go to temporary files as they arrive.
-	uploadBodyLimit = 11 << 20
+	UploadBodyLimit = 11 << 20
 )
 
-// bodyRefusedHeader carries the status of a request whose body the header
-// check refused unread, from the check to refuseUnreadBodies. The check
+// BodyRefusedHeader carries the status of a request whose body the header
+// check refused unread, from the check to RefuseUnreadBodies. The check
 // removes any such header a client sent.
-const bodyRefusedHeader = "X-Marquee-Body-Refused"
+const BodyRefusedHeader = "X-Marquee-Body-Refused"
 
 // bodyLimits decides how large a request's body may be from its headers.
 type bodyLimits struct {
@@ -45,13 +51,13 @@ type bodyLimits struct {
 // check is the server's HeaderReceived hook: it runs after a request's
 // headers are read and before its body is. A request it refuses (a body
 // larger than allowed, of no declared length, or compressed) is marked
-// for refuseUnreadBodies and made bodiless, so nothing of its body is read
+// for RefuseUnreadBodies and made bodiless, so nothing of its body is read
 // or buffered.
 func (l bodyLimits) check(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	h.Del(bodyRefusedHeader)
+	h.Del(BodyRefusedHeader)
 	limit := l.limit(h)
 	if status := refusal(h, limit); status != 0 {
-		h.Set(bodyRefusedHeader, strconv.Itoa(status))
+		h.Set(BodyRefusedHeader, strconv.Itoa(status))
 		h.Del(fiber.HeaderExpect) // no "100 Continue": the body is not wanted
 		h.SetContentLength(0)
 		return fasthttp.RequestConfig{}
@@ -59,22 +65,22 @@ func (l bodyLimits) check(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	return fasthttp.RequestConfig{MaxRequestBodySize: limit}
 }
 
-// limit is the largest body the request may send: uploadBodyLimit for a
-// multipart request to the console, formBodyLimit for anything else. The
+// limit is the largest body the request may send: UploadBodyLimit for a
+// multipart request to the console, FormBodyLimit for anything else. The
 // console is recognised by Host or X-Forwarded-Host: the peer that would
 // make the latter believable is not known yet, and a body within the
 // larger limit is streamed anyway.
 func (l bodyLimits) limit(h *fasthttp.RequestHeader) int {
 	if len(h.MultipartFormBoundary()) == 0 {
-		return formBodyLimit
+		return FormBodyLimit
 	}
 	for _, host := range [][]byte{h.Host(), h.Peek(fiber.HeaderXForwardedHost)} {
 		first, _, _ := strings.Cut(string(host), ",")
 		if name, err := tenant.NormalizeHost(strings.TrimSpace(first)); err == nil && name == l.console {
-			return uploadBodyLimit
+			return UploadBodyLimit
 		}
 	}
-	return formBodyLimit
+	return FormBodyLimit
 }
 
 // refusal is the status a request's headers earn it before its body is
@@ -98,12 +104,12 @@ func compressed(h *fasthttp.RequestHeader) bool {
 	return len(ce) > 0 && !bytes.EqualFold(ce, []byte("identity"))
 }
 
-// refuseUnreadBodies answers a request whose body the header check
+// RefuseUnreadBodies answers a request whose body the header check
 // refused, with the error its app renders (JSON on the API). Whoever
 // answers, finishRequest closes the connection: the body is still on it,
 // unread.
-func refuseUnreadBodies(c *fiber.Ctx) error {
-	status := c.Request().Header.Peek(bodyRefusedHeader)
+func RefuseUnreadBodies(c *fiber.Ctx) error {
+	status := c.Request().Header.Peek(BodyRefusedHeader)
 	if len(status) == 0 {
 		return c.Next()
 	}
@@ -118,10 +124,10 @@ func refuseUnreadBodies(c *fiber.Ctx) error {
 
 // finishBody reads what a handler left unread of a streamed body, so the
 // next request on a kept-alive connection starts where it should. More
-// than formBodyLimit left over, or a body refused unread, closes the
+// than FormBodyLimit left over, or a body refused unread, closes the
 // connection instead.
 func finishBody(ctx *fasthttp.RequestCtx) {
-	if len(ctx.Request.Header.Peek(bodyRefusedHeader)) > 0 {
+	if len(ctx.Request.Header.Peek(BodyRefusedHeader)) > 0 {
 		ctx.Response.SetConnectionClose()
 		lingerOnClose(ctx.Conn())
 		return
@@ -129,7 +135,7 @@ func finishBody(ctx *fasthttp.RequestCtx) {
 	if !ctx.Request.IsBodyStream() || ctx.Response.ConnectionClose() {
 		return
 	}
-	if _, err := io.CopyN(io.Discard, ctx.RequestBodyStream(), formBodyLimit+1); err != io.EOF {
+	if _, err := io.CopyN(io.Discard, ctx.RequestBodyStream(), FormBodyLimit+1); err != io.EOF {
 		ctx.Response.SetConnectionClose()
 		lingerOnClose(ctx.Conn())
 	}
@@ -150,10 +156,11 @@ const (
 	lingerBytes   = 64 << 20
 )
 
-// lingeringListener hands out connections that can linger on Close.
-type lingeringListener struct{ net.Listener }
+// LingeringListener hands out connections that can linger on Close.
+type LingeringListener struct{ net.Listener }
 
-func (l lingeringListener) Accept() (net.Conn, error) {
+// Accept wraps the next connection so that it can linger.
+func (l LingeringListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
