@@ -15,6 +15,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"marquee/tenant"
+	"marquee/tenant/domains/dnstest"
 	"marquee/tenant/edge"
 )
 
@@ -114,9 +115,9 @@ func TestACMERefusesNamesOfNoActiveEventWithoutAskingTheCA(t *testing.T) {
 
 func TestACMEServesACustomDomainOnceVerified(t *testing.T) {
 	const host = "shop.devcon.org"
-	zone := startZoneServer(t, "")
+	zone := dnstest.Start(t, "")
 	cfg := defaultConfig()
-	cfg.DNSResolver = zone.addr
+	cfg.DNSResolver = zone.Addr
 	s := startACMEServer(t, cfg)
 	ts := s.asTestServer(t)
 	ctx := context.Background()
@@ -142,7 +143,7 @@ func TestACMEServesACustomDomainOnceVerified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zone.set(t, `_marquee-challenge.`+host+`. 60 IN TXT "`+d.Token+`"
+	zone.Set(t, `_marquee-challenge.`+host+`. 60 IN TXT "`+d.Token+`"
 `+host+`. 60 IN CNAME edge.`+testBase+`.`)
 	r := s.api(t, http.MethodPost, "/api/v1/events/devcon/domains/"+host+"/verify", token, "")
 	if dom, _ := r.body["domain"].(map[string]any); r.status != 200 || dom["state"] != "verified" {

@@ -2,106 +2,24 @@ package api
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
-
 	"marquee/tenant"
 	"marquee/tenant/domains"
+	"marquee/tenant/domains/dnstest"
 	"marquee/tenant/provision"
 )
-
-// zoneServer is an authoritative DNS server on 127.0.0.1 answering from a
-// zone in master-file syntax that a test can change.
-type zoneServer struct {
-	mu   sync.Mutex
-	rrs  []dns.RR
-	addr string
-}
-
-func startZoneServer(t *testing.T, zone string) *zoneServer {
-	t.Helper()
-	z := &zoneServer{}
-	z.set(t, zone)
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	z.addr = pc.LocalAddr().String()
-	srv := &dns.Server{PacketConn: pc, Handler: z}
-	started := make(chan struct{})
-	srv.NotifyStartedFunc = func() { close(started) }
-	go func() { _ = srv.ActivateAndServe() }()
-	<-started
-	t.Cleanup(func() { _ = srv.Shutdown() })
-	return z
-}
-
-func (z *zoneServer) set(t *testing.T, zone string) {
-	t.Helper()
-	var rrs []dns.RR
-	for _, line := range strings.Split(strings.TrimSpace(zone), "\n") {
-		if line = strings.TrimSpace(line); line == "" {
-			continue
-		}
-		rr, err := dns.NewRR(line)
-		if err != nil {
-			t.Fatalf("zone line %q: %v", line, err)
-		}
-		rrs = append(rrs, rr)
-	}
-	z.mu.Lock()
-	z.rrs = rrs
-	z.mu.Unlock()
-}
-
-// ServeDNS answers records of the asked name and type, following CNAMEs
-// inside the zone as a resolver would; NXDOMAIN for names it has nothing for.
-func (z *zoneServer) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	m := new(dns.Msg)
-	m.SetReply(r)
-	m.Authoritative = true
-	q := r.Question[0]
-	name, known := q.Name, false
-	for hops := 0; hops < 8; hops++ {
-		var cname string
-		for _, rr := range z.rrs {
-			if !strings.EqualFold(rr.Header().Name, name) {
-				continue
-			}
-			known = true
-			if rr.Header().Rrtype == q.Qtype {
-				m.Answer = append(m.Answer, rr)
-			} else if c, ok := rr.(*dns.CNAME); ok {
-				m.Answer = append(m.Answer, rr)
-				cname = c.Target
-			}
-		}
-		if cname == "" {
-			break
-		}
-		name = cname
-	}
-	if !known {
-		m.Rcode = dns.RcodeNameError
-	}
-	_ = w.WriteMsg(m)
-}
 
 // TestCustomDomainVerification runs a custom domain through the API
 // against a real DNS server: refused before verification, served after;
 // a re-check flags a domain that stopped pointing at the platform.
 func TestCustomDomainVerification(t *testing.T) {
-	zone := startZoneServer(t, "")
-	s := startServerWith(t, func(p *provision.Service) { p.Verifier = domains.NewVerifier(zone.addr, domains.DefaultTimeout) })
+	zone := dnstest.Start(t, "")
+	s := startServerWith(t, func(p *provision.Service) { p.Verifier = domains.NewVerifier(zone.Addr, domains.DefaultTimeout) })
 	ctx := context.Background()
 	s.event("devcon")
 	token, _, err := s.db.CreateAPIToken(ctx, "ops", []string{"events:read", "domains:write"})
@@ -127,12 +45,12 @@ func TestCustomDomainVerification(t *testing.T) {
 	if st, le := verify(); st != "failed" || le != "The TXT record _marquee-challenge was not found." {
 		t.Fatalf("no records: %s %q", st, le)
 	}
-	zone.set(t, `_marquee-challenge.shop.devcon.org. 60 IN TXT "wrong"
+	zone.Set(t, `_marquee-challenge.shop.devcon.org. 60 IN TXT "wrong"
 shop.devcon.org. 60 IN CNAME edge.`+testBase+`.`)
 	if st, le := verify(); st != "failed" || le != "The TXT record _marquee-challenge does not hold this domain's token." {
 		t.Fatalf("wrong token: %s %q", st, le)
 	}
-	zone.set(t, `_marquee-challenge.shop.devcon.org. 60 IN TXT "`+d.Token+`"
+	zone.Set(t, `_marquee-challenge.shop.devcon.org. 60 IN TXT "`+d.Token+`"
 shop.devcon.org. 60 IN CNAME elsewhere.example.net.
 elsewhere.example.net. 60 IN A 192.0.2.9`)
 	if st, le := verify(); st != "failed" || le != "The hostname points somewhere else, not at the platform." {
@@ -144,14 +62,14 @@ elsewhere.example.net. 60 IN A 192.0.2.9`)
 
 	good := `_marquee-challenge.shop.devcon.org. 60 IN TXT "` + d.Token + `"
 shop.devcon.org. 60 IN CNAME edge.` + testBase + `.`
-	zone.set(t, good)
+	zone.Set(t, good)
 	if st, le := verify(); st != "verified" || le != "" {
 		t.Fatalf("good records: %s %q", st, le)
 	}
 	waitFor(t, time.Second, func() bool { return s.get("shop.devcon.org", "/").status == 200 })
 
 	t.Run("a re-check flags a domain that stopped pointing at the platform, and clears it", func(t *testing.T) {
-		zone.set(t, `shop.devcon.org. 60 IN A 192.0.2.9`)
+		zone.Set(t, `shop.devcon.org. 60 IN A 192.0.2.9`)
 		later := time.Now().Add(recheckEvery + time.Minute)
 		if n, err := s.provision.Recheck(ctx, later, recheckEvery, 100); err != nil || n != 1 {
 			t.Fatalf("recheck: %d, %v", n, err)
@@ -167,7 +85,7 @@ shop.devcon.org. 60 IN CNAME edge.` + testBase + `.`
 		if n, _ := s.provision.Recheck(ctx, time.Now(), recheckEvery, 100); n != 0 {
 			t.Fatalf("a just-checked domain was checked again (%d)", n)
 		}
-		zone.set(t, good)
+		zone.Set(t, good)
 		if n, err := s.provision.Recheck(ctx, later, recheckEvery, 100); err != nil || n != 1 {
 			t.Fatalf("second recheck: %d, %v", n, err)
 		}
@@ -217,9 +135,9 @@ func TestApexAndWWW(t *testing.T) {
 		}
 	})
 	t.Run("with them, the apex and www both attach and verify", func(t *testing.T) {
-		zone := startZoneServer(t, "")
+		zone := dnstest.Start(t, "")
 		s := startServerWith(t, func(p *provision.Service) {
-			p.Verifier = domains.NewVerifier(zone.addr, domains.DefaultTimeout)
+			p.Verifier = domains.NewVerifier(zone.Addr, domains.DefaultTimeout)
 			p.Target.IPs = []netip.Addr{netip.MustParseAddr("192.0.2.10")}
 		})
 		ev := s.event("devcon")
@@ -238,7 +156,7 @@ func TestApexAndWWW(t *testing.T) {
 		ctx := context.Background()
 		a, _ := s.db.Domain(ctx, ev.ID, "devcon.org")
 		w, _ := s.db.Domain(ctx, ev.ID, "www.devcon.org")
-		zone.set(t, `_marquee-challenge.devcon.org. 60 IN TXT "`+a.Token+`"
+		zone.Set(t, `_marquee-challenge.devcon.org. 60 IN TXT "`+a.Token+`"
 devcon.org. 60 IN A 192.0.2.10
 _marquee-challenge.www.devcon.org. 60 IN TXT "`+w.Token+`"
 www.devcon.org. 60 IN CNAME edge.`+testBase+`.`)

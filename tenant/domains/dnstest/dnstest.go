@@ -1,7 +1,11 @@
-package main
+// Package dnstest is a real DNS server for tests: authoritative on
+// 127.0.0.1, answering from a zone the test writes in master-file syntax
+// and may change while it runs. Custom-domain verification is tested
+// against it through the real resolver code, in every package that needs
+// one.
+package dnstest
 
 import (
-	"context"
 	"net"
 	"strings"
 	"sync"
@@ -10,23 +14,26 @@ import (
 	"github.com/miekg/dns"
 )
 
-// zoneServer is an authoritative DNS server on 127.0.0.1 answering from a
-// zone in master-file syntax that a test can change.
-type zoneServer struct {
-	mu   sync.Mutex
-	rrs  []dns.RR
-	addr string
+// Zone is an authoritative DNS server on 127.0.0.1 answering from a zone
+// in master-file syntax that a test can change.
+type Zone struct {
+	// Addr is the server's host:port (UDP), for DNS_RESOLVER or a Verifier.
+	Addr string
+
+	mu  sync.Mutex
+	rrs []dns.RR
 }
 
-func startZoneServer(t *testing.T, zone string) *zoneServer {
+// Start serves zone until the test ends.
+func Start(t testing.TB, zone string) *Zone {
 	t.Helper()
-	z := &zoneServer{}
-	z.set(t, zone)
+	z := &Zone{}
+	z.Set(t, zone)
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	z.addr = pc.LocalAddr().String()
+	z.Addr = pc.LocalAddr().String()
 	srv := &dns.Server{PacketConn: pc, Handler: z}
 	started := make(chan struct{})
 	srv.NotifyStartedFunc = func() { close(started) }
@@ -36,7 +43,8 @@ func startZoneServer(t *testing.T, zone string) *zoneServer {
 	return z
 }
 
-func (z *zoneServer) set(t *testing.T, zone string) {
+// Set replaces the records the server answers from.
+func (z *Zone) Set(t testing.TB, zone string) {
 	t.Helper()
 	var rrs []dns.RR
 	for _, line := range strings.Split(strings.TrimSpace(zone), "\n") {
@@ -56,7 +64,7 @@ func (z *zoneServer) set(t *testing.T, zone string) {
 
 // ServeDNS answers records of the asked name and type, following CNAMEs
 // inside the zone as a resolver would; NXDOMAIN for names it has nothing for.
-func (z *zoneServer) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
+func (z *Zone) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	z.mu.Lock()
 	defer z.mu.Unlock()
 	m := new(dns.Msg)
@@ -87,13 +95,4 @@ func (z *zoneServer) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 		m.Rcode = dns.RcodeNameError
 	}
 	_ = w.WriteMsg(m)
-}
-
-func (s *testServer) tenantID(slug string) (id [16]byte) {
-	s.t.Helper()
-	t, err := s.db.TenantBySlug(context.Background(), slug)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return t.ID
 }
