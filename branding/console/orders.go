@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,7 +42,9 @@ var statuses = []storefront.Status{storefront.StatusPlaced, storefront.StatusCon
 // orderFilter reads the list's filters from the query string; an unknown
 // status is ignored rather than refused.
 func orderFilter(c *fiber.Ctx) storefront.OrderFilter {
-	f := storefront.OrderFilter{Query: c.Query("q"), Limit: ordersPerPage}
+	// Cloned: Fiber's strings share the request's buffer, which the next
+	// request on the connection reuses while the CSV export still streams.
+	f := storefront.OrderFilter{Query: strings.Clone(c.Query("q")), Limit: ordersPerPage}
 	for _, s := range statuses {
 		if string(s) == c.Query("status") {
 			f.Status = s
