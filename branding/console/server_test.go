@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -222,12 +221,7 @@ func certState(context.Context, string) string { return "none (TLS is off)" }
 // its errors in JSON, every other error as a page.
 func (s *testServer) newConsole() *fiber.App {
 	a := s.api()
-	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: func(c *fiber.Ctx, err error) error {
-		if strings.HasPrefix(c.Path(), "/api/") {
-			return a.Error(c, err)
-		}
-		return s.store.ErrorHandler(c, err)
-	}})
+	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: a.ErrorsOr(s.store.ErrorHandler)})
 	console.Use(tenantweb.CheckText)
 	a.Mount(console)
 	(&Console{Themes: s.themes, Identity: s.staff, Events: s.db, Brandings: s.db,

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -183,15 +182,15 @@ func (p *platform) newApp() *fiber.App {
 	})
 	serving.Tune(app, serving.Options{ConsoleHost: "console." + p.cfg.BaseDomain, Draining: p.draining.Load, Log: p.log})
 	app.Use(requestid.New())
-	app.Use(requestLog(p.log, store.ErrorHandler))
+	app.Use(tenantweb.RequestLog(p.log, store.ErrorHandler))
 	// A panic becomes an internal error: logged with its stack, shown as
 	// the themed 500 page.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		p.log.Error("panic", "request_id", c.Locals("requestid"), "panic", e, "stack", string(debug.Stack()))
 	}}))
-	app.Use(securityHeaders)
+	app.Use(tenantweb.SecurityHeaders)
 	if p.edge != nil {
-		app.Use(hsts)
+		app.Use(tenantweb.StrictTransport(edge.HSTS))
 	}
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
 	app.Get("/readyz", p.ready)
@@ -241,7 +240,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	api := p.api()
 	// Bodies are limited by the server that runs this app's handler: the
 	// main app's (serving.Tune).
-	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: consoleErrors(api, store.ErrorHandler),
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: api.ErrorsOr(store.ErrorHandler),
 		EnableTrustedProxyCheck: true, TrustedProxies: p.cfg.TrustedProxies.Strings()})
 	app.Use(serving.RefuseUnreadBodies)
 	app.Use(tenantweb.CheckText)
@@ -255,17 +254,6 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
 		Jobs: jobs.Queue{Client: p.jobClient}}).Mount(app)
 	return app
-}
-
-// consoleErrors is the console app's error handler: errors on the API's
-// paths are answered in the API's JSON, every other one as a page.
-func consoleErrors(api *api.Handler, pages fiber.ErrorHandler) fiber.ErrorHandler {
-	return func(c *fiber.Ctx, err error) error {
-		if strings.HasPrefix(c.Path(), "/api/") {
-			return api.Error(c, err)
-		}
-		return pages(c, err)
-	}
 }
 
 // eventURL is the address of an event's site as visitors type it: plain
@@ -350,54 +338,4 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 		return err
 	}
 	return <-errc
-}
-
-func securityHeaders(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
-	c.Set(fiber.HeaderXFrameOptions, "DENY")
-	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	return c.Next()
-}
-
-// requestLog writes one structured line per request, the only line a
-// failed request gets: with the cause of a server error (left by the error
-// handler or the handler that answered it, tenantweb.NoteFailure). It
-// renders errors itself (with the app's error handler) so the logged status
-// is the one the client got. A 503 is a warning (a dependency is away or an
-// event is closed: no bug to fix), any other 5xx an error.
-func requestLog(log *slog.Logger, onError fiber.ErrorHandler) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		start := time.Now()
-		if err := c.Next(); err != nil {
-			if herr := onError(c, err); herr != nil {
-				c.Status(fiber.StatusInternalServerError)
-			}
-		}
-		status := c.Response().StatusCode()
-		level := slog.LevelInfo
-		switch {
-		case status == fiber.StatusServiceUnavailable:
-			level = slog.LevelWarn
-		case status >= 500:
-			level = slog.LevelError
-		}
-		if !log.Enabled(c.UserContext(), level) {
-			return nil
-		}
-		slug := ""
-		if t := tenantweb.FromCtx(c); t != nil {
-			slug = t.Slug
-		}
-		rid, _ := c.Locals("requestid").(string)
-		attrs := []slog.Attr{slog.String("request_id", rid), slog.String("method", c.Method()),
-			slog.String("host", string(c.Request().Host())), slog.String("path", c.Path()),
-			slog.String("tenant", slug), slog.Int("status", status),
-			slog.Duration("duration", time.Since(start))}
-		if cause := tenantweb.Failure(c); cause != nil {
-			attrs = append(attrs, slog.Any("err", cause))
-		}
-		log.LogAttrs(c.UserContext(), level, "request", attrs...)
-		return nil
-	}
 }

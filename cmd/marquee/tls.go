@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/caddyserver/certmagic"
-	"github.com/gofiber/fiber/v2"
 
 	"marquee/db"
 	"marquee/tenant"
@@ -144,12 +143,6 @@ func (p *platform) port80() http.Handler {
 			edgeHandler.ServeHTTP(w, r)
 		}
 	})
-}
-
-// hsts tells browsers to come back over HTTPS only (TLS=acme).
-func hsts(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderStrictTransportSecurity, edge.HSTS)
-	return c.Next()
 }
 
 // certificateState is what the certificate storage holds for name, for

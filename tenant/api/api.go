@@ -105,6 +105,19 @@ func (h *Handler) need(scope string) fiber.Handler {
 	}
 }
 
+// ErrorsOr is the error handler of the app the API is mounted on (the
+// console's): an error on the API's paths (/api/…) is answered as the
+// API's JSON error (Error), any other with pages, the app's own error
+// pages.
+func (h *Handler) ErrorsOr(pages fiber.ErrorHandler) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		if strings.HasPrefix(c.Path(), "/api/") {
+			return h.Error(c, err)
+		}
+		return pages(c, err)
+	}
+}
+
 // Error answers err, an error that reached the app's error handler before
 // any API handler took the request (text refused at the edge, a body too
 // large), as the API's JSON error with the status of its code.

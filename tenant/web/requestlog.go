@@ -1,0 +1,53 @@
+package web
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// RequestLog is the middleware that writes one structured line per
+// request, the only line a failed request gets: its request id (Fiber's
+// requestid middleware, in front), method, host, path, event (Resolve's),
+// status and duration, with the cause of a server error (left by the error
+// handler or the handler that answered it, NoteFailure). It renders errors
+// itself (with the app's error handler, onError) so the logged status is
+// the one the client got; an error handler that fails leaves a 500. A 503
+// is a warning (a dependency is away or an event is closed: no bug to
+// fix), any other 5xx an error, the rest information.
+func RequestLog(log *slog.Logger, onError fiber.ErrorHandler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		if err := c.Next(); err != nil {
+			if herr := onError(c, err); herr != nil {
+				c.Status(fiber.StatusInternalServerError)
+			}
+		}
+		status := c.Response().StatusCode()
+		level := slog.LevelInfo
+		switch {
+		case status == fiber.StatusServiceUnavailable:
+			level = slog.LevelWarn
+		case status >= 500:
+			level = slog.LevelError
+		}
+		if !log.Enabled(c.UserContext(), level) {
+			return nil
+		}
+		slug := ""
+		if t := FromCtx(c); t != nil {
+			slug = t.Slug
+		}
+		rid, _ := c.Locals("requestid").(string)
+		attrs := []slog.Attr{slog.String("request_id", rid), slog.String("method", c.Method()),
+			slog.String("host", string(c.Request().Host())), slog.String("path", c.Path()),
+			slog.String("tenant", slug), slog.Int("status", status),
+			slog.Duration("duration", time.Since(start))}
+		if cause := Failure(c); cause != nil {
+			attrs = append(attrs, slog.Any("err", cause))
+		}
+		log.LogAttrs(c.UserContext(), level, "request", attrs...)
+		return nil
+	}
+}
