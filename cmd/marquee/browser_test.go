@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/google/uuid"
 
+	"marquee/tenant/web/browsertest"
 	"marquee/themes"
 )
 
@@ -28,23 +26,10 @@ import (
 // last assertion.
 const browserTimeout = 60 * time.Second
 
-// chromiumPath is the Chromium to drive: CHROMIUM_PATH, else Debian's. A
-// missing browser fails the test, unless SKIP_BROWSER_TESTS=1 says to skip.
+// chromiumPath is the Chromium to drive: see browsertest.Exe.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	path := os.Getenv("CHROMIUM_PATH")
-	if path == "" {
-		path = "/usr/bin/chromium"
-	}
-	if _, err := exec.LookPath(path); err != nil {
-		msg := "no Chromium at " + path + " (" + err.Error() + "): install Debian's chromium " +
-			"(apt-get install chromium) or set CHROMIUM_PATH"
-		if os.Getenv("SKIP_BROWSER_TESTS") == "1" {
-			t.Skip(msg + "; skipped because SKIP_BROWSER_TESTS=1")
-		}
-		t.Fatal(msg + "; set SKIP_BROWSER_TESTS=1 to skip the browser tests")
-	}
-	return path
+	return browsertest.Exe(t)
 }
 
 // browser is a headless Chromium with one tab, asking for German, that
@@ -55,100 +40,27 @@ type browser struct {
 	base string // http://HOST:PORT of the event
 }
 
-// syncBuffer collects Chromium's output, written from another goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// withoutDBus is the output without the lines about D-Bus, which a
-// container lacks and Chromium complains about at length.
-func (b *syncBuffer) withoutDBus() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out strings.Builder
-	for line := range strings.Lines(b.buf.String()) {
-		if !strings.Contains(line, "dbus") {
-			out.WriteString(line)
-		}
-	}
-	return out.String()
-}
-
 // newBrowser starts Chromium asking for German, for the event at host of
 // s. The browser, and the test's every step with it, stops after
 // browserTimeout.
 func newBrowser(t *testing.T, exe string, s *testServer, host string) *browser {
 	t.Helper()
 	allocCtx, port := chromium(t, exe, s, "de-DE", "de-DE,de", browserTimeout)
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelTab) // runs before chromium's cleanup: tabs first
-	// Start the browser now, so that a broken installation fails here.
-	if err := chromedp.Do(tabCtx); err != nil {
-		t.Fatalf("start Chromium %s: %v", exe, err)
-	}
-	return &browser{t: t, ctx: tabCtx, base: "http://" + host + ":" + port}
+	return &browser{t: t, ctx: browsertest.Tab(t, allocCtx), base: "http://" + host + ":" + port}
 }
 
-// chromium prepares Debian's Chromium with the flags every browser test
-// uses (headless, no sandbox, no background networking, *.shop.test mapped
-// to 127.0.0.1), asking for lang. It returns the allocator context and the
-// server's port; everything stops after within or when the test ends.
+// chromium prepares Chromium with browsertest's flags and *.shop.test
+// mapped to 127.0.0.1, asking for lang. It returns the allocator context
+// and the server's port; everything stops after within or when the test
+// ends.
 func chromium(t *testing.T, exe string, s *testServer, lang, acceptLang string, within time.Duration) (context.Context, string) {
 	t.Helper()
 	_, port, err := net.SplitHostPort(strings.TrimPrefix(s.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Chromium's profile, and its temporary files: the sockets of its
-	// process singleton, which it leaves behind when stopped, and its shared
-	// memory (disable-dev-shm-usage).
-	dir := t.TempDir()
-	profile, tmp := dir+"/profile", dir+"/tmp"
-	if err := os.Mkdir(tmp, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	var output syncBuffer
-	ctx, cancel := context.WithTimeout(context.Background(), within)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(profile),
-		chromedp.Flag("host-resolver-rules", "MAP *.shop.test 127.0.0.1"),
-		chromedp.Flag("lang", lang),
-		chromedp.Flag("accept-lang", acceptLang),
-		chromedp.Env("TMPDIR="+tmp),
-		chromedp.CombinedOutput(&output),
-	)
-	t.Cleanup(func() {
-		cancelAlloc() // waits for the browser process
-		cancel()
-		if t.Failed() {
-			t.Logf("Chromium's output (without its D-Bus complaints):\n%s", output.withoutDBus())
-		}
-		// Chromium's child processes can write to the profile for a moment
-		// after the browser has stopped; empty it before TempDir removes it.
-		for range 50 {
-			if os.RemoveAll(profile) == nil && os.RemoveAll(tmp) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	return allocCtx, port
+	return browsertest.Start(t, exe, browsertest.Options{Lang: lang, AcceptLang: acceptLang,
+		HostRules: "MAP *.shop.test 127.0.0.1", Within: within}), port
 }
 
 // open loads path of the event and returns the response of the page.

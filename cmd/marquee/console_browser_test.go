@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"marquee/tenant/web/browsertest"
 )
 
 // The console's browser test: a marketing member signs in, edits devcon's
@@ -29,22 +30,8 @@ const consoleBrowserTimeout = 90 * time.Second
 func newEnglishBrowser(t *testing.T, exe string, s *testServer, eventHost string, within time.Duration) (console, event *browser) {
 	t.Helper()
 	allocCtx, port := chromium(t, exe, s, "en-US", "en-US,en", within)
-	consoleCtx, cancelConsole := chromedp.NewContext(allocCtx)
-	// The second tab, opened once the browser runs: a context derived from
-	// a browser not yet started would start a browser of its own.
-	var eventCtx context.Context
-	cancelEvent := func() {}
-	t.Cleanup(func() { // runs before chromium's cleanup: tabs first
-		cancelEvent()
-		cancelConsole()
-	})
-	if err := chromedp.Do(consoleCtx); err != nil {
-		t.Fatalf("start Chromium %s: %v", exe, err)
-	}
-	eventCtx, cancelEvent = chromedp.NewContext(consoleCtx)
-	if err := chromedp.Do(eventCtx); err != nil {
-		t.Fatalf("open a second tab: %v", err)
-	}
+	consoleCtx := browsertest.Tab(t, allocCtx)
+	eventCtx := browsertest.Tab(t, consoleCtx)
 	return &browser{t: t, ctx: consoleCtx, base: "http://" + consoleHost + ":" + port},
 		&browser{t: t, ctx: eventCtx, base: "http://" + eventHost + ":" + port}
 }
