@@ -24,7 +24,6 @@ import (
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
 	"marquee/tenant/api"
-	"marquee/tenant/domains"
 	"marquee/tenant/provision"
 	"marquee/tenant/staff"
 	tenantweb "marquee/tenant/web"
@@ -115,12 +114,8 @@ func start(t *testing.T, smtpURL string, workers int) *testServer {
 		resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{}),
 		logs:     &logBuffer{}}
 	s.log = slog.New(slog.NewJSONHandler(s.logs, nil))
-	s.provision = &provision.Service{Store: database, BaseDomain: testBase, Target: domains.Target{CNAME: "edge." + testBase},
-		Verifier: domains.NewVerifier(closedPort(t), domains.DefaultTimeout),
-		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
-			token, err := s.staff.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
-			return "https://" + consoleHost + "/invite/" + token, err
-		}}
+	s.provision = provision.New(database, provision.Options{BaseDomain: testBase, DNSResolver: closedPort(t), Invitations: s.staff,
+		InviteURL: func(token string) string { return "https://" + consoleHost + "/invite/" + token }})
 	s.setUpEmail(smtpURL)
 	if workers > 0 {
 		s.startWorkers(workers)

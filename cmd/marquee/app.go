@@ -33,10 +33,8 @@ import (
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
 	"marquee/tenant/api"
-	"marquee/tenant/domains"
 	"marquee/tenant/edge"
 	"marquee/tenant/provision"
-	"marquee/tenant/staff"
 	tenantweb "marquee/tenant/web"
 	"marquee/tenant/web/serving"
 	"marquee/themes"
@@ -94,16 +92,7 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 	if err := p.setUpEmail(); err != nil {
 		return nil, err
 	}
-	if cfg.DomainTarget.CNAME == "" && cfg.BaseDomain != "" {
-		cfg.DomainTarget.CNAME = "edge." + cfg.BaseDomain
-		p.cfg = cfg
-	}
-	p.provision = &provision.Service{Store: database, BaseDomain: cfg.BaseDomain, Target: cfg.DomainTarget,
-		Verifier: domains.NewVerifier(cfg.DNSResolver, domains.DefaultTimeout),
-		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
-			token, err := p.staff.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
-			return consoleURL(cfg, "/invite/"+token), err
-		}}
+	p.provision = newProvisioner(cfg, database, p.staff)
 	return p, nil
 }
 

@@ -3,12 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
-
-	"github.com/google/uuid"
 
 	"marquee/db"
-	"marquee/tenant/domains"
 	"marquee/tenant/provision"
 	"marquee/tenant/staff"
 )
@@ -53,12 +49,14 @@ func provisioner(ctx context.Context, e *env) (*provision.Service, *db.DB, error
 	if err != nil {
 		return nil, nil, err
 	}
-	store := db.NewStaffStore(database, staff.Policy{})
-	svc := &provision.Service{Store: database, BaseDomain: cfg.BaseDomain, Target: cfg.DomainTarget,
-		Verifier: domains.NewVerifier(cfg.DNSResolver, domains.DefaultTimeout),
-		Invite: func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
-			token, err := store.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
-			return consoleURL(cfg, "/invite/"+token), err
-		}}
-	return svc, database, nil
+	return newProvisioner(cfg, database, db.NewStaffStore(database, staff.Policy{})), database, nil
+}
+
+// newProvisioner is the provisioning service of serve and of the ops
+// commands: on database, with cfg's domains, owners invited through
+// invitations with links to the console.
+func newProvisioner(cfg Config, database *db.DB, invitations provision.Inviter) *provision.Service {
+	return provision.New(database, provision.Options{BaseDomain: cfg.BaseDomain, Target: cfg.DomainTarget,
+		DNSResolver: cfg.DNSResolver, Invitations: invitations,
+		InviteURL: func(token string) string { return consoleURL(cfg, "/invite/"+token) }})
 }

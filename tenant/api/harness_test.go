@@ -24,7 +24,6 @@ import (
 	"marquee/storefront"
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
-	"marquee/tenant/domains"
 	"marquee/tenant/provision"
 	tenantweb "marquee/tenant/web"
 	"marquee/themes"
@@ -74,8 +73,7 @@ func startServerWith(t *testing.T, tune func(*provision.Service)) *testServer {
 		sites:    storefront.NewSites(database, tenant.MemoOptions{}),
 		resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{}),
 		log:      slog.New(slog.NewTextHandler(io.Discard, nil))}
-	service := &provision.Service{Store: database, BaseDomain: testBase, Target: domains.Target{CNAME: "edge." + testBase},
-		Verifier: domains.NewVerifier(closedPort(t), domains.DefaultTimeout)}
+	service := provision.New(database, provision.Options{BaseDomain: testBase, DNSResolver: closedPort(t)})
 	tune(service)
 	s.provision = service
 	h := &Handler{Service: service, BaseDomain: testBase,

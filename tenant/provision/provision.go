@@ -59,6 +59,48 @@ type Service struct {
 	BaseDomain string
 }
 
+// Inviter makes the one-time link that gives an email a role in an
+// event, creating the account if there is none; db.StaffStore is one.
+type Inviter interface {
+	Invite(ctx context.Context, actorID uuid.NullUUID, email string, tenantID uuid.UUID, role staff.Role, now time.Time) (string, error)
+}
+
+// Options are the platform's settings a Service works with.
+type Options struct {
+	// BaseDomain is the platform's own domain (BASE_DOMAIN).
+	BaseDomain string
+	// Target is what custom domains must point at (DOMAIN_CNAME,
+	// DOMAIN_IPS); its CNAME defaults to edge.BaseDomain.
+	Target domains.Target
+	// DNSResolver is the host:port custom-domain checks ask (DNS_RESOLVER);
+	// "" asks the system's.
+	DNSResolver string
+	// Invitations invites a new event's owner; nil refuses owner emails.
+	Invitations Inviter
+	// InviteURL is the console's address of an invitation's token.
+	InviteURL func(token string) string
+}
+
+// New is the Service on store with the platform's options: custom domains
+// checked over DNS (at DNSResolver, with domains.DefaultTimeout), and a
+// new event's owner invited by the platform itself as RoleOwner, the link
+// to accept it at InviteURL. The server, the ops commands and the tests
+// all build the Service with it.
+func New(store Store, o Options) *Service {
+	if o.Target.CNAME == "" && o.BaseDomain != "" {
+		o.Target.CNAME = "edge." + o.BaseDomain
+	}
+	s := &Service{Store: store, BaseDomain: o.BaseDomain, Target: o.Target,
+		Verifier: domains.NewVerifier(o.DNSResolver, domains.DefaultTimeout)}
+	if o.Invitations != nil {
+		s.Invite = func(ctx context.Context, email string, tenantID uuid.UUID) (string, error) {
+			token, err := o.Invitations.Invite(ctx, uuid.NullUUID{}, email, tenantID, staff.RoleOwner, time.Now())
+			return o.InviteURL(token), err
+		}
+	}
+	return s
+}
+
 // Spec is what a new event starts with.
 type Spec struct {
 	Slug, Name, DefaultLocale string
