@@ -23,16 +23,25 @@ func (db *DB) Settings(ctx context.Context, tenantID uuid.UUID) (storefront.Sett
 func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storefront.Settings, error) {
 	r, err := q.SettingsGet(ctx, tenantID)
 	return storefront.Settings{Currency: r.Currency, ClosesAt: r.ClosesAt, Ships: r.Ships,
-		AttendeeCanCancel: r.AttendeeCanCancel, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo}, err
+		AttendeeCanCancel: r.AttendeeCanCancel, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo,
+		TimeZone: r.TimeZone, PickupPlace: r.PickupPlace, PickupDetails: r.PickupDetails}, err
 }
 
 // SaveSettings stores how an event's shop behaves (currency and close
-// date belong to the event and are not changed here).
+// date belong to the event and are not changed here). An empty time zone
+// is the default one.
 func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront.Settings) error {
+	if s.TimeZone == "" {
+		s.TimeZone = storefront.DefaultTimeZone
+	}
+	if _, err := storefront.LoadTimeZone(s.TimeZone); err != nil {
+		return err
+	}
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
 		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
 			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel,
 			CommonCountries: append([]string{}, s.CommonCountries...), ReplyTo: s.ReplyTo,
+			TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails,
 		})
 	})
 }

@@ -58,16 +58,22 @@ SELECT t.currency, t.closes_at,
        coalesce(s.ships, false)::boolean AS ships,
        coalesce(s.attendee_can_cancel, true)::boolean AS attendee_can_cancel,
        coalesce(s.common_countries, '{}')::text[] AS common_countries,
-       coalesce(s.reply_to, '')::text AS reply_to
+       coalesce(s.reply_to, '')::text AS reply_to,
+       coalesce(s.time_zone, 'Europe/Berlin')::text AS time_zone,
+       coalesce(s.pickup_place, '')::text AS pickup_place,
+       coalesce(s.pickup_details, '')::text AS pickup_details
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = @tenant_id::uuid;
 
 -- name: SettingsUpsert :exec
-INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to)
-VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @common_countries::text[], @reply_to::text)
+INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to,
+                                 time_zone, pickup_place, pickup_details)
+VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @common_countries::text[], @reply_to::text,
+        @time_zone::text, @pickup_place::text, @pickup_details::text)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
-    common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to;
+    common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
+    time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details;
 
 -- name: VariantAdjustStock :one
 -- Adds delta to a limited stock, never below zero: no row back when the

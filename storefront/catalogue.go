@@ -2,6 +2,7 @@ package storefront
 
 import (
 	"time"
+	_ "time/tzdata" // time zones by name on every machine, the distroless image included
 
 	"github.com/google/uuid"
 
@@ -179,6 +180,43 @@ type Settings struct {
 	AttendeeCanCancel bool
 	CommonCountries   []string
 	ReplyTo           string // the organisers' address for replies to the event's emails; "" replies to the sender
+	// TimeZone is the IANA name of the zone the event's times are shown
+	// in ("Europe/Berlin"); see Location.
+	TimeZone string
+	// PickupPlace and PickupDetails say where and when attendees collect
+	// what they ordered (when the event does not ship), in the organisers'
+	// words; "" when not given.
+	PickupPlace, PickupDetails string
+}
+
+// DefaultTimeZone is the zone of an event that never chose one: the
+// platform's events are mostly in Central Europe, as its default
+// currency (EUR) says.
+const DefaultTimeZone = "Europe/Berlin"
+
+// Location is the event's time zone; UTC when its name is not one (it
+// was checked when stored, so only an old or damaged row falls back).
+func (s Settings) Location() *time.Location {
+	loc, err := LoadTimeZone(s.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// LoadTimeZone checks an IANA time zone name ("Europe/Berlin", "UTC") and
+// loads it. "" and "Local" are refused: an event's zone is always named.
+// The zone database is embedded (time/tzdata), so a name valid on one
+// machine is valid on all.
+func LoadTimeZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" || len(name) > 64 {
+		return nil, marquee.Invalid("time_zone", "settings.time_zone_unknown")
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, marquee.Invalid("time_zone", "settings.time_zone_unknown")
+	}
+	return loc, nil
 }
 
 // OrdersClosed reports whether the shop has stopped taking orders at now:
@@ -189,5 +227,5 @@ func (s Settings) OrdersClosed(now time.Time) bool {
 
 // DefaultSettings apply to an event that never changed them.
 func DefaultSettings() Settings {
-	return Settings{Currency: "EUR", AttendeeCanCancel: true}
+	return Settings{Currency: "EUR", AttendeeCanCancel: true, TimeZone: DefaultTimeZone}
 }

@@ -2,6 +2,7 @@ package themes
 
 import (
 	"html/template"
+	"time"
 
 	"marquee/branding"
 )
@@ -12,7 +13,10 @@ type Page struct {
 	Lang      string
 	Languages []string // the languages the visitor may switch to
 	Brand     *Brand
-	tr        *Translations
+	// Zone is the event's time zone, which EventTime shows times in; nil
+	// (platform pages) is UTC.
+	Zone *time.Location
+	tr   *Translations
 }
 
 // Brand is the part of an event's branding the layout needs.

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,6 +28,9 @@ type SettingsPage struct {
 	Currency, ClosesAt                              string // ClosesAt "": the event never closes
 	Ships, AttendeeCanCancel                        bool
 	ReplyTo                                         string
+	TimeZone, PickupPlace, PickupDetails            string
+	// Zones are common time zone names the time zone field suggests.
+	Zones []string
 	// Chosen are the ticked countries in their order; Others the rest of
 	// the country list, alphabetically in the page's language.
 	Chosen, Others []address.Country
@@ -68,10 +72,13 @@ func (h *Console) saveShopSettings(c *fiber.Ctx, t *tenant.Tenant, form url.Valu
 func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s storefront.Settings, refused error, saved string) error {
 	base := h.page(c)
 	p := SettingsPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Saved: saved,
-		Currency: s.Currency, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, ReplyTo: s.ReplyTo}
+		Currency: s.Currency, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, ReplyTo: s.ReplyTo,
+		TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails, Zones: suggestedZones}
 	p.Problem, p.ProblemField = formRefusal(base, refused)
 	if s.ClosesAt != nil {
-		p.ClosesAt = consoleTime(base, *s.ClosesAt)
+		zoned := base
+		zoned.Zone = s.Location()
+		p.ClosesAt = zoned.EventTime(*s.ClosesAt)
 	}
 	p.Chosen, p.Others = countryChoices(base.Lang, s.CommonCountries)
 	return h.render(c, status, "console_settings", p, base.Lang)
@@ -96,6 +103,12 @@ func settingsFromForm(cur storefront.Settings, form url.Values) (storefront.Sett
 	s.Ships = form.Get("ships") != ""
 	s.AttendeeCanCancel = form.Get("attendee_can_cancel") != ""
 	s.ReplyTo = strings.TrimSpace(form.Get("reply_to"))
+	s.TimeZone = strings.TrimSpace(form.Get("time_zone"))
+	if s.TimeZone == "" {
+		s.TimeZone = storefront.DefaultTimeZone
+	}
+	s.PickupPlace = strings.TrimSpace(form.Get("pickup_place"))
+	s.PickupDetails = strings.TrimSpace(strings.ReplaceAll(form.Get("pickup_details"), "\r\n", "\n"))
 	s.CommonCountries = []string{}
 	for _, code := range form["common_countries"] {
 		code = strings.ToUpper(strings.TrimSpace(code))
@@ -104,6 +117,9 @@ func settingsFromForm(cur storefront.Settings, form url.Values) (storefront.Sett
 		}
 	}
 	if err := checkCommonCountries(s.CommonCountries); err != nil {
+		return s, err
+	}
+	if err := checkFacts(s); err != nil {
 		return s, err
 	}
 	if s.ReplyTo != "" {
@@ -133,6 +149,28 @@ func checkCommonCountries(codes []string) error {
 		if !known[code] {
 			return marquee.Invalid("common_countries", "console.settings.unknown_country")
 		}
+	}
+	return nil
+}
+
+// suggestedZones are offered by the time zone field; any other name of
+// the time zone database is accepted too.
+var suggestedZones = []string{"Europe/Berlin", "Europe/London", "Europe/Paris", "Europe/Madrid", "Europe/Amsterdam",
+	"Europe/Vienna", "Europe/Zurich", "Europe/Lisbon", "Europe/Warsaw", "Europe/Stockholm", "Europe/Athens",
+	"America/New_York", "America/Chicago", "America/Los_Angeles", "America/Sao_Paulo", "Asia/Tokyo",
+	"Asia/Singapore", "Asia/Kolkata", "Australia/Sydney", "UTC"}
+
+// checkFacts checks what the event page states: a time zone the zone
+// database knows, and pick-up texts of a readable length.
+func checkFacts(s storefront.Settings) error {
+	if _, err := storefront.LoadTimeZone(s.TimeZone); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(s.PickupPlace) > 200 {
+		return marquee.Invalid("pickup_place", "console.settings.pickup_place_too_long")
+	}
+	if utf8.RuneCountInString(s.PickupDetails) > 1000 {
+		return marquee.Invalid("pickup_details", "console.settings.pickup_details_too_long")
 	}
 	return nil
 }

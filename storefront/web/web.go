@@ -114,7 +114,9 @@ func (h *Handler) basePage(site *storefront.Site, l string) themes.Page {
 		brand.FaviconURL = firstNonEmpty(h.MediaURL(context.Background(), site.Branding.FaviconKey), brand.LogoURL)
 		brand.SocialImageURL = absolute(firstNonEmpty(h.MediaURL(context.Background(), site.Branding.SocialImageKey), brand.HeroURL))
 	}
-	return h.Themes.NewPage(l, t.Locales, brand)
+	p := h.Themes.NewPage(l, t.Locales, brand)
+	p.Zone = site.Settings.Location()
+	return p
 }
 
 // send writes a rendered HTML page with its language. cacheControl is

@@ -419,7 +419,10 @@ SELECT t.currency, t.closes_at,
        coalesce(s.ships, false)::boolean AS ships,
        coalesce(s.attendee_can_cancel, true)::boolean AS attendee_can_cancel,
        coalesce(s.common_countries, '{}')::text[] AS common_countries,
-       coalesce(s.reply_to, '')::text AS reply_to
+       coalesce(s.reply_to, '')::text AS reply_to,
+       coalesce(s.time_zone, 'Europe/Berlin')::text AS time_zone,
+       coalesce(s.pickup_place, '')::text AS pickup_place,
+       coalesce(s.pickup_details, '')::text AS pickup_details
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = $1::uuid
 `
@@ -431,6 +434,9 @@ type SettingsGetRow struct {
 	AttendeeCanCancel bool
 	CommonCountries   []string
 	ReplyTo           string
+	TimeZone          string
+	PickupPlace       string
+	PickupDetails     string
 }
 
 func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (SettingsGetRow, error) {
@@ -443,16 +449,22 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 		&i.AttendeeCanCancel,
 		&i.CommonCountries,
 		&i.ReplyTo,
+		&i.TimeZone,
+		&i.PickupPlace,
+		&i.PickupDetails,
 	)
 	return i, err
 }
 
 const settingsUpsert = `-- name: SettingsUpsert :exec
-INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to)
-VALUES ($1::uuid, $2::boolean, $3::boolean, $4::text[], $5::text)
+INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to,
+                                 time_zone, pickup_place, pickup_details)
+VALUES ($1::uuid, $2::boolean, $3::boolean, $4::text[], $5::text,
+        $6::text, $7::text, $8::text)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
-    common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to
+    common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
+    time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details
 `
 
 type SettingsUpsertParams struct {
@@ -461,6 +473,9 @@ type SettingsUpsertParams struct {
 	AttendeeCanCancel bool
 	CommonCountries   []string
 	ReplyTo           string
+	TimeZone          string
+	PickupPlace       string
+	PickupDetails     string
 }
 
 func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) error {
@@ -470,6 +485,9 @@ func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) 
 		arg.AttendeeCanCancel,
 		arg.CommonCountries,
 		arg.ReplyTo,
+		arg.TimeZone,
+		arg.PickupPlace,
+		arg.PickupDetails,
 	)
 	return err
 }

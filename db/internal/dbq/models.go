@@ -350,6 +350,9 @@ type StorefrontSetting struct {
 	CommonCountries   []string
 	UpdatedAt         time.Time
 	ReplyTo           string
+	TimeZone          string
+	PickupPlace       string
+	PickupDetails     string
 }
 
 type Supplier struct {
