@@ -157,9 +157,10 @@ func (db *DB) AuditOrderAccess(ctx context.Context, tenantID, staffID uuid.UUID,
 }
 
 // Dashboard returns an event's orders per day since since (UTC days, every
-// day present, zero or not) and its units per variant.
+// day present, zero or not), its units per variant and its revenue by
+// currency.
 func (db *DB) Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time) (storefront.Dashboard, error) {
-	d := storefront.Dashboard{Units: map[uuid.UUID]int{}}
+	d := storefront.Dashboard{Units: map[uuid.UUID]int{}, Revenue: map[string]int64{}}
 	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
 		days, err := q.DashboardOrdersPerDay(ctx, dbq.DashboardOrdersPerDayParams{TenantID: tenantID, Since: since})
 		if err != nil {
@@ -172,6 +173,13 @@ func (db *DB) Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time
 		start := since.UTC().Truncate(24 * time.Hour)
 		for day := start; !day.After(db.now().UTC()); day = day.Add(24 * time.Hour) {
 			d.PerDay = append(d.PerDay, storefront.DayCount{Day: day, Orders: counts[day.Format(time.DateOnly)]})
+		}
+		revenue, err := q.DashboardRevenue(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		for _, r := range revenue {
+			d.Revenue[r.Currency] = r.TotalMinor
 		}
 		units, err := q.DashboardUnitsByVariant(ctx, tenantID)
 		for _, u := range units {

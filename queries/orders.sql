@@ -82,6 +82,14 @@ FROM orders
 WHERE tenant_id = @tenant_id::uuid AND status <> 'cancelled' AND created_at >= @since::timestamptz
 GROUP BY 1 ORDER BY 1;
 
+-- name: DashboardRevenue :many
+-- The sum of order totals per currency (an event's currency may have
+-- changed between orders), cancelled orders left out.
+SELECT currency, sum(total_minor)::bigint AS total_minor
+FROM orders
+WHERE tenant_id = @tenant_id::uuid AND status <> 'cancelled'
+GROUP BY currency ORDER BY currency;
+
 -- name: DashboardUnitsByVariant :many
 -- Units ordered per product and variant, cancelled orders left out: what
 -- the supplier has to make.

@@ -62,9 +62,10 @@ type DayCount struct {
 	Orders int
 }
 
-// Dashboard is an event's numbers: orders per day and units per variant
-// (cancelled orders left out).
+// Dashboard is an event's numbers: orders per day, units per variant and
+// revenue (cancelled orders left out).
 type Dashboard struct {
-	PerDay []DayCount
-	Units  map[uuid.UUID]int // by variant id
+	PerDay  []DayCount
+	Units   map[uuid.UUID]int // by variant id
+	Revenue map[string]int64  // the sum of order totals in minor units, by currency code
 }

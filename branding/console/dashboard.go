@@ -24,19 +24,10 @@ const lowStock = 5
 type DashboardPage struct {
 	themes.Page
 	Event, Slug string
-	Bars        []Bar
-	ChartWidth  int
+	Revenue     string // the sum of order totals in the event's currency
+	Chart       Chart
 	Products    []ProductUnits
 	Latest      []OrderRow
-	TotalOrders int
-}
-
-// Bar is one day of the orders chart, drawn as SVG by the template; the
-// count is written on the bar, so the chart reads without colour.
-type Bar struct {
-	X, Y, W, H, LabelY int
-	Day                string
-	Orders             int
 }
 
 // ProductUnits is one product's row of the size matrix.
@@ -46,11 +37,12 @@ type ProductUnits struct {
 	Units    int
 }
 
-// VariantUnits is one variant: units ordered and stock left.
+// VariantUnits is one variant: units ordered and stock left; sold out at
+// none left, low at a few.
 type VariantUnits struct {
 	Label, Stock string
 	Units        int
-	Low          bool
+	Low, SoldOut bool
 }
 
 func (h *Console) dashboard(c *fiber.Ctx) error {
@@ -58,45 +50,32 @@ func (h *Console) dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ctx := c.UserContext()
 	since := h.now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -(dashboardDays - 1))
-	d, err := h.Orders.Dashboard(c.UserContext(), t.ID, since)
+	d, err := h.Orders.Dashboard(ctx, t.ID, since)
 	if err != nil {
 		return err
 	}
-	cat, err := h.Orders.Catalogue(c.UserContext(), t.ID)
+	cat, err := h.Orders.Catalogue(ctx, t.ID)
 	if err != nil {
 		return err
 	}
-	latest, err := h.Orders.ListOrders(c.UserContext(), t.ID, storefront.OrderFilter{Limit: 10})
+	settings, err := h.Products.Settings(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	latest, err := h.Orders.ListOrders(ctx, t.ID, storefront.OrderFilter{Limit: 10})
 	if err != nil {
 		return err
 	}
 	base := h.page(c)
-	p := DashboardPage{Page: base, Event: t.Name, Slug: t.Slug}
-	p.Bars, p.ChartWidth, p.TotalOrders = bars(d.PerDay, base)
-	p.Products = sizeMatrix(cat, d, base.Lang, t.DefaultLocale)
+	p := DashboardPage{Page: base, Event: t.Name, Slug: t.Slug, Revenue: revenueText(d, settings.Currency, base.Lang),
+		Chart: ordersChart(d.PerDay, base), Products: sizeMatrix(cat, d, base.Lang, t.DefaultLocale)}
 	for _, o := range latest {
 		p.Latest = append(p.Latest, OrderRow{Number: o.Number, Name: o.Name, Status: base.T("status." + string(o.Status)),
 			Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Link: "/events/" + t.Slug + "/orders/" + o.Number})
 	}
 	return h.render(c, fiber.StatusOK, "console_dashboard", p, base.Lang)
-}
-
-// bars lays out the orders-per-day chart: 40 px per day, 120 px high.
-func bars(days []storefront.DayCount, base themes.Page) ([]Bar, int, int) {
-	const w, height = 40, 120
-	most, total := 1, 0
-	for _, d := range days {
-		most = max(most, d.Orders)
-		total += d.Orders
-	}
-	out := make([]Bar, 0, len(days))
-	for i, d := range days {
-		h := d.Orders * height / most
-		out = append(out, Bar{X: i * w, Y: height - h + 20, W: w - 6, H: h, LabelY: height - h + 14,
-			Day: d.Day.Format("02.01"), Orders: d.Orders})
-	}
-	return out, len(days) * w, total
 }
 
 // sizeMatrix is units and stock per variant of every product: what the
@@ -109,7 +88,8 @@ func sizeMatrix(cat storefront.Catalogue, d storefront.Dashboard, lang, def stri
 			vu := VariantUnits{Label: v.Label.In(lang, def), Units: d.Units[v.ID], Stock: "∞"}
 			if v.Stock != nil {
 				vu.Stock = strconv.Itoa(*v.Stock)
-				vu.Low = *v.Stock <= lowStock
+				vu.SoldOut = *v.Stock <= 0
+				vu.Low = !vu.SoldOut && *v.Stock <= lowStock
 			}
 			pu.Units += vu.Units
 			pu.Variants = append(pu.Variants, vu)

@@ -107,6 +107,40 @@ func (q *Queries) DashboardOrdersPerDay(ctx context.Context, arg DashboardOrders
 	return items, nil
 }
 
+const dashboardRevenue = `-- name: DashboardRevenue :many
+SELECT currency, sum(total_minor)::bigint AS total_minor
+FROM orders
+WHERE tenant_id = $1::uuid AND status <> 'cancelled'
+GROUP BY currency ORDER BY currency
+`
+
+type DashboardRevenueRow struct {
+	Currency   string
+	TotalMinor int64
+}
+
+// The sum of order totals per currency (an event's currency may have
+// changed between orders), cancelled orders left out.
+func (q *Queries) DashboardRevenue(ctx context.Context, tenantID uuid.UUID) ([]DashboardRevenueRow, error) {
+	rows, err := q.db.Query(ctx, dashboardRevenue, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []DashboardRevenueRow{}
+	for rows.Next() {
+		var i DashboardRevenueRow
+		if err := rows.Scan(&i.Currency, &i.TotalMinor); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const dashboardUnitsByVariant = `-- name: DashboardUnitsByVariant :many
 SELECT i.product_id, i.variant_id, sum(i.quantity)::int AS units
 FROM order_items i JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
