@@ -58,6 +58,9 @@ func TestChecksInChromium(t *testing.T) {
 		len(vs[0].Nodes) != 1 || !strings.Contains(vs[0].String(), "[img]") {
 		t.Errorf("the bad page: axe %v %v, want image-alt on its img", vs, err)
 	}
+	if vs, err := Axe(tab, "image-alt"); err != nil || len(vs) != 0 {
+		t.Errorf("the bad page without the rule image-alt: axe %v %v, want no violations", vs, err)
+	}
 	if over, culprits, err := Overflow(tab); err != nil || over != 900-390 || strings.Join(culprits, " ") != "div.wide" {
 		t.Errorf("the bad page: %d px too wide (%v) %v, want 510 (div.wide)", over, culprits, err)
 	}
