@@ -96,9 +96,11 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 	return p, nil
 }
 
-// certState says what the certificate storage holds for a hostname.
+// certState says what the certificate storage holds for a hostname: the
+// edge's answer, asked when the question comes (useACME sets the edge
+// after the apps may have been assembled).
 func (p *platform) certState(ctx context.Context, name string) string {
-	return p.certificateState(ctx, name)
+	return p.edge.CertState(ctx, name)
 }
 
 // api is the JSON API of provisioning, mounted on the console host.
@@ -182,7 +184,7 @@ func (p *platform) newApp() *fiber.App {
 		app.Use(tenantweb.StrictTransport(edge.HSTS))
 	}
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
-	app.Get("/readyz", p.ready)
+	app.Get("/readyz", p.readiness().Handle)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
 	if p.disk != nil {
 		app.Get("/media/*", tenantweb.CheckText, p.disk.Serve)
@@ -251,19 +253,10 @@ func (p *platform) eventURL(slug string) string {
 	return p.cfg.siteURL(slug, "")
 }
 
-// ready answers 200 when the database answers, 503 when it does not or
-// when the replica is draining.
-func (p *platform) ready(c *fiber.Ctx) error {
-	if p.draining.Load() {
-		return c.Status(fiber.StatusServiceUnavailable).SendString(readyzDraining)
-	}
-	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
-	defer cancel()
-	if err := p.db.Ready(ctx); err != nil {
-		tenantweb.NoteFailure(c, err)
-		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable\n")
-	}
-	return c.SendString("ok\n")
+// readiness answers /readyz (serving.Readiness): the database, unless
+// the replica drains.
+func (p *platform) readiness() serving.Readiness {
+	return serving.Readiness{Draining: p.draining.Load, Ping: p.db.Ready}
 }
 
 // listenForChanges keeps every cache of this process in step with the

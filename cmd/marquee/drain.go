@@ -15,6 +15,3 @@ func (p *platform) drain() {
 	p.log.Info("draining", "delay", p.cfg.DrainDelay, "shutdown_timeout", p.cfg.ShutdownTimeout)
 	time.Sleep(p.cfg.DrainDelay)
 }
-
-// readyzDraining answers /readyz while the replica drains.
-const readyzDraining = "draining\n"

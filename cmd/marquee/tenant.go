@@ -12,6 +12,7 @@ import (
 	"marquee/db"
 	"marquee/tenant"
 	"marquee/tenant/api"
+	"marquee/tenant/edge"
 	"marquee/tenant/provision"
 )
 
@@ -296,7 +297,7 @@ func printTenantsTable(e *env, list []tenant.Tenant, limit int) error {
 
 // certStates says, for each name of an event (its subdomain and custom
 // domains), what the certificate storage holds. Without TLS=acme in the
-// environment every name reads "none (TLS is off)".
+// environment every name reads edge.NoTLS.
 func certStates(ctx context.Context, e *env, database *db.DB, t *tenant.Tenant, doms []tenant.Domain) map[string]string {
 	out := map[string]string{}
 	names := []string{}
@@ -306,15 +307,15 @@ func certStates(ctx context.Context, e *env, database *db.DB, t *tenant.Tenant, 
 	for _, d := range doms {
 		names = append(names, d.Hostname)
 	}
-	p := &platform{}
+	var ed *edge.Edge
 	if cfg, err := configFromEnv(defaultConfig(), e.getenv); err == nil && cfg.TLS.Mode == "acme" {
-		if ed, err := newEdge(cfg, database, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil); err == nil {
-			defer ed.Stop()
-			p.edge = ed
+		if built, err := newEdge(cfg, database, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil); err == nil {
+			defer built.Stop()
+			ed = built
 		}
 	}
 	for _, n := range names {
-		out[n] = p.certificateState(ctx, n)
+		out[n] = ed.CertState(ctx, n)
 	}
 	return out
 }

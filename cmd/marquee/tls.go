@@ -123,39 +123,17 @@ func (p *platform) serveACME(ctx context.Context, httpLn, httpsLn net.Listener, 
 // and leaves everything else to the edge: challenges and the redirect.
 func (p *platform) port80() http.Handler {
 	edgeHandler := p.edge.HTTPHandler(nil)
+	ready := p.readiness()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/healthz":
 			_, _ = w.Write([]byte("ok\n"))
 		case "/readyz":
-			if p.draining.Load() {
-				http.Error(w, readyzDraining, http.StatusServiceUnavailable)
-				return
-			}
-			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-			defer cancel()
-			if err := p.db.Ready(ctx); err != nil {
-				http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-				return
-			}
-			_, _ = w.Write([]byte("ok\n"))
+			ready.ServeHTTP(w, r)
 		default:
 			edgeHandler.ServeHTTP(w, r)
 		}
 	})
-}
-
-// certificateState is what the certificate storage holds for name, for
-// ops; "none (TLS is off)" when the platform does not terminate TLS.
-func (p *platform) certificateState(ctx context.Context, name string) string {
-	if p.edge == nil {
-		return "none (TLS is off)"
-	}
-	st, err := p.edge.CertificateState(ctx, name)
-	if err != nil {
-		return "unknown: " + err.Error()
-	}
-	return st.String()
 }
 
 // dnsProvider is the DNS-01 provider DNS_PROVIDER names, or nil.

@@ -77,6 +77,25 @@ func (e *Edge) CertificateState(ctx context.Context, name string) (State, error)
 	return st, errors.Join(certErr, failErr)
 }
 
+// NoTLS is what CertState says of every name when the platform does not
+// terminate TLS.
+const NoTLS = "none (TLS is off)"
+
+// CertState is CertificateState in one line, for ops (the CLI, the API,
+// the console's domain pages): the state, or "unknown: " and the error
+// when storage could not be read; NoTLS on a nil Edge, the platform's
+// without TLS=acme.
+func (e *Edge) CertState(ctx context.Context, name string) string {
+	if e == nil {
+		return NoTLS
+	}
+	st, err := e.CertificateState(ctx, name)
+	if err != nil {
+		return "unknown: " + err.Error()
+	}
+	return st.String()
+}
+
 // subjectFor is the certificate subject that serves name: what Manage
 // covers it with, or the platform's wildcard when a DNS provider is set
 // (also on an Edge that never called Manage, such as an ops tool's), or
