@@ -21,6 +21,9 @@ type FieldView struct {
 	Options                         []OptionView
 	Pattern                         string
 	Row                             int
+	// Autocomplete is what a browser may fill the input with ("email",
+	// "shipping postal-code"); "" leaves it to the browser.
+	Autocomplete string
 	// ShowIfName and ShowIfValue make the field conditional on another
 	// input's value: conditional.js shows it only then; the server asks it
 	// only then, with or without the script.

@@ -51,8 +51,8 @@ func TestPerAttendeeLimitIsStated(t *testing.T) {
 		if got != "At most 1 of this item per attendee." {
 			t.Errorf("line error %q", got)
 		}
-		if summary := p.text("#problems li"); summary != got {
-			t.Errorf("summary %q, want the line's %q", summary, got)
+		if summary := p.text("#problems li"); summary != "T-shirt: "+got {
+			t.Errorf("summary %q, want the line's %q naming the product", summary, got)
 		}
 		if strings.Contains(p.body, "already ordered") {
 			t.Error("says already ordered")

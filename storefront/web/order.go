@@ -58,20 +58,34 @@ func (h *Handler) renderOrderForm(c *fiber.Ctx, site *storefront.Site, status in
 	return h.send(c, status, l, buf.Bytes(), "no-store")
 }
 
+// The order form's actions (its buttons' values). Any other places the
+// order, as "place" does.
+const (
+	actionPlace   = "place"
+	actionReview  = "review"  // show the review page: what the order holds, its total, "Place order"
+	actionChange  = "change"  // back from the review page to the form, every value kept
+	actionRefresh = "refresh" // the country changed: redraw its address form
+)
+
 // placeOrder validates the form, places the order and sends the attendee
-// to its status page; any problem re-renders the form with every value
-// kept, the message next to its input, and nothing written.
+// to its status page, or shows the review page first when asked to; any
+// problem re-renders the form with every value kept, the message next to
+// its input, and nothing written.
 func (h *Handler) placeOrder(c *fiber.Ctx) error {
 	site, values, ok, err := h.submission(c)
 	if !ok {
 		return err
 	}
-	if values.Get(inputAction) == "refresh" { // the country changed: redraw its address form
+	action := values.Get(inputAction)
+	if action == actionRefresh || action == actionChange { // redraw the form: a new country's address, or back from the review
 		return h.renderOrderForm(c, site, fiber.StatusOK, values, form.Errors{})
 	}
 	po := parseOrder(site, values, lang(c, site.Tenant))
 	if !po.errors.Empty() {
 		return h.renderOrderForm(c, site, fiber.StatusUnprocessableEntity, values, po.errors)
+	}
+	if action == actionReview {
+		return h.renderReview(c, site, values, po)
 	}
 	order, err := h.Orders.PlaceOrder(c.UserContext(), site.Tenant.ID, po.req)
 	if err != nil {

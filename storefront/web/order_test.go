@@ -115,8 +115,10 @@ func TestPlaceOrder(t *testing.T) {
 		if got := r.doc.Find("fieldset.line legend").Length(); got != 3 {
 			t.Errorf("%d lines, want 3", got)
 		}
-		if r.doc.Find(`select[name="line.0.variant"] option[disabled]`).Text() != "XL · Sold out" {
-			t.Errorf("sold-out variant not marked: %q", r.doc.Find(`select[name="line.0.variant"] option[disabled]`).Text())
+		soldOut := r.doc.Find(`input[type=radio][name="line.0.variant"][disabled]`)
+		id, _ := soldOut.Attr("id")
+		if soldOut.Length() != 1 || r.doc.Find(`label[for="`+id+`"]`).Text() != "XL · Sold out" {
+			t.Errorf("sold-out size not marked: %d, %q", soldOut.Length(), r.doc.Find(`label[for="`+id+`"]`).Text())
 		}
 		if r.doc.Find(`select[name="line.1.variant"]`).Length() != 0 || r.doc.Find(`input[type=hidden][name="line.1.variant"]`).Length() != 1 {
 			t.Errorf("a product with one variant should offer no choice of variant")

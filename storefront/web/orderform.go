@@ -1,9 +1,7 @@
 package web
 
 import (
-	"maps"
 	"net/url"
-	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -35,11 +33,14 @@ type OrderPage struct {
 	CSRF           string
 	IdempotencyKey string
 	Lines          []LineView
+	LinesError     string // nothing was chosen: said on the products' fieldset
 	Name, Email    FieldView
 	Customer       []FieldView
 	Shipping       []FieldView
 	Address        *AddressView
-	Problems       []string // translated summary of the errors, on top
+	Problems       []ProblemView // the error summary on top, in the form's order
+	Summary        SummaryView   // what is chosen so far, with its total
+	Currency       string        // for order.js's running total
 }
 
 // FieldView and OptionView are what the "field" template draws; the
@@ -49,17 +50,39 @@ type (
 	OptionView = formview.OptionView
 )
 
-// LineView is one product on the order form.
+// LineView is one product on the order form: its sizes as buttons (or its
+// only variant, hidden), its quantity and its item fields.
 type LineView struct {
 	Index                               int
 	ProductID, Name, Description, Price string
 	Free, SoldOut                       bool
 	SingleVariant                       string // the only variant's id: no choice to offer
-	Variant                             FieldView
+	SinglePrice                         int64  // its unit price in minor units
+	SizeName, SizeError                 string // the sizes' input name and its problem
+	Sizes                               []SizeView
+	Chosen                              bool // a size is chosen (or the only variant has a quantity)
 	Quantity                            FieldView
 	MaxQuantity                         int
 	Items                               []FieldView
 	Error                               string
+}
+
+// SizeView is one size (variant) of a product, drawn as a radio button.
+type SizeView struct {
+	ID, Value, Label, Price string // Price: only when it differs from the product's
+	PriceMinor              int64
+	Checked, SoldOut        bool
+}
+
+// FirstInput is the id of the line's first input a person can use: where
+// a problem with the line sends the focus.
+func (lv LineView) FirstInput() string {
+	for _, s := range lv.Sizes {
+		if !s.SoldOut {
+			return s.ID
+		}
+	}
+	return lv.Quantity.Name
 }
 
 // AddressView is the shipping address part of the form.
@@ -72,31 +95,25 @@ type AddressView struct {
 // values and the errors by input name (message IDs).
 func (h *Handler) orderForm(site *storefront.Site, base themes.Page, values url.Values, errs form.Errors) OrderPage {
 	def := site.Tenant.DefaultLocale
-	p := OrderPage{Page: base, IdempotencyKey: values.Get(inputIdempotencyKey)}
+	p := OrderPage{Page: base, IdempotencyKey: values.Get(inputIdempotencyKey), Currency: site.Settings.Currency}
 	if _, err := uuid.Parse(p.IdempotencyKey); err != nil {
 		p.IdempotencyKey = uuid.NewString()
 	}
 	for i, prod := range site.Catalogue.Visible() {
 		p.Lines = append(p.Lines, h.lineView(site, base, i, prod, values, errs))
 	}
-	p.Name = FieldView{Name: inputName, Type: string(form.TypeText), Required: true, Label: base.T("order.name"), Value: values.Get(inputName), Error: tr(base, errs[inputName])}
-	p.Email = FieldView{Name: inputEmail, Type: string(form.TypeEmail), Required: true, Label: base.T("order.email"), Help: base.T("order.email_help"), Value: values.Get(inputEmail), Error: tr(base, errs[inputEmail])}
+	p.LinesError = tr(base, errs[inputLines])
+	p.Name = FieldView{Name: inputName, Type: string(form.TypeText), Required: true, Label: base.T("order.name"), Value: values.Get(inputName),
+		Error: tr(base, errs[inputName]), Autocomplete: "name"}
+	p.Email = FieldView{Name: inputEmail, Type: string(form.TypeEmail), Required: true, Label: base.T("order.email"), Help: base.T("order.email_help"),
+		Value: values.Get(inputEmail), Error: tr(base, errs[inputEmail]), Autocomplete: "email"}
 	p.Customer = fieldViews(base, form.Sorted(site.Fields, form.ScopeCustomer), "", values, errs, def)
 	if site.Settings.Ships {
 		p.Shipping = fieldViews(base, form.Sorted(site.Fields, form.ScopeShipping), "", values, errs, def)
 		p.Address = addressView(base, site.Settings, values, errs)
 	}
-	lineErrors := map[string]string{}
-	for _, lv := range p.Lines {
-		lineErrors[lineInput(lv.Index, "product")] = lv.Error
-	}
-	for _, name := range sortedKeys(errs) {
-		if msg, ok := lineErrors[name]; ok {
-			p.Problems = append(p.Problems, msg)
-			continue
-		}
-		p.Problems = append(p.Problems, tr(base, errs[name]))
-	}
+	p.Problems = problems(base, p, errs)
+	p.Summary = summaryOf(base, site, parseOrder(site, values, base.Lang).req.Lines)
 	return p
 }
 
@@ -117,7 +134,8 @@ func lineProblem(base themes.Page, prod storefront.Product, id string) string {
 func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod storefront.Product, values url.Values, errs form.Errors) LineView {
 	l, def, cur := base.Lang, site.Tenant.DefaultLocale, site.Settings.Currency
 	lv := LineView{Index: i, ProductID: prod.ID.String(), Name: prod.Name.In(l, def), Description: prod.Description.In(l, def),
-		Free: prod.PriceMinor == 0, SoldOut: prod.SoldOut(), Error: lineProblem(base, prod, errs[lineInput(i, "product")])}
+		Free: prod.PriceMinor == 0, SoldOut: prod.SoldOut(), Error: lineProblem(base, prod, errs[lineInput(i, "product")]),
+		SizeName: lineInput(i, "variant"), SizeError: tr(base, errs[lineInput(i, "variant")])}
 	lv.Price = storefront.FormatMoney(prod.PriceMinor, cur, l)
 	lv.MaxQuantity = maxQuantity
 	for _, limit := range []int{prod.MaxPerOrder, prod.MaxPerAttendee} {
@@ -125,32 +143,59 @@ func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod 
 			lv.MaxQuantity = limit
 		}
 	}
-	chosen := values.Get(lineInput(i, "variant"))
-	lv.Variant = FieldView{Name: lineInput(i, "variant"), Type: string(form.TypeSingleChoice), Label: base.T("order.variant"), Error: tr(base, errs[lineInput(i, "variant")])}
-	for _, v := range prod.Variants {
-		label := v.Label.In(l, def)
-		if v.PriceMinor != nil && *v.PriceMinor != prod.PriceMinor {
-			label += " · " + storefront.FormatMoney(*v.PriceMinor, cur, l)
-		}
-		if v.SoldOut() {
-			label += " · " + base.T("catalogue.sold_out")
-		}
-		lv.Variant.Options = append(lv.Variant.Options, OptionView{Value: v.ID.String(), Label: label, Selected: v.ID.String() == chosen, Disabled: v.SoldOut()})
-	}
+	quantity := values.Get(lineInput(i, "quantity"))
 	if len(prod.Variants) == 1 && !prod.Variants[0].SoldOut() {
-		lv.SingleVariant = prod.Variants[0].ID.String()
+		lv.SingleVariant, lv.SinglePrice = prod.Variants[0].ID.String(), prod.Price(prod.Variants[0])
+		lv.Chosen = quantity != "" && quantity != "0"
+	} else {
+		lv.Sizes, lv.Chosen = sizeViews(base, prod, i, values.Get(lv.SizeName), def, cur)
 	}
-	lv.Quantity = FieldView{Name: lineInput(i, "quantity"), Type: string(form.TypeNumber), Label: base.T("order.quantity"), Value: values.Get(lineInput(i, "quantity")), Error: tr(base, errs[lineInput(i, "quantity")])}
-	if lv.Quantity.Value == "" {
-		lv.Quantity.Value = "0"
+	if quantity == "" {
+		// A chosen size orders one; a product without sizes is ordered by
+		// setting its quantity.
+		quantity = "1"
+		if lv.SingleVariant != "" {
+			quantity = "0"
+		}
 	}
+	lv.Quantity = FieldView{Name: lineInput(i, "quantity"), Type: string(form.TypeNumber), Label: base.T("order.quantity"), Value: quantity,
+		Error: tr(base, errs[lineInput(i, "quantity")])}
 	lv.Items = fieldViews(base, form.Sorted(site.Fields, form.ScopeItem), form.ItemPrefix(i), values, errs, def)
 	return lv
+}
+
+// sizeViews draws a product's variants as buttons; the first one a person
+// can choose carries the group's id, where links to the line lead.
+func sizeViews(base themes.Page, prod storefront.Product, i int, chosen, def, cur string) ([]SizeView, bool) {
+	var out []SizeView
+	anyChosen, named := false, false
+	for n, v := range prod.Variants {
+		s := SizeView{ID: lineInput(i, "variant") + "-" + strconv.Itoa(n), Value: v.ID.String(), Label: v.Label.In(base.Lang, def),
+			PriceMinor: prod.Price(v), SoldOut: v.SoldOut()}
+		if v.PriceMinor != nil && *v.PriceMinor != prod.PriceMinor {
+			s.Price = storefront.FormatMoney(*v.PriceMinor, cur, base.Lang)
+		}
+		s.Checked = !s.SoldOut && s.Value == chosen
+		anyChosen = anyChosen || s.Checked
+		if !s.SoldOut && !named {
+			s.ID, named = lineInput(i, "variant"), true
+		}
+		out = append(out, s)
+	}
+	return out, anyChosen
 }
 
 // fieldViews draws an event's fields of one scope; prefix names item fields.
 func fieldViews(base themes.Page, fields []form.Field, prefix string, values url.Values, errs form.Errors, def string) []FieldView {
 	return formview.Fields(base, fields, prefix, values, errs, def)
+}
+
+// addressAutocomplete is what browsers may fill each address input with.
+var addressAutocomplete = map[string]string{
+	address.InputName: "shipping name", address.InputLine1: "shipping address-line1", address.InputLine2: "shipping address-line2",
+	address.InputLine3: "shipping address-line3", address.InputSublocality: "shipping address-level3",
+	address.InputLocality: "shipping address-level2", address.InputRegion: "shipping address-level1",
+	address.InputPostalCode: "shipping postal-code",
 }
 
 func addressView(base themes.Page, s storefront.Settings, values url.Values, errs form.Errors) *AddressView {
@@ -160,14 +205,14 @@ func addressView(base themes.Page, s storefront.Settings, values url.Values, err
 	}
 	av := &AddressView{Country: FieldView{Name: inputCountry, Type: string(form.TypeCountry), Required: true,
 		Label: base.T("address.country"), Value: country, Error: tr(base, errs[inputCountry]),
-		Options: countryOptions(base.Lang, s.CommonCountries, country)}}
+		Options: countryOptions(base.Lang, s.CommonCountries, country), Autocomplete: "shipping country"}}
 	if country == "" {
 		return av // the attendee picks a country first; its form follows
 	}
 	for _, in := range address.Form(country, base.Lang) {
 		name := addressPrefix + in.Name
 		fv := FieldView{Name: name, Type: string(form.TypeText), Label: base.T(in.LabelID), Required: in.Required,
-			Value: values.Get(name), Error: tr(base, errs[name]), Pattern: in.Pattern, Row: in.Row}
+			Value: values.Get(name), Error: tr(base, errs[name]), Pattern: in.Pattern, Row: in.Row, Autocomplete: addressAutocomplete[in.Name]}
 		if len(in.Options) > 0 {
 			fv.Type = string(form.TypeSingleChoice)
 			for _, r := range in.Options {
@@ -185,5 +230,3 @@ func countryOptions(lang string, first []string, chosen string) []OptionView {
 
 // tr translates a message ID; "" stays "".
 func tr(p themes.Page, id string) string { return formview.Translate(p, id) }
-
-func sortedKeys(errs form.Errors) []string { return slices.Sorted(maps.Keys(errs)) }

@@ -57,7 +57,7 @@ func (po *parsedOrder) parseLines(site *storefront.Site, values url.Values) {
 			continue
 		}
 		line, ok := po.parseLine(site, values, i, qty)
-		if !ok {
+		if !ok || line.Quantity == 0 {
 			continue
 		}
 		line.Answers = form.ValidateAnswers(site.Fields, form.ScopeItem, values, form.ItemPrefix(i), po.errors)
@@ -65,7 +65,7 @@ func (po *parsedOrder) parseLines(site *storefront.Site, values url.Values) {
 		po.rowOf = append(po.rowOf, i)
 	}
 	if len(po.req.Lines) == 0 && po.errors.Empty() {
-		po.errors.Add("lines", "order.empty")
+		po.errors.Add(inputLines, "order.empty")
 	}
 }
 
@@ -78,12 +78,18 @@ func (po *parsedOrder) parseLine(site *storefront.Site, values url.Values, i, qt
 		po.errors.Add(lineInput(i, "product"), "order.unknown_product")
 		return storefront.Line{}, false
 	}
-	vid, err := uuid.Parse(values.Get(lineInput(i, "variant")))
-	if err != nil && len(prod.Variants) == 1 {
-		vid, err = prod.Variants[0].ID, nil // one variant needs no choice
+	chosen := values.Get(lineInput(i, "variant"))
+	switch {
+	case chosen == "" && len(prod.Variants) == 1:
+		chosen = prod.Variants[0].ID.String() // one variant needs no choice
+	case chosen == "":
+		// No size chosen: the product is not ordered, whatever its
+		// quantity box says (it shows 1, for the size once chosen).
+		return storefront.Line{ProductID: pid}, true
 	}
+	vid, err := uuid.Parse(chosen)
 	if err != nil {
-		po.errors.Add(lineInput(i, "variant"), "order.choose_variant")
+		po.errors.Add(lineInput(i, "variant"), "order.unknown_variant")
 		return storefront.Line{}, false
 	}
 	if _, ok := prod.Variant(vid); !ok {
