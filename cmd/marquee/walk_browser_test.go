@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,7 +28,7 @@ import (
 var walkSizes = [][2]int{{390, 844}, {1366, 900}}
 
 // notPages are the GET routes that serve no page of their own, and why;
-// every other GET route must be a stop of the walk.
+// every other GET route is a stop of the walk.
 var notPages = map[string]string{
 	"storefront /healthz": "plain text for load balancers", "storefront /readyz": "plain text for load balancers",
 	"storefront /media/*": "uploaded images", "storefront /static/*": "CSS, scripts and images",
@@ -49,14 +51,115 @@ type walkStop struct {
 	path   string
 	status int
 	press  string // a button to press first: the walk checks the page it leads to
-	fold   string // what must be visible without scrolling, at both sizes
-	nav    bool   // a console page with the console's navigation
-	email  bool   // an email's HTML, shown in a frame of a console page
 }
+
+// signedOut are the console's pages for people not signed in: the walk
+// visits them first, and they have no console navigation.
+var signedOut = []string{"console /login", "console /reset", "console /reset/:token", "console /invite/:token"}
+
+// walkFold is what must be visible without scrolling, at both sizes, by
+// route: the primary action of the page.
+var walkFold = map[string]string{}
+
+// isEmail tells an email's HTML, shown in a frame of a console page.
+func isEmail(route string) bool { return strings.HasSuffix(route, "/html") }
 
 func TestBrowserPageWalk(t *testing.T) {
 	start := time.Now()
 	exe := chromiumPath(t)
+	s, params, signIn := walkServer(t)
+	// A stop for every GET route of the storefront and the console, with
+	// real ids, then the pages no route of their own shows. A new GET route
+	// is a new stop.
+	var stops, signedIn []walkStop
+	routes := append(appRoutes(s.platform.newApp(), "storefront"), appRoutes(s.platform.newConsole(s.platform.storefront()), "console")...)
+	for _, r := range routes {
+		key := r.app + " " + r.path
+		if r.method != http.MethodGet || r.app == "api" || notPages[key] != "" {
+			continue
+		}
+		st := walkStop{route: key, host: "devcon", path: r.path, status: 200}
+		if r.app == "console" {
+			st.host = "console"
+		}
+		for _, name := range r.params {
+			v := cmp.Or(params[key+" :"+name], params[r.app+" :"+name])
+			if v == "" {
+				t.Fatalf("the walk has no value for :%s of GET %s: add one to walkServer's params, or the route to notPages if it serves no page", name, key)
+			}
+			st.path = strings.Replace(st.path, ":"+name, v, 1)
+		}
+		st.path += params[key] // a query the page needs
+		if slices.Contains(signedOut, key) {
+			stops = append(stops, st)
+		} else {
+			signedIn = append(signedIn, st)
+		}
+	}
+	stops = append(append(stops, signedIn...),
+		walkStop{route: "storefront /order", host: "gophercamp", path: "/order", status: 200}, // shipped: the address fields
+		walkStop{host: "devcon", path: "/order", press: `form.order-form button.primary[type="submit"]`, status: 422},
+		walkStop{host: "closed", path: "/", status: 503},
+		walkStop{host: "devcon", path: "/no-such-page", status: 404},
+		walkStop{host: "console", path: "/events/nosuch/branding", status: 404})
+
+	b, _ := newEnglishBrowser(t, exe, s, "devcon.shop.test", 3*time.Minute)
+	port := b.base[len("http://"+consoleHost+":"):]
+	session := false
+	for _, st := range stops {
+		b.base = "http://" + st.host + ".shop.test:" + port
+		name := st.host + " " + st.path
+		if st.press != "" {
+			name += " then " + st.press
+		}
+		resize(t, b, walkSizes[0])
+		if console := st.host == "console" && !slices.Contains(signedOut, st.route); console && !session {
+			b.at(b.open(signIn), "/")
+			session = true
+		}
+		res := b.open(st.path)
+		if st.press != "" {
+			res = b.follow(st.press)
+		}
+		if res.Status != int64(st.status) {
+			t.Errorf("%s: %d, want %d", name, res.Status, st.status)
+			continue
+		}
+		nav := st.host == "console" && !slices.Contains(signedOut, st.route) && !isEmail(st.route) && !strings.HasSuffix(st.route, "/preview")
+		for i, size := range walkSizes {
+			if i > 0 {
+				resize(t, b, size)
+			}
+			page := fmt.Sprintf("%s at %dx%d", name, size[0], size[1])
+			if fold := walkFold[st.route]; fold != "" {
+				if in, err := browsertest.InFirstViewport(b.ctx, fold); err != nil || !in {
+					t.Errorf("%s: %s is not visible without scrolling (%v)", page, fold, err)
+				}
+			}
+			if nav && walkChecksNav && b.count("nav.console-nav") != 1 {
+				t.Errorf("%s: no console navigation (nav.console-nav)", page)
+			}
+			if !slices.Contains(overflowAwaits, st.route) {
+				browsertest.CheckOverflow(t, b.ctx, page)
+			} else if over, _, err := browsertest.Overflow(b.ctx); err == nil && over == 0 && i == 0 {
+				t.Logf("%s fits now: take %s out of overflowAwaits", page, st.route)
+			}
+			if isEmail(st.route) {
+				browsertest.CheckAxe(t, b.ctx, page, emailRules...)
+			} else {
+				browsertest.CheckAxe(t, b.ctx, page)
+			}
+		}
+	}
+	t.Logf("walked %d pages at %d sizes in %v", len(stops), len(walkSizes), time.Since(start).Round(time.Millisecond))
+}
+
+// walkServer is a server with the demo events, a suspended event
+// "closed", an order, a supplier, a domain, an email in dev's inbox and a
+// platform admin. It returns the real values of the routes' parameters
+// ("APP :NAME", or "APP ROUTE :NAME" for one route's) and queries ("APP
+// ROUTE"), and the admin's one-time sign-in link.
+func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 	cfg := defaultConfig()
 	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
 	cfg.MailInbox, cfg.Workers = true, 1
@@ -109,104 +212,15 @@ func TestBrowserPageWalk(t *testing.T) {
 		}
 		return message != 0
 	})
-	inbox := "/platform/inbox/" + strconv.FormatInt(message, 10)
-	ev, status := "/events/devcon", storefront.OrderLinks{Key: s.platform.cfg.SecretKey}.Path(devcon.ID, o.Number)
-
-	stops := []walkStop{
-		{route: "storefront /", host: "devcon", path: "/", status: 200},
-		{route: "storefront /products/:id", host: "devcon", path: "/products/" + shirt.ID.String(), status: 200},
-		{route: "storefront /order", host: "devcon", path: "/order", status: 200},
-		{route: "storefront /order", host: "gophercamp", path: "/order", status: 200}, // shipped: the address fields
-		{host: "devcon", path: "/order", press: `form.order-form button.primary[type="submit"]`, status: 422},
-		{route: "storefront /orders/:number", host: "devcon", path: status, status: 200},
-		{host: "closed", path: "/", status: 503},
-		{host: "devcon", path: "/no-such-page", status: 404},
-		{route: "console /login", host: "console", path: "/login", status: 200},
-		{route: "console /reset", host: "console", path: "/reset", status: 200},
-		{route: "console /reset/:token", host: "console", path: "/reset/" + reset, status: 200},
-		{route: "console /invite/:token", host: "console", path: "/invite/" + invite, status: 200},
-		{route: "console /", host: "console", path: "/login/link/" + signIn, status: 200, nav: true}, // signs in, lands on home
-		{route: "console /events/:slug/dashboard", host: "console", path: ev + "/dashboard", status: 200, nav: true},
-		{route: "console /events/:slug/branding", host: "console", path: ev + "/branding", status: 200, nav: true},
-		{route: "console /events/:slug/branding/preview", host: "console", path: ev + "/branding/preview", status: 200},
-		{route: "console /events/:slug/branding/history", host: "console", path: ev + "/branding/history", status: 200, nav: true},
-		{route: "console /events/:slug/catalogue", host: "console", path: ev + "/catalogue", status: 200, nav: true},
-		{route: "console /events/:slug/form", host: "console", path: ev + "/form", status: 200, nav: true},
-		{route: "console /events/:slug/form/fields/:key", host: "console", path: ev + "/form/fields/company", status: 200, nav: true},
-		{route: "console /events/:slug/orders", host: "console", path: ev + "/orders", status: 200, nav: true},
-		{route: "console /events/:slug/orders/:number", host: "console", path: ev + "/orders/" + o.Number, status: 200, nav: true},
-		{route: "console /events/:slug/suppliers", host: "console", path: ev + "/suppliers", status: 200, nav: true},
-		{route: "console /events/:slug/suppliers/:supplier", host: "console", path: ev + "/suppliers/" + supplier.String(), status: 200, nav: true},
-		{route: "console /events/:slug/emails", host: "console", path: ev + "/emails", status: 200, nav: true},
-		{route: "console /events/:slug/emails/:kind", host: "console", path: ev + "/emails/order_confirmation", status: 200, nav: true},
-		{route: "console /events/:slug/emails/:kind/html", host: "console", path: ev + "/emails/order_confirmation/html", status: 200, email: true},
-		{route: "console /events/:slug/settings", host: "console", path: ev + "/settings", status: 200, nav: true},
-		{route: "console /events/:slug/domains", host: "console", path: ev + "/domains", status: 200, nav: true},
-		{route: "console /platform/events", host: "console", path: "/platform/events", status: 200, nav: true},
-		{route: "console /platform/events/:slug", host: "console", path: "/platform/events/devcon", status: 200, nav: true},
-		{route: "console /platform/inbox", host: "console", path: "/platform/inbox", status: 200, nav: true},
-		{route: "console /platform/inbox/:id", host: "console", path: inbox, status: 200, nav: true},
-		{route: "console /platform/inbox/:id/html", host: "console", path: inbox + "/html", status: 200, email: true},
-		{route: "console /platform/jobs", host: "console", path: "/platform/jobs", status: 200, nav: true},
-		{host: "console", path: "/events/nosuch/branding", status: 404, nav: true},
-	}
-	t.Run("every GET route is a stop", func(t *testing.T) {
-		covered := map[string]bool{}
-		for _, st := range stops {
-			covered[st.route] = true
-		}
-		routes := append(appRoutes(s.platform.newApp(), "storefront"), appRoutes(s.platform.newConsole(s.platform.storefront()), "console")...)
-		for _, r := range routes {
-			key := r.app + " " + r.path
-			if r.method == http.MethodGet && r.app != "api" && !covered[key] && notPages[key] == "" {
-				t.Errorf("GET %s is not a stop of the page walk: add it to the stops, or to notPages if it serves no page", key)
-			}
-		}
-	})
-
-	b, _ := newEnglishBrowser(t, exe, s, "devcon.shop.test", 3*time.Minute)
-	port := b.base[len("http://"+consoleHost+":"):]
-	for _, st := range stops {
-		b.base = "http://" + st.host + ".shop.test:" + port
-		name := st.host + " " + st.path
-		if st.press != "" {
-			name += " then " + st.press
-		}
-		resize(t, b, walkSizes[0])
-		res := b.open(st.path)
-		if st.press != "" {
-			res = b.follow(st.press)
-		}
-		if res.Status != int64(st.status) {
-			t.Errorf("%s: %d, want %d", name, res.Status, st.status)
-			continue
-		}
-		for i, size := range walkSizes {
-			if i > 0 {
-				resize(t, b, size)
-			}
-			page := fmt.Sprintf("%s at %dx%d", name, size[0], size[1])
-			if st.fold != "" {
-				if in, err := browsertest.InFirstViewport(b.ctx, st.fold); err != nil || !in {
-					t.Errorf("%s: %s is not visible without scrolling (%v)", page, st.fold, err)
-				}
-			}
-			if st.nav && walkChecksNav && b.count("nav.console-nav") != 1 {
-				t.Errorf("%s: no console navigation (nav.console-nav)", page)
-			}
-			if !slices.Contains(overflowAwaits, st.route) {
-				browsertest.CheckOverflow(t, b.ctx, page)
-			} else if over, _, err := browsertest.Overflow(b.ctx); err == nil && over == 0 && i == 0 {
-				t.Logf("%s fits now: take %s out of overflowAwaits", page, st.route)
-			}
-			if st.email {
-				browsertest.CheckAxe(t, b.ctx, page, emailRules...)
-			} else {
-				browsertest.CheckAxe(t, b.ctx, page)
-			}
-		}
-	}
-	t.Logf("walked %d pages at %d sizes in %v", len(stops), len(walkSizes), time.Since(start).Round(time.Millisecond))
+	sig := storefront.OrderLinks{Key: s.platform.cfg.SecretKey}.Sign(devcon.ID, o.Number)
+	return s, map[string]string{
+		"storefront :id": shirt.ID.String(), "storefront :number": o.Number, "storefront /orders/:number": "?sig=" + sig,
+		"storefront /orders/:number/cancel": "?sig=" + sig,
+		"console :slug":                     "devcon", "console :number": o.Number, "console :supplier": supplier.String(), "console :product": shirt.ID.String(),
+		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation",
+		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10),
+		"console /reset/:token :token": reset, "console /invite/:token :token": invite,
+	}, "/login/link/" + signIn
 }
 
 // walkChecksNav turns on the check of the console's navigation, which the
