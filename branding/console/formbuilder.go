@@ -32,10 +32,16 @@ type FormDesk interface {
 type FormBuilderPage struct {
 	themes.Page
 	CSRF, Event, Slug, Problem, Saved, PreviewURL string
-	Scopes                                        []ScopeFields
-	Types, ScopeNames                             []string
-	Locales                                       []CopyFields
-	Form                                          map[string]string
+	// ProblemField is the id of the input the problem is about, "" when
+	// it is about the form as a whole.
+	ProblemField string
+	Scopes       []ScopeFields
+	Types        []TypeChoice
+	ScopeNames   []string
+	Locales      []CopyFields
+	Form         map[string]string
+	// Conditions are the answers of other fields a field may wait for.
+	Conditions []ConditionGroup
 	// Editing is the key of the field the form below changes; "" adds one.
 	Editing, FormAction string
 	// Preview is the order form as the attendee sees it: the saved fields,
@@ -56,7 +62,8 @@ type ScopeFields struct {
 	Fields []FieldRow
 }
 
-// FieldRow is one field in the builder.
+// FieldRow is one field in the builder: its type by name, its condition
+// in words.
 type FieldRow struct {
 	Key, Label, Type, Condition string
 	Required                    bool
@@ -68,29 +75,33 @@ func (h *Console) formBuilder(c *fiber.Ctx) error {
 		return err
 	}
 	saved := h.savedNotice(c, "console.branding.saved")
-	return h.renderFormBuilder(c, t, fiber.StatusOK, "", saved, url.Values{})
+	return h.renderFormBuilder(c, t, fiber.StatusOK, nil, saved, url.Values{})
 }
 
 // builderView says what the builder page shows besides the saved fields:
-// the field being edited (its key) and a candidate field to preview.
+// the field being edited (its key), a candidate field to preview, and the
+// place the field being written has (or would have) in the form, which
+// the form's refusals name.
 type builderView struct {
 	editing   string
 	candidate *form.Field
+	index     int
 }
 
-func (h *Console) renderFormBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, problem, saved string, values url.Values) error {
-	return h.renderBuilder(c, t, status, problem, saved, values, builderView{})
+func (h *Console) renderFormBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, refusal error, saved string, values url.Values) error {
+	return h.renderBuilder(c, t, status, refusal, saved, values, builderView{index: -1})
 }
 
-func (h *Console) renderBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, problem, saved string, values url.Values, view builderView) error {
+func (h *Console) renderBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, refusal error, saved string, values url.Values, view builderView) error {
 	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
 	if err != nil {
 		return err
 	}
 	base := h.page(c)
-	p := FormBuilderPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Problem: problem, Saved: saved,
-		Types: formTypes, ScopeNames: []string{string(form.ScopeCustomer), string(form.ScopeShipping), string(form.ScopeItem)},
+	p := FormBuilderPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Saved: saved,
+		Types: typeChoices(base), ScopeNames: []string{string(form.ScopeCustomer), string(form.ScopeShipping), string(form.ScopeItem)},
 		Form: map[string]string{}, Editing: view.editing, FormAction: "/events/" + t.Slug + "/form/fields"}
+	p.Problem, p.ProblemField = builderProblem(base, refusal, view.index, t.DefaultLocale)
 	if view.editing != "" {
 		p.FormAction += "/" + view.editing
 	}
@@ -100,15 +111,20 @@ func (h *Console) renderBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, prob
 	for k := range values {
 		p.Form[k] = values.Get(k)
 	}
+	current := ""
+	if cond := conditionFromForm(values); cond != nil {
+		current = cond.Key + "=" + cond.Equals
+	}
+	p.Conditions = conditionGroups(base, fields, view.editing, current, t.DefaultLocale)
 	for _, l := range t.Locales {
 		p.Locales = append(p.Locales, CopyFields{Locale: l, Language: base.LanguageName(l)})
 	}
 	for _, scope := range p.ScopeNames {
 		sf := ScopeFields{Scope: scope}
 		for _, f := range form.Sorted(fields, form.Scope(scope)) {
-			row := FieldRow{Key: f.Key, Label: f.LabelFor(base.Lang, t.DefaultLocale), Type: string(f.Type), Required: f.Required}
+			row := FieldRow{Key: f.Key, Label: f.LabelFor(base.Lang, t.DefaultLocale), Type: base.T("console.form.type." + string(f.Type)), Required: f.Required}
 			if f.ShowIf != nil {
-				row.Condition = f.ShowIf.Key + " = " + f.ShowIf.Equals
+				row.Condition = conditionText(base, fields, f.ShowIf, t.DefaultLocale)
 			}
 			sf.Fields = append(sf.Fields, row)
 		}
@@ -152,21 +168,31 @@ var formTypes = []string{"text", "long_text", "email", "phone", "number", "singl
 
 // addField adds a field: the whole form, new field included, must pass
 // form.ValidateForm (keys unique, conditions sound, labels in the default
-// language) or nothing is stored.
+// language) or nothing is stored. Without a key of its own, the field's
+// key is made from its label.
 func (h *Console) addField(c *fiber.Ctx, t *tenant.Tenant, values url.Values) (string, error) {
 	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
 	if err != nil {
 		return "", err
 	}
 	f, err := fieldFromForm(t, values, len(fields))
+	if f.Key == "" {
+		taken := map[string]bool{}
+		for _, g := range fields {
+			taken[g.Key] = true
+		}
+		f.Key = keyFromLabel(f.LabelFor(t.DefaultLocale, t.DefaultLocale), taken)
+	}
 	if err == nil {
 		err = form.ValidateForm(append(fields, f), t.DefaultLocale)
 	}
+	view := builderView{index: len(fields)}
 	if err != nil {
-		return "", h.renderFormBuilder(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", values)
+		return "", h.renderBuilder(c, t, fiber.StatusUnprocessableEntity, err, "", values, view)
 	}
 	if values.Get("preview") != "" {
-		return "", h.renderBuilder(c, t, fiber.StatusOK, "", "", values, builderView{candidate: &f})
+		view.candidate = &f
+		return "", h.renderBuilder(c, t, fiber.StatusOK, nil, "", values, view)
 	}
 	if err := h.Forms.AddFormField(c.UserContext(), t.ID, f); err != nil {
 		return "", err
@@ -188,7 +214,7 @@ func (h *Console) editFieldPage(c *fiber.Ctx) error {
 	if i < 0 {
 		return marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
-	return h.renderBuilder(c, t, fiber.StatusOK, "", "", fieldValues(t, fields[i]), builderView{editing: fields[i].Key})
+	return h.renderBuilder(c, t, fiber.StatusOK, nil, "", fieldValues(t, fields[i]), builderView{editing: fields[i].Key, index: i})
 }
 
 // updateField saves a changed field under its key (which stays: orders
@@ -213,13 +239,13 @@ func (h *Console) updateField(c *fiber.Ctx, t *tenant.Tenant, values url.Values)
 	if err == nil {
 		err = form.ValidateForm(withField(fields, f), t.DefaultLocale)
 	}
-	view := builderView{editing: key}
+	view := builderView{editing: key, index: i}
 	if err != nil {
-		return "", h.renderBuilder(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", values, view)
+		return "", h.renderBuilder(c, t, fiber.StatusUnprocessableEntity, err, "", values, view)
 	}
 	if values.Get("preview") != "" {
 		view.candidate = &f
-		return "", h.renderBuilder(c, t, fiber.StatusOK, "", "", values, view)
+		return "", h.renderBuilder(c, t, fiber.StatusOK, nil, "", values, view)
 	}
 	if err := h.Forms.UpdateFormField(c.UserContext(), t.ID, f); err != nil {
 		return "", err
@@ -252,9 +278,7 @@ func fieldFromForm(t *tenant.Tenant, v url.Values, position int) (form.Field, er
 			f.Options = append(f.Options, form.Option{Value: strings.TrimSpace(value), Label: map[string]string{t.DefaultLocale: label}})
 		}
 	}
-	if key := strings.TrimSpace(v.Get("show_if")); key != "" {
-		f.ShowIf = &form.Condition{Key: key, Equals: strings.TrimSpace(v.Get("show_value"))}
-	}
+	f.ShowIf = conditionFromForm(v)
 	for _, n := range []struct {
 		name string
 		dst  *int
@@ -301,8 +325,7 @@ func fieldValues(t *tenant.Tenant, f form.Field) url.Values {
 	}
 	v.Set("options", strings.Join(opts, "\n"))
 	if f.ShowIf != nil {
-		v.Set("show_if", f.ShowIf.Key)
-		v.Set("show_value", f.ShowIf.Equals)
+		v.Set("show_when", f.ShowIf.Key+"="+f.ShowIf.Equals)
 	}
 	if f.MinLength > 0 {
 		v.Set("min_length", strconv.Itoa(f.MinLength))
@@ -336,7 +359,7 @@ func (h *Console) removeField(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (str
 	}
 	for _, f := range fields {
 		if f.ShowIf != nil && f.ShowIf.Key == key {
-			return "", h.renderFormBuilder(c, t, fiber.StatusConflict, h.page(c).T("form.def.condition_depends"), "", url.Values{})
+			return "", h.renderFormBuilder(c, t, fiber.StatusConflict, marquee.Invalid("", "form.def.condition_depends"), "", url.Values{})
 		}
 	}
 	if err := h.Forms.RemoveFormField(c.UserContext(), t.ID, key); err != nil {

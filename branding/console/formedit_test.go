@@ -83,7 +83,7 @@ func TestFormFieldEditAndPreview(t *testing.T) {
 		if v, _ := f.Find(`input[name="label.en"]`).Attr("value"); v != "VAT ID" {
 			t.Errorf("label %q", v)
 		}
-		if v, _ := f.Find(`input[name="show_if"]`).Attr("value"); v != "is_company" {
+		if v, _ := f.Find(`select[name="show_when"] option[selected]`).Attr("value"); v != "is_company=true" {
 			t.Errorf("condition %q", v)
 		}
 		if f.Find(`input[name="required"][checked]`).Length() != 1 {

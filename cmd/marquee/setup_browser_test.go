@@ -36,27 +36,33 @@ func TestBrowserSetUpAnEvent(t *testing.T) {
 		}
 	}
 
+	// The form in plain words: a type by its name, no key typed (the key
+	// comes from the label), the condition picked from the checkbox's
+	// answers. The key of "Is a company" is is_a_company.
 	console.open("/events/devcon/form")
-	console.typeInto(`form.new-field input[name="key"]`, "is_company")
 	console.setValue(`form.new-field select[name="type"]`, "checkbox")
-	console.typeInto(`form.new-field input[name="label.en"]`, "For a company")
+	if got := eval[string](console, `document.querySelector('form.new-field select[name="type"] option[value="checkbox"]').textContent`); got != "Checkbox (yes or no)" {
+		t.Errorf("the checkbox type is offered as %q", got)
+	}
+	console.typeInto(`form.new-field input[name="label.en"]`, "Is a company")
 	console.follow(`form.new-field button[type="submit"]`)
-	console.typeInto(`form.new-field input[name="key"]`, "vat_id")
 	console.typeInto(`form.new-field input[name="label.en"]`, "VAT ID")
 	console.click(`form.new-field input[name="required"]`)
-	console.typeInto(`form.new-field input[name="show_if"]`, "is_company")
-	console.typeInto(`form.new-field input[name="show_value"]`, "true")
+	if got := eval[string](console, `document.querySelector('form.new-field select[name="show_when"] option[value="is_a_company=true"]').textContent`); got != "Only when “Is a company” is ticked" {
+		t.Errorf("the condition is offered as %q", got)
+	}
+	console.setValue(`form.new-field select[name="show_when"]`, "is_a_company=true")
 	console.follow(`form.new-field button[type="submit"]`)
 	if n := console.count(`[data-scope="customer"] li`); n != 2 {
 		t.Fatalf("%d customer fields in the builder, want 2", n)
 	}
 	// The preview beside the builder is the attendee's form: the VAT field
 	// appears only once its box is ticked there too.
-	if !eval[bool](console, `document.querySelector('aside.form-preview [data-show-if="is_company"]').hidden`) {
+	if !eval[bool](console, `document.querySelector('aside.form-preview [data-show-if="is_a_company"]').hidden`) {
 		t.Fatal("the preview shows the VAT field before the box is ticked")
 	}
-	console.click(`aside.form-preview input[name="is_company"]`)
-	if eval[bool](console, `document.querySelector('aside.form-preview [data-show-if="is_company"]').hidden`) {
+	console.click(`aside.form-preview input[name="is_a_company"]`)
+	if eval[bool](console, `document.querySelector('aside.form-preview [data-show-if="is_a_company"]').hidden`) {
 		t.Fatal("the preview hides the VAT field after the box is ticked")
 	}
 
@@ -64,19 +70,19 @@ func TestBrowserSetUpAnEvent(t *testing.T) {
 	if n := event.count("fieldset.line"); n != 2 {
 		t.Fatalf("%d products on the order form, want 2", n)
 	}
-	if !eval[bool](event, `document.querySelector('[data-show-if="is_company"]').hidden`) {
+	if !eval[bool](event, `document.querySelector('[data-show-if="is_a_company"]').hidden`) {
 		t.Fatal("the VAT field shows before the box is ticked")
 	}
 	event.click(`[id="line.0.variant-1"]`) // the size button M
 	event.retype(`input[name="line.0.quantity"]`, "1")
 	event.typeInto(`input[name="name"]`, "Ada Lovelace")
 	event.typeInto(`input[name="email"]`, "ada@example.com")
-	event.click(`input[name="is_company"]`)
-	if eval[bool](event, `document.querySelector('[data-show-if="is_company"]').hidden`) {
+	event.click(`input[name="is_a_company"]`)
+	if eval[bool](event, `document.querySelector('[data-show-if="is_a_company"]').hidden`) {
 		t.Fatal("the VAT field stays hidden after ticking the box")
 	}
 	event.follow(`form.order-form button.primary`)
-	if got := event.text(`[data-show-if="is_company"] .error`); got != "Please fill in this field." {
+	if got := event.text(`[data-show-if="is_a_company"] .error`); got != "Please fill in this field." {
 		t.Fatalf("the condition was not enforced: %q", got)
 	}
 	event.typeInto(`input[name="vat_id"]`, "DE123")
