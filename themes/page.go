@@ -2,6 +2,7 @@ package themes
 
 import (
 	"html/template"
+	"strings"
 	"time"
 
 	"marquee/branding"
@@ -16,6 +17,9 @@ type Page struct {
 	// Zone is the event's time zone, which EventTime shows times in; nil
 	// (platform pages) is UTC.
 	Zone *time.Location
+	// Meta is the page's own description for search results and link
+	// previews; "" takes the event's (see MetaDescription).
+	Meta string
 	tr   *Translations
 }
 
@@ -54,4 +58,33 @@ func (p Page) ColourVars() template.CSS {
 		css += "--font:" + p.Brand.Font + ";" // from branding.Fonts, never from input
 	}
 	return template.CSS(css)
+}
+
+// metaLength is how much of a description search results show.
+const metaLength = 160
+
+// MetaDescription is the page's <meta name="description">: its own
+// (Meta: a product's), else the event's tagline or social description,
+// else a sentence naming the event; on platform pages, the platform's.
+// Cut at a word near metaLength.
+func (p Page) MetaDescription() string {
+	d := p.Meta
+	switch {
+	case d != "":
+	case p.Brand != nil && p.Brand.Description != "":
+		d = p.Brand.Description
+	case p.Brand != nil:
+		d = p.T("meta.event", "Event", p.Brand.Title)
+	default:
+		d = p.T("meta.platform")
+	}
+	d = strings.Join(strings.Fields(d), " ")
+	if r := []rune(d); len(r) > metaLength {
+		cut := string(r[:metaLength-1])
+		if i := strings.LastIndexByte(cut, ' '); i > metaLength/2 {
+			cut = cut[:i]
+		}
+		d = strings.TrimRight(cut, " ,;:.") + "…"
+	}
+	return d
 }

@@ -15,6 +15,11 @@ type ClosedPage struct {
 	Event   string
 	Heading string
 	Body    string
+	// ClosedAt is when orders closed, in the event's zone ("" but for
+	// reason "orders"); BackHome links to the event page, which still
+	// stands when only orders have closed.
+	ClosedAt string
+	BackHome bool
 }
 
 // closed renders the branded page of an event that is not open; reason is
@@ -25,7 +30,10 @@ func (h *Handler) closed(c *fiber.Ctx, site *storefront.Site, status int, reason
 	body, err := site.Page("closed:"+reason+":"+l, func() ([]byte, error) {
 		base := h.basePage(site, l)
 		p := ClosedPage{Page: base, Event: base.Brand.Title,
-			Heading: base.T("closed." + reason + "_heading"), Body: base.T("closed." + reason + "_body")}
+			Heading: base.T("closed." + reason + "_heading"), Body: base.T("closed." + reason + "_body"), BackHome: reason == "orders"}
+		if at := site.Settings.ClosesAt; reason == "orders" && at != nil {
+			p.ClosedAt = base.EventTime(*at)
+		}
 		var buf bytes.Buffer
 		err := h.Themes.Render(&buf, "closed", p)
 		return buf.Bytes(), err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"html/template"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,12 +22,14 @@ type LandingPage struct {
 	Description template.HTML // Markdown, rendered and sanitised
 	Preview     bool          // a draft shown through a preview link
 	Closed      bool          // the closing time has passed: no call to order
+	Facts       EventFacts
 	Products    []ProductCard
 }
 
 // ProductCard is a product in the catalogue list.
 type ProductCard struct {
 	ID, Name, Price, Image string
+	Photo                  bool // Image is the product's photo, not the generated placeholder
 	SoldOut                bool
 }
 
@@ -41,8 +44,13 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 		return h.previewLanding(c, site, token)
 	}
 	l := lang(c, site.Tenant)
-	closed := site.Settings.OrdersClosed(h.now())
-	body, err := site.Page(pageKey("landing", l, closed), func() ([]byte, error) { return h.render(site, l, false, closed) })
+	now := h.now()
+	key := pageKey("landing", l, site.Settings.OrdersClosed(now))
+	if site.Settings.ClosesAt != nil {
+		unit, n := countdownIn(site.Settings.ClosesAt.Sub(now))
+		key += ":" + unit + strconv.Itoa(n) // the countdown's text changes the page
+	}
+	body, err := site.Page(key, func() ([]byte, error) { return h.render(site, l, false, now) })
 	if err != nil {
 		return err
 	}
@@ -62,7 +70,7 @@ func (h *Handler) previewLanding(c *fiber.Ctx, site *storefront.Site, token stri
 	preview := &storefront.Site{Tenant: site.Tenant, SiteContent: site.SiteContent}
 	preview.Branding = draft
 	l := lang(c, site.Tenant)
-	body, err := h.render(preview, l, true, site.Settings.OrdersClosed(h.now()))
+	body, err := h.render(preview, l, true, h.now())
 	if err != nil {
 		return err
 	}
@@ -74,7 +82,7 @@ func (h *Handler) previewLanding(c *fiber.Ctx, site *storefront.Site, token stri
 // preview. The console uses it to show a draft branding in a Site built
 // for that purpose.
 func (h *Handler) RenderPreview(site *storefront.Site, l string) ([]byte, error) {
-	body, err := h.render(site, l, true, false)
+	body, err := h.render(site, l, true, h.now())
 	return withOrigin(body, ""), err // shown on the console's host: URLs stay relative
 }
 
@@ -87,9 +95,12 @@ func pageKey(page, l string, closed bool) string {
 	return page + ":" + l
 }
 
-func (h *Handler) render(site *storefront.Site, l string, preview, closed bool) ([]byte, error) {
+// render renders the landing page of site in language l as it is at now:
+// open or closed, and how long is left.
+func (h *Handler) render(site *storefront.Site, l string, preview bool, now time.Time) ([]byte, error) {
 	base := h.basePage(site, l)
-	p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale), Preview: preview, Closed: closed}
+	p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale), Preview: preview,
+		Closed: site.Settings.OrdersClosed(now), Facts: facts(base, site.Settings, now)}
 	if p.Copy.Title == "" {
 		p.Copy.Title = site.Tenant.Name
 	}
@@ -103,17 +114,20 @@ func (h *Handler) render(site *storefront.Site, l string, preview, closed bool) 
 }
 
 func (h *Handler) productCard(base themes.Page, site *storefront.Site, p storefront.Product) ProductCard {
-	return ProductCard{ID: p.ID.String(), Name: p.Name.In(base.Lang, site.Tenant.DefaultLocale),
-		Price: price(base, p.PriceMinor, site.Settings.Currency), Image: h.productImage(p), SoldOut: p.SoldOut()}
+	card := ProductCard{ID: p.ID.String(), Name: p.Name.In(base.Lang, site.Tenant.DefaultLocale),
+		Price: price(base, p.PriceMinor, site.Settings.Currency), SoldOut: p.SoldOut()}
+	card.Image, card.Photo = h.productImage(p)
+	return card
 }
 
-// productImage is the address of the product's picture, or the
-// placeholder when it has none (or its store cannot name it).
-func (h *Handler) productImage(p storefront.Product) string {
+// productImage is the address of the product's photo, or of its
+// placeholder in the event's colours (photo false) when it has none (or
+// its store cannot name it).
+func (h *Handler) productImage(p storefront.Product) (url string, photo bool) {
 	if p.ImageKey != "" && h.MediaURL != nil {
 		if u := h.MediaURL(context.Background(), p.ImageKey); u != "" {
-			return u
+			return u, true
 		}
 	}
-	return "/static/placeholder.svg"
+	return "/products/" + p.ID.String() + "/placeholder.svg", false
 }

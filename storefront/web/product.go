@@ -19,6 +19,7 @@ type ProductPage struct {
 	MaxPerOrder    int
 	MaxPerAttendee int
 	Closed         bool // the closing time has passed: nothing to choose
+	AnySoldOut     bool // some option is sold out: the page says how it is marked
 }
 
 // product renders a product page; like the landing page it depends only
@@ -40,6 +41,9 @@ func (h *Handler) product(c *fiber.Ctx) error {
 		def := site.Tenant.DefaultLocale
 		p := ProductPage{Page: base, Product: h.productCard(base, site, prod), Paragraphs: paragraphs(prod.Description.In(l, def)),
 			MaxPerOrder: prod.MaxPerOrder, MaxPerAttendee: prod.MaxPerAttendee, Closed: closed}
+		if len(p.Paragraphs) > 0 {
+			p.Meta = p.Paragraphs[0]
+		}
 		firstFree := true
 		for _, v := range prod.Variants {
 			label := v.Label.In(l, def)
@@ -47,6 +51,7 @@ func (h *Handler) product(c *fiber.Ctx) error {
 				label += " · " + price(base, *v.PriceMinor, site.Settings.Currency)
 			}
 			o := OptionView{Value: v.ID.String(), Label: label, Disabled: v.SoldOut()}
+			p.AnySoldOut = p.AnySoldOut || o.Disabled
 			if !o.Disabled && firstFree {
 				o.Selected, firstFree = true, false
 			}

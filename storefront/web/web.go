@@ -56,6 +56,7 @@ func (h *Handler) markdown() *branding.Markdown {
 func (h *Handler) Mount(r fiber.Router) {
 	r.Get("/", h.landing)
 	r.Get("/products/:id", h.product)
+	r.Get("/products/:id/placeholder.svg", h.placeholder)
 	r.Get("/order", h.orderPage)
 	r.Post("/order", h.placeOrder)
 	r.Get("/orders/:number", h.orderStatus)
