@@ -32,6 +32,7 @@ var walkSizes = [][2]int{{390, 844}, {1366, 900}}
 var notPages = map[string]string{
 	"storefront /healthz": "plain text for load balancers", "storefront /readyz": "plain text for load balancers",
 	"storefront /media/*": "uploaded images", "storefront /static/*": "CSS, scripts and images",
+	"storefront /products/:id/placeholder.svg":            "the picture of a product without a photo (SVG)",
 	"console /static/*":                                   "CSS, scripts and images",
 	"console /login/link/:token":                          "a redirect: the walk signs in with it and checks the home page it lands on",
 	"console /events/:slug/orders/export.csv":             "a CSV download",
