@@ -298,7 +298,7 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopListening()
 	go p.listenForChanges(listenCtx)
-	go p.recheckDomains(listenCtx)
+	go p.provision.KeepDomainsChecked(listenCtx, p.log, provision.DomainRecheckTick)
 	stopWorkers, err := p.startWorkers(ctx)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"marquee/tenant/certstore"
 	"marquee/tenant/edge"
 	"marquee/tenant/edge/route53"
+	"marquee/tenant/provision"
 	"marquee/tenant/web/serving"
 )
 
@@ -85,7 +86,7 @@ func (p *platform) serveACME(ctx context.Context, httpLn, httpsLn net.Listener, 
 	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopListening()
 	go p.listenForChanges(listenCtx)
-	go p.recheckDomains(listenCtx)
+	go p.provision.KeepDomainsChecked(listenCtx, p.log, provision.DomainRecheckTick)
 
 	plain := &http.Server{Handler: p.port80(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	errc := make(chan error, 2)

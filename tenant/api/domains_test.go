@@ -105,9 +105,9 @@ shop.devcon.org. 60 IN CNAME edge.` + testBase + `.`
 	})
 }
 
-// recheckEvery is how often serve re-checks a verified domain
-// (cmd/marquee's domainRecheckEvery).
-const recheckEvery = 6 * time.Hour
+// recheckEvery is how old a verified domain's check gets before serve
+// checks it again.
+const recheckEvery = provision.DomainRecheckAfter
 
 func (s *testServer) tenantID(slug string) (id [16]byte) {
 	s.t.Helper()

@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"marquee"
@@ -104,4 +105,37 @@ func (s *Service) Recheck(ctx context.Context, now time.Time, every time.Duratio
 		}
 	}
 	return len(due), nil
+}
+
+// The platform's re-check of custom domains (KeepDomainsChecked): every
+// DomainRecheckTick it takes up to DomainRecheckBatch verified domains
+// not checked for DomainRecheckAfter. A domain that stopped pointing at
+// the platform is flagged within about DomainRecheckAfter.
+const (
+	DomainRecheckTick  = 10 * time.Minute
+	DomainRecheckAfter = 6 * time.Hour
+	DomainRecheckBatch = 100
+)
+
+// KeepDomainsChecked re-checks verified custom domains (Recheck) every
+// tick until ctx ends, logging what it did. The first round waits a tick
+// too: a replica that restarts often must not turn each start into a
+// burst of DNS queries. Replicas may overlap on a domain now and then; the
+// check is idempotent, so that costs a DNS query, nothing else.
+func (s *Service) KeepDomainsChecked(ctx context.Context, log *slog.Logger, tick time.Duration) {
+	ticker := time.NewTicker(tick)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		n, err := s.Recheck(ctx, time.Now(), DomainRecheckAfter, DomainRecheckBatch)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("domain recheck", "err", err)
+		} else if n > 0 {
+			log.Info("domain recheck", "checked", n)
+		}
+	}
 }
