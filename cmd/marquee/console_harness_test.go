@@ -13,9 +13,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/google/uuid"
 
-	"marquee/storefront"
 	"marquee/tenant"
 	"marquee/tenant/staff"
 )
@@ -191,16 +189,6 @@ func consoleMember(t *testing.T, s *testServer, email string, platformAdmin bool
 		t.Fatalf("sign in as %s: %d", email, r.status)
 	}
 	return b
-}
-
-func orderForProduct(cat storefront.Catalogue, name string) storefront.OrderRequest {
-	for _, p := range cat.Products {
-		if p.Name["en"] == name {
-			return storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: "buyer@example.com", Name: "Buyer", Locale: "en",
-				Lines: []storefront.Line{{ProductID: p.ID, VariantID: p.Variants[0].ID, Quantity: 1}}}
-		}
-	}
-	return storefront.OrderRequest{}
 }
 
 func mustRequest(t *testing.T, u, host string) *http.Request {
