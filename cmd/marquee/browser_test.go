@@ -352,7 +352,15 @@ func TestBrowserCancelOrder(t *testing.T) {
 		t.Errorf("cancel button %q, want %q", got, want)
 	}
 
-	res = b.follow(cancel)
+	res = b.follow(cancel) // asks first; nothing is cancelled yet
+	number := strings.TrimPrefix(strings.TrimSuffix(b.location().Path, "/cancel"), "/orders/")
+	if got, want := b.text("h1"), german(t, "cancel.title", "Number", number); res.Status != http.StatusOK || got != want {
+		t.Fatalf("confirmation: %d, %q, want %q", res.Status, got, want)
+	}
+	if stock := variantStock(t, s, sh, sizeM); stock != 4 {
+		t.Fatalf("stock of M on the confirmation page %d, want 4", stock)
+	}
+	res = b.follow("form.cancel-order button[type=submit]")
 	if res.Status != http.StatusOK || !strings.HasPrefix(b.location().Path, "/orders/") {
 		t.Fatalf("after cancelling: %d at %s", res.Status, res.URL)
 	}

@@ -60,7 +60,7 @@ var signedOut = []string{"console /login", "console /reset", "console /reset/:to
 
 // walkFold is what must be visible without scrolling, at both sizes, by
 // route: the primary action of the page.
-var walkFold = map[string]string{}
+var walkFold = map[string]string{"storefront /order": "#place-order"}
 
 // isEmail tells an email's HTML, shown in a frame of a console page.
 func isEmail(route string) bool { return strings.HasSuffix(route, "/html") }

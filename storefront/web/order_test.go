@@ -295,8 +295,11 @@ func TestOrderStatusLink(t *testing.T) {
 	})
 	t.Run("the attendee cancels and the stock comes back", func(t *testing.T) {
 		page := sh.do(http.MethodGet, loc, "", "")
-		action, _ := page.doc.Find("form.cancel").Attr("action")
-		csrf, _ := page.doc.Find(`form.cancel input[name="csrf"]`).Attr("value")
+		action, _ := page.doc.Find(`form.cancel[method="get"]`).Attr("action")
+		sigIn, _ := page.doc.Find(`form.cancel input[name="sig"]`).Attr("value")
+		confirm := sh.do(http.MethodGet, action+"?sig="+url.QueryEscape(sigIn), "", "")
+		action, _ = confirm.doc.Find(`form.cancel-order[method="post"]`).Attr("action")
+		csrf, _ := confirm.doc.Find(`form.cancel-order input[name="csrf"]`).Attr("value")
 		r := sh.post(action, url.Values{"csrf": {csrf}})
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("cancel: %d %s", r.status, r.body)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -21,7 +20,8 @@ type StatusPage struct {
 	themes.Page
 	Number, Status, Total, Placed, Email, Name string
 	JustPlaced, CanCancel                      bool
-	CancelAction, CSRF                         string
+	Sig                                        string // the link's signature, carried to the cancel page
+	Pickup                                     *PickupView
 	Items                                      []ItemView
 	Answers                                    []AnswerView
 	Address                                    []string
@@ -37,6 +37,35 @@ type ItemView struct {
 
 // AnswerView is one answer with its field's label.
 type AnswerView struct{ Label, Value string }
+
+// PickupView is where and when an order not shipped is collected, in the
+// organisers' words.
+type PickupView struct {
+	Place   string
+	Details []string // paragraphs
+}
+
+// pickupOf is the pick-up facts of an event that does not ship, when the
+// organisers gave them.
+func pickupOf(site *storefront.Site, o *storefront.Order) *PickupView {
+	s := site.Settings
+	if o.Address != nil || s.Ships || (s.PickupPlace == "" && s.PickupDetails == "") {
+		return nil
+	}
+	return &PickupView{Place: s.PickupPlace, Details: paragraphs(s.PickupDetails)}
+}
+
+// itemViews are an order's lines as its attendee reads them.
+func itemViews(base themes.Page, site *storefront.Site, o *storefront.Order) []ItemView {
+	l, def := base.Lang, site.Tenant.DefaultLocale
+	var out []ItemView
+	for _, it := range o.Items {
+		out = append(out, ItemView{Product: it.ProductName.In(l, def), Variant: it.VariantLabel.In(l, def),
+			Quantity: it.Quantity, UnitPrice: price(base, it.UnitPriceMinor, o.Currency),
+			Answers: answerViews(base, site, form.ScopeItem, it.Answers)})
+	}
+	return out
+}
 
 // HistoryView is one status change.
 type HistoryView struct{ Status, At, Note string }
@@ -67,44 +96,22 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 	l := lang(c, site.Tenant)
 	base := h.basePage(site, l)
 	p := StatusPage{Page: base, Number: o.Number, Status: base.T("status." + string(o.Status)),
-		Total: storefront.FormatMoney(o.TotalMinor, o.Currency, l), Placed: formatTime(base, o.CreatedAt),
+		Total: storefront.FormatMoney(o.TotalMinor, o.Currency, l), Placed: base.EventTime(o.CreatedAt),
 		Email: o.Email, Name: o.Name, JustPlaced: c.Query("placed") == "1",
-		CanCancel:    site.Settings.AttendeeCanCancel && storefront.AttendeeMayCancel(o.Status),
-		CancelAction: fmt.Sprintf("/orders/%s/cancel?sig=%s", o.Number, c.Query("sig")), CSRF: h.csrfToken(c)}
-	def := site.Tenant.DefaultLocale
-	for _, it := range o.Items {
-		p.Items = append(p.Items, ItemView{Product: it.ProductName.In(l, def), Variant: it.VariantLabel.In(l, def),
-			Quantity: it.Quantity, UnitPrice: price(base, it.UnitPriceMinor, o.Currency),
-			Answers: answerViews(base, site, form.ScopeItem, it.Answers)})
-	}
+		CanCancel: site.Settings.AttendeeCanCancel && storefront.AttendeeMayCancel(o.Status), Sig: c.Query("sig"),
+		Items: itemViews(base, site, o), Pickup: pickupOf(site, o)}
 	p.Answers = answerViews(base, site, "", o.Answers)
 	if o.Address != nil {
 		p.Address = address.Lines(*o.Address, l)
 	}
 	for _, ch := range o.History {
-		p.History = append(p.History, HistoryView{Status: base.T("status." + string(ch.Status)), At: formatTime(base, ch.At), Note: ch.Note})
+		p.History = append(p.History, HistoryView{Status: base.T("status." + string(ch.Status)), At: base.EventTime(ch.At), Note: ch.Note})
 	}
 	var buf bytes.Buffer
 	if err := h.Themes.Render(&buf, "status", p); err != nil {
 		return err
 	}
 	return h.send(c, fiber.StatusOK, l, buf.Bytes(), "no-store")
-}
-
-// cancelOrder cancels the order of a signed link, then shows it again.
-func (h *Handler) cancelOrder(c *fiber.Ctx) error {
-	site, _, ok, err := h.submission(c)
-	if !ok {
-		return err
-	}
-	order, err := h.signedOrder(c, site)
-	if err != nil {
-		return err
-	}
-	if _, err := h.Orders.CancelOrder(c.UserContext(), site.Tenant.ID, order.Number, "attendee"); err != nil {
-		return err
-	}
-	return c.Redirect(h.Links.Path(site.Tenant.ID, order.Number), fiber.StatusSeeOther)
 }
 
 // answerViews pairs answers with their fields' labels, in the form's order;
@@ -162,11 +169,6 @@ func price(base themes.Page, minor int64, currency string) string {
 		return base.T("catalogue.free")
 	}
 	return storefront.FormatMoney(minor, currency, base.Lang)
-}
-
-// formatTime writes a time the visitor's way; the layout is a translation.
-func formatTime(base themes.Page, t time.Time) string {
-	return t.UTC().Format(base.T("format.datetime")) + " UTC"
 }
 
 func sortedAnswerKeys(answers map[string]any) []string {

@@ -60,6 +60,7 @@ func (h *Handler) Mount(r fiber.Router) {
 	r.Get("/order", h.orderPage)
 	r.Post("/order", h.placeOrder)
 	r.Get("/orders/:number", h.orderStatus)
+	r.Get("/orders/:number/cancel", h.confirmCancel)
 	r.Post("/orders/:number/cancel", h.cancelOrder)
 }
 
