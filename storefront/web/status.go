@@ -96,7 +96,7 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 	l := lang(c, site.Tenant)
 	base := h.basePage(site, l)
 	p := StatusPage{Page: base, Number: o.Number, Status: base.T("status." + string(o.Status)),
-		Total: storefront.FormatMoney(o.TotalMinor, o.Currency, l), Placed: base.EventTime(o.CreatedAt),
+		Total: price(base, o.TotalMinor, o.Currency), Placed: base.EventTime(o.CreatedAt),
 		Email: o.Email, Name: o.Name, JustPlaced: c.Query("placed") == "1",
 		CanCancel: site.Settings.AttendeeCanCancel && storefront.AttendeeMayCancel(o.Status), Sig: c.Query("sig"),
 		Items: itemViews(base, site, o), Pickup: pickupOf(site, o)}

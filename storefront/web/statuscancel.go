@@ -39,7 +39,7 @@ func (h *Handler) confirmCancel(c *fiber.Ctx) error {
 	l := lang(c, site.Tenant)
 	base := h.basePage(site, l)
 	sig := url.QueryEscape(c.Query("sig"))
-	p := CancelPage{Page: base, Number: o.Number, Items: itemViews(base, site, o), Total: storefront.FormatMoney(o.TotalMinor, o.Currency, l),
+	p := CancelPage{Page: base, Number: o.Number, Items: itemViews(base, site, o), Total: price(base, o.TotalMinor, o.Currency),
 		CancelAction: "/orders/" + o.Number + "/cancel?sig=" + sig, StatusURL: "/orders/" + o.Number + "?sig=" + sig, CSRF: h.csrfToken(c)}
 	var buf bytes.Buffer
 	if err := h.Themes.Render(&buf, "order_cancel", p); err != nil {
