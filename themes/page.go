@@ -19,8 +19,9 @@ type Page struct {
 	Zone *time.Location
 	// Meta is the page's own description for search results and link
 	// previews; "" takes the event's (see MetaDescription).
-	Meta string
-	tr   *Translations
+	Meta  string
+	Shell *Shell // the console's frame; nil on the storefront and signed-out pages
+	tr    *Translations
 }
 
 // Brand is the part of an event's branding the layout needs.

@@ -74,24 +74,14 @@ func (h *Console) event(c *fiber.Ctx, roles []staff.Role) (*tenant.Tenant, error
 // eventNamed is the event of slug, if the signed-in member may work on it
 // with one of roles: platform admins may work on every event.
 func (h *Console) eventNamed(c *fiber.Ctx, slug string, roles []staff.Role) (*tenant.Tenant, error) {
-	s := current(c)
-	t, err := h.Brandings.TenantBySlug(c.UserContext(), slug)
-	if err != nil {
-		return nil, errPageNotFound
-	}
-	if s.staff.PlatformAdmin {
-		return t, nil
-	}
-	members, err := h.Identity.Memberships(c.UserContext(), s.staff.ID)
+	ev, err := h.memberOf(c, slug)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range members {
-		if m.TenantID == t.ID && slices.Contains(roles, m.Role) {
-			return t, nil
-		}
+	if !ev.admin && !slices.Contains(roles, ev.role) {
+		return nil, errPageNotFound
 	}
-	return nil, errPageNotFound
+	return ev.t, nil
 }
 
 // eventPost checks a state-changing request on an event's page: the

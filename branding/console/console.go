@@ -74,7 +74,9 @@ func (h *Console) now() time.Time {
 func (h *Console) page(c *fiber.Ctx) themes.Page {
 	offered := h.Themes.Translations().Locales()
 	l := themes.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), offered, themes.DefaultLocale)
-	return h.Themes.NewPage(l, nil, nil)
+	p := h.Themes.NewPage(l, nil, nil)
+	p.Shell = h.shell(c, p)
+	return p
 }
 
 func (h *Console) render(c *fiber.Ctx, status int, name string, p any, lang string) error {

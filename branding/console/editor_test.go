@@ -217,8 +217,9 @@ func TestFulfilmentCannotEditBranding(t *testing.T) {
 		t.Fatalf("sign in: %d", r.status)
 	}
 	home := b.do(http.MethodGet, "/", "", "")
-	if home.doc.Find(`a[href="/events/devcon/branding"]`).Length() != 0 || !strings.Contains(home.text("table.events"), "devcon") {
-		t.Fatalf("the home page offers fulfilment the branding editor: %q", home.text("table.events"))
+	overview := b.do(http.MethodGet, "/events/devcon/dashboard", "", "")
+	if overview.doc.Find(`a[href="/events/devcon/branding"]`).Length() != 0 || !strings.Contains(home.text("table.events"), "devcon") {
+		t.Fatalf("the console offers fulfilment the branding editor: %q", overview.text("nav.console-nav"))
 	}
 	if r := b.do(http.MethodGet, "/events/devcon/branding", "", ""); r.status != 404 {
 		t.Fatalf("fulfilment opened the branding editor: %d", r.status)

@@ -33,7 +33,9 @@ var previewRoles = editorRoles
 func (h *Console) staffPage(c *fiber.Ctx) themes.Page {
 	offered := h.Themes.Translations().Locales()
 	l := themes.Negotiate("", c.Get(fiber.HeaderAcceptLanguage), offered, themes.DefaultLocale)
-	return h.Themes.NewPage(l, nil, nil)
+	p := h.Themes.NewPage(l, nil, nil)
+	p.Shell = h.shell(c, p)
+	return p
 }
 
 // EmailsPage lists every email of an event, each with a preview link per

@@ -16,38 +16,34 @@ type Events interface {
 	ListTenants(ctx context.Context, afterSlug string, limit int) ([]tenant.Tenant, error)
 }
 
-// HomePage lists the events a staff member works on.
+// HomePage lists the events a staff member works on, one link each: to
+// the event's overview, whose navigation leads to everything else the
+// member's role may use.
 type HomePage struct {
 	themes.Page
-	CSRF, Email   string
 	PlatformAdmin bool
-	Inbox         bool // dev's inbox is on (no SMTP_URL): link to it
 	Events        []EventRow
 }
 
-// EventRow is one event on the home page; CanBrand says whether the
-// member may open its branding editor (the page hides what a role cannot
-// use; the routes refuse it anyway).
+// EventRow is one event on the home page.
 type EventRow struct {
-	Name, Slug, Role, Status string
-	CanBrand, CanOrders      bool
-	CanDomains               bool // owners and platform admins manage custom domains
+	Name, Slug, Role, Status, StatusLabel string
+	Link                                  string // the event's overview
 }
 
 func (h *Console) home(c *fiber.Ctx) error {
 	s := current(c)
-	rows, err := h.events(c.UserContext(), s.staff)
+	base := h.page(c)
+	rows, err := h.events(c.UserContext(), base, s.staff)
 	if err != nil {
 		return err
 	}
-	base := h.page(c)
-	p := HomePage{Page: base, CSRF: h.sessionToken(s), Email: s.staff.Email, PlatformAdmin: s.staff.PlatformAdmin, Events: rows,
-		Inbox: h.InboxEnabled}
+	p := HomePage{Page: base, PlatformAdmin: s.staff.PlatformAdmin, Events: rows}
 	return h.render(c, fiber.StatusOK, "console_home", p, base.Lang)
 }
 
 // events lists the member's events; platform admins see every event.
-func (h *Console) events(ctx context.Context, st staff.Staff) ([]EventRow, error) {
+func (h *Console) events(ctx context.Context, p themes.Page, st staff.Staff) ([]EventRow, error) {
 	members, err := h.Identity.Memberships(ctx, st.ID)
 	if err != nil {
 		return nil, err
@@ -65,10 +61,8 @@ func (h *Console) events(ctx context.Context, st staff.Staff) ([]EventRow, error
 		for _, t := range page {
 			role, ok := roles[t.ID]
 			if ok || st.PlatformAdmin {
-				canBrand := st.PlatformAdmin || role == staff.RoleOwner || role == staff.RoleMarketing
-				canOrders := st.PlatformAdmin || role == staff.RoleOwner || role == staff.RoleFulfilment
-				rows = append(rows, EventRow{Name: t.Name, Slug: t.Slug, Role: string(role), Status: string(t.Status), CanBrand: canBrand, CanOrders: canOrders,
-					CanDomains: st.PlatformAdmin || role == staff.RoleOwner})
+				rows = append(rows, EventRow{Name: t.Name, Slug: t.Slug, Role: string(role), Status: string(t.Status),
+					StatusLabel: statusLabel(p, t.Status), Link: "/events/" + t.Slug + "/dashboard"})
 			}
 		}
 		if len(page) < 500 {

@@ -220,12 +220,22 @@ func TestOrderFiltersAndBulkStatus(t *testing.T) {
 		t.Errorf("placed before 2000: %v", got)
 	}
 
-	page := b.do(http.MethodGet, "/events/devcon/orders", "", "")
-	csrf, _ := page.doc.Find(`form.bulk input[name="csrf"]`).Attr("value")
 	if _, err := s.db.ChangeOrderStatus(ctx, ev.ID, pair, storefront.StatusCancelled, "", uuid.New()); err != nil {
 		t.Fatal(err)
 	}
-	r := b.post("/events/devcon/orders/status", url.Values{"csrf": {csrf}, "number": {small, medium, pair}, "status": {"confirmed"}, "note": {"Packed"}})
+	// The bulk form asks first (a GET), and its confirm form makes the change.
+	chosen := url.Values{"number": {small, medium, pair}, "status": {"confirmed"}, "note": {"Packed"}}
+	confirm := b.do(http.MethodGet, "/events/devcon/orders/status?"+chosen.Encode(), "", "")
+	values := url.Values{}
+	confirm.doc.Find(`form.confirm[action="/events/devcon/orders/status"] input[type="hidden"]`).Each(func(_ int, in *goquery.Selection) {
+		name, _ := in.Attr("name")
+		value, _ := in.Attr("value")
+		values.Add(name, value)
+	})
+	if values.Get("csrf") == "" || len(values["number"]) != 3 {
+		t.Fatalf("confirm page %d carries %v", confirm.status, values)
+	}
+	r := b.post("/events/devcon/orders/status", values)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("bulk: %d", r.status)
 	}

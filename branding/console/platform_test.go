@@ -72,12 +72,12 @@ func TestPlatformEventPages(t *testing.T) {
 	csrf := csrfOf(consolePage(t, admin, "/platform/events"))
 	storefront := func(slug string) int { return s.get(slug+"."+testBase, "/").status }
 
-	t.Run("the home page links a platform admin to the platform pages", func(t *testing.T) {
+	t.Run("the navigation links a platform admin to the platform pages and every event's domains", func(t *testing.T) {
 		home := consolePage(t, admin, "/")
-		if home.doc.Find(`a[href="/platform/events"]`).Text() != "Events (platform)" {
-			t.Fatalf("no platform link: %q", home.text("main"))
+		if home.doc.Find(`nav.console-nav a[href="/platform/events"]`).Text() != "All events" {
+			t.Fatalf("no platform link: %q", home.text("nav.console-nav"))
 		}
-		if home.doc.Find(`a[href="/events/devcon/domains"]`).Length() != 1 {
+		if consolePage(t, admin, "/events/devcon/dashboard").doc.Find(`nav.console-nav a[href="/events/devcon/domains"]`).Length() != 1 {
 			t.Error("no domains link for a platform admin")
 		}
 	})
@@ -231,7 +231,8 @@ func TestPlatformEventPages(t *testing.T) {
 			page := consolePage(t, admin, "/platform/events/berlin")
 			var shown []string
 			for _, form := range []string{"suspend", "resume", "archive", "delete-event"} {
-				if page.doc.Find("form."+form).Length() == 1 {
+				// Suspend and archive are links to their confirm pages.
+				if page.doc.Find("main form."+form+", main a."+form).Length() == 1 {
 					shown = append(shown, form)
 				}
 			}
@@ -328,11 +329,11 @@ func TestDomainPage(t *testing.T) {
 		return list
 	}
 
-	t.Run("the owner's home page links to the domains", func(t *testing.T) {
-		if consolePage(t, owner, "/").doc.Find(`a[href="/events/devcon/domains"]`).Length() != 1 {
+	t.Run("the owner's navigation links to the domains", func(t *testing.T) {
+		if consolePage(t, owner, "/events/devcon/dashboard").doc.Find(`nav.console-nav a[href="/events/devcon/domains"]`).Length() != 1 {
 			t.Fatal("no domains link for the owner")
 		}
-		if consolePage(t, signedInMember(t, s), "/").doc.Find(`a[href="/events/devcon/domains"]`).Length() != 0 {
+		if consolePage(t, signedInMember(t, s), "/events/devcon/dashboard").doc.Find(`a[href="/events/devcon/domains"]`).Length() != 0 {
 			t.Fatal("a marketing member is shown the domains link")
 		}
 	})

@@ -19,7 +19,9 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/reset/:token", h.resetPage)
 	app.Post("/reset/:token", h.resetPassword)
 
-	// Everything below needs a session.
+	// Everything below needs a session. A GET of a change's own address
+	// (…/delete, …/remove, …/status, …/archive) asks before the change:
+	// confirm.go.
 	app.Use(h.requireSession)
 	app.Get("/", h.home)
 	app.Post("/logout", h.sessionAction(h.logout))
@@ -37,6 +39,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/dashboard", h.dashboard)
 	app.Get("/events/:slug/orders/export.csv", h.exportOrders)
 	app.Get("/events/:slug/orders", h.orders)
+	app.Get("/events/:slug/orders/status", h.confirmEvent(orderRoles, h.askBulkStatus))
 	app.Post("/events/:slug/orders/status", h.eventAction(orderRoles, h.bulkStatus))
 	app.Get("/events/:slug/orders/:number", h.orderDetail)
 	app.Post("/events/:slug/orders/:number/status", h.eventAction(orderRoles, h.changeStatus))
@@ -48,8 +51,10 @@ func (h *Console) Mount(app fiber.Router) {
 	platform.Get("/events/:slug", h.platformEvent)
 	platform.Post("/events/:slug/rename", h.sessionAction(h.renameEvent))
 	platform.Post("/events/:slug/closes", h.sessionAction(h.setClosesAt))
+	platform.Get("/events/:slug/suspend", h.confirmPlatform(askTransition("suspend")))
 	platform.Post("/events/:slug/suspend", h.transitionEvent(h.Provision.Suspend, "suspended"))
 	platform.Post("/events/:slug/resume", h.transitionEvent(h.Provision.Resume, "resumed"))
+	platform.Get("/events/:slug/archive", h.confirmPlatform(askTransition("archive")))
 	platform.Post("/events/:slug/archive", h.transitionEvent(h.Provision.Archive, "archived"))
 	platform.Post("/events/:slug/delete", h.sessionAction(h.deleteEvent))
 	platform.Get("/inbox", h.inbox)
@@ -63,6 +68,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/domains", h.domains)
 	app.Post("/events/:slug/domains", h.eventAction(domainRoles, h.addDomain))
 	app.Post("/events/:slug/domains/:hostname/verify", h.eventAction(domainRoles, h.verifyDomain))
+	app.Get("/events/:slug/domains/:hostname/remove", h.confirmEvent(domainRoles, h.askRemoveDomain))
 	app.Post("/events/:slug/domains/:hostname/remove", h.eventAction(domainRoles, h.removeDomain))
 
 	// An event's emails, previewed with sample data.
@@ -75,6 +81,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/events/:slug/suppliers", h.eventAction(supplierRoles, h.createSupplier))
 	app.Get("/events/:slug/suppliers/:supplier", h.supplier)
 	app.Post("/events/:slug/suppliers/:supplier", h.eventAction(supplierRoles, h.updateSupplier))
+	app.Get("/events/:slug/suppliers/:supplier/delete", h.confirmEvent(supplierRoles, h.askDeleteSupplier))
 	app.Post("/events/:slug/suppliers/:supplier/delete", h.eventAction(supplierRoles, h.deleteSupplier))
 	app.Post("/events/:slug/suppliers/:supplier/send", h.eventAction(supplierRoles, h.sendBatchNow))
 	app.Get("/events/:slug/suppliers/:supplier/batch.csv", h.batchDownload("csv"))
@@ -86,12 +93,14 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/events/:slug/catalogue/products", h.eventAction(editorRoles, h.addProduct))
 	app.Post("/events/:slug/catalogue/products/:product", h.eventAction(editorRoles, h.updateProduct))
 	app.Post("/events/:slug/catalogue/products/:product/visibility", h.eventAction(editorRoles, h.setVisibility))
+	app.Get("/events/:slug/catalogue/products/:product/delete", h.confirmEvent(editorRoles, h.askDeleteProduct))
 	app.Post("/events/:slug/catalogue/products/:product/delete", h.eventAction(editorRoles, h.deleteProduct))
 	app.Post("/events/:slug/catalogue/products/:product/move", h.eventAction(editorRoles, h.moveProduct))
 	app.Post("/events/:slug/catalogue/products/:product/variants", h.eventAction(editorRoles, h.addVariants))
 	app.Post("/events/:slug/catalogue/products/:product/image", h.productImage)
 	app.Post("/events/:slug/catalogue/variants/:variant", h.eventAction(editorRoles, h.updateVariant))
 	app.Post("/events/:slug/catalogue/variants/:variant/stock", h.eventAction(editorRoles, h.adjustStock))
+	app.Get("/events/:slug/catalogue/variants/:variant/delete", h.confirmEvent(editorRoles, h.askDeleteVariant))
 	app.Post("/events/:slug/catalogue/variants/:variant/delete", h.eventAction(editorRoles, h.deleteVariant))
 
 	// An event's order form.
@@ -100,6 +109,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/form/fields/:key", h.editFieldPage)
 	app.Post("/events/:slug/form/fields/:key", h.eventAction(editorRoles, h.updateField))
 	app.Post("/events/:slug/form/fields/:key/move", h.eventAction(editorRoles, h.moveField))
+	app.Get("/events/:slug/form/fields/:key/remove", h.confirmEvent(editorRoles, h.askRemoveField))
 	app.Post("/events/:slug/form/fields/:key/remove", h.eventAction(editorRoles, h.removeField))
 
 	// An event's shop settings.

@@ -176,8 +176,8 @@ func TestShopSettings(t *testing.T) {
 			t.Errorf("page after saving: reply-to %q, notice %q", v, r.text("#saved"))
 		}
 	})
-	t.Run("the home page links to the settings", func(t *testing.T) {
-		if href, _ := b.do(http.MethodGet, "/", "", "").doc.Find("a.settings-link").Attr("href"); href != "/events/devcon/settings" {
+	t.Run("the event's navigation links to the settings", func(t *testing.T) {
+		if href, _ := b.do(http.MethodGet, "/events/devcon/dashboard", "", "").doc.Find("nav.console-nav a.settings-link").Attr("href"); href != "/events/devcon/settings" {
 			t.Fatalf("link %q", href)
 		}
 	})
@@ -190,8 +190,8 @@ func TestShopSettings(t *testing.T) {
 		if r := f.post("/events/devcon/settings", settingsForm(fcsrf, "attendee_can_cancel", "on")); r.status != 404 {
 			t.Fatalf("POST: %d", r.status)
 		}
-		if f.do(http.MethodGet, "/", "", "").doc.Find("a.settings-link").Length() != 0 {
-			t.Error("the home page links fulfilment to the settings")
+		if f.do(http.MethodGet, "/events/devcon/dashboard", "", "").doc.Find("a.settings-link").Length() != 0 {
+			t.Error("the navigation links fulfilment to the settings")
 		}
 		if stored().AttendeeCanCancel {
 			t.Fatal("fulfilment changed the settings")

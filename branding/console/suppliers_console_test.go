@@ -225,9 +225,9 @@ func TestConsoleSuppliers(t *testing.T) {
 		if r := m.post("/events/devcon/suppliers", formWith(valid, "csrf", csrf)); r.status != 404 {
 			t.Errorf("POST as marketing: %d", r.status)
 		}
-		home := consolePage(t, m, "/")
-		if home.doc.Find("a.suppliers-link").Length() != 0 || home.doc.Find(`a.emails-link[href="/events/devcon/emails"]`).Length() != 1 {
-			t.Errorf("marketing's links: %q", home.text("table.events"))
+		overview := consolePage(t, m, "/events/devcon/dashboard")
+		if overview.doc.Find("a.suppliers-link").Length() != 0 || overview.doc.Find(`nav.console-nav a.emails-link[href="/events/devcon/emails"]`).Length() != 1 {
+			t.Errorf("marketing's links: %q", overview.text("nav.console-nav"))
 		}
 	})
 	t.Run("a POST without the session's token is refused", func(t *testing.T) {

@@ -147,7 +147,13 @@ func TestBrowserConsoleBranding(t *testing.T) {
 	if row := b.text("table.events tbody tr"); !strings.Contains(row, "devcon") || !strings.Contains(row, "marketing") {
 		t.Errorf("event row %q, want devcon with the role marketing", row)
 	}
-	res = b.follow(`table.events tbody a[href="` + editor + `"]`)
+	// The event's one link opens its overview; its navigation leads on.
+	res = b.follow(`table.events tbody a[href="/events/devcon/dashboard"]`)
+	b.at(res, "/events/devcon/dashboard")
+	if got := b.text(`nav.console-nav a[aria-current="page"]`); got != "Overview" {
+		t.Errorf("current page in the navigation %q, want Overview", got)
+	}
+	res = b.follow(`nav.console-nav a[href="` + editor + `"]`)
 
 	// The editor shows the live branding.
 	b.at(res, editor)

@@ -125,7 +125,8 @@ func TestBrowserDevInboxAndEmailPreview(t *testing.T) {
 	// A marketing member previews the dispatch email in German.
 	m := b.signedOut(b.base)
 	m.signInToConsole("marketing@example.com")
-	res = m.follow(`a.emails-link[href="/events/devcon/emails"]`)
+	m.follow(`table.events tbody a[href="/events/devcon/dashboard"]`)
+	res = m.follow(`nav.console-nav a.emails-link[href="/events/devcon/emails"]`)
 	m.at(res, "/events/devcon/emails")
 	m.inEnglish(res)
 	if got := m.text(`tr[data-kind="status_dispatched"] .name`); got != "Order dispatched" {
