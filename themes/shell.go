@@ -29,3 +29,11 @@ type ShellEvent struct {
 type NavLink struct {
 	Href, Label, Class, ID, Current string
 }
+
+// ShellLocal is the request local under which the console leaves a
+// ShellFunc for a signed-in request, so that a page rendered outside the
+// console's handlers (its error pages) gets the same frame.
+const ShellLocal = "marquee.themes.shell"
+
+// ShellFunc builds the console's frame for a page of the request.
+type ShellFunc func(Page) *Shell

@@ -129,6 +129,18 @@ func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 			t.Errorf("%d links in the event's row, want one", n)
 		}
 	})
+	t.Run("an error page keeps the frame and names no event the member may not see", func(t *testing.T) {
+		for _, path := range []string{"/events/other/branding", "/events/nosuch/catalogue", "/no-such-page"} {
+			r := marketing.do(http.MethodGet, path, "", "")
+			if r.status != http.StatusNotFound {
+				t.Fatalf("GET %s: %d", path, r.status)
+			}
+			event, _, _ := navLinks(t, r)
+			if len(event) != 0 || strings.Contains(r.text("nav.console-nav"), "Name of other") {
+				t.Errorf("GET %s: the frame shows %q", path, r.text("nav.console-nav"))
+			}
+		}
+	})
 	t.Run("signed out, the sign-in card has no frame", func(t *testing.T) {
 		r := s.browser().do(http.MethodGet, "/login", "", "")
 		if r.doc.Find("nav.console-nav, header.console-header, form[action='/logout']").Length() != 0 {

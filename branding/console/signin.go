@@ -168,6 +168,7 @@ func (h *Console) requireSession(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(localsSignedIn, &signedIn{staff: st, session: sess, token: token})
+	c.Locals(themes.ShellLocal, themes.ShellFunc(func(p themes.Page) *themes.Shell { return h.shell(c, p) }))
 	return c.Next()
 }
 

@@ -221,12 +221,13 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation",
 		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10),
 		"console /reset/:token :token": reset, "console /invite/:token :token": invite,
+		"console /events/:slug/orders/status": "?status=confirmed&number=" + o.Number, // the bulk change's confirm page
 	}, "/login/link/" + signIn
 }
 
 // walkChecksNav turns on the check of the console's navigation, which the
 // console's app shell brings.
-const walkChecksNav = false
+const walkChecksNav = true
 
 // overflowAwaits are the routes whose pages are still wider than a phone;
 // their overflow check is not on yet.

@@ -60,7 +60,11 @@ func (h *Handler) errorBase(c *fiber.Ctx) themes.Page {
 	}
 	offered := h.Themes.Translations().Locales()
 	l := themes.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), offered, themes.DefaultLocale)
-	return h.Themes.NewPage(l, nil, nil)
+	p := h.Themes.NewPage(l, nil, nil)
+	if frame, ok := c.Locals(themes.ShellLocal).(themes.ShellFunc); ok {
+		p.Shell = frame(p) // a signed-in console page: the console's frame around the error
+	}
+	return p
 }
 
 // fromFiber maps Fiber's own errors (no route, body too large, …) into
