@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -155,6 +157,16 @@ func (b *syncBuffer) withoutDBus() string {
 // lays itself out again; nothing reloads.
 func Viewport(ctx context.Context, width, height int) error {
 	return chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height)))
+}
+
+// Scripts turns the scripts of the pages the tab opens on or off, as a
+// visitor who has them off sees the site. Turn them on again before the
+// checks, which need them: the page loaded without them stays so.
+func Scripts(ctx context.Context, on bool) error {
+	return chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	}))
 }
 
 // Violation is one axe rule the page breaks, with the nodes that break it.

@@ -14,7 +14,8 @@ import (
 // each of them.
 var pages = map[string]string{
 	"/good": `<!doctype html><html lang="en"><head><title>Good</title></head><body><main>
-		<h1>Good</h1><button id="top">Order</button><p style="height:2000px">Tall.</p><button id="below">Again</button></main></body></html>`,
+		<h1>Good</h1><button id="top">Order</button><p style="height:2000px">Tall.</p><button id="below">Again</button></main>
+		<script>document.documentElement.dataset.js = 'ran'</script></body></html>`,
 	"/bad": `<!doctype html><html lang="en"><head><title>Bad</title></head><body style="margin:0"><main>
 		<h1>Bad</h1><img src="/x.png"><div class="wide" style="width:900px">Wide</div></main></body></html>`,
 }
@@ -47,6 +48,26 @@ func TestChecksInChromium(t *testing.T) {
 		if in, err := InFirstViewport(tab, sel); err != nil || in != want {
 			t.Errorf("%s in the first viewport: %v %v, want %v", sel, in, err, want)
 		}
+	}
+	js := func() string {
+		v, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.documentElement.dataset.js ?? 'not run'`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if got := js(); got != "ran" {
+		t.Errorf("the page's script: %s, want ran", got)
+	}
+	if err := Scripts(tab, false); err != nil {
+		t.Fatal(err)
+	}
+	open("/good")
+	if got := js(); got != "not run" {
+		t.Errorf("the page's script with scripts off: %s, want not run", got)
+	}
+	if err := Scripts(tab, true); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := InFirstViewport(tab, "#missing"); err == nil || !strings.Contains(err.Error(), "nothing matches #missing") {
 		t.Errorf("a missing element: %v, want an error naming it", err)
