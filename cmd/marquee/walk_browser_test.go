@@ -255,7 +255,7 @@ const walkChecksNav = true
 // overflowAwaits are the routes whose pages are still wider than a phone;
 // their overflow check is not on yet.
 var overflowAwaits = []string{
-	"console /events/:slug/branding", "console /events/:slug/catalogue", "console /events/:slug/emails/:kind", // pages
+	"console /events/:slug/catalogue", "console /events/:slug/emails/:kind", // pages
 	"console /events/:slug/orders", "console /events/:slug/orders/:number", "console /events/:slug/suppliers", "console /events/:slug/domains",
 	"console /platform/events", "console /platform/events/:slug", "console /platform/inbox", "console /platform/inbox/:id", // shell
 }
