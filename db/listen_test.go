@@ -79,11 +79,5 @@ func TestChangeReachesAnotherPoolWithinASecond(t *testing.T) {
 // waitFor polls cond until it holds or within passes.
 func waitFor(t *testing.T, within time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", within)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	dbtest.WaitFor(t, within, cond)
 }

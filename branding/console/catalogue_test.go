@@ -8,8 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
+	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/storefront/form"
 )
@@ -147,13 +146,7 @@ func TestCatalogueDeleteAndOrder(t *testing.T) {
 }
 
 func orderForProduct(cat storefront.Catalogue, name string) storefront.OrderRequest {
-	for _, p := range cat.Products {
-		if p.Name["en"] == name {
-			return storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: "buyer@example.com", Name: "Buyer", Locale: "en",
-				Lines: []storefront.Line{{ProductID: p.ID, VariantID: p.Variants[0].ID, Quantity: 1}}}
-		}
-	}
-	return storefront.OrderRequest{}
+	return dbtest.OrderFor(cat, name)
 }
 
 func TestStockOfAnotherEventIsNotFound(t *testing.T) {

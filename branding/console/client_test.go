@@ -1,25 +1,21 @@
 package console
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"marquee/db/dbtest"
+	"marquee/tenant/web/webtest"
 	"marquee/themes"
 )
 
 // The visitors of the console harness (server_test.go): fetched pages,
-// parsed, and browsers that keep their cookies.
+// parsed, and browsers that keep their cookies; the requests themselves
+// are tenant/web/webtest's.
 
 // response is a fetched page, parsed.
 type response struct {
@@ -29,41 +25,17 @@ type response struct {
 	body   string
 }
 
-// text returns the trimmed text of the first element matching selector.
-func (r *response) text(selector string) string {
-	return strings.TrimSpace(r.doc.Find(selector).First().Text())
+func fromPage(p *webtest.Page) *response {
+	return &response{status: p.Status, header: p.Header, doc: p.Doc, body: p.Body}
 }
+
+// text returns the trimmed text of the first element matching selector.
+func (r *response) text(selector string) string { return webtest.Text(r.doc, selector) }
 
 // get fetches path from the server with the given Host and headers.
 func (s *testServer) get(host, path string, headers ...string) *response {
 	s.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Host = host
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return parse(s.t, res)
-}
-
-func parse(t *testing.T, res *http.Response) *response {
-	t.Helper()
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &response{status: res.StatusCode, header: res.Header, doc: doc, body: string(b)}
+	return fromPage(webtest.Client{T: s.t, URL: s.url, Host: host}.Get(path, headers...))
 }
 
 // shop is a visitor of one host (the console's, or an event's) with a
@@ -76,83 +48,56 @@ type shop struct {
 
 // browser is a visitor of the console with its own cookies.
 func (s *testServer) browser() *shop {
-	jar, _ := cookiejar.New(nil)
-	return &shop{s: s, host: consoleHost, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &shop{s: s, host: consoleHost, client: webtest.Browser()}
+}
+
+func (sh *shop) web() webtest.Client {
+	return webtest.Client{T: sh.s.t, HTTP: sh.client, URL: sh.s.url, Host: sh.host}
 }
 
 // do sends a request to the visitor's host with its cookies.
 func (sh *shop) do(method, path, contentType, body string, headers ...string) *response {
 	sh.s.t.Helper()
-	req, err := http.NewRequest(method, sh.s.url+path, strings.NewReader(body))
-	if err != nil {
-		sh.s.t.Fatal(err)
-	}
-	req.Host = sh.host
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := sh.client.Do(req)
-	if err != nil {
-		sh.s.t.Fatal(err)
-	}
-	return parse(sh.s.t, res)
+	return fromPage(sh.web().Do(method, path, contentType, body, headers...))
 }
 
 // post submits a form.
 func (sh *shop) post(path string, v url.Values, headers ...string) *response {
-	return sh.do(http.MethodPost, path, "application/x-www-form-urlencoded", v.Encode(), headers...)
+	sh.s.t.Helper()
+	return fromPage(sh.web().Post(path, v, headers...))
 }
+
+// get fetches path with the visitor's cookies.
+func (sh *shop) get(path string) *response { return sh.do(http.MethodGet, path, "", "") }
 
 // signIn posts the login form with the token of the login page.
 func signIn(b *shop, email, password string) *response {
-	page := b.do(http.MethodGet, "/login", "", "")
-	csrf, _ := page.doc.Find(`input[name="csrf"]`).Attr("value")
-	return b.post("/login", url.Values{"csrf": {csrf}, "email": {email}, "password": {password}})
+	b.s.t.Helper()
+	return fromPage(b.web().SignIn(email, password))
 }
 
 // signedInMember is a browser signed in as the marketing member of devcon.
 func signedInMember(t *testing.T, s *testServer) *shop {
 	t.Helper()
 	b := s.browser()
-	if r := signIn(b, "marketing@example.com", "correct horse battery"); r.status != http.StatusSeeOther {
+	if r := signIn(b, "marketing@example.com", dbtest.Password); r.status != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", r.status)
 	}
 	return b
 }
 
-func csrfOf(r *response) string {
-	v, _ := r.doc.Find(`input[name="csrf"]`).First().Attr("value")
-	return v
-}
+func csrfOf(r *response) string { return webtest.CSRF(r.doc) }
 
 // waitFor polls cond until it holds, failing after within.
 func waitFor(t *testing.T, within time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", within)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	dbtest.WaitFor(t, within, cond)
 }
 
 func intp(n int) *int { return &n }
 
 // without is v less key.
-func without(v url.Values, key string) url.Values {
-	c := url.Values{}
-	for k, vs := range v {
-		if k != key {
-			c[k] = vs
-		}
-	}
-	return c
-}
+func without(v url.Values, key string) url.Values { return webtest.Without(v, key) }
 
 // with is v with key set to value.
 func with(v url.Values, key, value string) url.Values {
@@ -162,37 +107,13 @@ func with(v url.Values, key, value string) url.Values {
 }
 
 // logBuffer is a log the server writes while a test reads it.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
+type logBuffer struct{ webtest.Log }
 
 // entries are the JSON log lines with message msg ("": every line).
 func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []map[string]any
-	for sc := bufio.NewScanner(bytes.NewReader(l.buf.Bytes())); sc.Scan(); {
-		var e map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("log line %q: %v", sc.Text(), err)
-		}
-		if msg == "" || e["msg"] == msg {
-			out = append(out, e)
-		}
-	}
-	return out
+	return l.Entries(t, msg)
 }
-
-// get fetches path with the visitor's cookies.
-func (sh *shop) get(path string) *response { return sh.do(http.MethodGet, path, "", "") }
 
 // message is a message of themes/locales in lang.
 func message(t *testing.T, lang, id string, kv ...any) string {

@@ -7,20 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"marquee/tenant/web/webtest"
 )
 
 // jarURL is where the visitor's cookies live: the client keys them by the
 // Host it asked for, not by the loopback address it dialled.
-func jarURL(b *shop) *url.URL { return &url.URL{Scheme: "http", Host: b.host, Path: "/"} }
+func jarURL(b *shop) *url.URL { return webtest.JarURL(b.host) }
 
-func sessionValue(b *shop, _ *testServer) string {
-	for _, c := range b.client.Jar.Cookies(jarURL(b)) {
-		if c.Name == "marquee_session" {
-			return c.Value
-		}
-	}
-	return ""
-}
+func sessionValue(b *shop, _ *testServer) string { return b.web().Cookie("marquee_session") }
 
 func TestConsoleSignIn(t *testing.T) {
 	s, _, _ := consoleServer(t)

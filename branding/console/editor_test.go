@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
+
+	"marquee/tenant/web/webtest"
 )
 
 // editorForm returns the values of the branding form as the page shows it.
@@ -19,21 +20,7 @@ func editorForm(t *testing.T, b *shop, slug string) (url.Values, *response) {
 	if r.status != 200 {
 		t.Fatalf("editor: %d", r.status)
 	}
-	v := url.Values{}
-	r.doc.Find("form.branding-form input, form.branding-form textarea, form.branding-form select").Each(func(_ int, sel *goquery.Selection) {
-		name, _ := sel.Attr("name")
-		switch goquery.NodeName(sel) {
-		case "textarea":
-			v.Set(name, sel.Text())
-		case "select":
-			val, _ := sel.Find("option[selected]").Attr("value")
-			v.Set(name, val)
-		default:
-			val, _ := sel.Attr("value")
-			v.Set(name, val)
-		}
-	})
-	return v, r
+	return webtest.FormValues(r.doc, "form.branding-form input, form.branding-form textarea, form.branding-form select"), r
 }
 
 func TestBrandingDraftPreviewPublishRestore(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"marquee/db/dbtest"
 	"marquee/tenant"
 	"marquee/tenant/provision"
 	"marquee/tenant/staff"
@@ -20,21 +21,9 @@ import (
 // role on ev, unless ev is nil.
 func consoleMember(t *testing.T, s *testServer, email string, platformAdmin bool, ev *tenant.Tenant, role staff.Role) *shop {
 	t.Helper()
-	ctx := context.Background()
-	st, err := s.staff.CreateStaff(ctx, email, "Someone", platformAdmin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
-		t.Fatal(err)
-	}
-	if ev != nil {
-		if err := s.staff.SetRole(ctx, st.ID, ev.ID, st.ID, role); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dbtest.Member(t, s.staff, email, "Someone", platformAdmin, ev, role)
 	b := s.browser()
-	if r := signIn(b, email, "correct horse battery"); r.status != http.StatusSeeOther {
+	if r := signIn(b, email, dbtest.Password); r.status != http.StatusSeeOther {
 		t.Fatalf("sign in as %s: %d", email, r.status)
 	}
 	return b

@@ -24,6 +24,7 @@ import (
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
 	"marquee/tenant/api"
+	"marquee/tenant/domains/dnstest"
 	"marquee/tenant/provision"
 	"marquee/tenant/staff"
 	tenantweb "marquee/tenant/web"
@@ -231,35 +232,12 @@ func (s *testServer) newConsole() *fiber.App {
 
 // closedPort is an address nothing listens on: DNS checks against it fail
 // at once, and a test never asks a real resolver.
-func closedPort(t *testing.T) string {
-	ln, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.LocalAddr().String()
-	ln.Close()
-	return addr
-}
+func closedPort(t *testing.T) string { return dnstest.Unanswered(t) }
 
 // event provisions an event with copy in English and German.
 func (s *testServer) event(slug string, status tenant.Status, colours branding.Colours) *tenant.Tenant {
 	s.t.Helper()
-	ctx := context.Background()
-	ev, err := s.db.CreateTenant(ctx,
-		tenant.Tenant{Slug: slug, Name: "Name of " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
-		branding.Branding{Theme: "classic", Colours: colours, Copy: map[string]branding.Copy{
-			"en": {Title: "Welcome to " + slug, Tagline: "English tagline"},
-			"de": {Title: "Willkommen bei " + slug, Tagline: "Deutscher Untertitel"},
-		}})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if status != tenant.StatusActive {
-		if ev, err = s.db.SetTenantStatus(ctx, ev.ID, status); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	return ev
+	return dbtest.Event(s.t, s.db, slug, status, colours)
 }
 
 // consoleServer is a test server with two events, devcon and other, and
@@ -275,16 +253,6 @@ func withConsoleMember(t *testing.T, s *testServer) (*testServer, *tenant.Tenant
 	t.Helper()
 	ev := s.event("devcon", tenant.StatusActive, blue)
 	s.event("other", tenant.StatusActive, teal)
-	ctx := context.Background()
-	st, err := s.staff.CreateStaff(ctx, "marketing@example.com", "Mia", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleMarketing); err != nil {
-		t.Fatal(err)
-	}
+	st := dbtest.Member(t, s.staff, "marketing@example.com", "Mia", false, ev, staff.RoleMarketing)
 	return s, ev, st
 }

@@ -1,50 +1,25 @@
 package console
 
 import (
-	"bytes"
 	"context"
 	"image"
-	"image/color"
-	"image/png"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"marquee/tenant/web/webtest"
 )
 
 // multipartUpload builds the editor's image form.
 func multipartUpload(t *testing.T, csrf, slot, filename string, data []byte) (string, string) {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("csrf", csrf)
-	_ = w.WriteField("slot", slot)
-	fw, err := w.CreateFormFile("file", filename)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write(data)
-	w.Close()
-	return w.FormDataContentType(), body.String()
+	return webtest.Upload(t, filename, data, "csrf", csrf, "slot", slot)
 }
 
-func pngBytes(t *testing.T, w, h int) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for x := range w {
-		for y := range h {
-			img.Set(x, y, color.RGBA{R: 200, G: 30, B: 30, A: 255})
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
+func pngBytes(t *testing.T, w, h int) []byte { return webtest.PNG(t, w, h) }
 
 func countFiles(t *testing.T, dir string) int {
 	t.Helper()

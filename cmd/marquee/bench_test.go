@@ -50,9 +50,9 @@ func BenchmarkLandingPage(b *testing.B) {
 	})
 
 	b.Run("marquee", func(b *testing.B) {
-		before := counter.n.Load()
+		before := counter.N.Load()
 		benchHandler(b, handler, "devcon.shop.test")
-		if n := counter.n.Load() - before; n != 0 {
+		if n := counter.N.Load() - before; n != 0 {
 			b.Fatalf("%d queries during warm page views, want 0", n)
 		}
 	})

@@ -1,21 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"image"
-	"image/color"
-	"image/png"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
-
+	"marquee/db/dbtest"
 	"marquee/tenant"
 	"marquee/tenant/staff"
+	"marquee/tenant/web/webtest"
 )
 
 // The console helpers of the end-to-end tests: signed-in staff of the
@@ -40,67 +33,34 @@ func consoleServerWith(t *testing.T, tune func(*Config)) (*testServer, *tenant.T
 	s := startServer(t, cfg)
 	ev := s.event("devcon", tenant.StatusActive, blue)
 	s.event("other", tenant.StatusActive, teal)
-	ctx := context.Background()
-	st, err := s.platform.staff.CreateStaff(ctx, "marketing@example.com", "Mia", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, staff.RoleMarketing); err != nil {
-		t.Fatal(err)
-	}
+	st := dbtest.Member(t, s.platform.staff, "marketing@example.com", "Mia", false, ev, staff.RoleMarketing)
 	return s, ev, st
 }
 
 // browser is a visitor of the console with its own cookies.
 func (s *testServer) browser() *shop {
-	jar, _ := cookiejar.New(nil)
-	return &shop{s: s, host: consoleHost, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &shop{s: s, host: consoleHost, client: webtest.Browser()}
 }
 
 // signIn posts the login form with the token of the login page.
 func signIn(b *shop, email, password string) *response {
-	page := b.do(http.MethodGet, "/login", "", "")
-	csrf, _ := page.doc.Find(`input[name="csrf"]`).Attr("value")
-	return b.post("/login", url.Values{"csrf": {csrf}, "email": {email}, "password": {password}})
+	b.s.t.Helper()
+	return fromPage(b.web().SignIn(email, password))
 }
 
 // jarURL is where the visitor's cookies live: the client keys them by the
 // Host it asked for, not by the loopback address it dialled.
-func jarURL(b *shop) *url.URL { return &url.URL{Scheme: "http", Host: b.host, Path: "/"} }
+func jarURL(b *shop) *url.URL { return webtest.JarURL(b.host) }
 
-func sessionValue(b *shop, _ *testServer) string {
-	for _, c := range b.client.Jar.Cookies(jarURL(b)) {
-		if c.Name == "marquee_session" {
-			return c.Value
-		}
-	}
-	return ""
-}
+func sessionValue(b *shop, _ *testServer) string { return b.web().Cookie("marquee_session") }
 
-func pngBytes(t *testing.T, w, h int) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for x := range w {
-		for y := range h {
-			img.Set(x, y, color.RGBA{R: 200, G: 30, B: 30, A: 255})
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
+func pngBytes(t *testing.T, w, h int) []byte { return webtest.PNG(t, w, h) }
 
 // signedInMember is a browser signed in as the marketing member of devcon.
 func signedInMember(t *testing.T, s *testServer) *shop {
 	t.Helper()
 	b := s.browser()
-	if r := signIn(b, "marketing@example.com", "correct horse battery"); r.status != http.StatusSeeOther {
+	if r := signIn(b, "marketing@example.com", dbtest.Password); r.status != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", r.status)
 	}
 	return b
@@ -113,43 +73,16 @@ func editorForm(t *testing.T, b *shop, slug string) (url.Values, *response) {
 	if r.status != 200 {
 		t.Fatalf("editor: %d", r.status)
 	}
-	v := url.Values{}
-	r.doc.Find("form.branding-form input, form.branding-form textarea, form.branding-form select").Each(func(_ int, sel *goquery.Selection) {
-		name, _ := sel.Attr("name")
-		switch goquery.NodeName(sel) {
-		case "textarea":
-			v.Set(name, sel.Text())
-		case "select":
-			val, _ := sel.Find("option[selected]").Attr("value")
-			v.Set(name, val)
-		default:
-			val, _ := sel.Attr("value")
-			v.Set(name, val)
-		}
-	})
-	return v, r
+	return webtest.FormValues(r.doc, "form.branding-form input, form.branding-form textarea, form.branding-form select"), r
 }
 
 // multipartUpload builds the editor's image form.
 func multipartUpload(t *testing.T, csrf, slot, filename string, data []byte) (string, string) {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("csrf", csrf)
-	_ = w.WriteField("slot", slot)
-	fw, err := w.CreateFormFile("file", filename)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write(data)
-	w.Close()
-	return w.FormDataContentType(), body.String()
+	return webtest.Upload(t, filename, data, "csrf", csrf, "slot", slot)
 }
 
-func csrfOf(r *response) string {
-	v, _ := r.doc.Find(`input[name="csrf"]`).First().Attr("value")
-	return v
-}
+func csrfOf(r *response) string { return webtest.CSRF(r.doc) }
 
 // consolePage fetches a console page that must answer 200.
 func consolePage(t *testing.T, b *shop, path string) *response {
@@ -171,21 +104,9 @@ func platformAdmin(t *testing.T, s *testServer) *shop {
 // role on ev, unless ev is nil.
 func consoleMember(t *testing.T, s *testServer, email string, platformAdmin bool, ev *tenant.Tenant, role staff.Role) *shop {
 	t.Helper()
-	ctx := context.Background()
-	st, err := s.platform.staff.CreateStaff(ctx, email, "Someone", platformAdmin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.platform.staff.SetPassword(ctx, st.ID, "correct horse battery", "127.0.0.1"); err != nil {
-		t.Fatal(err)
-	}
-	if ev != nil {
-		if err := s.platform.staff.SetRole(ctx, st.ID, ev.ID, st.ID, role); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dbtest.Member(t, s.platform.staff, email, "Someone", platformAdmin, ev, role)
 	b := s.browser()
-	if r := signIn(b, email, "correct horse battery"); r.status != http.StatusSeeOther {
+	if r := signIn(b, email, dbtest.Password); r.status != http.StatusSeeOther {
 		t.Fatalf("sign in as %s: %d", email, r.status)
 	}
 	return b

@@ -1,42 +1,31 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"marquee/branding"
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/tenant"
+	"marquee/tenant/domains/dnstest"
+	"marquee/tenant/web/webtest"
 )
 
 const testBase = "shop.test"
 
 // queryCounter counts the queries a pool sends.
-type queryCounter struct{ n atomic.Int64 }
-
-func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	q.n.Add(1)
-	return ctx
-}
-
-func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+type queryCounter = dbtest.QueryCounter
 
 // testServer is marquee serve on 127.0.0.1 against a fresh database.
 type testServer struct {
@@ -119,22 +108,7 @@ func startServerOn(t *testing.T, cfg Config, d *dbtest.Database) *testServer {
 // event provisions an event with copy in English and German.
 func (s *testServer) event(slug string, status tenant.Status, colours branding.Colours) *tenant.Tenant {
 	s.t.Helper()
-	ctx := context.Background()
-	ev, err := s.db.CreateTenant(ctx,
-		tenant.Tenant{Slug: slug, Name: "Name of " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
-		branding.Branding{Theme: "classic", Colours: colours, Copy: map[string]branding.Copy{
-			"en": {Title: "Welcome to " + slug, Tagline: "English tagline"},
-			"de": {Title: "Willkommen bei " + slug, Tagline: "Deutscher Untertitel"},
-		}})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if status != tenant.StatusActive {
-		if ev, err = s.db.SetTenantStatus(ctx, ev.ID, status); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	return ev
+	return dbtest.Event(s.t, s.db, slug, status, colours)
 }
 
 // response is a fetched page, parsed.
@@ -145,48 +119,23 @@ type response struct {
 	body   string
 }
 
-// text returns the trimmed text of the first element matching selector.
-func (r *response) text(selector string) string {
-	return strings.TrimSpace(r.doc.Find(selector).First().Text())
+func fromPage(p *webtest.Page) *response {
+	return &response{status: p.Status, header: p.Header, doc: p.Doc, body: p.Body}
 }
+
+// text returns the trimmed text of the first element matching selector.
+func (r *response) text(selector string) string { return webtest.Text(r.doc, selector) }
 
 // get fetches path from the server with the given Host and headers.
 func (s *testServer) get(host, path string, headers ...string) *response {
 	s.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Host = host
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return &response{status: res.StatusCode, header: res.Header, doc: doc, body: string(b)}
+	return fromPage(webtest.Client{T: s.t, URL: s.url, Host: host}.Get(path, headers...))
 }
 
 // waitFor polls cond until it holds, failing after within.
 func waitFor(t *testing.T, within time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", within)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	dbtest.WaitFor(t, within, cond)
 }
 
 // settle waits until the server's change listener has applied every
@@ -217,88 +166,28 @@ type apiResponse struct {
 }
 
 func (r apiResponse) errorMessage() string {
-	e, _ := r.body["error"].(map[string]any)
-	msg, _ := e["message"].(string)
-	return msg
+	return webtest.JSON{Body: r.body}.ErrorMessage()
 }
 
 func (s *testServer) api(method, path, token, body string) apiResponse {
 	s.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, s.url+path, rd)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Host = "console." + testBase
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := apiResponse{status: res.StatusCode, header: res.Header, body: map[string]any{}}
-	if len(bytes.TrimSpace(raw)) > 0 {
-		if err := json.Unmarshal(raw, &out.body); err != nil {
-			s.t.Fatalf("%s %s: not JSON (%d): %s", method, path, res.StatusCode, raw)
-		}
-	}
-	return out
+	r := webtest.Client{T: s.t, URL: s.url, Host: "console." + testBase}.API(method, path, token, body)
+	return apiResponse{status: r.Status, header: r.Header, body: r.Body}
 }
 
 // closedPort is an address nothing listens on: DNS checks against it fail
 // at once, and a test never asks a real resolver.
-func closedPort(t *testing.T) string {
-	ln, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.LocalAddr().String()
-	ln.Close()
-	return addr
-}
+func closedPort(t *testing.T) string { return dnstest.Unanswered(t) }
 
-func toJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
+func toJSON(v any) string { return webtest.Marshal(v) }
 
 // logBuffer is a log the server writes while a test reads it.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
+type logBuffer struct{ webtest.Log }
 
 // entries are the JSON log lines with message msg ("": every line).
 func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []map[string]any
-	for sc := bufio.NewScanner(bytes.NewReader(l.buf.Bytes())); sc.Scan(); {
-		var e map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("log line %q: %v", sc.Text(), err)
-		}
-		if msg == "" || e["msg"] == msg {
-			out = append(out, e)
-		}
-	}
-	return out
+	return l.Entries(t, msg)
 }
 
 // tenantID is the id of the event named slug.

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/storefront"
@@ -230,14 +228,5 @@ func TestDomainAndTokenCommands(t *testing.T) {
 // countRows runs a count query as a superuser (past row-level security).
 func countRows(t *testing.T, url, query string, args ...any) int {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return dbtest.CountRows(t, url, query, args...)
 }

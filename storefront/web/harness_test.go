@@ -15,7 +15,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"marquee/branding"
 	"marquee/branding/media/diskstore"
@@ -24,6 +23,7 @@ import (
 	"marquee/storefront"
 	"marquee/tenant"
 	tenantweb "marquee/tenant/web"
+	"marquee/tenant/web/webtest"
 	"marquee/themes"
 )
 
@@ -42,20 +42,10 @@ type storefrontApp struct {
 	queries  *atomic.Int64 // the queries the app's pool has sent
 }
 
-// queryCounter counts the queries a pool sends.
-type queryCounter struct{ n *atomic.Int64 }
-
-func (q queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	q.n.Add(1)
-	return ctx
-}
-
-func (q queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 func newStorefrontApp(t *testing.T) *storefrontApp {
 	t.Helper()
-	queries := &atomic.Int64{}
-	database := dbtest.New(t).Open(t, db.Options{Tracer: queryCounter{queries}})
+	counter := &dbtest.QueryCounter{}
+	database := dbtest.New(t).Open(t, db.Options{Tracer: counter})
 	set, err := themes.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +54,7 @@ func newStorefrontApp(t *testing.T) *storefrontApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &storefrontApp{t: t, db: database, queries: queries,
+	s := &storefrontApp{t: t, db: database, queries: &counter.N,
 		sites: storefront.NewSites(database, tenant.MemoOptions{}), resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{})}
 	// app.Test's requests come from 0.0.0.0: that is the trusted proxy here.
 	proxies := tenantweb.Proxies{netip.MustParsePrefix("0.0.0.0/32")}
@@ -109,22 +99,7 @@ func (s *storefrontApp) welcomeEvent(slug string) *tenant.Tenant {
 // welcomeEventIn is welcomeEvent with a status and colours of its own.
 func (s *storefrontApp) welcomeEventIn(slug string, status tenant.Status, colours branding.Colours) *tenant.Tenant {
 	s.t.Helper()
-	ctx := context.Background()
-	ev, err := s.db.CreateTenant(ctx,
-		tenant.Tenant{Slug: slug, Name: "Name of " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
-		branding.Branding{Theme: "classic", Colours: colours, Copy: map[string]branding.Copy{
-			"en": {Title: "Welcome to " + slug, Tagline: "English tagline"},
-			"de": {Title: "Willkommen bei " + slug, Tagline: "Deutscher Untertitel"},
-		}})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if status != tenant.StatusActive {
-		if ev, err = s.db.SetTenantStatus(ctx, ev.ID, status); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	return ev
+	return dbtest.Event(s.t, s.db, slug, status, colours)
 }
 
 // product adds a visible product with one unlimited variant.
@@ -157,9 +132,7 @@ type page struct {
 }
 
 // text is the trimmed text of the first element matching selector.
-func (p *page) text(selector string) string {
-	return strings.TrimSpace(p.doc.Find(selector).First().Text())
-}
+func (p *page) text(selector string) string { return webtest.Text(p.doc, selector) }
 
 // visitor is someone on an event's host, with the cookies it was given.
 type visitor struct {
@@ -197,19 +170,11 @@ func (v *visitor) do(req *http.Request, headers ...string) *page {
 	if err != nil {
 		v.s.t.Fatal(err)
 	}
-	defer res.Body.Close()
 	for _, c := range res.Cookies() {
 		v.cookies[c.Name] = c.Value
 	}
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		v.s.t.Fatal(err)
-	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
-	if err != nil {
-		v.s.t.Fatal(err)
-	}
-	return &page{status: res.StatusCode, header: res.Header, body: string(b), doc: doc}
+	p := webtest.Read(v.s.t, res)
+	return &page{status: p.Status, header: p.Header, body: p.Body, doc: p.Doc}
 }
 
 // orderForm opens the order form and returns its hidden values (the CSRF
@@ -220,13 +185,7 @@ func (v *visitor) orderForm() url.Values {
 	if p.status != http.StatusOK {
 		v.s.t.Fatalf("order form: %d", p.status)
 	}
-	values := url.Values{}
-	p.doc.Find("form.order-form input[type=hidden]").Each(func(_ int, sel *goquery.Selection) {
-		name, _ := sel.Attr("name")
-		value, _ := sel.Attr("value")
-		values.Set(name, value)
-	})
-	return values
+	return webtest.FormValues(p.doc, "form.order-form input[type=hidden]")
 }
 
 // message is a message of themes/locales in lang, failing when lang has

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
+	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/storefront/form"
 	"marquee/tenant"
+	"marquee/tenant/web/webtest"
 )
 
 // shop is an event with a catalogue and an order form, and a visitor of it
@@ -24,41 +24,12 @@ type shop struct {
 	visitor              *visitor
 }
 
-func intp(n int) *int { return &n }
-
 func newShop(t *testing.T, s *storefrontApp, slug string) *shop {
 	t.Helper()
-	ctx := context.Background()
 	ev := s.event(slug, "en", "de")
-	add := func(p storefront.Product) storefront.Product {
-		p.Visible = true
-		out, err := s.db.AddProduct(ctx, ev.ID, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	sh := &shop{s: s, ev: ev, visitor: s.visitor(slug + "." + testBase)}
-	sh.shirt = add(storefront.Product{Name: storefront.Text{"en": "T-shirt", "de": "T-Shirt"}, Position: 1, MaxPerAttendee: 1,
-		Variants: []storefront.Variant{
-			{Label: storefront.Text{"en": "S"}, Position: 1, Stock: intp(5)},
-			{Label: storefront.Text{"en": "M"}, Position: 2, Stock: intp(5)},
-			{Label: storefront.Text{"en": "XL"}, Position: 3, Stock: intp(0)},
-		}})
-	sh.hoodie = add(storefront.Product{Name: storefront.Text{"en": "Hoodie"}, Position: 2, PriceMinor: 3500,
-		Variants: []storefront.Variant{{Label: storefront.Text{"en": "One size"}}}})
-	sh.socks = add(storefront.Product{Name: storefront.Text{"en": "Socks"}, Position: 3, Visible: true,
-		Variants: []storefront.Variant{{Label: storefront.Text{"en": "Pair"}, Stock: intp(0)}}})
-	for _, f := range []form.Field{
-		{Key: "company", Scope: form.ScopeCustomer, Type: form.TypeText, Label: map[string]string{"en": "Company", "de": "Firma"}, Position: 1},
-		{Key: "consent", Scope: form.ScopeCustomer, Type: form.TypeCheckbox, Required: true, Label: map[string]string{"en": "I agree to the terms", "de": "Ich stimme zu"}, Position: 2},
-		{Key: "print_name", Scope: form.ScopeItem, Type: form.TypeText, MaxLength: 12, Label: map[string]string{"en": "Name to print", "de": "Aufdruck"}, Position: 1},
-	} {
-		if err := s.db.AddFormField(ctx, ev.ID, f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return sh
+	fixture := dbtest.NewShop(t, s.db, ev.ID)
+	return &shop{s: s, ev: ev, visitor: s.visitor(slug + "." + testBase),
+		shirt: fixture.Shirt, hoodie: fixture.Hoodie, socks: fixture.Socks}
 }
 
 // do sends a request to the shop's host with the visitor's cookies.
@@ -75,16 +46,7 @@ func (sh *shop) form() url.Values { return sh.visitor.orderForm() }
 
 // validOrder is a complete order: a shirt in M with a print name and a hoodie.
 func (sh *shop) validOrder() url.Values {
-	v := sh.form()
-	v.Set("line.0.variant", sh.shirt.Variants[1].ID.String())
-	v.Set("line.0.quantity", "1")
-	v.Set("item.0.print_name", "ADA")
-	v.Set("line.1.quantity", "1")
-	v.Set("name", "Ada Lovelace")
-	v.Set("email", "Ada@Example.com")
-	v.Set("consent", "on")
-	v.Set("action", "place")
-	return v
+	return dbtest.Shop{Shirt: sh.shirt, Hoodie: sh.hoodie, Socks: sh.socks}.ValidOrder(sh.form())
 }
 
 func (sh *shop) post(path string, v url.Values, headers ...string) *page {
@@ -93,14 +55,7 @@ func (sh *shop) post(path string, v url.Values, headers ...string) *page {
 
 func (sh *shop) orders() int {
 	sh.s.t.Helper()
-	var n int
-	err := sh.s.db.InTenant(context.Background(), sh.ev.ID, func(tx pgx.Tx) error {
-		return tx.QueryRow(context.Background(), "SELECT count(*) FROM orders").Scan(&n)
-	})
-	if err != nil {
-		sh.s.t.Fatal(err)
-	}
-	return n
+	return dbtest.CountIn(sh.s.t, sh.s.db, sh.ev.ID, "SELECT count(*) FROM orders")
 }
 
 func TestPlaceOrder(t *testing.T) {
@@ -253,21 +208,9 @@ func TestOrderFormRefusesBadInput(t *testing.T) {
 	})
 }
 
-func without(v url.Values, key string) url.Values {
-	c := url.Values{}
-	for k, vs := range v {
-		if k != key {
-			c[k] = vs
-		}
-	}
-	return c
-}
+func without(v url.Values, key string) url.Values { return webtest.Without(v, key) }
 
-func with(v url.Values, key, value string) url.Values {
-	c := without(v, key)
-	c.Set(key, value)
-	return c
-}
+func with(v url.Values, key, value string) url.Values { return webtest.With(v, key, value) }
 
 func TestOrderStatusLink(t *testing.T) {
 	s := newStorefrontApp(t)

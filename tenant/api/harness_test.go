@@ -1,22 +1,18 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"marquee/branding"
 	"marquee/db"
@@ -24,8 +20,10 @@ import (
 	"marquee/storefront"
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
+	"marquee/tenant/domains/dnstest"
 	"marquee/tenant/provision"
 	tenantweb "marquee/tenant/web"
+	"marquee/tenant/web/webtest"
 	"marquee/themes"
 )
 
@@ -142,15 +140,7 @@ func (s *testServer) serve(app *fiber.App) {
 
 // closedPort is an address nothing listens on: DNS checks against it fail
 // at once, and a test never asks a real resolver.
-func closedPort(t *testing.T) string {
-	ln, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.LocalAddr().String()
-	ln.Close()
-	return addr
-}
+func closedPort(t *testing.T) string { return dnstest.Unanswered(t) }
 
 // apiResponse is a decoded JSON answer of the API.
 type apiResponse struct {
@@ -159,50 +149,16 @@ type apiResponse struct {
 	body   map[string]any
 }
 
-func (r apiResponse) errorMessage() string {
-	e, _ := r.body["error"].(map[string]any)
-	msg, _ := e["message"].(string)
-	return msg
-}
+func (r apiResponse) errorMessage() string { return webtest.JSON{Body: r.body}.ErrorMessage() }
 
-func (r apiResponse) errorField() string {
-	e, _ := r.body["error"].(map[string]any)
-	f, _ := e["field"].(string)
-	return f
-}
+func (r apiResponse) errorField() string { return webtest.JSON{Body: r.body}.ErrorField() }
 
 // api sends a request to the API with a bearer token ("": none) and a
 // JSON body ("": none).
 func (s *testServer) api(method, path, token, body string) apiResponse {
 	s.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, s.url+path, rd)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Host = "console." + testBase
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := apiResponse{status: res.StatusCode, header: res.Header, body: map[string]any{}}
-	if len(bytes.TrimSpace(raw)) > 0 {
-		if err := json.Unmarshal(raw, &out.body); err != nil {
-			s.t.Fatalf("%s %s: not JSON (%d): %s", method, path, res.StatusCode, raw)
-		}
-	}
-	return out
+	r := webtest.Client{T: s.t, URL: s.url, Host: "console." + testBase}.API(method, path, token, body)
+	return apiResponse{status: r.Status, header: r.Header, body: r.Body}
 }
 
 // page is a storefront answer.
@@ -211,15 +167,7 @@ type page struct{ status int }
 // get fetches path from the storefront with the given Host.
 func (s *testServer) get(host, path string) page {
 	s.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Host = host
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	res := webtest.Client{T: s.t, URL: s.url, Host: host}.Send(http.MethodGet, path, "", "")
 	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return page{status: res.StatusCode}
@@ -228,44 +176,19 @@ func (s *testServer) get(host, path string) page {
 // waitFor polls cond until it holds, failing after within.
 func waitFor(t *testing.T, within time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", within)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	dbtest.WaitFor(t, within, cond)
 }
 
-func toJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
+func toJSON(v any) string { return webtest.Marshal(v) }
 
 // event provisions an active event in English and German.
 func (s *testServer) event(slug string) *tenant.Tenant {
 	s.t.Helper()
-	ev, err := s.db.CreateTenant(context.Background(),
-		tenant.Tenant{Slug: slug, Name: "Name of " + slug, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
-		branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: map[string]branding.Copy{
-			"en": {Title: "Welcome to " + slug}, "de": {Title: "Willkommen bei " + slug}}})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return ev
+	return dbtest.Event(s.t, s.db, slug, tenant.StatusActive, branding.DefaultColours)
 }
 
 // countRows answers a count query on url.
 func countRows(t *testing.T, url, query string, args ...any) int {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return dbtest.CountRows(t, url, query, args...)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/storefront/notify/jobs"
 	"marquee/storefront/notify/mail/smtptest"
@@ -141,16 +142,7 @@ func (h *harness) stockHoodies(t *testing.T, n int) {
 // adminCount runs a counting query as a superuser, past row-level security.
 func (h *harness) adminCount(t *testing.T, query string, args ...any) int {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), h.adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return dbtest.CountRows(t, h.adminURL, query, args...)
 }
 
 // messagesTo are the received messages addressed to rcpt, of any kind.
@@ -170,11 +162,5 @@ func (h *harness) messagesTo(t *testing.T, rcpt string) []smtptest.Parsed {
 // waitUntil polls cond until it holds, failing after within.
 func waitUntil(t *testing.T, within time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", within)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	dbtest.WaitFor(t, within, cond)
 }

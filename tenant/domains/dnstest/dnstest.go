@@ -96,3 +96,17 @@ func (z *Zone) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	}
 	_ = w.WriteMsg(m)
 }
+
+// Unanswered is a loopback UDP address nothing listens on: queries sent
+// there are refused at once (ICMP port unreachable), so a test that
+// checks no custom domain never asks a real resolver.
+func Unanswered(t testing.TB) string {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	return addr
+}
