@@ -199,7 +199,7 @@ func TestProductImage(t *testing.T) {
 		}
 		waitFor(t, time.Second, func() bool {
 			src, _ := s.get("devcon.shop.test", "/products/"+hoodie.ID.String()).doc.Find("main img").Attr("src")
-			return src == "/static/placeholder.svg"
+			return src == "/products/"+hoodie.ID.String()+"/placeholder.svg" // the generated placeholder in the event's colours
 		})
 	})
 }
