@@ -19,9 +19,10 @@ type Shell struct {
 	Flash string
 }
 
-// ShellEvent names the event of a console page.
+// ShellEvent names the event of a console page; URL is its shop's
+// address, for the navigation's link to the shop.
 type ShellEvent struct {
-	Name, Slug, Status string
+	Name, Slug, Status, URL string
 }
 
 // NavLink is one entry of the console's navigation. Current is "page" on

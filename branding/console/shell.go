@@ -60,6 +60,9 @@ func (h *Console) shell(c *fiber.Ctx, p themes.Page) *themes.Shell {
 		Home: themes.NavLink{Href: "/", Label: p.T("console.home.title"), Class: "nav-home", Current: currentness(route, "/", true)}}
 	if ev := h.routeEvent(c); ev != nil {
 		sh.Event = themes.ShellEvent{Name: ev.t.Name, Slug: ev.t.Slug, Status: statusLabel(p, ev.t.Status)}
+		if h.EventURL != nil {
+			sh.Event.URL = h.EventURL(ev.t.Slug)
+		}
 		for _, sec := range eventSections {
 			if !ev.admin && !slices.Contains(sec.roles, ev.role) {
 				continue

@@ -85,6 +85,9 @@ func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 			if got := r.text("#nav-event"); !strings.Contains(got, "Name of devcon") {
 				t.Errorf("the navigation names %q, want the event", got)
 			}
+			if href, _ := r.doc.Find("nav.console-nav a.view-shop").Attr("href"); href != "https://devcon."+testBase {
+				t.Errorf("the navigation's link to the shop goes to %q, want the event's address", href)
+			}
 		})
 	}
 
