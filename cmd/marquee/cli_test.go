@@ -209,7 +209,7 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	database := dbtest.New(t).Open(t, db.Options{})
 	for range 2 {
-		if err := seedDemo(ctx, database); err != nil {
+		if err := seedDemo(ctx, database, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

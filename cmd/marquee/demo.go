@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
 	"marquee"
 	"marquee/branding"
+	"marquee/branding/media"
 	"marquee/db"
 	"marquee/storefront"
 	"marquee/storefront/form"
@@ -19,6 +21,7 @@ type demoEvent struct {
 	branding branding.Branding
 	settings storefront.Settings
 	products []storefront.Product
+	pictures []string // of each product, by demoArts name; "" shows the placeholder
 	fields   []form.Field
 }
 
@@ -36,11 +39,21 @@ func sizes(stocks ...int) []storefront.Variant {
 
 func text(en, de string) map[string]string { return map[string]string{"en": en, "de": de} }
 
+// at is a time written in RFC 3339, for the demo's closing times.
+func at(s string) *time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return &t
+}
+
 // demoEvents are the events dev seeds: different colours, copy, languages
 // and default language, so the differences between events show.
 var demoEvents = []demoEvent{
 	{
-		tenant: tenant.Tenant{Slug: "devcon", Name: "DevCon 2027", Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
+		tenant: tenant.Tenant{Slug: "devcon", Name: "DevCon 2027", Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"},
+			ClosesAt: at("2027-04-09T18:00:00+02:00")},
 		branding: branding.Branding{Theme: "classic",
 			Colours: branding.Colours{Primary: "#1d4ed8", Accent: "#f59e0b", Background: "#ffffff", Text: "#111827"},
 			Copy: map[string]branding.Copy{
@@ -49,7 +62,9 @@ var demoEvents = []demoEvent{
 				"de": {Title: "DevCon 2027", Tagline: "Drei Tage Vorträge, Workshops und Gespräche auf dem Flur. Berlin, 14. bis 16. April 2027.",
 					Description: "Alle Teilnehmenden bekommen ein kostenloses DevCon-T-Shirt. Wähle deine Größe vor dem Event und hol es bei der Registrierung ab.\n\nHoodies und Socken gibt es, solange der Vorrat reicht."},
 			}},
-		settings: storefront.Settings{AttendeeCanCancel: true}, // picked up at registration: no shipping
+		settings: storefront.Settings{AttendeeCanCancel: true, TimeZone: "Europe/Berlin", // picked up at registration: no shipping
+			PickupPlace:   "Registration desk, hall A",
+			PickupDetails: "Wednesday 14 to Friday 16 April, 8:30 to 18:00. Show your order number (in your confirmation email)."},
 		products: []storefront.Product{
 			{Name: text("T-shirt", "T-Shirt"), Description: text("Our organic cotton event shirt. One free shirt per attendee.", "Unser Event-Shirt aus Bio-Baumwolle. Ein kostenloses Shirt pro Person."),
 				Position: 1, Visible: true, MaxPerAttendee: 1, Variants: sizes(10, 40, 60, 60, 40, 20, 0)},
@@ -57,7 +72,10 @@ var demoEvents = []demoEvent{
 				Position: 2, Visible: true, PriceMinor: 3500, MaxPerOrder: 2, Variants: sizes(0, 10, 15, 15, 10, 5, 2)},
 			{Name: text("Socks", "Socken"), Position: 3, Visible: true, PriceMinor: 800,
 				Variants: []storefront.Variant{{Label: text("One size", "Einheitsgröße")}}},
+			{Name: text("Tote bag", "Stofftasche"), Description: text("Sturdy canvas, big enough for a laptop.", "Fester Canvas, groß genug für einen Laptop."),
+				Position: 4, Visible: true, PriceMinor: 1200, Variants: []storefront.Variant{{Label: text("One size", "Einheitsgröße"), Stock: stock(0)}}},
 		},
+		pictures: []string{"tshirt", "hoodie", "socks", "tote"},
 		fields: []form.Field{
 			{Key: "company", Scope: form.ScopeCustomer, Type: form.TypeText, Label: text("Company", "Firma"), Position: 1},
 			{Key: "consent", Scope: form.ScopeCustomer, Type: form.TypeCheckbox, Required: true, Position: 2,
@@ -67,7 +85,8 @@ var demoEvents = []demoEvent{
 		},
 	},
 	{
-		tenant: tenant.Tenant{Slug: "gophercamp", Name: "GopherCamp", Status: tenant.StatusActive, DefaultLocale: "de", Locales: []string{"de", "en"}},
+		tenant: tenant.Tenant{Slug: "gophercamp", Name: "GopherCamp", Status: tenant.StatusActive, DefaultLocale: "de", Locales: []string{"de", "en"},
+			ClosesAt: at("2027-05-28T20:00:00+02:00")},
 		branding: branding.Branding{Theme: "classic",
 			Colours: branding.Colours{Primary: "#0f766e", Accent: "#f97316", Background: "#fffbeb", Text: "#1c1917"},
 			Copy: map[string]branding.Copy{
@@ -76,13 +95,18 @@ var demoEvents = []demoEvent{
 				"en": {Title: "GopherCamp", Tagline: "The Go weekend by the lake, 5 and 6 June 2027.",
 					Description: "Coffee for breakfast, and a gopher Rubik's cube to take home."},
 			}},
-		settings: storefront.Settings{Ships: true, AttendeeCanCancel: true, CommonCountries: []string{"DE", "AT", "CH"}},
+		settings: storefront.Settings{Ships: true, AttendeeCanCancel: true, CommonCountries: []string{"DE", "AT", "CH"}, TimeZone: "Europe/Vienna"},
 		products: []storefront.Product{
 			{Name: text("Gopher Rubik's cube", "Gopher-Zauberwürfel"), Position: 1, Visible: true, PriceMinor: 1200,
 				Variants: []storefront.Variant{{Label: text("Standard", "Standard"), Stock: stock(50)}}},
 			{Name: text("Pen", "Kugelschreiber"), Position: 2, Visible: true, MaxPerAttendee: 2,
 				Variants: []storefront.Variant{{Label: text("Blue", "Blau")}, {Label: text("Black", "Schwarz"), Position: 1}}},
+			{Name: text("Mug", "Tasse"), Description: text("For the breakfast coffee, and every one after.", "Für den Frühstückskaffee und jeden danach."),
+				Position: 3, Visible: true, PriceMinor: 900, Variants: []storefront.Variant{{Label: text("Standard", "Standard"), Stock: stock(30)}}},
+			{Name: text("Sticker sheet", "Stickerbogen"), Position: 4, Visible: true, PriceMinor: 300,
+				Variants: []storefront.Variant{{Label: text("Standard", "Standard")}}},
 		},
+		pictures: []string{"cube", "pen", "mug", ""}, // the sticker sheet shows the placeholder
 		fields: []form.Field{
 			{Key: "role", Scope: form.ScopeCustomer, Type: form.TypeSingleChoice, Required: true, Position: 1, Label: text("What do you do?", "Was machst du?"),
 				Options: []form.Option{{Value: "dev", Label: text("Development", "Entwicklung")}, {Value: "ops", Label: text("Operations", "Betrieb")}, {Value: "other", Label: text("Something else", "Etwas anderes")}}},
@@ -92,9 +116,10 @@ var demoEvents = []demoEvent{
 }
 
 // seedDemo creates the demo events that do not exist yet, with their
-// catalogue and order form; it never changes an existing event, so edits
-// made in dev survive restarts.
-func seedDemo(ctx context.Context, database *db.DB) error {
+// catalogue (pictures stored in images; nil leaves them out) and order
+// form; it never changes an existing event, so edits made in dev survive
+// restarts.
+func seedDemo(ctx context.Context, database *db.DB, images media.Store) error {
 	for _, d := range demoEvents {
 		ev, err := database.CreateTenant(ctx, d.tenant, d.branding)
 		if marquee.ErrorCode(err) == marquee.ECONFLICT {
@@ -103,18 +128,25 @@ func seedDemo(ctx context.Context, database *db.DB) error {
 		if err != nil {
 			return err
 		}
-		if err := seedShop(ctx, database, ev.ID, d); err != nil {
+		if err := seedShop(ctx, database, images, ev.ID, d); err != nil {
 			return fmt.Errorf("%s: %w", d.tenant.Slug, err)
 		}
 	}
 	return nil
 }
 
-func seedShop(ctx context.Context, database *db.DB, tenantID uuid.UUID, d demoEvent) error {
+func seedShop(ctx context.Context, database *db.DB, images media.Store, tenantID uuid.UUID, d demoEvent) error {
 	if err := database.SaveSettings(ctx, tenantID, d.settings); err != nil {
 		return err
 	}
-	for _, p := range d.products {
+	for i, p := range d.products {
+		if art := demoArts[d.pictures[i]]; art != nil && images != nil {
+			key, err := storeDemoImage(ctx, images, tenantID, art, d.branding.Colours)
+			if err != nil {
+				return fmt.Errorf("picture of %s: %w", p.Name["en"], err)
+			}
+			p.ImageKey = key
+		}
 		if _, err := database.AddProduct(ctx, tenantID, p); err != nil {
 			return err
 		}

@@ -64,12 +64,12 @@ func devServe(ctx context.Context, e *env, cfg Config) error {
 		return err
 	}
 	defer database.Close()
-	if err := seedDemo(ctx, database); err != nil {
-		return fmt.Errorf("seed demo events: %w", err)
-	}
 	p, err := newPlatform(cfg, log, database)
 	if err != nil {
 		return err
+	}
+	if err := seedDemo(ctx, database, p.media); err != nil {
+		return fmt.Errorf("seed demo events: %w", err)
 	}
 	link, err := ensureDemoAdmin(ctx, p.staff)
 	if err != nil {

@@ -189,7 +189,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 	cfg.MailInbox, cfg.Workers = true, 1
 	s := startServer(t, cfg)
 	ctx := context.Background()
-	if err := seedDemo(ctx, s.db); err != nil {
+	if err := seedDemo(ctx, s.db, s.platform.media); err != nil {
 		t.Fatal(err)
 	}
 	s.event("closed", tenant.StatusSuspended, teal)
