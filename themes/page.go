@@ -2,6 +2,7 @@ package themes
 
 import (
 	"html/template"
+	"net/url"
 	"strings"
 	"time"
 
@@ -21,7 +22,20 @@ type Page struct {
 	// previews; "" takes the event's (see MetaDescription).
 	Meta  string
 	Shell *Shell // the console's frame; nil on the storefront and signed-out pages
-	tr    *Translations
+	// LinkQuery is what the page's language links keep of its address:
+	// the signature of an order's link, without which the page is a 404.
+	LinkQuery url.Values
+	tr        *Translations
+}
+
+// LangHref is the address of this page in language l.
+func (p Page) LangHref(l string) string {
+	q := url.Values{}
+	for k, v := range p.LinkQuery {
+		q[k] = v
+	}
+	q.Set("lang", l)
+	return "?" + q.Encode()
 }
 
 // Brand is the part of an event's branding the layout needs.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -95,6 +96,8 @@ func (h *Handler) signedOrder(c *fiber.Ctx, site *storefront.Site) (*storefront.
 func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefront.Order) error {
 	l := lang(c, site.Tenant)
 	base := h.basePage(site, l)
+	base.Meta = base.T("status.description", "Number", o.Number, "Event", base.Brand.Title)
+	base.LinkQuery = url.Values{"sig": {c.Query("sig")}}
 	p := StatusPage{Page: base, Number: o.Number, Status: base.T("status." + string(o.Status)),
 		Total: price(base, o.TotalMinor, o.Currency), Placed: base.EventTime(o.CreatedAt),
 		Email: o.Email, Name: o.Name, JustPlaced: c.Query("placed") == "1",

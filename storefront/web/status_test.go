@@ -122,3 +122,34 @@ func TestStatusPageInTheEventsTimeZone(t *testing.T) {
 		t.Errorf("pick-up facts %q", page.text(".pickup"))
 	}
 }
+
+func TestOrderPagesDescribeThemselves(t *testing.T) {
+	s := newStorefrontApp(t)
+	sh := newShop(t, s, "described")
+	u := placedOrder(t, sh)
+	number := strings.TrimPrefix(u.Path, "/orders/")
+	v := sh.validOrder()
+	v.Set("action", "review")
+	for name, p := range map[string]*page{
+		"order form": sh.do(http.MethodGet, "/order", "", ""),
+		"review":     sh.post("/order", v),
+		"status":     sh.do(http.MethodGet, u.String(), "", ""),
+		"cancel":     sh.do(http.MethodGet, "/orders/"+number+"/cancel?"+u.RawQuery, "", ""),
+	} {
+		want := "Order your merchandise for described en." // the event's, as every page without one of its own
+		if name == "status" || name == "cancel" {
+			want = "Your order " + number + " at described en: what you ordered and where it stands."
+		}
+		if got, _ := p.doc.Find(`meta[name="description"]`).Attr("content"); p.status != 200 || got != want {
+			t.Errorf("%s: %d, description %q, want %q", name, p.status, got, want)
+		}
+	}
+	t.Run("the language links of a signed page keep its signature", func(t *testing.T) {
+		status := sh.do(http.MethodGet, u.String(), "", "")
+		href, _ := status.doc.Find(`nav.languages a[hreflang="de"]`).Attr("href")
+		de := sh.do(http.MethodGet, u.Path+href, "", "")
+		if de.status != 200 || de.doc.Find("html[lang=de]").Length() != 1 {
+			t.Fatalf("German link %q: %d", href, de.status)
+		}
+	})
+}

@@ -38,6 +38,8 @@ func (h *Handler) confirmCancel(c *fiber.Ctx) error {
 	}
 	l := lang(c, site.Tenant)
 	base := h.basePage(site, l)
+	base.Meta = base.T("status.description", "Number", o.Number, "Event", base.Brand.Title)
+	base.LinkQuery = url.Values{"sig": {c.Query("sig")}}
 	sig := url.QueryEscape(c.Query("sig"))
 	p := CancelPage{Page: base, Number: o.Number, Items: itemViews(base, site, o), Total: price(base, o.TotalMinor, o.Currency),
 		CancelAction: "/orders/" + o.Number + "/cancel?sig=" + sig, StatusURL: "/orders/" + o.Number + "?sig=" + sig, CSRF: h.csrfToken(c)}
