@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"marquee/db/dbtest"
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
 )
@@ -52,17 +53,8 @@ func asAdmin(t *testing.T, s *testServer, sql string) {
 // batchJobs counts the queued lists of supplier (all suppliers: uuid.Nil).
 func batchJobs(t *testing.T, s *testServer, supplier uuid.UUID) int {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), s.adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'supplier_batch'
-		AND ($1 = '00000000-0000-0000-0000-000000000000' OR args->>'supplier_id' = $1)`, supplier.String()).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return dbtest.CountRows(t, s.adminURL, `SELECT count(*) FROM river_job WHERE kind = 'supplier_batch'
+		AND ($1 = '00000000-0000-0000-0000-000000000000' OR args->>'supplier_id' = $1)`, supplier.String())
 }
 
 // wantInternalErrorPage fails t unless r is the console's 500 page, with

@@ -57,16 +57,7 @@ func (f *fixture) create(t *testing.T, slug string) provision.Created {
 // count runs a count query as a superuser.
 func (f *fixture) count(t *testing.T, query string, args ...any) int {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), f.adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return dbtest.CountRows(t, f.adminURL, query, args...)
 }
 
 // exec runs a statement as a superuser.
