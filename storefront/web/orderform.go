@@ -53,18 +53,18 @@ type (
 // LineView is one product on the order form: its sizes as buttons (or its
 // only variant, hidden), its quantity and its item fields.
 type LineView struct {
-	Index                               int
-	ProductID, Name, Description, Price string
-	Free, SoldOut                       bool
-	SingleVariant                       string // the only variant's id: no choice to offer
-	SinglePrice                         int64  // its unit price in minor units
-	SizeName, SizeError                 string // the sizes' input name and its problem
-	Sizes                               []SizeView
-	Chosen                              bool // a size is chosen (or the only variant has a quantity)
-	Quantity                            FieldView
-	MaxQuantity                         int
-	Items                               []FieldView
-	Error                               string
+	Index                                      int
+	ProductID, Name, Description, Price, Image string
+	Free, SoldOut                              bool
+	SingleVariant                              string // the only variant's id: no choice to offer
+	SinglePrice                                int64  // its unit price in minor units
+	SizeName, SizeError                        string // the sizes' input name and its problem
+	Sizes                                      []SizeView
+	Chosen                                     bool // a size is chosen (or the only variant has a quantity)
+	Quantity                                   FieldView
+	MaxQuantity                                int
+	Items                                      []FieldView
+	Error                                      string
 }
 
 // SizeView is one size (variant) of a product, drawn as a radio button.
@@ -137,6 +137,7 @@ func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod 
 		Free: prod.PriceMinor == 0, SoldOut: prod.SoldOut(), Error: lineProblem(base, prod, errs[lineInput(i, "product")]),
 		SizeName: lineInput(i, "variant"), SizeError: tr(base, errs[lineInput(i, "variant")])}
 	lv.Price = storefront.FormatMoney(prod.PriceMinor, cur, l)
+	lv.Image, _ = h.productImage(prod)
 	lv.MaxQuantity = maxQuantity
 	for _, limit := range []int{prod.MaxPerOrder, prod.MaxPerAttendee} {
 		if limit > 0 && limit < lv.MaxQuantity {
