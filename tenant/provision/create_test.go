@@ -110,6 +110,9 @@ func TestCreateFromATemplateWithAnOwner(t *testing.T) {
 	if err := f.db.AddFormField(ctx, tpl.Tenant.ID, form.Field{Key: "team", Scope: form.ScopeCustomer, Type: form.TypeText, Label: map[string]string{"en": "Team"}}); err != nil {
 		t.Fatal(err)
 	}
+	if err := f.db.SaveSettings(ctx, tpl.Tenant.ID, storefront.Settings{AttendeeCanCancel: true, TimeZone: "America/New_York", PickupPlace: "Hall A"}); err != nil {
+		t.Fatal(err)
+	}
 	created, err := f.svc.Create(ctx, provision.Spec{Slug: "berlin", Name: "Berlin 2027", Locales: []string{"en", "de"}, Currency: "usd",
 		StartsOn: "2027-06-01", EndsOn: "2027-06-03", ClosesAt: "2027-06-03T18:00", OwnerEmail: "Owner@Example.com", Template: "template"})
 	if err != nil {
@@ -142,6 +145,12 @@ func TestCreateFromATemplateWithAnOwner(t *testing.T) {
 		b, _ := f.db.PublishedBranding(ctx, berlin.ID)
 		if b.Copy["en"].Title != "Berlin 2027" {
 			t.Fatalf("title %q, want the new event's name", b.Copy["en"].Title)
+		}
+	})
+	t.Run("the template's time zone is copied, its pick-up place is not: another event is elsewhere", func(t *testing.T) {
+		st, err := f.db.Settings(ctx, berlin.ID)
+		if err != nil || st.TimeZone != "America/New_York" || st.PickupPlace != "" {
+			t.Fatalf("settings %+v, %v", st, err)
 		}
 	})
 	t.Run("the owner's invitation is a console link that makes them the event's owner", func(t *testing.T) {
