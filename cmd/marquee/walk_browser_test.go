@@ -63,7 +63,7 @@ var signedOut = []string{"console /login", "console /reset", "console /reset/:to
 
 // walkFold is what must be visible without scrolling, at both sizes, by
 // route: the primary action of the page.
-var walkFold = map[string]string{"storefront /order": "#place-order"}
+var walkFold = map[string]string{"storefront /": "a.order-now", "storefront /order": "#place-order"}
 
 // fillOrder fills devcon's order form for its review page: a size of the
 // first product, a name, an email and the consent.
