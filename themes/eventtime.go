@@ -10,12 +10,7 @@ import (
 // language, with the zone named: "Friday 9 April 2027, 18:00 CEST". Every
 // time an attendee reads (closing time, order placed, status changes) goes
 // through it, so no page shows UTC by accident.
-func (p Page) EventTime(t time.Time) string {
-	lt := t.In(p.location())
-	return p.T("format.event_time", "Weekday", p.T("format.weekday."+strconv.Itoa(int(lt.Weekday()))),
-		"Day", lt.Day(), "Month", p.T("format.month."+strconv.Itoa(int(lt.Month()))), "Year", lt.Year(),
-		"Time", lt.Format("15:04"), "Zone", ZoneAbbreviation(lt))
-}
+func (p Page) EventTime(t time.Time) string { return p.tr.EventTime(p.Lang, p.location(), t) }
 
 // EventDate formats the day of t in the event's time zone, in the page's
 // language, without the time: "Friday 9 April 2027".
@@ -23,6 +18,18 @@ func (p Page) EventDate(t time.Time) string {
 	lt := t.In(p.location())
 	return p.T("format.event_date", "Weekday", p.T("format.weekday."+strconv.Itoa(int(lt.Weekday()))),
 		"Day", lt.Day(), "Month", p.T("format.month."+strconv.Itoa(int(lt.Month()))), "Year", lt.Year())
+}
+
+// EventTime is Page.EventTime for text made without a page (emails): t in
+// zone (nil is UTC), in lang, with the zone named.
+func (tr *Translations) EventTime(lang string, zone *time.Location, t time.Time) string {
+	if zone == nil {
+		zone = time.UTC
+	}
+	lt := t.In(zone)
+	return tr.T(lang, "format.event_time", "Weekday", tr.T(lang, "format.weekday."+strconv.Itoa(int(lt.Weekday()))),
+		"Day", lt.Day(), "Month", tr.T(lang, "format.month."+strconv.Itoa(int(lt.Month()))), "Year", lt.Year(),
+		"Time", lt.Format("15:04"), "Zone", ZoneAbbreviation(lt))
 }
 
 // ZoneName is the event's time zone as people name it: its IANA name

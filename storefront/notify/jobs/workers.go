@@ -72,7 +72,7 @@ func (d *Deps) Event(ctx context.Context, tenantID uuid.UUID) (*tenant.Tenant, s
 	}
 	ev := render.Event{Name: t.Name, Slug: t.Slug, DefaultLocale: t.DefaultLocale, Locales: t.Locales, Currency: content.Settings.Currency,
 		BaseURL: d.EventURL(t.Slug), Branding: content.Branding, Fields: content.Fields, Ships: content.Settings.Ships, FromAddress: d.From,
-		ReplyTo: content.Settings.ReplyTo}
+		ReplyTo: content.Settings.ReplyTo, Zone: content.Settings.Location()}
 	if content.Branding.LogoKey != "" && d.MediaURL != nil {
 		ev.LogoURL = absolute(ev.BaseURL, d.MediaURL(ctx, content.Branding.LogoKey))
 	}

@@ -27,7 +27,7 @@ func (r *Renderer) Attendee(kind notify.Kind, ev Event, o storefront.Order, stat
 	l := r.labeller(ev, lang)
 	currency := cmp.Or(o.Currency, ev.Currency)
 	v := &attendeeMail{frame: r.newFrame(ev, lang), Number: o.Number, Name: inert(o.Name), Email: inert(o.Email),
-		Placed: o.CreatedAt.UTC().Format(r.tr.T(lang, "format.datetime")) + " UTC",
+		Placed: r.tr.EventTime(lang, ev.Zone, o.CreatedAt),
 		Total:  r.price(lang, o.TotalMinor, currency), Note: strings.TrimSpace(note), StatusURL: statusURL,
 		Items: r.lines(l, o.Items, currency), Answers: l.answers(o.Answers, form.ScopeCustomer, form.ScopeShipping),
 		Ships: ev.Ships, Delivery: showsDelivery(kind)}

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"marquee/branding"
 	"marquee/storefront/form"
@@ -34,6 +35,7 @@ type Event struct {
 	Fields                    []form.Field
 	Ships                     bool
 	FromAddress, ReplyTo      string
+	Zone                      *time.Location // the event's time zone, which times are shown in; nil is UTC
 }
 
 // KindName is a kind with its name in one language, for the console's menu
