@@ -99,7 +99,22 @@ func (h *Console) copyFields(ctx context.Context, source, t *tenant.Tenant) erro
 // updateProduct saves a product's names, price and limits; its options
 // and stock have their own forms.
 func (h *Console) updateProduct(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
-	id, err := productParam(c)
+	return h.editPriced(c, t, "product", func(id uuid.UUID, currency string) error {
+		prod, err := productDetailsFromForm(t, form, currency)
+		if err != nil {
+			return err
+		}
+		prod.ID = id
+		return h.Products.UpdateProduct(c.UserContext(), t.ID, prod)
+	})
+}
+
+// editPriced is the shape of the forms that edit one product or option:
+// the route's id named param, the form read and saved by save in the
+// event's currency (prices are typed in it), then the catalogue again
+// (catalogueOutcome).
+func (h *Console) editPriced(c *fiber.Ctx, t *tenant.Tenant, param string, save func(id uuid.UUID, currency string) error) (string, error) {
+	id, err := idParam(c, param)
 	if err != nil {
 		return "", err
 	}
@@ -107,12 +122,7 @@ func (h *Console) updateProduct(c *fiber.Ctx, t *tenant.Tenant, form url.Values)
 	if err != nil {
 		return "", err
 	}
-	prod, err := productDetailsFromForm(t, form, settings.Currency)
-	if err == nil {
-		prod.ID = id
-		err = h.Products.UpdateProduct(c.UserContext(), t.ID, prod)
-	}
-	return h.catalogueOutcome(c, t, err, fiber.StatusConflict)
+	return h.catalogueOutcome(c, t, save(id, settings.Currency), fiber.StatusConflict)
 }
 
 // addVariants adds options (one per line, "L = 10") to a product.

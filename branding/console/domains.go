@@ -84,16 +84,22 @@ func (h *Console) domainRows(ctx context.Context, p themes.Page, list []tenant.D
 	return rows
 }
 
-func domainStateLabel(p themes.Page, s tenant.DomainState) string {
-	switch s {
-	case tenant.DomainPending:
-		return p.T("console.domains.state_pending")
-	case tenant.DomainVerified:
-		return p.T("console.domains.state_verified")
-	case tenant.DomainFailed:
-		return p.T("console.domains.state_failed")
+// domainStates are the message IDs of a custom domain's states.
+var domainStates = map[tenant.DomainState]string{
+	tenant.DomainPending:  "console.domains.state_pending",
+	tenant.DomainVerified: "console.domains.state_verified",
+	tenant.DomainFailed:   "console.domains.state_failed",
+}
+
+func domainStateLabel(p themes.Page, s tenant.DomainState) string { return labelOf(p, domainStates, s) }
+
+// labelOf is value in the page's language by the message IDs of its
+// values in ids; a value with none shows as it is.
+func labelOf[V ~string](p themes.Page, ids map[V]string, value V) string {
+	if id, ok := ids[value]; ok {
+		return p.T(id)
 	}
-	return string(s)
+	return string(value)
 }
 
 // certStatuses are the message IDs of the status words the certificate

@@ -97,18 +97,15 @@ func (h *Console) renderEvents(c *fiber.Ctx, status int, refused error, notice s
 	return h.render(c, status, "console_platform_events", p, base.Lang)
 }
 
-// statusLabel is an event's status in the page's language.
-func statusLabel(p themes.Page, s tenant.Status) string {
-	switch s {
-	case tenant.StatusActive:
-		return p.T("console.platform.status_active")
-	case tenant.StatusSuspended:
-		return p.T("console.platform.status_suspended")
-	case tenant.StatusArchived:
-		return p.T("console.platform.status_archived")
-	}
-	return string(s)
+// eventStatuses are the message IDs of an event's statuses.
+var eventStatuses = map[tenant.Status]string{
+	tenant.StatusActive:    "console.platform.status_active",
+	tenant.StatusSuspended: "console.platform.status_suspended",
+	tenant.StatusArchived:  "console.platform.status_archived",
 }
+
+// statusLabel is an event's status in the page's language.
+func statusLabel(p themes.Page, s tenant.Status) string { return labelOf(p, eventStatuses, s) }
 
 // createEvent provisions an event from the form. An owner's invitation
 // link is a secret shown once: the new event's page is rendered at once

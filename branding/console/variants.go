@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 
 	"marquee"
 	"marquee/storefront"
@@ -19,14 +20,18 @@ const productImageWidth = 640
 // updateVariant renames an option in each language and sets its own
 // price; an empty price falls back to the product's.
 func (h *Console) updateVariant(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
-	id, err := idParam(c, "variant")
-	if err != nil {
-		return "", err
-	}
-	settings, err := h.Products.Settings(c.UserContext(), t.ID)
-	if err != nil {
-		return "", err
-	}
+	return h.editPriced(c, t, "variant", func(id uuid.UUID, currency string) error {
+		label, price, err := variantFromForm(t, form, currency)
+		if err != nil {
+			return err
+		}
+		return h.Products.UpdateVariant(c.UserContext(), t.ID, id, label, price)
+	})
+}
+
+// variantFromForm reads an option's edit form: a label per language (the
+// default language's required) and its own price, nil when left empty.
+func variantFromForm(t *tenant.Tenant, form url.Values, currency string) (storefront.Text, *int64, error) {
 	label := storefront.Text{}
 	for _, l := range t.Locales {
 		if s := strings.TrimSpace(form.Get("label." + l)); s != "" {
@@ -34,19 +39,17 @@ func (h *Console) updateVariant(c *fiber.Ctx, t *tenant.Tenant, form url.Values)
 		}
 	}
 	if label[t.DefaultLocale] == "" {
-		err = marquee.Invalid("label."+t.DefaultLocale, "catalogue.variant_label_required")
+		return nil, nil, marquee.Invalid("label."+t.DefaultLocale, "catalogue.variant_label_required")
 	}
-	var price *int64
-	if p := strings.TrimSpace(form.Get("price")); err == nil && p != "" {
-		var minor int64
-		if minor, err = storefront.ParsePrice("price", p, settings.Currency); err == nil {
-			price = &minor
-		}
+	p := strings.TrimSpace(form.Get("price"))
+	if p == "" {
+		return label, nil, nil
 	}
-	if err == nil {
-		err = h.Products.UpdateVariant(c.UserContext(), t.ID, id, label, price)
+	minor, err := storefront.ParsePrice("price", p, currency)
+	if err != nil {
+		return nil, nil, err
 	}
-	return h.catalogueOutcome(c, t, err, fiber.StatusConflict)
+	return label, &minor, nil
 }
 
 // deleteVariant removes an option nobody ordered; an ordered one, or a

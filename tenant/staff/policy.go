@@ -42,31 +42,24 @@ func DefaultPolicy() Policy {
 // WithDefaults returns p with every zero field set to its default.
 func (p Policy) WithDefaults() Policy {
 	d := DefaultPolicy()
-	if p.IdleTimeout <= 0 {
-		p.IdleTimeout = d.IdleTimeout
-	}
-	if p.AbsoluteTimeout <= 0 {
-		p.AbsoluteTimeout = d.AbsoluteTimeout
-	}
-	if p.MaxFailures <= 0 {
-		p.MaxFailures = d.MaxFailures
-	}
-	if p.MaxAddressFailures <= 0 {
-		p.MaxAddressFailures = d.MaxAddressFailures
-	}
-	if p.FailureWindow <= 0 {
-		p.FailureWindow = d.FailureWindow
-	}
-	if p.InviteTTL <= 0 {
-		p.InviteTTL = d.InviteTTL
-	}
-	if p.ResetTTL <= 0 {
-		p.ResetTTL = d.ResetTTL
-	}
+	orDefault(&p.IdleTimeout, d.IdleTimeout)
+	orDefault(&p.AbsoluteTimeout, d.AbsoluteTimeout)
+	orDefault(&p.MaxFailures, d.MaxFailures)
+	orDefault(&p.MaxAddressFailures, d.MaxAddressFailures)
+	orDefault(&p.FailureWindow, d.FailureWindow)
+	orDefault(&p.InviteTTL, d.InviteTTL)
+	orDefault(&p.ResetTTL, d.ResetTTL)
 	if p.Password == (Params{}) {
 		p.Password = d.Password
 	}
 	return p
+}
+
+// orDefault sets *v to def unless it is positive.
+func orDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // SessionLive reports whether s may still be used at now: before its
