@@ -3,11 +3,8 @@ package console
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
@@ -28,6 +25,7 @@ import (
 	"marquee/tenant/provision"
 	"marquee/tenant/staff"
 	tenantweb "marquee/tenant/web"
+	"marquee/tenant/web/webtest"
 	"marquee/themes"
 )
 
@@ -129,30 +127,7 @@ func start(t *testing.T, smtpURL string, workers int) *testServer {
 // serve listens on loopback until the test ends, with the caches following
 // the database's change notifications.
 func (s *testServer) serve() {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.url = "http://" + ln.Addr().String()
-	app := s.newApp()
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		s.db.ListenTenantChanges(ctx, s.log, db.ChangeHandlers{
-			Changed: func(id uuid.UUID) { s.resolver.Forget(id); s.sites.Forget(id) },
-			Reset:   func() { s.resolver.ForgetAll(); s.sites.ForgetAll() },
-		})
-	}()
-	go func() { defer wg.Done(); _ = app.Listener(ln) }()
-	s.t.Cleanup(func() {
-		cancel()
-		if err := app.ShutdownWithTimeout(5 * time.Second); err != nil {
-			s.t.Errorf("shutdown: %v", err)
-		}
-		wg.Wait()
-	})
+	s.url = webtest.Serve(s.t, s.newApp(), false, dbtest.FollowChanges(s.db, s.log, s.resolver, s.sites))
 }
 
 // newApp routes the console's host to the console's app and every other
@@ -163,14 +138,7 @@ func (s *testServer) newApp() *fiber.App {
 		BodyLimit: 11 << 20, StreamRequestBody: true, DisablePreParseMultipartForm: true})
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
 	app.Get("/media/*", s.images.Serve)
-	handle := s.newConsole().Handler()
-	app.Use(func(c *fiber.Ctx) error {
-		if host, err := tenant.NormalizeHost(c.Hostname()); err == nil && host == consoleHost {
-			handle(c.Context())
-			return nil
-		}
-		return c.Next()
-	})
+	app.Use(tenantweb.ForHost(consoleHost, nil, s.newConsole()))
 	app.Use(tenantweb.CheckText)
 	app.Use(tenantweb.Resolve(s.resolver, nil))
 	s.store.Mount(app)

@@ -215,15 +215,7 @@ func (p *platform) storefront() *storefrontweb.Handler {
 // consoleHost hands requests for console.BASE_DOMAIN to the console's own
 // app; every other host goes on to the event resolver.
 func (p *platform) consoleHost(store *storefrontweb.Handler) fiber.Handler {
-	handle := p.newConsole(store).Handler()
-	name := "console." + p.cfg.BaseDomain
-	return func(c *fiber.Ctx) error {
-		if host, err := tenant.NormalizeHost(tenantweb.RequestHost(c, p.cfg.TrustedProxies)); err == nil && host == name {
-			handle(c.Context())
-			return nil
-		}
-		return c.Next()
-	}
+	return tenantweb.ForHost("console."+p.cfg.BaseDomain, p.cfg.TrustedProxies, p.newConsole(store))
 }
 
 // newConsole assembles the console's own app.

@@ -1,37 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"marquee/storefront/notify/mail/smtptest"
 	"marquee/tenant"
+	"marquee/tenant/web/webtest"
 )
 
 // lockedBuffer collects a child's output safely.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type lockedBuffer = webtest.Log
 
 // startWorkerProcess runs `marquee worker` as a child process (this test
 // binary, see TestMain) sending through smtpURL, with the production

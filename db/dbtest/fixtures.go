@@ -2,6 +2,7 @@ package dbtest
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 	"sync/atomic"
 	"testing"
@@ -202,6 +203,18 @@ func WaitFor(t testing.TB, within time.Duration, cond func() bool) {
 			t.Fatalf("condition not met within %v", within)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// FollowChanges keeps an event resolver and a sites cache in step with
+// the database's change notifications, as serve does, until ctx is done:
+// run it beside a served app (webtest.Serve).
+func FollowChanges(d *db.DB, log *slog.Logger, resolver *tenant.Resolver, sites *storefront.Sites) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		d.ListenTenantChanges(ctx, log, db.ChangeHandlers{
+			Changed: func(id uuid.UUID) { resolver.Forget(id); sites.Forget(id) },
+			Reset:   func() { resolver.ForgetAll(); sites.ForgetAll() },
+		})
 	}
 }
 

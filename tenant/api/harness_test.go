@@ -2,17 +2,13 @@ package api
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/google/uuid"
 
 	"marquee/branding"
 	"marquee/db"
@@ -95,15 +91,8 @@ func (s *testServer) newApp(h *Handler, store *storefrontweb.Handler) *fiber.App
 	console := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: h.Error})
 	console.Use(tenantweb.CheckText)
 	h.Mount(console)
-	handle := console.Handler()
 	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: store.ErrorHandler})
-	app.Use(func(c *fiber.Ctx) error {
-		if host, err := tenant.NormalizeHost(c.Hostname()); err == nil && host == "console."+testBase {
-			handle(c.Context())
-			return nil
-		}
-		return c.Next()
-	})
+	app.Use(tenantweb.ForHost("console."+testBase, nil, console))
 	app.Use(tenantweb.CheckText)
 	app.Use(tenantweb.Resolve(s.resolver, nil))
 	store.Mount(app)
@@ -113,29 +102,7 @@ func (s *testServer) newApp(h *Handler, store *storefrontweb.Handler) *fiber.App
 // serve listens on loopback until the test ends, with the caches following
 // the database's change notifications.
 func (s *testServer) serve(app *fiber.App) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.url = "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		s.db.ListenTenantChanges(ctx, s.log, db.ChangeHandlers{
-			Changed: func(id uuid.UUID) { s.resolver.Forget(id); s.sites.Forget(id) },
-			Reset:   func() { s.resolver.ForgetAll(); s.sites.ForgetAll() },
-		})
-	}()
-	go func() { defer wg.Done(); _ = app.Listener(ln) }()
-	s.t.Cleanup(func() {
-		cancel()
-		if err := app.ShutdownWithTimeout(5 * time.Second); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			s.t.Errorf("shutdown: %v", err)
-		}
-		wg.Wait()
-	})
+	s.url = webtest.Serve(s.t, app, true, dbtest.FollowChanges(s.db, s.log, s.resolver, s.sites))
 }
 
 // closedPort is an address nothing listens on: DNS checks against it fail

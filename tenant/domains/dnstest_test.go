@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/miekg/dns"
+
+	"marquee/tenant/domains/dnstest"
 )
 
 // serverMode is how the test DNS server behaves.
@@ -240,13 +242,4 @@ func serve(t *testing.T, srv *dns.Server) {
 
 // closedPort returns a loopback UDP address nothing listens on: queries
 // sent there are refused (ICMP port unreachable).
-func closedPort(t *testing.T) string {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := pc.LocalAddr().String()
-	pc.Close()
-	return addr
-}
+func closedPort(t *testing.T) string { return dnstest.Unanswered(t) }

@@ -1,17 +1,16 @@
 package provision_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"marquee/tenant"
 	"marquee/tenant/domains/dnstest"
 	"marquee/tenant/provision"
+	"marquee/tenant/web/webtest"
 )
 
 // TestCustomDomainRules: a hostname is checked (platform names, IPs, one
@@ -77,22 +76,7 @@ func TestCustomDomainRules(t *testing.T) {
 
 // syncBuffer is a log destination the re-check loop's goroutine writes to
 // while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type syncBuffer = webtest.Log
 
 // TestKeepDomainsChecked: the platform's loop re-checks a verified domain
 // whose check is older than DomainRecheckAfter, each tick, flags it when

@@ -82,6 +82,20 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 	}
 }
 
+// ForHost hands the requests for host name (the client's view, through
+// trusted proxies) to app, an app of its own such as the console's; every
+// other host goes on to the next handler.
+func ForHost(name string, proxies Proxies, app *fiber.App) fiber.Handler {
+	handle := app.Handler()
+	return func(c *fiber.Ctx) error {
+		if host, err := tenant.NormalizeHost(RequestHost(c, proxies)); err == nil && host == name {
+			handle(c.Context())
+			return nil
+		}
+		return c.Next()
+	}
+}
+
 // FromCtx returns the event Resolve found for this request, or nil. Request
 // logging uses it; handlers use tenant.FromContext(c.UserContext()).
 func FromCtx(c *fiber.Ctx) *tenant.Tenant {

@@ -8,7 +8,6 @@
 package browsertest
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -16,13 +15,14 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"marquee/tenant/web/webtest"
 )
 
 // AxeVersion is the version of the vendored axe-core.
@@ -127,24 +127,13 @@ func Tab(t testing.TB, parent context.Context) context.Context {
 }
 
 // syncBuffer collects Chromium's output, written from another goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
+type syncBuffer struct{ webtest.Log }
 
 // withoutDBus is the output without the lines about D-Bus, which a
 // container lacks and Chromium complains about at length.
 func (b *syncBuffer) withoutDBus() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	var out strings.Builder
-	for line := range strings.Lines(b.buf.String()) {
+	for line := range strings.Lines(b.String()) {
 		if !strings.Contains(line, "dbus") {
 			out.WriteString(line)
 		}

@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// Log is a JSON log a server writes while a test reads it.
+// Log is output a server or a child process writes while a test reads
+// it: a JSON log (Entries) or any text (String).
 type Log struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
@@ -37,4 +38,11 @@ func (l *Log) Entries(t testing.TB, msg string) []map[string]any {
 		}
 	}
 	return out
+}
+
+// String is everything written so far.
+func (l *Log) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
