@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,21 +19,19 @@ import (
 // sessions, one-time links, login attempts and the audit log. Identity is
 // resolved before any event is known, so all of it runs in platform
 // transactions. Make one at startup (NewStaffStore) and share it: it holds
-// the policy, and the decoy hash that unknown emails are checked against.
+// the policy, and the checker whose decoy hash unknown emails are checked
+// against.
 type StaffStore struct {
-	db     *DB
-	policy staff.Policy
-	decoy  func() string
+	db      *DB
+	policy  staff.Policy
+	checker *staff.LoginChecker
 }
 
 // NewStaffStore returns the staff store on db with policy p (zero fields:
 // the defaults of staff.DefaultPolicy).
 func NewStaffStore(db *DB, p staff.Policy) *StaffStore {
 	p = p.WithDefaults()
-	return &StaffStore{db: db, policy: p, decoy: sync.OnceValue(func() string {
-		h, _ := p.Password.Hash("decoy password for unknown accounts")
-		return h
-	})}
+	return &StaffStore{db: db, policy: p, checker: staff.NewLoginChecker(p.Password)}
 }
 
 // Policy returns the policy in force, defaults filled in.

@@ -22,7 +22,7 @@ func errLinkInvalid(err error) error {
 func (s *StaffStore) RequestReset(ctx context.Context, email string, now time.Time) (string, error) {
 	plain, hash := staff.NewToken()
 	err := s.db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		row, err := q.StaffGetByEmail(ctx, loginEmail(email))
+		row, err := q.StaffGetByEmail(ctx, staff.LoginEmail(email))
 		if isNoRow(err) {
 			plain = ""
 			return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,20 +13,8 @@ import (
 	"marquee/tenant/staff"
 )
 
-// maxUserAgent bounds what a session keeps of the browser's User-Agent.
-const maxUserAgent = 512
-
-func errLoginFailed() error { return marquee.New(marquee.EFORBIDDEN, "staff.login_failed") }
-
-func errLoginThrottled() error {
-	return marquee.Wrap(marquee.EFORBIDDEN, "staff.login_rate_limited", staff.ErrLoginThrottled)
-}
-
-func errSessionEnded(err error) error {
-	return marquee.Wrap(marquee.ENOTFOUND, "staff.session_expired", err)
-}
-
-// Login checks an email and password and starts a new session. ip is the
+// Login checks an email and password and starts a new session, by the
+// rules of tenant/staff's login.go. ip is the
 // client's address (behind a load balancer: the one its trusted
 // X-Forwarded-For names). Failures count per client address, never per
 // account alone, so that knowing an email locks out nobody but the one
@@ -44,7 +31,7 @@ func (s *StaffStore) Login(ctx context.Context, email, password, ip, userAgent s
 		return "", staff.Staff{}, marquee.Internal(fmt.Errorf("login from %q: %w", ip, err))
 	}
 	addr = addr.Unmap()
-	email = loginEmail(email)
+	email = staff.LoginEmail(email)
 	var token string
 	var who staff.Staff
 	var refused error
@@ -57,7 +44,7 @@ func (s *StaffStore) Login(ctx context.Context, email, password, ip, userAgent s
 			return err
 		}
 		if throttled, err := s.throttled(ctx, q, email, block, now); err != nil || throttled {
-			refused = errLoginThrottled()
+			refused = staff.LoginThrottled()
 			return err
 		}
 		row, ok, err := s.checkPassword(ctx, q, email, password)
@@ -68,7 +55,7 @@ func (s *StaffStore) Login(ctx context.Context, email, password, ip, userAgent s
 			return err
 		}
 		if !ok {
-			refused = errLoginFailed()
+			refused = staff.LoginFailed()
 			return nil // commit the failure: it must count
 		}
 		if err := s.rehashIfStale(ctx, q, row, password); err != nil {
@@ -87,45 +74,31 @@ func (s *StaffStore) Login(ctx context.Context, email, password, ip, userAgent s
 	return token, who, nil
 }
 
-// loginEmail normalises what was typed without judging it: an address that
-// is no account still counts against its own failures.
-func loginEmail(email string) string {
-	e := strings.ToLower(strings.TrimSpace(email))
-	if len(e) > 254 {
-		e = e[:254]
-	}
-	return e
-}
-
-// throttled reports whether the client's address block has used up its
-// failures for this account, or its failures overall. A successful login
-// clears its account's count from that block but never the block's own:
-// one valid account must not let an address guess at the others.
+// throttled counts the client's address block's failed logins, for this
+// account and overall, and asks the policy whether it is refused.
 func (s *StaffStore) throttled(ctx context.Context, q *dbq.Queries, email string, block netip.Prefix, now time.Time) (bool, error) {
-	since := now.Add(-s.policy.FailureWindow)
+	since := s.policy.FailuresSince(now)
 	n, err := q.LoginFailuresByPair(ctx, dbq.LoginFailuresByPairParams{Email: email, Block: block, Since: since})
-	if err != nil || n >= int64(s.policy.MaxFailures) {
+	if err != nil || s.policy.AccountThrottled(n) {
 		return err == nil, err
 	}
 	n, err = q.LoginFailuresByBlock(ctx, dbq.LoginFailuresByBlockParams{Block: block, Since: since})
-	return err == nil && n >= int64(s.policy.MaxAddressFailures), err
+	return err == nil && s.policy.BlockThrottled(n), err
 }
 
-// checkPassword compares password with the account's hash, or with the
-// decoy hash when there is no such account or it has no password yet, so
-// that every failure costs the same time.
+// checkPassword reads the account of email and checks password against
+// its hash (staff.LoginChecker: the decoy's when there is no such account
+// or it has no password yet).
 func (s *StaffStore) checkPassword(ctx context.Context, q *dbq.Queries, email, password string) (dbq.Staff, bool, error) {
 	row, err := q.StaffGetByEmail(ctx, email)
 	if err != nil && !isNoRow(err) {
 		return row, false, err
 	}
-	found := err == nil && row.PasswordHash != nil
-	hash := s.decoy()
-	if found {
-		hash = *row.PasswordHash
+	var hash *string
+	if err == nil {
+		hash = row.PasswordHash
 	}
-	ok := staff.CheckPassword(hash, password)
-	return row, ok && found, nil
+	return row, s.checker.Check(hash, password), nil
 }
 
 // rehashIfStale stores a hash at the policy's cost when the account's was
@@ -146,12 +119,9 @@ func (s *StaffStore) rehashIfStale(ctx context.Context, q *dbq.Queries, row dbq.
 // login; method says how the person proved who they are.
 func (s *StaffStore) startSession(ctx context.Context, q *dbq.Queries, staffID uuid.UUID, ip *netip.Addr, userAgent string, now time.Time, method string) (string, error) {
 	plain, hash := staff.NewToken()
-	if len(userAgent) > maxUserAgent {
-		userAgent = strings.ToValidUTF8(userAgent[:maxUserAgent], "")
-	}
 	sess, err := q.StaffSessionInsert(ctx, dbq.StaffSessionInsertParams{
-		TokenHash: hash, StaffID: staffID, Now: now, ExpiresAt: now.Add(s.policy.AbsoluteTimeout),
-		UserAgent: userAgent, Ip: ip,
+		TokenHash: hash, StaffID: staffID, Now: now, ExpiresAt: s.policy.SessionEnds(now),
+		UserAgent: staff.SessionUserAgent(userAgent), Ip: ip,
 	})
 	if err != nil {
 		return "", err
@@ -169,7 +139,7 @@ func (s *StaffStore) startSession(ctx context.Context, q *dbq.Queries, staffID u
 func (s *StaffStore) Session(ctx context.Context, plainToken string, now time.Time) (staff.Staff, staff.Session, error) {
 	hash := staff.HashToken(plainToken)
 	if hash == nil {
-		return staff.Staff{}, staff.Session{}, errSessionEnded(nil)
+		return staff.Staff{}, staff.Session{}, staff.SessionEnded(nil)
 	}
 	var who staff.Staff
 	var sess staff.Session
@@ -191,7 +161,7 @@ func (s *StaffStore) Session(ctx context.Context, plainToken string, now time.Ti
 		return q.StaffSessionTouch(ctx, dbq.StaffSessionTouchParams{ID: sess.ID, Now: now})
 	})
 	if isNoRow(err) || (err == nil && ended) {
-		return staff.Staff{}, staff.Session{}, errSessionEnded(err)
+		return staff.Staff{}, staff.Session{}, staff.SessionEnded(err)
 	}
 	if err != nil {
 		return staff.Staff{}, staff.Session{}, err
