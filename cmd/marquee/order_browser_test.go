@@ -30,6 +30,11 @@ func TestBrowserOrderTapASize(t *testing.T) {
 	if got := strings.Join(strings.Fields(b.text("#summary-lines")), " "); got != "1 × T-Shirt (M) "+german(t, "catalogue.free") {
 		t.Errorf("running summary %q", got)
 	}
+	b.click("#line-1 .stepper button:last-child") // a hoodie (one size) with +, then taken away with −
+	if got := strings.Join(strings.Fields(b.text("#order-total")), " "); got != "35,00 €" {
+		t.Errorf("total with a hoodie %q", got)
+	}
+	b.click("#line-1 .stepper button:first-child")
 	b.typeInto(`input[name="name"]`, "Ada Lovelace")
 	b.typeInto(`input[name="email"]`, "ada@example.com")
 	b.click(`input[name="consent"]`)

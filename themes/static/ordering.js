@@ -80,6 +80,27 @@
     document.getElementById("order-total").textContent = format(total, list.children.length > 0);
   }
 
+  // Quantities get a − and a + button: easier to tap than a number box.
+  form.querySelectorAll(".field.quantity input[type=number]").forEach(function (q) {
+    function step(by, label, text) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "secondary step";
+      b.textContent = text;
+      b.setAttribute("aria-label", label);
+      b.addEventListener("click", function () {
+        var n = (parseInt(q.value, 10) || 0) + by;
+        q.value = String(Math.max(0, Math.min(n, parseInt(q.max, 10) || n)));
+        update();
+      });
+      return b;
+    }
+    var row = document.createElement("div");
+    row.className = "stepper";
+    q.replaceWith(row);
+    row.append(step(-1, form.dataset.fewer, "−"), q, step(1, form.dataset.more, "+"));
+  });
+
   // A size tapped while chosen is unchosen: the product leaves the order.
   var last = {};
   form.querySelectorAll("fieldset.line input[type=radio]:checked").forEach(function (r) { last[r.name] = r; });
