@@ -55,17 +55,17 @@ type EditorPage struct {
 	Font              string
 	Fonts             []string
 	Colours           []ColourField
+	Images            []ImageSlot
 	Copies            []CopyFields
 	Problems          []string
-	Contrast          []string
-	ShareLink         string // the draft for people without an account, for a week
+	// ProblemField is the id of the input the first problem is about.
+	ProblemField string
+	Contrast     []string
+	ShareLink    string // the draft for people without an account, for a week
 }
 
 // shareLinkTTL is how long a shared preview link shows the draft.
 const shareLinkTTL = 7 * 24 * time.Hour
-
-// ColourField is one colour input.
-type ColourField struct{ Name, Label, Value string }
 
 // CopyFields are the texts in one language.
 type CopyFields struct {
@@ -89,6 +89,12 @@ func (h *Console) editor(c *fiber.Ctx) error {
 }
 
 func (h *Console) editorPage(c *fiber.Ctx, t *tenant.Tenant, b branding.Branding, hasDraft bool) EditorPage {
+	return h.editorPageRefused(c, t, b, hasDraft, nil)
+}
+
+// editorPageRefused is the editor showing b with refusal's message, which
+// names the input it is about.
+func (h *Console) editorPageRefused(c *fiber.Ctx, t *tenant.Tenant, b branding.Branding, hasDraft bool, refusal error) EditorPage {
 	base := h.page(c)
 	p := EditorPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, HasDraft: hasDraft,
 		Version: b.Version, Theme: b.Theme, Themes: branding.Themes, Font: b.Font, Fonts: branding.FontNames}
@@ -98,12 +104,11 @@ func (h *Console) editorPage(c *fiber.Ctx, t *tenant.Tenant, b branding.Branding
 	if hasDraft && h.EventURL != nil {
 		p.ShareLink = h.EventURL(t.Slug) + "/?preview=" + h.Previews.Token(t.ID, h.now().Add(shareLinkTTL))
 	}
-	for _, f := range []struct{ name, label, value string }{
-		{"color_primary", "console.branding.primary", b.Colours.Primary}, {"color_accent", "console.branding.accent", b.Colours.Accent},
-		{"color_background", "console.branding.background", b.Colours.Background}, {"color_text", "console.branding.text", b.Colours.Text},
-	} {
-		p.Colours = append(p.Colours, ColourField{Name: f.name, Label: base.T(f.label), Value: f.value})
+	if refusal != nil {
+		p.Problems, p.ProblemField = []string{editorProblem(base, refusal)}, marquee.ErrorField(refusal)
 	}
+	p.Colours = colourFields(base, b.Colours, p.ProblemField)
+	p.Images = h.imageSlots(c, b, "")
 	for _, l := range t.Locales {
 		cp := b.Copy[l]
 		p.Copies = append(p.Copies, CopyFields{Locale: l, Language: base.LanguageName(l), Title: cp.Title, Tagline: cp.Tagline,
@@ -115,39 +120,59 @@ func (h *Console) editorPage(c *fiber.Ctx, t *tenant.Tenant, b branding.Branding
 	return p
 }
 
-// brandingFromForm reads the editor's form; colours are lowercased so the
-// browser's colour picker and typed values agree.
-func brandingFromForm(t *tenant.Tenant, form url.Values) branding.Branding {
-	b := branding.Branding{Theme: form.Get("theme"), Font: form.Get("font"), Copy: map[string]branding.Copy{},
-		Colours: branding.Colours{Primary: lower(form.Get("color_primary")), Accent: lower(form.Get("color_accent")),
-			Background: lower(form.Get("color_background")), Text: lower(form.Get("color_text"))}}
+// brandingFromForm reads the editor's form (colours: coloursFromForm).
+func brandingFromForm(t *tenant.Tenant, form url.Values) (branding.Branding, error) {
+	colours, err := coloursFromForm(form)
+	b := branding.Branding{Theme: form.Get("theme"), Font: form.Get("font"), Copy: map[string]branding.Copy{}, Colours: colours}
 	for _, l := range t.Locales {
 		b.Copy[l] = branding.Copy{Title: form.Get("title." + l), Tagline: form.Get("tagline." + l), Description: form.Get("description." + l),
 			SocialTitle: form.Get("social_title." + l), SocialDescription: form.Get("social_description." + l)}
 	}
-	return b
+	return b, err
 }
 
 func (h *Console) saveDraft(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
-	b := brandingFromForm(t, form)
-	// The images are uploaded by their own form; the text form keeps them.
-	cur, _, err := h.Brandings.BrandingDraft(c.UserContext(), t.ID)
-	if err != nil {
+	if saved, err := h.saveForm(c, t, form); !saved {
 		return "", err
-	}
-	b.LogoKey, b.HeroKey, b.FaviconKey, b.SocialImageKey = cur.LogoKey, cur.HeroKey, cur.FaviconKey, cur.SocialImageKey
-	if _, err := h.Brandings.SaveBrandingDraft(c.UserContext(), t.ID, b); err != nil {
-		if marquee.ErrorCode(err) != marquee.EINVALID {
-			return "", err
-		}
-		p := h.editorPage(c, t, b, true)
-		p.Problems = []string{p.T(marquee.ErrorMessage(err))}
-		return "", h.render(c, fiber.StatusUnprocessableEntity, "console_branding", p, p.Lang)
 	}
 	return "/events/" + t.Slug + "/branding?saved=1", nil
 }
 
-func (h *Console) publish(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
+// saveForm saves the editor's form as the draft and says whether it did;
+// a refused form has been answered with the editor (422) naming the input.
+func (h *Console) saveForm(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (bool, error) {
+	// The images are uploaded by their own forms; the text form keeps them.
+	cur, _, err := h.Brandings.BrandingDraft(c.UserContext(), t.ID)
+	if err != nil {
+		return false, err
+	}
+	b, err := brandingFromForm(t, form)
+	if err == nil {
+		b.LogoKey, b.HeroKey, b.FaviconKey, b.SocialImageKey = cur.LogoKey, cur.HeroKey, cur.FaviconKey, cur.SocialImageKey
+		_, err = h.Brandings.SaveBrandingDraft(c.UserContext(), t.ID, b)
+	}
+	if err == nil {
+		return true, nil
+	}
+	if marquee.ErrorCode(err) != marquee.EINVALID {
+		return false, err
+	}
+	if b.Colours == (branding.Colours{}) {
+		b.Colours = cur.Colours // a typed colour was refused: show the form's others as they were
+	}
+	p := h.editorPageRefused(c, t, b, true, err)
+	return false, h.render(c, fiber.StatusUnprocessableEntity, "console_branding", p, p.Lang)
+}
+
+// publish makes the draft live. From the editor's own Publish button the
+// form comes along and is saved first, so what is published is what the
+// editor shows.
+func (h *Console) publish(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	if form.Has("theme") {
+		if saved, err := h.saveForm(c, t, form); !saved {
+			return "", err
+		}
+	}
 	if _, err := h.Brandings.PublishBranding(c.UserContext(), t.ID, current(c).staff.ID); err != nil {
 		if marquee.ErrorCode(err) != marquee.EINVALID {
 			return "", err
@@ -183,6 +208,7 @@ func (h *Console) preview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	allowFramingBySelf(c)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(page)

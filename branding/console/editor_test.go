@@ -112,7 +112,7 @@ func TestConsoleRoutesRefuseOtherEvents(t *testing.T) {
 			continue
 		}
 		path := strings.NewReplacer(":slug", "other", ":version", "1", ":number", "AAAA-AAAA",
-			":product", uuid.NewString(), ":variant", uuid.NewString(), ":key", "some_field", ":hostname", "shop.other.org", ":supplier", uuid.NewString(), ":kind", "order_confirmation").Replace(route.Path)
+			":product", uuid.NewString(), ":variant", uuid.NewString(), ":key", "some_field", ":slot", "logo", ":hostname", "shop.other.org", ":supplier", uuid.NewString(), ":kind", "order_confirmation").Replace(route.Path)
 		var r *response
 		if route.Method == http.MethodPost {
 			r = b.post(path, url.Values{"csrf": {csrf}, "title.en": {"Hijacked"}, "theme": {"classic"},

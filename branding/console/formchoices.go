@@ -191,5 +191,5 @@ func builderProblem(p themes.Page, refusal error, index int, defaultLocale strin
 	if !ok {
 		return message, ""
 	}
-	return p.T("console.form.problem", "Field", p.T(in.label), "Message", message), in.id
+	return p.T("console.problem", "Field", p.T(in.label), "Message", message), in.id
 }

@@ -109,7 +109,7 @@ func TestBrowserConsoleBranding(t *testing.T) {
 		editor, history, login = "/events/devcon/branding", "/events/devcon/branding/history", "/login"
 		titleEN, colourPrimary = `form.branding-form input[name="title.en"]`, `form.branding-form input[type="color"][name="color_primary"]`
 		saveButton             = `form.branding-form button[type="submit"]`
-		publishButton          = `form.publish[action="/events/devcon/branding/publish"] button[type="submit"]`
+		publishButton          = `form.branding-form button[formaction="/events/devcon/branding/publish"]`
 	)
 	oldPrimary := blue.Primary
 
@@ -374,10 +374,9 @@ func TestBrowserConsoleShareAndLogo(t *testing.T) {
 		oldTitle, newTitle  = "Welcome to devcon", "DevCon Reloaded"
 		editor, history     = "/events/devcon/branding", "/events/devcon/branding/history"
 		titleEN, saveButton = `form.branding-form input[name="title.en"]`, `form.branding-form button[type="submit"]`
-		publishButton       = `form.publish[action="/events/devcon/branding/publish"] button[type="submit"]`
+		publishButton       = `form.branding-form button[formaction="/events/devcon/branding/publish"]`
 		shareLink           = "input#share-link"
-		slot, file          = `form.upload select[name="slot"]`, `form.upload input[type="file"][name="file"]`
-		uploadButton        = `form.upload button[type="submit"]`
+		file, uploadButton  = `li#image-logo input[type="file"][name="file"]`, `li#image-logo button[type="submit"][form="upload-logo"]`
 	)
 	oldPrimary := blue.Primary
 	public.eventShows(oldTitle, oldPrimary, 0)
@@ -431,18 +430,17 @@ func TestBrowserConsoleShareAndLogo(t *testing.T) {
 	}
 	public.eventShows(oldTitle, oldPrimary, 0)
 
-	// A logo of 400×200, uploaded into the draft.
+	// A logo of 400×200, uploaded into the draft in the logo's place.
 	logo := filepath.Join(t.TempDir(), "logo.png")
 	if err := os.WriteFile(logo, pngBytes(t, 400, 200), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	b.setValue(slot, "logo")
-	if got := b.value(slot); got != "logo" {
-		t.Fatalf("picked slot %q, want logo", got)
+	if n := b.count("li#image-logo img.thumb"); n != 0 {
+		t.Errorf("a thumbnail of a logo before uploading one")
 	}
 	b.uploadFile(file, logo)
-	if got := b.text(uploadButton); got != "Upload to the draft" {
-		t.Errorf("upload button %q, want Upload to the draft", got)
+	if got := strings.Join(strings.Fields(b.text(uploadButton)), " "); got != "Upload to the draft Logo" {
+		t.Errorf("upload button %q, want Upload to the draft (Logo)", got)
 	}
 	res = b.follow(uploadButton)
 	b.at(res, editor)
@@ -454,6 +452,9 @@ func TestBrowserConsoleShareAndLogo(t *testing.T) {
 	}
 	if got := b.value(titleEN); got != newTitle {
 		t.Errorf("the draft's title after uploading %q, want %q", got, newTitle)
+	}
+	if w := eval[int](b, "document.querySelector('li#image-logo img.thumb').naturalWidth"); w != 320 {
+		t.Errorf("the logo's thumbnail is %d px wide, want the 320 px rendition", w)
 	}
 	public.open("/")
 	if n := public.count("img.logo"); n != 0 {

@@ -136,7 +136,7 @@ func newWalker(t *testing.T) *walker {
 	}
 	for name, value := range map[string]string{"slug": "walk", "product": sh.shirt.ID.String(), "variant": sh.shirt.Variants[0].ID.String(),
 		"number": number, "supplier": supplierID.String(), "hostname": "shop.walk-event.org", "token": invite, "key": "company",
-		"version": "1", "kind": "order_confirmation", "id": "1", "n": "0", "*1": "marquee.css"} {
+		"version": "1", "slot": "logo", "kind": "order_confirmation", "id": "1", "n": "0", "*1": "marquee.css"} {
 		w.realByName[name] = value
 	}
 
