@@ -217,13 +217,14 @@ type ProductRow struct {
 	PriceInput, MaxOrder, MaxAttendee string
 	SalesOpen, SalesClose             string // datetime-local values, UTC
 	ImageSrc                          string // "" when the product has no picture
+	SoldOut                           int    // options with no stock left
 }
 
 // VariantRow is one variant with its stock form and its edit form's
 // values: a label per language (in Title) and its own price, if any.
 type VariantRow struct {
 	ID, Label, Stock, Price, PriceInput string
-	Limited                             bool
+	Limited, SoldOut, Low               bool
 	Labels                              []CopyFields
 }
 
@@ -285,6 +286,10 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 			}
 			if v.Stock != nil {
 				vr.Stock, vr.Limited = strconv.Itoa(*v.Stock), true
+				vr.SoldOut, vr.Low = *v.Stock <= 0, *v.Stock > 0 && *v.Stock <= lowStock
+			}
+			if vr.SoldOut {
+				row.SoldOut++
 			}
 			row.Variants = append(row.Variants, vr)
 		}

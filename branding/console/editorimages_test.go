@@ -46,6 +46,15 @@ func TestImageThumbnailsReplaceAndRemove(t *testing.T) {
 		if got := strings.TrimSpace(li.Find(".image-actions .danger").Text()); got != "Remove Logo" {
 			t.Errorf("the remove button says %q", got)
 		}
+		// Remove asks first: it leads to a page whose form posts the change.
+		ask := b.get(li.Find(".image-actions a.danger").AttrOr("href", ""))
+		if ask.status != 200 || ask.text("h1") != "Remove the image “Logo” from the draft?" ||
+			ask.doc.Find(`form.confirm[action="/events/devcon/branding/image/logo/remove"][method="post"]`).Length() != 1 {
+			t.Errorf("the question: %d %q", ask.status, ask.text("h1"))
+		}
+		if d, _, _ := s.db.BrandingDraft(ctx, ev.ID); d.LogoKey != draft.LogoKey {
+			t.Error("asking removed the logo")
+		}
 		if page.doc.Find("li#image-favicon .danger").Length() != 0 {
 			t.Error("Remove is offered for an image that is not there")
 		}
@@ -57,7 +66,10 @@ func TestImageThumbnailsReplaceAndRemove(t *testing.T) {
 		}
 		for _, path := range []string{"/events/other/branding/image/logo/remove", "/events/devcon/branding/image/banner/remove"} {
 			if r := b.post(path, url.Values{"csrf": {csrf}}); r.status != 404 {
-				t.Errorf("%s: %d, want 404", path, r.status)
+				t.Errorf("POST %s: %d, want 404", path, r.status)
+			}
+			if r := b.get(path); r.status != 404 {
+				t.Errorf("GET %s: %d, want 404", path, r.status)
 			}
 		}
 		if _, hasDraft, _ := s.db.BrandingDraft(ctx, other.ID); hasDraft {

@@ -34,6 +34,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/branding/history", h.history)
 	app.Post("/events/:slug/branding/restore/:version", h.eventAction(editorRoles, h.restore))
 	app.Post("/events/:slug/branding/image", h.uploadImage)
+	app.Get("/events/:slug/branding/image/:slot/remove", h.confirmEvent(editorRoles, h.askRemoveImage))
 	app.Post("/events/:slug/branding/image/:slot/remove", h.eventAction(editorRoles, h.removeImage))
 
 	// An event's orders and their dashboard.

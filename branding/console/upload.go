@@ -10,6 +10,7 @@ import (
 	"marquee/branding"
 	"marquee/branding/media"
 	"marquee/tenant"
+	"marquee/themes"
 )
 
 // imageSlots are the images of a branding and the rendition width each
@@ -191,4 +192,16 @@ func slotLabel(slot string) string {
 		}
 	}
 	return "console.branding.images"
+}
+
+// askRemoveImage is the question before an image leaves the draft.
+func (h *Console) askRemoveImage(c *fiber.Ctx, t *tenant.Tenant, p themes.Page) (confirmation, error) {
+	slot, err := slotParam(c)
+	if err != nil {
+		return confirmation{}, err
+	}
+	name := p.T(slotLabel(slot))
+	return confirmation{heading: p.T("console.confirm.image_heading", "Image", name),
+		effects: []string{p.T("console.confirm.image_effect")}, button: p.T("console.branding.remove"), danger: true,
+		cancel: "/events/" + t.Slug + "/branding#image-" + slot}, nil
 }
