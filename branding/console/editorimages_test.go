@@ -2,10 +2,13 @@ package console
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"marquee/storefront"
 )
 
 func TestImageThumbnailsReplaceAndRemove(t *testing.T) {
@@ -99,4 +102,29 @@ func TestImageThumbnailsReplaceAndRemove(t *testing.T) {
 			t.Error("the live version changed")
 		}
 	})
+}
+
+func TestPreviewDrawsPlaceholdersInTheDraftsColours(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
+	cap, err := s.db.AddProduct(ctx, ev.ID, storefront.Product{Name: storefront.Text{"en": "Cap"}, Visible: true,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "One size"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := signedInMember(t, s)
+	form, _ := editorForm(t, b, "devcon")
+	if r := b.post("/events/devcon/branding", with(form, "color_primary_hex", "#7c2d12")); r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.status, r.text(".problems"))
+	}
+	preview := b.get("/events/devcon/branding/preview")
+	src := preview.doc.Find(`a[href="/products/` + cap.ID.String() + `"] img`).AttrOr("src", "")
+	data, ok := strings.CutPrefix(src, "data:image/svg+xml;base64,")
+	svg, err := base64.StdEncoding.DecodeString(data)
+	if !ok || err != nil || !strings.Contains(string(svg), `fill="#7c2d12"`) || !strings.Contains(string(svg), ">C</text>") {
+		t.Fatalf("the cap's picture in the preview: %.80q (%s)", src, svg)
+	}
+	if live := s.get("devcon.shop.test", "/").doc.Find(`a[href="/products/` + cap.ID.String() + `"] img`).AttrOr("src", ""); live != "/products/"+cap.ID.String()+"/placeholder.svg" {
+		t.Errorf("the event's own page shows %q", live)
+	}
 }

@@ -1,7 +1,9 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 
 	"github.com/google/uuid"
 
@@ -62,6 +64,19 @@ func PreviewOf(contents SiteContents, store *storefrontweb.Handler) Preview {
 			return nil, err
 		}
 		content.Branding = b
-		return store.RenderPreview(&storefront.Site{Tenant: t, SiteContent: content}, lang)
+		page, err := store.RenderPreview(&storefront.Site{Tenant: t, SiteContent: content}, lang)
+		return inlinePlaceholders(page, content.Catalogue, b.Colours, t.DefaultLocale), err
 	}
+}
+
+// inlinePlaceholders puts the pictures of products without a photo into
+// the preview as data: URLs in the draft's colours: the preview is served
+// on the console's host, where the storefront's placeholder route is not.
+func inlinePlaceholders(page []byte, cat storefront.Catalogue, c branding.Colours, locale string) []byte {
+	for _, p := range cat.Visible() {
+		svg := storefrontweb.PlaceholderSVG(p.Name.In(locale, locale), c)
+		page = bytes.ReplaceAll(page, []byte(`"/products/`+p.ID.String()+`/placeholder.svg"`),
+			[]byte(`"data:image/svg+xml;base64,`+base64.StdEncoding.EncodeToString(svg)+`"`))
+	}
+	return page
 }

@@ -38,6 +38,11 @@ func (h *Handler) placeholder(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusOK).Send(body)
 }
 
+// PlaceholderSVG is the picture of a product named name without a photo,
+// in colours c: the console's preview of a draft inlines it in the
+// draft's colours, as the preview is not served on the event's host.
+func PlaceholderSVG(name string, c branding.Colours) []byte { return placeholderSVG(name, c) }
+
 // placeholderSVG draws name's initial in the background colour on the
 // primary colour, over an accent band. The colours were validated as
 // #rrggbb when stored; the initial is escaped.
