@@ -118,13 +118,13 @@ func TestPreviewDrawsPlaceholdersInTheDraftsColours(t *testing.T) {
 		t.Fatalf("save: %d %s", r.status, r.text(".problems"))
 	}
 	preview := b.get("/events/devcon/branding/preview")
-	src := preview.doc.Find(`a[href="/products/` + cap.ID.String() + `"] img`).AttrOr("src", "")
+	src := preview.doc.Find(`a[href="/products/`+cap.ID.String()+`"] img`).AttrOr("src", "")
 	data, ok := strings.CutPrefix(src, "data:image/svg+xml;base64,")
 	svg, err := base64.StdEncoding.DecodeString(data)
 	if !ok || err != nil || !strings.Contains(string(svg), `fill="#7c2d12"`) || !strings.Contains(string(svg), ">C</text>") {
 		t.Fatalf("the cap's picture in the preview: %.80q (%s)", src, svg)
 	}
-	if live := s.get("devcon.shop.test", "/").doc.Find(`a[href="/products/` + cap.ID.String() + `"] img`).AttrOr("src", ""); live != "/products/"+cap.ID.String()+"/placeholder.svg" {
+	if live := s.get("devcon.shop.test", "/").doc.Find(`a[href="/products/`+cap.ID.String()+`"] img`).AttrOr("src", ""); live != "/products/"+cap.ID.String()+"/placeholder.svg" {
 		t.Errorf("the event's own page shows %q", live)
 	}
 }
