@@ -21,6 +21,34 @@ type ChangeHandlers struct {
 	Reset func()
 }
 
+// Forgetter is a cache of events' data in this process that a change
+// makes stale: tenant.Resolver, storefront.Sites, the TLS names
+// (edge.Following).
+type Forgetter interface {
+	// Forget drops what the cache holds of one event.
+	Forget(id uuid.UUID)
+	// ForgetAll drops everything.
+	ForgetAll()
+}
+
+// Forget are the handlers that keep caches in step with the database: a
+// changed event is forgotten by each cache, in order, and everything after
+// every (re)connection, when changes may have been missed.
+func Forget(caches ...Forgetter) ChangeHandlers {
+	return ChangeHandlers{
+		Changed: func(id uuid.UUID) {
+			for _, c := range caches {
+				c.Forget(id)
+			}
+		},
+		Reset: func() {
+			for _, c := range caches {
+				c.ForgetAll()
+			}
+		},
+	}
+}
+
 // ListenTenantChanges holds one connection that LISTENs on
 // TenantChangedChannel and calls h for every notification, reconnecting
 // with backoff until ctx is done. It returns when ctx is done.

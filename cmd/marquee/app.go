@@ -252,34 +252,22 @@ func (p *platform) readiness() serving.Readiness {
 }
 
 // listenForChanges keeps every cache of this process in step with the
-// database until ctx is done.
+// database until ctx is done: the TLS names (with TLS=acme), the event
+// resolver, the sites, and lastChange last.
 func (p *platform) listenForChanges(ctx context.Context) {
-	p.db.ListenTenantChanges(ctx, p.log, db.ChangeHandlers{
-		Changed: func(id uuid.UUID) {
-			if p.directory != nil {
-				removed, err := p.directory.Refresh(ctx, id)
-				if err != nil {
-					p.log.Warn("refresh the TLS directory", "tenant", id, "err", err)
-				}
-				for _, name := range removed {
-					p.edge.Forget(name) // its next handshake asks the directory again
-				}
-			}
-			p.resolver.Forget(id)
-			p.sites.Forget(id)
-			p.lastChange.Store(id)
-		},
-		Reset: func() {
-			p.resolver.ForgetAll()
-			p.sites.ForgetAll()
-			if p.directory != nil {
-				if err := p.directory.Load(ctx); err != nil {
-					p.log.Warn("reload the TLS directory", "err", err)
-				}
-			}
-		},
-	})
+	var caches []db.Forgetter
+	if p.directory != nil {
+		caches = append(caches, edge.Following{Ctx: ctx, Directory: p.directory, Edge: p.edge, Log: p.log})
+	}
+	caches = append(caches, p.resolver, p.sites, changeMark{&p.lastChange})
+	p.db.ListenTenantChanges(ctx, p.log, db.Forget(caches...))
 }
+
+// changeMark records the id of the last change handled in lastChange.
+type changeMark struct{ last *atomic.Value }
+
+func (m changeMark) Forget(id uuid.UUID) { m.last.Store(id) }
+func (m changeMark) ForgetAll()          {}
 
 // serveHTTP serves until ctx is done, then drains (DrainDelay) and shuts
 // down gracefully: the listener closes, idle connections are closed,

@@ -211,10 +211,7 @@ func WaitFor(t testing.TB, within time.Duration, cond func() bool) {
 // run it beside a served app (webtest.Serve).
 func FollowChanges(d *db.DB, log *slog.Logger, resolver *tenant.Resolver, sites *storefront.Sites) func(ctx context.Context) {
 	return func(ctx context.Context) {
-		d.ListenTenantChanges(ctx, log, db.ChangeHandlers{
-			Changed: func(id uuid.UUID) { resolver.Forget(id); sites.Forget(id) },
-			Reset:   func() { resolver.ForgetAll(); sites.ForgetAll() },
-		})
+		d.ListenTenantChanges(ctx, log, db.Forget(resolver, sites))
 	}
 }
 
