@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"marquee/db/dbtest"
 	"marquee/storefront/suppliers"
@@ -40,14 +39,7 @@ func acceptBatches(t *testing.T, s *testServer) {
 // asAdmin runs sql as a superuser.
 func asAdmin(t *testing.T, s *testServer, sql string) {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), s.adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(context.Background(), sql); err != nil {
-		t.Fatal(err)
-	}
+	dbtest.Exec(t, s.adminURL, sql)
 }
 
 // batchJobs counts the queued lists of supplier (all suppliers: uuid.Nil).

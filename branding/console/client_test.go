@@ -10,7 +10,6 @@ import (
 
 	"marquee/db/dbtest"
 	"marquee/tenant/web/webtest"
-	"marquee/themes"
 )
 
 // The visitors of the console harness (server_test.go): fetched pages,
@@ -118,13 +117,5 @@ func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
 // message is a message of themes/locales in lang.
 func message(t *testing.T, lang, id string, kv ...any) string {
 	t.Helper()
-	set, err := themes.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := set.Translations().T(lang, id, kv...)
-	if msg == id || msg == "" {
-		t.Fatalf("%s has no %s translation", id, lang)
-	}
-	return msg
+	return webtest.Message(t, lang, id, kv...)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 
+	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/themes"
 )
@@ -24,14 +25,7 @@ func TestDashboardRevenueAndSoldOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	place := func(variant, qty int) string {
-		o, err := s.db.PlaceOrder(ctx, ev.ID, storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: uuid.NewString()[:8] + "@example.com",
-			Name: "Buyer", Locale: "en", Lines: []storefront.Line{{ProductID: hoodie.ID, VariantID: hoodie.Variants[variant].ID, Quantity: qty}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o.Number
-	}
+	place := func(variant, qty int) string { return dbtest.PlaceLine(t, s.db, ev.ID, hoodie, variant, qty).Number }
 	place(0, 1) // the last S: sold out
 	place(1, 2)
 	cancelled := place(2, 3)

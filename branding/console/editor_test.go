@@ -16,10 +16,7 @@ import (
 // editorForm returns the values of the branding form as the page shows it.
 func editorForm(t *testing.T, b *shop, slug string) (url.Values, *response) {
 	t.Helper()
-	r := b.do(http.MethodGet, "/events/"+slug+"/branding", "", "")
-	if r.status != 200 {
-		t.Fatalf("editor: %d", r.status)
-	}
+	r := consolePage(t, b, "/events/"+slug+"/branding")
 	return webtest.FormValues(r.doc, "form.branding-form input, form.branding-form textarea, form.branding-form select"), r
 }
 

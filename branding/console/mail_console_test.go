@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"marquee/tenant/staff"
+	"marquee/tenant/web/webtest"
 )
 
 func TestConsoleInboxOffWithSMTP(t *testing.T) {
@@ -43,8 +44,7 @@ func TestConsoleInboxAndJobs(t *testing.T) {
 
 	var link string
 	waitFor(t, 10*time.Second, func() bool {
-		r := consolePage(t, admin, "/platform/inbox")
-		link, _ = r.doc.Find("table.inbox td.subject a").FilterFunction(func(_ int, a *goquery.Selection) bool { return a.Text() == subject }).Attr("href")
+		link = webtest.LinkByText(consolePage(t, admin, "/platform/inbox").doc, "table.inbox td.subject a", subject)
 		return link != ""
 	})
 	msg := consolePage(t, admin, link)

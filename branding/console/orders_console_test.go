@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 
+	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/tenant"
 	"marquee/tenant/staff"
@@ -134,14 +135,7 @@ func TestDashboardNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	place := func(variant, qty int) string {
-		o, err := s.db.PlaceOrder(ctx, ev.ID, storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: uuid.NewString()[:8] + "@example.com",
-			Name: "Buyer", Locale: "en", Lines: []storefront.Line{{ProductID: shirt.ID, VariantID: shirt.Variants[variant].ID, Quantity: qty}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o.Number
-	}
+	place := func(variant, qty int) string { return dbtest.PlaceLine(t, s.db, ev.ID, shirt, variant, qty).Number }
 	place(0, 2)
 	place(1, 1)
 	place(1, 1)

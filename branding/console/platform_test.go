@@ -38,11 +38,9 @@ func platformAdmin(t *testing.T, s *testServer) *shop {
 // consolePage fetches a console page that must answer 200.
 func consolePage(t *testing.T, b *shop, path string) *response {
 	t.Helper()
-	r := b.do(http.MethodGet, path, "", "")
-	if r.status != 200 {
-		t.Fatalf("GET %s: %d", path, r.status)
-	}
-	return r
+	c := b.web()
+	c.T = t
+	return fromPage(c.OK(path))
 }
 
 func eventCount(t *testing.T, s *testServer) int {

@@ -122,12 +122,7 @@ func TestTextEditsKeepTheImagesAndSocialPreview(t *testing.T) {
 
 func mustRequest(t *testing.T, u, host string) *http.Request {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Host = host
-	return req
+	return webtest.NewRequest(t, http.MethodGet, u, host, "")
 }
 
 func mapValues(k, v string) map[string][]string { return map[string][]string{k: {v}} }

@@ -18,8 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/tenant/edge/pebbletest"
@@ -223,17 +221,7 @@ func (s *acmeServer) api(t *testing.T, method, path, token, body string) apiResp
 // accounts, challenge tokens, recorded failures), read as a superuser.
 func (s *acmeServer) storedRows(t testing.TB) int {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, s.database.AdminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, "SELECT count(*) FROM certmagic_data").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return dbtest.CountRows(t, s.database.AdminURL, "SELECT count(*) FROM certmagic_data")
 }
 
 // servedCertificate checks that pg came over a certificate for exactly

@@ -69,10 +69,7 @@ func signedInMember(t *testing.T, s *testServer) *shop {
 // editorForm returns the values of the branding form as the page shows it.
 func editorForm(t *testing.T, b *shop, slug string) (url.Values, *response) {
 	t.Helper()
-	r := b.do(http.MethodGet, "/events/"+slug+"/branding", "", "")
-	if r.status != 200 {
-		t.Fatalf("editor: %d", r.status)
-	}
+	r := consolePage(t, b, "/events/"+slug+"/branding")
 	return webtest.FormValues(r.doc, "form.branding-form input, form.branding-form textarea, form.branding-form select"), r
 }
 
@@ -87,11 +84,9 @@ func csrfOf(r *response) string { return webtest.CSRF(r.doc) }
 // consolePage fetches a console page that must answer 200.
 func consolePage(t *testing.T, b *shop, path string) *response {
 	t.Helper()
-	r := b.do(http.MethodGet, path, "", "")
-	if r.status != 200 {
-		t.Fatalf("GET %s: %d", path, r.status)
-	}
-	return r
+	c := b.web()
+	c.T = t
+	return fromPage(c.OK(path))
 }
 
 // platformAdmin signs in a platform administrator.
@@ -114,10 +109,5 @@ func consoleMember(t *testing.T, s *testServer, email string, platformAdmin bool
 
 func mustRequest(t *testing.T, u, host string) *http.Request {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Host = host
-	return req
+	return webtest.NewRequest(t, http.MethodGet, u, host, "")
 }

@@ -193,9 +193,5 @@ func (l *logBuffer) entries(t *testing.T, msg string) []map[string]any {
 // tenantID is the id of the event named slug.
 func (s *testServer) tenantID(slug string) (id [16]byte) {
 	s.t.Helper()
-	t, err := s.db.TenantBySlug(context.Background(), slug)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return t.ID
+	return dbtest.EventID(s.t, s.db, slug)
 }

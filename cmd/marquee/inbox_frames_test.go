@@ -6,11 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/tenant"
+	"marquee/tenant/web/webtest"
 )
 
 // wantEmailFrameCSP is the policy of an email's HTML part in the console.
@@ -53,8 +52,7 @@ func TestInboxFramesOnlyTheEmail(t *testing.T) {
 	subject := enMessage(s, "email.order_confirmation.subject", "Number", o.Number, "Event", "Welcome to devcon")
 	var link string
 	waitFor(t, 10*time.Second, func() bool {
-		r := consolePage(t, admin, "/platform/inbox")
-		link, _ = r.doc.Find("table.inbox td.subject a").FilterFunction(func(_ int, a *goquery.Selection) bool { return a.Text() == subject }).Attr("href")
+		link = webtest.LinkByText(consolePage(t, admin, "/platform/inbox").doc, "table.inbox td.subject a", subject)
 		return link != ""
 	})
 	html := admin.do(http.MethodGet, link+"/html", "", "")

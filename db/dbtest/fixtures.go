@@ -151,6 +151,18 @@ func PlaceOrder(t testing.TB, d *db.DB, id uuid.UUID, p storefront.Product, vari
 	return o
 }
 
+// PlaceLine places an order by a buyer of its own (a random address,
+// named Buyer, in English) of qty of variant of p for event id.
+func PlaceLine(t testing.TB, d *db.DB, id uuid.UUID, p storefront.Product, variant, qty int) *storefront.Order {
+	t.Helper()
+	o, err := d.PlaceOrder(context.Background(), id, storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: uuid.NewString()[:8] + "@example.com",
+		Name: "Buyer", Locale: "en", Lines: []storefront.Line{{ProductID: p.ID, VariantID: p.Variants[variant].ID, Quantity: qty}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 // OrderFor is an order by buyer@example.com of one of the first variant of
 // the product of cat named name in English (no lines: no such product).
 func OrderFor(cat storefront.Catalogue, name string) storefront.OrderRequest {
@@ -161,6 +173,30 @@ func OrderFor(cat storefront.Catalogue, name string) storefront.OrderRequest {
 		}
 	}
 	return storefront.OrderRequest{}
+}
+
+// Exec runs a statement on url: Database.AdminURL to change what the
+// application may not (drop a trigger, break a table).
+func Exec(t testing.TB, url, sql string, args ...any) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), sql, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// EventID is the id of the event named slug.
+func EventID(t testing.TB, d *db.DB, slug string) uuid.UUID {
+	t.Helper()
+	ev, err := d.TenantBySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev.ID
 }
 
 // CountIn answers a count query as the application, inside event id.

@@ -192,22 +192,7 @@ func (v *visitor) orderForm() url.Values {
 // no translation of its own.
 func message(t *testing.T, lang, id string, kv ...any) string {
 	t.Helper()
-	set, err := themes.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := set.Translations().T(lang, id, kv...)
-	if msg == id || msg == "" || (lang != "en" && msg == set.Translations().T("en", id, kv...)) {
-		t.Fatalf("%s has no %s translation of its own: %q", id, lang, msg)
-	}
-	return msg
+	return webtest.OwnMessage(t, lang, id, kv...)
 }
 
-func mustThemes(t *testing.T) *themes.Set {
-	t.Helper()
-	set, err := themes.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
-}
+func mustThemes(t *testing.T) *themes.Set { return webtest.Themes(t) }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"marquee/db/dbtest"
 	"marquee/tenant"
 	"marquee/tenant/domains"
 	"marquee/tenant/domains/dnstest"
@@ -111,11 +112,7 @@ const recheckEvery = provision.DomainRecheckAfter
 
 func (s *testServer) tenantID(slug string) (id [16]byte) {
 	s.t.Helper()
-	t, err := s.db.TenantBySlug(context.Background(), slug)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return t.ID
+	return dbtest.EventID(s.t, s.db, slug)
 }
 
 // TestApexAndWWW: an apex needs the platform's addresses (no CNAME at a

@@ -5,8 +5,6 @@ import (
 	"net"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"marquee"
 	"marquee/db"
 	"marquee/db/dbtest"
@@ -63,14 +61,7 @@ func (f *fixture) count(t *testing.T, query string, args ...any) int {
 // exec runs a statement as a superuser.
 func (f *fixture) exec(t *testing.T, sql string, args ...any) {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), f.adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(context.Background(), sql, args...); err != nil {
-		t.Fatal(err)
-	}
+	dbtest.Exec(t, f.adminURL, sql, args...)
 }
 
 var english = func() func(string) string {

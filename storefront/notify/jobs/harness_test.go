@@ -184,25 +184,11 @@ func (h *harness) waitFor(t *testing.T, rcpt, kind, about string) smtptest.Parse
 // admin runs a statement as a superuser, past row-level security.
 func (h *harness) admin(t *testing.T, sql string, args ...any) {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), h.adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(context.Background(), sql, args...); err != nil {
-		t.Fatal(err)
-	}
+	dbtest.Exec(t, h.adminURL, sql, args...)
 }
 
 // count runs a counting query in the event (row-level security applies).
 func (h *harness) count(t *testing.T, query string, args ...any) int {
 	t.Helper()
-	var n int
-	err := h.db.InTenant(context.Background(), h.event.ID, func(tx pgx.Tx) error {
-		return tx.QueryRow(context.Background(), query, args...).Scan(&n)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return dbtest.CountIn(t, h.db, h.event.ID, query, args...)
 }

@@ -33,11 +33,7 @@ func Browser() *http.Client {
 // answer unread.
 func (c Client) Send(method, path, contentType, body string, headers ...string) *http.Response {
 	c.T.Helper()
-	req, err := http.NewRequest(method, c.URL+path, strings.NewReader(body))
-	if err != nil {
-		c.T.Fatal(err)
-	}
-	req.Host = c.Host
+	req := NewRequest(c.T, method, c.URL+path, c.Host, body)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -55,6 +51,17 @@ func (c Client) Send(method, path, contentType, body string, headers ...string) 
 	return res
 }
 
+// NewRequest is a request to url as if for host.
+func NewRequest(t testing.TB, method, url, host, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = host
+	return req
+}
+
 // Do sends a request and reads the answer as a page.
 func (c Client) Do(method, path, contentType, body string, headers ...string) *Page {
 	c.T.Helper()
@@ -65,6 +72,16 @@ func (c Client) Do(method, path, contentType, body string, headers ...string) *P
 func (c Client) Get(path string, headers ...string) *Page {
 	c.T.Helper()
 	return c.Do(http.MethodGet, path, "", "", headers...)
+}
+
+// OK fetches path, failing the test unless it answers 200.
+func (c Client) OK(path string) *Page {
+	c.T.Helper()
+	p := c.Get(path)
+	if p.Status != http.StatusOK {
+		c.T.Fatalf("GET %s: %d", path, p.Status)
+	}
+	return p
 }
 
 // Post submits a form.

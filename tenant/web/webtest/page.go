@@ -51,6 +51,13 @@ func CSRF(doc *goquery.Document) string {
 	return v
 }
 
+// LinkByText is the href of the first element matching selector whose
+// text is text ("": none).
+func LinkByText(doc *goquery.Document, selector, text string) string {
+	href, _ := doc.Find(selector).FilterFunction(func(_ int, a *goquery.Selection) bool { return a.Text() == text }).Attr("href")
+	return href
+}
+
 // FormValues are the values of the fields matching selector as the page
 // shows them: an input's value, a textarea's text, a select's selected
 // option.
