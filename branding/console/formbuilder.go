@@ -42,8 +42,9 @@ type FormBuilderPage struct {
 	Form         map[string]string
 	// Conditions are the answers of other fields a field may wait for.
 	Conditions []ConditionGroup
-	// Editing is the key of the field the form below changes; "" adds one.
-	Editing, FormAction string
+	// Editing is the key of the field the form below changes, "" when it
+	// adds one; EditingLabel is that field's label.
+	Editing, EditingLabel, FormAction string
 	// Preview is the order form as the attendee sees it: the saved fields,
 	// or with the field being written when "Preview" was pressed.
 	Preview    []PreviewScope
@@ -104,6 +105,10 @@ func (h *Console) renderBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, refu
 	p.Problem, p.ProblemField = builderProblem(base, refusal, view.index, t.DefaultLocale)
 	if view.editing != "" {
 		p.FormAction += "/" + view.editing
+		p.EditingLabel = view.editing
+		if i := slices.IndexFunc(fields, func(f form.Field) bool { return f.Key == view.editing }); i >= 0 {
+			p.EditingLabel = fields[i].LabelFor(base.Lang, t.DefaultLocale)
+		}
 	}
 	if h.EventURL != nil {
 		p.PreviewURL = h.EventURL(t.Slug) + "/order"

@@ -112,6 +112,9 @@ func TestFormBuilderInPlainWords(t *testing.T) {
 		if v := edit.doc.Find(`select[name="show_when"] option[selected]`).AttrOr("value", ""); v != "for_a_company=true" {
 			t.Errorf("the edit form shows the condition %q", v)
 		}
+		if got := edit.text("form#field-form legend"); got != "Change the field “VAT ID”" {
+			t.Errorf("the edit form is headed %q", got)
+		}
 		if edit.doc.Find(`select[name="show_when"] option[value^="vat_id="]`).Length() != 0 {
 			t.Error("a field is offered a condition on itself")
 		}
