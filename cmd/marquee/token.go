@@ -7,12 +7,10 @@ import (
 	"strings"
 
 	"marquee/db"
+	"marquee/tenant/api"
 
 	"github.com/google/uuid"
 )
-
-// apiScopes are what an API token may be allowed to do.
-var apiScopes = []string{"events:read", "events:write", "domains:write"}
 
 // tokenCommands are the subcommands of marquee token, in help order.
 var tokenCommands = []subcommand{
@@ -24,7 +22,7 @@ var tokenCommands = []subcommand{
 func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "token create", "token create --name NAME --scopes SCOPE[,SCOPE]")
 	name := fs.String("name", "", "what the token is for (shown in token list)")
-	scopes := fs.String("scopes", "", "comma-separated: "+strings.Join(apiScopes, ", "))
+	scopes := fs.String("scopes", "", "comma-separated: "+strings.Join(api.Scopes, ", "))
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,15 +43,15 @@ func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	})
 }
 
-// scopeList reads --scopes: one or more of apiScopes, comma-separated.
+// scopeList reads --scopes: one or more of api.Scopes, comma-separated.
 func scopeList(scopes string) ([]string, error) {
 	list := splitList(scopes)
 	if len(list) == 0 {
-		return nil, usageError{"--scopes: name at least one of " + strings.Join(apiScopes, ", ")}
+		return nil, usageError{"--scopes: name at least one of " + strings.Join(api.Scopes, ", ")}
 	}
 	for _, s := range list {
-		if !slices.Contains(apiScopes, s) {
-			return nil, usageError{fmt.Sprintf("--scopes: %q is not a scope (%s)", s, strings.Join(apiScopes, ", "))}
+		if !slices.Contains(api.Scopes, s) {
+			return nil, usageError{fmt.Sprintf("--scopes: %q is not a scope (%s)", s, strings.Join(api.Scopes, ", "))}
 		}
 	}
 	return list, nil

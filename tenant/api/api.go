@@ -34,6 +34,10 @@ const (
 	ScopeDomainsWrite = "domains:write"
 )
 
+// Scopes are every scope an API token may carry, in the order the CLI
+// lists them.
+var Scopes = []string{ScopeEventsRead, ScopeEventsWrite, ScopeDomainsWrite}
+
 // Token is what a bearer secret stands for.
 type Token struct {
 	Name   string
