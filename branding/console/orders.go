@@ -75,6 +75,7 @@ type OrdersPage struct {
 	themes.Page
 	CSRF, Event, Slug, Query, Status string
 	From, Until, Notice              string
+	Filtered                         bool // a filter is on: an empty list offers to clear it
 	Statuses, Products, Variants     []OptionRow
 	Moves                            []OptionRow
 	Orders                           []OrderRow
@@ -103,6 +104,7 @@ func (h *Console) orders(c *fiber.Ctx) error {
 	base := h.page(c)
 	p := OrdersPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Query: f.Query, Status: string(f.Status),
 		From: c.Query("from"), Until: c.Query("until")}
+	p.Filtered = f.Query != "" || f.Status != "" || f.Product != uuid.Nil || f.Variant != uuid.Nil || p.From != "" || p.Until != ""
 	p.Statuses = statusOptions(base, string(f.Status), true)
 	p.Moves = statusOptions(base, "", false)
 	if err := h.productOptions(c, t.ID, f, &p, t.DefaultLocale); err != nil {
