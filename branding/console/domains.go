@@ -19,19 +19,14 @@ import (
 var domainRoles = []staff.Role{staff.RoleOwner}
 
 // domainNotices are the messages the domain page shows after a change.
-var domainNotices = map[string]string{
-	"added":   "console.domains.added",
-	"checked": "console.domains.checked",
-	"removed": "console.domains.removed",
-}
 
 // DomainsPage is an event's custom domains with the DNS records each
 // needs, and the form that adds one.
 type DomainsPage struct {
 	themes.Page
-	CSRF, Event, Slug, Problem, Notice string
-	Hostname                           string // the add form's value, kept on a refusal
-	Domains                            []DomainRow
+	CSRF, Event, Slug, Problem string
+	Hostname                   string // the add form's value, kept on a refusal
+	Domains                    []DomainRow
 }
 
 // DomainRow is one hostname of an event: where its verification stands,
@@ -46,20 +41,16 @@ func (h *Console) domains(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	notice := ""
-	if id, ok := domainNotices[c.Query("notice")]; ok {
-		notice = h.page(c).T(id)
-	}
-	return h.renderDomains(c, t, fiber.StatusOK, nil, notice, "")
+	return h.renderDomains(c, t, fiber.StatusOK, nil, "")
 }
 
-func (h *Console) renderDomains(c *fiber.Ctx, t *tenant.Tenant, status int, refused error, notice, hostname string) error {
+func (h *Console) renderDomains(c *fiber.Ctx, t *tenant.Tenant, status int, refused error, hostname string) error {
 	list, err := h.Provision.Domains(c.UserContext(), t.Slug)
 	if err != nil {
 		return err
 	}
 	base := h.page(c)
-	p := DomainsPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Notice: notice, Hostname: hostname,
+	p := DomainsPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Hostname: hostname,
 		Domains: h.domainRows(c.UserContext(), base, list)}
 	if refused != nil {
 		p.Problem = base.T(marquee.ErrorMessage(refused))
@@ -127,17 +118,17 @@ func (h *Console) certificate(ctx context.Context, p themes.Page, name string) s
 	return p.T("console.domains.cert_unknown")
 }
 
-// domainsLink is the event's domain page, with a notice.
-func domainsLink(t *tenant.Tenant, notice string) string {
-	return "/events/" + t.Slug + "/domains?notice=" + notice
+// domainsLink is the event's domain page, with the flash of what was done.
+func domainsLink(t *tenant.Tenant, saved string) string {
+	return flashed("/events/"+t.Slug+"/domains", saved)
 }
 
 func (h *Console) addDomain(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	_, _, err := h.Provision.AddDomain(c.UserContext(), t.Slug, form.Get("hostname"))
 	if status := refusalStatus(err); status != 0 {
-		return "", h.renderDomains(c, t, status, err, "", form.Get("hostname"))
+		return "", h.renderDomains(c, t, status, err, form.Get("hostname"))
 	}
-	return domainsLink(t, "added"), err
+	return domainsLink(t, "domain_added"), err
 }
 
 // hostnameParam is the route's hostname as the domain table keeps it.
@@ -147,9 +138,9 @@ func hostnameParam(c *fiber.Ctx) string { return strings.ToLower(c.Params("hostn
 // (a failed check is not an error of the request: its reason is shown).
 func (h *Console) verifyDomain(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
 	_, err := h.Provision.VerifyDomain(c.UserContext(), t.Slug, hostnameParam(c))
-	return domainsLink(t, "checked"), err
+	return domainsLink(t, "domain_checked"), err
 }
 
 func (h *Console) removeDomain(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
-	return domainsLink(t, "removed"), h.Provision.RemoveDomain(c.UserContext(), t.Slug, hostnameParam(c))
+	return domainsLink(t, "domain_removed"), h.Provision.RemoveDomain(c.UserContext(), t.Slug, hostnameParam(c))
 }

@@ -25,8 +25,8 @@ const failedJobsShown = 200
 // JobsPage lists the jobs that gave up.
 type JobsPage struct {
 	themes.Page
-	CSRF, Notice string
-	Jobs         []JobRow
+	CSRF string
+	Jobs []JobRow
 }
 
 // JobRow is one failed job with its retry action.
@@ -44,9 +44,6 @@ func (h *Console) failedJobs(c *fiber.Ctx) error {
 	}
 	base := h.page(c)
 	p := JobsPage{Page: base, CSRF: h.sessionToken(current(c))}
-	if c.Query("notice") == "retried" {
-		p.Notice = base.T("console.jobs.retried")
-	}
 	for _, j := range list {
 		p.Jobs = append(p.Jobs, JobRow{ID: j.ID, Kind: j.Kind, Args: j.Args, LastError: j.LastError, At: consoleTime(base, j.At),
 			Attempts: j.Attempts, Retry: "/platform/jobs/" + strconv.FormatInt(j.ID, 10) + "/retry"})
@@ -69,5 +66,5 @@ func (h *Console) retryJob(c *fiber.Ctx, _ url.Values) (string, error) {
 	if !slices.ContainsFunc(list, func(j jobs.FailedJob) bool { return j.ID == id }) {
 		return "", errPageNotFound
 	}
-	return "/platform/jobs?notice=retried", h.Jobs.RetryJob(c.UserContext(), id)
+	return flashed("/platform/jobs", "job_retried"), h.Jobs.RetryJob(c.UserContext(), id)
 }

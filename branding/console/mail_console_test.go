@@ -83,10 +83,10 @@ func TestConsoleInboxAndJobs(t *testing.T) {
 		}
 		id := storedSuppliers(t, s, ev)[0].ID.String()
 		r = f.post("/events/devcon/suppliers/"+id+"/send", url.Values{"csrf": {csrfOf(page)}})
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/suppliers?notice=queued" {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/suppliers?saved=list_queued" {
 			t.Fatalf("send now: %d %q", r.status, r.header.Get("Location"))
 		}
-		if got := consolePage(t, f, r.header.Get("Location")).text("#notice"); !strings.Contains(got, "queued") {
+		if got := consolePage(t, f, r.header.Get("Location")).text("#flash"); !strings.Contains(got, "queued") {
 			t.Fatalf("notice %q", got)
 		}
 		var batch *goquery.Selection
@@ -149,10 +149,10 @@ func TestConsoleInboxAndJobs(t *testing.T) {
 			t.Fatalf("failed job row %q", got.Text())
 		}
 		r = admin.post("/platform/jobs/"+id+"/retry", url.Values{"csrf": {csrf}})
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/platform/jobs?notice=retried" {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/platform/jobs?saved=job_retried" {
 			t.Fatalf("retry: %d %q", r.status, r.header.Get("Location"))
 		}
-		if got := consolePage(t, admin, "/platform/jobs?notice=retried").text("#notice"); got != enMessage(s, "console.jobs.retried") {
+		if got := consolePage(t, admin, "/platform/jobs?saved=job_retried").text("#flash"); got != enMessage(s, "console.jobs.retried") {
 			t.Fatalf("notice %q", got)
 		}
 		waitFor(t, 10*time.Second, func() bool { return row().Find(".attempts").Text() == "2" })

@@ -145,5 +145,5 @@ func (h *Console) changeStatus(c *fiber.Ctx, t *tenant.Tenant, form url.Values) 
 	if err != nil {
 		return "", err
 	}
-	return "/events/" + t.Slug + "/orders/" + number, nil
+	return flashed("/events/"+t.Slug+"/orders/"+number, "status_changed"), nil
 }

@@ -74,7 +74,7 @@ func orderFilter(c *fiber.Ctx) storefront.OrderFilter {
 type OrdersPage struct {
 	themes.Page
 	CSRF, Event, Slug, Query, Status string
-	From, Until, Notice              string
+	From, Until                      string
 	Filtered                         bool // a filter is on: an empty list offers to clear it
 	Statuses, Products, Variants     []OptionRow
 	Moves                            []OptionRow
@@ -109,9 +109,6 @@ func (h *Console) orders(c *fiber.Ctx) error {
 	p.Moves = statusOptions(base, "", false)
 	if err := h.productOptions(c, t.ID, f, &p, t.DefaultLocale); err != nil {
 		return err
-	}
-	if c.Query("changed") != "" {
-		p.Notice = base.T("console.orders.bulk_done", "Changed", c.Query("changed"), "Skipped", c.Query("skipped"))
 	}
 	for _, o := range list {
 		p.Orders = append(p.Orders, OrderRow{Number: o.Number, Name: o.Name, Email: o.Email, Status: base.T("status." + string(o.Status)),
@@ -165,7 +162,7 @@ func (h *Console) bulkStatus(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (s
 		}
 	}
 	back := url.Values{"changed": {strconv.Itoa(changed)}, "skipped": {strconv.Itoa(skipped)}}
-	return "/events/" + t.Slug + "/orders?" + back.Encode(), nil
+	return flashed("/events/"+t.Slug+"/orders?"+back.Encode(), "bulk"), nil
 }
 
 func statusOptions(base themes.Page, chosen string, any bool) []OptionRow {

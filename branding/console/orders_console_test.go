@@ -233,7 +233,7 @@ func TestOrderFiltersAndBulkStatus(t *testing.T) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("bulk: %d", r.status)
 	}
-	notice := b.do(http.MethodGet, r.header.Get("Location"), "", "").text("#bulk-notice")
+	notice := b.do(http.MethodGet, r.header.Get("Location"), "", "").text("#flash")
 	if !strings.HasPrefix(notice, "2 orders changed; 1 could not move") {
 		t.Fatalf("notice %q", notice)
 	}

@@ -26,26 +26,15 @@ func (h *Console) requirePlatformAdmin(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// platformNotices are the messages a platform page shows after a change.
-var platformNotices = map[string]string{
-	"renamed":   "console.platform.renamed",
-	"closes":    "console.platform.closes_saved",
-	"suspended": "console.platform.suspended",
-	"resumed":   "console.platform.resumed",
-	"archived":  "console.platform.archived",
-	"deleted":   "console.platform.deleted",
-	"created":   "console.platform.created",
-}
-
 // PlatformEventsPage lists every event, a page at a time, with the form
 // that provisions a new one.
 type PlatformEventsPage struct {
 	themes.Page
-	CSRF, Problem, ProblemField, Notice string
-	Events                              []PlatformEventRow
-	Next                                string // the slug the next page starts after; "" on the last page
-	Form                                map[string]string
-	Locales                             []LocaleOption
+	CSRF, Problem, ProblemField string
+	Events                      []PlatformEventRow
+	Next                        string // the slug the next page starts after; "" on the last page
+	Form                        map[string]string
+	Locales                     []LocaleOption
 }
 
 // PlatformEventRow is one event in the platform list.
@@ -60,22 +49,18 @@ type LocaleOption struct {
 
 func (h *Console) platformEvents(c *fiber.Ctx) error {
 	form := url.Values{"default_locale": {"en"}, "locales": {"en"}, "currency": {"EUR"}}
-	notice := ""
-	if id, ok := platformNotices[c.Query("notice")]; ok {
-		notice = h.page(c).T(id)
-	}
-	return h.renderEvents(c, fiber.StatusOK, nil, notice, form)
+	return h.renderEvents(c, fiber.StatusOK, nil, form)
 }
 
 // renderEvents shows the list from ?after= and the new-event form with
 // form's values and, when refused is not nil, its message.
-func (h *Console) renderEvents(c *fiber.Ctx, status int, refused error, notice string, form url.Values) error {
+func (h *Console) renderEvents(c *fiber.Ctx, status int, refused error, form url.Values) error {
 	list, err := h.Provision.List(c.UserContext(), c.Query("after"), eventsPerPage+1)
 	if err != nil {
 		return err
 	}
 	base := h.page(c)
-	p := PlatformEventsPage{Page: base, CSRF: h.sessionToken(current(c)), Notice: notice, Form: map[string]string{}}
+	p := PlatformEventsPage{Page: base, CSRF: h.sessionToken(current(c)), Form: map[string]string{}}
 	if refused != nil {
 		p.Problem, p.ProblemField = base.T(marquee.ErrorMessage(refused)), marquee.ErrorField(refused)
 	}
@@ -113,7 +98,7 @@ func statusLabel(p themes.Page, s tenant.Status) string { return labelOf(p, even
 func (h *Console) createEvent(c *fiber.Ctx, form url.Values) (string, error) {
 	created, err := h.Provision.Create(c.UserContext(), specFromForm(form))
 	if status := refusalStatus(err); status != 0 {
-		return "", h.renderEvents(c, status, err, "", form)
+		return "", h.renderEvents(c, status, err, form)
 	}
 	if err != nil {
 		return "", err
@@ -125,13 +110,13 @@ func (h *Console) createEvent(c *fiber.Ctx, form url.Values) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p.Notice, p.InviteLink = p.T("console.platform.created"), created.InviteLink
+	p.Shell.Flash, p.InviteLink = p.T("console.platform.created"), created.InviteLink
 	return "", h.render(c, fiber.StatusCreated, "console_platform_event", p, p.Lang)
 }
 
 // platformEventLink is an event's platform page, with a notice.
-func platformEventLink(t *tenant.Tenant, notice string) string {
-	return "/platform/events/" + t.Slug + "?notice=" + notice
+func platformEventLink(t *tenant.Tenant, saved string) string {
+	return flashed("/platform/events/"+t.Slug, "event_"+saved)
 }
 
 func specFromForm(form url.Values) provision.Spec {
@@ -144,7 +129,7 @@ func specFromForm(form url.Values) provision.Spec {
 // with their certificates, and the forms that change it.
 type PlatformEventPage struct {
 	themes.Page
-	CSRF, Problem, Notice, InviteLink string
+	CSRF, Problem, InviteLink         string
 	Slug, Name, Status, PublicURL     string
 	DefaultLanguage, EventLanguages   string
 	Currency, StartsOn, EndsOn        string
@@ -165,9 +150,6 @@ func (h *Console) platformEvent(c *fiber.Ctx) error {
 	p, err := h.eventPage(c, t)
 	if err != nil {
 		return err
-	}
-	if id, ok := platformNotices[c.Query("notice")]; ok {
-		p.Notice = p.T(id)
 	}
 	return h.render(c, fiber.StatusOK, "console_platform_event", p, p.Lang)
 }
@@ -264,5 +246,5 @@ func (h *Console) deleteEvent(c *fiber.Ctx, form url.Values) (string, error) {
 	if err := h.Provision.Delete(c.UserContext(), c.Params("slug"), form.Get("confirm")); err != nil {
 		return "", h.refuseOnEventPage(c, err, func(p *PlatformEventPage) { p.ConfirmValue = form.Get("confirm") })
 	}
-	return "/platform/events?notice=deleted", nil
+	return flashed("/platform/events", "event_deleted"), nil
 }

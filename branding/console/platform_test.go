@@ -144,12 +144,12 @@ func TestPlatformEventPages(t *testing.T) {
 	})
 	t.Run("a new event answers on its subdomain within a second", func(t *testing.T) {
 		r := admin.post("/platform/events", newEvent)
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/platform/events/berlin?notice=created" {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/platform/events/berlin?saved=event_created" {
 			t.Fatalf("create: %d to %q: %s", r.status, r.header.Get("Location"), r.text("#problem"))
 		}
 		waitFor(t, time.Second, func() bool { return storefront("berlin") == 200 })
 		page := consolePage(t, admin, r.header.Get("Location"))
-		if page.text("#event-name") != "Berlin 2027" || page.text("#event-status") != "active" || page.text("#notice") != "The event has been created." {
+		if page.text("#event-name") != "Berlin 2027" || page.text("#event-status") != "active" || page.text("#flash") != "The event has been created." {
 			t.Fatalf("event page: %q", page.text("dl.event-details"))
 		}
 		details := page.text("dl.event-details")
@@ -189,8 +189,8 @@ func TestPlatformEventPages(t *testing.T) {
 		if r := admin.post("/platform/events/berlin/rename", url.Values{"csrf": {csrf}, "name": {"Berlin Summit"}}); r.status != http.StatusSeeOther {
 			t.Fatalf("rename: %d", r.status)
 		}
-		if page := consolePage(t, admin, "/platform/events/berlin?notice=renamed"); page.text("#event-name") != "Berlin Summit" || page.text("#notice") != "The event has been renamed." {
-			t.Fatalf("after rename: %q %q", page.text("#event-name"), page.text("#notice"))
+		if page := consolePage(t, admin, "/platform/events/berlin?saved=event_renamed"); page.text("#event-name") != "Berlin Summit" || page.text("#flash") != "The event has been renamed." {
+			t.Fatalf("after rename: %q %q", page.text("#event-name"), page.text("#flash"))
 		}
 	})
 	t.Run("suspend, resume and archive follow the rules and reach the storefront", func(t *testing.T) {
@@ -240,7 +240,7 @@ func TestPlatformEventPages(t *testing.T) {
 			t.Fatalf("a refused delete removed the event: %v", err)
 		}
 		r := admin.post("/platform/events/berlin/delete", url.Values{"csrf": {csrf}, "confirm": {"berlin"}})
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/platform/events?notice=deleted" {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/platform/events?saved=event_deleted" {
 			t.Fatalf("delete: %d to %q", r.status, r.header.Get("Location"))
 		}
 		if r := admin.do(http.MethodGet, "/platform/events/berlin", "", ""); r.status != 404 {
@@ -437,7 +437,7 @@ func TestDomainPage(t *testing.T) {
 			t.Fatalf("remove: %d", r.status)
 		}
 		page := consolePage(t, owner, r.header.Get("Location"))
-		if page.doc.Find("section.custom-domain").Length() != 0 || page.text(".no-domains") == "" || page.text("#notice") == "" {
+		if page.doc.Find("section.custom-domain").Length() != 0 || page.text(".no-domains") == "" || page.text("#flash") == "" {
 			t.Fatalf("after remove: %q", page.text("main"))
 		}
 		if n := len(stored()); n != 0 {

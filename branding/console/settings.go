@@ -24,7 +24,7 @@ const maxCommonCountries = 10
 // event's currency and close time shown read-only: ops set those.
 type SettingsPage struct {
 	themes.Page
-	CSRF, Event, Slug, Saved, Problem, ProblemField string
+	CSRF, Event, Slug, Problem, ProblemField string
 	Currency, ClosesAt                              string // ClosesAt "": the event never closes
 	Ships, AttendeeCanCancel                        bool
 	ReplyTo                                         string
@@ -45,8 +45,7 @@ func (h *Console) shopSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	saved := h.savedNotice(c, "console.settings.saved")
-	return h.renderSettings(c, t, fiber.StatusOK, s, nil, saved)
+	return h.renderSettings(c, t, fiber.StatusOK, s, nil)
 }
 
 // saveShopSettings stores the form; a refused form comes back with the
@@ -61,17 +60,17 @@ func (h *Console) saveShopSettings(c *fiber.Ctx, t *tenant.Tenant, form url.Valu
 		err = h.Products.SaveSettings(c.UserContext(), t.ID, s)
 	}
 	if marquee.ErrorCode(err) == marquee.EINVALID {
-		return "", h.renderSettings(c, t, fiber.StatusUnprocessableEntity, s, err, "")
+		return "", h.renderSettings(c, t, fiber.StatusUnprocessableEntity, s, err)
 	}
 	if err != nil {
 		return "", err
 	}
-	return "/events/" + t.Slug + "/settings?saved=1", nil
+	return flashed("/events/"+t.Slug+"/settings", "settings"), nil
 }
 
-func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s storefront.Settings, refused error, saved string) error {
+func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s storefront.Settings, refused error) error {
 	base := h.page(c)
-	p := SettingsPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Saved: saved,
+	p := SettingsPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug,
 		Currency: s.Currency, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, ReplyTo: s.ReplyTo,
 		TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails, Zones: suggestedZones}
 	p.Problem, p.ProblemField = formRefusal(base, refused)

@@ -57,7 +57,7 @@ func TestEventFactsSettings(t *testing.T) {
 			st.PickupDetails != "Friday 9:00 to 17:00.\nBring your order number." {
 			t.Fatalf("stored %+v", st)
 		}
-		again := b.do(http.MethodGet, "/events/devcon/settings?saved=1", "", "")
+		again := b.do(http.MethodGet, "/events/devcon/settings?saved=settings", "", "")
 		if v, _ := again.doc.Find(`input[name="pickup_place"]`).Attr("value"); v != "Registration desk, Hall A" {
 			t.Errorf("place shown %q", v)
 		}

@@ -171,9 +171,9 @@ func TestShopSettings(t *testing.T) {
 		if got := stored().ReplyTo; got != "orders@devcon.example" {
 			t.Fatalf("reply-to %q", got)
 		}
-		r := b.do(http.MethodGet, "/events/devcon/settings?saved=1", "", "")
-		if v, _ := r.doc.Find(`input[name="reply_to"]`).Attr("value"); v != "orders@devcon.example" || r.text("#saved") == "" {
-			t.Errorf("page after saving: reply-to %q, notice %q", v, r.text("#saved"))
+		r := b.do(http.MethodGet, "/events/devcon/settings?saved=settings", "", "")
+		if v, _ := r.doc.Find(`input[name="reply_to"]`).Attr("value"); v != "orders@devcon.example" || r.text("#flash") != "Settings saved." {
+			t.Errorf("page after saving: reply-to %q, notice %q", v, r.text("#flash"))
 		}
 	})
 	t.Run("the event's navigation links to the settings", func(t *testing.T) {

@@ -58,6 +58,7 @@ func (h *Console) shell(c *fiber.Ctx, p themes.Page) *themes.Shell {
 	route := c.Route().Path
 	sh := &themes.Shell{Email: s.staff.Email, PlatformAdmin: s.staff.PlatformAdmin, CSRF: h.sessionToken(s),
 		Home: themes.NavLink{Href: "/", Label: p.T("console.home.title"), Class: "nav-home", Current: currentness(route, "/", true)}}
+	sh.Flash = flashOf(c, p)
 	if ev := h.routeEvent(c); ev != nil {
 		sh.Event = themes.ShellEvent{Name: ev.t.Name, Slug: ev.t.Slug, Status: statusLabel(p, ev.t.Status)}
 		if h.EventURL != nil {

@@ -42,22 +42,14 @@ var supplierRoles = orderRoles
 
 const batchesShown = 20
 
-// supplierNotices are the messages the supplier pages show after a change.
-var supplierNotices = map[string]string{
-	"created": "console.suppliers.created",
-	"saved":   "console.suppliers.saved",
-	"deleted": "console.suppliers.deleted",
-	"queued":  "console.suppliers.queued",
-}
-
 // SuppliersPage lists an event's suppliers, their latest lists, and the
 // form that adds one.
 type SuppliersPage struct {
 	themes.Page
-	CSRF, Event, Slug, Notice, Problem, ProblemField string
-	Suppliers                                        []SupplierRow
-	Batches                                          []BatchRow
-	Form                                             SupplierForm
+	CSRF, Event, Slug, Problem, ProblemField string
+	Suppliers                                []SupplierRow
+	Batches                                  []BatchRow
+	Form                                     SupplierForm
 }
 
 // SupplierRow is one supplier in the list.
@@ -77,14 +69,10 @@ func (h *Console) suppliers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	notice := ""
-	if id, ok := supplierNotices[c.Query("notice")]; ok {
-		notice = h.page(c).T(id)
-	}
-	return h.renderSuppliers(c, t, fiber.StatusOK, nil, notice, url.Values{"mode": {string(suppliers.ModePerOrder)}})
+	return h.renderSuppliers(c, t, fiber.StatusOK, nil, url.Values{"mode": {string(suppliers.ModePerOrder)}})
 }
 
-func (h *Console) renderSuppliers(c *fiber.Ctx, t *tenant.Tenant, status int, refused error, notice string, form url.Values) error {
+func (h *Console) renderSuppliers(c *fiber.Ctx, t *tenant.Tenant, status int, refused error, form url.Values) error {
 	ctx := c.UserContext()
 	list, err := h.Suppliers.Suppliers(ctx, t.ID)
 	if err != nil {
@@ -99,7 +87,7 @@ func (h *Console) renderSuppliers(c *fiber.Ctx, t *tenant.Tenant, status int, re
 		return err
 	}
 	base := h.page(c)
-	p := SuppliersPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Notice: notice,
+	p := SuppliersPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug,
 		Form: supplierForm(base, t, cat, form, "/events/"+t.Slug+"/suppliers", base.T("console.suppliers.create"))}
 	p.Problem, p.ProblemField = formRefusal(base, refused)
 	names := map[uuid.UUID]string{}
@@ -145,9 +133,10 @@ func modeLabel(p themes.Page, m suppliers.Mode) string {
 	return p.T("console.suppliers.mode_per_order")
 }
 
-// suppliersLink is the supplier list of the event, with a notice.
-func suppliersLink(t *tenant.Tenant, notice string) string {
-	return "/events/" + t.Slug + "/suppliers?notice=" + notice
+// suppliersLink is the supplier list of the event, with the flash of
+// what was saved.
+func suppliersLink(t *tenant.Tenant, saved string) string {
+	return flashed("/events/"+t.Slug+"/suppliers", saved)
 }
 
 // createSupplier adds a supplier; a refused form comes back with what was
@@ -162,9 +151,9 @@ func (h *Console) createSupplier(c *fiber.Ctx, t *tenant.Tenant, form url.Values
 		_, err = h.Suppliers.SaveSupplier(c.UserContext(), t.ID, s)
 	}
 	if status := refusalStatus(err); status != 0 {
-		return "", h.renderSuppliers(c, t, status, err, "", form)
+		return "", h.renderSuppliers(c, t, status, err, form)
 	}
-	return suppliersLink(t, "created"), err
+	return suppliersLink(t, "supplier_created"), err
 }
 
 // supplierParam is the route's supplier, if it is one of the event's.
@@ -244,7 +233,7 @@ func (h *Console) updateSupplier(c *fiber.Ctx, t *tenant.Tenant, form url.Values
 	if status := refusalStatus(err); status != 0 {
 		return "", h.renderSupplier(c, t, saved, status, err, form)
 	}
-	return suppliersLink(t, "saved"), err
+	return suppliersLink(t, "supplier_saved"), err
 }
 
 func (h *Console) deleteSupplier(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
@@ -252,7 +241,7 @@ func (h *Console) deleteSupplier(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (
 	if err != nil {
 		return "", err
 	}
-	return suppliersLink(t, "deleted"), h.Suppliers.DeleteSupplier(c.UserContext(), t.ID, s.ID)
+	return suppliersLink(t, "supplier_deleted"), h.Suppliers.DeleteSupplier(c.UserContext(), t.ID, s.ID)
 }
 
 // sendBatchNow queues the supplier's list at once, whatever its mode and
@@ -262,7 +251,7 @@ func (h *Console) sendBatchNow(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (st
 	if err != nil {
 		return "", err
 	}
-	return suppliersLink(t, "queued"), h.Suppliers.SendBatchNow(c.UserContext(), t.ID, s.ID)
+	return suppliersLink(t, "list_queued"), h.Suppliers.SendBatchNow(c.UserContext(), t.ID, s.ID)
 }
 
 // batchDownload downloads the supplier's list as it stands, in format.

@@ -107,7 +107,7 @@ func TestConsoleSuppliers(t *testing.T) {
 	var id string
 	t.Run("a valid supplier is created and listed", func(t *testing.T) {
 		r := b.post("/events/devcon/suppliers", valid)
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/suppliers?notice=created" {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/suppliers?saved=supplier_created" {
 			t.Fatalf("create: %d to %q: %s", r.status, r.header.Get("Location"), r.text("#problem"))
 		}
 		list := storedSuppliers(t, s, ev)
@@ -116,11 +116,11 @@ func TestConsoleSuppliers(t *testing.T) {
 			t.Fatalf("stored %+v", list)
 		}
 		id = list[0].ID.String()
-		page := consolePage(t, b, "/events/devcon/suppliers?notice=created")
+		page := consolePage(t, b, "/events/devcon/suppliers?saved=supplier_created")
 		row := page.doc.Find(`table.suppliers tr[data-supplier="` + id + `"]`)
-		if page.text("#notice") != enMessage(s, "console.suppliers.created") || row.Find(".makes").Text() != "Hoodie · M" ||
+		if page.text("#flash") != enMessage(s, "console.suppliers.created") || row.Find(".makes").Text() != "Hoodie · M" ||
 			row.Find(".mode").Text() != enMessage(s, "console.suppliers.mode_per_order") || !strings.Contains(row.Find(".emails").Text(), "boss@acme.example") {
-			t.Fatalf("listed %q (notice %q)", row.Text(), page.text("#notice"))
+			t.Fatalf("listed %q (notice %q)", row.Text(), page.text("#flash"))
 		}
 	})
 	t.Run("the edit form is filled in and saves", func(t *testing.T) {
@@ -237,7 +237,7 @@ func TestConsoleSuppliers(t *testing.T) {
 	})
 	t.Run("delete removes the supplier", func(t *testing.T) {
 		r := b.post("/events/devcon/suppliers/"+id+"/delete", url.Values{"csrf": {csrf}})
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/suppliers?notice=deleted" {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/suppliers?saved=supplier_deleted" {
 			t.Fatalf("delete: %d %q", r.status, r.header.Get("Location"))
 		}
 		if n := len(storedSuppliers(t, s, ev)); n != 0 {
