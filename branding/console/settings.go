@@ -25,10 +25,10 @@ const maxCommonCountries = 10
 type SettingsPage struct {
 	themes.Page
 	CSRF, Event, Slug, Problem, ProblemField string
-	Currency, ClosesAt                              string // ClosesAt "": the event never closes
-	Ships, AttendeeCanCancel                        bool
-	ReplyTo                                         string
-	TimeZone, PickupPlace, PickupDetails            string
+	Currency, ClosesAt                       string // ClosesAt "": the event never closes
+	Ships, AttendeeCanCancel                 bool
+	ReplyTo                                  string
+	TimeZone, PickupPlace, PickupDetails     string
 	// Zones are common time zone names the time zone field suggests.
 	Zones []string
 	// Chosen are the ticked countries in their order; Others the rest of
