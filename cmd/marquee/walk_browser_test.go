@@ -250,10 +250,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 
 // overflowAwaits are the routes whose pages are still wider than a phone;
 // their overflow check is not on yet.
-var overflowAwaits = []string{
-	"console /events/:slug/orders", "console /events/:slug/orders/:number", "console /events/:slug/suppliers",
-	"console /platform/events", "console /platform/events/:slug", "console /platform/inbox", // shell
-}
+var overflowAwaits = []string{}
 
 // scripts turns the scripts of the pages b opens on or off.
 func scripts(t *testing.T, b *browser, on bool) {
