@@ -88,7 +88,7 @@ func TestABatchThatCannotBeQueuedFailsTheRequest(t *testing.T) {
 		}
 		acceptBatches(t, s)
 		r := b.post("/events/devcon/suppliers", stitch)
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/suppliers?notice=created" {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/suppliers?saved=supplier_created" {
 			t.Fatalf("the retry: %d to %q: %s", r.status, r.header.Get("Location"), r.text("#problem"))
 		}
 		list := storedSuppliers(t, s, ev)
