@@ -1,6 +1,7 @@
 package tenant
 
 import (
+	"container/list"
 	"context"
 	"sync"
 	"time"
@@ -21,34 +22,41 @@ import (
 // briefly and in bounded number, so a flood of unknown hosts does not
 // become a flood of queries; any change to any tenant forgets every "not
 // found", so a new event or domain answers at once.
+//
+// Found values are indexed by their tenant, so Forget touches only that
+// tenant's entries (O(1) per event, whatever the cache holds), and kept in
+// least-recently-used order: past MaxEntries the least recently used one
+// goes, and its next Get loads it again.
 type Memo[V any] struct {
 	ttl, missTTL, staleRetry time.Duration
-	maxMisses                int
+	maxEntries, maxMisses    int
 	now                      func() time.Time
 
-	mu      sync.RWMutex
-	entries map[string]memoEntry[V]
-	misses  int
-	gen     uint64 // bumped by every Forget: a load that began before it is not stored
+	mu      sync.Mutex
+	entries map[string]*list.Element // key → element of lru holding a *memoEntry[V]
+	lru     list.List                // most recently used first
+	owners  map[uuid.UUID]*memoOwner // the keys of each tenant and when it last changed
+	misses  map[string]time.Time     // remembered "not found": key → when it expires
+	loading int                      // loads under way
+	gen     uint64                   // bumped by every Forget and ForgetAll
+	missGen uint64                   // gen of the last Forget: a miss loaded before it is not stored
+	allGen  uint64                   // gen of the last ForgetAll: every entry loaded before it is stale
 	group   singleflight.Group
 }
 
 type memoEntry[V any] struct {
+	key     string
 	value   V
-	owner   uuid.UUID // uuid.Nil for a remembered "not found"
+	owner   uuid.UUID
+	loaded  uint64    // gen when its load began
 	expires time.Time // after it the value is stale
 	stale   bool      // its tenant changed since it was loaded
 }
 
-// fresh reports whether e may be served without asking the store again.
-func (e memoEntry[V]) fresh(now time.Time) bool { return !e.stale && !now.After(e.expires) }
-
-// result is what Get answers for e.
-func (e memoEntry[V]) result() (V, error) {
-	if e.owner == uuid.Nil {
-		return e.value, errNotFound
-	}
-	return e.value, nil
+// memoOwner is what the Memo knows of one tenant.
+type memoOwner struct {
+	keys    map[string]struct{} // its cached entries
+	changed uint64              // gen of its last Forget: a load begun before it is not stored
 }
 
 // MemoOptions tune a Memo. Zero values get defaults.
@@ -56,6 +64,9 @@ type MemoOptions struct {
 	TTL       time.Duration // how long a found value may live without a notification (default 10 min)
 	MissTTL   time.Duration // how long "not found" is remembered (default 30 s)
 	MaxMisses int           // how many "not found" entries at most (default 10,000)
+	// MaxEntries bounds the found values kept; past it the least recently
+	// used goes. 0 is unbounded.
+	MaxEntries int
 	// StaleRetry is how long a stale value is served without another
 	// reload after a reload found the database away (default 1 s).
 	StaleRetry time.Duration
@@ -64,7 +75,8 @@ type MemoOptions struct {
 
 // NewMemo returns an empty Memo.
 func NewMemo[V any](o MemoOptions) *Memo[V] {
-	m := &Memo[V]{ttl: o.TTL, missTTL: o.MissTTL, staleRetry: o.StaleRetry, maxMisses: o.MaxMisses, now: o.Now, entries: map[string]memoEntry[V]{}}
+	m := &Memo[V]{ttl: o.TTL, missTTL: o.MissTTL, staleRetry: o.StaleRetry, maxMisses: o.MaxMisses, maxEntries: o.MaxEntries,
+		now: o.Now, entries: map[string]*list.Element{}, owners: map[uuid.UUID]*memoOwner{}, misses: map[string]time.Time{}}
 	if m.ttl <= 0 {
 		m.ttl = 10 * time.Minute
 	}
@@ -87,14 +99,13 @@ func NewMemo[V any](o MemoOptions) *Memo[V] {
 // returns an error with code ENOTFOUND when there is nothing under the key.
 type LoadFunc[V any] func(ctx context.Context) (V, uuid.UUID, error)
 
+var errNotFound = marquee.New(marquee.ENOTFOUND, "error.not_found")
+
 // Get returns the cached value for key, loading it when it is missing or
 // stale.
 func (m *Memo[V]) Get(ctx context.Context, key string, load LoadFunc[V]) (V, error) {
-	m.mu.RLock()
-	e, ok := m.entries[key]
-	m.mu.RUnlock()
-	if ok && e.fresh(m.now()) {
-		return e.result()
+	if v, ok, err := m.cached(key); ok {
+		return v, err
 	}
 	res, err, _ := m.group.Do(key, func() (any, error) {
 		return m.load(ctx, key, load)
@@ -106,105 +117,184 @@ func (m *Memo[V]) Get(ctx context.Context, key string, load LoadFunc[V]) (V, err
 	return res.(V), nil
 }
 
-var errNotFound = marquee.New(marquee.ENOTFOUND, "error.not_found")
+// cached answers from the cache when it holds a fresh answer for key, and
+// marks it the most recently used.
+func (m *Memo[V]) cached(key string) (v V, ok bool, err error) {
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if el, found := m.entries[key]; found {
+		e := el.Value.(*memoEntry[V])
+		if e.stale || e.loaded < m.allGen || now.After(e.expires) {
+			return v, false, nil
+		}
+		m.lru.MoveToFront(el)
+		return e.value, true, nil
+	}
+	if exp, found := m.misses[key]; found && !now.After(exp) {
+		return v, true, errNotFound
+	}
+	return v, false, nil
+}
 
 func (m *Memo[V]) load(ctx context.Context, key string, load LoadFunc[V]) (V, error) {
-	m.mu.RLock()
+	m.mu.Lock()
 	gen := m.gen
-	m.mu.RUnlock()
-	v, owner, err := load(ctx)
+	m.loading++
+	m.mu.Unlock()
+	var v V
+	var owner uuid.UUID
+	var err error
+	defer func() { // the load is over however it ended, a panic included
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.loading--
+		switch marquee.ErrorCode(err) {
+		case "":
+			m.storeLocked(key, gen, v, owner)
+		case marquee.ENOTFOUND:
+			m.storeMissLocked(key, gen)
+		}
+	}()
+	v, owner, err = load(ctx)
 	switch marquee.ErrorCode(err) {
 	case "":
-		m.store(key, gen, memoEntry[V]{value: v, owner: owner})
 		return v, nil
 	case marquee.ENOTFOUND:
-		m.store(key, gen, memoEntry[V]{value: v, owner: uuid.Nil})
 		return v, errNotFound
 	case marquee.EUNAVAILABLE:
 		if stale, ok := m.keepStale(key, gen); ok {
-			return stale.result()
+			return stale, nil
 		}
 	}
 	return v, err
 }
 
-// keepStale returns the entry under key after a reload found the database
-// away, and lets it be served for staleRetry before the next try (unless a
-// change arrived meanwhile: then the next Get tries again).
-func (m *Memo[V]) keepStale(key string, gen uint64) (memoEntry[V], bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.entries[key]
-	if ok && gen == m.gen {
-		e.stale, e.expires = false, m.now().Add(m.staleRetry)
-		m.entries[key] = e
+// changedSince reports whether owner changed (or everything was forgotten)
+// after a load that began at gen: then what it loaded may be stale.
+func (m *Memo[V]) changedSince(owner uuid.UUID, gen uint64) bool {
+	if m.allGen > gen {
+		return true
 	}
-	return e, ok
+	o := m.owners[owner]
+	return o != nil && o.changed > gen
 }
 
-func (m *Memo[V]) store(key string, gen uint64, e memoEntry[V]) {
+// keepStale returns the value under key after a reload found the database
+// away, and lets it be served for staleRetry before the next try (unless a
+// change arrived meanwhile: then the next Get tries again).
+func (m *Memo[V]) keepStale(key string, gen uint64) (v V, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if gen != m.gen {
+	el, ok := m.entries[key]
+	if !ok {
+		return v, false
+	}
+	e := el.Value.(*memoEntry[V])
+	if !m.changedSince(e.owner, gen) {
+		e.stale, e.loaded, e.expires = false, max(e.loaded, gen), m.now().Add(m.staleRetry)
+	}
+	return e.value, true
+}
+
+func (m *Memo[V]) storeLocked(key string, gen uint64, v V, owner uuid.UUID) {
+	if m.changedSince(owner, gen) {
 		return // forgotten while loading: the value may be stale
 	}
-	if e.owner == uuid.Nil {
-		if m.misses >= m.maxMisses {
-			m.dropMissesLocked()
-		}
-		m.misses++
-		e.expires = m.now().Add(m.missTTL)
+	delete(m.misses, key)
+	e := &memoEntry[V]{key: key, value: v, owner: owner, loaded: gen, expires: m.now().Add(m.ttl)}
+	if el, ok := m.entries[key]; ok {
+		m.unindexLocked(el.Value.(*memoEntry[V]))
+		el.Value = e
+		m.lru.MoveToFront(el)
 	} else {
-		e.expires = m.now().Add(m.ttl)
+		m.entries[key] = m.lru.PushFront(e)
 	}
-	if old, ok := m.entries[key]; ok && old.owner == uuid.Nil {
-		m.misses--
+	o := m.owners[owner]
+	if o == nil {
+		o = &memoOwner{keys: map[string]struct{}{}}
+		m.owners[owner] = o
 	}
-	m.entries[key] = e
+	o.keys[key] = struct{}{}
+	for m.maxEntries > 0 && m.lru.Len() > m.maxEntries {
+		m.removeLocked(m.lru.Back())
+	}
+}
+
+func (m *Memo[V]) storeMissLocked(key string, gen uint64) {
+	if m.missGen > gen || m.allGen > gen {
+		return // something changed while loading: the event may exist now
+	}
+	if el, ok := m.entries[key]; ok {
+		m.removeLocked(el)
+	}
+	if len(m.misses) >= m.maxMisses {
+		m.misses = map[string]time.Time{}
+	}
+	m.misses[key] = m.now().Add(m.missTTL)
+}
+
+// removeLocked drops one found value.
+func (m *Memo[V]) removeLocked(el *list.Element) {
+	e := el.Value.(*memoEntry[V])
+	m.lru.Remove(el)
+	delete(m.entries, e.key)
+	m.unindexLocked(e)
+}
+
+// unindexLocked takes e out of its tenant's keys, and forgets the tenant
+// once it has none and no load could need its last change.
+func (m *Memo[V]) unindexLocked(e *memoEntry[V]) {
+	o := m.owners[e.owner]
+	if o == nil {
+		return
+	}
+	delete(o.keys, e.key)
+	if len(o.keys) == 0 && m.loading == 0 {
+		delete(m.owners, e.owner)
+	}
 }
 
 // Forget marks every entry of one tenant stale and drops every remembered
-// "not found". Stale entries stay: they are what an outage serves.
+// "not found". Stale entries stay: they are what an outage serves. It
+// touches only that tenant's entries.
 func (m *Memo[V]) Forget(tenantID uuid.UUID) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.gen++
-	for k, e := range m.entries {
-		if e.owner == tenantID {
-			e.stale = true
-			m.entries[k] = e
-		}
+	m.missGen = m.gen
+	if len(m.misses) > 0 {
+		m.misses = map[string]time.Time{}
 	}
-	m.dropMissesLocked()
+	o := m.owners[tenantID]
+	if o == nil {
+		if m.loading == 0 {
+			return // nothing cached, nothing loading
+		}
+		o = &memoOwner{keys: map[string]struct{}{}}
+		m.owners[tenantID] = o
+	}
+	o.changed = m.gen
+	for k := range o.keys {
+		m.entries[k].Value.(*memoEntry[V]).stale = true
+	}
 }
 
 // ForgetAll marks every entry stale and drops every "not found", e.g.
 // after the notification stream was interrupted and changes may have been
-// missed.
+// missed. It costs the same whatever the cache holds.
 func (m *Memo[V]) ForgetAll() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.gen++
-	for k, e := range m.entries {
-		e.stale = true
-		m.entries[k] = e
-	}
-	m.dropMissesLocked()
+	m.missGen, m.allGen = m.gen, m.gen
+	m.misses = map[string]time.Time{}
 }
 
 // Len reports how many entries are cached (found and not found, fresh and
 // stale).
 func (m *Memo[V]) Len() int {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return len(m.entries)
-}
-
-func (m *Memo[V]) dropMissesLocked() {
-	for k, e := range m.entries {
-		if e.owner == uuid.Nil {
-			delete(m.entries, k)
-		}
-	}
-	m.misses = 0
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.entries) + len(m.misses)
 }

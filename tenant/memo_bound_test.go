@@ -1,0 +1,150 @@
+package tenant
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// countingLoads loads "value of KEY" owned by owners[KEY] and counts the
+// loads of each key.
+type countingLoads struct {
+	mu     sync.Mutex
+	owners map[string]uuid.UUID
+	loads  map[string]int
+}
+
+func newCountingLoads(keys int) *countingLoads {
+	c := &countingLoads{owners: map[string]uuid.UUID{}, loads: map[string]int{}}
+	for i := range keys {
+		c.owners[strconv.Itoa(i)] = uuid.New()
+	}
+	return c
+}
+
+func (c *countingLoads) get(m *Memo[string], key string) string {
+	v, _ := m.Get(context.Background(), key, func(context.Context) (string, uuid.UUID, error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.loads[key]++
+		return "value of " + key, c.owners[key], nil
+	})
+	return v
+}
+
+func (c *countingLoads) count(key string) int { c.mu.Lock(); defer c.mu.Unlock(); return c.loads[key] }
+
+func TestMemoForgetsOneEventOnly(t *testing.T) {
+	c := newCountingLoads(100)
+	m := NewMemo[string](MemoOptions{})
+	for i := range 100 {
+		c.get(m, strconv.Itoa(i))
+	}
+	m.Forget(c.owners["42"])
+	for i := range 100 {
+		key := strconv.Itoa(i)
+		if v := c.get(m, key); v != "value of "+key {
+			t.Fatalf("Get(%s) = %q", key, v)
+		}
+		want := 1
+		if key == "42" {
+			want = 2 // the forgotten event is loaded again
+		}
+		if got := c.count(key); got != want {
+			t.Errorf("event %s loaded %d times, want %d", key, got, want)
+		}
+	}
+}
+
+func TestMemoBound(t *testing.T) {
+	t.Run("past its bound the least recently used event goes", func(t *testing.T) {
+		c := newCountingLoads(4)
+		m := NewMemo[string](MemoOptions{MaxEntries: 3})
+		for _, k := range []string{"0", "1", "2", "0", "3"} { // 1 is now the least recently used
+			c.get(m, k)
+		}
+		if m.Len() != 3 {
+			t.Fatalf("%d entries cached, want 3", m.Len())
+		}
+		for _, k := range []string{"0", "2", "3"} {
+			c.get(m, k)
+			if c.count(k) != 1 {
+				t.Errorf("event %s loaded %d times, want 1 (it stayed cached)", k, c.count(k))
+			}
+		}
+		if v := c.get(m, "1"); v != "value of 1" || c.count("1") != 2 {
+			t.Errorf("evicted event: Get = %q after %d loads, want it loaded again", v, c.count("1"))
+		}
+		if m.Len() != 3 {
+			t.Fatalf("%d entries cached after reloading the evicted one, want 3", m.Len())
+		}
+	})
+	t.Run("an evicted event forgets its index", func(t *testing.T) {
+		c := newCountingLoads(1000)
+		m := NewMemo[string](MemoOptions{MaxEntries: 10})
+		for i := range 1000 {
+			c.get(m, strconv.Itoa(i))
+		}
+		m.mu.Lock()
+		owners := len(m.owners)
+		m.mu.Unlock()
+		if owners != 10 {
+			t.Fatalf("%d tenants indexed, want the 10 cached", owners)
+		}
+		m.Forget(c.owners["5"]) // evicted long ago: nothing to do
+		if v := c.get(m, "999"); v != "value of 999" || c.count("999") != 1 {
+			t.Errorf("a cached event was reloaded after another one changed")
+		}
+	})
+}
+
+// scanMemo is the shape of Forget before issue 14: a scan of every entry
+// under the write lock. Kept here to measure against.
+type scanMemo struct {
+	mu      sync.RWMutex
+	entries map[string]memoEntry[string]
+}
+
+func (m *scanMemo) Forget(id uuid.UUID) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, e := range m.entries {
+		if e.owner == id {
+			e.stale = true
+			m.entries[k] = e
+		}
+	}
+}
+
+// BenchmarkForget forgets one event while 100,000 are cached: the scan it
+// replaced, then the index.
+func BenchmarkForget(b *testing.B) {
+	const events = 100000
+	owners := make([]uuid.UUID, events)
+	for i := range owners {
+		owners[i] = uuid.New()
+	}
+	b.Run("scan(before)", func(b *testing.B) {
+		m := &scanMemo{entries: map[string]memoEntry[string]{}}
+		for i, o := range owners {
+			m.entries[strconv.Itoa(i)] = memoEntry[string]{value: "v", owner: o}
+		}
+		b.ResetTimer()
+		for i := range b.N {
+			m.Forget(owners[i%events])
+		}
+	})
+	b.Run("indexed", func(b *testing.B) {
+		m := NewMemo[string](MemoOptions{})
+		for i, o := range owners {
+			_, _ = m.Get(context.Background(), strconv.Itoa(i), func(context.Context) (string, uuid.UUID, error) { return "v", o, nil })
+		}
+		b.ResetTimer()
+		for i := range b.N {
+			m.Forget(owners[i%events])
+		}
+	})
+}
