@@ -50,6 +50,7 @@ type Config struct {
 	MailInbox       bool              // dev without SMTP_URL: keep email in the local inbox the console shows
 	Workers         int               // WORKERS: email jobs worked at once in this process; 0 leaves them to `marquee worker`
 	Jobs            jobs.Options      // JOB_RETRY_BASE, JOB_TIMEOUT, JOB_RESCUE_AFTER
+	EventCache      int               // EVENT_CACHE_SIZE: events kept in memory, least recently viewed evicted first
 }
 
 // TLSConfig is how the platform gets its certificates.
@@ -96,14 +97,20 @@ var configVars = [][3]string{
 	{"JOB_RETRY_BASE", "10s", "delay before a failed email job's first retry; each next one doubles, up to an hour"},
 	{"JOB_TIMEOUT", "10s", "how long one attempt of an email job may run before it is cut off and retried"},
 	{"JOB_RESCUE_AFTER", "15s", "how long a job may run before it counts as abandoned by a dead worker and runs again (longer than JOB_TIMEOUT)"},
+	{"EVENT_CACHE_SIZE", "12000", "events whose pages this process keeps in memory (about 10 KB each); past it the least recently viewed one goes and is read from the database again on its next view"},
 	{"SECRET_KEY", "(dev: generated, kept in .marquee/dev)", "at least 32 random bytes, hex or base64: signs order links and form tokens; the same on every replica"},
 }
 
 // defaultConfig is the configuration of serve before the environment.
 func defaultConfig() Config {
 	return Config{ListenAddr: ":8080", LogLevel: slog.LevelInfo, LogFormat: "json", ShutdownTimeout: 20 * time.Second, DrainDelay: 5 * time.Second,
-		TLS: TLSConfig{HTTPAddr: ":80", HTTPSAddr: ":443"}, Workers: jobs.DefaultWorkers}
+		EventCache: defaultEventCache, TLS: TLSConfig{HTTPAddr: ":80", HTTPSAddr: ":443"}, Workers: jobs.DefaultWorkers}
 }
+
+// defaultEventCache is how many events a process keeps in memory: room
+// for the 10,000 events of a busy replica, and at about 10 KB each well
+// inside 300 MB once 100,000 events have been visited.
+const defaultEventCache = 12000
 
 // devConfig is the configuration of dev before the environment.
 func devConfig() Config {
@@ -208,6 +215,13 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 			}
 			*dst = d
 		}
+	}
+	if v := strings.TrimSpace(getenv("EVENT_CACHE_SIZE")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000000 {
+			return c, fmt.Errorf("EVENT_CACHE_SIZE: %q is not a number from 1 to 10000000", v)
+		}
+		c.EventCache = n
 	}
 	set("DNS_RESOLVER", &c.DNSResolver)
 	set("DOMAIN_CNAME", &c.DomainTarget.CNAME)

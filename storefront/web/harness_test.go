@@ -44,6 +44,13 @@ type storefrontApp struct {
 
 func newStorefrontApp(t *testing.T) *storefrontApp {
 	t.Helper()
+	return newStorefrontAppKeeping(t, 0)
+}
+
+// newStorefrontAppKeeping is newStorefrontApp keeping at most events
+// events in memory (0: no bound).
+func newStorefrontAppKeeping(t *testing.T, events int) *storefrontApp {
+	t.Helper()
 	counter := &dbtest.QueryCounter{}
 	database := dbtest.New(t).Open(t, db.Options{Tracer: counter})
 	set, err := themes.Load()
@@ -55,7 +62,7 @@ func newStorefrontApp(t *testing.T) *storefrontApp {
 		t.Fatal(err)
 	}
 	s := &storefrontApp{t: t, db: database, queries: &counter.N,
-		sites: storefront.NewSites(database, tenant.MemoOptions{}), resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{})}
+		sites: storefront.NewSites(database, tenant.MemoOptions{MaxEntries: events}), resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{})}
 	// app.Test's requests come from 0.0.0.0: that is the trusted proxy here.
 	proxies := tenantweb.Proxies{netip.MustParsePrefix("0.0.0.0/32")}
 	secret := []byte("test secret key, 32 bytes or more..")
