@@ -163,11 +163,7 @@ func TestBrowserPageWalk(t *testing.T) {
 			if nav && b.count("nav.console-nav") != 1 {
 				t.Errorf("%s: no console navigation (nav.console-nav)", page)
 			}
-			if !slices.Contains(overflowAwaits, st.route) {
-				browsertest.CheckOverflow(t, b.ctx, page)
-			} else if over, _, err := browsertest.Overflow(b.ctx); err == nil && over == 0 && i == 0 {
-				t.Logf("%s fits now: take %s out of overflowAwaits", page, st.route)
-			}
+			browsertest.CheckOverflow(t, b.ctx, page)
 			if isEmail(st.route) {
 				browsertest.CheckAxe(t, b.ctx, page, emailRules...)
 			} else {
@@ -247,10 +243,6 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"console /events/:slug/orders/status": "?status=confirmed&number=" + o.Number, // the bulk change's confirm page
 	}, "/login/link/" + signIn
 }
-
-// overflowAwaits are the routes whose pages are still wider than a phone;
-// their overflow check is not on yet.
-var overflowAwaits = []string{}
 
 // scripts turns the scripts of the pages b opens on or off.
 func scripts(t *testing.T, b *browser, on bool) {
