@@ -44,7 +44,7 @@ type CatalogueDesk interface {
 func (h *Console) duplicate(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
 	source, err := h.sourceEvent(c, form.Get("from"))
 	if err != nil || source.ID == t.ID {
-		return "", h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.duplicate_source"), "", url.Values{})
+		return "", h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.duplicate_source"), url.Values{})
 	}
 	ctx := c.UserContext()
 	cat, err := h.Products.Catalogue(ctx, source.ID)
@@ -154,11 +154,13 @@ func (h *Console) catalogueOutcome(c *fiber.Ctx, t *tenant.Tenant, err error, co
 	default:
 		return "", err
 	}
-	return "", h.renderCatalogue(c, t, status, h.page(c).T(marquee.ErrorMessage(err)), "", url.Values{})
+	return "", h.renderCatalogue(c, t, status, h.page(c).T(marquee.ErrorMessage(err)), url.Values{})
 }
 
 // catalogueLink is the event's catalogue after a change.
-func catalogueLink(t *tenant.Tenant) string { return "/events/" + t.Slug + "/catalogue?saved=1" }
+func catalogueLink(t *tenant.Tenant) string {
+	return flashed("/events/"+t.Slug+"/catalogue", "catalogue")
+}
 
 // productParam is the route's product id; a malformed one is not found.
 func productParam(c *fiber.Ctx) (uuid.UUID, error) { return idParam(c, "product") }
@@ -198,11 +200,11 @@ func (h *Console) moveProduct(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (
 // that change them.
 type CataloguePage struct {
 	themes.Page
-	CSRF, Event, Slug, Problem, Saved string
-	Products                          []ProductRow
-	Locales                           []CopyFields
-	Form                              map[string]string // the new-product form's values, kept on errors
-	Library                           []LibraryImage    // the event's images, to reuse as a product's picture
+	CSRF, Event, Slug, Problem string
+	Products                   []ProductRow
+	Locales                    []CopyFields
+	Form                       map[string]string // the new-product form's values, kept on errors
+	Library                    []LibraryImage    // the event's images, to reuse as a product's picture
 }
 
 // LibraryImage is one image the event already uses.
@@ -233,11 +235,10 @@ func (h *Console) catalogue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	saved := h.savedNotice(c, "console.branding.saved")
-	return h.renderCatalogue(c, t, fiber.StatusOK, "", saved, url.Values{})
+	return h.renderCatalogue(c, t, fiber.StatusOK, "", url.Values{})
 }
 
-func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, problem, saved string, form url.Values) error {
+func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, problem string, form url.Values) error {
 	cat, err := h.Products.Catalogue(c.UserContext(), t.ID)
 	if err != nil {
 		return err
@@ -248,7 +249,7 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 	}
 	base := h.page(c)
 	def := t.DefaultLocale
-	p := CataloguePage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Problem: problem, Saved: saved, Form: map[string]string{}}
+	p := CataloguePage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Problem: problem, Form: map[string]string{}}
 	for k := range form {
 		p.Form[k] = form.Get(k)
 	}
@@ -326,7 +327,7 @@ func (h *Console) addProduct(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (s
 		_, err = h.Products.AddProduct(c.UserContext(), t.ID, prod)
 	}
 	if code := marquee.ErrorCode(err); code == marquee.EINVALID {
-		return "", h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), "", form)
+		return "", h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T(marquee.ErrorMessage(err)), form)
 	}
 	if err != nil {
 		return "", err
@@ -437,7 +438,7 @@ func (h *Console) adjustStock(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (
 	}
 	delta, err := strconv.Atoi(strings.TrimSpace(form.Get("delta")))
 	if err != nil {
-		return "", h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.delta_zero"), "", url.Values{})
+		return "", h.renderCatalogue(c, t, fiber.StatusUnprocessableEntity, h.page(c).T("catalogue.delta_zero"), url.Values{})
 	}
 	_, err = h.Products.AdjustStock(c.UserContext(), t.ID, id, delta, form.Get("reason"), "staff:"+current(c).staff.ID.String())
 	// Stock that cannot go that low is a mistake in the form, like a bad number.

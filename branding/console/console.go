@@ -87,15 +87,6 @@ func (h *Console) render(c *fiber.Ctx, status int, name string, p any, lang stri
 	return tenantweb.SendHTML(c, status, lang, buf.Bytes(), "no-store")
 }
 
-// savedNotice is the message id in the page's language after a change
-// was saved (the form sends the browser back with ?saved=1), else "".
-func (h *Console) savedNotice(c *fiber.Ctx, id string) string {
-	if c.Query("saved") != "1" {
-		return ""
-	}
-	return h.page(c).T(id)
-}
-
 // errPageNotFound answers anything a route names that is not there, or
 // not the event's: the same 404 either way.
 var errPageNotFound = marquee.New(marquee.ENOTFOUND, "error.not_found")

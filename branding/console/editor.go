@@ -48,7 +48,7 @@ var editorRoles = []staff.Role{staff.RoleOwner, staff.RoleMarketing}
 type EditorPage struct {
 	themes.Page
 	CSRF, Event, Slug string
-	HasDraft, Saved   bool
+	HasDraft          bool
 	Version           int
 	Theme             string
 	Themes            []string
@@ -84,7 +84,6 @@ func (h *Console) editor(c *fiber.Ctx) error {
 		return err
 	}
 	p := h.editorPage(c, t, b, hasDraft)
-	p.Saved = c.Query("saved") == "1"
 	return h.render(c, fiber.StatusOK, "console_branding", p, p.Lang)
 }
 
@@ -135,7 +134,7 @@ func (h *Console) saveDraft(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (st
 	if saved, err := h.saveForm(c, t, form); !saved {
 		return "", err
 	}
-	return "/events/" + t.Slug + "/branding?saved=1", nil
+	return flashed("/events/"+t.Slug+"/branding", "draft"), nil
 }
 
 // saveForm saves the editor's form as the draft and says whether it did;
@@ -255,7 +254,7 @@ func (h *Console) restore(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string,
 	if _, err := h.Brandings.RestoreBranding(c.UserContext(), t.ID, version); err != nil {
 		return "", err
 	}
-	return "/events/" + t.Slug + "/branding?saved=1", nil
+	return flashed("/events/"+t.Slug+"/branding", "draft"), nil
 }
 
 func lower(s string) string {

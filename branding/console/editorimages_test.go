@@ -87,7 +87,7 @@ func TestImageThumbnailsReplaceAndRemove(t *testing.T) {
 	})
 	t.Run("removing clears the image from the draft only", func(t *testing.T) {
 		r := b.post("/events/devcon/branding/image/logo/remove", url.Values{"csrf": {csrf}})
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/branding?saved=1#image-logo" {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/events/devcon/branding?saved=draft#image-logo" {
 			t.Fatalf("remove: %d %q", r.status, r.header.Get("Location"))
 		}
 		d, _, _ := s.db.BrandingDraft(ctx, ev.ID)

@@ -19,6 +19,8 @@ import (
 // flashes are the messages after a saved change, by key.
 var flashes = map[string]string{
 	"draft":            "console.branding.saved",
+	"catalogue":        "console.catalogue.saved",
+	"form":             "console.form.saved",
 	"settings":         "console.settings.saved",
 	"supplier_created": "console.suppliers.created",
 	"supplier_saved":   "console.suppliers.saved",
@@ -39,13 +41,19 @@ var flashes = map[string]string{
 	"bulk":             "console.orders.bulk_done", // with the counts in ?changed= and ?skipped=
 }
 
-// flashed is path with the flash key added to its query.
+// flashed is path with the flash key added to its query (before its
+// fragment, if it has one).
 func flashed(path, key string) string {
+	path, fragment, hasFragment := strings.Cut(path, "#")
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "saved=" + url.QueryEscape(key)
+	path += sep + "saved=" + url.QueryEscape(key)
+	if hasFragment {
+		path += "#" + fragment
+	}
+	return path
 }
 
 // flashOf is the message of the request's ?saved= key in the page's

@@ -29,7 +29,8 @@ func TestFlashAfterEverySave(t *testing.T) {
 	s, ev, _ := consoleServer(t)
 	owner := consoleMember(t, s, "owner@example.com", false, ev, staff.RoleOwner)
 	csrf := csrfOf(consolePage(t, owner, "/"))
-	o := placeOrderOf(t, s, ev, addSizedProduct(t, s, ev, "Hoodie"), 0, "Ada")
+	hoodie := addSizedProduct(t, s, ev, "Hoodie")
+	o := placeOrderOf(t, s, ev, hoodie, 0, "Ada")
 
 	for _, tc := range []struct {
 		what, path string
@@ -41,6 +42,9 @@ func TestFlashAfterEverySave(t *testing.T) {
 		{"a bulk change", "/events/devcon/orders/status", url.Values{"status": {"dispatched"}, "number": {o.Number, "NOPE-NOPE"}},
 			enMessage(s, "console.orders.bulk_done", "Changed", 1, "Skipped", 1)},
 		{"a domain", "/events/devcon/domains", url.Values{"hostname": {"shop.devcon.org"}}, enMessage(s, "console.domains.added")},
+		{"a product", "/events/devcon/catalogue/products", url.Values{"name.en": {"Cap"}, "variants": {"One size"}}, enMessage(s, "console.catalogue.saved")},
+		{"a form field", "/events/devcon/form/fields", url.Values{"scope": {"customer"}, "type": {"text"}, "label.en": {"Company"}}, enMessage(s, "console.form.saved")},
+		{"a supplier", "/events/devcon/suppliers", url.Values{"name": {"Acme"}, "emails": {"a@acme.example"}, "mode": {"per_order"}, "variant": {hoodie.Variants[0].ID.String()}}, enMessage(s, "console.suppliers.created")},
 	} {
 		t.Run(tc.what, func(t *testing.T) {
 			tc.form.Set("csrf", csrf)
@@ -61,4 +65,17 @@ func TestFlashAfterEverySave(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestFlashedKeepsTheQueryAndTheFragment(t *testing.T) {
+	for path, want := range map[string]string{
+		"/events/x/branding":            "/events/x/branding?saved=draft",
+		"/events/x/branding#image-logo": "/events/x/branding?saved=draft#image-logo",
+		"/events/x/orders?changed=1":    "/events/x/orders?changed=1&saved=draft",
+		"/events/x/orders?a=1#top":      "/events/x/orders?a=1&saved=draft#top",
+	} {
+		if got := flashed(path, "draft"); got != want {
+			t.Errorf("flashed(%q) = %q, want %q", path, got, want)
+		}
+	}
 }

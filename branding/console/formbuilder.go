@@ -31,7 +31,7 @@ type FormDesk interface {
 // form that adds one.
 type FormBuilderPage struct {
 	themes.Page
-	CSRF, Event, Slug, Problem, Saved, PreviewURL string
+	CSRF, Event, Slug, Problem, PreviewURL string
 	// ProblemField is the id of the input the problem is about, "" when
 	// it is about the form as a whole.
 	ProblemField string
@@ -75,8 +75,7 @@ func (h *Console) formBuilder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	saved := h.savedNotice(c, "console.branding.saved")
-	return h.renderFormBuilder(c, t, fiber.StatusOK, nil, saved, url.Values{})
+	return h.renderFormBuilder(c, t, fiber.StatusOK, nil, url.Values{})
 }
 
 // builderView says what the builder page shows besides the saved fields:
@@ -89,17 +88,17 @@ type builderView struct {
 	index     int
 }
 
-func (h *Console) renderFormBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, refusal error, saved string, values url.Values) error {
-	return h.renderBuilder(c, t, status, refusal, saved, values, builderView{index: -1})
+func (h *Console) renderFormBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, refusal error, values url.Values) error {
+	return h.renderBuilder(c, t, status, refusal, values, builderView{index: -1})
 }
 
-func (h *Console) renderBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, refusal error, saved string, values url.Values, view builderView) error {
+func (h *Console) renderBuilder(c *fiber.Ctx, t *tenant.Tenant, status int, refusal error, values url.Values, view builderView) error {
 	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
 	if err != nil {
 		return err
 	}
 	base := h.page(c)
-	p := FormBuilderPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Saved: saved,
+	p := FormBuilderPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug,
 		Types: typeChoices(base), ScopeNames: []string{string(form.ScopeCustomer), string(form.ScopeShipping), string(form.ScopeItem)},
 		Form: map[string]string{}, Editing: view.editing, FormAction: "/events/" + t.Slug + "/form/fields"}
 	p.Problem, p.ProblemField = builderProblem(base, refusal, view.index, t.DefaultLocale)
@@ -193,16 +192,16 @@ func (h *Console) addField(c *fiber.Ctx, t *tenant.Tenant, values url.Values) (s
 	}
 	view := builderView{index: len(fields)}
 	if err != nil {
-		return "", h.renderBuilder(c, t, fiber.StatusUnprocessableEntity, err, "", values, view)
+		return "", h.renderBuilder(c, t, fiber.StatusUnprocessableEntity, err, values, view)
 	}
 	if values.Get("preview") != "" {
 		view.candidate = &f
-		return "", h.renderBuilder(c, t, fiber.StatusOK, nil, "", values, view)
+		return "", h.renderBuilder(c, t, fiber.StatusOK, nil, values, view)
 	}
 	if err := h.Forms.AddFormField(c.UserContext(), t.ID, f); err != nil {
 		return "", err
 	}
-	return "/events/" + t.Slug + "/form?saved=1", nil
+	return flashed("/events/"+t.Slug+"/form", "form"), nil
 }
 
 // editFieldPage is the builder with the form filled in from one field.
@@ -219,7 +218,7 @@ func (h *Console) editFieldPage(c *fiber.Ctx) error {
 	if i < 0 {
 		return marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
-	return h.renderBuilder(c, t, fiber.StatusOK, nil, "", fieldValues(t, fields[i]), builderView{editing: fields[i].Key, index: i})
+	return h.renderBuilder(c, t, fiber.StatusOK, nil, fieldValues(t, fields[i]), builderView{editing: fields[i].Key, index: i})
 }
 
 // updateField saves a changed field under its key (which stays: orders
@@ -246,16 +245,16 @@ func (h *Console) updateField(c *fiber.Ctx, t *tenant.Tenant, values url.Values)
 	}
 	view := builderView{editing: key, index: i}
 	if err != nil {
-		return "", h.renderBuilder(c, t, fiber.StatusUnprocessableEntity, err, "", values, view)
+		return "", h.renderBuilder(c, t, fiber.StatusUnprocessableEntity, err, values, view)
 	}
 	if values.Get("preview") != "" {
 		view.candidate = &f
-		return "", h.renderBuilder(c, t, fiber.StatusOK, nil, "", values, view)
+		return "", h.renderBuilder(c, t, fiber.StatusOK, nil, values, view)
 	}
 	if err := h.Forms.UpdateFormField(c.UserContext(), t.ID, f); err != nil {
 		return "", err
 	}
-	return "/events/" + t.Slug + "/form?saved=1", nil
+	return flashed("/events/"+t.Slug+"/form", "form"), nil
 }
 
 // fieldFromForm reads the add-field and edit-field form. Options are one
@@ -351,7 +350,7 @@ func (h *Console) moveField(c *fiber.Ctx, t *tenant.Tenant, values url.Values) (
 	if err := h.Forms.MoveFormField(c.UserContext(), t.ID, c.Params("key"), values.Get("direction") == "up"); err != nil {
 		return "", err
 	}
-	return "/events/" + t.Slug + "/form?saved=1", nil
+	return flashed("/events/"+t.Slug+"/form", "form"), nil
 }
 
 // removeField takes a field off the form, unless another field's condition
@@ -364,11 +363,11 @@ func (h *Console) removeField(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (str
 	}
 	for _, f := range fields {
 		if f.ShowIf != nil && f.ShowIf.Key == key {
-			return "", h.renderFormBuilder(c, t, fiber.StatusConflict, marquee.Invalid("", "form.def.condition_depends"), "", url.Values{})
+			return "", h.renderFormBuilder(c, t, fiber.StatusConflict, marquee.Invalid("", "form.def.condition_depends"), url.Values{})
 		}
 	}
 	if err := h.Forms.RemoveFormField(c.UserContext(), t.ID, key); err != nil {
 		return "", err
 	}
-	return "/events/" + t.Slug + "/form?saved=1", nil
+	return flashed("/events/"+t.Slug+"/form", "form"), nil
 }

@@ -88,7 +88,7 @@ func (h *Console) removeImage(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (str
 			return "", err
 		}
 	}
-	return "/events/" + t.Slug + "/branding?saved=1#image-" + slot, nil
+	return flashed("/events/"+t.Slug+"/branding#image-"+slot, "draft"), nil
 }
 
 // uploadImage takes a logo or hero image into the draft: the file is
@@ -168,7 +168,7 @@ func (h *Console) setImage(c *fiber.Ctx, t *tenant.Tenant, slot, key string) err
 	if _, err := h.Brandings.SaveBrandingDraft(c.UserContext(), t.ID, b); err != nil {
 		return err
 	}
-	return c.Redirect("/events/"+t.Slug+"/branding?saved=1#image-"+slot, fiber.StatusSeeOther)
+	return c.Redirect(flashed("/events/"+t.Slug+"/branding#image-"+slot, "draft"), fiber.StatusSeeOther)
 }
 
 // uploadRefused shows the editor again (422) with why the file of slot

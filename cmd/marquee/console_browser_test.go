@@ -173,8 +173,8 @@ func TestBrowserConsoleBranding(t *testing.T) {
 	if n := b.count(publishButton); n != 0 {
 		t.Errorf("Publish offered without a draft")
 	}
-	if n := b.count("#saved"); n != 0 {
-		t.Errorf("a saved notice before saving: %q", b.text("#saved"))
+	if n := b.count("#flash"); n != 0 {
+		t.Errorf("a saved notice before saving: %q", b.text("#flash"))
 	}
 
 	// A new title and primary colour, saved as the draft.
@@ -191,13 +191,13 @@ func TestBrowserConsoleBranding(t *testing.T) {
 	}
 	res = b.follow(saveButton)
 	b.at(res, editor)
-	if q := b.location().Query().Get("saved"); q != "1" {
-		t.Errorf("after saving at %s, want ?saved=1", b.location())
+	if q := b.location().Query().Get("saved"); q != "draft" {
+		t.Errorf("after saving at %s, want ?saved=draft", b.location())
 	}
 	if n := b.count(".problems"); n != 0 {
 		t.Errorf("problems after saving: %q", b.text(".problems"))
 	}
-	if got := b.text("#saved"); got != "Draft saved." {
+	if got := b.text("#flash"); got != "Draft saved." {
 		t.Errorf("notice %q, want Draft saved.", got)
 	}
 	if got := b.text("p.state"); !strings.Contains(got, "editing the draft") {
@@ -248,7 +248,7 @@ func TestBrowserConsoleBranding(t *testing.T) {
 	}
 	res = b.follow(restore)
 	b.at(res, editor)
-	if got := b.text("#saved"); got != "Draft saved." {
+	if got := b.text("#flash"); got != "Draft saved." {
 		t.Errorf("notice after restoring %q, want Draft saved.", got)
 	}
 	if got := b.value(titleEN); got != oldTitle {
@@ -398,7 +398,7 @@ func TestBrowserConsoleShareAndLogo(t *testing.T) {
 	b.retype(titleEN, newTitle)
 	res = b.follow(saveButton)
 	b.at(res, editor)
-	if got := b.text("#saved"); got != "Draft saved." {
+	if got := b.text("#flash"); got != "Draft saved." {
 		t.Fatalf("notice %q, want Draft saved.", got)
 	}
 	link := b.value(shareLink)
@@ -447,7 +447,7 @@ func TestBrowserConsoleShareAndLogo(t *testing.T) {
 	if n := b.count(".problems"); n != 0 {
 		t.Fatalf("problems after uploading: %q", b.text(".problems"))
 	}
-	if got := b.text("#saved"); got != "Draft saved." {
+	if got := b.text("#flash"); got != "Draft saved." {
 		t.Errorf("notice after uploading %q, want Draft saved.", got)
 	}
 	if got := b.value(titleEN); got != newTitle {
