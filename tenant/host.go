@@ -66,6 +66,12 @@ func NormalizeHost(raw string) (string, error) {
 
 // IsIPHost reports whether a normalised host is an IP literal (never an event).
 func IsIPHost(host string) bool {
+	// A normalised IPv4 literal ends in a digit, an IPv6 one has colons;
+	// an event's host has neither, and is answered without ParseAddr's
+	// error (an allocation on every page view).
+	if host == "" || (!('0' <= host[len(host)-1] && host[len(host)-1] <= '9') && strings.IndexByte(host, ':') < 0) {
+		return false
+	}
 	_, err := netip.ParseAddr(host)
 	return err == nil
 }

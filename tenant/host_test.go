@@ -159,6 +159,8 @@ func TestIsIPHost(t *testing.T) {
 		{"name is not an ip", "devcon.example.com", false},
 		{"name starting with digits is not an ip", "2024.example.com", false},
 		{"empty is not an ip", "", false},
+		{"ipv6 ending in a letter is an ip", "2001:db8::a", true},
+		{"name ending in a digit is not an ip", "ev0001.example.c0m9", false},
 		{"bracketed form is not normalised", "[::1]", false},
 	}
 	for _, tc := range tests {

@@ -20,6 +20,7 @@ import (
 
 // BenchmarkLandingPage measures a warm landing page view through the whole
 // application (request id, log, headers, host resolution, page) in-process,
+// with the process's JSON log (serve's) and with slog's own JSONHandler,
 // beside a bare Fiber handler that returns the same bytes.
 func BenchmarkLandingPage(b *testing.B) {
 	d := dbtest.New(b)
@@ -29,8 +30,8 @@ func BenchmarkLandingPage(b *testing.B) {
 	cfg.DatabaseURL, cfg.BaseDomain = d.OwnerURL, testBase
 	cfg.SecretKey = []byte("bench secret key, 32 bytes or more")
 	cfg.MediaDir = b.TempDir()
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	p, err := newPlatform(cfg, log, database)
+	cfg.LogFormat = "json"
+	p, err := newPlatform(cfg, cfg.newLogger(io.Discard), database)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,6 +44,12 @@ func BenchmarkLandingPage(b *testing.B) {
 	if len(page) < 500 {
 		b.Fatalf("landing page is %d bytes: %s", len(page), page)
 	}
+	slogPlatform, err := newPlatform(cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)), database)
+	if err != nil {
+		b.Fatal(err)
+	}
+	slogHandler := slogPlatform.newApp().Handler()
+	serveOnce(b, slogHandler, "devcon.shop.test")
 	bare := fiber.New(fiber.Config{DisableStartupMessage: true})
 	bare.Get("/", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
@@ -56,6 +63,7 @@ func BenchmarkLandingPage(b *testing.B) {
 			b.Fatalf("%d queries during warm page views, want 0", n)
 		}
 	})
+	b.Run("marquee-slog-json", func(b *testing.B) { benchHandler(b, slogHandler, "devcon.shop.test") })
 	b.Run("bare-fiber", func(b *testing.B) { benchHandler(b, bare.Handler(), "devcon.shop.test") })
 }
 

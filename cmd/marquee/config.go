@@ -366,5 +366,5 @@ func (c Config) newLogger(w interface{ Write([]byte) (int, error) }) *slog.Logge
 	if c.LogFormat == "text" {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(tenantweb.NewJSONLog(w, opts))
 }

@@ -19,6 +19,7 @@ import (
 	"marquee/db/dbtest"
 	"marquee/tenant"
 	"marquee/tenant/domains/dnstest"
+	tenantweb "marquee/tenant/web"
 	"marquee/tenant/web/webtest"
 )
 
@@ -84,7 +85,8 @@ func startServerOn(t *testing.T, cfg Config, d *dbtest.Database) *testServer {
 		t.Fatal(err)
 	}
 	cfg.ListenAddr = ln.Addr().String() // the server's links name the port it listens on
-	p, err := newPlatform(cfg, slog.New(slog.NewJSONHandler(io.MultiWriter(logTo, logs), nil)), database)
+	// serve's JSON log handler, whose request lines the tests read
+	p, err := newPlatform(cfg, slog.New(tenantweb.NewJSONLog(io.MultiWriter(logTo, logs), nil)), database)
 	if err != nil {
 		t.Fatal(err)
 	}

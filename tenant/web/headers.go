@@ -9,20 +9,32 @@ import "github.com/gofiber/fiber/v2"
 // (inline styles for the event's colours, data: images), posts forms to it
 // only and sets no base URL. A handler that must differ (an email shown in
 // the console's frame) overrides them after.
+//
+// The names and values are constants, stored once as bytes in canonical
+// form: a response copies them without the checks and conversions of c.Set
+// (newline removal, case normalisation of the name).
 func SecurityHeaders(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
-	c.Set(fiber.HeaderXFrameOptions, "DENY")
-	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h := &c.Response().Header
+	for _, kv := range securityHeaders {
+		h.SetCanonical(kv[0], kv[1])
+	}
 	return c.Next()
+}
+
+var securityHeaders = [][2][]byte{
+	{[]byte(fiber.HeaderXContentTypeOptions), []byte("nosniff")},
+	{[]byte(fiber.HeaderReferrerPolicy), []byte("strict-origin-when-cross-origin")},
+	{[]byte(fiber.HeaderXFrameOptions), []byte("DENY")},
+	{[]byte(fiber.HeaderContentSecurityPolicy), []byte("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")},
 }
 
 // StrictTransport is the middleware that tells browsers to come back over
 // HTTPS only: it sends value (edge.HSTS when the platform terminates TLS)
 // as Strict-Transport-Security with every response.
 func StrictTransport(value string) fiber.Handler {
+	name, v := []byte(fiber.HeaderStrictTransportSecurity), []byte(value)
 	return func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderStrictTransportSecurity, value)
+		c.Response().Header.SetCanonical(name, v)
 		return c.Next()
 	}
 }

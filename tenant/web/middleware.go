@@ -7,6 +7,7 @@ package web
 import (
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -43,12 +44,21 @@ func (p Proxies) Trusts(addr netip.Addr) bool {
 // RequestHost is the host the client asked for: the Host header, or the
 // first X-Forwarded-Host when the request comes from a trusted proxy.
 func RequestHost(c *fiber.Ctx, proxies Proxies) string {
-	if fwd := c.Request().Header.Peek(fiber.HeaderXForwardedHost); len(fwd) > 0 && len(proxies) > 0 {
-		if addr, ok := netip.AddrFromSlice(c.Context().RemoteIP()); ok && proxies.Trusts(addr) {
-			return strings.TrimSpace(firstValue(string(fwd)))
-		}
+	if fwd, ok := forwardedHost(c, proxies); ok {
+		return fwd
 	}
 	return string(c.Request().Host())
+}
+
+// forwardedHost is the first X-Forwarded-Host of a request from a trusted
+// proxy; false when the Host header is the request's host.
+func forwardedHost(c *fiber.Ctx, proxies Proxies) (string, bool) {
+	if fwd := c.Request().Header.Peek(fiber.HeaderXForwardedHost); len(fwd) > 0 && len(proxies) > 0 {
+		if addr, ok := netip.AddrFromSlice(c.Context().RemoteIP()); ok && proxies.Trusts(addr) {
+			return strings.TrimSpace(firstValue(string(fwd))), true
+		}
+	}
+	return "", false
 }
 
 func firstValue(header string) string {
@@ -65,21 +75,79 @@ const (
 // Host is a 400, a host that is no event a 404 (both rendered by the error
 // handler without any event's branding). The event goes on the request's
 // context for everything below.
+//
+// A Host header that named an event is remembered with its normalised form
+// by its exact bytes (hostCache), so that the next request with the same
+// header skips normalising it (and allocates nothing for it); the event
+// itself is still the resolver's to find, so a change to it is seen at once.
 func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
+	hosts := newHostCache(maxCachedHosts)
 	return func(c *fiber.Ctx) error {
-		host, err := tenant.NormalizeHost(RequestHost(c, proxies))
+		raw, forwarded := forwardedHost(c, proxies)
+		var host *normalHost
+		if !forwarded {
+			host = hosts.get(c.Request().Host())
+		}
+		fresh := host == nil
+		if fresh {
+			if !forwarded {
+				raw = string(c.Request().Host())
+			}
+			h, err := tenant.NormalizeHost(raw)
+			if err != nil {
+				return err
+			}
+			host = &normalHost{name: h}
+		}
+		t, err := r.Resolve(c.UserContext(), host.name)
 		if err != nil {
 			return err
 		}
-		t, err := r.Resolve(c.UserContext(), host)
-		if err != nil {
-			return err
+		if fresh && !forwarded {
+			hosts.put(raw, host)
 		}
 		c.Locals(localsKey, t)
 		c.Locals(localsHostKey, host)
 		c.SetUserContext(tenant.NewContext(c.UserContext(), t))
 		return c.Next()
 	}
+}
+
+// maxCachedHosts bounds a Resolve's hostCache: past it the cache starts
+// over. Only hosts that named an event enter it, so it holds about one entry
+// per event visited (a few more for spellings with a port or in capitals).
+const maxCachedHosts = 1 << 16
+
+// normalHost is a normalised host; a pointer to it goes into the request's
+// Locals without allocating.
+type normalHost struct{ name string }
+
+// hostCache maps the exact bytes of Host headers that named an event to
+// their normalised form. Normalising is a pure function of those bytes, so
+// an entry never goes stale.
+type hostCache struct {
+	mu      sync.RWMutex
+	entries map[string]*normalHost
+	max     int
+}
+
+func newHostCache(max int) *hostCache {
+	return &hostCache{entries: make(map[string]*normalHost), max: max}
+}
+
+func (h *hostCache) get(raw []byte) *normalHost {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.entries[string(raw)] // no allocation: a map index by converted bytes
+}
+
+func (h *hostCache) put(raw string, host *normalHost) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.entries) >= h.max {
+		clear(h.entries)
+	}
+	h.entries[raw] = host
 }
 
 // ForHost hands the requests for host name (the client's view, through
@@ -106,6 +174,8 @@ func FromCtx(c *fiber.Ctx) *tenant.Tenant {
 // HostFromCtx returns the normalised host Resolve routed this request by
 // (the client's view, through trusted proxies), or "".
 func HostFromCtx(c *fiber.Ctx) string {
-	h, _ := c.Locals(localsHostKey).(string)
-	return h
+	if h, _ := c.Locals(localsHostKey).(*normalHost); h != nil {
+		return h.name
+	}
+	return ""
 }

@@ -35,14 +35,23 @@ func (oneEvent) TenantByDomain(context.Context, string) (*tenant.Tenant, error) 
 	return nil, marquee.New(marquee.ENOTFOUND, "error.not_found")
 }
 
+// jsonHandler makes a JSON log handler: slog's own, or the platform's
+// JSONLog, whose request lines must read the same.
+type jsonHandler func(io.Writer, *slog.HandlerOptions) slog.Handler
+
+var jsonHandlers = map[string]jsonHandler{
+	"slog.JSONHandler": func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return slog.NewJSONHandler(w, o) },
+	"web.JSONLog":      func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return tenantweb.NewJSONLog(w, o) },
+}
+
 // loggedApp is an app as serve assembles one: request ids, RequestLog at
 // level, the event resolver; its error handler answers the error's status
 // and notes the cause of a 5xx, except for "/broken-handler", whose error
 // the error handler itself fails on. Its routes answer 200, an error of
 // each status, and a 503 answered by the handler.
-func loggedApp(level slog.Level) (*fiber.App, *bytes.Buffer) {
+func loggedApp(level slog.Level, handler jsonHandler) (*fiber.App, *bytes.Buffer) {
 	var logs bytes.Buffer
-	log := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: level}))
+	log := slog.New(handler(&logs, &slog.HandlerOptions{Level: level}))
 	onError := func(c *fiber.Ctx, err error) error {
 		if c.Path() == "/broken-handler" {
 			return errors.New("the error page could not be rendered")
@@ -96,7 +105,13 @@ func logged(t *testing.T, app *fiber.App, logs *bytes.Buffer, host, path string)
 }
 
 func TestRequestLog(t *testing.T) {
-	app, logs := loggedApp(slog.LevelInfo)
+	for name, handler := range jsonHandlers {
+		t.Run(name, func(t *testing.T) { testRequestLog(t, handler) })
+	}
+}
+
+func testRequestLog(t *testing.T, handler jsonHandler) {
+	app, logs := loggedApp(slog.LevelInfo, handler)
 	cases := []struct {
 		rule, host, path string
 		status           int
@@ -140,7 +155,7 @@ func TestRequestLog(t *testing.T) {
 		})
 	}
 	t.Run("a logger above INFO gets the failures only", func(t *testing.T) {
-		app, logs := loggedApp(slog.LevelWarn)
+		app, logs := loggedApp(slog.LevelWarn, handler)
 		if _, _, lines := logged(t, app, logs, "devcon.shop.test", "/"); len(lines) != 0 {
 			t.Errorf("a 200 was logged at WARN: %v", lines)
 		}
