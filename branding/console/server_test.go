@@ -50,7 +50,7 @@ var (
 )
 
 // testSecret signs sessions, CSRF tokens, preview and order links.
-var testSecret = []byte("test secret key, 32 bytes or more..")
+var testSecret = []byte(webtest.SecretKey)
 
 // testServer is the console and the storefront on 127.0.0.1.
 type testServer struct {

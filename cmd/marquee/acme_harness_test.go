@@ -21,6 +21,7 @@ import (
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/tenant/edge/pebbletest"
+	"marquee/tenant/web/webtest"
 )
 
 // refusedAlert is how a name the platform does not serve reaches a client:
@@ -51,7 +52,7 @@ func startACMEServer(tb testing.TB, cfg Config) *acmeServer {
 	database := d.Open(tb, db.Options{})
 	httpLn, httpsLn := listenLoopback(tb), listenLoopback(tb)
 	cfg.DatabaseURL, cfg.BaseDomain = d.OwnerURL, testBase
-	cfg.SecretKey = []byte("test secret key, 32 bytes or more..")
+	cfg.SecretKey = []byte(webtest.SecretKey)
 	cfg.MediaDir = tb.TempDir()
 	cfg.Workers = 0 // no email jobs in these tests
 	if cfg.DNSResolver == "" {

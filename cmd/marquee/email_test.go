@@ -82,15 +82,7 @@ func order(email, name, locale string, lines ...storefront.Line) storefront.Orde
 // messagesTo are the received messages addressed to rcpt.
 func messagesTo(t *testing.T, srv *smtptest.Server, rcpt string) []smtptest.Parsed {
 	t.Helper()
-	var out []smtptest.Parsed
-	for _, m := range srv.Messages() {
-		for _, to := range m.To {
-			if to == rcpt {
-				out = append(out, m.Parse(t))
-			}
-		}
-	}
-	return out
+	return srv.To(t, rcpt)
 }
 
 func waitForMail(t *testing.T, srv *smtptest.Server, rcpt string, n int) []smtptest.Parsed {

@@ -59,7 +59,7 @@ func startServerOn(t *testing.T, cfg Config, d *dbtest.Database) *testServer {
 	if cfg.BaseDomain == "" {
 		cfg.BaseDomain = testBase // a test may ask for dev's localhost instead
 	}
-	cfg.SecretKey = []byte("test secret key, 32 bytes or more..")
+	cfg.SecretKey = []byte(webtest.SecretKey)
 	if cfg.MediaDir == "" && cfg.S3.Bucket == "" {
 		cfg.MediaDir = t.TempDir()
 	}

@@ -65,7 +65,7 @@ func newStorefrontAppKeeping(t *testing.T, events int) *storefrontApp {
 		sites: storefront.NewSites(database, tenant.MemoOptions{MaxEntries: events}), resolver: tenant.NewResolver(testBase, database, tenant.MemoOptions{})}
 	// app.Test's requests come from 0.0.0.0: that is the trusted proxy here.
 	proxies := tenantweb.Proxies{netip.MustParsePrefix("0.0.0.0/32")}
-	secret := []byte("test secret key, 32 bytes or more..")
+	secret := []byte(webtest.SecretKey)
 	h := &Handler{Themes: set, Sites: s.sites, Orders: database, Links: storefront.OrderLinks{Key: secret}, Secret: secret,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MediaURL: func(ctx context.Context, key string) string {

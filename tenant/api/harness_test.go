@@ -32,7 +32,7 @@ import (
 
 const testBase = "shop.test"
 
-var testSecret = []byte("test secret key, 32 bytes or more..")
+var testSecret = []byte(webtest.SecretKey)
 
 // testServer is the API and the storefront on 127.0.0.1.
 type testServer struct {

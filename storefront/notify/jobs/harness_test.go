@@ -152,15 +152,9 @@ func (h *harness) placeOrder(t *testing.T, email string, lines ...storefront.Lin
 func (h *harness) received(t *testing.T, rcpt, kind, about string) []smtptest.Parsed {
 	t.Helper()
 	var out []smtptest.Parsed
-	for _, m := range h.smtp.Messages() {
-		for _, to := range m.To {
-			if to != rcpt {
-				continue
-			}
-			p := m.Parse(t)
-			if p.Header.Get("X-Marquee-Kind") == kind && strings.Contains(p.Subject, about) {
-				out = append(out, p)
-			}
+	for _, p := range h.smtp.To(t, rcpt) {
+		if p.Header.Get("X-Marquee-Kind") == kind && strings.Contains(p.Subject, about) {
+			out = append(out, p)
 		}
 	}
 	return out

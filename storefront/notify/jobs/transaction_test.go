@@ -148,15 +148,7 @@ func (h *harness) adminCount(t *testing.T, query string, args ...any) int {
 // messagesTo are the received messages addressed to rcpt, of any kind.
 func (h *harness) messagesTo(t *testing.T, rcpt string) []smtptest.Parsed {
 	t.Helper()
-	var out []smtptest.Parsed
-	for _, m := range h.smtp.Messages() {
-		for _, to := range m.To {
-			if to == rcpt {
-				out = append(out, m.Parse(t))
-			}
-		}
-	}
-	return out
+	return h.smtp.To(t, rcpt)
 }
 
 // waitUntil polls cond until it holds, failing after within.

@@ -11,6 +11,10 @@ import (
 	"testing"
 )
 
+// SecretKey is the platform's secret key in tests (SECRET_KEY): it signs
+// sessions, CSRF tokens, preview and order links.
+const SecretKey = "test secret key, 32 bytes or more.."
+
 // Client sends requests to the server at URL as if they were for Host.
 // It is a value: harnesses keep the HTTP client and the host of a visitor
 // in fields of their own (a test may change them) and make a Client of

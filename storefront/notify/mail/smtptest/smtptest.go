@@ -128,6 +128,21 @@ func (s *Server) Messages() []Message {
 	return append([]Message(nil), s.messages...)
 }
 
+// To returns the messages accepted so far for rcpt, parsed, oldest
+// first: a message to several recipients counts for each.
+func (s *Server) To(t testing.TB, rcpt string) []Parsed {
+	t.Helper()
+	var out []Parsed
+	for _, m := range s.Messages() {
+		for _, to := range m.To {
+			if to == rcpt {
+				out = append(out, m.Parse(t))
+			}
+		}
+	}
+	return out
+}
+
 // Wait returns the accepted messages once there are at least n, or fails
 // the test after timeout.
 func (s *Server) Wait(t testing.TB, n int, timeout time.Duration) []Message {
