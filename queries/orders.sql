@@ -7,10 +7,18 @@ SELECT * FROM orders WHERE tenant_id = @tenant_id::uuid AND number = @number::te
 -- name: OrderGetByNumberForUpdate :one
 SELECT * FROM orders WHERE tenant_id = @tenant_id::uuid AND number = @number::text FOR UPDATE;
 
+-- name: TenantSet :exec
+-- Confines the transaction to one tenant (row-level security), as
+-- InTenant does; an order's transaction sends it in its first batch.
+SELECT set_config('app.tenant_id', @tenant_id::text, true);
+
 -- name: OrderInsert :one
-INSERT INTO orders (tenant_id, number, idempotency_key, email, name, locale, status, answers,
+-- The order's id comes from the caller, so its items can be written in
+-- the same batch. No row back: the idempotency key (or, rarely, the
+-- number) is taken.
+INSERT INTO orders (id, tenant_id, number, idempotency_key, email, name, locale, status, answers,
                     shipping_address, currency, total_minor)
-VALUES (@tenant_id::uuid, @number::text, @idempotency_key::uuid, @email::text, @name::text,
+VALUES (@id::uuid, @tenant_id::uuid, @number::text, @idempotency_key::uuid, @email::text, @name::text,
         @locale::text, 'placed', @answers::jsonb, sqlc.narg('shipping_address')::jsonb,
         @currency::text, @total_minor::bigint)
 ON CONFLICT DO NOTHING

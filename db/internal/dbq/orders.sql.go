@@ -281,16 +281,17 @@ func (q *Queries) OrderGetByNumberForUpdate(ctx context.Context, arg OrderGetByN
 }
 
 const orderInsert = `-- name: OrderInsert :one
-INSERT INTO orders (tenant_id, number, idempotency_key, email, name, locale, status, answers,
+INSERT INTO orders (id, tenant_id, number, idempotency_key, email, name, locale, status, answers,
                     shipping_address, currency, total_minor)
-VALUES ($1::uuid, $2::text, $3::uuid, $4::text, $5::text,
-        $6::text, 'placed', $7::jsonb, $8::jsonb,
-        $9::text, $10::bigint)
+VALUES ($1::uuid, $2::uuid, $3::text, $4::uuid, $5::text, $6::text,
+        $7::text, 'placed', $8::jsonb, $9::jsonb,
+        $10::text, $11::bigint)
 ON CONFLICT DO NOTHING
 RETURNING id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at
 `
 
 type OrderInsertParams struct {
+	ID              uuid.UUID
 	TenantID        uuid.UUID
 	Number          string
 	IdempotencyKey  uuid.UUID
@@ -303,8 +304,12 @@ type OrderInsertParams struct {
 	TotalMinor      int64
 }
 
+// The order's id comes from the caller, so its items can be written in
+// the same batch. No row back: the idempotency key (or, rarely, the
+// number) is taken.
 func (q *Queries) OrderInsert(ctx context.Context, arg OrderInsertParams) (Order, error) {
 	row := q.db.QueryRow(ctx, orderInsert,
+		arg.ID,
 		arg.TenantID,
 		arg.Number,
 		arg.IdempotencyKey,
@@ -575,4 +580,15 @@ func (q *Queries) OrderStatusList(ctx context.Context, arg OrderStatusListParams
 		return nil, err
 	}
 	return items, nil
+}
+
+const tenantSet = `-- name: TenantSet :exec
+SELECT set_config('app.tenant_id', $1::text, true)
+`
+
+// Confines the transaction to one tenant (row-level security), as
+// InTenant does; an order's transaction sends it in its first batch.
+func (q *Queries) TenantSet(ctx context.Context, tenantID string) error {
+	_, err := q.db.Exec(ctx, tenantSet, tenantID)
+	return err
 }
