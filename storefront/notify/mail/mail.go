@@ -1,5 +1,5 @@
-// Package mail sends notify messages over SMTP with go-mail: one
-// connection per message, TLS by default, and errors that say whether a
+// Package mail sends notify messages over SMTP with go-mail: connections
+// kept open between messages, TLS by default, and errors that say whether a
 // retry can help (Permanent).
 package mail
 
@@ -94,15 +94,15 @@ func (c Config) String() string {
 	return fmt.Sprintf("%s%s (%v)", user, net.JoinHostPort(c.Host, strconv.Itoa(c.Port)), c.TLS)
 }
 
-// Sender delivers notify messages to one SMTP server.
-//
-// Each Send opens its own connection and closes it afterwards. Mail is
-// sent from background jobs at a modest rate, so the handshake costs
-// little, and a fresh connection has no state to go stale: no idle
-// timeouts, no half-closed pooled sockets, and Send is safe for
-// concurrent use without locking.
+// Sender delivers notify messages to one SMTP server. It keeps the
+// connections of finished sends open for the next (see pool.go): a shop
+// opening sends thousands of confirmations in a minute, and a new
+// connection costs a dial, EHLO, STARTTLS and AUTH per message. Send is
+// safe for concurrent use; Close ends the kept connections.
 type Sender struct {
-	cfg Config
+	cfg   Config
+	idle  idlePool
+	slots chan struct{} // one per open connection, up to maxConns
 }
 
 var _ notify.Sender = (*Sender)(nil)
@@ -113,7 +113,7 @@ func New(cfg Config) *Sender {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
 	}
-	return &Sender{cfg: cfg}
+	return &Sender{cfg: cfg, slots: make(chan struct{}, maxConns)}
 }
 
 // ErrInvalidMessage marks a message that no server would accept as
@@ -138,32 +138,6 @@ func (s *Sender) Send(ctx context.Context, m notify.Message) (string, error) {
 		return "", err
 	}
 	return msg.GetMessageID(), nil
-}
-
-// deliver runs one SMTP session for msg.
-func (s *Sender) deliver(ctx context.Context, msg *gomail.Msg) error {
-	dial, stop := s.dialer(ctx)
-	defer stop()
-	client, err := gomail.NewClient(s.cfg.Host, s.clientOptions(dial)...)
-	if err != nil {
-		return fmt.Errorf("mail: %v: %w", s.cfg, err)
-	}
-	err = client.DialAndSendWithContext(ctx, msg)
-	if err != nil && msg.IsDelivered() {
-		// The server took the message (250 after DATA); only the RSET or
-		// QUIT after it failed. An error here would make the job send the
-		// message a second time.
-		return nil
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil && err != nil {
-		// The error is whatever the closed connection caused; the reason
-		// is the context.
-		err = errors.Join(ctxErr, err)
-	}
-	if err != nil {
-		return fmt.Errorf("mail: %v: %w", s.cfg, err)
-	}
-	return nil
 }
 
 // clientOptions turns the Config into go-mail options.
@@ -210,50 +184,6 @@ func (s *Sender) tlsConfig() *tls.Config {
 		RootCAs:    s.cfg.RootCAs,
 		MinVersion: tls.VersionTLS12,
 	}
-}
-
-// dialer returns the dial function for one send, and a stop function to
-// call when the send is over.
-//
-// go-mail applies its context to the dial only and then relies on
-// per-command deadlines of Config.Timeout, so a server that accepts and
-// never answers would hold Send past ctx's end. The dialer closes the
-// connection as soon as ctx is done, which unblocks any read or write.
-//
-// For implicit TLS it also does the handshake: go-mail skips its own TLS
-// dial when given a dial function. It returns the *tls.Conn itself, not a
-// wrapper, because go-mail decides from that type whether the connection
-// is encrypted before it sends a password.
-func (s *Sender) dialer(ctx context.Context) (dial gomail.DialContextFunc, stop func()) {
-	stopClosing := func() bool { return false }
-	dial = func(dialCtx context.Context, network, addr string) (net.Conn, error) {
-		var d net.Dialer
-		conn, err := d.DialContext(dialCtx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		stopClosing = context.AfterFunc(ctx, func() { _ = conn.Close() })
-		// One deadline for the whole session: go-mail's own timeout does
-		// not cover every step (a STARTTLS handshake the server abandons
-		// was seen to hang a send for minutes), and a job must never hang.
-		timeout := s.cfg.Timeout
-		if timeout <= 0 {
-			timeout = DefaultTimeout
-		}
-		_ = conn.SetDeadline(time.Now().Add(timeout))
-		if s.cfg.TLS != ImplicitTLS {
-			return conn, nil
-		}
-		tlsConn := tls.Client(conn, s.tlsConfig())
-		if err := tlsConn.HandshakeContext(dialCtx); err != nil {
-			_ = conn.Close()
-			return nil, err
-		}
-		return tlsConn, nil
-	}
-	// go-mail dials on the goroutine that calls DialAndSendWithContext,
-	// so stopClosing is set before stop can run.
-	return dial, func() { stopClosing() }
 }
 
 // validateMessage checks what Send needs before it connects. notify

@@ -41,6 +41,29 @@ func (s *Server) HangUpAfterAccept(on bool) {
 	s.hangUp = on
 }
 
+// DropInData makes the server close each connection in the middle of a
+// message's data, before replying: nothing is delivered, and the client
+// sees its DATA fail with a broken connection.
+func (s *Server) DropInData(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropInData = on
+}
+
+func (s *Server) dropsInData() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dropInData
+}
+
+// Sessions counts the SMTP connections that got as far as the greeting
+// since the server started, across restarts.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
 // AcceptAll lifts every rejection.
 func (s *Server) AcceptAll() {
 	s.mu.Lock()

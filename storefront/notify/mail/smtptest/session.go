@@ -11,6 +11,9 @@ import (
 type backend struct{ s *Server }
 
 func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	b.s.mu.Lock()
+	b.s.conns[c] = true // STARTTLS starts a new session on the same connection
+	b.s.mu.Unlock()
 	sess := &session{s: b.s, conn: c}
 	if b.s.opts.Username == "" {
 		return sess, nil
@@ -60,6 +63,13 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (ss *session) Data(r io.Reader) error {
+	if ss.s.dropsInData() {
+		// Half the message read, then the line goes: the client sees its
+		// DATA fail without a reply, and nothing is delivered.
+		_, _ = io.CopyN(io.Discard, r, 16)
+		_ = ss.conn.Conn().Close()
+		return io.ErrUnexpectedEOF
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err

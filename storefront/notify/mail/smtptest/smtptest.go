@@ -55,15 +55,17 @@ type Server struct {
 	pool *x509.CertPool
 	port int
 
-	mu       sync.Mutex
-	srv      *smtp.Server
-	listener net.Listener
-	served   chan struct{} // closed when srv's Serve returns
-	messages []Message
-	arrived  chan struct{} // closed and replaced on every message
-	rejects  map[Stage]int
-	rcptRej  map[string]int
-	hangUp   bool
+	mu         sync.Mutex
+	srv        *smtp.Server
+	listener   net.Listener
+	served     chan struct{} // closed when srv's Serve returns
+	messages   []Message
+	arrived    chan struct{} // closed and replaced on every message
+	rejects    map[Stage]int
+	rcptRej    map[string]int
+	hangUp     bool
+	dropInData bool
+	conns      map[*smtp.Conn]bool
 }
 
 // Start runs a server on a free port of 127.0.0.1 until the test ends.
@@ -80,6 +82,7 @@ func Start(t testing.TB, opts Options) *Server {
 		arrived: make(chan struct{}),
 		rejects: map[Stage]int{},
 		rcptRej: map[string]int{},
+		conns:   map[*smtp.Conn]bool{},
 	}
 	if err := s.listen("127.0.0.1:0"); err != nil {
 		t.Fatalf("smtptest: %v", err)
