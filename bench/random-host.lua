@@ -2,9 +2,10 @@
 -- a random event, Host: evNNNN.BASE (NNNN from 1 to N), so the server must
 -- resolve a different host nearly every time.
 --
---   wrk -s bench/random-host.lua http://127.0.0.1:PORT/ -- [N] [BASE]
+--   wrk -s bench/random-host.lua http://127.0.0.1:PORT/ -- [N] [BASE] [WIDTH]
 --
--- N defaults to 1000, BASE to bench.test. At the end it prints one line,
+-- N defaults to 1000, BASE to bench.test, WIDTH (the digits of NNNN, as
+-- bench/seed numbers the slugs) to 4. At the end it prints one line,
 --   BENCH requests=… seconds=… rps=… non2xx=… errors=… p50_us=… p99_us=…
 -- that the script parses.
 
@@ -17,17 +18,18 @@ function setup(thread)
    table.insert(threads, thread)
 end
 
-local events, base
+local events, base, format
 
 function init(args)
    events = tonumber(args[1]) or 1000
    base = args[2] or "bench.test"
+   format = "ev%0" .. (tonumber(args[3]) or 4) .. "d.%s"
    -- each thread has its own Lua state: seed each differently
    math.randomseed(os.time() * 1000 + (thread_id or 0))
 end
 
 function request()
-   local host = string.format("ev%04d.%s", math.random(1, events), base)
+   local host = string.format(format, math.random(1, events), base)
    return wrk.format("GET", "/", { Host = host })
 end
 

@@ -1,5 +1,6 @@
 // Command seed provisions the events of the landing page benchmark
-// (bench/landing.sh): ev0001 … evNNNN, each with a published branding in
+// (bench/landing.sh, bench/tenants.sh): ev0001 … evNNNN (more digits past
+// 9,999 events: ev000001 … ev100000), each with a published branding in
 // English and German, through db.CreateTenant with a few workers. The
 // database is DATABASE_URL (the schema's owner), already migrated.
 package main
@@ -11,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -22,7 +24,7 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 1000, "how many events to create (slugs ev0001 … evNNNN)")
+	n := flag.Int("n", 1000, "how many events to create (slugs ev0001 … evNNNN, at least 4 digits, as many as n has)")
 	workers := flag.Int("workers", 8, "how many events to create at once")
 	timeout := flag.Duration("timeout", 2*time.Minute, "give up after this long")
 	flag.Parse()
@@ -33,9 +35,10 @@ func main() {
 }
 
 func run(n, workers int, timeout time.Duration) error {
-	if n < 1 || n > 9999 {
-		return fmt.Errorf("-n: %d is not between 1 and 9999", n)
+	if n < 1 || n > 999_999 {
+		return fmt.Errorf("-n: %d is not between 1 and 999999", n)
 	}
+	width := max(4, len(strconv.Itoa(n)))
 	if workers < 1 {
 		return errors.New("-workers: must be at least 1")
 	}
@@ -59,7 +62,7 @@ func run(n, workers int, timeout time.Duration) error {
 	g.SetLimit(workers)
 	for i := 1; i <= n; i++ {
 		g.Go(func() error {
-			t, b := event(i)
+			t, b := event(i, width)
 			if _, err := database.CreateTenant(gctx, t, b); err != nil {
 				return fmt.Errorf("create %s: %w", t.Slug, err)
 			}
@@ -74,9 +77,9 @@ func run(n, workers int, timeout time.Duration) error {
 }
 
 // event is the i-th benchmark event: active, English by default, German too.
-func event(i int) (tenant.Tenant, branding.Branding) {
-	slug := fmt.Sprintf("ev%04d", i)
-	name := fmt.Sprintf("Benchmark Event %04d", i)
+func event(i, width int) (tenant.Tenant, branding.Branding) {
+	slug := fmt.Sprintf("ev%0*d", width, i)
+	name := fmt.Sprintf("Benchmark Event %0*d", width, i)
 	t := tenant.Tenant{
 		Slug: slug, Name: name, Status: tenant.StatusActive,
 		DefaultLocale: "en", Locales: []string{"en", "de"},
@@ -85,7 +88,7 @@ func event(i int) (tenant.Tenant, branding.Branding) {
 		Theme: "classic", Colours: branding.DefaultColours,
 		Copy: map[string]branding.Copy{
 			"en": {Title: name, Tagline: "Two days of talks, workshops and merchandise."},
-			"de": {Title: fmt.Sprintf("Benchmark-Veranstaltung %04d", i), Tagline: "Zwei Tage Vorträge, Workshops und Fanartikel."},
+			"de": {Title: fmt.Sprintf("Benchmark-Veranstaltung %0*d", width, i), Tagline: "Zwei Tage Vorträge, Workshops und Fanartikel."},
 		},
 	}
 	return t, b
