@@ -35,6 +35,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"marquee/bench/cpuwatch"
 	"marquee/branding"
 	"marquee/db"
 	"marquee/db/throwaway"
@@ -49,6 +50,8 @@ type options struct {
 	warmup   time.Duration
 	durable  bool // Postgres defaults (fsync on); false shows the CPU-bound case
 	mail     bool // workers in serve send every confirmation to a local SMTP sink
+	// hotOrders: orders of the hot-variant run and of the spread run
+	hotOrders int
 }
 
 func main() {
@@ -59,6 +62,7 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before the marquee run")
 	flag.BoolVar(&o.durable, "durable", true, "run Postgres with its default durability (fsync on); false turns fsync off to compare CPU cost")
 	flag.BoolVar(&o.mail, "mail", false, "let serve's workers (WORKERS, default 10) send the confirmations to a local SMTP sink during the run and report the send rate beside the order rate; pgbench is skipped")
+	flag.IntVar(&o.hotOrders, "hot-orders", 1000, "orders of the run on one variant, and of the run spread over many (0: skip both)")
 	flag.Parse()
 	if o.marquee == "" {
 		log.Fatal("orders: -marquee is required")
@@ -74,6 +78,10 @@ func main() {
 type fixture struct {
 	dbURL                    string
 	tenant, product, variant uuid.UUID
+	// shirt's sizes, for the run whose orders are spread over many
+	// variants
+	shirt uuid.UUID
+	sizes []uuid.UUID
 }
 
 func run(ctx context.Context, o options) error {
@@ -123,19 +131,27 @@ func run(ctx context.Context, o options) error {
 	if mailSink != nil {
 		sentBefore = mailSink.received.Load()
 	}
+	c0 := cpuwatch.Take()
 	m, err := load(ctx, serveURL, host, fx, o.clients, o.duration)
 	if err != nil {
 		return err
 	}
+	c1 := cpuwatch.Take()
 	if mailSink != nil {
 		return reportMail(ctx, m, mailSink, sentBefore, warm.orders+m.orders, o)
 	}
 	fmt.Printf("measuring pgbench for %v with %d connections\n", o.duration, o.clients)
+	c2 := cpuwatch.Take()
 	pgTPS, pgOut, err := pgbench(ctx, fx, o)
 	if err != nil {
 		return err
 	}
 	report(m, pgTPS, pgOut, o)
+	cpuwatch.Report("the marquee run", c0, c1)
+	cpuwatch.Report("the pgbench run", c2, cpuwatch.Take())
+	if o.hotOrders > 0 {
+		return hotAndSpread(ctx, serveURL, host, fx, o)
+	}
 	return nil
 }
 
@@ -143,6 +159,9 @@ func run(ctx context.Context, o options) error {
 // with a free product whose one variant has (ample) stock: every order takes
 // that row's lock, the worst case of a popular free t-shirt size.
 var ampleStock = 100_000_000
+
+// spreadSizes is how many variants the spread run's orders go to.
+const spreadSizes = 100
 
 func setUp(ctx context.Context, srv *throwaway.Server) (fixture, error) {
 	url, err := srv.EnsureOwnerDatabase(ctx, "bench_owner", "bench")
@@ -168,7 +187,18 @@ func setUp(ctx context.Context, srv *throwaway.Server) (fixture, error) {
 	if err != nil {
 		return fixture{}, err
 	}
-	return fixture{dbURL: url, tenant: ev.ID, product: pen.ID, variant: pen.Variants[0].ID}, nil
+	shirt := storefront.Product{Name: storefront.Text{"en": "Shirt"}, Visible: true}
+	for i := range spreadSizes {
+		shirt.Variants = append(shirt.Variants, storefront.Variant{Label: storefront.Text{"en": fmt.Sprintf("Size %d", i)}, Position: i, Stock: &ampleStock})
+	}
+	if shirt, err = database.AddProduct(ctx, ev.ID, shirt); err != nil {
+		return fixture{}, err
+	}
+	fx := fixture{dbURL: url, tenant: ev.ID, product: pen.ID, variant: pen.Variants[0].ID, shirt: shirt.ID}
+	for _, v := range shirt.Variants {
+		fx.sizes = append(fx.sizes, v.ID)
+	}
+	return fx, nil
 }
 
 // serve starts `marquee serve` on a free loopback port and waits until it
@@ -250,7 +280,7 @@ func load(ctx context.Context, base, host string, fx fixture, clients int, d tim
 			var own []time.Duration
 			for n := 0; time.Now().Before(deadline) && ctx.Err() == nil; n++ {
 				t0 := time.Now()
-				if err := placeOrder(cl, base, host, token, fx, fmt.Sprintf("c%d-%d-%s@example.com", c, n, uuid.NewString()[:8])); err != nil {
+				if err := placeOrder(cl, base, host, token, fx.product, fx.variant, fmt.Sprintf("c%d-%d-%s@example.com", c, n, uuid.NewString()[:8])); err != nil {
 					failures.Add(1)
 					mu.Lock()
 					if firstErr == nil {
@@ -296,10 +326,10 @@ func newClient(base, host string) (*http.Client, string, error) {
 	return cl, string(m[1]), nil
 }
 
-func placeOrder(cl *http.Client, base, host, token string, fx fixture, email string) error {
+func placeOrder(cl *http.Client, base, host, token string, product, variant uuid.UUID, email string) error {
 	form := url.Values{
 		"csrf": {token}, "idempotency_key": {uuid.NewString()}, "action": {"place"},
-		"line.0.product": {fx.product.String()}, "line.0.variant": {fx.variant.String()}, "line.0.quantity": {"1"},
+		"line.0.product": {product.String()}, "line.0.variant": {variant.String()}, "line.0.quantity": {"1"},
 		"name": {"Bench"}, "email": {email},
 	}
 	req, _ := http.NewRequest(http.MethodPost, base+"/order", strings.NewReader(form.Encode()))

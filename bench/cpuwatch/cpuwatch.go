@@ -1,0 +1,88 @@
+// Package cpuwatch tells a benchmark whether the machine was quiet during
+// a measured run: the CPU that processes other than the benchmark's own
+// (itself and everything it started: marquee, Postgres, pgbench) used,
+// from /proc, as bench/landing.sh's cpu_sample does in shell.
+package cpuwatch
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// clockTicks is USER_HZ, 100 on every Linux Go runs on.
+const clockTicks = 100
+
+// Sample is the machine's busy CPU ticks and those of this process tree.
+type Sample struct {
+	at         time.Time
+	busy, ours float64
+}
+
+// Take samples /proc now. On a system without /proc it returns a zero
+// Sample, and Report says nothing.
+func Take() Sample {
+	s := Sample{at: time.Now()}
+	if b, err := os.ReadFile("/proc/stat"); err == nil {
+		f := strings.Fields(strings.SplitN(string(b), "\n", 2)[0])
+		for _, i := range []int{1, 2, 3, 6, 7} { // user nice system irq softirq
+			if i < len(f) {
+				v, _ := strconv.ParseFloat(f[i], 64)
+				s.busy += v
+			}
+		}
+	}
+	parent, ticks := map[int]int{}, map[int]float64{}
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		pid, _ := strconv.Atoi(filepath.Base(d))
+		b, err := os.ReadFile(filepath.Join(d, "stat"))
+		if err != nil {
+			continue
+		}
+		// Fields after the command (which may hold spaces) in parentheses.
+		rest := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(rest) < 15 {
+			continue
+		}
+		parent[pid], _ = strconv.Atoi(rest[1])
+		for _, i := range []int{11, 12, 13, 14} { // utime stime cutime cstime
+			v, _ := strconv.ParseFloat(rest[i], 64)
+			ticks[pid] += v
+		}
+	}
+	self := os.Getpid()
+	for pid, t := range ticks {
+		for p, n := pid, 0; p > 1 && n < 64; p, n = parent[p], n+1 {
+			if p == self {
+				s.ours += t
+				break
+			}
+		}
+	}
+	return s
+}
+
+// Others is how many cores other processes used on average between a and
+// b.
+func Others(a, b Sample) float64 {
+	secs := b.at.Sub(a.at).Seconds()
+	if secs <= 0 || a.busy == 0 {
+		return 0
+	}
+	return max(0, (b.busy-a.busy)-(b.ours-a.ours)) / clockTicks / secs
+}
+
+// Report prints a warning when other processes used more than 0.15 cores
+// during the run between a and b, and returns whether it did.
+func Report(name string, a, b Sample) bool {
+	o := Others(a, b)
+	if o <= 0.15 {
+		return false
+	}
+	fmt.Printf("WARNING: other processes used %.2f cores during %s: the machine was not quiet, rerun\n", o, name)
+	return true
+}
