@@ -59,7 +59,7 @@ func startHAProxy(t *testing.T, slots []string) *loadBalancer {
 	if err != nil {
 		t.Fatal("haproxy is not installed (apt-get install haproxy; .ci/run installs it): the rollout test needs a real load balancer")
 	}
-	lb := &loadBalancer{front: freeAddr(t), stats: freeAddr(t), out: &lockedBuffer{}}
+	lb := &loadBalancer{front: freeAddr(t), stats: freeAddr(t)}
 	var servers []string
 	for i, addr := range slots {
 		servers = append(servers, fmt.Sprintf("    server r%d %s check", i, addr))
@@ -68,18 +68,7 @@ func startHAProxy(t *testing.T, slots []string) *loadBalancer {
 	if err := os.WriteFile(cfg, fmt.Appendf(nil, haproxyConfig, lb.front, strings.Join(servers, "\n"), lb.stats), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-db", "-f", cfg)
-	cmd.Stdout, cmd.Stderr = lb.out, lb.out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("haproxy:\n%s", lb.out.String())
-		}
-	})
+	lb.out = startChild(t, exec.Command(bin, "-db", "-f", cfg), "haproxy")
 	return lb
 }
 

@@ -17,17 +17,12 @@ import (
 // lockedBuffer collects a child's output safely.
 type lockedBuffer = webtest.Log
 
-// startWorkerProcess runs `marquee worker` as a child process (this test
-// binary, see TestMain) sending through smtpURL, with the production
-// defaults for its jobs, and waits until it works them.
-func startWorkerProcess(t *testing.T, s *testServer, smtpURL string) (*exec.Cmd, *lockedBuffer) {
+// startChild starts cmd with its output in a buffer and stops it when the
+// test ends, logging what it wrote, as name, if the test failed.
+func startChild(t *testing.T, cmd *exec.Cmd, name string) *lockedBuffer {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Env = append(os.Environ(), workerChildEnv+"=1",
-		"DATABASE_URL="+s.dbURL, "BASE_DOMAIN="+testBase, "SECRET_KEY="+testKey, "MEDIA_DIR="+t.TempDir(),
-		"SMTP_URL="+smtpURL, "SMTP_FROM=shop@"+testBase, "LOG_FORMAT=text")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -35,9 +30,22 @@ func startWorkerProcess(t *testing.T, s *testServer, smtpURL string) (*exec.Cmd,
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		if t.Failed() {
-			t.Logf("worker output:\n%s", out.String())
+			t.Logf("%s:\n%s", name, out.String())
 		}
 	})
+	return out
+}
+
+// startWorkerProcess runs `marquee worker` as a child process (this test
+// binary, see TestMain) sending through smtpURL, with the production
+// defaults for its jobs, and waits until it works them.
+func startWorkerProcess(t *testing.T, s *testServer, smtpURL string) (*exec.Cmd, *lockedBuffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), workerChildEnv+"=1",
+		"DATABASE_URL="+s.dbURL, "BASE_DOMAIN="+testBase, "SECRET_KEY="+testKey, "MEDIA_DIR="+t.TempDir(),
+		"SMTP_URL="+smtpURL, "SMTP_FROM=shop@"+testBase, "LOG_FORMAT=text")
+	out := startChild(t, cmd, "worker output")
 	waitFor(t, 20*time.Second, func() bool { return strings.Contains(out.String(), "working email jobs") })
 	return cmd, out
 }
