@@ -2,7 +2,10 @@
 // real server: TEST_DATABASE_URL (a superuser URL, as `make test` sets) or,
 // when that is unset, a throwaway server started once per test binary.
 // Databases are cloned from a template migrated once per migration set, so
-// a new database costs a CREATE DATABASE, not a migration run.
+// a new database costs a CREATE DATABASE, not a migration run. The rows the
+// web packages' harnesses and the end-to-end tests start from (an event,
+// a staff member, the order tests' shop) and the ways they read rows back
+// (counts, WaitFor) are in fixtures.go. Only tests import it.
 package dbtest
 
 import (
