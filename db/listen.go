@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,6 +18,10 @@ const TenantChangedChannel = "tenant_changed"
 type ChangeHandlers struct {
 	// Changed is called with the id of a tenant whose data changed.
 	Changed func(uuid.UUID)
+	// Stock is called when only a variant's stock changed (an order, a
+	// cancellation, a stock edit), with its units left (nil: no limit).
+	// When it is nil, Changed is called with the tenant instead.
+	Stock func(tenantID, variantID uuid.UUID, stock *int)
 	// Reset is called after every (re)connection: changes may have been
 	// missed while the connection was down, so caches should start over.
 	Reset func()
@@ -31,6 +37,12 @@ type Forgetter interface {
 	ForgetAll()
 }
 
+// StockKeeper is a cache that takes a variant's new stock in place
+// instead of forgetting its event: storefront.Sites.
+type StockKeeper interface {
+	SetStock(tenantID, variantID uuid.UUID, stock *int)
+}
+
 // Forget are the handlers that keep caches in step with the database: a
 // changed event is forgotten by each cache, in order, and everything after
 // every (re)connection, when changes may have been missed.
@@ -39,6 +51,13 @@ func Forget(caches ...Forgetter) ChangeHandlers {
 		Changed: func(id uuid.UUID) {
 			for _, c := range caches {
 				c.Forget(id)
+			}
+		},
+		Stock: func(tenantID, variantID uuid.UUID, stock *int) {
+			for _, c := range caches {
+				if k, ok := c.(StockKeeper); ok {
+					k.SetStock(tenantID, variantID, stock)
+				}
 			}
 		},
 		Reset: func() {
@@ -93,8 +112,46 @@ func (db *DB) listenOnce(ctx context.Context, h ChangeHandlers) (connected bool,
 		if err != nil {
 			return true, err
 		}
-		if id, err := uuid.Parse(n.Payload); err == nil && h.Changed != nil {
+		h.handle(n.Payload)
+	}
+}
+
+// handle calls the handler a notification's payload is for: a tenant's
+// id, or "stock TENANT VARIANT UNITS" (UNITS "unlimited" for no limit)
+// from the variants' trigger when only the stock changed.
+func (h ChangeHandlers) handle(payload string) {
+	if id, err := uuid.Parse(payload); err == nil {
+		if h.Changed != nil {
 			h.Changed(id)
 		}
+		return
 	}
+	tenantID, variantID, stock, ok := parseStockPayload(payload)
+	switch {
+	case !ok:
+	case h.Stock != nil:
+		h.Stock(tenantID, variantID, stock)
+	case h.Changed != nil:
+		h.Changed(tenantID)
+	}
+}
+
+func parseStockPayload(payload string) (tenantID, variantID uuid.UUID, stock *int, ok bool) {
+	f := strings.Fields(payload)
+	if len(f) != 4 || f[0] != "stock" {
+		return tenantID, variantID, nil, false
+	}
+	tenantID, err1 := uuid.Parse(f[1])
+	variantID, err2 := uuid.Parse(f[2])
+	if err1 != nil || err2 != nil {
+		return tenantID, variantID, nil, false
+	}
+	if f[3] != "unlimited" {
+		n, err := strconv.Atoi(f[3])
+		if err != nil {
+			return tenantID, variantID, nil, false
+		}
+		stock = &n
+	}
+	return tenantID, variantID, stock, true
 }

@@ -5,7 +5,10 @@ package storefront
 
 import (
 	"context"
+	"math"
+	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 
@@ -29,18 +32,85 @@ type SiteContent struct {
 }
 
 // Site is one event as the storefront shows it, plus rendered pages that
-// depend on nothing but the site and the language.
+// depend on nothing but the site and the language. Its stock is a live
+// overlay on the catalogue: a stock notification sets a variant's units in
+// place (SetStock), and only a change of a variant's sold-out state drops
+// the rendered pages, which are rendered again from what the Site holds.
 type Site struct {
 	Tenant *tenant.Tenant
 	SiteContent
 
-	pages sync.Map // page key → []byte
+	stock map[uuid.UUID]*atomic.Int64 // variant → units left (noLimit: unlimited); nil: the catalogue's
+	shown atomic.Uint64               // bumped when a sold-out state flips: pages rendered before it are not served
+	pages sync.Map                    // page key → []byte
+}
+
+// noLimit stands for a variant without a stock limit in Site.stock.
+const noLimit = math.MaxInt64
+
+// NewSite returns the Site of t showing c, its stock ready for updates.
+func NewSite(t *tenant.Tenant, c SiteContent) *Site {
+	s := &Site{Tenant: t, SiteContent: c, stock: map[uuid.UUID]*atomic.Int64{}}
+	for _, p := range c.Catalogue.Products {
+		for _, v := range p.Variants {
+			n := &atomic.Int64{}
+			n.Store(units(v.Stock))
+			s.stock[v.ID] = n
+		}
+	}
+	return s
+}
+
+func units(stock *int) int64 {
+	if stock == nil {
+		return noLimit
+	}
+	return int64(*stock)
+}
+
+// VariantSoldOut reports whether no unit of v is left, as last notified.
+func (s *Site) VariantSoldOut(v Variant) bool {
+	if n, ok := s.stock[v.ID]; ok {
+		return n.Load() <= 0
+	}
+	return v.SoldOut()
+}
+
+// ProductSoldOut reports whether every variant of p is sold out, as last
+// notified.
+func (s *Site) ProductSoldOut(p Product) bool {
+	for _, v := range p.Variants {
+		if !s.VariantSoldOut(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// SetStock records that variant has stock units left (nil: no limit). It
+// reports whether the variant's sold-out state changed: then the rendered
+// pages are dropped. A variant the Site does not know is ignored (a new
+// variant comes with a change of the whole catalogue).
+func (s *Site) SetStock(variant uuid.UUID, stock *int) (flipped bool) {
+	n, ok := s.stock[variant]
+	if !ok {
+		return false
+	}
+	now := units(stock)
+	if old := n.Swap(now); (old <= 0) != (now <= 0) {
+		s.shown.Add(1)
+		s.pages.Clear()
+		return true
+	}
+	return false
 }
 
 // Page returns a rendered page from the site's cache, rendering it once
 // with render. The cache lives as long as the Site, which is replaced when
-// the event changes (and kept, stale, while the database is away).
+// the event changes (and kept, stale, while the database is away); a
+// variant selling out (or back in) empties it.
 func (s *Site) Page(key string, render func() ([]byte, error)) ([]byte, error) {
+	key = strconv.FormatUint(s.shown.Load(), 10) + ":" + key // a render begun before a flip is never served
 	if b, ok := s.pages.Load(key); ok {
 		return b.([]byte), nil
 	}
@@ -71,7 +141,7 @@ func (s *Sites) Get(ctx context.Context, t *tenant.Tenant) (*Site, error) {
 		if err != nil {
 			return nil, uuid.Nil, err
 		}
-		return &Site{Tenant: t, SiteContent: c}, t.ID, nil
+		return NewSite(t, c), t.ID, nil
 	})
 	return site, err
 }
@@ -79,6 +149,13 @@ func (s *Sites) Get(ctx context.Context, t *tenant.Tenant) (*Site, error) {
 // Forget marks the Site of an event that changed stale: the next view
 // loads it again, or shows it as it was while the database is away.
 func (s *Sites) Forget(id uuid.UUID) { s.memo.Forget(id) }
+
+// SetStock applies a stock notification to the cached Site of an event,
+// in place: no reload, and the pages are rendered again only when the
+// variant's sold-out state flips.
+func (s *Sites) SetStock(tenantID, variantID uuid.UUID, stock *int) {
+	s.memo.Apply(tenantID, tenantID.String(), func(site *Site) { site.SetStock(variantID, stock) })
+}
 
 // ForgetAll marks every Site stale.
 func (s *Sites) ForgetAll() { s.memo.ForgetAll() }

@@ -280,6 +280,29 @@ func (m *Memo[V]) Forget(tenantID uuid.UUID) {
 	}
 }
 
+// Apply changes the value cached under key, owned by tenantID, in place
+// with fn (under the Memo's lock: fn must be quick), fresh or stale, without
+// a reload. A load of that tenant under way is not stored: it may have
+// read the data before the change.
+func (m *Memo[V]) Apply(tenantID uuid.UUID, key string, fn func(V)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.loading > 0 {
+		m.gen++
+		o := m.owners[tenantID]
+		if o == nil {
+			o = &memoOwner{keys: map[string]struct{}{}}
+			m.owners[tenantID] = o
+		}
+		o.changed = m.gen
+	}
+	if el, ok := m.entries[key]; ok {
+		if e := el.Value.(*memoEntry[V]); e.owner == tenantID {
+			fn(e.value)
+		}
+	}
+}
+
 // ForgetAll marks every entry stale and drops every "not found", e.g.
 // after the notification stream was interrupted and changes may have been
 // missed. It costs the same whatever the cache holds.

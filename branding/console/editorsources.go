@@ -64,7 +64,7 @@ func PreviewOf(contents SiteContents, store *storefrontweb.Handler) Preview {
 			return nil, err
 		}
 		content.Branding = b
-		page, err := store.RenderPreview(&storefront.Site{Tenant: t, SiteContent: content}, lang)
+		page, err := store.RenderPreview(storefront.NewSite(t, content), lang)
 		return inlinePlaceholders(page, content.Catalogue, b.Colours, t.DefaultLocale), err
 	}
 }

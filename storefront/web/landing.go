@@ -67,8 +67,9 @@ func (h *Handler) previewLanding(c *fiber.Ctx, site *storefront.Site, token stri
 	if err != nil {
 		return err
 	}
-	preview := &storefront.Site{Tenant: site.Tenant, SiteContent: site.SiteContent}
-	preview.Branding = draft
+	content := site.SiteContent
+	content.Branding = draft
+	preview := storefront.NewSite(site.Tenant, content)
 	l := lang(c, site.Tenant)
 	body, err := h.render(preview, l, true, h.now())
 	if err != nil {
@@ -115,7 +116,7 @@ func (h *Handler) render(site *storefront.Site, l string, preview bool, now time
 
 func (h *Handler) productCard(base themes.Page, site *storefront.Site, p storefront.Product) ProductCard {
 	card := ProductCard{ID: p.ID.String(), Name: p.Name.In(base.Lang, site.Tenant.DefaultLocale),
-		Price: price(base, p.PriceMinor, site.Settings.Currency), SoldOut: p.SoldOut()}
+		Price: price(base, p.PriceMinor, site.Settings.Currency), SoldOut: site.ProductSoldOut(p)}
 	card.Image, card.Photo = h.productImage(p)
 	return card
 }

@@ -134,7 +134,7 @@ func lineProblem(base themes.Page, prod storefront.Product, id string) string {
 func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod storefront.Product, values url.Values, errs form.Errors) LineView {
 	l, def, cur := base.Lang, site.Tenant.DefaultLocale, site.Settings.Currency
 	lv := LineView{Index: i, ProductID: prod.ID.String(), Name: prod.Name.In(l, def), Description: prod.Description.In(l, def),
-		Free: prod.PriceMinor == 0, SoldOut: prod.SoldOut(), Error: lineProblem(base, prod, errs[lineInput(i, "product")]),
+		Free: prod.PriceMinor == 0, SoldOut: site.ProductSoldOut(prod), Error: lineProblem(base, prod, errs[lineInput(i, "product")]),
 		SizeName: lineInput(i, "variant"), SizeError: tr(base, errs[lineInput(i, "variant")])}
 	lv.Price = storefront.FormatMoney(prod.PriceMinor, cur, l)
 	lv.Image, _ = h.productImage(prod)
@@ -145,11 +145,11 @@ func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod 
 		}
 	}
 	quantity := values.Get(lineInput(i, "quantity"))
-	if len(prod.Variants) == 1 && !prod.Variants[0].SoldOut() {
+	if len(prod.Variants) == 1 && !site.VariantSoldOut(prod.Variants[0]) {
 		lv.SingleVariant, lv.SinglePrice = prod.Variants[0].ID.String(), prod.Price(prod.Variants[0])
 		lv.Chosen = quantity != "" && quantity != "0"
 	} else {
-		lv.Sizes, lv.Chosen = sizeViews(base, prod, i, values.Get(lv.SizeName), def, cur)
+		lv.Sizes, lv.Chosen = sizeViews(base, site, prod, i, values.Get(lv.SizeName), def, cur)
 	}
 	if quantity == "" {
 		// A chosen size orders one; a product without sizes is ordered by
@@ -167,12 +167,12 @@ func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod 
 
 // sizeViews draws a product's variants as buttons; the first one a person
 // can choose carries the group's id, where links to the line lead.
-func sizeViews(base themes.Page, prod storefront.Product, i int, chosen, def, cur string) ([]SizeView, bool) {
+func sizeViews(base themes.Page, site *storefront.Site, prod storefront.Product, i int, chosen, def, cur string) ([]SizeView, bool) {
 	var out []SizeView
 	anyChosen, named := false, false
 	for n, v := range prod.Variants {
 		s := SizeView{ID: lineInput(i, "variant") + "-" + strconv.Itoa(n), Value: v.ID.String(), Label: v.Label.In(base.Lang, def),
-			PriceMinor: prod.Price(v), SoldOut: v.SoldOut()}
+			PriceMinor: prod.Price(v), SoldOut: site.VariantSoldOut(v)}
 		if v.PriceMinor != nil && *v.PriceMinor != prod.PriceMinor {
 			s.Price = storefront.FormatMoney(*v.PriceMinor, cur, base.Lang)
 		}

@@ -50,7 +50,7 @@ func (h *Handler) product(c *fiber.Ctx) error {
 			if v.PriceMinor != nil {
 				label += " · " + price(base, *v.PriceMinor, site.Settings.Currency)
 			}
-			o := OptionView{Value: v.ID.String(), Label: label, Disabled: v.SoldOut()}
+			o := OptionView{Value: v.ID.String(), Label: label, Disabled: site.VariantSoldOut(v)}
 			p.AnySoldOut = p.AnySoldOut || o.Disabled
 			if !o.Disabled && firstFree {
 				o.Selected, firstFree = true, false
