@@ -2,7 +2,7 @@
 # cmd/withpg starts and stops (unless TEST_DATABASE_URL names one).
 GO ?= go
 
-.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders bench-bodies
+.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders bench-bodies bench-tenants
 
 test:
 	$(GO) run ./cmd/withpg -- $(MAKE) --no-print-directory test-inner
@@ -36,6 +36,9 @@ bench:
 
 bench-orders:
 	bash bench/orders.sh
+
+bench-tenants:
+	bash bench/tenants.sh
 
 bench-bodies:
 	bash bench/bodies.sh

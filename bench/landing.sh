@@ -300,7 +300,8 @@ inner() {
 		printf 'url = "http://ev%0*d.%s:%s/"\noutput = "/dev/null"\n' "$WIDTH" "$i" "$BASE_DOMAIN" "$port"
 	done >"$BENCH_TMP/warm.curl"
 	curl -s --parallel --parallel-max 8 --max-time 60 --connect-to "::127.0.0.1:$port" -w '%{http_code}\n' \
-		-K "$BENCH_TMP/warm.curl" >"$BENCH_TMP/warm.codes" || die "warm-up: curl failed"
+		-K "$BENCH_TMP/warm.curl" >"$BENCH_TMP/warm.codes" 2>"$BENCH_TMP/warm.err" ||
+		{ tail -5 "$BENCH_TMP/warm.err" >&2; die "warm-up: curl failed"; }
 	local ok
 	ok=$(grep -c '^200$' "$BENCH_TMP/warm.codes" || true)
 	((ok == EVENTS)) || die "warm-up: $ok of $EVENTS landing pages answered 200 ($(sort "$BENCH_TMP/warm.codes" | uniq -c | tr '\n' ' '))"
@@ -471,6 +472,10 @@ CONF
 	PIDS+=("$NGINX_PID")
 }
 
+# Sourced (bench/tenants.sh borrows the helpers above): nothing runs.
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
+	return 0
+fi
 if [[ "${1:-}" == "--inner" ]]; then
 	inner
 else
