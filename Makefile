@@ -2,7 +2,7 @@
 # cmd/withpg starts and stops (unless TEST_DATABASE_URL names one).
 GO ?= go
 
-.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders bench-bodies bench-tenants
+.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders bench-burst bench-bodies bench-tenants
 
 test:
 	$(GO) run ./cmd/withpg -- $(MAKE) --no-print-directory test-inner
@@ -39,6 +39,9 @@ bench-orders:
 
 bench-tenants:
 	bash bench/tenants.sh
+
+bench-burst:
+	bash bench/burst.sh
 
 bench-bodies:
 	bash bench/bodies.sh

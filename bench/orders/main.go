@@ -14,12 +14,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log"
-	"net"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -35,6 +31,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"marquee/bench/benchkit"
 	"marquee/bench/cpuwatch"
 	"marquee/branding"
 	"marquee/db"
@@ -108,14 +105,14 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	var mailSink *sink
+	var mailSink *benchkit.Sink
 	if o.mail {
-		if mailSink, err = startSink(); err != nil {
+		if mailSink, err = benchkit.StartSink(); err != nil {
 			return err
 		}
 		defer mailSink.Close()
 	}
-	serveURL, stopServe, err := serve(ctx, o.marquee, fx.dbURL, dir, mailSink)
+	serveURL, stopServe, err := benchkit.Serve(ctx, o.marquee, fx.dbURL, dir, mailSink)
 	if err != nil {
 		return err
 	}
@@ -129,7 +126,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("measuring marquee for %v with %d clients\n", o.duration, o.clients)
 	sentBefore := int64(0)
 	if mailSink != nil {
-		sentBefore = mailSink.received.Load()
+		sentBefore = mailSink.Received.Load()
 	}
 	c0 := cpuwatch.Take()
 	m, err := load(ctx, serveURL, host, fx, o.clients, o.duration)
@@ -201,54 +198,6 @@ func setUp(ctx context.Context, srv *throwaway.Server) (fixture, error) {
 	return fx, nil
 }
 
-// serve starts `marquee serve` on a free loopback port and waits until it
-// is ready.
-func serve(ctx context.Context, bin, dbURL, dir string, mailSink *sink) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.CommandContext(ctx, bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "BASE_DOMAIN=bench.test", "LISTEN_ADDR="+addr,
-		"SECRET_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "LOG_LEVEL=info", "LOG_FORMAT=json", "MEDIA_DIR="+filepath.Join(dir, "media"))
-	if mailSink != nil {
-		// serve's own workers (WORKERS from the environment, or the
-		// default) send to the sink while orders come in.
-		cmd.Env = append(cmd.Env, "SMTP_URL=smtp://"+mailSink.addr+"?starttls=none", "SMTP_FROM=shop@bench.test")
-	} else {
-		// Orders queue their emails in their transaction (measured); no
-		// worker sends them during the run (WORKERS=0), so no mail server.
-		cmd.Env = append(cmd.Env, "SMTP_URL=smtp://127.0.0.1:1", "WORKERS=0")
-	}
-	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
-	if err != nil {
-		return "", nil, err
-	}
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	stop := func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-		logFile.Close()
-	}
-	base := "http://" + addr
-	for i := 0; i < 100; i++ {
-		if res, err := http.Get(base + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return base, stop, nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	stop()
-	return "", nil, errors.New("marquee serve did not become ready")
-}
-
 // result is what a load run measured.
 type result struct {
 	orders, failures int64
@@ -305,44 +254,17 @@ func load(ctx context.Context, base, host string, fx fixture, clients int, d tim
 	return r, nil
 }
 
-var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
 func newClient(base, host string) (*http.Client, string, error) {
-	jar, _ := cookiejar.New(nil)
-	cl := &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	req, _ := http.NewRequest(http.MethodGet, base+"/order", nil)
-	req.Host = host
-	res, err := cl.Do(req)
-	if err != nil {
-		return nil, "", err
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	m := csrfInput.FindSubmatch(body)
-	if res.StatusCode != 200 || m == nil {
-		return nil, "", fmt.Errorf("order form: status %d, no CSRF token", res.StatusCode)
-	}
-	return cl, string(m[1]), nil
+	return benchkit.NewClient(base, host)
 }
 
 func placeOrder(cl *http.Client, base, host, token string, product, variant uuid.UUID, email string) error {
-	form := url.Values{
-		"csrf": {token}, "idempotency_key": {uuid.NewString()}, "action": {"place"},
-		"line.0.product": {product.String()}, "line.0.variant": {variant.String()}, "line.0.quantity": {"1"},
-		"name": {"Bench"}, "email": {email},
-	}
-	req, _ := http.NewRequest(http.MethodPost, base+"/order", strings.NewReader(form.Encode()))
-	req.Host = host
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := cl.Do(req)
+	status, _, body, err := benchkit.Submit(cl, base, host, token, product, variant, email)
 	if err != nil {
 		return err
 	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusSeeOther {
-		return fmt.Errorf("status %d: %.300s", res.StatusCode, body)
+	if status != http.StatusSeeOther {
+		return fmt.Errorf("status %d: %.300s", status, body)
 	}
 	return nil
 }
@@ -423,18 +345,18 @@ func report(m result, pgTPS float64, pgOut string, o options) {
 // reportMail waits until every order's confirmation reached the sink and
 // prints the send rate beside the order rate: during the measured load,
 // and while the backlog left at its end drains.
-func reportMail(ctx context.Context, m result, s *sink, sentBefore, orders int64, o options) error {
+func reportMail(ctx context.Context, m result, s *benchkit.Sink, sentBefore, orders int64, o options) error {
 	loadEnd := time.Now()
-	sentDuring := s.received.Load() - sentBefore
-	backlog := orders - s.received.Load()
+	sentDuring := s.Received.Load() - sentBefore
+	backlog := orders - s.Received.Load()
 	deadline := loadEnd.Add(5 * time.Minute)
-	for s.received.Load() < orders {
+	for s.Received.Load() < orders {
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("%d of %d confirmations received 5 minutes after the load", s.received.Load(), orders)
+			return fmt.Errorf("%d of %d confirmations received 5 minutes after the load", s.Received.Load(), orders)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	drain := time.Unix(0, s.lastAt.Load()).Sub(loadEnd)
+	drain := time.Unix(0, s.LastAt.Load()).Sub(loadEnd)
 	if drain < 0 {
 		drain = 0
 	}
@@ -448,8 +370,8 @@ func reportMail(ctx context.Context, m result, s *sink, sentBefore, orders int64
 	fmt.Printf("confirmations sent:    %.0f emails/s during the measured load (%d)\n", float64(sentDuring)/m.elapsed.Seconds(), sentDuring)
 	fmt.Printf("backlog at the end:    %d confirmations not yet sent\n", backlog)
 	fmt.Printf("drained in:            %v after the load ended\n", drain.Round(10*time.Millisecond))
-	fmt.Printf("received in all:       %d emails for %d orders (warm-up included)\n", s.received.Load(), orders)
-	if got := s.received.Load(); got != orders {
+	fmt.Printf("received in all:       %d emails for %d orders (warm-up included)\n", s.Received.Load(), orders)
+	if got := s.Received.Load(); got != orders {
 		return fmt.Errorf("%d emails for %d orders: each order must get exactly one", got, orders)
 	}
 	return nil

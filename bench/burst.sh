@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Shop-opening benchmark: `bash bench/burst.sh` (or `make bench-burst`).
+# Builds marquee and bench/burst, which starts a throwaway Postgres with
+# default durability, provisions the hot event (a product of 1,500 units
+# over 10 sizes) and 1,000 others, runs `marquee serve` on 127.0.0.1 with
+# its workers sending to a local SMTP sink, and measures:
+# - the burst: 2,000 attendees, 64 at a time, each loading the page and the
+#   form, submitting, following the redirect: orders/s, submit p50/p99,
+#   errors, units oversold, and the time from the burst's end to the last
+#   confirmation email;
+# - the mixed run: page views at full rate over the 1,000 events and on the
+#   hot event, without and with 100 orders/s on the hot event: the ratios
+#   and the database transactions the page views caused.
+# It fails on any error or unexpected status. Tunables: BURST_ATTENDEES
+# (2000), BURST_CONCURRENCY (64), BURST_UNITS (1500), BURST_EVENTS (1000),
+# BURST_MIXED (true), BURST_MIXED_DURATION (10s), BURST_ORDER_RATE (100),
+# BURST_PAGE_CLIENTS (64), BURST_STATS_WAIT (11s).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/marquee-burst.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/" ./cmd/marquee ./bench/burst
+"$tmp/burst" -marquee "$tmp/marquee" -attendees "${BURST_ATTENDEES:-2000}" -concurrency "${BURST_CONCURRENCY:-64}" \
+	-units "${BURST_UNITS:-1500}" -events "${BURST_EVENTS:-1000}" -mixed="${BURST_MIXED:-true}" \
+	-mixed-duration "${BURST_MIXED_DURATION:-10s}" -order-rate "${BURST_ORDER_RATE:-100}" \
+	-page-clients "${BURST_PAGE_CLIENTS:-64}" -stats-wait "${BURST_STATS_WAIT:-11s}"

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
+
+	"marquee/branding"
+	"marquee/db"
+	"marquee/db/throwaway"
+	"marquee/storefront"
+	"marquee/tenant"
+)
+
+// fixture is the hot event (its sized product for the burst, an ample
+// one for the mixed run's orders) and the other events' hosts.
+type fixture struct {
+	dbURL          string
+	tenant         uuid.UUID
+	host           string
+	product        uuid.UUID
+	sizes          []uuid.UUID
+	pen, penColour uuid.UUID
+	others         []string
+}
+
+var ampleStock = 100_000_000
+
+func setUp(ctx context.Context, srv *throwaway.Server, o options) (fixture, error) {
+	url, err := srv.EnsureOwnerDatabase(ctx, "bench_owner", "bench")
+	if err != nil {
+		return fixture{}, err
+	}
+	if _, err := db.Migrate(ctx, url); err != nil {
+		return fixture{}, err
+	}
+	database, err := db.Open(ctx, url, db.Options{MaxConns: 8})
+	if err != nil {
+		return fixture{}, err
+	}
+	defer database.Close()
+	ev, err := createEvent(ctx, database, "opening", "Shop opening")
+	if err != nil {
+		return fixture{}, err
+	}
+	fx := fixture{dbURL: url, tenant: ev.ID, host: "opening.bench.test"}
+	tee := storefront.Product{Name: storefront.Text{"en": "T-shirt"}, Visible: true}
+	for i := range o.sizes {
+		units := o.units / o.sizes
+		if i < o.units%o.sizes {
+			units++
+		}
+		tee.Variants = append(tee.Variants, storefront.Variant{Label: storefront.Text{"en": fmt.Sprintf("Size %d", i+1)}, Position: i, Stock: &units})
+	}
+	if tee, err = database.AddProduct(ctx, ev.ID, tee); err != nil {
+		return fixture{}, err
+	}
+	fx.product = tee.ID
+	for _, v := range tee.Variants {
+		fx.sizes = append(fx.sizes, v.ID)
+	}
+	pen, err := database.AddProduct(ctx, ev.ID, storefront.Product{Name: storefront.Text{"en": "Pen"}, Visible: true,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "Blue"}, Stock: &ampleStock}}})
+	if err != nil {
+		return fixture{}, err
+	}
+	fx.pen, fx.penColour = pen.ID, pen.Variants[0].ID
+	if !o.mixed.run {
+		return fx, nil
+	}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i := range o.mixed.events {
+		g.Go(func() error {
+			slug := fmt.Sprintf("ev%04d", i+1)
+			if _, err := createEvent(gctx, database, slug, "Event "+slug); err != nil {
+				return err
+			}
+			mu.Lock()
+			fx.others = append(fx.others, slug+".bench.test")
+			mu.Unlock()
+			return nil
+		})
+	}
+	return fx, g.Wait()
+}
+
+func createEvent(ctx context.Context, database *db.DB, slug, name string) (*tenant.Tenant, error) {
+	return database.CreateTenant(ctx,
+		tenant.Tenant{Slug: slug, Name: name, Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en"}},
+		branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: map[string]branding.Copy{"en": {Title: name}}})
+}
+
+// unitsOf counts the burst product's units sold (in orders) and left (in
+// stock), as the event sees them.
+func (fx fixture) unitsOf(ctx context.Context) (sold, left int, err error) {
+	database, err := db.Open(ctx, fx.dbURL, db.Options{MaxConns: 1})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer database.Close()
+	err = database.InTenant(ctx, fx.tenant, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, "SELECT coalesce(sum(quantity), 0) FROM order_items WHERE product_id = $1", fx.product).Scan(&sold); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, "SELECT coalesce(sum(stock), 0) FROM variants WHERE product_id = $1", fx.product).Scan(&left)
+	})
+	return sold, left, err
+}
+
+// transactions is the database's count of finished transactions, as
+// Postgres has published it so far.
+func (fx fixture) transactions(ctx context.Context) (int64, error) {
+	conn, err := pgx.Connect(ctx, fx.dbURL)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close(ctx)
+	var n int64
+	err = conn.QueryRow(ctx, "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()").Scan(&n)
+	return n, err
+}
