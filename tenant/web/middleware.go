@@ -156,12 +156,54 @@ func (h *hostCache) put(raw string, host *normalHost) {
 func ForHost(name string, proxies Proxies, app *fiber.App) fiber.Handler {
 	handle := app.Handler()
 	return func(c *fiber.Ctx) error {
-		if host, err := tenant.NormalizeHost(RequestHost(c, proxies)); err == nil && host == name {
+		if isHost(c, proxies, name) {
 			handle(c.Context())
 			return nil
 		}
 		return c.Next()
 	}
+}
+
+// isHost reports whether the request's host (the client's view) is the
+// normalised host name. A Host header in plain normalised form already
+// (lowercase LDH labels that are no IDNA A-label, no port, no final dot:
+// every page view of an event) is compared as it is: NormalizeHost leaves
+// such a name as it is, makes it an IP literal (never a name) or refuses it
+// (FuzzPlainHostIsNormal). Anything else is normalised first.
+func isHost(c *fiber.Ctx, proxies Proxies, name string) bool {
+	raw, forwarded := forwardedHost(c, proxies)
+	if !forwarded {
+		b := c.Request().Host()
+		if plainHost(b) {
+			return string(b) == name
+		}
+		raw = string(b)
+	}
+	host, err := tenant.NormalizeHost(raw)
+	return err == nil && host == name
+}
+
+// plainHost reports whether b is dot-separated labels of lowercase letters,
+// digits and hyphens, none empty, none starting or ending with a hyphen and
+// none with hyphens in its third and fourth place ("xn--", which IDNA
+// decodes).
+func plainHost(b []byte) bool {
+	start := 0
+	for i := 0; i <= len(b); i++ {
+		if i < len(b) && b[i] != '.' {
+			if c := b[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+			continue
+		}
+		label := b[start:i]
+		n := len(label)
+		if n == 0 || label[0] == '-' || label[n-1] == '-' || (n >= 4 && label[2] == '-' && label[3] == '-') {
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 // FromCtx returns the event Resolve found for this request, or nil. Request
