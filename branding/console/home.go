@@ -27,8 +27,9 @@ type HomePage struct {
 
 // EventRow is one event on the home page.
 type EventRow struct {
-	Name, Slug, Role, Status, StatusLabel string
-	Link                                  string // the event's overview
+	Name, Slug, Status, StatusLabel string
+	Role                            string // the member's role in the page's language; "" for an admin who is not a member
+	Link                            string // the event's overview
 }
 
 func (h *Console) home(c *fiber.Ctx) error {
@@ -61,8 +62,12 @@ func (h *Console) events(ctx context.Context, p themes.Page, st staff.Staff) ([]
 		for _, t := range page {
 			role, ok := roles[t.ID]
 			if ok || st.PlatformAdmin {
-				rows = append(rows, EventRow{Name: t.Name, Slug: t.Slug, Role: string(role), Status: string(t.Status),
-					StatusLabel: statusLabel(p, t.Status), Link: "/events/" + t.Slug + "/dashboard"})
+				row := EventRow{Name: t.Name, Slug: t.Slug, Status: string(t.Status),
+					StatusLabel: statusLabel(p, t.Status), Link: "/events/" + t.Slug + "/dashboard"}
+				if role != "" {
+					row.Role = p.T("console.role." + string(role))
+				}
+				rows = append(rows, row)
 			}
 		}
 		if len(page) < 500 {

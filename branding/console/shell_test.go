@@ -144,6 +144,12 @@ func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the home page names the role in the member's language", func(t *testing.T) {
+		r := marketing.do(http.MethodGet, "/", "", "", "Accept-Language", "de")
+		if got := r.text(`table.events tbody tr td[data-label="Deine Rolle"]`); got != "Marketing" {
+			t.Errorf("role in German %q: %q", got, r.text("table.events"))
+		}
+	})
 	t.Run("signed out, the sign-in card has no frame", func(t *testing.T) {
 		r := s.browser().do(http.MethodGet, "/login", "", "")
 		if r.doc.Find("nav.console-nav, header.console-header, form[action='/logout']").Length() != 0 {
