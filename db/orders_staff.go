@@ -156,13 +156,16 @@ func (db *DB) AuditOrderAccess(ctx context.Context, tenantID, staffID uuid.UUID,
 	})
 }
 
-// Dashboard returns an event's orders per day since since (UTC days, every
-// day present, zero or not), its units per variant and its revenue by
+// Dashboard returns an event's orders per day from the day of since to
+// today (the event's days, in zone: every day present, zero or not, each
+// the midnight it starts), its units per variant and its revenue by
 // currency.
-func (db *DB) Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time) (storefront.Dashboard, error) {
+func (db *DB) Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time, zone *time.Location) (storefront.Dashboard, error) {
 	d := storefront.Dashboard{Units: map[uuid.UUID]int{}, Revenue: map[string]int64{}}
 	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		days, err := q.DashboardOrdersPerDay(ctx, dbq.DashboardOrdersPerDayParams{TenantID: tenantID, Since: since})
+		first := since.In(zone)
+		start := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, zone)
+		days, err := q.DashboardOrdersPerDay(ctx, dbq.DashboardOrdersPerDayParams{Zone: zone.String(), TenantID: tenantID, Since: start})
 		if err != nil {
 			return err
 		}
@@ -170,8 +173,7 @@ func (db *DB) Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time
 		for _, r := range days {
 			counts[r.Day.Time.Format(time.DateOnly)] = int(r.Orders)
 		}
-		start := since.UTC().Truncate(24 * time.Hour)
-		for day := start; !day.After(db.now().UTC()); day = day.Add(24 * time.Hour) {
+		for day := start; !day.After(db.now()); day = day.AddDate(0, 0, 1) {
 			d.PerDay = append(d.PerDay, storefront.DayCount{Day: day, Orders: counts[day.Format(time.DateOnly)]})
 		}
 		revenue, err := q.DashboardRevenue(ctx, tenantID)

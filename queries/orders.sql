@@ -84,8 +84,9 @@ ORDER BY created_at DESC, id DESC
 LIMIT @max_rows::int;
 
 -- name: DashboardOrdersPerDay :many
--- Orders per day (UTC) since a day, cancelled ones left out.
-SELECT (date_trunc('day', created_at AT TIME ZONE 'UTC'))::date AS day, count(*)::int AS orders
+-- Orders per day since a day, cancelled ones left out; the days are the
+-- event's, in its time zone (an IANA name).
+SELECT (date_trunc('day', created_at AT TIME ZONE @zone::text))::date AS day, count(*)::int AS orders
 FROM orders
 WHERE tenant_id = @tenant_id::uuid AND status <> 'cancelled' AND created_at >= @since::timestamptz
 GROUP BY 1 ORDER BY 1;

@@ -16,6 +16,7 @@ import (
 	"marquee"
 	"marquee/branding"
 	"marquee/branding/media"
+	"marquee/tenant"
 	"marquee/tenant/provision"
 	tenantweb "marquee/tenant/web"
 	"marquee/themes"
@@ -91,9 +92,29 @@ func (h *Console) render(c *fiber.Ctx, status int, name string, p any, lang stri
 // not the event's: the same 404 either way.
 var errPageNotFound = marquee.New(marquee.ENOTFOUND, "error.not_found")
 
-// consoleTime formats a time for the console's tables, always in UTC.
+// consoleTime formats a time for the console's tables with its zone
+// named: in the event's time zone on a page about one event (p.Zone, see
+// zonedPage), in UTC on the platform's pages ("9 Apr 2027, 18:00 CEST",
+// "9 Apr 2027, 16:00 UTC").
 func consoleTime(p themes.Page, t time.Time) string {
-	return t.UTC().Format(p.T("format.datetime")) + " UTC"
+	zone := p.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	lt := t.In(zone)
+	return lt.Format(p.T("format.datetime")) + " " + themes.ZoneAbbreviation(lt)
+}
+
+// zonedPage is h.page for a page about event t: the times it shows are in
+// the event's time zone (its setting, Europe/Berlin when never chosen).
+func (h *Console) zonedPage(c *fiber.Ctx, t *tenant.Tenant) (themes.Page, error) {
+	p := h.page(c)
+	s, err := h.Products.Settings(c.UserContext(), t.ID)
+	if err != nil {
+		return p, err
+	}
+	p.Zone = s.Location()
+	return p, nil
 }
 
 // formRefusal is a refused form's message and the input it belongs to.

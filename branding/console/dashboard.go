@@ -2,7 +2,6 @@ package console
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -51,16 +50,19 @@ func (h *Console) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	since := h.now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -(dashboardDays - 1))
-	d, err := h.Orders.Dashboard(ctx, t.ID, since)
+	settings, err := h.Products.Settings(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	// The event's days: an order at 23:30 in its time zone counts on
+	// that day, wherever the server is.
+	zone := settings.Location()
+	since := h.now().In(zone).AddDate(0, 0, -(dashboardDays - 1))
+	d, err := h.Orders.Dashboard(ctx, t.ID, since, zone)
 	if err != nil {
 		return err
 	}
 	cat, err := h.Orders.Catalogue(ctx, t.ID)
-	if err != nil {
-		return err
-	}
-	settings, err := h.Products.Settings(ctx, t.ID)
 	if err != nil {
 		return err
 	}
@@ -69,6 +71,7 @@ func (h *Console) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	base := h.page(c)
+	base.Zone = zone
 	p := DashboardPage{Page: base, Event: t.Name, Slug: t.Slug, Revenue: revenueText(d, settings.Currency, base.Lang),
 		Chart: ordersChart(d.PerDay, base), Products: sizeMatrix(cat, d, base.Lang, t.DefaultLocale)}
 	for _, o := range latest {

@@ -71,7 +71,7 @@ func TestDashboardRevenueAndSoldOut(t *testing.T) {
 			t.Errorf("%d day labels, want 14", n)
 		}
 		today := r.doc.Find("details.chart-table tbody tr").Last()
-		if got := today.Find("td").Text(); got != "2" || today.Find("th").Text() != time.Now().UTC().Format("2 Jan 2006") {
+		if got := today.Find("td").Text(); got != "2" || today.Find("th").Text() != time.Now().In(berlin(t)).Format("2 Jan 2006") {
 			t.Errorf("the table's last row %q: %q", today.Find("th").Text(), got)
 		}
 		if width, _ := r.doc.Find("svg.chart").Attr("width"); width != "100%" {

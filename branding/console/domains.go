@@ -49,7 +49,10 @@ func (h *Console) renderDomains(c *fiber.Ctx, t *tenant.Tenant, status int, refu
 	if err != nil {
 		return err
 	}
-	base := h.page(c)
+	base, err := h.zonedPage(c, t)
+	if err != nil {
+		return err
+	}
 	p := DomainsPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Hostname: hostname,
 		Domains: h.domainRows(c.UserContext(), base, list)}
 	if refused != nil {
@@ -65,7 +68,7 @@ func (h *Console) domainRows(ctx context.Context, p themes.Page, list []tenant.D
 		row := DomainRow{Hostname: d.Hostname, State: string(d.State), StateLabel: domainStateLabel(p, d.State),
 			Certificate: h.certificate(ctx, p, d.Hostname), Records: h.Provision.Records(d)}
 		if d.CheckedAt != nil {
-			row.Checked = d.CheckedAt.UTC().Format(p.T("format.datetime")) + " UTC"
+			row.Checked = consoleTime(p, *d.CheckedAt)
 		}
 		if d.State == tenant.DomainFailed && d.LastError != "" {
 			row.LastError = p.T(d.LastError)

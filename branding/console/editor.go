@@ -237,10 +237,13 @@ func (h *Console) history(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	base := h.page(c)
+	base, err := h.zonedPage(c, t)
+	if err != nil {
+		return err
+	}
 	p := HistoryPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug}
 	for i, v := range versions {
-		p.Versions = append(p.Versions, VersionRow{Number: v.Number, At: v.PublishedAt.UTC().Format(base.T("format.datetime")) + " UTC",
+		p.Versions = append(p.Versions, VersionRow{Number: v.Number, At: consoleTime(base, v.PublishedAt),
 			By: v.By, Live: i == 0, Restore: fmt.Sprintf("/events/%s/branding/restore/%d", t.Slug, v.Number)})
 	}
 	return h.render(c, fiber.StatusOK, "console_history", p, base.Lang)

@@ -61,7 +61,10 @@ func (h *Console) orderDetail(c *fiber.Ctx) error {
 }
 
 func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Order, status int, problem string) error {
-	base := h.page(c)
+	base, err := h.zonedPage(c, t)
+	if err != nil {
+		return err
+	}
 	def := t.DefaultLocale
 	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
 	if err != nil {
@@ -79,7 +82,7 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 		p.Address = address.Lines(*o.Address, base.Lang)
 	}
 	for _, ch := range o.History {
-		p.History = append(p.History, HistoryRow{Status: base.T("status." + string(ch.Status)), At: ch.At.UTC().Format(base.T("format.datetime")), Note: ch.Note, Actor: ch.Actor})
+		p.History = append(p.History, HistoryRow{Status: base.T("status." + string(ch.Status)), At: consoleTime(base, ch.At), Note: ch.Note, Actor: ch.Actor})
 	}
 	for _, s := range statuses {
 		if storefront.CanMove(o.Status, s) {

@@ -25,7 +25,7 @@ type OrderDesk interface {
 	ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number string, to storefront.Status, note string, staffID uuid.UUID) (*storefront.Order, error)
 	ExportOrders(ctx context.Context, tenantID uuid.UUID, f storefront.OrderFilter, fn func(storefront.ExportLine) error) error
 	AuditOrderAccess(ctx context.Context, tenantID, staffID uuid.UUID, action, subject string) error
-	Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time) (storefront.Dashboard, error)
+	Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time, zone *time.Location) (storefront.Dashboard, error)
 	Catalogue(ctx context.Context, tenantID uuid.UUID) (storefront.Catalogue, error)
 	// EmailsOfOrder lists what was sent about an order.
 	EmailsOfOrder(ctx context.Context, tenantID, orderID uuid.UUID) ([]notify.SentEmail, error)
@@ -41,7 +41,9 @@ var statuses = []storefront.Status{storefront.StatusPlaced, storefront.StatusCon
 
 // orderFilter reads the list's filters from the query string; an unknown
 // status is ignored rather than refused.
-func orderFilter(c *fiber.Ctx) storefront.OrderFilter {
+// orderFilter reads the orders' filter from the query; its days (from,
+// until) are the event's days, in zone.
+func orderFilter(c *fiber.Ctx, zone *time.Location) storefront.OrderFilter {
 	// Cloned: Fiber's strings share the request's buffer, which the next
 	// request on the connection reuses while the CSV export still streams.
 	f := storefront.OrderFilter{Query: strings.Clone(c.Query("q")), Limit: ordersPerPage}
@@ -56,10 +58,10 @@ func orderFilter(c *fiber.Ctx) storefront.OrderFilter {
 	if id, err := uuid.Parse(c.Query("variant")); err == nil {
 		f.Variant = id
 	}
-	if d, err := time.Parse(time.DateOnly, c.Query("from")); err == nil {
+	if d, err := time.ParseInLocation(time.DateOnly, c.Query("from"), zone); err == nil {
 		f.From = d
 	}
-	if d, err := time.Parse(time.DateOnly, c.Query("until")); err == nil {
+	if d, err := time.ParseInLocation(time.DateOnly, c.Query("until"), zone); err == nil {
 		f.Until = d.AddDate(0, 0, 1) // the whole last day
 	}
 	if id, err := uuid.Parse(c.Query("before_id")); err == nil {
@@ -96,12 +98,15 @@ func (h *Console) orders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := orderFilter(c)
+	base, err := h.zonedPage(c, t)
+	if err != nil {
+		return err
+	}
+	f := orderFilter(c, base.Zone)
 	list, err := h.Orders.ListOrders(c.UserContext(), t.ID, f)
 	if err != nil {
 		return err
 	}
-	base := h.page(c)
 	p := OrdersPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Query: f.Query, Status: string(f.Status),
 		From: c.Query("from"), Until: c.Query("until")}
 	p.Filtered = f.Query != "" || f.Status != "" || f.Product != uuid.Nil || f.Variant != uuid.Nil || p.From != "" || p.Until != ""
@@ -112,7 +117,7 @@ func (h *Console) orders(c *fiber.Ctx) error {
 	}
 	for _, o := range list {
 		p.Orders = append(p.Orders, OrderRow{Number: o.Number, Name: o.Name, Email: o.Email, Status: base.T("status." + string(o.Status)),
-			Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Placed: o.CreatedAt.UTC().Format(base.T("format.datetime")),
+			Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Placed: consoleTime(base, o.CreatedAt),
 			Link: "/events/" + t.Slug + "/orders/" + o.Number})
 	}
 	keep := url.Values{"q": {f.Query}, "status": {string(f.Status)}, "product": {c.Query("product")},

@@ -206,7 +206,7 @@ func TestOrderFiltersAndBulkStatus(t *testing.T) {
 	if got := listed("variant=" + shirt.Variants[1].ID.String()); len(got) != 1 || got[0] != medium {
 		t.Errorf("by variant: %v, want %s", got, medium)
 	}
-	today := time.Now().UTC().Format(time.DateOnly)
+	today := time.Now().In(berlin(t)).Format(time.DateOnly) // the event's day
 	if got := listed("from=" + today + "&until=" + today); len(got) != 3 {
 		t.Errorf("placed today: %v", got)
 	}

@@ -27,7 +27,11 @@ func (h *Console) exportOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := orderFilter(c)
+	settings, err := h.Products.Settings(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	f := orderFilter(c, settings.Location())
 	fields, err := h.Forms.FormFields(c.UserContext(), t.ID)
 	if err != nil {
 		return err

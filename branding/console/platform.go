@@ -70,7 +70,7 @@ func (h *Console) renderEvents(c *fiber.Ctx, status int, refused error, form url
 	}
 	for _, t := range list {
 		p.Events = append(p.Events, PlatformEventRow{Slug: t.Slug, Name: t.Name, Status: statusLabel(base, t.Status),
-			Created: t.CreatedAt.UTC().Format(base.T("format.datetime")) + " UTC"})
+			Created: consoleTime(base, t.CreatedAt)})
 	}
 	for k := range form {
 		p.Form[k] = form.Get(k)
@@ -158,7 +158,7 @@ func (h *Console) eventPage(c *fiber.Ctx, t *tenant.Tenant) (PlatformEventPage, 
 	base := h.page(c)
 	p := PlatformEventPage{Page: base, CSRF: h.sessionToken(current(c)), Slug: t.Slug, Name: t.Name, RenameValue: t.Name,
 		Status: statusLabel(base, t.Status), DefaultLanguage: base.LanguageName(t.DefaultLocale), Currency: t.Currency,
-		Created: t.CreatedAt.UTC().Format(base.T("format.datetime")) + " UTC", Updated: t.UpdatedAt.UTC().Format(base.T("format.datetime")) + " UTC",
+		Created: consoleTime(base, t.CreatedAt), Updated: consoleTime(base, t.UpdatedAt),
 		CanSuspend: t.Status == tenant.StatusActive, CanResume: t.Status != tenant.StatusActive,
 		CanArchive: t.Status != tenant.StatusArchived, CanDelete: t.Status == tenant.StatusArchived}
 	names := make([]string, 0, len(t.Locales))

@@ -86,7 +86,10 @@ func (h *Console) renderSuppliers(c *fiber.Ctx, t *tenant.Tenant, status int, re
 	if err != nil {
 		return err
 	}
-	base := h.page(c)
+	base, err := h.zonedPage(c, t)
+	if err != nil {
+		return err
+	}
 	p := SuppliersPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug,
 		Form: supplierForm(base, t, cat, form, "/events/"+t.Slug+"/suppliers", base.T("console.suppliers.create"))}
 	p.Problem, p.ProblemField = formRefusal(base, refused)
@@ -107,7 +110,10 @@ func supplierRow(p themes.Page, t *tenant.Tenant, cat storefront.Catalogue, s su
 	if s.Mode == suppliers.ModeBatch {
 		row.SendAt = p.T("console.suppliers.when_closes")
 		if s.SendAt != nil {
-			row.SendAt = consoleTime(p, *s.SendAt)
+			// In UTC, as the form takes it (its label says so).
+			utc := p
+			utc.Zone = nil
+			row.SendAt = consoleTime(utc, *s.SendAt)
 		}
 	}
 	def := t.DefaultLocale

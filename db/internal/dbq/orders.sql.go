@@ -70,13 +70,14 @@ func (q *Queries) AttendeePurchaseRemove(ctx context.Context, arg AttendeePurcha
 }
 
 const dashboardOrdersPerDay = `-- name: DashboardOrdersPerDay :many
-SELECT (date_trunc('day', created_at AT TIME ZONE 'UTC'))::date AS day, count(*)::int AS orders
+SELECT (date_trunc('day', created_at AT TIME ZONE $1::text))::date AS day, count(*)::int AS orders
 FROM orders
-WHERE tenant_id = $1::uuid AND status <> 'cancelled' AND created_at >= $2::timestamptz
+WHERE tenant_id = $2::uuid AND status <> 'cancelled' AND created_at >= $3::timestamptz
 GROUP BY 1 ORDER BY 1
 `
 
 type DashboardOrdersPerDayParams struct {
+	Zone     string
 	TenantID uuid.UUID
 	Since    time.Time
 }
@@ -86,9 +87,10 @@ type DashboardOrdersPerDayRow struct {
 	Orders int32
 }
 
-// Orders per day (UTC) since a day, cancelled ones left out.
+// Orders per day since a day, cancelled ones left out; the days are the
+// event's, in its time zone (an IANA name).
 func (q *Queries) DashboardOrdersPerDay(ctx context.Context, arg DashboardOrdersPerDayParams) ([]DashboardOrdersPerDayRow, error) {
-	rows, err := q.db.Query(ctx, dashboardOrdersPerDay, arg.TenantID, arg.Since)
+	rows, err := q.db.Query(ctx, dashboardOrdersPerDay, arg.Zone, arg.TenantID, arg.Since)
 	if err != nil {
 		return nil, err
 	}
