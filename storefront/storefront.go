@@ -42,8 +42,13 @@ type Site struct {
 
 	stock map[uuid.UUID]*atomic.Int64 // variant → units left (noLimit: unlimited); nil: the catalogue's
 	shown atomic.Uint64               // bumped when a sold-out state flips: pages rendered before it are not served
-	pages sync.Map                    // page key → []byte
+	pages sync.Map                    // page key → []byte, or what Kept keeps
+	kept  atomic.Int32                // entries Kept made since the last flip
 }
+
+// maxKept bounds what Kept keeps per Site: the keys include what visitors
+// choose (the origin they came by, a port in Host among it).
+const maxKept = 256
 
 // noLimit stands for a variant without a stock limit in Site.stock.
 const noLimit = math.MaxInt64
@@ -100,6 +105,7 @@ func (s *Site) SetStock(variant uuid.UUID, stock *int) (flipped bool) {
 	if old := n.Swap(now); (old <= 0) != (now <= 0) {
 		s.shown.Add(1)
 		s.pages.Clear()
+		s.kept.Store(0)
 		return true
 	}
 	return false
@@ -120,6 +126,25 @@ func (s *Site) Page(key string, render func() ([]byte, error)) ([]byte, error) {
 	}
 	s.pages.Store(key, b)
 	return b, nil
+}
+
+// Kept returns what is kept with the site under key, made once with make
+// from the site's data (a page as served: its origin put in, compressed).
+// It is dropped with the pages; past maxKept entries it is made on every
+// call and not kept.
+func (s *Site) Kept(key string, make func() (any, error)) (any, error) {
+	key = strconv.FormatUint(s.shown.Load(), 10) + ":kept:" + key
+	if v, ok := s.pages.Load(key); ok {
+		return v, nil
+	}
+	v, err := make()
+	if err != nil || s.kept.Load() >= maxKept {
+		return v, err
+	}
+	if _, loaded := s.pages.LoadOrStore(key, v); !loaded {
+		s.kept.Add(1)
+	}
+	return v, nil
 }
 
 // Sites caches the Site of every event that has been visited.

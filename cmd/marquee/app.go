@@ -66,6 +66,8 @@ type platform struct {
 	workers  *river.Client[pgx.Tx]
 	jobDeps  *jobs.Deps
 
+	static fiber.Handler // the compressed encodings of /static/
+
 	// lastChange is the tenant id of the last change notification handled:
 	// tests wait on it to know that earlier notifications were applied.
 	lastChange atomic.Value
@@ -93,6 +95,10 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		return nil, err
 	}
 	p.provision = newProvisioner(cfg, database, p.staff)
+	// The CSS and scripts, compressed once for clients that accept it.
+	if p.static, err = tenantweb.StaticEncoded(themes.Static(), "/static", 3600); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -185,7 +191,7 @@ func (p *platform) newApp() *fiber.App {
 	}
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
 	app.Get("/readyz", p.readiness().Handle)
-	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
+	app.Use("/static", p.static, filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
 	if p.disk != nil {
 		app.Get("/media/*", tenantweb.CheckText, p.disk.Serve)
 	}

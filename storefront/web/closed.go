@@ -27,7 +27,10 @@ type ClosedPage struct {
 // site stays, the order form is gone).
 func (h *Handler) closed(c *fiber.Ctx, site *storefront.Site, status int, reason string) error {
 	l := lang(c, site.Tenant)
-	body, err := site.Page("closed:"+reason+":"+l, func() ([]byte, error) {
+	if status != fiber.StatusOK {
+		c.Set(fiber.HeaderRetryAfter, "3600")
+	}
+	return h.sendPage(c, site, status, l, "closed:"+reason+":"+l, func() ([]byte, error) {
 		base := h.basePage(site, l)
 		p := ClosedPage{Page: base, Event: base.Brand.Title,
 			Heading: base.T("closed." + reason + "_heading"), Body: base.T("closed." + reason + "_body"), BackHome: reason == "orders"}
@@ -38,11 +41,4 @@ func (h *Handler) closed(c *fiber.Ctx, site *storefront.Site, status int, reason
 		err := h.Themes.Render(&buf, "closed", p)
 		return buf.Bytes(), err
 	})
-	if err != nil {
-		return err
-	}
-	if status != fiber.StatusOK {
-		c.Set(fiber.HeaderRetryAfter, "3600")
-	}
-	return h.send(c, status, l, body, "no-cache")
 }

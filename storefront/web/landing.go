@@ -50,11 +50,7 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 		unit, n := countdownIn(site.Settings.ClosesAt.Sub(now))
 		key += ":" + unit + strconv.Itoa(n) // the countdown's text changes the page
 	}
-	body, err := site.Page(key, func() ([]byte, error) { return h.render(site, l, false, now) })
-	if err != nil {
-		return err
-	}
-	return h.send(c, fiber.StatusOK, l, body, "no-cache")
+	return h.sendPage(c, site, fiber.StatusOK, l, key, func() ([]byte, error) { return h.render(site, l, false, now) })
 }
 
 // previewLanding shows the event's current draft to the holder of a signed,

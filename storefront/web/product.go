@@ -36,7 +36,7 @@ func (h *Handler) product(c *fiber.Ctx) error {
 	}
 	l := lang(c, site.Tenant)
 	closed := site.Settings.OrdersClosed(h.now())
-	body, err := site.Page(pageKey("product:"+id.String(), l, closed), func() ([]byte, error) {
+	return h.sendPage(c, site, fiber.StatusOK, l, pageKey("product:"+id.String(), l, closed), func() ([]byte, error) {
 		base := h.basePage(site, l)
 		def := site.Tenant.DefaultLocale
 		p := ProductPage{Page: base, Product: h.productCard(base, site, prod), Paragraphs: paragraphs(prod.Description.In(l, def)),
@@ -61,8 +61,4 @@ func (h *Handler) product(c *fiber.Ctx) error {
 		err := h.Themes.Render(&buf, "product", p)
 		return buf.Bytes(), err
 	})
-	if err != nil {
-		return err
-	}
-	return h.send(c, fiber.StatusOK, l, body, "no-cache")
 }

@@ -130,6 +130,26 @@ func (h *Handler) send(c *fiber.Ctx, status int, l string, body []byte, cacheCon
 	return tenantweb.SendHTML(c, status, l, withOrigin(body, h.origin(c)), cacheControl)
 }
 
+// sendPage writes the cached page key of site, rendering it once with
+// render: with the request's origin put in and compressed once per origin,
+// the encodings kept with the Site beside the page. Only public pages
+// (Cache-Control no-cache) come this way.
+func (h *Handler) sendPage(c *fiber.Ctx, site *storefront.Site, status int, l, key string, render func() ([]byte, error)) error {
+	origin := h.origin(c)
+	kept, err := site.Kept(key+" "+origin, func() (any, error) {
+		body, err := site.Page(key, render)
+		if err != nil {
+			return nil, err
+		}
+		return tenantweb.Encode(withOrigin(body, origin)), nil
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderVary, "Accept-Language")
+	return tenantweb.SendEncodedHTML(c, status, l, kept.(*tenantweb.Encoded), "no-cache")
+}
+
 // paragraphs splits plain copy into paragraphs at blank lines.
 func paragraphs(s string) []string {
 	var out []string

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+
+	"marquee/branding"
+	"marquee/storefront"
+	"marquee/tenant"
+)
+
+func TestPagesServedCompressed(t *testing.T) {
+	s := newStorefrontApp(t)
+	ev := s.event("zipped", "en", "de")
+	hoodie := s.product(ev, storefront.Product{Name: storefront.Text{"en": "Hoodie"}})
+	v := s.visitor("zipped.shop.test")
+	unzip := func(t *testing.T, encoding, body string) string {
+		t.Helper()
+		var r io.Reader = strings.NewReader(body)
+		switch encoding {
+		case "gzip":
+			zr, err := gzip.NewReader(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = zr
+		case "br":
+			r = brotli.NewReader(r)
+		}
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, path := range []string{"/", "/products/" + hoodie.ID.String()} {
+		for _, lang := range []string{"en", "de"} {
+			plain := v.get(path, "Accept-Language", lang)
+			if plain.status != 200 || plain.header.Get("Content-Encoding") != "" {
+				t.Fatalf("%s plain: status %d, Content-Encoding %q", path, plain.status, plain.header.Get("Content-Encoding"))
+			}
+			for _, tc := range []struct{ accept, encoding string }{{"gzip, deflate, br", "br"}, {"gzip", "gzip"}, {"gzip;q=0", ""}} {
+				r := v.get(path, "Accept-Language", lang, "Accept-Encoding", tc.accept)
+				if got := r.header.Get("Content-Encoding"); got != tc.encoding {
+					t.Errorf("%s %s, Accept-Encoding %q: Content-Encoding %q, want %q", path, lang, tc.accept, got, tc.encoding)
+					continue
+				}
+				if unzip(t, tc.encoding, r.body) != plain.body {
+					t.Errorf("%s %s, %s: the page does not decompress to the plain page's bytes", path, lang, tc.accept)
+				}
+				if vary := r.header.Get("Vary"); !strings.Contains(vary, "Accept-Encoding") || !strings.Contains(vary, "Accept-Language") {
+					t.Errorf("%s: Vary %q, want Accept-Language and Accept-Encoding", path, vary)
+				}
+				if tc.encoding != "" && len(r.body) >= len(plain.body) {
+					t.Errorf("%s %s: %d bytes, no smaller than the plain %d", path, tc.encoding, len(r.body), len(plain.body))
+				}
+			}
+		}
+	}
+	t.Run("the origin the visitor came by is in every encoding", func(t *testing.T) {
+		_, err := s.db.CreateTenant(t.Context(), tenant.Tenant{Slug: "sharezip", Name: "Share", Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en"}},
+			branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: map[string]branding.Copy{"en": {Title: "Share"}}, SocialImageKey: "events/sharezip/share.png"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, host := range []string{"sharezip.shop.test", "sharezip.shop.test:8080", "sharezip.shop.test"} {
+			r := s.visitor(host).get("/", "Accept-Encoding", "br")
+			if page := unzip(t, "br", r.body); !strings.Contains(page, `content="http://`+host+`/media/events/sharezip/share.png"`) || strings.Contains(page, originMark) {
+				t.Errorf("on %s the compressed page does not carry the visitor's origin", host)
+			}
+		}
+	})
+	t.Run("a sold-out flip is compressed again", func(t *testing.T) {
+		site, err := s.sites.Get(t.Context(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zero := 0
+		site.SetStock(hoodie.Variants[0].ID, &zero)
+		r := v.get("/", "Accept-Encoding", "gzip")
+		if !bytes.Contains([]byte(unzip(t, "gzip", r.body)), []byte("sold-out")) {
+			t.Error("the compressed page still shows the hoodie available")
+		}
+	})
+}

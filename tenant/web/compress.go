@@ -1,0 +1,151 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Encoded is a response body kept beside its gzip and brotli encodings,
+// compressed once when it is made (pages cached with their event, the
+// embedded CSS) and never per request. An encoding that would not be
+// smaller is left out.
+type Encoded struct {
+	Plain, Gzip, Brotli []byte
+}
+
+// Encode compresses plain both ways.
+func Encode(plain []byte) *Encoded {
+	e := &Encoded{Plain: plain}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+	_, _ = zw.Write(plain)                                   // a bytes.Buffer does not fail
+	_ = zw.Close()
+	if buf.Len() < len(plain) {
+		e.Gzip = bytes.Clone(buf.Bytes())
+	}
+	buf.Reset()
+	bw := brotli.NewWriterLevel(&buf, 9) // near the best for pages of a few KB, a millisecond each
+	_, _ = bw.Write(plain)
+	_ = bw.Close()
+	if buf.Len() < len(plain) {
+		e.Brotli = bytes.Clone(buf.Bytes())
+	}
+	return e
+}
+
+// Size is the bytes e keeps, all encodings.
+func (e *Encoded) Size() int { return len(e.Plain) + len(e.Gzip) + len(e.Brotli) }
+
+// Send answers with the encoding of e the client accepts best (brotli,
+// then gzip, else plain), saying so in Content-Encoding, and Vary:
+// Accept-Encoding in every case so caches keep them apart.
+func (e *Encoded) Send(c *fiber.Ctx) error {
+	c.Append(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	accept := c.Get(fiber.HeaderAcceptEncoding)
+	switch {
+	case e.Brotli != nil && Accepts(accept, "br"):
+		c.Set(fiber.HeaderContentEncoding, "br")
+		return c.Send(e.Brotli)
+	case e.Gzip != nil && Accepts(accept, "gzip"):
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(e.Gzip)
+	}
+	return c.Send(e.Plain)
+}
+
+// Accepts reports whether an Accept-Encoding header value accepts coding
+// (by name or "*") with a weight above zero.
+func Accepts(header, coding string) bool {
+	star := false
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		if !strings.EqualFold(name, coding) && name != "*" {
+			continue
+		}
+		ok := weight(params) > 0
+		if name != "*" {
+			return ok // the coding named outright wins over "*"
+		}
+		star = ok
+	}
+	return star
+}
+
+// weight is the q= of an Accept-Encoding entry's parameters (1 without).
+func weight(params string) float64 {
+	for _, p := range strings.Split(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(k), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return 0
+			}
+			return q
+		}
+	}
+	return 1
+}
+
+// SendEncodedHTML is SendHTML for a page kept with its encodings.
+func SendEncodedHTML(c *fiber.Ctx, status int, lang string, page *Encoded, cacheControl string) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderContentLanguage, lang)
+	c.Set(fiber.HeaderCacheControl, cacheControl)
+	c.Status(status)
+	return page.Send(c)
+}
+
+// StaticEncoded serves the text files of fsys (CSS, JavaScript, SVG)
+// compressed, each compressed once when the handler is made, to clients
+// that accept it; anything else (plain answers, fonts, other methods) goes
+// on to the next handler, which serves fsys as it is. Mount it where that
+// handler is mounted: c.Path() minus prefix names the file.
+func StaticEncoded(fsys fs.FS, prefix string, maxAge int) (fiber.Handler, error) {
+	files := map[string]*Encoded{}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !compressible(name) {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err == nil {
+			files["/"+name] = Encode(b)
+		}
+		return err
+	})
+	cacheControl := "public, max-age=" + strconv.Itoa(maxAge)
+	return func(c *fiber.Ctx) error {
+		if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+			return c.Next()
+		}
+		name := strings.TrimPrefix(c.Path(), prefix)
+		e, ok := files[name]
+		if !ok {
+			return c.Next()
+		}
+		accept := c.Get(fiber.HeaderAcceptEncoding)
+		if !(e.Brotli != nil && Accepts(accept, "br")) && !(e.Gzip != nil && Accepts(accept, "gzip")) {
+			c.Append(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+			return c.Next()
+		}
+		c.Type(path.Ext(name))
+		c.Set(fiber.HeaderCacheControl, cacheControl)
+		return e.Send(c)
+	}, err
+}
+
+// compressible reports whether a static file is text worth compressing.
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".css", ".js", ".svg", ".html", ".txt", ".json":
+		return true
+	}
+	return false
+}
