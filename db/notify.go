@@ -11,6 +11,7 @@ import (
 
 	"marquee"
 	"marquee/db/internal/dbq"
+	"marquee/storefront"
 	"marquee/storefront/notify"
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
@@ -84,10 +85,15 @@ func suppliersOf(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) ([]sup
 }
 
 // HasPerOrderSuppliers reports, inside tx (an order's transaction), whether
-// the event has a supplier that gets each order as it is placed: an order
-// or a cancellation queues the supplier job only then.
-func HasPerOrderSuppliers(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (bool, error) {
-	return dbq.New(tx).SupplierPerOrderExists(ctx, tenantID)
+// the event has a supplier that gets each order as it is placed and
+// fulfils one of o's lines (suppliers.Supplier.Fulfils): an order or a
+// cancellation queues the supplier job only then.
+func HasPerOrderSuppliers(ctx context.Context, tx pgx.Tx, o *storefront.Order) (bool, error) {
+	products, variants := make([]uuid.UUID, 0, len(o.Items)), make([]uuid.UUID, 0, len(o.Items))
+	for _, it := range o.Items {
+		products, variants = append(products, it.ProductID), append(variants, it.VariantID)
+	}
+	return dbq.New(tx).SupplierPerOrderExists(ctx, dbq.SupplierPerOrderExistsParams{TenantID: o.TenantID, ProductIds: products, VariantIds: variants})
 }
 
 // SaveSupplier creates (s.ID nil) or updates a supplier and what it

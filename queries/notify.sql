@@ -20,9 +20,13 @@ GROUP BY s.id
 ORDER BY s.name, s.id;
 
 -- name: SupplierPerOrderExists :one
--- Whether the event has a supplier that gets each order as it is placed:
--- only then does an order queue the job that emails them.
-SELECT EXISTS (SELECT 1 FROM suppliers WHERE tenant_id = @tenant_id::uuid AND mode = 'per_order')::bool;
+-- Whether the event has a supplier that gets each order as it is placed
+-- and fulfils one of the order's products or options: only then does an
+-- order (or its cancellation) queue the job that emails them.
+SELECT EXISTS (
+    SELECT 1 FROM suppliers s JOIN supplier_items i ON i.tenant_id = s.tenant_id AND i.supplier_id = s.id
+    WHERE s.tenant_id = @tenant_id::uuid AND s.mode = 'per_order'
+      AND (i.product_id = ANY(@product_ids::uuid[]) OR i.variant_id = ANY(@variant_ids::uuid[])))::bool;
 
 -- name: SupplierInsert :one
 INSERT INTO suppliers (tenant_id, name, emails, mode, send_at)

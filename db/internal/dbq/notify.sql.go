@@ -419,13 +419,23 @@ func (q *Queries) SupplierList(ctx context.Context, tenantID uuid.UUID) ([]Suppl
 }
 
 const supplierPerOrderExists = `-- name: SupplierPerOrderExists :one
-SELECT EXISTS (SELECT 1 FROM suppliers WHERE tenant_id = $1::uuid AND mode = 'per_order')::bool
+SELECT EXISTS (
+    SELECT 1 FROM suppliers s JOIN supplier_items i ON i.tenant_id = s.tenant_id AND i.supplier_id = s.id
+    WHERE s.tenant_id = $1::uuid AND s.mode = 'per_order'
+      AND (i.product_id = ANY($2::uuid[]) OR i.variant_id = ANY($3::uuid[])))::bool
 `
 
-// Whether the event has a supplier that gets each order as it is placed:
-// only then does an order queue the job that emails them.
-func (q *Queries) SupplierPerOrderExists(ctx context.Context, tenantID uuid.UUID) (bool, error) {
-	row := q.db.QueryRow(ctx, supplierPerOrderExists, tenantID)
+type SupplierPerOrderExistsParams struct {
+	TenantID   uuid.UUID
+	ProductIds []uuid.UUID
+	VariantIds []uuid.UUID
+}
+
+// Whether the event has a supplier that gets each order as it is placed
+// and fulfils one of the order's products or options: only then does an
+// order (or its cancellation) queue the job that emails them.
+func (q *Queries) SupplierPerOrderExists(ctx context.Context, arg SupplierPerOrderExistsParams) (bool, error) {
+	row := q.db.QueryRow(ctx, supplierPerOrderExists, arg.TenantID, arg.ProductIds, arg.VariantIds)
 	var column_1 bool
 	err := row.Scan(&column_1)
 	return column_1, err

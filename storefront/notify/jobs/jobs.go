@@ -81,17 +81,18 @@ func (SupplierBatchArgs) Kind() string { return "supplier_batch" }
 type Enqueuer struct {
 	Client *river.Client[pgx.Tx]
 	// PerOrderSuppliers reports, in the order's transaction, whether the
-	// event has per-order suppliers (db.HasPerOrderSuppliers); without
-	// any, an order queues no supplier job. Nil: always queue it.
-	PerOrderSuppliers func(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (bool, error)
+	// event has a per-order supplier of one of the order's lines
+	// (db.HasPerOrderSuppliers); without one, the order queues no
+	// supplier job. Nil: always queue it.
+	PerOrderSuppliers func(ctx context.Context, tx pgx.Tx, o *storefront.Order) (bool, error)
 }
 
 // hasPerOrderSuppliers asks PerOrderSuppliers, if set.
-func (e *Enqueuer) hasPerOrderSuppliers(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) (bool, error) {
+func (e *Enqueuer) hasPerOrderSuppliers(ctx context.Context, tx pgx.Tx, o *storefront.Order) (bool, error) {
 	if e.PerOrderSuppliers == nil {
 		return true, nil
 	}
-	return e.PerOrderSuppliers(ctx, tx, tenantID)
+	return e.PerOrderSuppliers(ctx, tx, o)
 }
 
 // statusKinds maps a status to the attendee email it sends; placed sends
@@ -105,13 +106,13 @@ var statusKinds = map[storefront.Status]notify.Kind{
 	storefront.StatusCancelled:      notify.KindStatusCancelled,
 }
 
-// OrderPlaced queues the confirmation and, when the event has per-order
-// suppliers, their emails. Most events have none, and a job that finds
+// OrderPlaced queues the confirmation and, when the event has a per-order
+// supplier of one of the order's lines, their emails. Most events have none, and a job that finds
 // nothing to send still costs an insert, a fetch, a query and an update:
 // about half of what the workers did per order.
 func (e *Enqueuer) OrderPlaced(ctx context.Context, tx pgx.Tx, o *storefront.Order) error {
 	batch := []river.InsertManyParams{{Args: OrderEmailArgs{TenantID: o.TenantID, OrderNumber: o.Number, Email: notify.KindOrderConfirmation, Seq: len(o.History)}}}
-	perOrder, err := e.hasPerOrderSuppliers(ctx, tx, o.TenantID)
+	perOrder, err := e.hasPerOrderSuppliers(ctx, tx, o)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (e *Enqueuer) OrderStatusChanged(ctx context.Context, tx pgx.Tx, o *storefr
 	// tracking number on dispatch).
 	batch := []river.InsertManyParams{{Args: OrderEmailArgs{TenantID: o.TenantID, OrderNumber: o.Number, Email: kind, Seq: len(o.History), Note: change.Note}}}
 	if change.Status == storefront.StatusCancelled {
-		perOrder, err := e.hasPerOrderSuppliers(ctx, tx, o.TenantID)
+		perOrder, err := e.hasPerOrderSuppliers(ctx, tx, o)
 		if err != nil {
 			return err
 		}

@@ -222,6 +222,18 @@ func TestSupplierJobsOnlyWhereSuppliersGetOrders(t *testing.T) {
 			t.Errorf("%d supplier jobs queued, want 0", n)
 		}
 	})
+	t.Run("a per-order supplier of another product: an order of a cap queues no supplier job", func(t *testing.T) {
+		hoodieLine := h.line("Hoodie", "M", 1, "")
+		if _, err := h.db.SaveSupplier(ctx, h.event.ID, suppliers.Supplier{Name: "Hoodies Ltd", Emails: []string{"hoodies@example.com"},
+			Mode: suppliers.ModePerOrder, ProductIDs: []uuid.UUID{hoodieLine.ProductID}}); err != nil {
+			t.Fatal(err)
+		}
+		o := h.placeOrder(t, "lena@example.com", capLine)
+		h.waitFor(t, "lena@example.com", "order_confirmation", o.Number)
+		if n := supplierJobs(t, o.Number); n != 0 {
+			t.Errorf("%d supplier jobs queued for a cap with only a hoodie supplier, want 0", n)
+		}
+	})
 	t.Run("with a per-order supplier, an order queues its supplier job", func(t *testing.T) {
 		if _, err := h.db.SaveSupplier(ctx, h.event.ID, suppliers.Supplier{Name: "Caps Inc", Emails: []string{"caps@example.com"},
 			Mode: suppliers.ModePerOrder, ProductIDs: []uuid.UUID{capLine.ProductID}}); err != nil {
