@@ -64,7 +64,9 @@ func (e *Encoded) Send(c *fiber.Ctx) error {
 // (by name or "*") with a weight above zero.
 func Accepts(header, coding string) bool {
 	star := false
-	for _, part := range strings.Split(header, ",") {
+	for rest, more := header, true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ",") // no slice per request, as strings.Split would make
 		name, params, _ := strings.Cut(part, ";")
 		name = strings.TrimSpace(name)
 		if !strings.EqualFold(name, coding) && name != "*" {
@@ -81,7 +83,9 @@ func Accepts(header, coding string) bool {
 
 // weight is the q= of an Accept-Encoding entry's parameters (1 without).
 func weight(params string) float64 {
-	for _, p := range strings.Split(params, ";") {
+	for rest, more := params, true; more; {
+		var p string
+		p, rest, more = strings.Cut(rest, ";")
 		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
 		if strings.EqualFold(strings.TrimSpace(k), "q") {
 			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)

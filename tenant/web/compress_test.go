@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -59,6 +60,9 @@ func TestAcceptsEncoding(t *testing.T) {
 		{"", "gzip", false},
 		{"gzipx", "gzip", false},
 		{"gzip;q=nonsense", "gzip", false},
+		{"deflate;q=1, gzip;level=9;q=0", "gzip", false},
+		{"deflate, gzip ; level=9 ; q=0.1 ,br", "gzip", true},
+		{" br ;q=0 , * ;q=0.5", "gzip", true},
 	}
 	for _, tc := range tests {
 		if got := tenantweb.Accepts(tc.header, tc.coding); got != tc.want {
@@ -134,4 +138,18 @@ func TestStaticEncoded(t *testing.T) {
 			t.Errorf("a missing file: status %d, want 404", res.StatusCode)
 		}
 	})
+}
+
+// BenchmarkAccepts is the Accept-Encoding check of every cached page view:
+// no header (wrk) and a browser's.
+func BenchmarkAccepts(b *testing.B) {
+	for _, header := range []string{"", "gzip, deflate, br, zstd"} {
+		b.Run(fmt.Sprintf("%q", header), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				tenantweb.Accepts(header, "br")
+				tenantweb.Accepts(header, "gzip")
+			}
+		})
+	}
 }
