@@ -149,6 +149,7 @@ func (m *Memo[V]) load(ctx context.Context, key string, load LoadFunc[V]) (V, er
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.loading--
+		m.pruneOwnersLocked()
 		switch marquee.ErrorCode(err) {
 		case "":
 			m.storeLocked(key, gen, v, owner)
@@ -252,6 +253,20 @@ func (m *Memo[V]) unindexLocked(e *memoEntry[V]) {
 	delete(o.keys, e.key)
 	if len(o.keys) == 0 && m.loading == 0 {
 		delete(m.owners, e.owner)
+	}
+}
+
+// pruneOwnersLocked drops the records of tenants that have no entry
+// (changes noted while loads were under way) once no load is under way
+// and they have piled up: the sweep is paid for by the records it drops.
+func (m *Memo[V]) pruneOwnersLocked() {
+	if m.loading > 0 || len(m.owners) < len(m.entries)+1024 {
+		return
+	}
+	for id, o := range m.owners {
+		if len(o.keys) == 0 {
+			delete(m.owners, id)
+		}
 	}
 }
 

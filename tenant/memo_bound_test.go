@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -147,4 +148,36 @@ func BenchmarkForget(b *testing.B) {
 			m.Forget(owners[i%events])
 		}
 	})
+}
+
+func TestMemoForgetsChangesOfUncachedEvents(t *testing.T) {
+	m := NewMemo[string](MemoOptions{})
+	release := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = m.Get(context.Background(), "slow", func(context.Context) (string, uuid.UUID, error) {
+			<-release
+			return "v", uuid.New(), nil
+		})
+	}()
+	for { // wait until the load is under way
+		m.mu.Lock()
+		loading := m.loading
+		m.mu.Unlock()
+		if loading == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for range 5000 { // changes of events nobody viewed, noted for the load under way
+		m.Forget(uuid.New())
+	}
+	close(release)
+	<-done
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.owners) > 1 {
+		t.Errorf("%d tenants remembered after the load ended, want at most the one cached", len(m.owners))
+	}
 }
