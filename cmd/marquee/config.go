@@ -109,7 +109,7 @@ func defaultConfig() Config {
 
 // defaultEventCache is how many events a process keeps in memory: room
 // for the 10,000 events of a busy replica, and at 10–15 KB each within
-// inside 300 MB once 100,000 events have been visited.
+// 300 MB once 100,000 events have been visited.
 const defaultEventCache = 12000
 
 // devConfig is the configuration of dev before the environment.
