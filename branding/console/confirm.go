@@ -151,6 +151,17 @@ func (h *Console) askDeleteProduct(c *fiber.Ctx, t *tenant.Tenant, p themes.Page
 		danger: true, cancel: "/events/" + t.Slug + "/catalogue"}, nil
 }
 
+// askRemoveProductImage: the route's product, one of the event's.
+func (h *Console) askRemoveProductImage(c *fiber.Ctx, t *tenant.Tenant, p themes.Page) (confirmation, error) {
+	prod, _, err := h.catalogueProduct(c, t)
+	if err != nil {
+		return confirmation{}, err
+	}
+	return confirmation{heading: p.T("console.confirm.product_image_heading", "Product", prod.Name.In(p.Lang, t.DefaultLocale)),
+		effects: []string{p.T("console.confirm.product_image_effect")}, button: p.T("console.catalogue.image_remove"),
+		danger: true, cancel: "/events/" + t.Slug + "/catalogue#product-" + prod.ID.String()}, nil
+}
+
 // askDeleteVariant: the route's option, of one of the event's products.
 func (h *Console) askDeleteVariant(c *fiber.Ctx, t *tenant.Tenant, p themes.Page) (confirmation, error) {
 	prod, v, err := h.catalogueProduct(c, t)

@@ -100,6 +100,8 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/events/:slug/catalogue/products/:product/move", h.eventAction(editorRoles, h.moveProduct))
 	app.Post("/events/:slug/catalogue/products/:product/variants", h.eventAction(editorRoles, h.addVariants))
 	app.Post("/events/:slug/catalogue/products/:product/image", h.productImage)
+	app.Get("/events/:slug/catalogue/products/:product/image/remove", h.confirmEvent(editorRoles, h.askRemoveProductImage))
+	app.Post("/events/:slug/catalogue/products/:product/image/remove", h.eventAction(editorRoles, h.removeProductImage))
 	app.Post("/events/:slug/catalogue/variants/:variant", h.eventAction(editorRoles, h.updateVariant))
 	app.Post("/events/:slug/catalogue/variants/:variant/stock", h.eventAction(editorRoles, h.adjustStock))
 	app.Get("/events/:slug/catalogue/variants/:variant/delete", h.confirmEvent(editorRoles, h.askDeleteVariant))

@@ -80,7 +80,6 @@ func (h *Console) productImage(c *fiber.Ctx) error {
 	}
 	var key string
 	switch {
-	case c.FormValue("remove") != "":
 	case c.FormValue("library") != "":
 		library, lerr := h.mediaLibrary(c, t)
 		if lerr != nil {
@@ -98,6 +97,16 @@ func (h *Console) productImage(c *fiber.Ctx) error {
 	}
 	next, err := h.catalogueOutcome(c, t, err, fiber.StatusConflict)
 	return seeOther(c, next, err)
+}
+
+// removeProductImage takes a product's picture off (asked first:
+// askRemoveProductImage); the shop shows its placeholder again.
+func (h *Console) removeProductImage(c *fiber.Ctx, t *tenant.Tenant, _ url.Values) (string, error) {
+	id, err := productParam(c)
+	if err != nil {
+		return "", err
+	}
+	return h.catalogueOutcome(c, t, h.Products.SetProductImage(c.UserContext(), t.ID, id, ""), fiber.StatusConflict)
 }
 
 // mediaLibrary is every image the event already uses, so a picture can be

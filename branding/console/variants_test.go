@@ -193,9 +193,53 @@ func TestProductImage(t *testing.T) {
 			t.Fatal("the cap did not get the picture")
 		}
 	})
-	t.Run("removing the picture brings the placeholder back", func(t *testing.T) {
-		if r := b.post("/events/devcon/catalogue/products/"+hoodie.ID.String()+"/image", url.Values{"csrf": {csrf}, "remove": {"1"}}); r.status != http.StatusSeeOther {
-			t.Fatalf("remove: %d", r.status)
+	t.Run("removing the picture asks first, then brings the placeholder back", func(t *testing.T) {
+		key := image(hoodie.ID.String())
+		remove := "/events/devcon/catalogue/products/" + hoodie.ID.String() + "/image/remove"
+		page := b.do(http.MethodGet, "/events/devcon/catalogue", "", "")
+		if href, _ := page.doc.Find(`section[data-product="` + hoodie.ID.String() + `"] form.product-image a.remove-image`).Attr("href"); href != remove {
+			t.Fatalf("Remove picture links to %q, want %q", href, remove)
+		}
+		if page.doc.Find(`form.product-image button[name="remove"]`).Length() != 0 {
+			t.Error("a button still removes the picture without asking")
+		}
+		values := confirmOf(t, b.do(http.MethodGet, remove, "", ""), remove, "Remove the picture of Hoodie?",
+			"/events/devcon/catalogue#product-"+hoodie.ID.String())
+		if image(hoodie.ID.String()) != key {
+			t.Fatal("asking removed the picture")
+		}
+		// The upload form's old way no longer removes anything.
+		if r := b.post("/events/devcon/catalogue/products/"+hoodie.ID.String()+"/image", url.Values{"csrf": {csrf}, "remove": {"1"}}); r.status != 422 || image(hoodie.ID.String()) != key {
+			t.Fatalf("the upload form with remove=1: %d, picture %q", r.status, image(hoodie.ID.String()))
+		}
+		other, err := s.db.TenantBySlug(ctx, "other")
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs := addSizedProduct(t, s, other, "Tote")
+		if err := s.db.SetProductImage(ctx, other.ID, theirs.ID, key); err != nil {
+			t.Fatal(err)
+		}
+		products := "/events/devcon/catalogue/products/"
+		refused(t, b, products+theirs.ID.String()+"/image/remove", products+uuid.NewString()+"/image/remove", products+"x/image/remove",
+			"/events/other/catalogue/products/"+theirs.ID.String()+"/image/remove")
+		refused(t, fulfilmentMember(t, s, ev), remove)
+		for _, path := range []string{products + theirs.ID.String() + "/image/remove", "/events/other/catalogue/products/" + theirs.ID.String() + "/image/remove"} {
+			if r := b.post(path, values); r.status != http.StatusNotFound {
+				t.Errorf("POST %s: %d, want 404", path, r.status)
+			}
+		}
+		if c, err := s.db.Catalogue(ctx, other.ID); err != nil || c.Products[0].ImageKey != key {
+			t.Fatalf("the other event's picture: %+v %v", c, err)
+		}
+		if r := b.post(remove, url.Values{"csrf": {"forged"}}); r.status != http.StatusForbidden || image(hoodie.ID.String()) != key {
+			t.Fatalf("a forged token: %d", r.status)
+		}
+		if r := b.post(remove, values); r.status != http.StatusSeeOther || image(hoodie.ID.String()) != "" {
+			t.Fatalf("confirmed: %d, picture %q", r.status, image(hoodie.ID.String()))
+		}
+		if image(cap.ID.String()) != key {
+			t.Error("the cap lost the picture it shares")
 		}
 		waitFor(t, time.Second, func() bool {
 			src, _ := s.get("devcon.shop.test", "/products/"+hoodie.ID.String()).doc.Find("main img").Attr("src")
