@@ -3,6 +3,7 @@ package console
 import (
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -160,6 +161,23 @@ func (h *Console) askRemoveProductImage(c *fiber.Ctx, t *tenant.Tenant, p themes
 	return confirmation{heading: p.T("console.confirm.product_image_heading", "Product", prod.Name.In(p.Lang, t.DefaultLocale)),
 		effects: []string{p.T("console.confirm.product_image_effect")}, button: p.T("console.catalogue.image_remove"),
 		danger: true, cancel: "/events/" + t.Slug + "/catalogue#product-" + prod.ID.String()}, nil
+}
+
+// askRestore: the route's version, one the event published. Restoring
+// replaces the draft, and what the draft held is lost.
+func (h *Console) askRestore(c *fiber.Ctx, t *tenant.Tenant, p themes.Page) (confirmation, error) {
+	versions, err := h.History(c.UserContext(), t.ID)
+	if err != nil {
+		return confirmation{}, err
+	}
+	for _, v := range versions {
+		if strconv.Itoa(v.Number) == c.Params("version") {
+			return confirmation{heading: p.T("console.confirm.restore_heading", "Version", v.Number),
+				effects: []string{p.T("console.confirm.restore_effect"), p.T("console.confirm.restore_live")},
+				button:  p.T("console.branding.restore"), cancel: "/events/" + t.Slug + "/branding/history"}, nil
+		}
+	}
+	return confirmation{}, errPageNotFound
 }
 
 // askDeleteVariant: the route's option, of one of the event's products.

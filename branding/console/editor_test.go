@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,8 @@ func editorForm(t *testing.T, b *shop, slug string) (url.Values, *response) {
 }
 
 func TestBrandingDraftPreviewPublishRestore(t *testing.T) {
-	s, _, _ := consoleServer(t)
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
 	b := signedInMember(t, s)
 	public := func() *response { return s.get("devcon.shop.test", "/") }
 
@@ -65,8 +67,22 @@ func TestBrandingDraftPreviewPublishRestore(t *testing.T) {
 	if rows.Length() != 2 || !strings.Contains(rows.First().Text(), "marketing@example.com") {
 		t.Fatalf("history: %q", rows.Text())
 	}
-	restore, _ := history.doc.Find(`tr[data-version="1"] form`).Attr("action")
-	if r := b.post(restore, url.Values{"csrf": {csrfOf(history)}}); r.status != http.StatusSeeOther {
+	restore, _ := history.doc.Find(`tr[data-version="1"] a.restore`).Attr("href")
+	// Restoring replaces the draft: it asks first, for the event's own
+	// versions only, and asking changes nothing.
+	before, _, err := s.db.BrandingDraft(ctx, ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused(t, b, "/events/devcon/branding/restore/9", "/events/devcon/branding/restore/x", "/events/other/branding/restore/1")
+	refused(t, fulfilmentMember(t, s, ev), restore)
+	if r := b.post("/events/other/branding/restore/1", url.Values{"csrf": {csrfOf(history)}}); r.status != http.StatusNotFound {
+		t.Fatalf("restoring another event's version: %d", r.status)
+	}
+	if after, _, err := s.db.BrandingDraft(ctx, ev.ID); err != nil || !reflect.DeepEqual(after, before) {
+		t.Fatalf("asking changed the draft: %+v %v", after, err)
+	}
+	if r := b.post(restore, confirmOf(t, b.do(http.MethodGet, restore, "", ""), restore, "Restore version 1 as the draft?", "/events/devcon/branding/history")); r.status != http.StatusSeeOther {
 		t.Fatalf("restore: %d", r.status)
 	}
 	if r := b.post("/events/devcon/branding/publish", url.Values{"csrf": {csrfOf(history)}}); r.status != http.StatusSeeOther {

@@ -32,6 +32,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/events/:slug/branding/publish", h.eventAction(editorRoles, h.publish))
 	app.Get("/events/:slug/branding/preview", h.preview)
 	app.Get("/events/:slug/branding/history", h.history)
+	app.Get("/events/:slug/branding/restore/:version", h.confirmEvent(editorRoles, h.askRestore))
 	app.Post("/events/:slug/branding/restore/:version", h.eventAction(editorRoles, h.restore))
 	app.Post("/events/:slug/branding/image", h.uploadImage)
 	app.Get("/events/:slug/branding/image/:slot/remove", h.confirmEvent(editorRoles, h.askRemoveImage))

@@ -242,11 +242,16 @@ func TestBrowserConsoleBranding(t *testing.T) {
 	public.eventShows(newTitle, newPrimary, 2*time.Second)
 
 	// Restoring version 1 makes it the draft, publishing it makes it live.
-	restore := `table.versions tr[data-version="1"] form[action="/events/devcon/branding/restore/1"] button[type="submit"]`
+	restore := `table.versions tr[data-version="1"] a.restore[href="/events/devcon/branding/restore/1"]`
 	if got := b.text(restore); got != "Restore as draft" {
-		t.Errorf("restore button %q", got)
+		t.Errorf("restore link %q", got)
 	}
 	res = b.follow(restore)
+	b.at(res, "/events/devcon/branding/restore/1")
+	if got := b.text("h1"); got != "Restore version 1 as the draft?" {
+		t.Errorf("the restore asks %q", got)
+	}
+	res = b.follow(`form.confirm[action="/events/devcon/branding/restore/1"] button[type="submit"]`)
 	b.at(res, editor)
 	if got := b.text("#flash"); got != "Draft saved." {
 		t.Errorf("notice after restoring %q, want Draft saved.", got)

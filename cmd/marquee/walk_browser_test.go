@@ -237,7 +237,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"storefront :id": shirt.ID.String(), "storefront :number": o.Number, "storefront /orders/:number": "?sig=" + sig,
 		"storefront /orders/:number/cancel": "?sig=" + sig,
 		"console :slug":                     "devcon", "console :number": o.Number, "console :supplier": supplier.String(), "console :product": shirt.ID.String(),
-		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation", "console :slot": "logo",
+		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation", "console :slot": "logo", "console :version": "1",
 		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10),
 		"console /reset/:token :token": reset, "console /invite/:token :token": invite,
 		"console /events/:slug/orders/status": "?status=confirmed&number=" + o.Number, // the bulk change's confirm page
