@@ -254,6 +254,21 @@ func (h *Console) askBulkStatus(c *fiber.Ctx, t *tenant.Tenant, p themes.Page) (
 		fields: fields, button: p.T("console.orders.bulk_change"), cancel: "/events/" + t.Slug + "/orders"}, nil
 }
 
+// askCancelOrder: the route's order, one of the event's, before staff
+// cancel it (the attendee is told, its stock goes back on sale).
+func (h *Console) askCancelOrder(c *fiber.Ctx, t *tenant.Tenant, p themes.Page) (confirmation, error) {
+	o, err := h.Orders.OrderByNumber(c.UserContext(), t.ID, c.Params("number"))
+	if code := marquee.ErrorCode(err); code == marquee.ENOTFOUND || code == marquee.EINVALID {
+		return confirmation{}, errPageNotFound
+	}
+	if err != nil {
+		return confirmation{}, err
+	}
+	return confirmation{heading: p.T("console.confirm.cancel_order_heading", "Number", o.Number, "Name", o.Name),
+		effects: []string{p.T("console.confirm.cancel_order_effect")}, fields: []HiddenField{{"note", c.Query("note")}},
+		button: p.T("console.orders.cancel_order"), danger: true, cancel: "/events/" + t.Slug + "/orders/" + o.Number}, nil
+}
+
 // askTransition is the question before suspending or archiving an event.
 func askTransition(kind string) askEvent {
 	return func(_ *fiber.Ctx, t *tenant.Tenant, p themes.Page) (confirmation, error) {

@@ -256,3 +256,57 @@ func TestConfirmSuspendAndArchive(t *testing.T) {
 		t.Fatalf("after confirming: %s", got.Status)
 	}
 }
+
+// TestConfirmCancellingAnOrder: staff cancel one order from its page on a
+// page of its own that asks first; the status list no longer offers it.
+func TestConfirmCancellingAnOrder(t *testing.T) {
+	ctx := context.Background()
+	s, ev, _ := consoleServer(t)
+	other, err := s.db.TenantBySlug(ctx, "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hoodie := addSizedProduct(t, s, ev, "Hoodie")
+	mine := placeOrderOf(t, s, ev, hoodie, 0, "Ada")
+	theirs := placeOrderOf(t, s, other, addSizedProduct(t, s, other, "Cap"), 0, "Eve")
+	b := fulfilmentMember(t, s, ev)
+	page, ask := "/events/devcon/orders/"+mine.Number, "/events/devcon/orders/"+mine.Number+"/cancel"
+
+	detail := consolePage(t, b, page)
+	if href, _ := detail.doc.Find("p.cancel-order a.danger").Attr("href"); href != ask {
+		t.Errorf("the order's page links %q to cancel, want %q", href, ask)
+	}
+	if n := detail.doc.Find(`select[name="status"] option[value="cancelled"]`).Length(); n != 0 {
+		t.Errorf("the status list still offers cancelling at once")
+	}
+	values := confirmOf(t, b.do(http.MethodGet, ask+"?note=Duplicate", "", ""), ask, "Cancel order "+mine.Number+" of Ada?", page)
+	if values.Get("note") != "Duplicate" {
+		t.Errorf("the confirm form carries %v", values)
+	}
+	if got, _ := s.db.OrderByNumber(ctx, ev.ID, mine.Number); got.Status != "placed" {
+		t.Fatalf("asking moved the order to %s", got.Status)
+	}
+	refused(t, b, "/events/devcon/orders/"+theirs.Number+"/cancel", "/events/devcon/orders/NOPE-NOPE/cancel")
+	refused(t, signedInMember(t, s), ask)
+	if r := b.post("/events/devcon/orders/"+theirs.Number+"/cancel", values); r.status != http.StatusNotFound {
+		t.Errorf("cancelling another event's order: %d, want 404", r.status)
+	}
+	if got, _ := s.db.OrderByNumber(ctx, other.ID, theirs.Number); got.Status != "placed" {
+		t.Errorf("the other event's order is %s", got.Status)
+	}
+	forged := url.Values{"csrf": {"forged"}, "note": {""}}
+	if r := b.post(ask, forged); r.status != http.StatusForbidden {
+		t.Errorf("a forged token: %d, want 403", r.status)
+	}
+
+	if r := b.post(ask, values); r.status != http.StatusSeeOther {
+		t.Fatalf("confirmed: %d", r.status)
+	}
+	got, _ := s.db.OrderByNumber(ctx, ev.ID, mine.Number)
+	if got.Status != "cancelled" || got.History[len(got.History)-1].Note != "Duplicate" {
+		t.Errorf("after confirming: %s, history %+v", got.Status, got.History)
+	}
+	if consolePage(t, b, page).doc.Find("p.cancel-order").Length() != 0 {
+		t.Errorf("a cancelled order still offers cancelling")
+	}
+}

@@ -25,6 +25,7 @@ type OrderDetailPage struct {
 	Address                                                        []string // the shipping address as on a parcel; nil when not shipped
 	History                                                        []HistoryRow
 	Next                                                           []OptionRow
+	CanCancel                                                      bool // cancelling is asked about on its own page, not offered in Next
 	Emails                                                         []EmailRow
 }
 
@@ -85,6 +86,10 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 		p.History = append(p.History, HistoryRow{Status: base.T("status." + string(ch.Status)), At: consoleTime(base, ch.At), Note: ch.Note, Actor: ch.Actor})
 	}
 	for _, s := range statuses {
+		if s == storefront.StatusCancelled {
+			p.CanCancel = storefront.CanMove(o.Status, s)
+			continue
+		}
 		if storefront.CanMove(o.Status, s) {
 			p.Next = append(p.Next, OptionRow{Value: string(s), Label: base.T("status." + string(s))})
 		}
@@ -149,4 +154,11 @@ func (h *Console) changeStatus(c *fiber.Ctx, t *tenant.Tenant, form url.Values) 
 		return "", err
 	}
 	return flashed("/events/"+t.Slug+"/orders/"+number, "status_changed"), nil
+}
+
+// cancelOrder is the confirmed cancellation of the route's order: a
+// status change to cancelled with the note the confirm page carried.
+func (h *Console) cancelOrder(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (string, error) {
+	form.Set("status", string(storefront.StatusCancelled))
+	return h.changeStatus(c, t, form)
 }

@@ -46,6 +46,8 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/events/:slug/orders/status", h.eventAction(orderRoles, h.bulkStatus))
 	app.Get("/events/:slug/orders/:number", h.orderDetail)
 	app.Post("/events/:slug/orders/:number/status", h.eventAction(orderRoles, h.changeStatus))
+	app.Get("/events/:slug/orders/:number/cancel", h.confirmEvent(orderRoles, h.askCancelOrder))
+	app.Post("/events/:slug/orders/:number/cancel", h.eventAction(orderRoles, h.cancelOrder))
 
 	// Platform admins only: every event, dev's inbox, the failed jobs.
 	platform := app.Group("/platform", h.requirePlatformAdmin)
