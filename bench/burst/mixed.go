@@ -116,7 +116,8 @@ func mixedRun(ctx context.Context, base string, fx fixture, o mixedOptions, name
 	if host != nil {
 		for range o.clients {
 			wg.Go(func() {
-				cl := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}, Timeout: 10 * time.Second}
+				// Plain pages, as in attend: no gunzip on the shared cores.
+				cl := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}, Timeout: 10 * time.Second}
 				defer cl.CloseIdleConnections()
 				var own []time.Duration
 				for runCtx.Err() == nil {
