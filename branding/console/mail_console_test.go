@@ -66,8 +66,13 @@ func TestConsoleInboxAndJobs(t *testing.T) {
 
 	t.Run("the order lists its confirmation once sent", func(t *testing.T) {
 		f := fulfilmentMember(t, s, ev)
-		r := consolePage(t, f, "/events/devcon/orders/"+o.Number)
-		row := r.doc.Find("table.order-emails tbody tr")
+		// The job records the email once the server has taken it, a moment
+		// after the inbox shows it.
+		var row *goquery.Selection
+		waitFor(t, 10*time.Second, func() bool {
+			row = consolePage(t, f, "/events/devcon/orders/"+o.Number).doc.Find("table.order-emails tbody tr")
+			return row.Length() > 0
+		})
 		if row.Length() != 1 || row.Find(".kind").Contents().First().Text() != "Order confirmation" || row.Find(".to").Text() != "buyer@example.com" ||
 			row.Find(".message-id").Text() != msg.text("#message-id") {
 			t.Fatalf("emails of the order: %q", row.Text())
