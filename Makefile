@@ -2,7 +2,7 @@
 # cmd/withpg starts and stops (unless TEST_DATABASE_URL names one).
 GO ?= go
 
-.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders bench-burst bench-bodies bench-tenants
+.PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders bench-burst bench-bodies bench-tenants bench-compress
 
 test:
 	$(GO) run ./cmd/withpg -- $(MAKE) --no-print-directory test-inner
@@ -45,3 +45,6 @@ bench-burst:
 
 bench-bodies:
 	bash bench/bodies.sh
+
+bench-compress:
+	bash bench/compress.sh

@@ -183,13 +183,14 @@ cpu_report() {
 
 # run_wrk NAME URL SERVER_PID [wrk flags…]: runs wrk with the random-host
 # script, keeps its output in $BENCH_TMP/NAME.wrk and where the CPU went in
-# $BENCH_TMP/NAME.cpu, and prints both.
+# $BENCH_TMP/NAME.cpu, and prints both. With ENCODING set, it is sent as
+# Accept-Encoding (bench/compress.sh); otherwise none is.
 run_wrk() {
 	local name=$1 url=$2 pid=$3 before after
 	shift 3
 	times >"$BENCH_TMP/times"
 	before=$(cpu_sample "$pid")
-	wrk -t"$THREADS" -c"$CONNECTIONS" --timeout 5s "$@" -s bench/random-host.lua "$url" -- "$EVENTS" "$BASE_DOMAIN" "$WIDTH" \
+	wrk -t"$THREADS" -c"$CONNECTIONS" --timeout 5s "$@" -s bench/random-host.lua "$url" -- "$EVENTS" "$BASE_DOMAIN" "$WIDTH" "${ENCODING:-}" \
 		>"$BENCH_TMP/$name.wrk" 2>&1 || { cat "$BENCH_TMP/$name.wrk" >&2; die "wrk ($name) failed"; }
 	times >"$BENCH_TMP/times"
 	after=$(cpu_sample "$pid")

@@ -233,6 +233,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 		EnableTrustedProxyCheck: true, TrustedProxies: p.cfg.TrustedProxies.Strings()})
 	app.Use(serving.RefuseUnreadBodies)
 	app.Use(tenantweb.CheckText)
+	app.Use(tenantweb.CompressEach) // every console page is its staff member's own
 	// The API answers bearer tokens, not sessions: it goes before the
 	// console's sign-in wall.
 	api.Mount(app)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -62,6 +63,27 @@ func TestPagesServedCompressed(t *testing.T) {
 			}
 		}
 	}
+	t.Run("the order form, rendered for each visitor, is compressed for each", func(t *testing.T) {
+		fresh := regexp.MustCompile(`name="idempotency_key" value="[^"]*"`) // new with every form
+		v.get("/order")                                                     // the form token's cookie
+		plain := v.get("/order")
+		if plain.status != 200 || plain.header.Get("Content-Encoding") != "" || !strings.Contains(plain.body, `name="csrf"`) {
+			t.Fatalf("/order plain: status %d, Content-Encoding %q", plain.status, plain.header.Get("Content-Encoding"))
+		}
+		for _, tc := range []struct{ accept, encoding string }{{"gzip, deflate, br", "br"}, {"gzip", "gzip"}, {"gzip;q=0", ""}} {
+			r := v.get("/order", "Accept-Encoding", tc.accept)
+			if got := r.header.Get("Content-Encoding"); got != tc.encoding {
+				t.Errorf("/order, Accept-Encoding %q: Content-Encoding %q, want %q", tc.accept, got, tc.encoding)
+				continue
+			}
+			if fresh.ReplaceAllString(unzip(t, tc.encoding, r.body), "") != fresh.ReplaceAllString(plain.body, "") {
+				t.Errorf("/order, %s: the form does not decompress to the plain form's bytes", tc.accept)
+			}
+			if tc.encoding != "" && len(r.body) >= len(plain.body)/2 {
+				t.Errorf("/order %s: %d bytes of %d", tc.encoding, len(r.body), len(plain.body))
+			}
+		}
+	})
 	t.Run("the origin the visitor came by is in every encoding", func(t *testing.T) {
 		_, err := s.db.CreateTenant(t.Context(), tenant.Tenant{Slug: "sharezip", Name: "Share", Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en"}},
 			branding.Branding{Theme: "classic", Colours: branding.DefaultColours, Copy: map[string]branding.Copy{"en": {Title: "Share"}}, SocialImageKey: "events/sharezip/share.png"})

@@ -57,11 +57,14 @@ func (h *Handler) Mount(r fiber.Router) {
 	r.Get("/", h.landing)
 	r.Get("/products/:id", h.product)
 	r.Get("/products/:id/placeholder.svg", h.placeholder)
-	r.Get("/order", h.orderPage)
-	r.Post("/order", h.placeOrder)
-	r.Get("/orders/:number", h.orderStatus)
-	r.Get("/orders/:number/cancel", h.confirmCancel)
-	r.Post("/orders/:number/cancel", h.cancelOrder)
+	// The order form and the status pages carry the visitor's form token:
+	// rendered, and compressed, for each request.
+	each := tenantweb.CompressEach
+	r.Get("/order", each, h.orderPage)
+	r.Post("/order", each, h.placeOrder)
+	r.Get("/orders/:number", each, h.orderStatus)
+	r.Get("/orders/:number/cancel", each, h.confirmCancel)
+	r.Post("/orders/:number/cancel", each, h.cancelOrder)
 }
 
 // site loads the request's event and answers for closed events: a

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Compression: `bash bench/compress.sh` (or `make bench-compress`).
+#
+# Builds marquee, withpg and bench/seed, starts a throwaway Postgres
+# (cmd/withpg), seeds BENCH_EVENTS events (1,000) and serves them with
+# `marquee serve` on 127.0.0.1 (request log on, JSON to /dev/null). It prints
+#   - the bytes sent for the landing page, the order form and the style
+#     sheets when the client asks for nothing, gzip or br (and checks that
+#     each compressed answer decompresses to the plain one's bytes);
+#   - the landing page rate over all events with each Accept-Encoding, in
+#     BENCH_ROUNDS alternating rounds of wrk (bench/random-host.lua), and the
+#     median ratio of each encoding to plain pages: pages are compressed once
+#     per cached page, so asking for gzip or br should cost about nothing.
+# It warns when other processes used the CPU during a measured run and fails
+# on any error or non-2xx response.
+#
+# Tunables (environment): BENCH_EVENTS (1000), BENCH_THREADS (1),
+# BENCH_CONNECTIONS (64), BENCH_DURATION (10s), BENCH_ROUNDS (3),
+# BENCH_WARMUP (3s), BENCH_PORTS (default any free port of 20000-59999).
+set -euo pipefail
+
+# The helpers of the landing page benchmark: say, die, cleanup, free_port,
+# wait_http, run_wrk, field, check_run, median.
+# shellcheck source=bench/landing.sh
+source "$(dirname "$0")/landing.sh"
+
+outer() {
+	cd "$(dirname "$0")/.."
+	for tool in go wrk psql curl awk cmp gzip; do
+		command -v "$tool" >/dev/null || die "$tool is not installed (wrk: apt-get install -y wrk)"
+	done
+	if ! command -v brotli >/dev/null; then
+		say "brotli is missing (it checks the br answers): installing Debian's brotli"
+		local sudo=()
+		((EUID == 0)) || sudo=(sudo)
+		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends brotli >&2 ||
+			die "could not install brotli (apt-get install -y brotli)"
+	fi
+	BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/marquee-compress.XXXXXX")
+	export BENCH_TMP
+	trap 'rm -rf "$BENCH_TMP"' EXIT
+	say "building marquee, withpg and bench/seed into $BENCH_TMP"
+	go build -o "$BENCH_TMP/" ./cmd/marquee ./cmd/withpg ./bench/seed
+	"$BENCH_TMP/withpg" -- bash "$0" --inner &
+	local withpg=$! rc=0
+	trap 'kill -TERM "$withpg" 2>/dev/null || true' INT TERM
+	while :; do
+		wait "$withpg" && rc=0 || rc=$?
+		kill -0 "$withpg" 2>/dev/null || break
+	done
+	trap - INT TERM
+	exit "$rc"
+}
+
+# same_page FILE: whether the page on stdin is FILE's, but for the values
+# every order form gets new (its form token and idempotency key).
+same_page() {
+	local strip='s/name="(csrf|idempotency_key)" value="[^"]*"//g'
+	cmp -s <(sed -E "$strip") <(sed -E "$strip" "$1")
+}
+
+# sizes PORT PATH: "plain gzip br" bytes of PATH on ev0001, each compressed
+# answer checked against the plain one.
+sizes() {
+	local port=$1 path=$2 enc out=() f
+	for enc in identity gzip br; do
+		f="$BENCH_TMP/size.$enc"
+		local got
+		got=$(curl -sS --max-time 5 -o "$f" -w '%{http_code} %{size_download} %header{content-encoding}' \
+			-H "Host: ev0001.$BASE_DOMAIN" -H "Accept-Encoding: $enc" "http://127.0.0.1:$port$path")
+		read -r code bytes ce <<<"$got"
+		[[ "$code" == 200 ]] || die "$path with Accept-Encoding $enc: status $code"
+		case $enc in
+		identity) [[ -z "$ce" ]] || die "$path: encoded as $ce when the client asked for none" ;;
+		gzip) [[ "$ce" == gzip ]] || die "$path: not gzip when asked (Content-Encoding '$ce')"
+			gzip -dc <"$f" | same_page "$BENCH_TMP/size.identity" || die "$path: gzip does not decompress to the plain bytes" ;;
+		br) [[ "$ce" == br ]] || die "$path: not br when asked (Content-Encoding '$ce')"
+			brotli -dc <"$f" | same_page "$BENCH_TMP/size.identity" || die "$path: br does not decompress to the plain bytes" ;;
+		esac
+		out+=("$bytes")
+	done
+	echo "${out[*]}"
+}
+
+inner() {
+	[[ -n "${TEST_DATABASE_URL:-}" ]] || die "TEST_DATABASE_URL is not set (run bench/compress.sh, not --inner)"
+	[[ -n "${BENCH_TMP:-}" && -d "$BENCH_TMP" ]] || die "BENCH_TMP is not a directory"
+	cd "$(dirname "$0")/.."
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+
+	local re='^(postgres(ql)?://)([^@/]*@)?([^/?]*)(/[^?]*)?(\?.*)?$'
+	[[ "$TEST_DATABASE_URL" =~ $re ]] || die "TEST_DATABASE_URL is not a postgres:// URL"
+	local owner_url="postgres://$OWNER:$OWNER_PASSWORD@${BASH_REMATCH[4]}/$DB_NAME${BASH_REMATCH[6]}"
+	say "creating database $DB_NAME owned by $OWNER (not a superuser)"
+	psql_admin -c "CREATE ROLE $OWNER LOGIN CREATEROLE PASSWORD '$OWNER_PASSWORD'" \
+		-c "CREATE DATABASE $DB_NAME OWNER $OWNER"
+	DATABASE_URL=$owner_url timeout 60 "$BENCH_TMP/marquee" migrate up >&2
+	say "seeding $EVENTS events"
+	DATABASE_URL=$owner_url "$BENCH_TMP/seed" -n "$EVENTS" -timeout 60s >&2
+
+	local port secret_key
+	port=$(free_port)
+	secret_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	say "starting marquee serve on 127.0.0.1:$port"
+	DATABASE_URL=$owner_url BASE_DOMAIN=$BASE_DOMAIN LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL=info LOG_FORMAT=json \
+		SECRET_KEY=$secret_key MEDIA_DIR="$BENCH_TMP/media" SMTP_URL=smtp://127.0.0.1:1 WORKERS=0 "$BENCH_TMP/marquee" serve >/dev/null 2>"$BENCH_TMP/marquee.err" &
+	PIDS+=($!)
+	local marquee_pid=$!
+	wait_http "http://127.0.0.1:$port/readyz" "127.0.0.1" "$marquee_pid" ||
+		{ cat "$BENCH_TMP/marquee.err" >&2; die "marquee serve did not become ready"; }
+
+	local path table=""
+	local css
+	css=$(curl -sS --max-time 5 -H "Host: ev0001.$BASE_DOMAIN" "http://127.0.0.1:$port/" | grep -o '/static/[^"?]*\.css' | sort -u)
+	[[ -n "$css" ]] || die "the landing page links no style sheet under /static/"
+	for path in / /order $css; do
+		local got
+		got=$(sizes "$port" "$path") || exit 1 # die in the subshell ends only the subshell
+		read -r plain gz br <<<"$got"
+		table+=$(printf '%-28s %8d %8d (%4.1f %%) %8d (%4.1f %%)' "$path" "$plain" "$gz" \
+			"$(awk -v a="$gz" -v b="$plain" 'BEGIN { print 100 * a / b }')" "$br" \
+			"$(awk -v a="$br" -v b="$plain" 'BEGIN { print 100 * a / b }')")$'\n'
+	done
+
+	say "every event's landing page once with each encoding, then a warm-up"
+	local i enc
+	for enc in identity gzip br; do
+		for ((i = 1; i <= EVENTS; i++)); do
+			printf 'url = "http://ev%0*d.%s:%s/"\noutput = "/dev/null"\nheader = "Accept-Encoding: %s"\n' "$WIDTH" "$i" "$BASE_DOMAIN" "$port" "$enc"
+		done
+	done >"$BENCH_TMP/visit.curl"
+	curl -s --parallel --parallel-max 16 --max-time 60 --connect-to "::127.0.0.1:$port" -w '%{http_code}\n' \
+		-K "$BENCH_TMP/visit.curl" >"$BENCH_TMP/visit.codes"
+	local ok
+	ok=$(grep -c '^200$' "$BENCH_TMP/visit.codes" || true)
+	((ok == 3 * EVENTS)) || die "visit: $ok of $((3 * EVENTS)) answered 200"
+	ENCODING=br run_wrk warmup "http://127.0.0.1:$port/" "$marquee_pid" -d"$WARMUP"
+	check_run warmup
+
+	local round
+	for ((round = 1; round <= ROUNDS; round++)); do
+		for enc in plain gzip br; do
+			local e=$enc
+			[[ "$enc" == plain ]] && e=""
+			say "round $round of $ROUNDS: Accept-Encoding ${e:-(none)}"
+			ENCODING=$e run_wrk "$enc-$round" "http://127.0.0.1:$port/" "$marquee_pid" -d"$DURATION" --latency
+			check_run "$enc-$round"
+			printf 'round %d  %-5s %8s requests/s  p99 %s\n' "$round" "$enc" "$(field "$enc-$round" rps)" \
+				"$(awk '$1 == "99%" {print $2}' "$BENCH_TMP/$enc-$round.wrk")" | tee -a "$BENCH_TMP/rounds" >&2
+		done
+	done
+	kill -0 "$marquee_pid" 2>/dev/null || die "marquee serve exited during the runs"
+
+	local summary=""
+	for enc in plain gzip br; do
+		local rates=() ratios=()
+		for ((round = 1; round <= ROUNDS; round++)); do
+			rates+=("$(field "$enc-$round" rps)")
+			ratios+=("$(awk -v a="${rates[-1]}" -v b="$(field "plain-$round" rps)" 'BEGIN { printf "%.3f", a / b }')")
+		done
+		summary+=$(printf '%-6s %8s requests/s (median), %s of plain pages (median of %s)' "$enc" "$(median "${rates[@]}")" "$(median "${ratios[@]}")" "${ratios[*]}")$'\n'
+	done
+	local noisy
+	noisy=$(cat "$BENCH_TMP"/plain-*.cpu "$BENCH_TMP"/gzip-*.cpu "$BENCH_TMP"/br-*.cpu | awk '
+		{ split($0, p, "other processes "); o = p[2] + 0; if (o > m) m = o }
+		END { if (m > 0.15) printf "WARNING: other processes used up to %.2f cores during a measured run: the machine was not quiet, rerun\n", m }')
+
+	cat <<REPORT
+
+================ compression (bench/compress.sh) ================
+machine   $(nproc) cores, $(go env GOVERSION), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')
+bytes sent (ev0001):         plain     gzip              br
+${table}
+landing page over $EVENTS events, -t$THREADS -c$CONNECTIONS -d$DURATION, by Accept-Encoding:
+$(cat "$BENCH_TMP/rounds")
+${summary}
+cpu (last round)
+          $(cat "$BENCH_TMP/plain-$ROUNDS.cpu")
+          $(cat "$BENCH_TMP/gzip-$ROUNDS.cpu")
+          $(cat "$BENCH_TMP/br-$ROUNDS.cpu")
+=================================================================
+REPORT
+	if [[ -n "$noisy" ]]; then
+		printf '%s\n' "$noisy"
+	fi
+	return 0
+}
+
+if [[ "${1:-}" == "--inner" ]]; then
+	inner
+else
+	outer
+fi
