@@ -60,6 +60,8 @@ func main() {
 	flag.IntVar(&o.mixed.clients, "page-clients", 64, "concurrent page-view connections in the mixed run")
 	flag.IntVar(&o.mixed.orderRate, "order-rate", 100, "orders per second on the hot event in the mixed run")
 	flag.DurationVar(&o.mixed.duration, "mixed-duration", 10*time.Second, "length of each mixed run")
+	flag.DurationVar(&o.mixed.warmUp, "warm-up", 3*time.Second, "pages over every event with orders before the mixed runs, after each event's page was viewed once")
+	flag.IntVar(&o.mixed.stickerUnits, "sticker-units", 5, "units of the hot event's sticker, sold at the end of the mixed run to time the sold-out state on its page")
 	flag.DurationVar(&o.mixed.statsWait, "stats-wait", 11*time.Second, "wait after each mixed run for Postgres to publish its transaction counts (idle backends report every 10 s)")
 	flag.Parse()
 	if o.marquee == "" {
@@ -160,6 +162,7 @@ func shopOpening(ctx context.Context, base string, fx fixture, sink *benchkit.Si
 	fmt.Printf("submit latency:       p50 %v, p99 %v\n", percentile(r.submits, 50), percentile(r.submits, 99))
 	fmt.Printf("errors:               %d\n", r.errors.Load())
 	fmt.Printf("units:                %d sold, %d left, %d oversold\n", sold, left, max(0, sold-o.units))
+	fmt.Printf("CPU:                  %s\n", cpuwatch.Breakdown(c0, c1))
 	cpuwatch.Report("the burst", c0, c1)
 	if r.errors.Load() > 0 {
 		return fmt.Errorf("%d errors; first: %v", r.errors.Load(), r.firstErr)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -17,12 +20,14 @@ import (
 )
 
 type mixedOptions struct {
-	run       bool
-	events    int
-	clients   int
-	orderRate int
-	duration  time.Duration
-	statsWait time.Duration
+	run          bool
+	events       int
+	clients      int
+	orderRate    int
+	duration     time.Duration
+	warmUp       time.Duration
+	statsWait    time.Duration
+	stickerUnits int
 }
 
 // pageRun is what one mixed run measured.
@@ -51,24 +56,28 @@ func mixed(ctx context.Context, base string, fx fixture, o mixedOptions) error {
 	}
 	all := func() string { return fx.others[rand.IntN(len(fx.others))] }
 	hot := func() string { return fx.host }
+	if err := warmUp(ctx, base, fx, o, all); err != nil {
+		return fmt.Errorf("warm-up: %w", err)
+	}
 	var runs []pageRun
-	for _, spec := range []struct {
-		name   string
-		host   func() string
-		orders bool
-	}{
-		{"idle", nil, false},
-		{"orders alone", nil, true},
-		{"pages over the other events", all, false},
-		{"pages over the other events, with orders", all, true},
-		{"pages on the hot event", hot, false},
-		{"pages on the hot event, with orders", hot, true},
+	for _, spec := range []runSpec{
+		{name: "idle"},
+		{name: "orders alone", orders: true},
+		{name: "pages over the other events", host: all},
+		{name: "pages over the other events, with orders", host: all, orders: true},
+		{name: "pages on the hot event", host: hot},
+		{name: "pages on the hot event, with orders", host: hot, orders: true},
 	} {
-		r, err := mixedRun(ctx, base, fx, o, spec.name, spec.host, spec.orders)
+		r, err := mixedRun(ctx, base, fx, o, spec)
 		if err != nil {
 			return fmt.Errorf("%s: %w", spec.name, err)
 		}
 		runs = append(runs, r)
+	}
+	var delay time.Duration
+	if _, err := mixedRun(ctx, base, fx, o, runSpec{name: "pages on the hot event, with orders, selling its last stickers", host: hot, orders: true,
+		during: func(ctx context.Context) (err error) { delay, err = soldOutDelay(ctx, base, fx); return err }}); err != nil {
+		return fmt.Errorf("sold-out timing: %w", err)
 	}
 	idle, ordersAlone := runs[0], runs[1]
 	fmt.Println()
@@ -83,16 +92,121 @@ func mixed(ctx context.Context, base string, fx fixture, o mixedOptions) error {
 	}
 	fmt.Printf("ratio with/without orders, other events: %.2f (target: at least 0.90)\n", runs[3].rate()/runs[2].rate())
 	fmt.Printf("ratio with/without orders, hot event:    %.2f (target: at least 0.90)\n", runs[5].rate()/runs[4].rate())
+	fmt.Printf("sold out on the hot event's page:        %v after the last unit's order was sent (target: within 1s)\n", delay.Round(100*time.Microsecond))
 	return nil
+}
+
+// runSpec is one mixed run: page views of host() (nil: none), orders at
+// the steady rate or not, and something to do during the run (nil: none;
+// then the run also waits and counts the database's transactions).
+type runSpec struct {
+	name   string
+	host   func() string
+	orders bool
+	during func(ctx context.Context) error
+}
+
+// warmUp views every event's page once, then pages over all of them with
+// orders arriving for o.warmUp, so that both runs of each pair start with
+// the events cached and the order path (connections, prepared statements,
+// the email queue) busy already: nothing measured pays for a first view.
+func warmUp(ctx context.Context, base string, fx fixture, o mixedOptions, all func() string) error {
+	fmt.Printf("  warm-up: every event's page once, then %v of pages with orders\n", o.warmUp)
+	hosts := append([]string{fx.host}, fx.others...)
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for range min(o.clients, 16) {
+		wg.Go(func() {
+			cl := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}, Timeout: 10 * time.Second}
+			defer cl.CloseIdleConnections()
+			for i := int(next.Add(1)) - 1; i < len(hosts) && ctx.Err() == nil; i = int(next.Add(1)) - 1 {
+				if err := view(ctx, cl, base, hosts[i]); err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil || o.warmUp <= 0 {
+		return firstErr
+	}
+	_, err := mixedRun(ctx, base, fx, mixedOptions{clients: o.clients, orderRate: o.orderRate, duration: o.warmUp},
+		runSpec{name: "warm-up", host: all, orders: true, during: func(context.Context) error { return nil }})
+	return err
+}
+
+// soldOutDelay sells the sticker's units one order at a time and then
+// views the hot event's page until it shows the sticker sold out: the time
+// from sending the order for the last unit to the first page that says so
+// (an upper bound: the unit went at that order's commit, a little later).
+func soldOutDelay(ctx context.Context, base string, fx fixture) (time.Duration, error) {
+	cl, token, err := benchkit.NewClient(base, fx.host)
+	if err != nil {
+		return 0, err
+	}
+	defer cl.CloseIdleConnections()
+	page := &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 10 * time.Second}
+	defer page.CloseIdleConnections()
+	if out, err := stickerSoldOut(page, base, fx); err != nil || out {
+		return 0, cmp.Or(err, errors.New("the sticker shows sold out before its last unit went"))
+	}
+	var last time.Time
+	for range fx.stickerUnits {
+		last = time.Now()
+		status, _, body, err := benchkit.Submit(cl, base, fx.host, token, fx.sticker, fx.stickerVariant, "sticker-"+uuid.NewString()+"@example.com")
+		if err == nil && status != http.StatusSeeOther {
+			err = fmt.Errorf("sticker order: status %d: %.300s", status, body)
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	for deadline := last.Add(10 * time.Second); ctx.Err() == nil; time.Sleep(time.Millisecond) {
+		out, err := stickerSoldOut(page, base, fx)
+		if err != nil {
+			return 0, err
+		}
+		if out {
+			return time.Since(last), nil
+		}
+		if time.Now().After(deadline) {
+			return 0, errors.New("the sticker was not shown sold out within 10s of its last unit")
+		}
+	}
+	return 0, ctx.Err()
+}
+
+// stickerSoldOut reports whether the hot event's landing page shows the
+// sticker sold out: its entry in the products' list is marked so.
+func stickerSoldOut(cl *http.Client, base string, fx fixture) (bool, error) {
+	body, err := get(cl, base, fx.host, "/")
+	if err != nil {
+		return false, err
+	}
+	link := bytes.Index(body, []byte(`href="/products/`+fx.sticker.String()+`"`))
+	item := bytes.LastIndex(body[:max(link, 0)], []byte(`<li class="product`))
+	if link < 0 || item < 0 {
+		return false, fmt.Errorf("the hot event's page does not list the sticker")
+	}
+	return bytes.HasPrefix(body[item:], []byte(`<li class="product sold-out"`)), nil
 }
 
 // mixedRun views pages of host() (nil: none) from o.clients connections
 // for o.duration, with orders on the hot event at o.orderRate if orders,
 // then waits for Postgres to publish its counts.
-func mixedRun(ctx context.Context, base string, fx fixture, o mixedOptions, name string, host func() string, orders bool) (pageRun, error) {
-	before, err := fx.transactions(ctx)
-	if err != nil {
-		return pageRun{}, err
+func mixedRun(ctx context.Context, base string, fx fixture, o mixedOptions, spec runSpec) (pageRun, error) {
+	name, host, orders := spec.name, spec.host, spec.orders
+	var before int64
+	if spec.during == nil {
+		var err error
+		if before, err = fx.transactions(ctx); err != nil {
+			return pageRun{}, err
+		}
 	}
 	fmt.Printf("  %s\n", name)
 	runCtx, cancel := context.WithTimeout(ctx, o.duration)
@@ -144,6 +258,13 @@ func mixedRun(ctx context.Context, base string, fx fixture, o mixedOptions, name
 			}
 		})
 	}
+	if spec.during != nil {
+		wg.Go(func() {
+			if err := spec.during(runCtx); err != nil && runCtx.Err() == nil {
+				fail(err)
+			}
+		})
+	}
 	if host == nil && !orders {
 		<-runCtx.Done()
 	}
@@ -154,6 +275,9 @@ func mixedRun(ctx context.Context, base string, fx fixture, o mixedOptions, name
 		return r, firstErr
 	}
 	r.views, r.orders, r.p99 = views.Load(), placed.Load(), percentile(latencies, 99)
+	if spec.during != nil {
+		return r, nil
+	}
 	select {
 	case <-time.After(o.statsWait):
 	case <-ctx.Done():

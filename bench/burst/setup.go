@@ -25,6 +25,9 @@ type fixture struct {
 	product        uuid.UUID
 	sizes          []uuid.UUID
 	pen, penColour uuid.UUID
+	sticker        uuid.UUID // the mixed run sells its last units to time the sold-out state
+	stickerVariant uuid.UUID
+	stickerUnits   int
 	others         []string
 }
 
@@ -72,6 +75,13 @@ func setUp(ctx context.Context, srv *throwaway.Server, o options) (fixture, erro
 	if !o.mixed.run {
 		return fx, nil
 	}
+	fx.stickerUnits = o.mixed.stickerUnits
+	sticker, err := database.AddProduct(ctx, ev.ID, storefront.Product{Name: storefront.Text{"en": "Sticker"}, Visible: true,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "Round"}, Stock: &fx.stickerUnits}}})
+	if err != nil {
+		return fixture{}, err
+	}
+	fx.sticker, fx.stickerVariant = sticker.ID, sticker.Variants[0].ID
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)

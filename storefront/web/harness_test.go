@@ -34,7 +34,7 @@ const testBase = "shop.test"
 // the event resolver in front (trusting the test client as a proxy), the real
 // catalogue and order store, images kept on disk.
 type storefrontApp struct {
-	t        *testing.T
+	t        testing.TB
 	db       *db.DB
 	app      *fiber.App
 	sites    *storefront.Sites
@@ -42,14 +42,14 @@ type storefrontApp struct {
 	queries  *atomic.Int64 // the queries the app's pool has sent
 }
 
-func newStorefrontApp(t *testing.T) *storefrontApp {
+func newStorefrontApp(t testing.TB) *storefrontApp {
 	t.Helper()
 	return newStorefrontAppKeeping(t, 0)
 }
 
 // newStorefrontAppKeeping is newStorefrontApp keeping at most events
 // events in memory (0: no bound).
-func newStorefrontAppKeeping(t *testing.T, events int) *storefrontApp {
+func newStorefrontAppKeeping(t testing.TB, events int) *storefrontApp {
 	t.Helper()
 	counter := &dbtest.QueryCounter{}
 	database := dbtest.New(t).Open(t, db.Options{Tracer: counter})

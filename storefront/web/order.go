@@ -35,13 +35,15 @@ func (h *Handler) orderPage(c *fiber.Ctx) error {
 	if site.Settings.OrdersClosed(h.now()) {
 		return h.closed(c, site, fiber.StatusOK, "orders")
 	}
+	pid := c.Query("product")
+	if pid == "" {
+		return h.sendBlankOrderForm(c, site)
+	}
 	values := url.Values{}
-	if pid := c.Query("product"); pid != "" {
-		for i, p := range site.Catalogue.Visible() {
-			if p.ID.String() == pid {
-				values.Set(lineInput(i, "variant"), c.Query("variant"))
-				values.Set(lineInput(i, "quantity"), "1")
-			}
+	for i, p := range site.Catalogue.Visible() {
+		if p.ID.String() == pid {
+			values.Set(lineInput(i, "variant"), c.Query("variant"))
+			values.Set(lineInput(i, "quantity"), "1")
 		}
 	}
 	return h.renderOrderForm(c, site, fiber.StatusOK, values, form.Errors{})

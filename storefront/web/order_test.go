@@ -24,7 +24,7 @@ type shop struct {
 	visitor              *visitor
 }
 
-func newShop(t *testing.T, s *storefrontApp, slug string) *shop {
+func newShop(t testing.TB, s *storefrontApp, slug string) *shop {
 	t.Helper()
 	ev := s.event(slug, "en", "de")
 	fixture := dbtest.NewShop(t, s.db, ev.ID)
