@@ -4,6 +4,10 @@ GO ?= go
 
 .PHONY: test test-inner check fmt-check vet staticcheck sqlc-check generate dev bench bench-orders bench-burst bench-bodies bench-tenants bench-compress
 
+# make image: the OCI image as marquee.tar (docker load < marquee.tar),
+# built offline by infra/image.sh.
+.PHONY: image
+
 test:
 	$(GO) run ./cmd/withpg -- $(MAKE) --no-print-directory test-inner
 
@@ -30,6 +34,9 @@ generate:
 
 dev:
 	$(GO) run ./cmd/marquee dev
+
+image:
+	bash infra/image.sh
 
 bench:
 	bash bench/landing.sh
