@@ -32,8 +32,7 @@ func (db *DB) TenantByID(ctx context.Context, id uuid.UUID) (*tenant.Tenant, err
 // mail server before: a retried job must not send it again.
 func (db *DB) EmailSent(ctx context.Context, tenantID uuid.UUID, dedupKey string) (bool, error) {
 	var sent bool
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
-		var err error
+	err := db.inTenantTrip(ctx, tenantID, func(q *dbq.Queries) (err error) {
 		sent, err = q.EmailLogged(ctx, dbq.EmailLoggedParams{TenantID: tenantID, DedupKey: dedupKey})
 		return err
 	})
@@ -42,7 +41,7 @@ func (db *DB) EmailSent(ctx context.Context, tenantID uuid.UUID, dedupKey string
 
 // RecordEmail records an accepted email (once per dedup key).
 func (db *DB) RecordEmail(ctx context.Context, tenantID uuid.UUID, e notify.SentEmail) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantTrip(ctx, tenantID, func(q *dbq.Queries) error {
 		return q.EmailLogInsert(ctx, dbq.EmailLogInsertParams{TenantID: tenantID, DedupKey: e.DedupKey, Kind: string(e.Kind),
 			Recipients: e.Recipients, Subject: e.Subject, MessageID: e.MessageID, OrderID: nullUUID(e.OrderID)})
 	})

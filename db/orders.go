@@ -49,22 +49,52 @@ func newOrderNumber() string {
 	return string(out)
 }
 
-// OrderByNumber returns an order with its items and history.
+// OrderByNumber returns an order with its items and history, read in one
+// round trip (inTenantTrip): the status page and every email about an
+// order come this way.
 func (db *DB) OrderByNumber(ctx context.Context, tenantID uuid.UUID, number string) (*storefront.Order, error) {
-	var order *storefront.Order
-	err := db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
-		ot := &orderTx{tx: tx, q: dbq.New(tx), tenantID: tenantID}
-		row, err := ot.q.OrderGetByNumber(ctx, dbq.OrderGetByNumberParams{TenantID: tenantID, Number: number})
-		if err != nil {
+	var (
+		row     dbq.Order
+		items   []dbq.OrderItem
+		history []dbq.OrderStatusHistory
+	)
+	err := db.inTenantTrip(ctx, tenantID,
+		func(q *dbq.Queries) (err error) {
+			row, err = q.OrderGetByNumber(ctx, dbq.OrderGetByNumberParams{TenantID: tenantID, Number: number})
 			return err
-		}
-		order, err = ot.load(ctx, row)
-		return err
-	})
-	return order, notFound(err, "order.not_found")
+		},
+		func(q *dbq.Queries) (err error) {
+			items, err = q.OrderItemListByNumber(ctx, dbq.OrderItemListByNumberParams{TenantID: tenantID, Number: number})
+			return err
+		},
+		func(q *dbq.Queries) (err error) {
+			history, err = q.OrderStatusListByNumber(ctx, dbq.OrderStatusListByNumberParams{TenantID: tenantID, Number: number})
+			return err
+		})
+	if err != nil {
+		return nil, notFound(err, "order.not_found")
+	}
+	o, err := orderOf(row)
+	if err == nil {
+		err = addItems(o, items)
+	}
+	addHistory(o, history)
+	return o, err
 }
 
 func (ot *orderTx) load(ctx context.Context, r dbq.Order) (*storefront.Order, error) {
+	o, err := orderOf(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := ot.loadItems(ctx, o); err != nil {
+		return nil, err
+	}
+	return o, ot.loadHistory(ctx, o)
+}
+
+// orderOf is an order's row without its items and history.
+func orderOf(r dbq.Order) (*storefront.Order, error) {
 	o := &storefront.Order{
 		ID: r.ID, TenantID: r.TenantID, Number: r.Number, Email: r.Email, Name: r.Name, Locale: r.Locale,
 		Status: storefront.Status(r.Status), Currency: r.Currency, TotalMinor: r.TotalMinor, CreatedAt: r.CreatedAt,
@@ -78,10 +108,7 @@ func (ot *orderTx) load(ctx context.Context, r dbq.Order) (*storefront.Order, er
 			return nil, fmt.Errorf("order %s address: %w", r.Number, err)
 		}
 	}
-	if err := ot.loadItems(ctx, o); err != nil {
-		return nil, err
-	}
-	return o, ot.loadHistory(ctx, o)
+	return o, nil
 }
 
 func (ot *orderTx) loadItems(ctx context.Context, o *storefront.Order) error {
@@ -89,6 +116,10 @@ func (ot *orderTx) loadItems(ctx context.Context, o *storefront.Order) error {
 	if err != nil {
 		return err
 	}
+	return addItems(o, rows)
+}
+
+func addItems(o *storefront.Order, rows []dbq.OrderItem) error {
 	for _, r := range rows {
 		it := storefront.Item{Position: int(r.Position), ProductID: r.ProductID, VariantID: r.VariantID,
 			Quantity: int(r.Quantity), UnitPriceMinor: r.UnitPriceMinor}
@@ -103,10 +134,14 @@ func (ot *orderTx) loadItems(ctx context.Context, o *storefront.Order) error {
 
 func (ot *orderTx) loadHistory(ctx context.Context, o *storefront.Order) error {
 	rows, err := ot.q.OrderStatusList(ctx, dbq.OrderStatusListParams{TenantID: ot.tenantID, OrderID: o.ID})
+	addHistory(o, rows)
+	return err
+}
+
+func addHistory(o *storefront.Order, rows []dbq.OrderStatusHistory) {
 	for _, r := range rows {
 		o.History = append(o.History, storefront.StatusChange{Status: storefront.Status(r.Status), Note: r.Note, Actor: r.Actor, At: r.CreatedAt})
 	}
-	return err
 }
 
 // CancelOrder cancels an order for its attendee: allowed when the event lets

@@ -19,7 +19,7 @@ import (
 
 // addProduct stores a product with one variant per stock value (nil stock:
 // unlimited) and returns it with ids.
-func addProduct(t *testing.T, database *db.DB, tenantID uuid.UUID, p storefront.Product, stocks ...*int) storefront.Product {
+func addProduct(t testing.TB, database *db.DB, tenantID uuid.UUID, p storefront.Product, stocks ...*int) storefront.Product {
 	t.Helper()
 	p.Visible = true
 	if p.Name == nil {
