@@ -150,18 +150,18 @@ func (s *Site) Kept(key string, make func() (any, error)) (any, error) {
 // Sites caches the Site of every event that has been visited.
 type Sites struct {
 	store SiteStore
-	memo  *tenant.Memo[*Site]
+	memo  *tenant.Memo[uuid.UUID, *Site]
 }
 
 // NewSites returns an empty cache reading from store.
 func NewSites(store SiteStore, opts tenant.MemoOptions) *Sites {
-	return &Sites{store: store, memo: tenant.NewMemo[*Site](opts)}
+	return &Sites{store: store, memo: tenant.NewMemo[uuid.UUID, *Site](opts)}
 }
 
 // Get returns the Site of t, loading its content on the first visit. The
 // Site carries t as resolved for this request.
 func (s *Sites) Get(ctx context.Context, t *tenant.Tenant) (*Site, error) {
-	site, err := s.memo.Get(ctx, t.ID.String(), func(ctx context.Context) (*Site, uuid.UUID, error) {
+	site, err := s.memo.Get(ctx, t.ID, func(ctx context.Context) (*Site, uuid.UUID, error) {
 		c, err := s.store.SiteContent(ctx, t.ID)
 		if err != nil {
 			return nil, uuid.Nil, err
@@ -179,7 +179,7 @@ func (s *Sites) Forget(id uuid.UUID) { s.memo.Forget(id) }
 // in place: no reload, and the pages are rendered again only when the
 // variant's sold-out state flips.
 func (s *Sites) SetStock(tenantID, variantID uuid.UUID, stock *int) {
-	s.memo.Apply(tenantID, tenantID.String(), func(site *Site) { site.SetStock(variantID, stock) })
+	s.memo.Apply(tenantID, tenantID, func(site *Site) { site.SetStock(variantID, stock) })
 }
 
 // ForgetAll marks every Site stale.

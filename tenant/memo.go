@@ -1,13 +1,13 @@
 package tenant
 
 import (
-	"container/list"
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
-	"golang.org/x/sync/singleflight"
 
 	"marquee"
 )
@@ -24,39 +24,52 @@ import (
 // found", so a new event or domain answers at once.
 //
 // Found values are indexed by their tenant, so Forget touches only that
-// tenant's entries (O(1) per event, whatever the cache holds), and kept in
-// least-recently-used order: past MaxEntries the least recently used one
-// goes, and its next Get loads it again.
-type Memo[V any] struct {
+// tenant's entries (O(1) per event, whatever the cache holds). Past
+// MaxEntries the least recently used goes, approximately (the clock
+// algorithm: a Get marks its entry used, and eviction passes over the
+// entries in turn, clearing marks, until it meets one not used since it
+// last passed), and its next Get loads it again. A Get of a cached value
+// takes only the read lock and writes nothing shared but that mark, once.
+type Memo[K comparable, V any] struct {
 	ttl, missTTL, staleRetry time.Duration
 	maxEntries, maxMisses    int
 	now                      func() time.Time
 
-	mu      sync.Mutex
-	entries map[string]*list.Element // key → element of lru holding a *memoEntry[V]
-	lru     list.List                // most recently used first
-	owners  map[uuid.UUID]*memoOwner // the keys of each tenant and when it last changed
-	misses  map[string]time.Time     // remembered "not found": key → when it expires
-	loading int                      // loads under way
-	gen     uint64                   // bumped by every Forget and ForgetAll
-	missGen uint64                   // gen of the last Forget: a miss loaded before it is not stored
-	allGen  uint64                   // gen of the last ForgetAll: every entry loaded before it is stale
-	group   singleflight.Group
+	mu      sync.RWMutex
+	entries map[K]*memoEntry[K, V]
+	clock   []*memoEntry[K, V]          // every found entry; each knows its slot
+	hand    int                         // the clock's hand: the next slot eviction looks at
+	owners  map[uuid.UUID]*memoOwner[K] // the keys of each tenant and when it last changed
+	misses  map[K]time.Time             // remembered "not found": key → when it expires
+	calls   map[K]*memoCall[V]          // loads under way, which other Gets of the key wait for
+	loading int                         // loads under way
+	gen     uint64                      // bumped by every Forget and ForgetAll
+	missGen uint64                      // gen of the last Forget: a miss loaded before it is not stored
+	allGen  uint64                      // gen of the last ForgetAll: every entry loaded before it is stale
 }
 
-type memoEntry[V any] struct {
-	key     string
+type memoEntry[K comparable, V any] struct {
+	key     K
 	value   V
 	owner   uuid.UUID
 	loaded  uint64    // gen when its load began
 	expires time.Time // after it the value is stale
 	stale   bool      // its tenant changed since it was loaded
+	slot    int       // its index in Memo.clock
+	used    atomic.Bool
 }
 
 // memoOwner is what the Memo knows of one tenant.
-type memoOwner struct {
-	keys    map[string]struct{} // its cached entries
-	changed uint64              // gen of its last Forget: a load begun before it is not stored
+type memoOwner[K comparable] struct {
+	keys    map[K]struct{} // its cached entries
+	changed uint64         // gen of its last Forget: a load begun before it is not stored
+}
+
+// memoCall is one load under way; done is closed when v and err are set.
+type memoCall[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
 }
 
 // MemoOptions tune a Memo. Zero values get defaults.
@@ -74,9 +87,10 @@ type MemoOptions struct {
 }
 
 // NewMemo returns an empty Memo.
-func NewMemo[V any](o MemoOptions) *Memo[V] {
-	m := &Memo[V]{ttl: o.TTL, missTTL: o.MissTTL, staleRetry: o.StaleRetry, maxMisses: o.MaxMisses, maxEntries: o.MaxEntries,
-		now: o.Now, entries: map[string]*list.Element{}, owners: map[uuid.UUID]*memoOwner{}, misses: map[string]time.Time{}}
+func NewMemo[K comparable, V any](o MemoOptions) *Memo[K, V] {
+	m := &Memo[K, V]{ttl: o.TTL, missTTL: o.MissTTL, staleRetry: o.StaleRetry, maxMisses: o.MaxMisses, maxEntries: o.MaxEntries,
+		now: o.Now, entries: map[K]*memoEntry[K, V]{}, owners: map[uuid.UUID]*memoOwner[K]{}, misses: map[K]time.Time{},
+		calls: map[K]*memoCall[V]{}}
 	if m.ttl <= 0 {
 		m.ttl = 10 * time.Minute
 	}
@@ -99,36 +113,50 @@ func NewMemo[V any](o MemoOptions) *Memo[V] {
 // returns an error with code ENOTFOUND when there is nothing under the key.
 type LoadFunc[V any] func(ctx context.Context) (V, uuid.UUID, error)
 
-var errNotFound = marquee.New(marquee.ENOTFOUND, "error.not_found")
+var (
+	errNotFound   = marquee.New(marquee.ENOTFOUND, "error.not_found")
+	errLoadPanics = marquee.Internal(errors.New("tenant: a cache load panicked"))
+)
 
 // Get returns the cached value for key, loading it when it is missing or
 // stale.
-func (m *Memo[V]) Get(ctx context.Context, key string, load LoadFunc[V]) (V, error) {
-	if v, ok, err := m.cached(key); ok {
+func (m *Memo[K, V]) Get(ctx context.Context, key K, load LoadFunc[V]) (V, error) {
+	now := m.now()
+	m.mu.RLock()
+	v, ok, err := m.cachedLocked(key, now)
+	m.mu.RUnlock()
+	if ok {
 		return v, err
 	}
-	res, err, _ := m.group.Do(key, func() (any, error) {
-		return m.load(ctx, key, load)
-	})
-	if err != nil {
-		var zero V
-		return zero, err
+	m.mu.Lock()
+	if v, ok, err := m.cachedLocked(key, m.now()); ok { // loaded meanwhile
+		m.mu.Unlock()
+		return v, err
 	}
-	return res.(V), nil
+	if c := m.calls[key]; c != nil {
+		m.mu.Unlock()
+		<-c.done
+		return c.v, c.err
+	}
+	c := &memoCall[V]{done: make(chan struct{})}
+	m.calls[key] = c
+	gen := m.gen
+	m.loading++
+	m.mu.Unlock()
+	m.load(ctx, key, gen, c, load)
+	return c.v, c.err
 }
 
-// cached answers from the cache when it holds a fresh answer for key, and
-// marks it the most recently used.
-func (m *Memo[V]) cached(key string) (v V, ok bool, err error) {
-	now := m.now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if el, found := m.entries[key]; found {
-		e := el.Value.(*memoEntry[V])
+// cachedLocked answers from the cache when it holds a fresh answer for key,
+// and marks it used. It needs at least the read lock.
+func (m *Memo[K, V]) cachedLocked(key K, now time.Time) (v V, ok bool, err error) {
+	if e := m.entries[key]; e != nil {
 		if e.stale || e.loaded < m.allGen || now.After(e.expires) {
 			return v, false, nil
 		}
-		m.lru.MoveToFront(el)
+		if !e.used.Load() { // written once per pass of the clock, not on every Get
+			e.used.Store(true)
+		}
 		return e.value, true, nil
 	}
 	if exp, found := m.misses[key]; found && !now.After(exp) {
@@ -137,43 +165,49 @@ func (m *Memo[V]) cached(key string) (v V, ok bool, err error) {
 	return v, false, nil
 }
 
-func (m *Memo[V]) load(ctx context.Context, key string, load LoadFunc[V]) (V, error) {
-	m.mu.Lock()
-	gen := m.gen
-	m.loading++
-	m.mu.Unlock()
-	var v V
-	var owner uuid.UUID
-	var err error
-	defer func() { // the load is over however it ended, a panic included
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		m.loading--
-		m.pruneOwnersLocked()
-		switch marquee.ErrorCode(err) {
-		case "":
-			m.storeLocked(key, gen, v, owner)
-		case marquee.ENOTFOUND:
-			m.storeMissLocked(key, gen)
+// load runs a load begun at gen for the call c, stores what it found and
+// hands it to c's waiters.
+func (m *Memo[K, V]) load(ctx context.Context, key K, gen uint64, c *memoCall[V], load LoadFunc[V]) {
+	finished := false
+	defer func() {
+		if !finished { // load panicked: nothing is stored, the waiters get an error, the panic goes on
+			m.mu.Lock()
+			m.loading--
+			delete(m.calls, key)
+			m.mu.Unlock()
+			c.err = errLoadPanics
+			close(c.done)
 		}
 	}()
-	v, owner, err = load(ctx)
+	v, owner, err := load(ctx)
+	finished = true
+	m.mu.Lock()
+	m.loading--
+	delete(m.calls, key)
 	switch marquee.ErrorCode(err) {
 	case "":
-		return v, nil
+		m.storeLocked(key, gen, v, owner)
+		c.v = v
 	case marquee.ENOTFOUND:
-		return v, errNotFound
+		m.storeMissLocked(key, gen)
+		c.err = errNotFound
 	case marquee.EUNAVAILABLE:
-		if stale, ok := m.keepStale(key, gen); ok {
-			return stale, nil
+		if stale, ok := m.keepStaleLocked(key, gen); ok {
+			c.v = stale
+		} else {
+			c.err = err
 		}
+	default:
+		c.err = err
 	}
-	return v, err
+	m.pruneOwnersLocked() // after storing: the store needs the records of changes during the load
+	m.mu.Unlock()
+	close(c.done)
 }
 
 // changedSince reports whether owner changed (or everything was forgotten)
 // after a load that began at gen: then what it loaded may be stale.
-func (m *Memo[V]) changedSince(owner uuid.UUID, gen uint64) bool {
+func (m *Memo[K, V]) changedSince(owner uuid.UUID, gen uint64) bool {
 	if m.allGen > gen {
 		return true
 	}
@@ -181,71 +215,102 @@ func (m *Memo[V]) changedSince(owner uuid.UUID, gen uint64) bool {
 	return o != nil && o.changed > gen
 }
 
-// keepStale returns the value under key after a reload found the database
-// away, and lets it be served for staleRetry before the next try (unless a
-// change arrived meanwhile: then the next Get tries again).
-func (m *Memo[V]) keepStale(key string, gen uint64) (v V, ok bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	el, ok := m.entries[key]
-	if !ok {
+// keepStaleLocked returns the value under key after a reload found the
+// database away, and lets it be served for staleRetry before the next try
+// (unless a change arrived meanwhile: then the next Get tries again).
+func (m *Memo[K, V]) keepStaleLocked(key K, gen uint64) (v V, ok bool) {
+	e := m.entries[key]
+	if e == nil {
 		return v, false
 	}
-	e := el.Value.(*memoEntry[V])
 	if !m.changedSince(e.owner, gen) {
 		e.stale, e.loaded, e.expires = false, max(e.loaded, gen), m.now().Add(m.staleRetry)
 	}
 	return e.value, true
 }
 
-func (m *Memo[V]) storeLocked(key string, gen uint64, v V, owner uuid.UUID) {
+func (m *Memo[K, V]) storeLocked(key K, gen uint64, v V, owner uuid.UUID) {
 	if m.changedSince(owner, gen) {
 		return // forgotten while loading: the value may be stale
 	}
 	delete(m.misses, key)
-	e := &memoEntry[V]{key: key, value: v, owner: owner, loaded: gen, expires: m.now().Add(m.ttl)}
-	if el, ok := m.entries[key]; ok {
-		m.unindexLocked(el.Value.(*memoEntry[V]))
-		el.Value = e
-		m.lru.MoveToFront(el)
+	if e := m.entries[key]; e != nil { // a stale entry loaded again: it keeps its slot
+		if e.owner != owner {
+			m.unindexLocked(e)
+		}
+		e.value, e.owner, e.loaded, e.expires, e.stale = v, owner, gen, m.now().Add(m.ttl), false
+		m.indexLocked(e)
+		return
+	}
+	e := &memoEntry[K, V]{key: key, value: v, owner: owner, loaded: gen, expires: m.now().Add(m.ttl)}
+	if m.maxEntries > 0 && len(m.clock) >= m.maxEntries {
+		i := m.victimLocked()
+		old := m.clock[i]
+		delete(m.entries, old.key)
+		m.unindexLocked(old)
+		e.slot, m.clock[i] = i, e
+		m.hand = i + 1 // the new entry gets a whole turn of the clock
 	} else {
-		m.entries[key] = m.lru.PushFront(e)
+		e.slot = len(m.clock)
+		m.clock = append(m.clock, e)
 	}
-	o := m.owners[owner]
-	if o == nil {
-		o = &memoOwner{keys: map[string]struct{}{}}
-		m.owners[owner] = o
-	}
-	o.keys[key] = struct{}{}
-	for m.maxEntries > 0 && m.lru.Len() > m.maxEntries {
-		m.removeLocked(m.lru.Back())
+	m.entries[key] = e
+	m.indexLocked(e)
+}
+
+// victimLocked moves the clock's hand to the first entry not used since
+// the hand last passed it, clearing the marks it passes, and returns its
+// slot. It ends within one turn.
+func (m *Memo[K, V]) victimLocked() int {
+	for {
+		if m.hand >= len(m.clock) {
+			m.hand = 0
+		}
+		e := m.clock[m.hand]
+		if !e.used.Load() {
+			return m.hand
+		}
+		e.used.Store(false)
+		m.hand++
 	}
 }
 
-func (m *Memo[V]) storeMissLocked(key string, gen uint64) {
+func (m *Memo[K, V]) indexLocked(e *memoEntry[K, V]) {
+	o := m.owners[e.owner]
+	if o == nil {
+		o = &memoOwner[K]{keys: map[K]struct{}{}}
+		m.owners[e.owner] = o
+	}
+	o.keys[e.key] = struct{}{}
+}
+
+func (m *Memo[K, V]) storeMissLocked(key K, gen uint64) {
 	if m.missGen > gen || m.allGen > gen {
 		return // something changed while loading: the event may exist now
 	}
-	if el, ok := m.entries[key]; ok {
-		m.removeLocked(el)
+	if e := m.entries[key]; e != nil {
+		m.removeLocked(e)
 	}
 	if len(m.misses) >= m.maxMisses {
-		m.misses = map[string]time.Time{}
+		m.misses = map[K]time.Time{}
 	}
 	m.misses[key] = m.now().Add(m.missTTL)
 }
 
-// removeLocked drops one found value.
-func (m *Memo[V]) removeLocked(el *list.Element) {
-	e := el.Value.(*memoEntry[V])
-	m.lru.Remove(el)
+// removeLocked drops one found value; the last slot's entry takes its slot.
+func (m *Memo[K, V]) removeLocked(e *memoEntry[K, V]) {
+	last := len(m.clock) - 1
+	m.clock[e.slot] = m.clock[last]
+	m.clock[e.slot].slot = e.slot
+	m.clock[last] = nil
+	m.clock = m.clock[:last]
 	delete(m.entries, e.key)
 	m.unindexLocked(e)
 }
 
 // unindexLocked takes e out of its tenant's keys, and forgets the tenant
 // once it has none and no load could need its last change.
-func (m *Memo[V]) unindexLocked(e *memoEntry[V]) {
+func (m *Memo[K, V]) unindexLocked(e *memoEntry[K, V]) {
 	o := m.owners[e.owner]
 	if o == nil {
 		return
@@ -259,7 +324,7 @@ func (m *Memo[V]) unindexLocked(e *memoEntry[V]) {
 // pruneOwnersLocked drops the records of tenants that have no entry
 // (changes noted while loads were under way) once no load is under way
 // and they have piled up: the sweep is paid for by the records it drops.
-func (m *Memo[V]) pruneOwnersLocked() {
+func (m *Memo[K, V]) pruneOwnersLocked() {
 	if m.loading > 0 || len(m.owners) < len(m.entries)+1024 {
 		return
 	}
@@ -273,25 +338,25 @@ func (m *Memo[V]) pruneOwnersLocked() {
 // Forget marks every entry of one tenant stale and drops every remembered
 // "not found". Stale entries stay: they are what an outage serves. It
 // touches only that tenant's entries.
-func (m *Memo[V]) Forget(tenantID uuid.UUID) {
+func (m *Memo[K, V]) Forget(tenantID uuid.UUID) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.gen++
 	m.missGen = m.gen
 	if len(m.misses) > 0 {
-		m.misses = map[string]time.Time{}
+		m.misses = map[K]time.Time{}
 	}
 	o := m.owners[tenantID]
 	if o == nil {
 		if m.loading == 0 {
 			return // nothing cached, nothing loading
 		}
-		o = &memoOwner{keys: map[string]struct{}{}}
+		o = &memoOwner[K]{keys: map[K]struct{}{}}
 		m.owners[tenantID] = o
 	}
 	o.changed = m.gen
 	for k := range o.keys {
-		m.entries[k].Value.(*memoEntry[V]).stale = true
+		m.entries[k].stale = true
 	}
 }
 
@@ -299,40 +364,38 @@ func (m *Memo[V]) Forget(tenantID uuid.UUID) {
 // with fn (under the Memo's lock: fn must be quick), fresh or stale, without
 // a reload. A load of that tenant under way is not stored: it may have
 // read the data before the change.
-func (m *Memo[V]) Apply(tenantID uuid.UUID, key string, fn func(V)) {
+func (m *Memo[K, V]) Apply(tenantID uuid.UUID, key K, fn func(V)) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.loading > 0 {
 		m.gen++
 		o := m.owners[tenantID]
 		if o == nil {
-			o = &memoOwner{keys: map[string]struct{}{}}
+			o = &memoOwner[K]{keys: map[K]struct{}{}}
 			m.owners[tenantID] = o
 		}
 		o.changed = m.gen
 	}
-	if el, ok := m.entries[key]; ok {
-		if e := el.Value.(*memoEntry[V]); e.owner == tenantID {
-			fn(e.value)
-		}
+	if e := m.entries[key]; e != nil && e.owner == tenantID {
+		fn(e.value)
 	}
 }
 
 // ForgetAll marks every entry stale and drops every "not found", e.g.
 // after the notification stream was interrupted and changes may have been
 // missed. It costs the same whatever the cache holds.
-func (m *Memo[V]) ForgetAll() {
+func (m *Memo[K, V]) ForgetAll() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.gen++
 	m.missGen, m.allGen = m.gen, m.gen
-	m.misses = map[string]time.Time{}
+	m.misses = map[K]time.Time{}
 }
 
 // Len reports how many entries are cached (found and not found, fresh and
 // stale).
-func (m *Memo[V]) Len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *Memo[K, V]) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	return len(m.entries) + len(m.misses)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ func newCountingLoads(keys int) *countingLoads {
 	return c
 }
 
-func (c *countingLoads) get(m *Memo[string], key string) string {
+func (c *countingLoads) get(m *Memo[string, string], key string) string {
 	v, _ := m.Get(context.Background(), key, func(context.Context) (string, uuid.UUID, error) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
@@ -40,7 +41,7 @@ func (c *countingLoads) count(key string) int { c.mu.Lock(); defer c.mu.Unlock()
 
 func TestMemoForgetsOneEventOnly(t *testing.T) {
 	c := newCountingLoads(100)
-	m := NewMemo[string](MemoOptions{})
+	m := NewMemo[string, string](MemoOptions{})
 	for i := range 100 {
 		c.get(m, strconv.Itoa(i))
 	}
@@ -63,7 +64,7 @@ func TestMemoForgetsOneEventOnly(t *testing.T) {
 func TestMemoBound(t *testing.T) {
 	t.Run("past its bound the least recently used event goes", func(t *testing.T) {
 		c := newCountingLoads(4)
-		m := NewMemo[string](MemoOptions{MaxEntries: 3})
+		m := NewMemo[string, string](MemoOptions{MaxEntries: 3})
 		for _, k := range []string{"0", "1", "2", "0", "3"} { // 1 is now the least recently used
 			c.get(m, k)
 		}
@@ -85,7 +86,7 @@ func TestMemoBound(t *testing.T) {
 	})
 	t.Run("an evicted event forgets its index", func(t *testing.T) {
 		c := newCountingLoads(1000)
-		m := NewMemo[string](MemoOptions{MaxEntries: 10})
+		m := NewMemo[string, string](MemoOptions{MaxEntries: 10})
 		for i := range 1000 {
 			c.get(m, strconv.Itoa(i))
 		}
@@ -106,7 +107,13 @@ func TestMemoBound(t *testing.T) {
 // under the write lock. Kept here to measure against.
 type scanMemo struct {
 	mu      sync.RWMutex
-	entries map[string]memoEntry[string]
+	entries map[string]scanEntry
+}
+
+type scanEntry struct {
+	value string
+	owner uuid.UUID
+	stale bool
 }
 
 func (m *scanMemo) Forget(id uuid.UUID) {
@@ -129,9 +136,9 @@ func BenchmarkForget(b *testing.B) {
 		owners[i] = uuid.New()
 	}
 	b.Run("scan(before)", func(b *testing.B) {
-		m := &scanMemo{entries: map[string]memoEntry[string]{}}
+		m := &scanMemo{entries: map[string]scanEntry{}}
 		for i, o := range owners {
-			m.entries[strconv.Itoa(i)] = memoEntry[string]{value: "v", owner: o}
+			m.entries[strconv.Itoa(i)] = scanEntry{value: "v", owner: o}
 		}
 		b.ResetTimer()
 		for i := range b.N {
@@ -139,7 +146,7 @@ func BenchmarkForget(b *testing.B) {
 		}
 	})
 	b.Run("indexed", func(b *testing.B) {
-		m := NewMemo[string](MemoOptions{})
+		m := NewMemo[string, string](MemoOptions{})
 		for i, o := range owners {
 			_, _ = m.Get(context.Background(), strconv.Itoa(i), func(context.Context) (string, uuid.UUID, error) { return "v", o, nil })
 		}
@@ -151,7 +158,7 @@ func BenchmarkForget(b *testing.B) {
 }
 
 func TestMemoForgetsChangesOfUncachedEvents(t *testing.T) {
-	m := NewMemo[string](MemoOptions{})
+	m := NewMemo[string, string](MemoOptions{})
 	release := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
@@ -179,5 +186,58 @@ func TestMemoForgetsChangesOfUncachedEvents(t *testing.T) {
 	defer m.mu.Unlock()
 	if len(m.owners) > 1 {
 		t.Errorf("%d tenants remembered after the load ended, want at most the one cached", len(m.owners))
+	}
+}
+
+func TestMemoDoesNotStoreALoadItsEventChangedDuring(t *testing.T) {
+	// The records of changes during loads pile up and are swept when the
+	// last load ends; the one of the event being loaded must still stop
+	// its value from being stored.
+	m := NewMemo[string, string](MemoOptions{})
+	owner := uuid.New()
+	var loads atomic.Int32
+	release := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = m.Get(context.Background(), "k", func(context.Context) (string, uuid.UUID, error) {
+			loads.Add(1)
+			<-release
+			return "before the change", owner, nil
+		})
+	}()
+	for loads.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	m.Forget(owner)
+	for range 2000 {
+		m.Forget(uuid.New())
+	}
+	close(release)
+	<-done
+	v, _ := m.Get(context.Background(), "k", func(context.Context) (string, uuid.UUID, error) {
+		loads.Add(1)
+		return "after the change", owner, nil
+	})
+	if v != "after the change" || loads.Load() != 2 {
+		t.Fatalf("got %q after %d loads: a value loaded before its event changed was kept", v, loads.Load())
+	}
+}
+
+func TestMemoLoadThatPanicsStoresNothing(t *testing.T) {
+	m := NewMemo[string, string](MemoOptions{})
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the load's panic did not reach its caller")
+			}
+		}()
+		_, _ = m.Get(context.Background(), "k", func(context.Context) (string, uuid.UUID, error) { panic("bug") })
+	}()
+	if m.Len() != 0 {
+		t.Fatalf("%d entries after a load panicked, want none", m.Len())
+	}
+	if v, err := m.Get(context.Background(), "k", func(context.Context) (string, uuid.UUID, error) { return "v", uuid.New(), nil }); v != "v" || err != nil {
+		t.Fatalf("after the panic: %q, %v", v, err)
 	}
 }

@@ -41,7 +41,7 @@ func TestMemo(t *testing.T) {
 
 	t.Run("a found value is loaded once", func(t *testing.T) {
 		loads.Store(0)
-		m := NewMemo[string](MemoOptions{})
+		m := NewMemo[string, string](MemoOptions{})
 		for range 3 {
 			if v, err := m.Get(ctx, "k", found); v != "value" || err != nil {
 				t.Fatalf("got %q, %v", v, err)
@@ -55,7 +55,7 @@ func TestMemo(t *testing.T) {
 	t.Run("not found is remembered until its ttl", func(t *testing.T) {
 		loads.Store(0)
 		clock := &fakeClock{now: time.Unix(0, 0)}
-		m := NewMemo[string](MemoOptions{MissTTL: time.Second, Now: clock.Now})
+		m := NewMemo[string, string](MemoOptions{MissTTL: time.Second, Now: clock.Now})
 		for range 3 {
 			if _, err := m.Get(ctx, "k", missing); marquee.ErrorCode(err) != marquee.ENOTFOUND {
 				t.Fatalf("want not found, got %v", err)
@@ -70,7 +70,7 @@ func TestMemo(t *testing.T) {
 
 	t.Run("forget marks the tenant's entries stale and drops every miss", func(t *testing.T) {
 		loads.Store(0)
-		m := NewMemo[string](MemoOptions{})
+		m := NewMemo[string, string](MemoOptions{})
 		other := uuid.New()
 		var theirLoads atomic.Int32
 		theirs := func(context.Context) (string, uuid.UUID, error) { theirLoads.Add(1); return "v", other, nil }
@@ -91,7 +91,7 @@ func TestMemo(t *testing.T) {
 	})
 
 	t.Run("a load that raced with forget is not stored", func(t *testing.T) {
-		m := NewMemo[string](MemoOptions{})
+		m := NewMemo[string, string](MemoOptions{})
 		stale := func(ctx context.Context) (string, uuid.UUID, error) {
 			m.Forget(owner) // the change notification arrives mid-load
 			return "stale", owner, nil
@@ -106,7 +106,7 @@ func TestMemo(t *testing.T) {
 	})
 
 	t.Run("misses are bounded", func(t *testing.T) {
-		m := NewMemo[string](MemoOptions{MaxMisses: 10})
+		m := NewMemo[string, string](MemoOptions{MaxMisses: 10})
 		for i := range 25 {
 			_, _ = m.Get(ctx, string(rune('a'+i)), missing)
 		}
@@ -117,7 +117,7 @@ func TestMemo(t *testing.T) {
 
 	t.Run("other errors are not cached", func(t *testing.T) {
 		loads.Store(0)
-		m := NewMemo[string](MemoOptions{})
+		m := NewMemo[string, string](MemoOptions{})
 		broken := func(context.Context) (string, uuid.UUID, error) {
 			loads.Add(1)
 			return "", uuid.Nil, marquee.New(marquee.EUNAVAILABLE, "down")
@@ -130,7 +130,7 @@ func TestMemo(t *testing.T) {
 	})
 
 	t.Run("concurrent misses load once", func(t *testing.T) {
-		m := NewMemo[string](MemoOptions{})
+		m := NewMemo[string, string](MemoOptions{})
 		var n atomic.Int32
 		release := make(chan struct{})
 		slow := func(context.Context) (string, uuid.UUID, error) {
@@ -159,7 +159,7 @@ func TestMemoOutlivesAnOutage(t *testing.T) {
 	owner := uuid.New()
 	away := marquee.New(marquee.EUNAVAILABLE, "error.unavailable")
 	type memoWithLoads struct {
-		m     *Memo[string]
+		m     *Memo[string, string]
 		clock *fakeClock
 		loads atomic.Int32
 	}
@@ -168,7 +168,7 @@ func TestMemoOutlivesAnOutage(t *testing.T) {
 	warm := func(t *testing.T) *memoWithLoads {
 		t.Helper()
 		w := &memoWithLoads{clock: &fakeClock{now: time.Unix(0, 0)}}
-		w.m = NewMemo[string](MemoOptions{TTL: time.Minute, StaleRetry: time.Second, Now: w.clock.Now})
+		w.m = NewMemo[string, string](MemoOptions{TTL: time.Minute, StaleRetry: time.Second, Now: w.clock.Now})
 		if v, err := w.m.Get(ctx, "k", func(context.Context) (string, uuid.UUID, error) { return "old", owner, nil }); v != "old" || err != nil {
 			t.Fatalf("warming: %q, %v", v, err)
 		}
@@ -259,7 +259,7 @@ func TestMemoOutlivesAnOutage(t *testing.T) {
 	})
 
 	t.Run("a first load during an outage is unavailable", func(t *testing.T) {
-		m := NewMemo[string](MemoOptions{})
+		m := NewMemo[string, string](MemoOptions{})
 		if v, err := m.Get(ctx, "never", func(context.Context) (string, uuid.UUID, error) { return "", uuid.Nil, away }); v != "" || marquee.ErrorCode(err) != marquee.EUNAVAILABLE {
 			t.Fatalf("got %q, %v; want unavailable", v, err)
 		}

@@ -23,13 +23,13 @@ type Store interface {
 type Resolver struct {
 	baseDomain string
 	store      Store
-	memo       *Memo[*Tenant]
+	memo       *Memo[string, *Tenant]
 }
 
 // NewResolver returns a Resolver for event subdomains of baseDomain (already
 // normalised, e.g. "example.com" or "localhost").
 func NewResolver(baseDomain string, store Store, opts MemoOptions) *Resolver {
-	return &Resolver{baseDomain: baseDomain, store: store, memo: NewMemo[*Tenant](opts)}
+	return &Resolver{baseDomain: baseDomain, store: store, memo: NewMemo[string, *Tenant](opts)}
 }
 
 // BaseDomain is the domain whose subdomains are events.
