@@ -20,7 +20,7 @@ var errQueued = errors.New("db: statement queued in a batch")
 // ignores), then to read that statement's result, in the order the steps
 // are given. It returns the first step's error; a statement that fails
 // aborts the transaction, so the later ones fail too and are not reported.
-func inBatch(ctx context.Context, tx pgx.Tx, steps ...func(*dbq.Queries) error) error {
+func inBatch(ctx context.Context, tx conn, steps ...func(*dbq.Queries) error) error {
 	b := &pgx.Batch{}
 	queue := dbq.New(queueing{b})
 	for _, step := range steps {
@@ -38,6 +38,13 @@ func inBatch(ctx context.Context, tx pgx.Tx, steps ...func(*dbq.Queries) error) 
 		first = err
 	}
 	return first
+}
+
+// conn runs statements: a pgx.Tx, or a pooled connection whose
+// transaction the statements begin and commit themselves (PlaceOrder's).
+type conn interface {
+	dbq.DBTX
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // queueing is a dbq.DBTX that queues each statement in a batch.

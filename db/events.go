@@ -18,8 +18,12 @@ import (
 // and a committed one always has its jobs. An error rolls the change
 // back. The job package implements it (jobs.Enqueuer).
 type Events interface {
-	// OrderPlaced is told of a new order.
-	OrderPlaced(ctx context.Context, tx pgx.Tx, o *storefront.Order) error
+	// OrderPlaced is told of a new order before it is written and returns
+	// the jobs it queues: PlaceOrder inserts them in the order's last
+	// batch, in its transaction (so the hook runs no statement of its
+	// own). perOrderSupplier: whether a per-order supplier fulfils one of
+	// the order's lines, as the order's first batch found.
+	OrderPlaced(o *storefront.Order, perOrderSupplier bool) ([]Job, error)
 	// OrderStatusChanged is told of an order's new status (a cancellation
 	// included).
 	OrderStatusChanged(ctx context.Context, tx pgx.Tx, o *storefront.Order, change storefront.StatusChange) error
@@ -35,6 +39,21 @@ type Events interface {
 	// SupplierBatchRequested is told that staff asked for a supplier's
 	// list now.
 	SupplierBatchRequested(ctx context.Context, tx pgx.Tx, tenantID, supplierID uuid.UUID) error
+}
+
+// Job is a River job that a change queues, inserted in the change's
+// transaction by its own statement (queries JobInsert) as River's client
+// would insert it.
+type Job struct {
+	Kind string
+	Args []byte // the job's args as JSON
+	// Queue, Priority, MaxAttempts as River's insert options have them.
+	Queue                 string
+	Priority, MaxAttempts int16
+	// Notify tells River's workers a job is there (River's client does it
+	// at most once per its fetch cooldown); without it they find the job
+	// at their next poll.
+	Notify bool
 }
 
 // supplierSaved tells db.Events, inside tx, that s was saved.

@@ -18,7 +18,7 @@ import (
 
 // orderTx is one order's transaction: its queries, the tenant, the clock.
 type orderTx struct {
-	tx           pgx.Tx
+	tx           conn
 	q            *dbq.Queries
 	tenantID     uuid.UUID
 	now          time.Time

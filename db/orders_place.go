@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
@@ -31,18 +30,21 @@ type reservations interface {
 var errOrderTaken = errors.New("db: order key or number taken")
 
 // placeAttempts bounds the transactions one PlaceOrder tries when its
-// insert loses a race for its key or number.
+// insert loses a race for its key or number, or a deadlock or
+// serialization race, or its first batch meets a broken pooled connection.
 const placeAttempts = 5
 
-// PlaceOrder places an order in one tenant transaction of four round trips
-// besides the Events hook's: BEGIN; one batch that confines the
-// transaction to the tenant and reads the idempotency key, the settings,
-// the products and the options; one batch that writes the order, its
-// items and its first status, counts the attendee's units with a
-// conditional upsert and takes the stock with a conditional update (so
-// concurrent orders never take more than there is, nor more than an
-// attendee may have); COMMIT. A request whose idempotency key already made
-// an order returns that order.
+// PlaceOrder places an order in one tenant transaction of two round trips
+// (one more, a ROLLBACK, when it is refused): one batch that begins the
+// transaction, confines it to the tenant and reads the idempotency key,
+// the settings, the products, the options and whether a per-order
+// supplier fulfils one of the lines; then, the order priced and built in
+// memory, one batch that writes the order, its items, its first status and
+// the jobs the Events hook queues, counts the attendee's units and takes
+// the stock with conditional statements that fail the transaction when
+// there is not enough (so concurrent orders never take more than there is,
+// nor more than an attendee may have), and commits. A request whose
+// idempotency key already made an order returns that order.
 func (db *DB) PlaceOrder(ctx context.Context, tenantID uuid.UUID, req storefront.OrderRequest) (*storefront.Order, error) {
 	if tenantID == uuid.Nil {
 		return nil, errors.New("db: tenant transaction without a tenant")
@@ -50,43 +52,67 @@ func (db *DB) PlaceOrder(ctx context.Context, tenantID uuid.UUID, req storefront
 	var order *storefront.Order
 	var err error
 	for range placeAttempts {
-		err = db.transact(ctx, func(tx pgx.Tx) error {
-			ot := &orderTx{tx: tx, q: dbq.New(tx), tenantID: tenantID, now: db.now(), reservations: db.reservations}
-			var err error
-			order, err = ot.place(ctx, req, func(o *storefront.Order) error {
-				if db.Events == nil {
-					return nil
-				}
-				return db.Events.OrderPlaced(ctx, tx, o)
-			})
-			return err
-		})
-		if !errors.Is(err, errOrderTaken) {
+		order, err = db.placeOnce(ctx, tenantID, req)
+		if !errors.Is(err, errOrderTaken) && !retryable(err) && !brokenBeforeBegin(err) {
 			break
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	return order, nil
 }
 
-// place writes a new order and calls placed with it (where its emails are
-// queued) before the stock is taken; a resubmitted order is returned as it
-// is, without calling placed again.
-func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, placed func(*storefront.Order) error) (*storefront.Order, error) {
+// placeOnce is one try of PlaceOrder on a pooled connection, whose
+// transaction its batches begin and commit; anything else leaves it rolled
+// back.
+func (db *DB) placeOnce(ctx context.Context, tenantID uuid.UUID, req storefront.OrderRequest) (order *storefront.Order, err error) {
+	c, err := db.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		p := recover()
+		if c.Conn().PgConn().TxStatus() != 'I' {
+			// A connection that fails this goes back in a transaction and
+			// the pool closes it (Open's AfterRelease).
+			_, _ = c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+		c.Release()
+		if p != nil {
+			panic(p)
+		}
+	}()
+	ot := &orderTx{tx: c, q: dbq.New(c), tenantID: tenantID, now: db.now(), reservations: db.reservations}
+	return ot.place(ctx, req, db.orderJobs)
+}
+
+// orderJobs asks the Events hook for a new order's jobs.
+func (db *DB) orderJobs(o *storefront.Order, perOrderSupplier bool) ([]Job, error) {
+	if db.Events == nil {
+		return nil, nil
+	}
+	return db.Events.OrderPlaced(o, perOrderSupplier)
+}
+
+// place writes a new order with the jobs that jobsOf returns for it; a
+// resubmitted order is returned as it is, without asking for jobs again.
+// Its first batch begins the transaction and its last commits it.
+func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, jobsOf func(*storefront.Order, bool) ([]Job, error)) (*storefront.Order, error) {
 	var (
 		existing dbq.Order
 		found    bool
 		settings dbq.SettingsGetRow
 		prows    []dbq.Product
 		vrows    []dbq.Variant
+		supplier bool
 	)
 	pids, vids := make([]uuid.UUID, 0, len(req.Lines)), make([]uuid.UUID, 0, len(req.Lines))
 	for _, l := range req.Lines {
 		pids, vids = append(pids, l.ProductID), append(vids, l.VariantID)
 	}
 	err := inBatch(ctx, ot.tx,
+		func(q *dbq.Queries) error { return q.OrderTxBegin(ctx) },
 		func(q *dbq.Queries) error { return q.TenantSet(ctx, ot.tenantID.String()) },
 		func(q *dbq.Queries) (err error) {
 			existing, err = q.OrderGetByIdempotencyKey(ctx, dbq.OrderGetByIdempotencyKeyParams{TenantID: ot.tenantID, Key: req.IdempotencyKey})
@@ -105,12 +131,24 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, place
 			vrows, err = q.VariantsForOrder(ctx, dbq.VariantsForOrderParams{TenantID: ot.tenantID, Ids: vids})
 			return err
 		},
+		func(q *dbq.Queries) (err error) {
+			supplier, err = q.SupplierPerOrderExists(ctx, dbq.SupplierPerOrderExistsParams{TenantID: ot.tenantID, ProductIds: pids, VariantIds: vids})
+			return err
+		},
 	)
 	if err != nil {
+		if connectionFailure(err) {
+			// Nothing was written: the order may be tried again at once.
+			return nil, &beginError{err: err}
+		}
 		return nil, err
 	}
 	if found {
-		return ot.load(ctx, existing)
+		o, err := ot.load(ctx, existing)
+		if err != nil {
+			return nil, err
+		}
+		return o, ot.q.OrderTxCommit(ctx)
 	}
 	priced, err := ot.priceLines(req.Lines, prows, vrows, settings)
 	if err != nil {
@@ -120,12 +158,11 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, place
 	if err != nil {
 		return nil, err
 	}
-	if err := placed(order); err != nil {
+	jobs, err := jobsOf(order, supplier)
+	if err != nil {
 		return nil, err
 	}
-	// Last, because a popular variant's row is every order's lock: it is
-	// held only from here to the commit.
-	if err := ot.write(ctx, req, order, priced); err != nil {
+	if err := ot.write(ctx, req, order, priced, jobs); err != nil {
 		return nil, err
 	}
 	return order, nil
@@ -186,27 +223,32 @@ func roundTrip(in, out any) error {
 	return json.Unmarshal(b, out)
 }
 
-// write sends the order's writes in one batch: the order, its items, its
-// first status, then the attendee's units per product and the stock per
-// option, each in a fixed order (by product, by option) so that concurrent
-// orders cannot deadlock. Unlimited stock (as this transaction read it) is
-// not touched, so it never becomes a lock every order waits on.
-func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *storefront.Order, lines []storefront.PricedLine) error {
+// write sends the order's writes and its COMMIT in one batch: the order,
+// its items, its first status and its jobs, then the attendee's units per
+// product and the stock per option, each in a fixed order (by product, by
+// option) so that concurrent orders cannot deadlock, and last, so that a
+// popular option's row, every order's lock, is held only from there to the
+// commit in the same round trip. Unlimited stock (as this transaction read
+// it) is not touched, so it never becomes a lock every order waits on.
+// When a statement fails the transaction the rest, the COMMIT included, is
+// skipped, and its error is the answer (ErrSoldOut, ErrOverAttendeeLimit,
+// errOrderTaken).
+func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *storefront.Order, lines []storefront.PricedLine, jobs []Job) error {
 	answers, _ := json.Marshal(o.Answers)
 	var addr []byte
 	if o.Address != nil {
 		addr, _ = json.Marshal(o.Address)
 	}
 	steps := []func(*dbq.Queries) error{func(q *dbq.Queries) error {
-		row, err := q.OrderInsert(ctx, dbq.OrderInsertParams{
+		createdAt, err := q.OrderInsert(ctx, dbq.OrderInsertParams{
 			ID: o.ID, TenantID: ot.tenantID, Number: o.Number, IdempotencyKey: req.IdempotencyKey,
 			Email: o.Email, Name: o.Name, Locale: o.Locale, Answers: answers,
 			ShippingAddress: addr, Currency: o.Currency, TotalMinor: o.TotalMinor,
 		})
-		if isNoRow(err) {
+		if isUniqueViolation(err) {
 			return errOrderTaken
 		}
-		o.CreatedAt = row.CreatedAt
+		o.CreatedAt = createdAt
 		return err
 	}}
 	for _, it := range o.Items {
@@ -226,19 +268,29 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 			TenantID: ot.tenantID, OrderID: o.ID, Status: string(storefront.StatusPlaced), Actor: "attendee", Now: &ot.now,
 		})
 	})
+	for _, j := range jobs {
+		steps = append(steps, func(q *dbq.Queries) error {
+			return q.JobInsert(ctx, dbq.JobInsertParams{Args: j.Args, Kind: j.Kind, MaxAttempts: j.MaxAttempts,
+				Priority: j.Priority, Queue: j.Queue, Notify: j.Notify})
+		})
+	}
+	commit := func(q *dbq.Queries) error { return q.OrderTxCommit(ctx) }
 	if ot.reservations != nil {
 		if err := inBatch(ctx, ot.tx, steps...); err != nil {
 			return err
 		}
-		return ot.reserveOneByOne(ctx, req.Email, lines)
+		if err := ot.reserveOneByOne(ctx, req.Email, lines); err != nil {
+			return err
+		}
+		return commit(ot.q)
 	}
 	for _, a := range attendeeUnits(lines) {
 		steps = append(steps, func(q *dbq.Queries) error {
-			_, err := q.AttendeePurchaseAdd(ctx, dbq.AttendeePurchaseAddParams{
+			err := q.AttendeePurchaseTake(ctx, dbq.AttendeePurchaseTakeParams{
 				TenantID: ot.tenantID, ProductID: a.line.Product.ID, Email: req.Email,
 				Quantity: int32(a.quantity), Max: int32Ptr(a.line.Product.MaxPerAttendee),
 			})
-			return storeError(err, noRowIs(storefront.ErrOverAttendeeLimit(a.line)))
+			return refusedAs(err, refusedOverLimit, storefront.ErrOverAttendeeLimit(a.line))
 		})
 	}
 	for _, l := range byVariant(lines) {
@@ -246,11 +298,11 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 			continue
 		}
 		steps = append(steps, func(q *dbq.Queries) error {
-			_, err := q.VariantReserve(ctx, dbq.VariantReserveParams{TenantID: ot.tenantID, ID: l.Variant.ID, Quantity: int32(l.Line.Quantity)})
-			return storeError(err, noRowIs(storefront.ErrSoldOut(l)))
+			err := q.VariantTake(ctx, dbq.VariantTakeParams{TenantID: ot.tenantID, ID: l.Variant.ID, Quantity: int32(l.Line.Quantity)})
+			return refusedAs(err, refusedSoldOut, storefront.ErrSoldOut(l))
 		})
 	}
-	return inBatch(ctx, ot.tx, steps...)
+	return inBatch(ctx, ot.tx, append(steps, commit)...)
 }
 
 // reserveOneByOne reserves through ot.reservations (a test's), statement

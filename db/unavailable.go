@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/puddle/v2"
 
 	"marquee"
@@ -67,21 +68,43 @@ func unavailableSQLState(code string) bool {
 // for a connection. A failure is a *beginError: nothing of the transaction
 // ran, so it may be tried again.
 func (db *DB) begin(ctx context.Context) (pgx.Tx, error) {
-	wait := db.acquireTimeout
-	if wait <= 0 {
-		wait = DefaultAcquireTimeout
-	}
-	acquireCtx, cancel := context.WithTimeout(ctx, wait)
+	acquireCtx, cancel := context.WithTimeout(ctx, db.acquireWait())
 	defer cancel()
 	tx, err := db.Pool.Begin(acquireCtx)
 	if err == nil {
 		return tx, nil
 	}
-	if acquireCtx.Err() != nil && ctx.Err() == nil {
-		err = fmt.Errorf("no database connection within %v: %w", wait, err)
-		return nil, &beginError{err: marquee.Wrap(marquee.EUNAVAILABLE, "error.unavailable", err)}
+	return nil, db.notBegun(ctx, acquireCtx, err)
+}
+
+// acquire takes a pooled connection for a transaction that its own
+// statements begin (PlaceOrder's), waiting as begin does; a failure is a
+// *beginError.
+func (db *DB) acquire(ctx context.Context) (*pgxpool.Conn, error) {
+	acquireCtx, cancel := context.WithTimeout(ctx, db.acquireWait())
+	defer cancel()
+	c, err := db.Pool.Acquire(acquireCtx)
+	if err == nil {
+		return c, nil
 	}
-	return nil, &beginError{err: fmt.Errorf("begin: %w", explainRoleError(err))}
+	return nil, db.notBegun(ctx, acquireCtx, err)
+}
+
+func (db *DB) acquireWait() time.Duration {
+	if db.acquireTimeout <= 0 {
+		return DefaultAcquireTimeout
+	}
+	return db.acquireTimeout
+}
+
+// notBegun is the *beginError of a transaction that got no connection
+// within the acquire timeout (EUNAVAILABLE) or could not begin.
+func (db *DB) notBegun(ctx, acquireCtx context.Context, err error) error {
+	if acquireCtx.Err() != nil && ctx.Err() == nil {
+		err = fmt.Errorf("no database connection within %v: %w", db.acquireWait(), err)
+		return &beginError{err: marquee.Wrap(marquee.EUNAVAILABLE, "error.unavailable", err)}
+	}
+	return &beginError{err: fmt.Errorf("begin: %w", explainRoleError(err))}
 }
 
 // beginError is a transaction that never began.

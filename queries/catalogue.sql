@@ -26,14 +26,6 @@ VALUES (@tenant_id::uuid, @product_id::uuid, @label::jsonb, sqlc.narg('sku')::te
         sqlc.narg('stock')::int, sqlc.narg('price_minor')::bigint)
 RETURNING *;
 
--- name: VariantReserve :one
--- Takes quantity units of stock, never going below zero: no row comes back
--- when there are not enough. Unlimited stock (NULL) always succeeds.
-UPDATE variants SET stock = stock - @quantity::int
-WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid
-  AND (stock IS NULL OR stock >= @quantity::int)
-RETURNING id;
-
 -- name: VariantRelease :exec
 -- Returns stock of a cancelled order.
 UPDATE variants SET stock = stock + @quantity::int

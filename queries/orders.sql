@@ -14,15 +14,23 @@ SELECT set_config('app.tenant_id', @tenant_id::text, true);
 
 -- name: OrderInsert :one
 -- The order's id comes from the caller, so its items can be written in
--- the same batch. No row back: the idempotency key (or, rarely, the
--- number) is taken.
+-- the same batch. A unique violation (the idempotency key or, rarely, the
+-- number taken by an order committed meanwhile) fails the transaction,
+-- which is tried again and finds that order.
 INSERT INTO orders (id, tenant_id, number, idempotency_key, email, name, locale, status, answers,
                     shipping_address, currency, total_minor)
 VALUES (@id::uuid, @tenant_id::uuid, @number::text, @idempotency_key::uuid, @email::text, @name::text,
         @locale::text, 'placed', @answers::jsonb, sqlc.narg('shipping_address')::jsonb,
         @currency::text, @total_minor::bigint)
-ON CONFLICT DO NOTHING
-RETURNING *;
+RETURNING created_at;
+
+-- name: OrderTxBegin :exec
+-- An order's transaction begins in its first batch.
+BEGIN;
+
+-- name: OrderTxCommit :exec
+-- ... and commits at the end of its last.
+COMMIT;
 
 -- name: OrderSetStatus :exec
 UPDATE orders SET status = @status::text WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
@@ -48,17 +56,45 @@ SELECT * FROM order_status_history WHERE tenant_id = @tenant_id::uuid AND order_
 -- name: OrderCount :one
 SELECT count(*) FROM orders WHERE tenant_id = @tenant_id::uuid;
 
--- name: AttendeePurchaseAdd :one
+-- name: AttendeePurchaseTake :exec
 -- Adds quantity units to what email holds of a product, only while the
--- total stays within max (NULL: no limit). The row lock serialises
--- concurrent orders of one attendee; no row back means over the limit.
-INSERT INTO attendee_purchases AS ap (tenant_id, product_id, email, quantity)
-SELECT @tenant_id::uuid, @product_id::uuid, @email::text, @quantity::int
-WHERE sqlc.narg('max')::int IS NULL OR @quantity::int <= sqlc.narg('max')::int
-ON CONFLICT (tenant_id, product_id, email) DO UPDATE
-SET quantity = ap.quantity + EXCLUDED.quantity
-WHERE sqlc.narg('max')::int IS NULL OR ap.quantity + EXCLUDED.quantity <= sqlc.narg('max')::int
-RETURNING quantity;
+-- total stays within max (NULL: no limit); over it, the transaction fails
+-- with order_check's 'over_attendee_limit'. The row lock serialises
+-- concurrent orders of one attendee.
+WITH added AS (
+    INSERT INTO attendee_purchases AS ap (tenant_id, product_id, email, quantity)
+    SELECT @tenant_id::uuid, @product_id::uuid, @email::text, @quantity::int
+    WHERE sqlc.narg('max')::int IS NULL OR @quantity::int <= sqlc.narg('max')::int
+    ON CONFLICT (tenant_id, product_id, email) DO UPDATE
+    SET quantity = ap.quantity + EXCLUDED.quantity
+    WHERE sqlc.narg('max')::int IS NULL OR ap.quantity + EXCLUDED.quantity <= sqlc.narg('max')::int
+    RETURNING 1)
+SELECT order_check(EXISTS (SELECT 1 FROM added), 'over_attendee_limit');
+
+-- name: VariantTake :exec
+-- Takes quantity units of a variant's stock, never going below zero: when
+-- there are not enough (or the variant is gone) the transaction fails with
+-- order_check's 'sold_out'. Unlimited stock (NULL) always succeeds.
+WITH taken AS (
+    UPDATE variants SET stock = stock - @quantity::int
+    WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid
+      AND (stock IS NULL OR stock >= @quantity::int)
+    RETURNING 1)
+SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out');
+
+-- name: JobInsert :exec
+-- A job as River's client inserts one without unique options
+-- (riverpgxv5's JobInsertFastMany, river v0.51), in the order's
+-- transaction and batch; with notify, River's workers are told of it as
+-- River's client does (pg_notify on <schema>.river_insert), which the
+-- caller limits to once per 100 ms as River does.
+WITH job AS (
+    INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, tags, metadata)
+    VALUES (@args::jsonb, @kind::text, @max_attempts::smallint, @priority::smallint, @queue::text,
+            'available', now(), '{}', '{}')
+    RETURNING queue)
+SELECT pg_notify(current_schema() || '.river_insert', json_build_object('queue', queue)::text)
+FROM job WHERE @notify::boolean;
 
 -- name: AttendeePurchaseRemove :exec
 UPDATE attendee_purchases SET quantity = greatest(quantity - @quantity::int, 0)

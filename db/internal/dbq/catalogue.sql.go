@@ -692,28 +692,6 @@ func (q *Queries) VariantRelease(ctx context.Context, arg VariantReleaseParams) 
 	return err
 }
 
-const variantReserve = `-- name: VariantReserve :one
-UPDATE variants SET stock = stock - $1::int
-WHERE tenant_id = $2::uuid AND id = $3::uuid
-  AND (stock IS NULL OR stock >= $1::int)
-RETURNING id
-`
-
-type VariantReserveParams struct {
-	Quantity int32
-	TenantID uuid.UUID
-	ID       uuid.UUID
-}
-
-// Takes quantity units of stock, never going below zero: no row comes back
-// when there are not enough. Unlimited stock (NULL) always succeeds.
-func (q *Queries) VariantReserve(ctx context.Context, arg VariantReserveParams) (uuid.UUID, error) {
-	row := q.db.QueryRow(ctx, variantReserve, arg.Quantity, arg.TenantID, arg.ID)
-	var id uuid.UUID
-	err := row.Scan(&id)
-	return id, err
-}
-
 const variantSetStock = `-- name: VariantSetStock :exec
 UPDATE variants SET stock = $1::int WHERE tenant_id = $2::uuid AND id = $3::uuid
 `

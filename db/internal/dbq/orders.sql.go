@@ -13,40 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const attendeePurchaseAdd = `-- name: AttendeePurchaseAdd :one
-INSERT INTO attendee_purchases AS ap (tenant_id, product_id, email, quantity)
-SELECT $1::uuid, $2::uuid, $3::text, $4::int
-WHERE $5::int IS NULL OR $4::int <= $5::int
-ON CONFLICT (tenant_id, product_id, email) DO UPDATE
-SET quantity = ap.quantity + EXCLUDED.quantity
-WHERE $5::int IS NULL OR ap.quantity + EXCLUDED.quantity <= $5::int
-RETURNING quantity
-`
-
-type AttendeePurchaseAddParams struct {
-	TenantID  uuid.UUID
-	ProductID uuid.UUID
-	Email     string
-	Quantity  int32
-	Max       *int32
-}
-
-// Adds quantity units to what email holds of a product, only while the
-// total stays within max (NULL: no limit). The row lock serialises
-// concurrent orders of one attendee; no row back means over the limit.
-func (q *Queries) AttendeePurchaseAdd(ctx context.Context, arg AttendeePurchaseAddParams) (int32, error) {
-	row := q.db.QueryRow(ctx, attendeePurchaseAdd,
-		arg.TenantID,
-		arg.ProductID,
-		arg.Email,
-		arg.Quantity,
-		arg.Max,
-	)
-	var quantity int32
-	err := row.Scan(&quantity)
-	return quantity, err
-}
-
 const attendeePurchaseRemove = `-- name: AttendeePurchaseRemove :exec
 UPDATE attendee_purchases SET quantity = greatest(quantity - $1::int, 0)
 WHERE tenant_id = $2::uuid AND product_id = $3::uuid AND email = $4::text
@@ -65,6 +31,41 @@ func (q *Queries) AttendeePurchaseRemove(ctx context.Context, arg AttendeePurcha
 		arg.TenantID,
 		arg.ProductID,
 		arg.Email,
+	)
+	return err
+}
+
+const attendeePurchaseTake = `-- name: AttendeePurchaseTake :exec
+WITH added AS (
+    INSERT INTO attendee_purchases AS ap (tenant_id, product_id, email, quantity)
+    SELECT $1::uuid, $2::uuid, $3::text, $4::int
+    WHERE $5::int IS NULL OR $4::int <= $5::int
+    ON CONFLICT (tenant_id, product_id, email) DO UPDATE
+    SET quantity = ap.quantity + EXCLUDED.quantity
+    WHERE $5::int IS NULL OR ap.quantity + EXCLUDED.quantity <= $5::int
+    RETURNING 1)
+SELECT order_check(EXISTS (SELECT 1 FROM added), 'over_attendee_limit')
+`
+
+type AttendeePurchaseTakeParams struct {
+	TenantID  uuid.UUID
+	ProductID uuid.UUID
+	Email     string
+	Quantity  int32
+	Max       *int32
+}
+
+// Adds quantity units to what email holds of a product, only while the
+// total stays within max (NULL: no limit); over it, the transaction fails
+// with order_check's 'over_attendee_limit'. The row lock serialises
+// concurrent orders of one attendee.
+func (q *Queries) AttendeePurchaseTake(ctx context.Context, arg AttendeePurchaseTakeParams) error {
+	_, err := q.db.Exec(ctx, attendeePurchaseTake,
+		arg.TenantID,
+		arg.ProductID,
+		arg.Email,
+		arg.Quantity,
+		arg.Max,
 	)
 	return err
 }
@@ -178,6 +179,42 @@ func (q *Queries) DashboardUnitsByVariant(ctx context.Context, tenantID uuid.UUI
 	return items, nil
 }
 
+const jobInsert = `-- name: JobInsert :exec
+WITH job AS (
+    INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, tags, metadata)
+    VALUES ($2::jsonb, $3::text, $4::smallint, $5::smallint, $6::text,
+            'available', now(), '{}', '{}')
+    RETURNING queue)
+SELECT pg_notify(current_schema() || '.river_insert', json_build_object('queue', queue)::text)
+FROM job WHERE $1::boolean
+`
+
+type JobInsertParams struct {
+	Notify      bool
+	Args        []byte
+	Kind        string
+	MaxAttempts int16
+	Priority    int16
+	Queue       string
+}
+
+// A job as River's client inserts one without unique options
+// (riverpgxv5's JobInsertFastMany, river v0.51), in the order's
+// transaction and batch; with notify, River's workers are told of it as
+// River's client does (pg_notify on <schema>.river_insert), which the
+// caller limits to once per 100 ms as River does.
+func (q *Queries) JobInsert(ctx context.Context, arg JobInsertParams) error {
+	_, err := q.db.Exec(ctx, jobInsert,
+		arg.Notify,
+		arg.Args,
+		arg.Kind,
+		arg.MaxAttempts,
+		arg.Priority,
+		arg.Queue,
+	)
+	return err
+}
+
 const orderCount = `-- name: OrderCount :one
 SELECT count(*) FROM orders WHERE tenant_id = $1::uuid
 `
@@ -288,8 +325,7 @@ INSERT INTO orders (id, tenant_id, number, idempotency_key, email, name, locale,
 VALUES ($1::uuid, $2::uuid, $3::text, $4::uuid, $5::text, $6::text,
         $7::text, 'placed', $8::jsonb, $9::jsonb,
         $10::text, $11::bigint)
-ON CONFLICT DO NOTHING
-RETURNING id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at
+RETURNING created_at
 `
 
 type OrderInsertParams struct {
@@ -307,9 +343,10 @@ type OrderInsertParams struct {
 }
 
 // The order's id comes from the caller, so its items can be written in
-// the same batch. No row back: the idempotency key (or, rarely, the
-// number) is taken.
-func (q *Queries) OrderInsert(ctx context.Context, arg OrderInsertParams) (Order, error) {
+// the same batch. A unique violation (the idempotency key or, rarely, the
+// number taken by an order committed meanwhile) fails the transaction,
+// which is tried again and finds that order.
+func (q *Queries) OrderInsert(ctx context.Context, arg OrderInsertParams) (time.Time, error) {
 	row := q.db.QueryRow(ctx, orderInsert,
 		arg.ID,
 		arg.TenantID,
@@ -323,24 +360,9 @@ func (q *Queries) OrderInsert(ctx context.Context, arg OrderInsertParams) (Order
 		arg.Currency,
 		arg.TotalMinor,
 	)
-	var i Order
-	err := row.Scan(
-		&i.ID,
-		&i.TenantID,
-		&i.Number,
-		&i.IdempotencyKey,
-		&i.Email,
-		&i.Name,
-		&i.Locale,
-		&i.Status,
-		&i.Answers,
-		&i.ShippingAddress,
-		&i.Currency,
-		&i.TotalMinor,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
+	var created_at time.Time
+	err := row.Scan(&created_at)
+	return created_at, err
 }
 
 const orderItemInsert = `-- name: OrderItemInsert :exec
@@ -584,6 +606,26 @@ func (q *Queries) OrderStatusList(ctx context.Context, arg OrderStatusListParams
 	return items, nil
 }
 
+const orderTxBegin = `-- name: OrderTxBegin :exec
+BEGIN
+`
+
+// An order's transaction begins in its first batch.
+func (q *Queries) OrderTxBegin(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, orderTxBegin)
+	return err
+}
+
+const orderTxCommit = `-- name: OrderTxCommit :exec
+COMMIT
+`
+
+// ... and commits at the end of its last.
+func (q *Queries) OrderTxCommit(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, orderTxCommit)
+	return err
+}
+
 const tenantSet = `-- name: TenantSet :exec
 SELECT set_config('app.tenant_id', $1::text, true)
 `
@@ -592,5 +634,28 @@ SELECT set_config('app.tenant_id', $1::text, true)
 // InTenant does; an order's transaction sends it in its first batch.
 func (q *Queries) TenantSet(ctx context.Context, tenantID string) error {
 	_, err := q.db.Exec(ctx, tenantSet, tenantID)
+	return err
+}
+
+const variantTake = `-- name: VariantTake :exec
+WITH taken AS (
+    UPDATE variants SET stock = stock - $1::int
+    WHERE tenant_id = $2::uuid AND id = $3::uuid
+      AND (stock IS NULL OR stock >= $1::int)
+    RETURNING 1)
+SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out')
+`
+
+type VariantTakeParams struct {
+	Quantity int32
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+// Takes quantity units of a variant's stock, never going below zero: when
+// there are not enough (or the variant is gone) the transaction fails with
+// order_check's 'sold_out'. Unlimited stock (NULL) always succeeds.
+func (q *Queries) VariantTake(ctx context.Context, arg VariantTakeParams) error {
+	_, err := q.db.Exec(ctx, variantTake, arg.Quantity, arg.TenantID, arg.ID)
 	return err
 }

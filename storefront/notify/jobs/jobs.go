@@ -9,13 +9,16 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"marquee/db"
 	"marquee/storefront"
 	"marquee/storefront/notify"
 	"marquee/storefront/suppliers"
@@ -80,11 +83,15 @@ func (SupplierBatchArgs) Kind() string { return "supplier_batch" }
 // Enqueuer queues the emails of changes in their transaction.
 type Enqueuer struct {
 	Client *river.Client[pgx.Tx]
-	// PerOrderSuppliers reports, in the order's transaction, whether the
-	// event has a per-order supplier of one of the order's lines
-	// (db.HasPerOrderSuppliers); without one, the order queues no
-	// supplier job. Nil: always queue it.
+	// PerOrderSuppliers reports, in a cancelled order's transaction,
+	// whether the event has a per-order supplier of one of the order's
+	// lines (db.HasPerOrderSuppliers); without one, the cancellation
+	// queues no supplier job. Nil: always queue it. (A new order's first
+	// batch asks the same, see OrderPlaced.)
 	PerOrderSuppliers func(ctx context.Context, tx pgx.Tx, o *storefront.Order) (bool, error)
+	// notified is when OrderPlaced's jobs last told the workers of
+	// themselves (UnixNano).
+	notified atomic.Int64
 }
 
 // hasPerOrderSuppliers asks PerOrderSuppliers, if set.
@@ -106,21 +113,43 @@ var statusKinds = map[storefront.Status]notify.Kind{
 	storefront.StatusCancelled:      notify.KindStatusCancelled,
 }
 
-// OrderPlaced queues the confirmation and, when the event has a per-order
-// supplier of one of the order's lines, their emails. Most events have none, and a job that finds
-// nothing to send still costs an insert, a fetch, a query and an update:
-// about half of what the workers did per order.
-func (e *Enqueuer) OrderPlaced(ctx context.Context, tx pgx.Tx, o *storefront.Order) error {
-	batch := []river.InsertManyParams{{Args: OrderEmailArgs{TenantID: o.TenantID, OrderNumber: o.Number, Email: notify.KindOrderConfirmation, Seq: len(o.History)}}}
-	perOrder, err := e.hasPerOrderSuppliers(ctx, tx, o)
-	if err != nil {
-		return err
+// OrderPlaced returns the jobs of a new order, which PlaceOrder inserts in
+// the order's last batch: the confirmation and, when a per-order supplier
+// fulfils one of the order's lines, their emails. Most events have none,
+// and a job that finds nothing to send still costs an insert, a fetch, a
+// query and an update: about half of what the workers did per order.
+func (e *Enqueuer) OrderPlaced(o *storefront.Order, perOrderSupplier bool) ([]db.Job, error) {
+	args := []river.JobArgs{OrderEmailArgs{TenantID: o.TenantID, OrderNumber: o.Number, Email: notify.KindOrderConfirmation, Seq: len(o.History)}}
+	if perOrderSupplier {
+		args = append(args, SupplierOrderArgs{TenantID: o.TenantID, OrderNumber: o.Number})
 	}
-	if perOrder {
-		batch = append(batch, river.InsertManyParams{Args: SupplierOrderArgs{TenantID: o.TenantID, OrderNumber: o.Number}})
+	notify := e.notifyDue(time.Now())
+	out := make([]db.Job, 0, len(args))
+	for i, a := range args {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, db.Job{Kind: a.Kind(), Args: b, Queue: river.QueueDefault, Priority: river.PriorityDefault,
+			MaxAttempts: river.MaxAttemptsDefault, Notify: notify && i == 0})
 	}
-	_, err = e.Client.InsertManyTx(ctx, tx, batch)
-	return err
+	return out, nil
+}
+
+// insertNotifyEvery is how often, at most, OrderPlaced's jobs tell the
+// workers of themselves: River's client does so at most once per its fetch
+// cooldown, 100 ms for the inserter's default configuration. Workers find
+// the others at their next fetch.
+const insertNotifyEvery = 100 * time.Millisecond
+
+// notifyDue reports whether the jobs queued at now should tell the
+// workers, at most once per insertNotifyEvery.
+func (e *Enqueuer) notifyDue(now time.Time) bool {
+	last := e.notified.Load()
+	if now.UnixNano()-last < int64(insertNotifyEvery) {
+		return false
+	}
+	return e.notified.CompareAndSwap(last, now.UnixNano())
 }
 
 // OrderStatusChanged queues the attendee's email about the change and, for

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/storefront/notify/jobs"
@@ -17,15 +17,16 @@ import (
 	"marquee/tenant/provision"
 )
 
-// failingEvents enqueues like the real hook and then fails a placed
-// order, as any later step of an order's transaction might.
+// failingEvents returns the real hook's jobs and fails the placed order,
+// as any step of an order's transaction might.
 type failingEvents struct{ *jobs.Enqueuer }
 
-func (f failingEvents) OrderPlaced(ctx context.Context, tx pgx.Tx, o *storefront.Order) error {
-	if err := f.Enqueuer.OrderPlaced(ctx, tx, o); err != nil {
-		return err
+func (f failingEvents) OrderPlaced(o *storefront.Order, perOrderSupplier bool) ([]db.Job, error) {
+	jobs, err := f.Enqueuer.OrderPlaced(o, perOrderSupplier)
+	if err != nil {
+		return nil, err
 	}
-	return errors.New("a later step failed")
+	return jobs, errors.New("a later step failed")
 }
 
 // order is an order request by email in locale.
