@@ -3,10 +3,7 @@ package db_test
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"marquee"
 	"marquee/db"
@@ -14,29 +11,13 @@ import (
 	"marquee/storefront"
 )
 
-// roundTrips counts what a pool sends and waits for: each query on its
-// own, and each batch once.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	r.n.Add(1)
-	return ctx
-}
-func (r *roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
-	r.n.Add(1)
-	return ctx
-}
-func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
-
 // TestAnOrderIsTwoRoundTrips: an order of two lines (one of them a second
 // product with a per-attendee limit) is one batch that begins the
 // transaction and reads, and one that writes and commits; a refused one
 // adds the ROLLBACK, and its writes are gone.
 func TestAnOrderIsTwoRoundTrips(t *testing.T) {
 	ctx := context.Background()
-	trips := &roundTrips{}
+	trips := &dbtest.QueryCounter{}
 	database := dbtest.New(t).Open(t, db.Options{MaxConns: 1, Tracer: trips})
 	ev := newTenant(t, database, "trips")
 	shirt := addProduct(t, database, ev.ID, storefront.Product{}, intp(10))
@@ -59,12 +40,12 @@ func TestAnOrderIsTwoRoundTrips(t *testing.T) {
 		{shirts: 8, trips: 3, err: "order.sold_out"},
 		{shirts: 7, trips: 2},
 	} {
-		before := trips.n.Load()
+		before := trips.N.Load()
 		_, err := database.PlaceOrder(ctx, ev.ID, order(fmt.Sprintf("o%d@example.com", i), c.shirts))
 		if got := marquee.ErrorMessage(err); err != nil && got != c.err || err == nil && c.err != "" {
 			t.Fatalf("order of %d shirts: %v, want %q", c.shirts, err, c.err)
 		}
-		if got := trips.n.Load() - before; got != c.trips {
+		if got := trips.N.Load() - before; got != c.trips {
 			t.Errorf("order of %d shirts (%q): %d round trips, want %d", c.shirts, c.err, got, c.trips)
 		}
 	}

@@ -251,9 +251,21 @@ func FollowChanges(d *db.DB, log *slog.Logger, resolver *tenant.Resolver, sites 
 	}
 }
 
-// QueryCounter counts the queries a pool sends: pass it as db.Options's
-// Tracer.
+// QueryCounter counts the queries a pool sends, a batch (an order's) as
+// one: the round trips. Pass it as db.Options's Tracer.
 type QueryCounter struct{ N atomic.Int64 }
+
+// TraceBatchStart counts a batch.
+func (q *QueryCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	q.N.Add(1)
+	return ctx
+}
+
+// TraceBatchQuery does nothing.
+func (q *QueryCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+// TraceBatchEnd does nothing.
+func (q *QueryCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // TraceQueryStart counts a query.
 func (q *QueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
