@@ -67,7 +67,7 @@ func (db *DB) PlaceOrder(ctx context.Context, tenantID uuid.UUID, req storefront
 // transaction its batches begin and commit; anything else leaves it rolled
 // back.
 func (db *DB) placeOnce(ctx context.Context, tenantID uuid.UUID, req storefront.OrderRequest) (order *storefront.Order, err error) {
-	c, err := db.acquire(ctx)
+	c, err := db.acquireConn(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/puddle/v2"
 
 	"marquee"
@@ -68,43 +67,21 @@ func unavailableSQLState(code string) bool {
 // for a connection. A failure is a *beginError: nothing of the transaction
 // ran, so it may be tried again.
 func (db *DB) begin(ctx context.Context) (pgx.Tx, error) {
-	acquireCtx, cancel := context.WithTimeout(ctx, db.acquireWait())
+	wait := db.acquireTimeout
+	if wait <= 0 {
+		wait = DefaultAcquireTimeout
+	}
+	acquireCtx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	tx, err := db.Pool.Begin(acquireCtx)
 	if err == nil {
 		return tx, nil
 	}
-	return nil, db.notBegun(ctx, acquireCtx, err)
-}
-
-// acquire takes a pooled connection for a transaction that its own
-// statements begin (PlaceOrder's), waiting as begin does; a failure is a
-// *beginError.
-func (db *DB) acquire(ctx context.Context) (*pgxpool.Conn, error) {
-	acquireCtx, cancel := context.WithTimeout(ctx, db.acquireWait())
-	defer cancel()
-	c, err := db.Pool.Acquire(acquireCtx)
-	if err == nil {
-		return c, nil
-	}
-	return nil, db.notBegun(ctx, acquireCtx, err)
-}
-
-func (db *DB) acquireWait() time.Duration {
-	if db.acquireTimeout <= 0 {
-		return DefaultAcquireTimeout
-	}
-	return db.acquireTimeout
-}
-
-// notBegun is the *beginError of a transaction that got no connection
-// within the acquire timeout (EUNAVAILABLE) or could not begin.
-func (db *DB) notBegun(ctx, acquireCtx context.Context, err error) error {
 	if acquireCtx.Err() != nil && ctx.Err() == nil {
-		err = fmt.Errorf("no database connection within %v: %w", db.acquireWait(), err)
-		return &beginError{err: marquee.Wrap(marquee.EUNAVAILABLE, "error.unavailable", err)}
+		err = fmt.Errorf("no database connection within %v: %w", wait, err)
+		return nil, &beginError{err: marquee.Wrap(marquee.EUNAVAILABLE, "error.unavailable", err)}
 	}
-	return &beginError{err: fmt.Errorf("begin: %w", explainRoleError(err))}
+	return nil, &beginError{err: fmt.Errorf("begin: %w", explainRoleError(err))}
 }
 
 // beginError is a transaction that never began.
