@@ -1,6 +1,7 @@
 package storefront
 
 import (
+	"sync"
 	"time"
 	_ "time/tzdata" // time zones by name on every machine, the distroless image included
 
@@ -208,7 +209,14 @@ func (s Settings) Location() *time.Location {
 // loads it. "" and "Local" are refused: an event's zone is always named.
 // The zone database is embedded (time/tzdata), so a name valid on one
 // machine is valid on all.
+// A zone is loaded once per process and kept (zones holds the names that
+// loaded, a few hundred at most): time.LoadLocation reads and parses the
+// zone's file on every call, and every rendered page names its event's
+// zone.
 func LoadTimeZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	if name == "" || name == "Local" || len(name) > 64 {
 		return nil, marquee.Invalid("time_zone", "settings.time_zone_unknown")
 	}
@@ -216,8 +224,12 @@ func LoadTimeZone(name string) (*time.Location, error) {
 	if err != nil {
 		return nil, marquee.Invalid("time_zone", "settings.time_zone_unknown")
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
+
+// zones are the time zones LoadTimeZone loaded, by name.
+var zones sync.Map
 
 // OrdersClosed reports whether the shop has stopped taking orders at now:
 // its closing time has come.

@@ -36,3 +36,39 @@ func TestLoadTimeZone(t *testing.T) {
 		}
 	})
 }
+
+func TestLoadTimeZoneKeepsWhatItLoaded(t *testing.T) {
+	first, err := LoadTimeZone("Pacific/Auckland")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := LoadTimeZone("Pacific/Auckland"); err != nil || again != first {
+		t.Errorf("loaded again: %p, %p (%v)", again, first, err)
+	}
+	for range 2 { // a refused name is not kept as anything
+		if _, err := LoadTimeZone("Mars/Olympus_Mons"); marquee.ErrorCode(err) != marquee.EINVALID {
+			t.Errorf("Mars/Olympus_Mons: %v, want invalid", err)
+		}
+	}
+}
+
+// BenchmarkLoadTimeZone is what every rendered page pays to name its
+// event's zone: kept, and loaded from the zone database as before.
+func BenchmarkLoadTimeZone(b *testing.B) {
+	b.Run("kept", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := LoadTimeZone("Europe/Berlin"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("loaded", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := time.LoadLocation("Europe/Berlin"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
