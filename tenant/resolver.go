@@ -41,7 +41,13 @@ var ErrUnknownHost = marquee.New(marquee.ENOTFOUND, "error.unknown_host")
 // Resolve returns the event for a normalised host, or ErrUnknownHost. IP
 // literals, the base domain itself, reserved and malformed slugs and deeper
 // subdomains never reach the store.
+//
+// A host cached already is answered first: only hosts that passed those
+// checks are ever cached, and the checks depend on nothing but the host.
 func (r *Resolver) Resolve(ctx context.Context, host string) (*Tenant, error) {
+	if t, ok, err := r.memo.Cached(host); ok {
+		return t, unknownIfNotFound(err)
+	}
 	if host == "" || host == r.baseDomain || IsIPHost(host) {
 		return nil, ErrUnknownHost
 	}

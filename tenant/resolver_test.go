@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -71,4 +72,38 @@ func TestResolve(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkResolve resolves a cached event's host: the checks of the host
+// before the cache (as before), then the cache first (as now).
+func BenchmarkResolve(b *testing.B) {
+	devcon := &Tenant{ID: uuid.New(), Slug: "devcon-2027"}
+	r := NewResolver("shop.example.com", &mapStore{slugs: map[string]*Tenant{"devcon-2027": devcon}}, MemoOptions{})
+	const host = "devcon-2027.shop.example.com"
+	if t, err := r.Resolve(context.Background(), host); t != devcon || err != nil {
+		b.Fatalf("%v, %v", t, err)
+	}
+	b.Run("checks-first(before)", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if IsIPHost(host) {
+				b.Fatal("an IP")
+			}
+			label, _ := strings.CutSuffix(host, "."+r.baseDomain)
+			if strings.Contains(label, ".") || IsReservedSlug(label) || ValidateSlug(label) != nil {
+				b.Fatal("refused")
+			}
+			if t, _ := r.memo.Get(context.Background(), host, nil); t != devcon {
+				b.Fatal("not cached")
+			}
+		}
+	})
+	b.Run("cache-first", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if t, _ := r.Resolve(context.Background(), host); t != devcon {
+				b.Fatal("not cached")
+			}
+		}
+	})
 }
