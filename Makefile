@@ -6,7 +6,7 @@ GO ?= go
 
 # make image: the OCI image as marquee.tar (docker load < marquee.tar),
 # built offline by infra/image.sh.
-.PHONY: image
+.PHONY: image actionlint
 
 test:
 	$(GO) run ./cmd/withpg -- $(MAKE) --no-print-directory test-inner
@@ -14,7 +14,7 @@ test:
 test-inner: check
 	$(GO) test -race -count=1 ./...
 
-check: fmt-check vet staticcheck sqlc-check
+check: fmt-check vet staticcheck sqlc-check actionlint
 
 fmt-check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -28,6 +28,11 @@ staticcheck:
 # Fails when the committed sqlc output differs from what queries/ compiles to.
 sqlc-check:
 	$(GO) tool sqlc diff -f queries/sqlc.yaml
+
+# The GitHub Actions workflows (.github/workflows); actionlint runs shellcheck
+# on their scripts when it is installed (.ci/run installs it).
+actionlint:
+	$(GO) tool actionlint
 
 generate:
 	$(GO) tool sqlc generate -f queries/sqlc.yaml
