@@ -65,6 +65,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	}
 	cfg.ConnConfig.Tracer = opts.Tracer
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		registerUUID(c.TypeMap())
 		_, err := c.Exec(ctx, "SET ROLE "+AppRole)
 		return err
 	}
