@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,8 @@ type pageRun struct {
 	p99           time.Duration
 	xacts         int64 // transactions the database finished during the run
 	seconds       float64
+	cores         float64 // what the benchmark's process tree used on average
+	cpu           string  // and by command
 }
 
 func (r pageRun) rate() float64 { return float64(r.views) / r.seconds }
@@ -90,6 +93,14 @@ func mixed(ctx context.Context, base string, fx fixture, o mixedOptions) error {
 		fmt.Printf("%-42s %8.0f pages/s  p99 %-8v %5d orders  ~%d transactions from page views\n",
 			r.name+":", r.rate(), r.p99, r.orders, r.xacts-background)
 	}
+	for _, r := range runs {
+		fmt.Printf("  CPU, %-40s %.2f cores: %s\n", r.name+":", r.cores, r.cpu)
+	}
+	// Page views use every core they get, so what the orders take is what
+	// the pages lose: the ratio cannot be above this on this machine.
+	orderCores := max(0, ordersAlone.cores-idle.cores)
+	fmt.Printf("the orders used %.2f of %d cores (orders alone less idle): page views with them can have about %.2f of the CPU they had without\n",
+		orderCores, runtime.NumCPU(), 1-orderCores/float64(runtime.NumCPU()))
 	fmt.Printf("ratio with/without orders, other events: %.2f (target: at least 0.90)\n", runs[3].rate()/runs[2].rate())
 	fmt.Printf("ratio with/without orders, hot event:    %.2f (target: at least 0.90)\n", runs[5].rate()/runs[4].rate())
 	fmt.Printf("sold out on the hot event's page:        %v after the last unit's order was sent (target: within 1s)\n", delay.Round(100*time.Microsecond))
@@ -270,7 +281,9 @@ func mixedRun(ctx context.Context, base string, fx fixture, o mixedOptions, spec
 	}
 	wg.Wait()
 	r.seconds = time.Since(start).Seconds()
-	cpuwatch.Report(name, c0, cpuwatch.Take())
+	c1 := cpuwatch.Take()
+	r.cores, r.cpu = cpuwatch.Ours(c0, c1), cpuwatch.Breakdown(c0, c1)
+	cpuwatch.Report(name, c0, c1)
 	if firstErr != nil {
 		return r, firstErr
 	}

@@ -75,6 +75,16 @@ func Take() Sample {
 	return s
 }
 
+// Ours is how many cores this process tree (the benchmark, its servers
+// and Postgres) used on average between a and b.
+func Ours(a, b Sample) float64 {
+	secs := b.at.Sub(a.at).Seconds()
+	if secs <= 0 {
+		return 0
+	}
+	return (b.ours - a.ours) / clockTicks / secs
+}
+
 // Breakdown is the CPU this process tree used between a and b by command
 // ("marquee 3.1 s, postgres 4.0 s, burst 1.2 s"), largest first: where a
 // run's time went, since load generator, server and database share the
