@@ -70,6 +70,27 @@ func TestOrderByNumberIsOneRoundTrip(t *testing.T) {
 	if _, err := database.OrderByNumber(ctx, ev.ID, "NOPE-NOPE"); marquee.ErrorCode(err) != marquee.ENOTFOUND {
 		t.Errorf("a number that does not exist: %v, want not found", err)
 	}
+	// An email job's read: the same, and whether its email went, at once.
+	key := "order:" + placed.Number + ":order_confirmation:1"
+	for _, sentBefore := range []bool{false, true} {
+		if sentBefore {
+			if err := database.RecordEmail(ctx, ev.ID, notify.SentEmail{DedupKey: key, Kind: notify.KindOrderConfirmation, Subject: "Thanks",
+				MessageID: "<1@x>", Recipients: []string{placed.Email}, OrderID: &placed.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := trips.n.Load()
+		o, sent, err := database.OrderForEmail(ctx, ev.ID, placed.Number, key)
+		if err != nil || sent != sentBefore || o.Number != placed.Number || !reflect.DeepEqual(o.Items, placed.Items) {
+			t.Errorf("OrderForEmail: %+v, sent %v (%v), want the order and sent %v", o, sent, err, sentBefore)
+		}
+		if n := trips.n.Load() - before; n != 1 && sentBefore { // the first prepared its statement
+			t.Errorf("OrderForEmail: %d round trips, want 1", n)
+		}
+	}
+	if _, _, err := database.OrderForEmail(ctx, other.ID, placed.Number, key); marquee.ErrorCode(err) != marquee.ENOTFOUND {
+		t.Errorf("another event's email job reads the order: %v, want not found", err)
+	}
 	var setting *string
 	if err := database.Pool.QueryRow(ctx, "SELECT nullif(current_setting('app.tenant_id', true), '')").Scan(&setting); err != nil || setting != nil {
 		t.Errorf("the event's setting outlived the read on the connection: %v (%v)", setting, err)

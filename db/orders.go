@@ -53,12 +53,28 @@ func newOrderNumber() string {
 // round trip (inTenantTrip): the status page and every email about an
 // order come this way.
 func (db *DB) OrderByNumber(ctx context.Context, tenantID uuid.UUID, number string) (*storefront.Order, error) {
+	return db.readOrder(ctx, tenantID, number)
+}
+
+// OrderForEmail is OrderByNumber and EmailSent in the same round trip: an
+// attendee's email job reads both before it renders and sends.
+func (db *DB) OrderForEmail(ctx context.Context, tenantID uuid.UUID, number, dedupKey string) (order *storefront.Order, sent bool, err error) {
+	order, err = db.readOrder(ctx, tenantID, number, func(q *dbq.Queries) (err error) {
+		sent, err = q.EmailLogged(ctx, dbq.EmailLoggedParams{TenantID: tenantID, DedupKey: dedupKey})
+		return err
+	})
+	return order, sent, err
+}
+
+// readOrder reads an order with its items and history, and whatever more
+// steps ask, in one round trip.
+func (db *DB) readOrder(ctx context.Context, tenantID uuid.UUID, number string, more ...func(*dbq.Queries) error) (*storefront.Order, error) {
 	var (
 		row     dbq.Order
 		items   []dbq.OrderItem
 		history []dbq.OrderStatusHistory
 	)
-	err := db.inTenantTrip(ctx, tenantID,
+	steps := append([]func(*dbq.Queries) error{
 		func(q *dbq.Queries) (err error) {
 			row, err = q.OrderGetByNumber(ctx, dbq.OrderGetByNumberParams{TenantID: tenantID, Number: number})
 			return err
@@ -70,16 +86,20 @@ func (db *DB) OrderByNumber(ctx context.Context, tenantID uuid.UUID, number stri
 		func(q *dbq.Queries) (err error) {
 			history, err = q.OrderStatusListByNumber(ctx, dbq.OrderStatusListByNumberParams{TenantID: tenantID, Number: number})
 			return err
-		})
-	if err != nil {
+		},
+	}, more...)
+	if err := db.inTenantTrip(ctx, tenantID, steps...); err != nil {
 		return nil, notFound(err, "order.not_found")
 	}
 	o, err := orderOf(row)
 	if err == nil {
 		err = addItems(o, items)
 	}
+	if err != nil {
+		return nil, err
+	}
 	addHistory(o, history)
-	return o, err
+	return o, nil
 }
 
 func (ot *orderTx) load(ctx context.Context, r dbq.Order) (*storefront.Order, error) {

@@ -26,6 +26,9 @@ type Store interface {
 	SiteContent(ctx context.Context, tenantID uuid.UUID) (storefront.SiteContent, error)
 	OrderByNumber(ctx context.Context, tenantID uuid.UUID, number string) (*storefront.Order, error)
 	EmailSent(ctx context.Context, tenantID uuid.UUID, dedupKey string) (bool, error)
+	// OrderForEmail is OrderByNumber and EmailSent at once (one round
+	// trip): what an attendee's email job reads.
+	OrderForEmail(ctx context.Context, tenantID uuid.UUID, number, dedupKey string) (*storefront.Order, bool, error)
 	RecordEmail(ctx context.Context, tenantID uuid.UUID, e notify.SentEmail) error
 	Suppliers(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Supplier, error)
 	OrderNumbersForBatch(ctx context.Context, tenantID uuid.UUID) ([]string, error)
@@ -98,6 +101,11 @@ func (d *Deps) send(ctx context.Context, tenantID uuid.UUID, dedupKey string, ki
 	if err != nil || sent {
 		return "", err
 	}
+	return d.deliver(ctx, tenantID, dedupKey, kind, orderID, m)
+}
+
+// deliver sends m, whose dedupKey was not sent before, and records it.
+func (d *Deps) deliver(ctx context.Context, tenantID uuid.UUID, dedupKey string, kind notify.Kind, orderID *uuid.UUID, m notify.Message) (string, error) {
 	id, err := d.Sender.Send(ctx, m)
 	if err != nil {
 		if d.Permanent != nil && d.Permanent(err) {
@@ -148,16 +156,22 @@ type orderEmailWorker struct {
 
 func (w *orderEmailWorker) Work(ctx context.Context, job *river.Job[OrderEmailArgs]) error {
 	a := job.Args
-	ev, o, err := w.d.eventAndOrder(ctx, a.TenantID, a.OrderNumber)
-	if o == nil {
-		return err // nil when the event or the order is gone: nothing to send
+	_, _, ev, err := w.d.recentEvent(ctx, a.TenantID)
+	if err != nil {
+		return ignoreGone(err) // nil when the event is gone: nothing to send
+	}
+	// The order and whether this email went already (an earlier attempt),
+	// in one round trip.
+	o, sent, err := w.d.Store.OrderForEmail(ctx, a.TenantID, a.OrderNumber, a.DedupKey())
+	if err != nil || sent {
+		return ignoreGone(err)
 	}
 	status := ev.BaseURL + w.d.Links.Path(a.TenantID, o.Number)
 	m, err := w.d.Renderer.Attendee(a.Email, ev, *o, status, a.Note)
 	if err != nil {
 		return river.JobCancel(err) // a template error will not mend itself
 	}
-	_, err = w.d.send(ctx, a.TenantID, a.DedupKey(), a.Email, &o.ID, m)
+	_, err = w.d.deliver(ctx, a.TenantID, a.DedupKey(), a.Email, &o.ID, m)
 	return err
 }
 
