@@ -15,7 +15,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -178,12 +177,12 @@ func (p *platform) newApp() *fiber.App {
 		DisablePreParseMultipartForm: true,
 	})
 	serving.Tune(app, serving.Options{ConsoleHost: "console." + p.cfg.BaseDomain, Draining: p.draining.Load, Log: p.log})
-	app.Use(requestid.New())
+	app.Use(tenantweb.RequestID)
 	app.Use(tenantweb.RequestLog(p.log, store.ErrorHandler))
 	// A panic becomes an internal error: logged with its stack, shown as
 	// the themed 500 page.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		p.log.Error("panic", "request_id", c.Locals("requestid"), "panic", e, "stack", string(debug.Stack()))
+		p.log.Error("panic", "request_id", tenantweb.RequestIDOf(c), "panic", e, "stack", string(debug.Stack()))
 	}}))
 	app.Use(tenantweb.SecurityHeaders)
 	if p.edge != nil {

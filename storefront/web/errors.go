@@ -32,7 +32,7 @@ const retryAfterSeconds = "5"
 // themed error page. Users never see an internal message.
 func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	status, err := fromFiber(err)
-	rid, _ := c.Locals("requestid").(string)
+	rid := tenantweb.RequestIDOf(c)
 	if status >= 500 {
 		tenantweb.NoteFailure(c, err)
 	}

@@ -9,8 +9,8 @@ import (
 )
 
 // RequestLog is the middleware that writes one structured line per
-// request, the only line a failed request gets: its request id (Fiber's
-// requestid middleware, in front), method, host, path, event (Resolve's),
+// request, the only line a failed request gets: its request id (the
+// response's X-Request-Id, which RequestID in front sets), method, host, path, event (Resolve's),
 // status and duration, with the cause of a server error (left by the error
 // handler or the handler that answered it, NoteFailure). It renders errors
 // itself (with the app's error handler, onError) so the logged status is
@@ -43,17 +43,18 @@ func RequestLog(log *slog.Logger, onError fiber.ErrorHandler) fiber.Handler {
 		if t := FromCtx(c); t != nil {
 			slug = t.Slug
 		}
-		rid, _ := c.Locals("requestid").(string)
+		rid := c.Response().Header.Peek(fiber.HeaderXRequestID) // the response's bytes, as the client gets them
 		if fast != nil {
-			// The host's bytes stay the request's until the handler
-			// returns, after the line is written.
+			// The id's and the host's bytes stay the response's and the
+			// request's until the handler returns, after the line is
+			// written.
 			now := time.Now()
-			fast.WriteRequest(c.UserContext(), RequestLine{Time: now, Level: level, RequestID: rid,
+			fast.WriteRequest(c.UserContext(), RequestLine{Time: now, Level: level, RequestID: utils.UnsafeString(rid),
 				Method: c.Method(), Host: utils.UnsafeString(c.Request().Host()), Path: c.Path(),
 				Tenant: slug, Status: status, Duration: now.Sub(start), Err: Failure(c)})
 			return nil
 		}
-		attrs := []slog.Attr{slog.String("request_id", rid), slog.String("method", c.Method()),
+		attrs := []slog.Attr{slog.String("request_id", string(rid)), slog.String("method", c.Method()),
 			slog.String("host", string(c.Request().Host())), slog.String("path", c.Path()),
 			slog.String("tenant", slug), slog.Int("status", status),
 			slog.Duration("duration", time.Since(start))}

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/google/uuid"
 
 	"marquee"
@@ -44,7 +43,7 @@ var jsonHandlers = map[string]jsonHandler{
 	"web.JSONLog":      func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return tenantweb.NewJSONLog(w, o) },
 }
 
-// loggedApp is an app as serve assembles one: request ids, RequestLog at
+// loggedApp is an app as serve assembles one: request ids (RequestID), RequestLog at
 // level, the event resolver; its error handler answers the error's status
 // and notes the cause of a 5xx, except for "/broken-handler", whose error
 // the error handler itself fails on. Its routes answer 200, an error of
@@ -63,7 +62,7 @@ func loggedApp(level slog.Level, handler jsonHandler) (*fiber.App, *bytes.Buffer
 		return c.Status(status).SendString("error page")
 	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: onError})
-	app.Use(requestid.New())
+	app.Use(tenantweb.RequestID)
 	app.Use(tenantweb.RequestLog(log, onError))
 	app.Use(tenantweb.Resolve(tenant.NewResolver("shop.test", oneEvent{}, tenant.MemoOptions{}), nil))
 	app.Get("/", func(c *fiber.Ctx) error { return c.SendString("welcome") })
@@ -163,4 +162,34 @@ func testRequestLog(t *testing.T, handler jsonHandler) {
 			t.Errorf("the 503: %v, want one WARN line", lines)
 		}
 	})
+}
+
+// TestRequestID: a request without an id gets a new one, a UUID of
+// version 4, different for every request, on its response and its log
+// line; a client's (or a proxy's) own id is kept.
+func TestRequestID(t *testing.T) {
+	app, logs := loggedApp(slog.LevelInfo, jsonHandlers["web.JSONLog"])
+	seen := map[string]bool{}
+	for range 3 {
+		res, _, lines := logged(t, app, logs, "devcon.shop.test", "/")
+		id := res.Header.Get("X-Request-Id")
+		if u, err := uuid.Parse(id); err != nil || u.Version() != 4 || u.Variant() != uuid.RFC4122 || len(id) != 36 || seen[id] {
+			t.Errorf("request id %q: want a new version 4 UUID (%v)", id, err)
+		}
+		seen[id] = true
+		if len(lines) != 1 || lines[0]["request_id"] != id {
+			t.Errorf("log lines %v, want one with request_id %q", lines, id)
+		}
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Host = "devcon.shop.test"
+	req.Header["X-Request-Id"] = []string{"from-the-proxy-42"}
+	res, err := app.Test(req, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("X-Request-Id"); got != "from-the-proxy-42" {
+		t.Errorf("X-Request-Id %q, want the client's own", got)
+	}
 }
