@@ -5,8 +5,8 @@ package storefront
 
 import (
 	"context"
+	"maps"
 	"math"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -41,9 +41,39 @@ type Site struct {
 	SiteContent
 
 	stock map[uuid.UUID]*atomic.Int64 // variant → units left (noLimit: unlimited); nil: the catalogue's
-	shown atomic.Uint64               // bumped when a sold-out state flips: pages rendered before it are not served
-	pages sync.Map                    // page key → []byte, or what Kept keeps
-	kept  atomic.Int32                // entries Kept made since the last flip
+	shown atomic.Uint64               // bumped when a sold-out state flips: pages rendered before it are not kept
+
+	// The rendered pages and what Kept keeps, in a map that is never
+	// changed once published: a view reads it with one atomic load and no
+	// lock; a new page copies it under mu (pages are few, and made once).
+	cache atomic.Pointer[siteCache]
+	mu    sync.Mutex
+}
+
+// PageKey names a page kept with a Site: which page, the item of the event
+// it shows (a product; zero for pages of the whole event), its language, and
+// the state that changes it with no change to the event (the closing time
+// passed, what the countdown says is left). It is a plain value so that a
+// page view names its page without building a string.
+type PageKey struct {
+	Page  string    // "landing", "product", "closed" …
+	Item  uuid.UUID // the product a page shows
+	Lang  string
+	State string // "closed", a closed page's reason, the countdown's unit …
+	Count int    // the countdown's number
+}
+
+// cacheKey is a PageKey as kept: the page itself (kept false) or what
+// Kept made of it for extra (the origin put in, compressed).
+type cacheKey struct {
+	PageKey
+	kept  bool
+	extra string
+}
+
+type siteCache struct {
+	entries map[cacheKey]any // []byte for pages, anything for Kept
+	kept    int              // entries Kept made
 }
 
 // maxKept bounds what Kept keeps per Site: the keys include what visitors
@@ -103,9 +133,10 @@ func (s *Site) SetStock(variant uuid.UUID, stock *int) (flipped bool) {
 	}
 	now := units(stock)
 	if old := n.Swap(now); (old <= 0) != (now <= 0) {
+		s.mu.Lock()
 		s.shown.Add(1)
-		s.pages.Clear()
-		s.kept.Store(0)
+		s.cache.Store(nil)
+		s.mu.Unlock()
 		return true
 	}
 	return false
@@ -115,36 +146,69 @@ func (s *Site) SetStock(variant uuid.UUID, stock *int) (flipped bool) {
 // with render. The cache lives as long as the Site, which is replaced when
 // the event changes (and kept, stale, while the database is away); a
 // variant selling out (or back in) empties it.
-func (s *Site) Page(key string, render func() ([]byte, error)) ([]byte, error) {
-	key = strconv.FormatUint(s.shown.Load(), 10) + ":" + key // a render begun before a flip is never served
-	if b, ok := s.pages.Load(key); ok {
+func (s *Site) Page(key PageKey, render func() ([]byte, error)) ([]byte, error) {
+	ck := cacheKey{PageKey: key}
+	if b, ok := s.lookup(ck); ok {
 		return b.([]byte), nil
 	}
+	shown := s.shown.Load() // a render begun before a flip is never kept
 	b, err := render()
 	if err != nil {
 		return nil, err
 	}
-	s.pages.Store(key, b)
+	s.store(ck, shown, b)
 	return b, nil
 }
 
-// Kept returns what is kept with the site under key, made once with make
-// from the site's data (a page as served: its origin put in, compressed).
-// It is dropped with the pages; past maxKept entries it is made on every
-// call and not kept.
-func (s *Site) Kept(key string, make func() (any, error)) (any, error) {
-	key = strconv.FormatUint(s.shown.Load(), 10) + ":kept:" + key
-	if v, ok := s.pages.Load(key); ok {
+// Kept returns what is kept with the site under key and extra (what else
+// it depends on: the origin put into a page), made once with make from the
+// site's data (a page as served: its origin put in, compressed). It is
+// dropped with the pages; past maxKept entries it is made on every call and
+// not kept.
+func (s *Site) Kept(key PageKey, extra string, make func() (any, error)) (any, error) {
+	ck := cacheKey{PageKey: key, kept: true, extra: extra}
+	if v, ok := s.lookup(ck); ok {
 		return v, nil
 	}
+	shown := s.shown.Load()
 	v, err := make()
-	if err != nil || s.kept.Load() >= maxKept {
+	if err != nil {
 		return v, err
 	}
-	if _, loaded := s.pages.LoadOrStore(key, v); !loaded {
-		s.kept.Add(1)
-	}
+	s.store(ck, shown, v)
 	return v, nil
+}
+
+func (s *Site) lookup(k cacheKey) (any, bool) {
+	c := s.cache.Load()
+	if c == nil {
+		return nil, false
+	}
+	v, ok := c.entries[k]
+	return v, ok
+}
+
+// store keeps v under k unless a sold-out state flipped since shown (v
+// may show the old one) or k is one Kept makes and maxKept are kept.
+func (s *Site) store(k cacheKey, shown uint64, v any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shown.Load() != shown {
+		return
+	}
+	old := s.cache.Load()
+	next := &siteCache{entries: make(map[cacheKey]any, 1)}
+	if old != nil {
+		if _, ok := old.entries[k]; ok || (k.kept && old.kept >= maxKept) {
+			return
+		}
+		next.entries, next.kept = maps.Clone(old.entries), old.kept
+	}
+	next.entries[k] = v
+	if k.kept {
+		next.kept++
+	}
+	s.cache.Store(next)
 }
 
 // Sites caches the Site of every event that has been visited.

@@ -85,6 +85,10 @@ func benchHandler(b *testing.B, h fasthttp.RequestHandler, host string) {
 		for pb.Next() {
 			ctx.Request.Reset()
 			ctx.Response.Reset()
+			// As fasthttp's server: user values reset after every request, the
+			// method parsed (an unset one is allocated on every read).
+			ctx.ResetUserValues()
+			ctx.Request.Header.SetMethod(fiber.MethodGet)
 			ctx.Request.SetRequestURI("/")
 			ctx.Request.Header.SetHost(host)
 			h(&ctx)

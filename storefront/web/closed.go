@@ -30,7 +30,7 @@ func (h *Handler) closed(c *fiber.Ctx, site *storefront.Site, status int, reason
 	if status != fiber.StatusOK {
 		c.Set(fiber.HeaderRetryAfter, "3600")
 	}
-	return h.sendPage(c, site, status, l, "closed:"+reason+":"+l, func() ([]byte, error) {
+	return h.sendPage(c, site, status, l, storefront.PageKey{Page: "closed", Lang: l, State: reason}, func() ([]byte, error) {
 		base := h.basePage(site, l)
 		p := ClosedPage{Page: base, Event: base.Brand.Title,
 			Heading: base.T("closed." + reason + "_heading"), Body: base.T("closed." + reason + "_body"), BackHome: reason == "orders"}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"html/template"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -46,9 +45,8 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 	l := lang(c, site.Tenant)
 	now := h.now()
 	key := pageKey("landing", l, site.Settings.OrdersClosed(now))
-	if site.Settings.ClosesAt != nil {
-		unit, n := countdownIn(site.Settings.ClosesAt.Sub(now))
-		key += ":" + unit + strconv.Itoa(n) // the countdown's text changes the page
+	if site.Settings.ClosesAt != nil && key.State == "" {
+		key.State, key.Count = countdownIn(site.Settings.ClosesAt.Sub(now)) // the countdown's text changes the page
 	}
 	return h.sendPage(c, site, fiber.StatusOK, l, key, func() ([]byte, error) { return h.render(site, l, false, now) })
 }
@@ -85,11 +83,11 @@ func (h *Handler) RenderPreview(site *storefront.Site, l string) ([]byte, error)
 
 // pageKey names a cached page: the closing time passing changes a page
 // without any change to the event, so the state is part of the name.
-func pageKey(page, l string, closed bool) string {
+func pageKey(page, l string, closed bool) storefront.PageKey {
 	if closed {
-		return page + ":" + l + ":closed"
+		return storefront.PageKey{Page: page, Lang: l, State: "closed"}
 	}
-	return page + ":" + l
+	return storefront.PageKey{Page: page, Lang: l}
 }
 
 // render renders the landing page of site in language l as it is at now:

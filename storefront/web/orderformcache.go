@@ -70,7 +70,7 @@ func (f *blankForm) fill(token, key string) []byte {
 func (h *Handler) sendBlankOrderForm(c *fiber.Ctx, site *storefront.Site) error {
 	l := lang(c, site.Tenant)
 	origin := h.origin(c)
-	kept, err := site.Kept("order-form "+l+" "+origin, func() (any, error) {
+	kept, err := site.Kept(storefront.PageKey{Page: "order-form", Lang: l}, origin, func() (any, error) {
 		p := h.orderForm(site, h.basePage(site, l), url.Values{}, form.Errors{})
 		p.CSRF, p.IdempotencyKey = csrfMark, keyMark
 		var buf bytes.Buffer

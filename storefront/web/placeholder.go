@@ -10,6 +10,7 @@ import (
 
 	"marquee"
 	"marquee/branding"
+	"marquee/storefront"
 )
 
 // placeholder answers the picture of a product without a photo: its
@@ -26,7 +27,7 @@ func (h *Handler) placeholder(c *fiber.Ctx) error {
 	if err != nil || !found || !prod.Visible {
 		return marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
-	body, err := site.Page("placeholder:"+id.String(), func() ([]byte, error) {
+	body, err := site.Page(storefront.PageKey{Page: "placeholder", Item: id}, func() ([]byte, error) {
 		return placeholderSVG(prod.Name.In(site.Tenant.DefaultLocale, site.Tenant.DefaultLocale), site.Branding.Colours), nil
 	})
 	if err != nil {

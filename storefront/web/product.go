@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"marquee"
+	"marquee/storefront"
 	"marquee/themes"
 )
 
@@ -20,6 +21,13 @@ type ProductPage struct {
 	MaxPerAttendee int
 	Closed         bool // the closing time has passed: nothing to choose
 	AnySoldOut     bool // some option is sold out: the page says how it is marked
+}
+
+// productKey names the cached page of product id.
+func productKey(id uuid.UUID, l string, closed bool) storefront.PageKey {
+	key := pageKey("product", l, closed)
+	key.Item = id
+	return key
 }
 
 // product renders a product page; like the landing page it depends only
@@ -36,7 +44,7 @@ func (h *Handler) product(c *fiber.Ctx) error {
 	}
 	l := lang(c, site.Tenant)
 	closed := site.Settings.OrdersClosed(h.now())
-	return h.sendPage(c, site, fiber.StatusOK, l, pageKey("product:"+id.String(), l, closed), func() ([]byte, error) {
+	return h.sendPage(c, site, fiber.StatusOK, l, productKey(id, l, closed), func() ([]byte, error) {
 		base := h.basePage(site, l)
 		def := site.Tenant.DefaultLocale
 		p := ProductPage{Page: base, Product: h.productCard(base, site, prod), Paragraphs: paragraphs(prod.Description.In(l, def)),

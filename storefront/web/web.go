@@ -137,9 +137,9 @@ func (h *Handler) send(c *fiber.Ctx, status int, l string, body []byte, cacheCon
 // render: with the request's origin put in and compressed once per origin,
 // the encodings kept with the Site beside the page. Only public pages
 // (Cache-Control no-cache) come this way.
-func (h *Handler) sendPage(c *fiber.Ctx, site *storefront.Site, status int, l, key string, render func() ([]byte, error)) error {
+func (h *Handler) sendPage(c *fiber.Ctx, site *storefront.Site, status int, l string, key storefront.PageKey, render func() ([]byte, error)) error {
 	origin := h.origin(c)
-	kept, err := site.Kept(key+" "+origin, func() (any, error) {
+	kept, err := site.Kept(key, origin, func() (any, error) {
 		body, err := site.Page(key, render)
 		if err != nil {
 			return nil, err
@@ -149,9 +149,11 @@ func (h *Handler) sendPage(c *fiber.Ctx, site *storefront.Site, status int, l, k
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderVary, "Accept-Language")
+	c.Response().Header.SetCanonical(varyName, acceptLanguage)
 	return tenantweb.SendEncodedHTML(c, status, l, kept.(*tenantweb.Encoded), "no-cache")
 }
+
+var varyName, acceptLanguage = []byte(fiber.HeaderVary), []byte(fiber.HeaderAcceptLanguage)
 
 // paragraphs splits plain copy into paragraphs at blank lines.
 func paragraphs(s string) []string {

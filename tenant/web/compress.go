@@ -12,6 +12,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 )
 
 // Encoded is a response body kept beside its gzip and brotli encodings,
@@ -66,17 +67,47 @@ func (e *Encoded) Size() int { return len(e.Plain) + len(e.Gzip) + len(e.Brotli)
 // then gzip, else plain), saying so in Content-Encoding, and Vary:
 // Accept-Encoding in every case so caches keep them apart.
 func (e *Encoded) Send(c *fiber.Ctx) error {
-	c.Append(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-	accept := c.Get(fiber.HeaderAcceptEncoding)
+	varyAcceptEncoding(c)
+	accept := c.Request().Header.Peek(fiber.HeaderAcceptEncoding)
 	switch {
-	case e.Brotli != nil && Accepts(accept, "br"):
-		c.Set(fiber.HeaderContentEncoding, "br")
+	case e.Brotli != nil && acceptsBytes(accept, "br"):
+		c.Response().Header.SetCanonical(contentEncoding, codingBr)
 		return c.Send(e.Brotli)
-	case e.Gzip != nil && Accepts(accept, "gzip"):
-		c.Set(fiber.HeaderContentEncoding, "gzip")
+	case e.Gzip != nil && acceptsBytes(accept, "gzip"):
+		c.Response().Header.SetCanonical(contentEncoding, codingGzip)
 		return c.Send(e.Gzip)
 	}
 	return c.Send(e.Plain)
+}
+
+var (
+	contentEncoding = []byte(fiber.HeaderContentEncoding)
+	codingBr        = []byte("br")
+	codingGzip      = []byte("gzip")
+	varyName        = []byte(fiber.HeaderVary)
+	varyEncoding    = []byte(fiber.HeaderAcceptEncoding)
+	varyBoth        = []byte(fiber.HeaderAcceptLanguage + ", " + fiber.HeaderAcceptEncoding)
+)
+
+// varyAcceptEncoding adds Accept-Encoding to the response's Vary as
+// c.Append does, without building the value in the two cases of every
+// page and static file (no Vary yet, or Accept-Language).
+func varyAcceptEncoding(c *fiber.Ctx) {
+	h := &c.Response().Header
+	switch v := h.Peek(fiber.HeaderVary); {
+	case len(v) == 0:
+		h.SetCanonical(varyName, varyEncoding)
+	case string(v) == fiber.HeaderAcceptLanguage:
+		h.SetCanonical(varyName, varyBoth)
+	default:
+		c.Append(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	}
+}
+
+// acceptsBytes is Accepts for the header's bytes as the request holds
+// them: they are not kept past the call.
+func acceptsBytes(header []byte, coding string) bool {
+	return Accepts(utils.UnsafeString(header), coding)
 }
 
 // Accepts reports whether an Accept-Encoding header value accepts coding
@@ -118,13 +149,24 @@ func weight(params string) float64 {
 }
 
 // SendEncodedHTML is SendHTML for a page kept with its encodings.
+// The names and the type are stored once as bytes in canonical form, and
+// the language and cache control (the handler's own constants, no client's
+// text) are set as they are, skipping c.Set's checks.
 func SendEncodedHTML(c *fiber.Ctx, status int, lang string, page *Encoded, cacheControl string) error {
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderContentLanguage, lang)
-	c.Set(fiber.HeaderCacheControl, cacheControl)
+	h := &c.Response().Header
+	h.SetCanonical(contentType, htmlUTF8)
+	h.SetCanonical(contentLanguage, utils.UnsafeBytes(lang))
+	h.SetCanonical(cacheControlName, utils.UnsafeBytes(cacheControl))
 	c.Status(status)
 	return page.Send(c)
 }
+
+var (
+	contentType      = []byte(fiber.HeaderContentType)
+	htmlUTF8         = []byte(fiber.MIMETextHTMLCharsetUTF8)
+	contentLanguage  = []byte(fiber.HeaderContentLanguage)
+	cacheControlName = []byte(fiber.HeaderCacheControl)
+)
 
 // StaticEncoded serves the text files of fsys (CSS, JavaScript, SVG)
 // compressed, each compressed once when the handler is made, to clients

@@ -5,9 +5,11 @@
 package web
 
 import (
+	"context"
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -98,8 +100,12 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 				return err
 			}
 			host = &normalHost{name: h}
+			if !forwarded {
+				host.origins = [2]string{"http://" + raw, "https://" + raw}
+			}
 		}
-		t, err := r.Resolve(c.UserContext(), host.name)
+		base := c.UserContext()
+		t, err := r.Resolve(base, host.name)
 		if err != nil {
 			return err
 		}
@@ -108,9 +114,26 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 		}
 		c.Locals(localsKey, t)
 		c.Locals(localsHostKey, host)
-		c.SetUserContext(tenant.NewContext(c.UserContext(), t))
+		c.SetUserContext(host.context(base, t))
 		return c.Next()
 	}
+}
+
+// context is base carrying t. The context of a request that comes with no
+// context of its own (every request: nothing before Resolve sets one) is
+// kept with the host, for as long as the host resolves to the same
+// *tenant.Tenant (the resolver's cached one), so that a page view does not
+// make one.
+func (h *normalHost) context(base context.Context, t *tenant.Tenant) context.Context {
+	if base != context.Background() {
+		return tenant.NewContext(base, t)
+	}
+	if kept := h.ctx.Load(); kept != nil && kept.tenant == t {
+		return kept.ctx
+	}
+	kept := &tenantContext{tenant: t, ctx: tenant.NewContext(base, t)}
+	h.ctx.Store(kept)
+	return kept.ctx
 }
 
 // maxCachedHosts bounds a Resolve's hostCache: past it the cache starts
@@ -119,8 +142,19 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 const maxCachedHosts = 1 << 16
 
 // normalHost is a normalised host; a pointer to it goes into the request's
-// Locals without allocating.
-type normalHost struct{ name string }
+// Locals without allocating. A host read from the Host header (not
+// forwarded) also keeps the origins it makes with either scheme (for
+// RequestOrigin) and the context of its event (Resolve's).
+type normalHost struct {
+	name    string
+	origins [2]string // "http://" and "https://" with the Host header's bytes; "" when forwarded
+	ctx     atomic.Pointer[tenantContext]
+}
+
+type tenantContext struct {
+	tenant *tenant.Tenant
+	ctx    context.Context
+}
 
 // hostCache maps the exact bytes of Host headers that named an event to
 // their normalised form. Normalising is a pure function of those bytes, so

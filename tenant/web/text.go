@@ -87,7 +87,8 @@ func badHeader(h interface {
 // badBody checks urlencoded and multipart form values and JSON strings;
 // a body that does not parse is left for its handler to refuse.
 func badBody(c *fiber.Ctx) (field string, found bool) {
-	ct := strings.ToLower(strings.TrimSpace(strings.Split(c.Get(fiber.HeaderContentType), ";")[0]))
+	ct, _, _ := strings.Cut(c.Get(fiber.HeaderContentType), ";") // no slice per request, as strings.Split would make
+	ct = strings.ToLower(strings.TrimSpace(ct))
 	switch {
 	case ct == fiber.MIMEApplicationForm:
 		return badArg(c.Request().PostArgs())
