@@ -25,9 +25,16 @@ const (
 	PlatformRole = "marquee_platform"
 )
 
-// DB is the application's pool: every connection has switched to AppRole.
+// DB is the application's pool. Its connections keep the login role of
+// the URL: every transaction switches to AppRole (or PlatformRole) itself,
+// for itself only, so the pool may sit behind PgBouncer in transaction
+// pooling mode, where consecutive transactions of one client connection
+// run on different server connections (and a session's SET ROLE would
+// reach other clients).
 type DB struct {
 	Pool *pgxpool.Pool
+	// direct is the connection LISTEN holds: Options.DirectURL's.
+	direct *pgx.ConnConfig
 	// Events hears of changes with side effects inside their
 	// transactions (nil: nobody).
 	Events Events
@@ -51,23 +58,37 @@ type Options struct {
 	// AcquireTimeout bounds how long a transaction waits for a connection
 	// before failing with EUNAVAILABLE (0: DefaultAcquireTimeout).
 	AcquireTimeout time.Duration
+	// DirectURL reaches the same database without a transaction pooler in
+	// between, for what needs a session of its own: the LISTEN of tenant
+	// changes ("": the pool's url).
+	DirectURL string
 }
 
-// Open connects to url and switches every new connection to AppRole, so no
-// request ever runs as the owner or a superuser of the database.
+// Open connects to url. No request runs as the owner or a superuser of the
+// database: each transaction's first statement switches to AppRole (or
+// PlatformRole) for that transaction only (InTenant, InPlatform, the
+// one-trip reads, the order's first batch). url may go through PgBouncer
+// in transaction pooling mode; PgBouncer before 1.21 does not keep named
+// prepared statements, so such a url must then say
+// default_query_exec_mode=cache_describe (or exec), which pgx reads.
 func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
+	direct := cfg.ConnConfig.Copy()
+	if opts.DirectURL != "" && opts.DirectURL != url {
+		if direct, err = pgx.ParseConfig(opts.DirectURL); err != nil {
+			return nil, fmt.Errorf("parse direct database url: %w", err)
+		}
+	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
 	cfg.ConnConfig.Tracer = opts.Tracer
-	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+	cfg.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
 		registerUUID(c.TypeMap())
-		_, err := c.Exec(ctx, "SET ROLE "+AppRole)
-		return err
+		return nil
 	}
 	// A connection that comes back inside a transaction (a bug or a
 	// cancelled query) could carry a tenant setting; never reuse it.
@@ -78,11 +99,18 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database pool: %w", err)
 	}
-	if err := pool.Ping(ctx); err != nil {
+	db := &DB{Pool: pool, direct: direct, acquireTimeout: opts.AcquireTimeout}
+	// A login role that may not switch to AppRole fails here, not on the
+	// first request.
+	err = db.transactOnce(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "SELECT set_config('role', $1, true)", AppRole)
+		return err
+	})
+	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", explainRoleError(err))
 	}
-	return &DB{Pool: pool, acquireTimeout: opts.AcquireTimeout}, nil
+	return db, nil
 }
 
 // explainRoleError turns "permission denied to set role" into a sentence
@@ -107,9 +135,12 @@ func (db *DB) Ready(ctx context.Context) error {
 }
 
 // OpenPlatformPool connects to url with every connection switched to
-// PlatformRole: the pool of the job workers, which take jobs of every
-// event from the queue (each job then works inside its own event's
-// tenant transactions through a DB).
+// PlatformRole for its whole session: the pool of the job workers, which
+// take jobs of every event from the queue (each job then works inside its
+// own event's tenant transactions through a DB). River's leader election
+// and LISTEN need sessions too, so url must reach Postgres directly
+// (DATABASE_DIRECT_URL), never through a transaction pooler, where the
+// session's role would reach other clients' transactions.
 func OpenPlatformPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {

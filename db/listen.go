@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // TenantChangedChannel is the NOTIFY channel the triggers of every tenant
@@ -68,7 +69,7 @@ func Forget(caches ...Forgetter) ChangeHandlers {
 	}
 }
 
-// ListenTenantChanges holds one connection that LISTENs on
+// ListenTenantChanges holds one connection (to Options.DirectURL) that LISTENs on
 // TenantChangedChannel and calls h for every notification, reconnecting
 // with backoff until ctx is done. It returns when ctx is done.
 func (db *DB) ListenTenantChanges(ctx context.Context, log *slog.Logger, h ChangeHandlers) {
@@ -94,12 +95,12 @@ func (db *DB) ListenTenantChanges(ctx context.Context, log *slog.Logger, h Chang
 // listenOnce listens until the connection fails; connected reports whether
 // it got as far as listening.
 func (db *DB) listenOnce(ctx context.Context, h ChangeHandlers) (connected bool, err error) {
-	conn, err := db.Pool.Acquire(ctx)
+	// A connection of its own, outside the pool, on the direct URL: LISTEN
+	// needs a session, which a transaction pooler does not keep.
+	c, err := pgx.ConnectConfig(ctx, db.direct)
 	if err != nil {
 		return false, err
 	}
-	// The listening connection leaves the pool for good: it is busy waiting.
-	c := conn.Hijack()
 	defer c.Close(context.WithoutCancel(ctx))
 	if _, err := c.Exec(ctx, "LISTEN "+TenantChangedChannel); err != nil {
 		return false, err

@@ -84,7 +84,7 @@ func TestTenantTransactionSeesOnlyItsTenant(t *testing.T) {
 
 	t.Run("outside a tenant transaction the app role sees nothing", func(t *testing.T) {
 		var n int
-		if err := database.Pool.QueryRow(ctx, "SELECT count(*) FROM brandings").Scan(&n); err != nil {
+		if err := dbtest.QueryRowAsApp(ctx, database, "SELECT count(*) FROM brandings", &n); err != nil {
 			t.Fatal(err)
 		}
 		if n != 0 {

@@ -144,8 +144,15 @@ func TestStaffTablesAreHiddenFromTheAppRole(t *testing.T) {
 	t.Run("platform tables refuse the app role outright", func(t *testing.T) {
 		for _, table := range []string{"staff", "staff_sessions", "staff_tokens", "login_attempts"} {
 			for name, run := range map[string]func(func(pgx.Tx) error) error{
-				"outside any tenant": func(fn func(pgx.Tx) error) error { return pgx.BeginFunc(ctx, database.Pool, fn) },
-				"in a tenant":        func(fn func(pgx.Tx) error) error { return database.InTenant(ctx, event.ID, fn) },
+				"outside any tenant": func(fn func(pgx.Tx) error) error {
+					return pgx.BeginFunc(ctx, database.Pool, func(tx pgx.Tx) error {
+						if _, err := tx.Exec(ctx, "SET LOCAL ROLE "+db.AppRole); err != nil {
+							return err
+						}
+						return fn(tx)
+					})
+				},
+				"in a tenant": func(fn func(pgx.Tx) error) error { return database.InTenant(ctx, event.ID, fn) },
 			} {
 				var n int
 				err := run(func(tx pgx.Tx) error { return tx.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n) })
@@ -158,7 +165,7 @@ func TestStaffTablesAreHiddenFromTheAppRole(t *testing.T) {
 	t.Run("event tables show the app role nothing outside its event", func(t *testing.T) {
 		for _, table := range []string{"memberships", "audit_log"} {
 			var outside, elsewhere, inside int
-			if err := database.Pool.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&outside); err != nil {
+			if err := dbtest.QueryRowAsApp(ctx, database, "SELECT count(*) FROM "+table, &outside); err != nil {
 				t.Fatal(err)
 			}
 			count := func(id uuid.UUID, n *int) error {

@@ -19,9 +19,10 @@ import (
 const maxAttempts = 3
 
 // InTenant runs fn in a transaction confined to one tenant: its first
-// statement sets app.tenant_id for this transaction only, so row-level
-// security limits every later statement to that tenant's rows, and the
-// setting is gone when the connection returns to the pool. The transaction
+// statement switches to AppRole and sets app.tenant_id for this
+// transaction only, so row-level security limits every later statement to
+// that tenant's rows, and both are gone when the connection returns to the
+// pool. The transaction
 // rolls back when fn returns an error or panics, and is retried when it
 // loses a serialization race. A database that cannot be reached is an
 // EUNAVAILABLE error.
@@ -30,7 +31,7 @@ func (db *DB) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) 
 		return errors.New("db: tenant transaction without a tenant")
 	}
 	return db.transact(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT set_config('app.tenant_id', $1, true)", tenantID.String()); err != nil {
+		if err := dbq.New(tx).TenantSet(ctx, tenantID.String()); err != nil {
 			return fmt.Errorf("set tenant: %w", err)
 		}
 		return fn(tx)

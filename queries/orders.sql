@@ -8,9 +8,12 @@ SELECT * FROM orders WHERE tenant_id = @tenant_id::uuid AND number = @number::te
 SELECT * FROM orders WHERE tenant_id = @tenant_id::uuid AND number = @number::text FOR UPDATE;
 
 -- name: TenantSet :exec
--- Confines the transaction to one tenant (row-level security), as
--- InTenant does; an order's transaction sends it in its first batch.
-SELECT set_config('app.tenant_id', @tenant_id::text, true);
+-- Confines the transaction to one tenant (row-level security) as the app
+-- role, for this transaction only: the connection keeps its login role,
+-- since behind a transaction pooler the next transaction may be another
+-- client's. The first statement of every tenant transaction (InTenant, the
+-- one-trip reads, an order's first batch).
+SELECT set_config('role', 'marquee_app', true), set_config('app.tenant_id', @tenant_id::text, true);
 
 -- name: OrderInsert :one
 -- The order's id comes from the caller, so its items can be written in

@@ -3,8 +3,9 @@
 -- the same two round trips (db.inBatch sends each batch as a pipeline, so
 -- they are pipelines here: the first begins the transaction and reads, the
 -- second writes and commits), without Go, HTTP or the form. Variables:
--- :tenant, :product, :variant (set with -D). The session runs as
--- marquee_app (PGOPTIONS="-c role=marquee_app"), as the pool does. The
+-- :tenant, :product, :variant (set with -D). The transaction switches to
+-- marquee_app in its first statement, as the app's does (the session
+-- runs as marquee_app too, PGOPTIONS="-c role=marquee_app"). The
 -- order's id is chosen by the client, as in the app: here an md5 of a
 -- random number, the same in every statement of the transaction. The app
 -- tells River's workers of a job at most once per 100 ms (about one order
@@ -13,7 +14,7 @@
 \set notify :r % 50
 \startpipeline
 BEGIN;
-SELECT set_config('app.tenant_id', :tenant::text, true);
+SELECT set_config('role', 'marquee_app', true), set_config('app.tenant_id', :tenant::text, true);
 SELECT * FROM orders WHERE tenant_id = :tenant AND idempotency_key = md5('key' || :r || :client_id)::uuid;
 SELECT t.currency, t.closes_at, coalesce(s.ships, false), coalesce(s.attendee_can_cancel, true),
        coalesce(s.common_countries, '{}'), coalesce(s.reply_to, ''), coalesce(s.time_zone, 'Europe/Berlin'),

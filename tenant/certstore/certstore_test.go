@@ -235,7 +235,7 @@ func TestTheApplicationRoleCannotReadCertificates(t *testing.T) {
 	withKeys(t, d, map[string]string{"certificates/ca/x.test/x.test.key": "secret"})
 	for _, table := range []string{"certmagic_data", "certmagic_locks"} {
 		var n int
-		err := d.Pool.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n)
+		err := dbtest.QueryRowAsApp(ctx, d, "SELECT count(*) FROM "+table, &n)
 		var pgErr *pgconn.PgError
 		if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
 			t.Errorf("%s read as %s: %d rows, err %v; want permission denied", table, db.AppRole, n, err)

@@ -627,11 +627,14 @@ func (q *Queries) OrderTxCommit(ctx context.Context) error {
 }
 
 const tenantSet = `-- name: TenantSet :exec
-SELECT set_config('app.tenant_id', $1::text, true)
+SELECT set_config('role', 'marquee_app', true), set_config('app.tenant_id', $1::text, true)
 `
 
-// Confines the transaction to one tenant (row-level security), as
-// InTenant does; an order's transaction sends it in its first batch.
+// Confines the transaction to one tenant (row-level security) as the app
+// role, for this transaction only: the connection keeps its login role,
+// since behind a transaction pooler the next transaction may be another
+// client's. The first statement of every tenant transaction (InTenant, the
+// one-trip reads, an order's first batch).
 func (q *Queries) TenantSet(ctx context.Context, tenantID string) error {
 	_, err := q.db.Exec(ctx, tenantSet, tenantID)
 	return err
