@@ -36,9 +36,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Build crane first, so the registry starts at once below.
-go build -o "$work/crane" github.com/google/go-containerregistry/cmd/crane
-crane="$work/crane"
+# crane as go.mod's tool: built once into Go's cache, then run from there
+# (the registry below is killed by its own process id).
+go tool crane version >/dev/null
+crane=$(go tool -n crane)
 
 bash infra/image/rootfs.sh "$work/root"
 # One layer, reproducible: sorted names, owner root, the commit's time,

@@ -52,15 +52,7 @@ type savedImage struct {
 }
 
 func TestImage(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "marquee.tar")
-	start := time.Now()
-	build := exec.Command("bash", "image.sh")
-	build.Env = append(os.Environ(), "IMAGE_OUT="+out)
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("infra/image.sh: %v\n%s", err, b)
-	} else {
-		t.Logf("make image took %s: %s", time.Since(start).Round(time.Second), strings.TrimSpace(string(b)))
-	}
+	out := buildImage(t)
 	img := readSavedImage(t, out)
 	root := t.TempDir()
 	files := unpackLayer(t, img.layer, root)
@@ -187,6 +179,22 @@ func TestImage(t *testing.T) {
 	t.Run("infra/Dockerfile builds the same layout and config", func(t *testing.T) {
 		checkDockerfile(t, img.config)
 	})
+}
+
+// buildImage runs infra/image.sh (what make image runs) into a temporary
+// file and returns its name.
+func buildImage(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "marquee.tar")
+	start := time.Now()
+	build := exec.Command("bash", "image.sh")
+	build.Env = append(os.Environ(), "IMAGE_OUT="+out)
+	b, err := build.CombinedOutput()
+	if err != nil {
+		t.Fatalf("infra/image.sh: %v\n%s", err, b)
+	}
+	t.Logf("make image took %s: %s", time.Since(start).Round(time.Second), strings.TrimSpace(string(b)))
+	return out
 }
 
 // readSavedImage reads a `docker save` tarball of one image, checking the
