@@ -54,6 +54,7 @@ type Memo[K comparable, V any] struct {
 type memoEntry[K comparable, V any] struct {
 	value   V
 	stale   bool        // its tenant changed since it was loaded
+	gone    bool        // evicted or dropped: a Ref to it answers nothing
 	used    atomic.Bool // got since the clock's hand last passed
 	loaded  uint64      // gen when its load began
 	expires time.Time   // after it the value is stale
@@ -156,11 +157,54 @@ func (m *Memo[K, V]) Cached(key K) (v V, ok bool, err error) {
 	return m.cachedLocked(key, now)
 }
 
+// Ref remembers where a value is cached, so that the next Get of the same
+// key can go straight to it (Memo.Again) instead of looking the key up:
+// with many events cached, the lookup reads memory no other request has
+// brought near the processor. It is safe for concurrent use; the zero Ref
+// refers to nothing.
+type Ref[K comparable, V any] struct {
+	e atomic.Pointer[memoEntry[K, V]]
+}
+
+// Again returns the value ref refers to while it is cached and fresh, and
+// marks it used as Get does; ok is false when a Get is needed.
+func (m *Memo[K, V]) Again(ref *Ref[K, V]) (v V, ok bool) {
+	e := ref.e.Load()
+	if e == nil {
+		return v, false
+	}
+	now := m.now()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if e.gone || !m.freshLocked(e, now) {
+		return v, false
+	}
+	if !e.used.Load() {
+		e.used.Store(true)
+	}
+	return e.value, true
+}
+
+// Remember points ref at the value cached under key, if one is cached and
+// fresh (after a Get).
+func (m *Memo[K, V]) Remember(ref *Ref[K, V], key K) {
+	now := m.now()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if e := m.entries[key]; e != nil && m.freshLocked(e, now) {
+		ref.e.Store(e)
+	}
+}
+
+func (m *Memo[K, V]) freshLocked(e *memoEntry[K, V], now time.Time) bool {
+	return !e.stale && e.loaded >= m.allGen && !now.After(e.expires)
+}
+
 // cachedLocked answers from the cache when it holds a fresh answer for key,
 // and marks it used. It needs at least the read lock.
 func (m *Memo[K, V]) cachedLocked(key K, now time.Time) (v V, ok bool, err error) {
 	if e := m.entries[key]; e != nil {
-		if e.stale || e.loaded < m.allGen || now.After(e.expires) {
+		if !m.freshLocked(e, now) {
 			return v, false, nil
 		}
 		if !e.used.Load() { // written once per pass of the clock, not on every Get
@@ -255,6 +299,7 @@ func (m *Memo[K, V]) storeLocked(key K, gen uint64, v V, owner uuid.UUID) {
 	if m.maxEntries > 0 && len(m.clock) >= m.maxEntries {
 		i := m.victimLocked()
 		old := m.clock[i]
+		old.gone = true
 		delete(m.entries, old.key)
 		m.unindexLocked(old)
 		e.slot, m.clock[i] = i, e
@@ -310,6 +355,7 @@ func (m *Memo[K, V]) storeMissLocked(key K, gen uint64) {
 
 // removeLocked drops one found value; the last slot's entry takes its slot.
 func (m *Memo[K, V]) removeLocked(e *memoEntry[K, V]) {
+	e.gone = true
 	last := len(m.clock) - 1
 	m.clock[e.slot] = m.clock[last]
 	m.clock[e.slot].slot = e.slot

@@ -53,7 +53,8 @@ type site struct {
 // BenchmarkMemoGet reads cached values of 10,000 events (each about 10 KB)
 // in random order: the list under one mutex that the clock replaced, the
 // clock by host, and the clock by the event's id (as storefront.Sites keys
-// it). The three take turns every 4,096 reads within one run, so that a
+// it), and by a Ref to the host's entry (as a request's middleware keeps
+// one per host). The four take turns every 4,096 reads within one run, so that a
 // busy machine slows them alike; each reports its ns per Get.
 func BenchmarkMemoGet(b *testing.B) {
 	const n = 10000
@@ -71,6 +72,10 @@ func BenchmarkMemoGet(b *testing.B) {
 		_, _ = byHost.Get(context.Background(), keys[i], load)
 		_, _ = byID.Get(context.Background(), ids[i], load)
 	}
+	refs := make([]Ref[string, *site], n)
+	for i := range n {
+		byHost.Remember(&refs[i], keys[i])
+	}
 	miss := func(context.Context) (*site, uuid.UUID, error) { panic("a cached event was loaded") }
 	ways := []struct {
 		name string
@@ -80,6 +85,7 @@ func BenchmarkMemoGet(b *testing.B) {
 		{"list(before)", func(i int) *site { return old.get(keys[i]) }, 0},
 		{"clock", func(i int) *site { s, _ := byHost.Get(context.Background(), keys[i], miss); return s }, 0},
 		{"clock-by-id", func(i int) *site { s, _ := byID.Get(context.Background(), ids[i], miss); return s }, 0},
+		{"ref", func(i int) *site { s, _ := byHost.Again(&refs[i]); return s }, 0},
 	}
 	order := make([]int, 4096)
 	gets := 0

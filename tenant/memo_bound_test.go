@@ -241,3 +241,44 @@ func TestMemoLoadThatPanicsStoresNothing(t *testing.T) {
 		t.Fatalf("after the panic: %q, %v", v, err)
 	}
 }
+
+func TestMemoRef(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(0, 0)}
+	c := newCountingLoads(2)
+	m := NewMemo[string, string](MemoOptions{MaxEntries: 1, TTL: time.Minute, Now: clock.Now})
+	var ref Ref[string, string]
+	if _, ok := m.Again(&ref); ok {
+		t.Fatal("the zero Ref answered")
+	}
+	c.get(m, "0")
+	m.Remember(&ref, "0")
+	if v, ok := m.Again(&ref); v != "value of 0" || !ok {
+		t.Fatalf("Again = %q, %v; want the cached value", v, ok)
+	}
+	m.Forget(c.owners["0"])
+	if _, ok := m.Again(&ref); ok {
+		t.Fatal("a Ref answered for a value its tenant's change made stale")
+	}
+	c.get(m, "0") // loaded again into the same entry: the Ref follows
+	if v, ok := m.Again(&ref); v != "value of 0" || !ok || c.count("0") != 2 {
+		t.Fatalf("after the reload: Again = %q, %v after %d loads", v, ok, c.count("0"))
+	}
+	clock.Add(2 * time.Minute)
+	if _, ok := m.Again(&ref); ok {
+		t.Fatal("a Ref answered past the value's ttl")
+	}
+	c.get(m, "0")
+	m.ForgetAll()
+	if _, ok := m.Again(&ref); ok {
+		t.Fatal("a Ref answered after ForgetAll")
+	}
+	c.get(m, "0")
+	c.get(m, "1") // evicts 0 (the bound is 1)
+	if _, ok := m.Again(&ref); ok {
+		t.Fatal("a Ref answered for an evicted value")
+	}
+	m.Remember(&ref, "0") // not cached: the Ref stays as it was
+	if _, ok := m.Again(&ref); ok {
+		t.Fatal("Remember of a key not cached made the Ref answer")
+	}
+}

@@ -60,6 +60,28 @@ func (r *Resolver) Resolve(ctx context.Context, host string) (*Tenant, error) {
 	return t, unknownIfNotFound(err)
 }
 
+// HostRef remembers where a host's event is cached (see Memo.Ref): a
+// request's middleware keeps one per Host header it has seen.
+type HostRef = Ref[string, *Tenant]
+
+// ResolveRef is Resolve for a host whose resolution ref remembers: while
+// it is cached and fresh it is answered from there, without looking the
+// host up; otherwise it is resolved as by Resolve and ref remembers the
+// result. A nil ref is Resolve.
+func (r *Resolver) ResolveRef(ctx context.Context, host string, ref *HostRef) (*Tenant, error) {
+	if ref == nil {
+		return r.Resolve(ctx, host)
+	}
+	if t, ok := r.memo.Again(ref); ok {
+		return t, nil
+	}
+	t, err := r.Resolve(ctx, host)
+	if err == nil {
+		r.memo.Remember(ref, host)
+	}
+	return t, err
+}
+
 func (r *Resolver) resolveSlug(ctx context.Context, host, label string) (*Tenant, error) {
 	if strings.Contains(label, ".") || IsReservedSlug(label) || ValidateSlug(label) != nil {
 		return nil, ErrUnknownHost

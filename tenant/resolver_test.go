@@ -107,3 +107,30 @@ func BenchmarkResolve(b *testing.B) {
 		}
 	})
 }
+
+func TestResolveRef(t *testing.T) {
+	devcon := &Tenant{ID: uuid.New(), Slug: "devcon"}
+	store := &mapStore{slugs: map[string]*Tenant{"devcon": devcon}}
+	r := NewResolver("example.com", store, MemoOptions{})
+	var ref HostRef
+	for range 3 {
+		if got, err := r.ResolveRef(context.Background(), "devcon.example.com", &ref); got != devcon || err != nil {
+			t.Fatalf("got %v, %v", got, err)
+		}
+	}
+	if store.calls != 1 {
+		t.Fatalf("%d store calls, want 1", store.calls)
+	}
+	renamed := &Tenant{ID: devcon.ID, Slug: "devcon", Name: "renamed"}
+	store.slugs["devcon"] = renamed
+	r.Forget(devcon.ID)
+	if got, err := r.ResolveRef(context.Background(), "devcon.example.com", &ref); got != renamed || err != nil {
+		t.Fatalf("after the event changed: got %v, %v; want it loaded again", got, err)
+	}
+	if got, err := r.ResolveRef(context.Background(), "nope.example.com", &HostRef{}); err != ErrUnknownHost {
+		t.Fatalf("unknown host: got %v, %v", got, err)
+	}
+	if got, err := r.ResolveRef(context.Background(), "devcon.example.com", nil); got != renamed || err != nil {
+		t.Fatalf("without a ref: got %v, %v", got, err)
+	}
+}

@@ -81,7 +81,8 @@ const (
 // A Host header that named an event is remembered with its normalised form
 // by its exact bytes (hostCache), so that the next request with the same
 // header skips normalising it (and allocates nothing for it); the event
-// itself is still the resolver's to find, so a change to it is seen at once.
+// itself is still the resolver's to find (from where the resolver cached it,
+// as long as it is cached and fresh), so a change to it is seen at once.
 func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 	hosts := newHostCache(maxCachedHosts)
 	return func(c *fiber.Ctx) error {
@@ -105,7 +106,11 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 			}
 		}
 		base := c.UserContext()
-		t, err := r.Resolve(base, host.name)
+		ref := &host.ref
+		if forwarded {
+			ref = nil // a host of one request: nothing to remember
+		}
+		t, err := r.ResolveRef(base, host.name, ref)
 		if err != nil {
 			return err
 		}
@@ -144,11 +149,14 @@ const maxCachedHosts = 1 << 16
 // normalHost is a normalised host; a pointer to it goes into the request's
 // Locals without allocating. A host read from the Host header (not
 // forwarded) also keeps the origins it makes with either scheme (for
-// RequestOrigin) and the context of its event (Resolve's).
+// RequestOrigin), the context of its event (Resolve's), and where the
+// resolver caches its event (ref), so that the next request for it skips
+// the resolver's lookup.
 type normalHost struct {
 	name    string
 	origins [2]string // "http://" and "https://" with the Host header's bytes; "" when forwarded
 	ctx     atomic.Pointer[tenantContext]
+	ref     tenant.HostRef
 }
 
 type tenantContext struct {

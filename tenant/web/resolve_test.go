@@ -16,14 +16,15 @@ import (
 	tenantweb "marquee/tenant/web"
 )
 
-// growingStore knows devcon, and newcon once opened is set.
+// growingStore knows devcon until gone is set, and newcon once opened is
+// set.
 type growingStore struct {
-	opened   atomic.Bool
-	devconID uuid.UUID
+	opened, gone atomic.Bool
+	devconID     uuid.UUID
 }
 
 func (s *growingStore) TenantBySlug(_ context.Context, slug string) (*tenant.Tenant, error) {
-	if slug == "devcon" || (slug == "newcon" && s.opened.Load()) {
+	if (slug == "devcon" && !s.gone.Load()) || (slug == "newcon" && s.opened.Load()) {
 		return &tenant.Tenant{ID: s.devconID, Slug: slug, Name: slug}, nil
 	}
 	return nil, marquee.New(marquee.ENOTFOUND, "error.not_found")
@@ -88,6 +89,15 @@ func TestResolveRemembersHosts(t *testing.T) {
 		r.ForgetAll() // what a new event's notification does
 		if status, body := fetch(t, app, "newcon.shop.test"); status != 200 || body != "newcon newcon.shop.test" {
 			t.Errorf("newcon after it opened: %d %q", status, body)
+		}
+	})
+	t.Run("a remembered host follows its event's change at once", func(t *testing.T) {
+		store.gone.Store(true)
+		r.Forget(store.devconID) // what the event's deletion notifies
+		for _, host := range []string{"devcon.shop.test", "DevCon.Shop.Test:8080"} {
+			if status, body := fetch(t, app, host); status != 404 {
+				t.Errorf("%s after the event was deleted: %d %q, want 404", host, status, body)
+			}
 		}
 	})
 }
