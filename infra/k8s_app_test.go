@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -176,4 +177,31 @@ func TestManifestsPinOneImage(t *testing.T) {
 			t.Errorf("serve runs %s, want %s", got, digest)
 		}
 	})
+}
+
+// TestDeployMigratesOnlyTheJob: the deploy workflow deletes and applies
+// the objects carrying its migration label before anything else; that
+// label must pick the migration Job and nothing more (a Deployment or a
+// NetworkPolicy carrying it would be deleted on every deploy).
+func TestDeployMigratesOnlyTheJob(t *testing.T) {
+	workflow, err := os.ReadFile("../.github/workflows/deploy.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`sel=([a-z0-9./-]+)=([a-z0-9-]+)`).FindStringSubmatch(string(workflow))
+	if m == nil {
+		t.Fatalf("deploy.yml sets no sel=LABEL=VALUE for its migration step")
+	}
+	for _, overlay := range overlays {
+		r := decodeAll(t, overlay, kustomize(t, overlayDir(t, overlay)))
+		var picked []string
+		for _, o := range r.objects {
+			if o.labels[m[1]] == m[2] {
+				picked = append(picked, o.kind+" "+o.name)
+			}
+		}
+		if !slices.Equal(picked, []string{"Job marquee-migrate"}) {
+			t.Errorf("%s: %s=%s picks %q, want only the Job marquee-migrate", overlay, m[1], m[2], picked)
+		}
+	}
 }

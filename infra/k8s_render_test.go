@@ -37,6 +37,13 @@ type rendered struct {
 	hpas            []autoscalingv2.HorizontalPodAutoscaler
 	netpols         []networkingv1.NetworkPolicy
 	namespaces      map[string]bool // of every object
+	objects         []objectRef
+}
+
+// objectRef names one rendered object and its labels.
+type objectRef struct {
+	kind, name string
+	labels     map[string]string
 }
 
 // kustomize renders dir with kubectl, offline.
@@ -69,6 +76,7 @@ func decodeAll(t *testing.T, overlay string, stream []byte) *rendered {
 			t.Fatalf("%s: document %d: %v", overlay, i, err)
 		}
 		r.namespaces[meta.Metadata.Namespace] = true
+		r.objects = append(r.objects, objectRef{meta.Kind, meta.Metadata.Name, meta.Metadata.Labels})
 		if err := r.add(meta.APIVersion+" "+meta.Kind, doc); err != nil {
 			t.Errorf("%s: %s %s: %v", overlay, meta.Kind, meta.Metadata.Name, err)
 		}
