@@ -205,3 +205,37 @@ func TestDeployMigratesOnlyTheJob(t *testing.T) {
 		}
 	}
 }
+
+// TestGuideNamesEverySecret: the operator's guide shows how to create each
+// Secret key the manifests reference; a key renamed in one place only
+// would leave a first deploy with pods that cannot start.
+func TestGuideNamesEverySecret(t *testing.T) {
+	guide, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, overlay := range overlays {
+		r := decodeAll(t, overlay, kustomize(t, overlayDir(t, overlay)))
+		for _, w := range r.workloads() {
+			for _, c := range w.pod.Spec.Containers {
+				for _, e := range c.Env {
+					if e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
+						continue
+					}
+					ref := e.ValueFrom.SecretKeyRef
+					create := "create secret generic " + ref.Name + " "
+					if !strings.Contains(string(guide), create) || !strings.Contains(string(guide), "--from-literal="+ref.Key+"=") {
+						t.Errorf("%s: %s reads secret %s key %s; infra/README.md does not show creating it", overlay, e.Name, ref.Name, ref.Key)
+					}
+				}
+			}
+		}
+		for _, ing := range r.ingresses {
+			for _, tls := range ing.Spec.TLS {
+				if !strings.Contains(string(guide), "create secret tls "+tls.SecretName+" ") {
+					t.Errorf("%s: the Ingress takes its certificate from secret %s; infra/README.md does not show creating it", overlay, tls.SecretName)
+				}
+			}
+		}
+	}
+}
