@@ -176,6 +176,13 @@ func TestImage(t *testing.T) {
 		}
 	})
 
+	t.Run("crane's validate reads it as an image, digests and sizes included", func(t *testing.T) {
+		b, err := exec.Command("go", "tool", "crane", "validate", "--tarball", out).CombinedOutput()
+		if err != nil || !strings.HasPrefix(string(b), "PASS") {
+			t.Errorf("crane validate --tarball: %v\n%s", err, b)
+		}
+	})
+
 	t.Run("infra/Dockerfile builds the same layout and config", func(t *testing.T) {
 		checkDockerfile(t, img.config)
 	})
