@@ -86,8 +86,8 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 	}
 	p := &platform{media: store, disk: disk,
 		cfg: cfg, log: log, db: database, themes: set,
-		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{MaxEntries: 2 * cfg.EventCache}), // a slug and a custom domain
-		sites:    storefront.NewSites(database, tenant.MemoOptions{MaxEntries: cfg.EventCache}),
+		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{MaxEntries: 2 * cfg.EventCache, Now: coarseNow}), // a slug and a custom domain
+		sites:    storefront.NewSites(database, tenant.MemoOptions{MaxEntries: cfg.EventCache, Now: coarseNow}),
 		staff:    db.NewStaffStore(database, cfg.StaffPolicy),
 	}
 	if err := p.setUpEmail(); err != nil {

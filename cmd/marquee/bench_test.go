@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttputil"
 
 	"marquee/db"
 	"marquee/db/dbtest"
@@ -65,6 +67,54 @@ func BenchmarkLandingPage(b *testing.B) {
 	})
 	b.Run("marquee-slog-json", func(b *testing.B) { benchHandler(b, slogHandler, "devcon.shop.test") })
 	b.Run("bare-fiber", func(b *testing.B) { benchHandler(b, bare.Handler(), "devcon.shop.test") })
+	// Through Fiber's server on connections in memory: request parsing,
+	// the server's own work per request, writing the response, as under wrk
+	// but without the kernel's share.
+	b.Run("marquee-server", func(b *testing.B) {
+		before := counter.N.Load()
+		benchServer(b, app, "devcon.shop.test")
+		if n := counter.N.Load() - before; n != 0 {
+			b.Fatalf("%d queries during warm page views, want 0", n)
+		}
+	})
+	b.Run("bare-fiber-server", func(b *testing.B) { benchServer(b, bare, "devcon.shop.test") })
+}
+
+// benchServer serves app on a listener in memory and has each of
+// RunParallel's goroutines send GET / for host on a keep-alive connection
+// of its own and read the answer, which must be a 200.
+func benchServer(b *testing.B, app *fiber.App, host string) {
+	ln := fasthttputil.NewInmemoryListener()
+	done := make(chan error, 1)
+	go func() { done <- app.Listener(ln) }()
+	defer func() {
+		if err := app.Shutdown(); err != nil {
+			b.Error(err)
+		}
+		<-done
+	}()
+	request := []byte("GET / HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: bench\r\n\r\n")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		conn, err := ln.Dial()
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		defer conn.Close()
+		r := bufio.NewReader(conn)
+		var res fasthttp.Response
+		for pb.Next() {
+			if _, err := conn.Write(request); err != nil {
+				b.Error(err)
+				return
+			}
+			if err := res.Read(r); err != nil || res.StatusCode() != 200 {
+				b.Errorf("status %d, %v", res.StatusCode(), err)
+				return
+			}
+		}
+	})
 }
 
 func serveOnce(b *testing.B, h fasthttp.RequestHandler, host string) []byte {

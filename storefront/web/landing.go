@@ -43,7 +43,7 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 		return h.previewLanding(c, site, token)
 	}
 	l := lang(c, site.Tenant)
-	now := h.now()
+	now := h.nowOf(c)
 	key := pageKey("landing", l, site.Settings.OrdersClosed(now))
 	if site.Settings.ClosesAt != nil && key.State == "" {
 		key.State, key.Count = countdownIn(site.Settings.ClosesAt.Sub(now)) // the countdown's text changes the page

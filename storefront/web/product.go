@@ -43,7 +43,7 @@ func (h *Handler) product(c *fiber.Ctx) error {
 		return marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
 	l := lang(c, site.Tenant)
-	closed := site.Settings.OrdersClosed(h.now())
+	closed := site.Settings.OrdersClosed(h.nowOf(c))
 	return h.sendPage(c, site, fiber.StatusOK, l, productKey(id, l, closed), func() ([]byte, error) {
 		base := h.basePage(site, l)
 		def := site.Tenant.DefaultLocale

@@ -180,3 +180,16 @@ func (h *Handler) now() time.Time {
 	}
 	return time.Now()
 }
+
+// nowOf is the handler's clock for request c: the time the server took
+// the request (fasthttp reads the clock for every request anyway; reading
+// it again costs about a tenth of a microsecond on a virtual machine's
+// clock), else now.
+func (h *Handler) nowOf(c *fiber.Ctx) time.Time {
+	if h.Now == nil {
+		if t := c.Context().Time(); !t.IsZero() {
+			return t
+		}
+	}
+	return h.now()
+}

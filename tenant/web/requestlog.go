@@ -22,7 +22,10 @@ import (
 func RequestLog(log *slog.Logger, onError fiber.ErrorHandler) fiber.Handler {
 	fast, _ := log.Handler().(*JSONLog)
 	return func(c *fiber.Ctx) error {
-		start := time.Now()
+		start := c.Context().Time() // when fasthttp took the request: the clock is not read twice
+		if start.IsZero() {         // a handler called without fasthttp's server
+			start = time.Now()
+		}
 		if err := c.Next(); err != nil {
 			if herr := onError(c, err); herr != nil {
 				c.Status(fiber.StatusInternalServerError)
