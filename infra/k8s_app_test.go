@@ -69,7 +69,7 @@ func closedPort(t *testing.T) string {
 func fakeSecrets(dbAddr string) func(string) string {
 	return func(name string) string {
 		switch name {
-		case "DATABASE_URL":
+		case "DATABASE_URL", "DATABASE_DIRECT_URL":
 			return "postgres://marquee@" + dbAddr + "/marquee?connect_timeout=5"
 		case "SECRET_KEY":
 			return strings.Repeat("5e", 32)

@@ -36,6 +36,8 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		{"a short SECRET_KEY", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": "abcd"}, "SECRET_KEY: 2 bytes is too short"},
 		{"a SECRET_KEY that is neither hex nor base64", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": "not a key!"}, "SECRET_KEY: neither"},
 		{"a DATABASE_URL that is no URL", map[string]string{"DATABASE_URL": "postgres://%zz", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey}, "DATABASE_URL:"},
+		{"a DATABASE_DIRECT_URL that is no URL", map[string]string{"DATABASE_URL": "postgres://u@h/db", "DATABASE_DIRECT_URL": "postgres://%zz", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey}, "DATABASE_DIRECT_URL:"},
+		{"a DB_MAX_CONNS of 0", map[string]string{"DATABASE_URL": "postgres://u@h/db", "DB_MAX_CONNS": "0", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey}, "DB_MAX_CONNS:"},
 		{"no BASE_DOMAIN", map[string]string{"DATABASE_URL": "postgres://u@h/db", "SECRET_KEY": testKey}, "BASE_DOMAIN is required"},
 		{"a BASE_DOMAIN with a port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com:80", "SECRET_KEY": testKey}, "BASE_DOMAIN:"},
 		{"an uppercase BASE_DOMAIN", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "Example.com", "SECRET_KEY": testKey}, "BASE_DOMAIN:"},

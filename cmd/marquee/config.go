@@ -29,7 +29,9 @@ import (
 // Config is everything the binary reads from the environment. It is read
 // in main only (configFromEnv) and passed down as plain values.
 type Config struct {
-	DatabaseURL     string            // DATABASE_URL: owner or superuser of the database
+	DatabaseURL     string            // DATABASE_URL: owner or superuser of the database, directly or through PgBouncer
+	DirectURL       string            // DATABASE_DIRECT_URL: the same, never through a transaction pooler ("": DATABASE_URL)
+	DBMaxConns      int               // DB_MAX_CONNS: the request pool's connections (0: pgx's default)
 	BaseDomain      string            // BASE_DOMAIN: events live at SLUG.BASE_DOMAIN
 	ListenAddr      string            // LISTEN_ADDR: host:port of the HTTP server
 	TrustedProxies  tenantweb.Proxies // TRUSTED_PROXIES: comma-separated IPs or CIDRs whose X-Forwarded-Host, -For and -Proto are believed
@@ -70,7 +72,9 @@ type TLSConfig struct {
 // configVars documents every variable: name, default, meaning. The README's
 // configuration table follows it.
 var configVars = [][3]string{
-	{"DATABASE_URL", "(dev: a throwaway Postgres)", "Postgres URL of the schema's owner or a superuser; requests run as the marquee_app role"},
+	{"DATABASE_URL", "(dev: a throwaway Postgres)", "Postgres URL of the schema's owner or a superuser; requests run as the marquee_app role. May go through PgBouncer in transaction pooling mode (then add default_query_exec_mode=cache_describe for PgBouncer before 1.21, and set DATABASE_DIRECT_URL)"},
+	{"DATABASE_DIRECT_URL", "DATABASE_URL", "the same database and user without a transaction pooler in between, for what needs a session: the change listener, the email workers' job queue, migrations"},
+	{"DB_MAX_CONNS", "the larger of 4 and the CPUs", "connections of each process's request pool (through PgBouncer: its client connections)"},
 	{"BASE_DOMAIN", "localhost in dev", "events are served at SLUG.BASE_DOMAIN"},
 	{"LISTEN_ADDR", ":8080", "address of the HTTP server"},
 	{"TRUSTED_PROXIES", "(none)", "IPs or CIDRs of reverse proxies (load balancers) whose X-Forwarded-Host, X-Forwarded-For and X-Forwarded-Proto are believed"},
@@ -131,6 +135,14 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 		}
 	}
 	set("DATABASE_URL", &c.DatabaseURL)
+	set("DATABASE_DIRECT_URL", &c.DirectURL)
+	if v := strings.TrimSpace(getenv("DB_MAX_CONNS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("DB_MAX_CONNS: %q is not a number from 1 to 1000", v)
+		}
+		c.DBMaxConns = n
+	}
 	set("BASE_DOMAIN", &c.BaseDomain)
 	set("LISTEN_ADDR", &c.ListenAddr)
 	set("LOG_FORMAT", &c.LogFormat)
@@ -276,6 +288,15 @@ func parseProxies(v string) (tenantweb.Proxies, error) {
 	return out, nil
 }
 
+// directURL reaches the database without a transaction pooler:
+// DATABASE_DIRECT_URL, or DATABASE_URL when it is unset.
+func (c Config) directURL() string {
+	if c.DirectURL != "" {
+		return c.DirectURL
+	}
+	return c.DatabaseURL
+}
+
 // Validate checks a complete configuration; the error names the variable.
 func (c Config) Validate() error {
 	if c.DatabaseURL == "" {
@@ -283,6 +304,11 @@ func (c Config) Validate() error {
 	}
 	if _, err := pgxpool.ParseConfig(c.DatabaseURL); err != nil {
 		return fmt.Errorf("DATABASE_URL: not a valid Postgres URL: %v", err)
+	}
+	if c.DirectURL != "" {
+		if _, err := pgxpool.ParseConfig(c.DirectURL); err != nil {
+			return fmt.Errorf("DATABASE_DIRECT_URL: not a valid Postgres URL: %v", err)
+		}
 	}
 	if c.BaseDomain == "" {
 		return fmt.Errorf("BASE_DOMAIN is required (the domain whose subdomains are events, such as example.com)")

@@ -55,7 +55,9 @@ func (p *platform) startWorkers(ctx context.Context) (stop func(), err error) {
 	}
 	// Workers mostly wait on the mail server; a few connections serve
 	// their short queries, and River's listener and leader take the rest.
-	pool, err := db.OpenPlatformPool(ctx, p.cfg.DatabaseURL, int32(min(p.cfg.Workers, 15)+5))
+	// River needs sessions (its LISTEN, the leader's lock), and the pool's
+	// role is its sessions': never through a transaction pooler.
+	pool, err := db.OpenPlatformPool(ctx, p.cfg.directURL(), int32(min(p.cfg.Workers, 15)+5))
 	if err != nil {
 		return nil, err
 	}
@@ -113,8 +115,8 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 }
 
 // jobClient is the workers' client when this process runs them, else the
-// inserter (both read the queue as the platform sees it only through the
-// workers' pool; the inserter's pool is the app role's).
+// inserter; the console reads and retries jobs with it inside platform
+// transactions of the request pool (jobs.Queue.InPlatform).
 func (p *platform) jobClient() *river.Client[pgx.Tx] {
 	if p.workers != nil {
 		return p.workers

@@ -15,16 +15,21 @@ var migrateCommands = []subcommand{
 }
 
 // migrationURL parses a migrate subcommand's (flag-less) command line and
-// returns DATABASE_URL.
+// returns DATABASE_DIRECT_URL, or DATABASE_URL when it is unset: goose's
+// lock and each migration's transaction need a session of their own, not a
+// transaction pooler's.
 func migrationURL(e *env, verb, usage string, args []string) (string, error) {
-	fs := newFlags(e, "migrate "+verb, usage+"\n\nDATABASE_URL must name the schema's owner or a superuser.")
+	fs := newFlags(e, "migrate "+verb, usage+"\n\nDATABASE_URL (or DATABASE_DIRECT_URL, when set: never through a transaction pooler)\nmust name the schema's owner or a superuser.")
 	if err := parseFlags(fs, args); err != nil {
 		return "", err
 	}
 	if fs.NArg() > 0 {
 		return "", usageError{fmt.Sprintf("migrate %s: unexpected %q (marquee migrate %s --help)", verb, fs.Arg(0), verb)}
 	}
-	url := e.getenv("DATABASE_URL")
+	url := e.getenv("DATABASE_DIRECT_URL")
+	if url == "" {
+		url = e.getenv("DATABASE_URL")
+	}
 	if url == "" {
 		return "", fmt.Errorf("DATABASE_URL is required")
 	}

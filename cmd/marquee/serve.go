@@ -97,10 +97,10 @@ func openPlatform(ctx context.Context, e *env, adjust func(*Config) error) (*pla
 		return nil, nil, err
 	}
 	log := cfg.newLogger(e.stdout)
-	if err := checkSchema(ctx, cfg.DatabaseURL); err != nil {
+	if err := checkSchema(ctx, cfg.directURL()); err != nil {
 		return nil, nil, err
 	}
-	database, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
+	database, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxConns: int32(cfg.DBMaxConns), DirectURL: cfg.directURL()})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -149,9 +149,10 @@ type FailedJob struct {
 	At        time.Time
 }
 
-// Failed lists jobs that were discarded (out of attempts) or cancelled.
-func Failed(ctx context.Context, c *river.Client[pgx.Tx], limit int) ([]FailedJob, error) {
-	res, err := c.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateDiscarded, rivertype.JobStateCancelled).
+// Failed lists jobs that were discarded (out of attempts) or cancelled,
+// reading them in tx.
+func Failed(ctx context.Context, c *river.Client[pgx.Tx], tx pgx.Tx, limit int) ([]FailedJob, error) {
+	res, err := c.JobListTx(ctx, tx, river.NewJobListParams().States(rivertype.JobStateDiscarded, rivertype.JobStateCancelled).
 		OrderBy(river.JobListOrderByID, river.SortOrderDesc).First(limit))
 	if err != nil {
 		return nil, err
