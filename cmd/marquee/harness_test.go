@@ -50,12 +50,21 @@ func startServer(t *testing.T, cfg Config) *testServer {
 }
 
 // startServerOn is startServer on database d, e.g. on a Postgres server of
-// the test's own that it stops and starts.
+// the test's own that it stops and starts. A cfg.DatabaseURL set (a
+// pooler in front of d) takes the request pool, and d's own URL is
+// DATABASE_DIRECT_URL, as serve opens them.
 func startServerOn(t *testing.T, cfg Config, d *dbtest.Database) *testServer {
 	t.Helper()
 	counter := &queryCounter{}
-	database := d.Open(t, db.Options{Tracer: counter})
-	cfg.DatabaseURL = d.OwnerURL
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = d.OwnerURL
+	}
+	cfg.DirectURL = d.OwnerURL
+	database, err := db.Open(context.Background(), cfg.DatabaseURL, db.Options{Tracer: counter, DirectURL: cfg.DirectURL})
+	if err != nil {
+		t.Fatalf("open %s: %v", d.Name, err)
+	}
+	t.Cleanup(database.Close)
 	if cfg.BaseDomain == "" {
 		cfg.BaseDomain = testBase // a test may ask for dev's localhost instead
 	}
@@ -93,7 +102,7 @@ func startServerOn(t *testing.T, cfg Config, d *dbtest.Database) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.serveHTTP(ctx, ln, nil) }()
-	s := &testServer{t: t, url: "http://" + ln.Addr().String(), db: database, queries: counter, dbURL: d.OwnerURL, adminURL: d.AdminURL, platform: p, logs: logs}
+	s := &testServer{t: t, url: "http://" + ln.Addr().String(), db: database, queries: counter, dbURL: cfg.DatabaseURL, adminURL: d.AdminURL, platform: p, logs: logs}
 	var once sync.Once
 	s.shutdown = func() error {
 		once.Do(func() { cancel(); s.stopErr = <-done })
