@@ -8,6 +8,8 @@
 # the image's config (entrypoint, user, labels) only on an image in a
 # registry, so it serves its own in-memory registry on loopback for the
 # few seconds of the build; nothing leaves the machine.
+# Needs Go, git, GNU tar and gzip: Linux as it comes (on macOS, GNU tar
+# as `tar` first in PATH, or the Dockerfile).
 #
 # IMAGE_REVISION (default: the commit, "-dirty" when tracked files changed)
 # and IMAGE_CREATED (default: the commit's time) go into the labels;
@@ -36,10 +38,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# crane as go.mod's tool: built once into Go's cache, then run from there
-# (the registry below is killed by its own process id).
-go tool crane version >/dev/null
-crane=$(go tool -n crane)
+# crane as go.mod's tool: built once into Go's cache for this machine
+# (GOOS and GOARCH name the image's platform, not crane's), then run from
+# there (the registry below is killed by its own process id).
+env -u GOOS -u GOARCH go tool crane version >/dev/null
+crane=$(env -u GOOS -u GOARCH go tool -n crane)
 
 bash infra/image/rootfs.sh "$work/root"
 # One layer, reproducible: sorted names, owner root, the commit's time,
