@@ -299,7 +299,7 @@ func (m *Memo[K, V]) storeLocked(key K, gen uint64, v V, owner uuid.UUID) {
 	if m.maxEntries > 0 && len(m.clock) >= m.maxEntries {
 		i := m.victimLocked()
 		old := m.clock[i]
-		old.gone = true
+		m.dropLocked(old)
 		delete(m.entries, old.key)
 		m.unindexLocked(old)
 		e.slot, m.clock[i] = i, e
@@ -355,7 +355,7 @@ func (m *Memo[K, V]) storeMissLocked(key K, gen uint64) {
 
 // removeLocked drops one found value; the last slot's entry takes its slot.
 func (m *Memo[K, V]) removeLocked(e *memoEntry[K, V]) {
-	e.gone = true
+	m.dropLocked(e)
 	last := len(m.clock) - 1
 	m.clock[e.slot] = m.clock[last]
 	m.clock[e.slot].slot = e.slot
@@ -363,6 +363,13 @@ func (m *Memo[K, V]) removeLocked(e *memoEntry[K, V]) {
 	m.clock = m.clock[:last]
 	delete(m.entries, e.key)
 	m.unindexLocked(e)
+}
+
+// dropLocked marks e gone, for the Refs that point at it, and lets its
+// value go: a Ref kept with a host must not keep an evicted event in memory.
+func (m *Memo[K, V]) dropLocked(e *memoEntry[K, V]) {
+	var zero V
+	e.gone, e.value = true, zero
 }
 
 // unindexLocked takes e out of its tenant's keys, and forgets the tenant

@@ -2,11 +2,13 @@ package tenant
 
 import (
 	"context"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/google/uuid"
 )
@@ -280,5 +282,26 @@ func TestMemoRef(t *testing.T) {
 	m.Remember(&ref, "0") // not cached: the Ref stays as it was
 	if _, ok := m.Again(&ref); ok {
 		t.Fatal("Remember of a key not cached made the Ref answer")
+	}
+}
+
+func TestMemoRefDoesNotKeepAnEvictedValue(t *testing.T) {
+	type event struct{ slug, name string } // not tiny: the tiny allocator shares blocks
+	m := NewMemo[string, *event](MemoOptions{MaxEntries: 1})
+	var ref Ref[string, *event]
+	var gone weak.Pointer[event]
+	func() {
+		e := &event{slug: "devcon", name: "DevCon"}
+		gone = weak.Make(e)
+		_, _ = m.Get(context.Background(), "0", func(context.Context) (*event, uuid.UUID, error) { return e, uuid.New(), nil })
+	}()
+	m.Remember(&ref, "0")
+	_, _ = m.Get(context.Background(), "1", func(context.Context) (*event, uuid.UUID, error) { return &event{}, uuid.New(), nil })
+	runtime.GC()
+	if gone.Value() != nil {
+		t.Fatal("a Ref to an evicted entry keeps its value in memory")
+	}
+	if _, ok := m.Again(&ref); ok {
+		t.Fatal("a Ref answered for an evicted value")
 	}
 }

@@ -32,6 +32,10 @@ func NewResolver(baseDomain string, store Store, opts MemoOptions) *Resolver {
 	return &Resolver{baseDomain: baseDomain, store: store, memo: NewMemo[string, *Tenant](opts)}
 }
 
+// CacheBound is how many hosts the resolver keeps cached at most
+// (MemoOptions.MaxEntries; 0 for no bound).
+func (r *Resolver) CacheBound() int { return r.memo.maxEntries }
+
 // BaseDomain is the domain whose subdomains are events.
 func (r *Resolver) BaseDomain() string { return r.baseDomain }
 

@@ -84,7 +84,7 @@ const (
 // itself is still the resolver's to find (from where the resolver cached it,
 // as long as it is cached and fresh), so a change to it is seen at once.
 func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
-	hosts := newHostCache(maxCachedHosts)
+	hosts := newHostCache(hostBound(r.CacheBound()))
 	return func(c *fiber.Ctx) error {
 		raw, forwarded := forwardedHost(c, proxies)
 		var host *normalHost
@@ -145,6 +145,17 @@ func (h *normalHost) context(base context.Context, t *tenant.Tenant) context.Con
 // over. Only hosts that named an event enter it, so it holds about one entry
 // per event visited (a few more for spellings with a port or in capitals).
 const maxCachedHosts = 1 << 16
+
+// hostBound is how many hosts a Resolve's hostCache holds: no more than
+// the resolver caches (resolverBound, 0 for no bound), since a remembered
+// host keeps its event's context and cache entry in memory after the
+// resolver let them go, and no more than maxCachedHosts.
+func hostBound(resolverBound int) int {
+	if resolverBound > 0 && resolverBound < maxCachedHosts {
+		return resolverBound
+	}
+	return maxCachedHosts
+}
 
 // normalHost is a normalised host; a pointer to it goes into the request's
 // Locals without allocating. A host read from the Host header (not
