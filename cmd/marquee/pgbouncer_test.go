@@ -14,7 +14,8 @@ import (
 // TestServeThroughPgBouncer runs two replicas of serve whose request
 // pools go through Debian's pgbouncer in transaction pooling mode, with
 // fewer server connections than the replicas have clients, and whose
-// change listeners use the direct URL: an order placed on one, a console
+// change listeners and job queue use the direct URL: an order placed and
+// its confirmation sent by one, a console
 // sign-in on the other, and a change through the pooler that reaches the
 // other replica's warm cache.
 func TestServeThroughPgBouncer(t *testing.T) {
@@ -23,7 +24,9 @@ func TestServeThroughPgBouncer(t *testing.T) {
 	cfg := defaultConfig()
 	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
 	cfg.DatabaseURL = pb.URL
-	a, b := startServerOn(t, cfg, d), startServerOn(t, cfg, d)
+	b := startServerOn(t, cfg, d)
+	cfg.Workers = 2 // a works the email jobs: River on the direct URL, their reads and writes through the pooler
+	a := startServerOn(t, cfg, d)
 	sh := newShop(t, a, "devcon")
 	dbtest.Member(t, a.platform.staff, "marketing@example.com", "Mia", false, sh.ev, staff.RoleOwner)
 
@@ -39,6 +42,10 @@ func TestServeThroughPgBouncer(t *testing.T) {
 		if status.status != 200 || !strings.Contains(status.text("main"), "Ada Lovelace") {
 			t.Fatalf("the order's page: %d %q", status.status, status.text("main"))
 		}
+		waitFor(t, 10*time.Second, func() bool {
+			return dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM email_log WHERE tenant_id = $1", sh.ev.ID) > 0 &&
+				dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM dev_inbox WHERE 'ada@example.com' = ANY(recipients)") > 0
+		})
 	})
 
 	t.Run("console sign-in on the other replica", func(t *testing.T) {
