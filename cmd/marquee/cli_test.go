@@ -187,6 +187,11 @@ func TestMigrateCommands(t *testing.T) {
 	if _, err := cli(t, vars, "migrate", "sideways"); err == nil || exitCode(err) != 2 {
 		t.Fatalf("migrate sideways: %v", err)
 	}
+	// Behind a transaction pooler migrations take the direct URL.
+	pooled := map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/x?connect_timeout=2", "DATABASE_DIRECT_URL": d.OwnerURL}
+	if out, err := cli(t, pooled, "migrate", "status"); err != nil || !strings.Contains(out, "00001_roles.sql") {
+		t.Fatalf("migrate status with DATABASE_DIRECT_URL: %q, %v", out, err)
+	}
 }
 
 func TestMigrateAnEmptyDatabase(t *testing.T) {
