@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -260,5 +264,52 @@ func TestTenantChangesReachTheDirectListenerThroughPgBouncer(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a change made through pgbouncer never reached the other pool's listener")
+	}
+}
+
+// Behind a transaction pooler the request pool's connections run as the
+// login role (the owner) until a transaction switches, so nothing may
+// send a query on the pool outside the helpers that switch first
+// (InTenant, InPlatform, the one-trip reads, the order's batches), nor
+// through River's client outside a transaction (its pool is the request
+// pool in serve): the Tx methods take the caller's transaction.
+func TestNothingQueriesThePoolOutsideATransaction(t *testing.T) {
+	bare := regexp.MustCompile(`\.Pool\.(Query|QueryRow|Exec|SendBatch|CopyFrom|Begin|BeginTx|Acquire)\(|` +
+		`\.(JobList|JobRetry|JobCancel|JobDelete|JobGet|Insert|InsertMany|InsertManyFast|QueueList|QueueGet|QueuePause|QueueResume)\(ctx`)
+	allowed := map[string]string{
+		"db/unavailable.go": "db.Pool.Begin(",   // begin: every transaction's first statement sets its role
+		"db/onetrip.go":     "db.Pool.Acquire(", // acquireConn: the trips and the order send TenantSet first
+	}
+	found := 0
+	err := filepath.WalkDir("..", func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() && (e.Name() == ".git" || e.Name() == "node_modules" || e.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(path, "../"))
+		for i, line := range strings.Split(string(src), "\n") {
+			if m := bare.FindString(line); m != "" {
+				found++
+				if want, ok := allowed[rel]; !ok || !strings.Contains(line, want) {
+					t.Errorf("%s:%d: %s outside a transaction that sets its role: %s", rel, i+1, m, strings.TrimSpace(line))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < len(allowed) {
+		t.Fatalf("the scan found %d uses, fewer than the %d allowed ones: it no longer reads the source", found, len(allowed))
 	}
 }
