@@ -44,6 +44,8 @@ type options struct {
 	units       int
 	sizes       int
 	mailWait    time.Duration
+	pastEvents  int
+	pastOrders  int
 	mixed       mixedOptions
 }
 
@@ -55,6 +57,8 @@ func main() {
 	flag.IntVar(&o.units, "units", 1500, "units of the product, spread evenly over its sizes")
 	flag.IntVar(&o.sizes, "sizes", 10, "sizes of the product")
 	flag.DurationVar(&o.mailWait, "mail-wait", 3*time.Minute, "how long to wait for the last confirmation email")
+	flag.IntVar(&o.pastEvents, "past-events", 200, "events with past orders, for the planner's statistics (not viewed)")
+	flag.IntVar(&o.pastOrders, "past-orders", 5, "orders of each past event")
 	flag.BoolVar(&o.mixed.run, "mixed", true, "run the mixed benchmark after the burst")
 	flag.IntVar(&o.mixed.events, "events", 1000, "events of the mixed run's page views")
 	flag.IntVar(&o.mixed.clients, "page-clients", 64, "concurrent page-view connections in the mixed run")
@@ -89,7 +93,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer srv.Stop()
-	fmt.Printf("provisioning the hot event and %d others\n", o.mixed.events)
+	fmt.Printf("provisioning the hot event, %d others and %d past events with %d orders each\n", o.mixed.events, o.pastEvents, o.pastOrders)
 	fx, err := setUp(ctx, srv, o)
 	if err != nil {
 		return err
