@@ -387,6 +387,21 @@ func (c Config) validateMedia() error {
 }
 
 // newLogger returns the process's structured logger.
+// logGatherDelay is how long serve's JSON log gathers request lines before
+// writing them together (tenantweb.NewBufferedJSONLog).
+const logGatherDelay = 50 * time.Millisecond
+
+// newServeLogger is newLogger for serve: its JSON log gathers request
+// lines for logGatherDelay and writes them in one go; flush writes what is
+// gathered (serve calls it when it stops).
+func (c Config) newServeLogger(w interface{ Write([]byte) (int, error) }) (log *slog.Logger, flush func()) {
+	if c.LogFormat == "text" {
+		return c.newLogger(w), func() {}
+	}
+	h := tenantweb.NewBufferedJSONLog(w, &slog.HandlerOptions{Level: c.LogLevel}, logGatherDelay)
+	return slog.New(h), func() { _ = h.Flush() }
+}
+
 func (c Config) newLogger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
 	if c.LogFormat == "text" {

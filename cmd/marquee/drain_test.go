@@ -2,17 +2,21 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	"marquee/tenant"
 )
 
 // orderLoad is buyers placing orders back to back, each on its kept-alive
@@ -226,4 +230,50 @@ func TestSIGTERMDrainsWithoutFailingARequest(t *testing.T) {
 			t.Fatalf("%d of %d acknowledged orders in the database", got, len(load.acked))
 		}
 	})
+}
+
+// TestEveryRequestIsLoggedBeforeServeExits: serve's JSON log gathers request
+// lines and writes them together; a replica stopped with SIGTERM has
+// written the line of every request it answered when it exits, the last
+// ones answered just before its listener closed among them.
+func TestEveryRequestIsLoggedBeforeServeExits(t *testing.T) {
+	s := startServer(t, defaultConfig())
+	s.event("logged", tenant.StatusActive, blue)
+	r := startReplica(t, s, freeAddr(t), "LOG_FORMAT=json", "DRAIN_DELAY=1s")
+	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	view := func() bool {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+r.addr+"/", nil)
+		req.Host = "logged." + testBase
+		res, err := client.Do(req)
+		if err != nil {
+			return false // the listener has closed
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		return true
+	}
+	views := 0
+	for range 5 {
+		if view() {
+			views++
+		}
+	}
+	r.stop(t)
+	for view() { // on, through the drain delay, until the listener closes
+		views++
+	}
+	r.wait(t, 10*time.Second)
+	lines := 0
+	for _, line := range strings.Split(r.out.String(), "\n") {
+		var e map[string]any
+		if json.Unmarshal([]byte(line), &e) == nil && e["msg"] == "request" && e["host"] == "logged."+testBase && e["path"] == "/" {
+			lines++
+		}
+	}
+	if lines != views || views < 10 {
+		t.Fatalf("%d request lines for %d page views:\n%s", lines, views, r.out.String())
+	}
 }

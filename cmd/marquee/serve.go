@@ -96,7 +96,7 @@ func openPlatform(ctx context.Context, e *env, adjust func(*Config) error) (*pla
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
-	log := cfg.newLogger(e.stdout)
+	log, flushLog := cfg.newServeLogger(e.stdout)
 	if err := checkSchema(ctx, cfg.directURL()); err != nil {
 		return nil, nil, err
 	}
@@ -109,5 +109,5 @@ func openPlatform(ctx context.Context, e *env, adjust func(*Config) error) (*pla
 		database.Close()
 		return nil, nil, err
 	}
-	return p, database.Close, nil
+	return p, func() { database.Close(); flushLog() }, nil
 }

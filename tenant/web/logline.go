@@ -21,27 +21,26 @@ import (
 // generic path with the extra attributes.
 type JSONLog struct {
 	slog.Handler
-	out *lockedWriter
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+	out *lineWriter
 }
 
 // NewJSONLog returns a JSONLog writing to w with opts (its level; the
 // request line ignores ReplaceAttr and AddSource, which the platform does not
-// set).
+// set). Every line is written when it is logged.
 func NewJSONLog(w io.Writer, opts *slog.HandlerOptions) *JSONLog {
-	out := &lockedWriter{w: w}
+	return NewBufferedJSONLog(w, opts, 0)
+}
+
+// NewBufferedJSONLog is NewJSONLog gathering request lines for up to delay
+// (0: none) and writing them together (see lineWriter); Flush writes what
+// is gathered, and must be called before the process ends.
+func NewBufferedJSONLog(w io.Writer, opts *slog.HandlerOptions, delay time.Duration) *JSONLog {
+	out := &lineWriter{w: w, delay: delay}
 	return &JSONLog{Handler: slog.NewJSONHandler(out, opts), out: out}
 }
+
+// Flush writes the request lines gathered so far.
+func (h *JSONLog) Flush() error { return h.out.flush() }
 
 // RequestLine is what RequestLog writes about one request.
 type RequestLine struct {
@@ -67,7 +66,7 @@ func (h *JSONLog) WriteRequest(ctx context.Context, l RequestLine) {
 	}
 	bp := lineBuffers.Get().(*[]byte)
 	b := appendRequestLine((*bp)[:0], l)
-	_, _ = h.out.Write(b)
+	h.out.writeRequest(b)
 	if cap(b) <= 16<<10 { // a hostile path could make one huge: not kept
 		*bp = b
 		lineBuffers.Put(bp)
