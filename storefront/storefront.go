@@ -223,8 +223,13 @@ func NewSites(store SiteStore, opts tenant.MemoOptions) *Sites {
 }
 
 // Get returns the Site of t, loading its content on the first visit. The
-// Site carries t as resolved for this request.
+// Site carries t as resolved for this request. An event the resolver cached
+// remembers where its Site is cached (its Attachment), so that its
+// next views reach the Site without looking it up.
 func (s *Sites) Get(ctx context.Context, t *tenant.Tenant) (*Site, error) {
+	if site, ok := s.memo.AgainAttached(t.Attached()); ok {
+		return site, nil
+	}
 	site, err := s.memo.Get(ctx, t.ID, func(ctx context.Context) (*Site, uuid.UUID, error) {
 		c, err := s.store.SiteContent(ctx, t.ID)
 		if err != nil {
@@ -232,6 +237,9 @@ func (s *Sites) Get(ctx context.Context, t *tenant.Tenant) (*Site, error) {
 		}
 		return NewSite(t, c), t.ID, nil
 	})
+	if err == nil {
+		s.memo.RememberAttached(t.Attached(), t.ID)
+	}
 	return site, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/google/uuid"
 
@@ -169,7 +170,10 @@ type Ref[K comparable, V any] struct {
 // Again returns the value ref refers to while it is cached and fresh, and
 // marks it used as Get does; ok is false when a Get is needed.
 func (m *Memo[K, V]) Again(ref *Ref[K, V]) (v V, ok bool) {
-	e := ref.e.Load()
+	return m.again(ref.e.Load())
+}
+
+func (m *Memo[K, V]) again(e *memoEntry[K, V]) (v V, ok bool) {
 	if e == nil {
 		return v, false
 	}
@@ -195,6 +199,31 @@ func (m *Memo[K, V]) Remember(ref *Ref[K, V], key K) {
 		ref.e.Store(e)
 	}
 }
+
+// AgainAttached is Again for the Ref an Attachment holds for this Memo
+// (RememberAttached); ok is false when it holds none.
+func (m *Memo[K, V]) AgainAttached(a *Attachment) (v V, ok bool) {
+	if a == nil || a.owner.Load() != m.id() {
+		return v, false
+	}
+	return m.again((*memoEntry[K, V])(unsafe.Pointer(a.entry.Load())))
+}
+
+// RememberAttached points a at the value cached under key, as Remember
+// does a Ref, unless a belongs to another Memo.
+func (m *Memo[K, V]) RememberAttached(a *Attachment, key K) {
+	if a == nil || (!a.owner.CompareAndSwap(nil, m.id()) && a.owner.Load() != m.id()) {
+		return
+	}
+	now := m.now()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if e := m.entries[key]; e != nil && m.freshLocked(e, now) {
+		a.entry.Store((*byte)(unsafe.Pointer(e)))
+	}
+}
+
+func (m *Memo[K, V]) id() *byte { return (*byte)(unsafe.Pointer(m)) }
 
 func (m *Memo[K, V]) freshLocked(e *memoEntry[K, V], now time.Time) bool {
 	return !e.stale && e.loaded >= m.allGen && !now.After(e.expires)

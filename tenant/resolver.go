@@ -96,11 +96,20 @@ func (r *Resolver) resolveSlug(ctx context.Context, host, label string) (*Tenant
 	return t, unknownIfNotFound(err)
 }
 
+// owned is a found event as the resolver caches it: a copy with its
+// Attachment beside it in one allocation.
 func owned(t *Tenant, err error) (*Tenant, uuid.UUID, error) {
 	if err != nil {
 		return nil, uuid.Nil, err
 	}
-	return t, t.ID, nil
+	c := &cachedTenant{Tenant: *t}
+	c.Tenant.attached = &c.attachment
+	return &c.Tenant, t.ID, nil
+}
+
+type cachedTenant struct {
+	Tenant
+	attachment Attachment
 }
 
 func unknownIfNotFound(err error) error {
