@@ -33,6 +33,8 @@ func (s Status) Valid() bool {
 
 // Tenant is one event on the platform.
 type Tenant struct {
+	attached *Attachment // beside the event as the resolver caches it (first: in the line a view reads anyway); nil elsewhere
+
 	ID            uuid.UUID
 	Slug          string
 	Name          string
@@ -45,8 +47,6 @@ type Tenant struct {
 	ClosesAt      *time.Time // when the shop stops taking orders; nil: only when archived
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-
-	attached *Attachment // beside the event as the resolver caches it; nil elsewhere
 }
 
 // Attachment is kept beside an event as the resolver caches it, in the
