@@ -64,7 +64,7 @@ func (r *Resolver) Resolve(ctx context.Context, host string) (*Tenant, error) {
 	return t, unknownIfNotFound(err)
 }
 
-// HostRef remembers where a host's event is cached (see Memo.Ref): a
+// HostRef remembers where a host's event is cached (a Ref into the resolver's Memo): a
 // request's middleware keeps one per Host header it has seen.
 type HostRef = Ref[string, *Tenant]
 
