@@ -48,6 +48,9 @@ type Site struct {
 	// lock; a new page copies it under mu (pages are few, and made once).
 	cache atomic.Pointer[siteCache]
 	mu    sync.Mutex
+	// last is the entry the last view found: views of the same page in a
+	// row (a shop opening) compare their key with it instead of hashing it.
+	last atomic.Pointer[cacheEntry]
 }
 
 // PageKey names a page kept with a Site: which page, the item of the event
@@ -72,8 +75,14 @@ type cacheKey struct {
 }
 
 type siteCache struct {
-	entries map[cacheKey]any // []byte for pages, anything for Kept
-	kept    int              // entries Kept made
+	entries map[cacheKey]*cacheEntry
+	kept    int // entries Kept made
+}
+
+type cacheEntry struct {
+	key   cacheKey
+	value any    // []byte for pages, anything for Kept
+	shown uint64 // Site.shown when it was stored
 }
 
 // maxKept bounds what Kept keeps per Site: the keys include what visitors
@@ -136,6 +145,7 @@ func (s *Site) SetStock(variant uuid.UUID, stock *int) (flipped bool) {
 		s.mu.Lock()
 		s.shown.Add(1)
 		s.cache.Store(nil)
+		s.last.Store(nil)
 		s.mu.Unlock()
 		return true
 	}
@@ -180,12 +190,21 @@ func (s *Site) Kept(key PageKey, extra string, make func() (any, error)) (any, e
 }
 
 func (s *Site) lookup(k cacheKey) (any, bool) {
+	if e := s.last.Load(); e != nil && e.key == k && e.shown == s.shown.Load() { // not an entry of before a flip
+		return e.value, true
+	}
 	c := s.cache.Load()
 	if c == nil {
 		return nil, false
 	}
-	v, ok := c.entries[k]
-	return v, ok
+	e, ok := c.entries[k]
+	if !ok {
+		return nil, false
+	}
+	if s.last.Load() != e {
+		s.last.Store(e)
+	}
+	return e.value, true
 }
 
 // store keeps v under k unless a sold-out state flipped since shown (v
@@ -197,14 +216,14 @@ func (s *Site) store(k cacheKey, shown uint64, v any) {
 		return
 	}
 	old := s.cache.Load()
-	next := &siteCache{entries: make(map[cacheKey]any, 1)}
+	next := &siteCache{entries: make(map[cacheKey]*cacheEntry, 1)}
 	if old != nil {
 		if _, ok := old.entries[k]; ok || (k.kept && old.kept >= maxKept) {
 			return
 		}
 		next.entries, next.kept = maps.Clone(old.entries), old.kept
 	}
-	next.entries[k] = v
+	next.entries[k] = &cacheEntry{key: k, value: v, shown: shown}
 	if k.kept {
 		next.kept++
 	}
