@@ -40,6 +40,7 @@ type pageRun struct {
 	seconds       float64
 	cores         float64 // what the benchmark's process tree used on average
 	cpu           string  // and by command
+	notes         *notifications
 }
 
 func (r pageRun) rate() float64 { return float64(r.views) / r.seconds }
@@ -98,6 +99,12 @@ func mixed(ctx context.Context, base string, fx fixture, o mixedOptions) error {
 	}
 	// Page views use every core they get, so what the orders take is what
 	// the pages lose: the ratio cannot be above this on this machine.
+	for _, r := range runs {
+		if r.orders > 0 {
+			fmt.Printf("  notifications per order, %-28s %.2f stock (applied in place), %.2f whole event (reloads)\n", r.name+":",
+				float64(r.notes.stock.Load())/float64(r.orders), float64(r.notes.event.Load())/float64(r.orders))
+		}
+	}
 	orderCores := max(0, ordersAlone.cores-idle.cores)
 	fmt.Printf("the orders used %.2f of %d cores (orders alone less idle): page views with them can have about %.2f of the CPU they had without\n",
 		orderCores, runtime.NumCPU(), 1-orderCores/float64(runtime.NumCPU()))
@@ -222,7 +229,16 @@ func mixedRun(ctx context.Context, base string, fx fixture, o mixedOptions, spec
 	fmt.Printf("  %s\n", name)
 	runCtx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
-	r := pageRun{name: name}
+	r := pageRun{name: name, notes: &notifications{}}
+	if orders {
+		// The change notifications the orders cause, by kind.
+		listening := make(chan struct{})
+		listenCtx, stopListening := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); _ = r.notes.listen(listenCtx, fx.dbURL, listening) }()
+		<-listening
+		defer func() { stopListening(); <-done }()
+	}
 	var views, placed atomic.Int64
 	var mu sync.Mutex
 	var firstErr error
