@@ -103,3 +103,30 @@ func BenchmarkSiteKept(b *testing.B) {
 		}
 	})
 }
+
+// TestSiteLang: an Accept-Language header is negotiated once and its answer
+// kept; past maxLangs headers, new ones are negotiated on every call.
+func TestSiteLang(t *testing.T) {
+	site, _ := oneSizeSite(1)
+	calls := map[string]int{}
+	negotiate := func(header string) string { calls[header]++; return "lang of " + header }
+	for range 3 {
+		if got := site.Lang([]byte("de-DE,de;q=0.9"), negotiate); got != "lang of de-DE,de;q=0.9" {
+			t.Fatalf("Lang %q", got)
+		}
+	}
+	if got := site.Lang(nil, negotiate); got != "lang of " {
+		t.Fatalf("Lang without a header %q", got)
+	}
+	if calls["de-DE,de;q=0.9"] != 1 {
+		t.Fatalf("negotiated %d times, want once", calls["de-DE,de;q=0.9"])
+	}
+	for i := range maxLangs + 5 {
+		site.Lang(fmt.Appendf(nil, "x-%d", i), negotiate)
+	}
+	past := fmt.Sprintf("x-%d", maxLangs+2)
+	site.Lang([]byte(past), negotiate)
+	if calls[past] != 2 || calls["x-0"] != 1 {
+		t.Fatalf("past the bound: %d calls for %s (want 2), %d for x-0 (want 1)", calls[past], past, calls["x-0"])
+	}
+}

@@ -51,7 +51,14 @@ type Site struct {
 	// last is the entry the last view found: views of the same page in a
 	// row (a shop opening) compare their key with it instead of hashing it.
 	last atomic.Pointer[cacheEntry]
+	// langs are the languages negotiated for Accept-Language headers
+	// (Lang), in a map published like cache.
+	langs atomic.Pointer[map[string]string]
 }
+
+// maxLangs bounds the Accept-Language headers a Site remembers: browsers
+// send a few distinct ones, anyone can send any.
+const maxLangs = 64
 
 // PageKey names a page kept with a Site: which page, the item of the event
 // it shows (a product; zero for pages of the whole event), its language, and
@@ -187,6 +194,30 @@ func (s *Site) Kept(key PageKey, extra string, make func() (any, error)) (any, e
 	}
 	s.store(ck, shown, v)
 	return v, nil
+}
+
+// Lang is negotiate's answer for an Accept-Language header, remembered per
+// header: negotiating parses the header and matches it against the event's
+// languages (19 allocations for a browser's), the same answer every time.
+// Past maxLangs headers, others are negotiated on every call.
+func (s *Site) Lang(acceptLanguage []byte, negotiate func(acceptLanguage string) string) string {
+	if m := s.langs.Load(); m != nil {
+		if l, ok := (*m)[string(acceptLanguage)]; ok { // no copy of the header to look it up
+			return l
+		}
+	}
+	l := negotiate(string(acceptLanguage))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.langs.Load(); old == nil || len(*old) < maxLangs {
+		next := map[string]string{}
+		if old != nil {
+			next = maps.Clone(*old)
+		}
+		next[string(acceptLanguage)] = l
+		s.langs.Store(&next)
+	}
+	return l
 }
 
 func (s *Site) lookup(k cacheKey) (any, bool) {

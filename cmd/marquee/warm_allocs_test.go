@@ -52,7 +52,7 @@ func TestWarmPageViewAllocatesNothing(t *testing.T) {
 	host := demoEvents[0].tenant.Slug + "." + testBase
 
 	var ctx fasthttp.RequestCtx
-	view := func(path, encoding string) {
+	view := func(path, encoding string, header ...string) {
 		ctx.Request.Reset()
 		ctx.Response.Reset()
 		ctx.ResetUserValues() // as fasthttp's server does after every request
@@ -61,6 +61,9 @@ func TestWarmPageViewAllocatesNothing(t *testing.T) {
 		ctx.Request.Header.SetHost(host)
 		if encoding != "" {
 			ctx.Request.Header.Set(fasthttp.HeaderAcceptEncoding, encoding)
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			ctx.Request.Header.Set(header[i], header[i+1])
 		}
 		handler(&ctx)
 	}
@@ -72,16 +75,22 @@ func TestWarmPageViewAllocatesNothing(t *testing.T) {
 	if product == nil {
 		t.Fatalf("no product link on the landing page: %s", ctx.Response.Body())
 	}
-	for _, tc := range []struct{ path, encoding, want string }{
-		{"/", "", ""},
-		{"/", "gzip, deflate, br", "br"},
-		{"/", "gzip", "gzip"},
-		{string(product[1]), "", ""},
+	browser := []string{"User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+		"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "Accept-Language", "de-DE,de;q=0.8,en-US;q=0.5,en;q=0.3"}
+	for _, tc := range []struct {
+		path, encoding, want string
+		header               []string
+	}{
+		{"/", "", "", nil},
+		{"/", "gzip, deflate, br", "br", nil},
+		{"/", "gzip", "gzip", nil},
+		{string(product[1]), "", "", nil},
+		{"/", "gzip, deflate, br, zstd", "br", browser},
 	} {
-		view(tc.path, tc.encoding) // the first view of each renders and compresses
+		view(tc.path, tc.encoding, tc.header...) // the first view of each renders and compresses
 		queries, lines := counter.N.Load(), logs.n.Load()
 		const runs = 100
-		allocs := testing.AllocsPerRun(runs, func() { view(tc.path, tc.encoding) })
+		allocs := testing.AllocsPerRun(runs, func() { view(tc.path, tc.encoding, tc.header...) })
 		if got := ctx.Response.StatusCode(); got != 200 || string(ctx.Response.Header.ContentEncoding()) != tc.want {
 			t.Errorf("%s (Accept-Encoding %q): status %d, Content-Encoding %q, want 200 and %q",
 				tc.path, tc.encoding, got, ctx.Response.Header.ContentEncoding(), tc.want)

@@ -26,7 +26,7 @@ type ClosedPage struct {
 // "suspended", "archived", or "orders" (its closing time has passed: the
 // site stays, the order form is gone).
 func (h *Handler) closed(c *fiber.Ctx, site *storefront.Site, status int, reason string) error {
-	l := lang(c, site.Tenant)
+	l := siteLang(c, site)
 	if status != fiber.StatusOK {
 		c.Set(fiber.HeaderRetryAfter, "3600")
 	}

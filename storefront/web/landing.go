@@ -42,7 +42,7 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 	if token := c.Query("preview"); token != "" {
 		return h.previewLanding(c, site, token)
 	}
-	l := lang(c, site.Tenant)
+	l := siteLang(c, site)
 	now := h.nowOf(c)
 	key := pageKey("landing", l, site.Settings.OrdersClosed(now))
 	if site.Settings.ClosesAt != nil && key.State == "" {

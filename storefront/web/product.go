@@ -42,7 +42,7 @@ func (h *Handler) product(c *fiber.Ctx) error {
 	if err != nil || !found || !prod.Visible {
 		return marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
-	l := lang(c, site.Tenant)
+	l := siteLang(c, site)
 	closed := site.Settings.OrdersClosed(h.nowOf(c))
 	return h.sendPage(c, site, fiber.StatusOK, l, productKey(id, l, closed), func() ([]byte, error) {
 		base := h.basePage(site, l)

@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,6 +93,18 @@ func (h *Handler) site(c *fiber.Ctx) (site *storefront.Site, ok bool, err error)
 // lang picks the response language among the event's languages.
 func lang(c *fiber.Ctx, t *tenant.Tenant) string {
 	return themes.Negotiate(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage), t.Locales, t.DefaultLocale)
+}
+
+// siteLang is lang for a page of site: the answers to Accept-Language
+// headers are kept with the Site (storefront.Site.Lang).
+func siteLang(c *fiber.Ctx, site *storefront.Site) string {
+	t := site.Tenant
+	if choice := c.Query("lang"); choice != "" && slices.Contains(t.Locales, choice) {
+		return choice
+	}
+	return site.Lang(c.Request().Header.Peek(fiber.HeaderAcceptLanguage), func(acceptLanguage string) string {
+		return themes.Negotiate("", acceptLanguage, t.Locales, t.DefaultLocale)
+	})
 }
 
 // basePage is the themed base of every page of site in language l.
