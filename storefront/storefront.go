@@ -297,6 +297,9 @@ func (s *Sites) Get(ctx context.Context, t *tenant.Tenant) (*Site, error) {
 // loads it again, or shows it as it was while the database is away.
 func (s *Sites) Forget(id uuid.UUID) { s.memo.Forget(id) }
 
+// CacheStats is what the cache of sites answered so far.
+func (s *Sites) CacheStats() tenant.MemoStats { return s.memo.Stats() }
+
 // SetStock applies a stock notification to the cached Site of an event,
 // in place: no reload, and the pages are rendered again only when the
 // variant's sold-out state flips.

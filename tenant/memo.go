@@ -48,6 +48,25 @@ type Memo[K comparable, V any] struct {
 	gen     uint64                      // bumped by every Forget and ForgetAll
 	missGen uint64                      // gen of the last Forget: a miss loaded before it is not stored
 	allGen  uint64                      // gen of the last ForgetAll: every entry loaded before it is stale
+
+	stats memoCounters // read by MemoStats for the metrics
+}
+
+// memoCounters count what a Memo answered; padded so that the adds of
+// every request do not share a cache line with the lock.
+type memoCounters struct {
+	_                           [64]byte
+	hits, misses, invalidations atomic.Uint64
+}
+
+// MemoStats is what a Memo answered since it was made: Gets answered
+// from the cache (found or a remembered "not found"), Gets that loaded or
+// waited for a load, and Forgets and ForgetAlls.
+type MemoStats struct{ Hits, Misses, Invalidations uint64 }
+
+// Stats returns the Memo's counts so far.
+func (m *Memo[K, V]) Stats() MemoStats {
+	return MemoStats{Hits: m.stats.hits.Load(), Misses: m.stats.misses.Load(), Invalidations: m.stats.invalidations.Load()}
 }
 
 // memoEntry is one found value. What a Get reads comes first, so that a
@@ -134,6 +153,7 @@ func (m *Memo[K, V]) Get(ctx context.Context, key K, load LoadFunc[V]) (V, error
 		m.mu.Unlock()
 		return v, err
 	}
+	m.stats.misses.Add(1)
 	if c := m.calls[key]; c != nil {
 		m.mu.Unlock()
 		<-c.done
@@ -186,6 +206,7 @@ func (m *Memo[K, V]) again(e *memoEntry[K, V]) (v V, ok bool) {
 	if !e.used.Load() {
 		e.used.Store(true)
 	}
+	m.stats.hits.Add(1)
 	return e.value, true
 }
 
@@ -239,9 +260,11 @@ func (m *Memo[K, V]) cachedLocked(key K, now time.Time) (v V, ok bool, err error
 		if !e.used.Load() { // written once per pass of the clock, not on every Get
 			e.used.Store(true)
 		}
+		m.stats.hits.Add(1)
 		return e.value, true, nil
 	}
 	if exp, found := m.misses[key]; found && !now.After(exp) {
+		m.stats.hits.Add(1)
 		return v, true, errNotFound
 	}
 	return v, false, nil
@@ -435,6 +458,7 @@ func (m *Memo[K, V]) pruneOwnersLocked() {
 // "not found". Stale entries stay: they are what an outage serves. It
 // touches only that tenant's entries.
 func (m *Memo[K, V]) Forget(tenantID uuid.UUID) {
+	m.stats.invalidations.Add(1)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.gen++
@@ -481,6 +505,7 @@ func (m *Memo[K, V]) Apply(tenantID uuid.UUID, key K, fn func(V)) {
 // after the notification stream was interrupted and changes may have been
 // missed. It costs the same whatever the cache holds.
 func (m *Memo[K, V]) ForgetAll() {
+	m.stats.invalidations.Add(1)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.gen++

@@ -127,3 +127,6 @@ func (r *Resolver) Forget(id uuid.UUID) { r.memo.Forget(id) }
 
 // ForgetAll marks every cached resolution stale.
 func (r *Resolver) ForgetAll() { r.memo.ForgetAll() }
+
+// CacheStats is what the resolver's cache of hosts answered so far.
+func (r *Resolver) CacheStats() MemoStats { return r.memo.Stats() }

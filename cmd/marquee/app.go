@@ -25,6 +25,7 @@ import (
 	"marquee/branding/media/diskstore"
 	"marquee/branding/media/s3store"
 	"marquee/db"
+	"marquee/metrics"
 	"marquee/storefront"
 	"marquee/storefront/notify"
 	"marquee/storefront/notify/jobs"
@@ -67,6 +68,8 @@ type platform struct {
 
 	static fiber.Handler // the compressed encodings of /static/
 
+	metrics *metrics.Set // served on METRICS_ADDR when it is set
+
 	// lastChange is the tenant id of the last change notification handled:
 	// tests wait on it to know that earlier notifications were applied.
 	lastChange atomic.Value
@@ -89,6 +92,9 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{MaxEntries: 2 * cfg.EventCache, Now: coarseNow}), // a slug and a custom domain
 		sites:    storefront.NewSites(database, tenant.MemoOptions{MaxEntries: cfg.EventCache, Now: coarseNow}),
 		staff:    db.NewStaffStore(database, cfg.StaffPolicy),
+	}
+	if err := p.newMetrics(); err != nil {
+		return nil, err
 	}
 	if err := p.setUpEmail(); err != nil {
 		return nil, err
@@ -178,7 +184,7 @@ func (p *platform) newApp() *fiber.App {
 	})
 	serving.Tune(app, serving.Options{ConsoleHost: "console." + p.cfg.BaseDomain, Draining: p.draining.Load, Log: p.log})
 	app.Use(tenantweb.RequestID)
-	app.Use(tenantweb.RequestLog(p.log, store.ErrorHandler))
+	app.Use(tenantweb.RequestLogTo(p.log, store.ErrorHandler, p.metrics.Requests))
 	// A panic becomes an internal error: logged with its stack, shown as
 	// the themed 500 page.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
@@ -190,6 +196,9 @@ func (p *platform) newApp() *fiber.App {
 	}
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok\n") })
 	app.Get("/readyz", p.readiness().Handle)
+	// The metrics are METRICS_ADDR's alone: no host of the public
+	// listener answers them, the console's included.
+	app.All("/metrics", func(*fiber.Ctx) error { return fiber.ErrNotFound })
 	app.Use("/static", p.static, filesystem.New(filesystem.Config{Root: http.FS(themes.Static()), MaxAge: 3600}))
 	if p.disk != nil {
 		app.Get("/media/*", tenantweb.CheckText, p.disk.Serve)
@@ -201,13 +210,14 @@ func (p *platform) newApp() *fiber.App {
 	app.Use(tenantweb.CheckText)
 	app.Use(tenantweb.Resolve(p.resolver, p.cfg.TrustedProxies))
 	store.Mount(app)
+	p.metrics.Requests.Index("storefront", app)
 	return app
 }
 
 // storefront is the event sites' handler; its error handler renders the
 // console's error pages too.
 func (p *platform) storefront() *storefrontweb.Handler {
-	return &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: p.db, Log: p.log,
+	return &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: countedOrders{p.db, p.metrics}, Log: p.log,
 		Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Secret: p.cfg.SecretKey,
 		Drafts: func(ctx context.Context, id uuid.UUID) (branding.Branding, error) {
 			b, _, err := p.db.BrandingDraft(ctx, id)
@@ -230,6 +240,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	// main app's (serving.Tune).
 	app := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: api.ErrorsOr(store.ErrorHandler),
 		EnableTrustedProxyCheck: true, TrustedProxies: p.cfg.TrustedProxies.Strings()})
+	app.Use(p.metrics.Requests.Mark) // the request is the console's or the API's in the metrics
 	app.Use(serving.RefuseUnreadBodies)
 	app.Use(tenantweb.CheckText)
 	app.Use(tenantweb.CompressEach) // every console page is its staff member's own
@@ -242,6 +253,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 		Provision: p.provision, CertState: p.certState,
 		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
 		Jobs: jobs.Queue{Client: p.jobClient, InPlatform: p.db.InPlatform}}).Mount(app)
+	p.metrics.Requests.Index("console", app)
 	return app
 }
 

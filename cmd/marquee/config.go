@@ -34,6 +34,7 @@ type Config struct {
 	DBMaxConns      int               // DB_MAX_CONNS: the request pool's connections (0: pgx's default)
 	BaseDomain      string            // BASE_DOMAIN: events live at SLUG.BASE_DOMAIN
 	ListenAddr      string            // LISTEN_ADDR: host:port of the HTTP server
+	MetricsAddr     string            // METRICS_ADDR: host:port of the Prometheus metrics ("": none)
 	TrustedProxies  tenantweb.Proxies // TRUSTED_PROXIES: comma-separated IPs or CIDRs whose X-Forwarded-Host, -For and -Proto are believed
 	LogLevel        slog.Level        // LOG_LEVEL: debug, info, warn, error
 	LogFormat       string            // LOG_FORMAT: json or text
@@ -77,6 +78,7 @@ var configVars = [][3]string{
 	{"DB_MAX_CONNS", "the larger of 4 and the CPUs", "connections of each process's request pool (through PgBouncer: its client connections)"},
 	{"BASE_DOMAIN", "localhost in dev", "events are served at SLUG.BASE_DOMAIN"},
 	{"LISTEN_ADDR", ":8080", "address of the HTTP server"},
+	{"METRICS_ADDR", "(off)", "address of a second HTTP server answering GET /metrics in Prometheus's format, such as :9090; never the public listener"},
 	{"TRUSTED_PROXIES", "(none)", "IPs or CIDRs of reverse proxies (load balancers) whose X-Forwarded-Host, X-Forwarded-For and X-Forwarded-Proto are believed"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "json (text in dev)", "json or text"},
@@ -145,6 +147,7 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 	}
 	set("BASE_DOMAIN", &c.BaseDomain)
 	set("LISTEN_ADDR", &c.ListenAddr)
+	set("METRICS_ADDR", &c.MetricsAddr)
 	set("LOG_FORMAT", &c.LogFormat)
 	set("MEDIA_DIR", &c.MediaDir)
 	set("S3_BUCKET", &c.S3.Bucket)
@@ -318,6 +321,9 @@ func (c Config) Validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
 		return fmt.Errorf("LISTEN_ADDR: %q is not host:port, such as :8080 or 127.0.0.1:8080", c.ListenAddr)
+	}
+	if _, port, err := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr != "" && (err != nil || port == "") {
+		return fmt.Errorf("METRICS_ADDR: %q is not host:port, such as :9090 or 127.0.0.1:9090", c.MetricsAddr)
 	}
 	if err := c.TLS.validate(); err != nil {
 		return err

@@ -40,7 +40,7 @@ func (p *platform) setUpEmail() error {
 	if from == "" {
 		from = "noreply@" + p.cfg.BaseDomain
 	}
-	p.jobDeps = &jobs.Deps{Store: p.db, Renderer: r, Sender: p.sender, Permanent: mail.Permanent, From: from,
+	p.jobDeps = &jobs.Deps{Store: p.db, Renderer: r, Sender: countedSender{p.sender, p.metrics}, Permanent: mail.Permanent, From: from,
 		EventURL: p.eventURL, MediaURL: p.mediaURL, Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Log: p.log}
 	return nil
 }
@@ -103,6 +103,11 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeDB()
 	log := p.log
+	stopMetrics, err := p.serveMetrics()
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	stop, err := p.startWorkers(ctx)
 	if err != nil {
 		return err

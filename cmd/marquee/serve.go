@@ -19,6 +19,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeDB()
 	cfg, log := p.cfg, p.log
+	stopMetrics, err := p.serveMetrics()
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	if cfg.TLS.Mode == "acme" {
 		return serveWithACME(ctx, p)
 	}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"marquee"
+	"marquee/metrics"
+	"marquee/storefront"
+	"marquee/storefront/notify"
+	storefrontweb "marquee/storefront/web"
+	"marquee/tenant"
+)
+
+// newMetrics makes the process's metrics, with the collectors read at
+// scrape time: the caches and the request pool.
+func (p *platform) newMetrics() error {
+	p.metrics = metrics.New()
+	return p.metrics.Register(
+		metrics.Caches(map[string]func() tenant.MemoStats{"hosts": p.resolver.CacheStats, "sites": p.sites.CacheStats}),
+		metrics.Pool(p.db.Pool))
+}
+
+// serveMetrics serves GET /metrics on METRICS_ADDR, a listener of its
+// own, until stop is called; with no METRICS_ADDR it does nothing. The public
+// listener never answers /metrics.
+func (p *platform) serveMetrics() (stop func(), err error) {
+	if p.cfg.MetricsAddr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", p.cfg.MetricsAddr)
+	if err != nil {
+		return nil, errors.Join(errors.New("METRICS_ADDR"), err)
+	}
+	return p.serveMetricsOn(ln), nil
+}
+
+// serveMetricsOn serves the metrics on ln until stop is called.
+func (p *platform) serveMetricsOn(ln net.Listener) (stop func()) {
+	srv := &http.Server{Handler: p.metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			p.log.Error("metrics server", "err", err)
+		}
+	}()
+	p.log.Info("serving metrics", "addr", ln.Addr().String())
+	return func() { srv.Close() }
+}
+
+// countedOrders counts the orders placed and refused through the
+// storefront's Orders.
+type countedOrders struct {
+	storefrontweb.Orders
+	m *metrics.Set
+}
+
+func (o countedOrders) PlaceOrder(ctx context.Context, tenantID uuid.UUID, req storefront.OrderRequest) (*storefront.Order, error) {
+	order, err := o.Orders.PlaceOrder(ctx, tenantID, req)
+	if err != nil {
+		o.m.OrderRefused(refusalReason(err))
+	} else {
+		o.m.OrderPlaced()
+	}
+	return order, err
+}
+
+// refusalReason is an order's error as a metric's label: its message id
+// without "order." (sold_out, over_attendee_limit, ...), or its code.
+func refusalReason(err error) string {
+	switch code := marquee.ErrorCode(err); code {
+	case marquee.EINTERNAL, marquee.EUNAVAILABLE:
+		return code
+	}
+	return strings.TrimPrefix(marquee.ErrorMessage(err), "order.")
+}
+
+// countedSender counts the emails the mail server accepted and refused.
+type countedSender struct {
+	notify.Sender
+	m *metrics.Set
+}
+
+func (s countedSender) Send(ctx context.Context, m notify.Message) (string, error) {
+	id, err := s.Sender.Send(ctx, m)
+	s.m.EmailSent(err == nil)
+	return id, err
+}
