@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/google/uuid"
 
@@ -48,25 +47,7 @@ type Memo[K comparable, V any] struct {
 	gen     uint64                      // bumped by every Forget and ForgetAll
 	missGen uint64                      // gen of the last Forget: a miss loaded before it is not stored
 	allGen  uint64                      // gen of the last ForgetAll: every entry loaded before it is stale
-
-	stats memoCounters // read by MemoStats for the metrics
-}
-
-// memoCounters count what a Memo answered; padded so that the adds of
-// every request do not share a cache line with the lock.
-type memoCounters struct {
-	_                           [64]byte
-	hits, misses, invalidations atomic.Uint64
-}
-
-// MemoStats is what a Memo answered since it was made: Gets answered
-// from the cache (found or a remembered "not found"), Gets that loaded or
-// waited for a load, and Forgets and ForgetAlls.
-type MemoStats struct{ Hits, Misses, Invalidations uint64 }
-
-// Stats returns the Memo's counts so far.
-func (m *Memo[K, V]) Stats() MemoStats {
-	return MemoStats{Hits: m.stats.hits.Load(), Misses: m.stats.misses.Load(), Invalidations: m.stats.invalidations.Load()}
+	stats   memoCounters                // what it answered: Stats
 }
 
 // memoEntry is one found value. What a Get reads comes first, so that a
@@ -177,74 +158,6 @@ func (m *Memo[K, V]) Cached(key K) (v V, ok bool, err error) {
 	defer m.mu.RUnlock()
 	return m.cachedLocked(key, now)
 }
-
-// Ref remembers where a value is cached, so that the next Get of the same
-// key can go straight to it (Memo.Again) instead of looking the key up:
-// with many events cached, the lookup reads memory no other request has
-// brought near the processor. It is safe for concurrent use; the zero Ref
-// refers to nothing.
-type Ref[K comparable, V any] struct {
-	e atomic.Pointer[memoEntry[K, V]]
-}
-
-// Again returns the value ref refers to while it is cached and fresh, and
-// marks it used as Get does; ok is false when a Get is needed.
-func (m *Memo[K, V]) Again(ref *Ref[K, V]) (v V, ok bool) {
-	return m.again(ref.e.Load())
-}
-
-func (m *Memo[K, V]) again(e *memoEntry[K, V]) (v V, ok bool) {
-	if e == nil {
-		return v, false
-	}
-	now := m.now()
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if e.gone || !m.freshLocked(e, now) {
-		return v, false
-	}
-	if !e.used.Load() {
-		e.used.Store(true)
-	}
-	m.stats.hits.Add(1)
-	return e.value, true
-}
-
-// Remember points ref at the value cached under key, if one is cached and
-// fresh (after a Get).
-func (m *Memo[K, V]) Remember(ref *Ref[K, V], key K) {
-	now := m.now()
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if e := m.entries[key]; e != nil && m.freshLocked(e, now) {
-		ref.e.Store(e)
-	}
-}
-
-// AgainAttached is Again for the Ref an Attachment holds for this Memo
-// (RememberAttached); ok is false when it holds none.
-func (m *Memo[K, V]) AgainAttached(a *Attachment) (v V, ok bool) {
-	if a == nil || a.owner.Load() != m.id() {
-		return v, false
-	}
-	return m.again((*memoEntry[K, V])(unsafe.Pointer(a.entry.Load())))
-}
-
-// RememberAttached points a at the value cached under key, as Remember
-// does a Ref, unless a belongs to another Memo.
-func (m *Memo[K, V]) RememberAttached(a *Attachment, key K) {
-	if a == nil || (!a.owner.CompareAndSwap(nil, m.id()) && a.owner.Load() != m.id()) {
-		return
-	}
-	now := m.now()
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if e := m.entries[key]; e != nil && m.freshLocked(e, now) {
-		a.entry.Store((*byte)(unsafe.Pointer(e)))
-	}
-}
-
-func (m *Memo[K, V]) id() *byte { return (*byte)(unsafe.Pointer(m)) }
 
 func (m *Memo[K, V]) freshLocked(e *memoEntry[K, V], now time.Time) bool {
 	return !e.stale && e.loaded >= m.allGen && !now.After(e.expires)
