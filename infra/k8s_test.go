@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -114,8 +115,16 @@ func TestManifestsJobsAndWorker(t *testing.T) {
 			t.Run("worker works the jobs and serve leaves them to it", func(t *testing.T) {
 				w := r.deployment(t, "marquee-worker")
 				c := w.Spec.Template.Spec.Containers[0]
-				if !slices.Equal(c.Args, []string{"worker"}) || len(c.Ports) != 0 {
-					t.Errorf("worker args %q ports %v", c.Args, c.Ports)
+				if !slices.Equal(c.Args, []string{"worker"}) || len(c.Ports) != 1 || c.Ports[0].Name != "metrics" {
+					t.Errorf("worker args %q ports %v: its only port is METRICS_ADDR's", c.Args, c.Ports)
+				}
+				for _, d := range []string{"marquee-worker", "marquee-serve"} {
+					pod := r.deployment(t, d).Spec.Template
+					c := pod.Spec.Containers[0]
+					port := addrPort(t, r.env(t, c, func(string) string { return "" })["METRICS_ADDR"])
+					if containerPort(c, "metrics") != port || pod.Annotations["prometheus.io/port"] != strconv.Itoa(int(port)) {
+						t.Errorf("%s: METRICS_ADDR's port %d, container port metrics %d, scrape annotation %q", d, port, containerPort(c, "metrics"), pod.Annotations["prometheus.io/port"])
+					}
 				}
 				serve := r.deployment(t, "marquee-serve").Spec.Template.Spec.Containers[0]
 				if env := r.env(t, serve, func(string) string { return "" }); env["WORKERS"] != "0" {

@@ -8,6 +8,7 @@ package metrics
 
 import (
 	"net/http"
+	"regexp"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -16,7 +17,8 @@ import (
 
 // Set is one process's metrics and the registry that serves them.
 type Set struct {
-	reg *prometheus.Registry
+	reg        *prometheus.Registry
+	collectors []prometheus.Collector // what reg has, for Names
 
 	Requests *Requests
 
@@ -44,8 +46,9 @@ func New() *Set {
 			Help: "Certificates obtained or failed to obtain (TLS=acme)."}, []string{"result"}),
 	}
 	s.Requests = newRequests()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		s.Requests.hist, s.ordersPlaced, s.ordersRefused, s.stockouts, s.emails, s.certificates)
+	s.collectors = []prometheus.Collector{collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		s.Requests.hist, s.ordersPlaced, s.ordersRefused, s.stockouts, s.emails, s.certificates}
+	reg.MustRegister(s.collectors...)
 	for _, r := range []string{"sent", "failed"} {
 		s.emails.WithLabelValues(r)
 	}
@@ -61,9 +64,34 @@ func (s *Set) Register(cs ...prometheus.Collector) error {
 		if err := s.reg.Register(c); err != nil {
 			return err
 		}
+		s.collectors = append(s.collectors, c)
 	}
 	return nil
 }
+
+// Names are the names of every metric family the Set exports (a
+// histogram's without its _bucket, _sum and _count), for the tests that
+// hold the dashboard and the alert rules to them.
+func (s *Set) Names() []string {
+	ch := make(chan *prometheus.Desc)
+	go func() {
+		for _, c := range s.collectors {
+			c.Describe(ch)
+		}
+		close(ch)
+	}()
+	var names []string
+	for d := range ch {
+		if m := fqName.FindStringSubmatch(d.String()); m != nil {
+			names = append(names, m[1])
+		}
+	}
+	return names
+}
+
+// fqName finds a metric's name in its Desc's String: client_golang
+// exports no getter.
+var fqName = regexp.MustCompile(`fqName: "([^"]+)"`)
 
 // Handler serves the metrics in Prometheus's text format: METRICS_ADDR's
 // only page, never the public listener's.
