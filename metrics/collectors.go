@@ -1,6 +1,9 @@
 package metrics
 
 import (
+	"context"
+	"time"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -79,4 +82,50 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.waited, s.EmptyAcquireWaitTime().Seconds())
 	counter(c.acquires, float64(s.AcquireCount()))
 	counter(c.canceled, float64(s.CanceledAcquireCount()))
+}
+
+// JobCount is how many jobs of a kind are in a state, and how long the
+// oldest of them has waited since it was scheduled.
+type JobCount struct {
+	Kind, State string
+	Count       int64
+	OldestAge   time.Duration
+}
+
+// Jobs reads the job queue at scrape time with count (e.g. a query of
+// river_job): jobs by kind and state and the age of the oldest;
+// marquee_jobs_up is 0 when the query failed.
+func Jobs(count func(ctx context.Context) ([]JobCount, error)) prometheus.Collector {
+	return &jobsCollector{count: count,
+		jobs: prometheus.NewDesc("marquee_jobs", "Jobs in the queue by kind and state: available (queued), running, retryable (failed, to be tried again), scheduled, discarded (failed for good), cancelled.",
+			[]string{"kind", "state"}, nil),
+		age: prometheus.NewDesc("marquee_jobs_oldest_age_seconds", "How long the oldest job of a kind in a state has waited since it was scheduled.",
+			[]string{"kind", "state"}, nil),
+		up: prometheus.NewDesc("marquee_jobs_up", "1 when the job queue could be read at this scrape, 0 when not.", nil, nil)}
+}
+
+type jobsCollector struct {
+	count         func(ctx context.Context) ([]JobCount, error)
+	jobs, age, up *prometheus.Desc
+}
+
+func (c *jobsCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.jobs
+	ch <- c.age
+	ch <- c.up
+}
+
+func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	counts, err := c.count(ctx)
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
+	for _, j := range counts {
+		ch <- prometheus.MustNewConstMetric(c.jobs, prometheus.GaugeValue, float64(j.Count), j.Kind, j.State)
+		ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, j.OldestAge.Seconds(), j.Kind, j.State)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"marquee"
 	"marquee/metrics"
@@ -24,7 +25,34 @@ func (p *platform) newMetrics() error {
 	p.metrics = metrics.New()
 	return p.metrics.Register(
 		metrics.Caches(map[string]func() tenant.MemoStats{"hosts": p.resolver.CacheStats, "sites": p.sites.CacheStats}),
-		metrics.Pool(p.db.Pool))
+		metrics.Pool(p.db.Pool), metrics.Jobs(p.jobCounts))
+}
+
+// jobCounts reads the job queue for the metrics, as the platform role:
+// the jobs not completed by kind and state, and the oldest one's wait
+// since it was scheduled. River deletes completed jobs after a day;
+// the others are few.
+func (p *platform) jobCounts(ctx context.Context) ([]metrics.JobCount, error) {
+	var out []metrics.JobCount
+	err := p.db.InPlatform(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT kind, state::text, count(*), extract(epoch FROM now() - min(scheduled_at))::float8
+			FROM river_job WHERE state <> 'completed' GROUP BY kind, state`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var j metrics.JobCount
+			var age float64
+			if err := rows.Scan(&j.Kind, &j.State, &j.Count, &age); err != nil {
+				return err
+			}
+			j.OldestAge = time.Duration(max(age, 0) * float64(time.Second))
+			out = append(out, j)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // serveMetrics serves GET /metrics on METRICS_ADDR, a listener of its

@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -26,6 +27,19 @@ func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 	families, err := parser.TextToMetricFamilies(resp.Body)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
+	}
+	return families
+}
+
+// metricsOf reads p's metrics as METRICS_ADDR serves them.
+func metricsOf(t *testing.T, p *platform) map[string]*dto.MetricFamily {
+	t.Helper()
+	w := httptest.NewRecorder()
+	p.metrics.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(w.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return families
 }
@@ -134,6 +148,7 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 		{"cache hits", "marquee_cache_hits_total", []string{"cache", "sites"}, 1},
 		{"cache misses", "marquee_cache_misses_total", []string{"cache", "hosts"}, 1},
 		{"pool acquires", "marquee_db_pool_acquires_total", nil, 1},
+		{"the confirmation queued (no workers here)", "marquee_jobs", []string{"state", "available"}, 1},
 	} {
 		b, a := value(before, c.family, c.labels...), value(after, c.family, c.labels...)
 		if b < 0 {
@@ -142,6 +157,9 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 		if a-b < c.moved {
 			t.Errorf("%s: %s%v moved %v → %v, want at least +%v", c.name, c.family, c.labels, b, a, c.moved)
 		}
+	}
+	if got := value(after, "marquee_jobs_up"); got != 1 {
+		t.Errorf("marquee_jobs_up = %v: the job queue could not be read", got)
 	}
 	if got := value(after, "marquee_db_pool_max_connections"); got <= 0 {
 		t.Errorf("marquee_db_pool_max_connections = %v", got)

@@ -309,7 +309,7 @@ func certStates(ctx context.Context, e *env, database *db.DB, t *tenant.Tenant, 
 	}
 	var ed *edge.Edge
 	if cfg, err := configFromEnv(defaultConfig(), e.getenv); err == nil && cfg.TLS.Mode == "acme" {
-		if built, err := newEdge(cfg, database, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil); err == nil {
+		if built, err := newEdge(cfg, database, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, nil); err == nil {
 			defer built.Stop()
 			ed = built
 		}

@@ -26,8 +26,8 @@ import (
 // Postgres (every replica serves the same ones, a name is obtained once),
 // and the on-demand decision answered from the in-memory directory of
 // events and verified domains.
-func newEdge(cfg Config, database *db.DB, dir *tenant.Directory, log *slog.Logger, provider certmagic.DNSProvider) (*edge.Edge, error) {
-	ec := edge.Config{CA: cfg.TLS.CA, Email: cfg.TLS.Email, CARoots: cfg.TLS.Roots, Logger: log,
+func newEdge(cfg Config, database *db.DB, dir *tenant.Directory, log *slog.Logger, provider certmagic.DNSProvider, counted func(obtained bool)) (*edge.Edge, error) {
+	ec := edge.Config{CA: cfg.TLS.CA, Email: cfg.TLS.Email, CARoots: cfg.TLS.Roots, Logger: log, Certificates: counted,
 		Storage: certstore.New(database, certstore.WithLogger(log)), BaseDomain: cfg.BaseDomain, DNSProvider: provider}
 	if dir != nil {
 		ec.Allow = dir.Allow
@@ -64,7 +64,7 @@ func challengeListeners(t TLSConfig) (host string, httpPort, httpsPort int) {
 func (p *platform) useACME(provider certmagic.DNSProvider) error {
 	p.directory = tenant.NewDirectory(p.cfg.BaseDomain, p.db)
 	var err error
-	p.edge, err = newEdge(p.cfg, p.db, p.directory, p.log, provider)
+	p.edge, err = newEdge(p.cfg, p.db, p.directory, p.log, provider, p.metrics.Certificate)
 	return err
 }
 

@@ -32,6 +32,9 @@ func TestACMEServesANewEventOverHTTPS(t *testing.T) {
 	if ordersBefore != 1 {
 		t.Errorf("%d orders for the console, want 1", ordersBefore)
 	}
+	waitFor(t, 10*time.Second, func() bool { // the metrics count it
+		return value(metricsOf(t, s.p), "marquee_certificates_total", "result", "obtained") >= 1
+	})
 
 	r := s.api(t, http.MethodPost, "/api/v1/events", token, `{"slug":"berlin","name":"Berlin 2027","locales":["en"],"currency":"EUR"}`)
 	if r.status != 201 {

@@ -110,6 +110,9 @@ type Config struct {
 	// never from the database. Names reach it normalised: lowercase ASCII,
 	// IDNs as A-labels, no IP addresses.
 	Allow func(ctx context.Context, name string) error
+	// Certificates is told of each certificate obtained (true) or failed
+	// (false), e.g. by the metrics; nil: nobody.
+	Certificates func(obtained bool)
 
 	// BaseDomain is the platform's domain; events live at SLUG.BaseDomain.
 	BaseDomain string

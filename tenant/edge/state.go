@@ -216,6 +216,7 @@ func (e *Edge) onEvent(ctx context.Context, event string, data map[string]any) e
 		e.setPending(name, false)
 		e.log.Info("edge: certificate obtained", "name", name, "renewal", renewal, "issuer", data["issuer"])
 		e.forgetFailure(ctx, name)
+		e.count(true)
 	case "cert_failed":
 		e.setPending(name, false)
 		err, _ := data["error"].(error)
@@ -229,8 +230,16 @@ func (e *Edge) onEvent(ctx context.Context, event string, data map[string]any) e
 		}
 		e.log.Error("edge: could not obtain certificate", "name", name, "renewal", renewal, "err", err)
 		e.recordFailure(ctx, name, failure{err: err.Error(), at: time.Now(), renewal: renewal})
+		e.count(false)
 	}
 	return nil
+}
+
+// count tells Config.Certificates of a certificate obtained or failed.
+func (e *Edge) count(obtained bool) {
+	if e.cfg.Certificates != nil {
+		e.cfg.Certificates(obtained)
+	}
 }
 
 func (e *Edge) recordFailure(ctx context.Context, name string, f failure) {
