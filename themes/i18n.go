@@ -86,8 +86,8 @@ func (tr *Translations) T(lang, id string, kv ...any) string {
 // when the event offers it, else the best match of Accept-Language among
 // the offered languages, else fallback.
 func Negotiate(choice, acceptLanguage string, offered []string, fallback string) string {
-	if choice != "" && slices.Contains(offered, choice) {
-		return choice
+	if i := slices.Index(offered, choice); choice != "" && i >= 0 {
+		return offered[i] // not choice: a query's value may be the request's buffer, reused after it
 	}
 	if acceptLanguage == "" || len(offered) == 0 {
 		return fallback

@@ -64,7 +64,7 @@ func (h *Handler) previewLanding(c *fiber.Ctx, site *storefront.Site, token stri
 	content := site.SiteContent
 	content.Branding = draft
 	preview := storefront.NewSite(site.Tenant, content)
-	l := lang(c, site.Tenant)
+	l := siteLang(c, site)
 	body, err := h.render(preview, l, true, h.now())
 	if err != nil {
 		return err

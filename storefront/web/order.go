@@ -50,7 +50,7 @@ func (h *Handler) orderPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderOrderForm(c *fiber.Ctx, site *storefront.Site, status int, values url.Values, errs form.Errors) error {
-	l := lang(c, site.Tenant)
+	l := siteLang(c, site)
 	p := h.orderForm(site, h.basePage(site, l), values, errs)
 	p.CSRF = h.csrfToken(c)
 	var buf bytes.Buffer
@@ -82,7 +82,7 @@ func (h *Handler) placeOrder(c *fiber.Ctx) error {
 	if action == actionRefresh || action == actionChange { // redraw the form: a new country's address, or back from the review
 		return h.renderOrderForm(c, site, fiber.StatusOK, values, form.Errors{})
 	}
-	po := parseOrder(site, values, lang(c, site.Tenant))
+	po := parseOrder(site, values, siteLang(c, site))
 	if !po.errors.Empty() {
 		return h.renderOrderForm(c, site, fiber.StatusUnprocessableEntity, values, po.errors)
 	}

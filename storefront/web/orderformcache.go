@@ -68,7 +68,7 @@ func (f *blankForm) fill(token, key string) []byte {
 // sendBlankOrderForm serves the empty order form from what the Site keeps,
 // rendering it once per language and origin.
 func (h *Handler) sendBlankOrderForm(c *fiber.Ctx, site *storefront.Site) error {
-	l := lang(c, site.Tenant)
+	l := siteLang(c, site)
 	origin := h.origin(c)
 	kept, err := site.Kept(storefront.PageKey{Page: "order-form", Lang: l}, origin, func() (any, error) {
 		p := h.orderForm(site, h.basePage(site, l), url.Values{}, form.Errors{})

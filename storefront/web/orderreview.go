@@ -31,7 +31,7 @@ type ReviewPage struct {
 type HiddenInput struct{ Name, Value string }
 
 func (h *Handler) renderReview(c *fiber.Ctx, site *storefront.Site, values url.Values, po parsedOrder) error {
-	l := lang(c, site.Tenant)
+	l := siteLang(c, site)
 	base := h.basePage(site, l)
 	p := ReviewPage{Page: base, CSRF: h.csrfToken(c), Summary: summaryOf(base, site, po.req.Lines),
 		Name: po.req.Name, Email: po.req.Email, Answers: answerViews(base, site, "", po.req.Answers)}

@@ -94,7 +94,7 @@ func (h *Handler) signedOrder(c *fiber.Ctx, site *storefront.Site) (*storefront.
 }
 
 func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefront.Order) error {
-	l := lang(c, site.Tenant)
+	l := siteLang(c, site)
 	base := h.basePage(site, l)
 	base.Meta = base.T("status.description", "Number", o.Number, "Event", base.Brand.Title)
 	base.LinkQuery = url.Values{"sig": {c.Query("sig")}}

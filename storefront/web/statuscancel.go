@@ -36,7 +36,7 @@ func (h *Handler) confirmCancel(c *fiber.Ctx) error {
 	if err := storefront.CheckAttendeeCancel(site.Settings.AttendeeCanCancel, o.Status); err != nil {
 		return err
 	}
-	l := lang(c, site.Tenant)
+	l := siteLang(c, site)
 	base := h.basePage(site, l)
 	base.Meta = base.T("status.description", "Number", o.Number, "Event", base.Brand.Title)
 	base.LinkQuery = url.Values{"sig": {c.Query("sig")}}

@@ -99,8 +99,13 @@ func lang(c *fiber.Ctx, t *tenant.Tenant) string {
 // headers are kept with the Site (storefront.Site.Lang).
 func siteLang(c *fiber.Ctx, site *storefront.Site) string {
 	t := site.Tenant
-	if choice := c.Query("lang"); choice != "" && slices.Contains(t.Locales, choice) {
-		return choice
+	if choice := c.Query("lang"); choice != "" {
+		if i := slices.Index(t.Locales, choice); i >= 0 {
+			// Not choice itself: Fiber's strings point into the request's
+			// buffer, which the next request on the connection overwrites,
+			// and the answer goes into the keys of kept pages.
+			return t.Locales[i]
+		}
 	}
 	return site.Lang(c.Request().Header.Peek(fiber.HeaderAcceptLanguage), func(acceptLanguage string) string {
 		return themes.Negotiate("", acceptLanguage, t.Locales, t.DefaultLocale)
