@@ -68,7 +68,8 @@ type platform struct {
 
 	static fiber.Handler // the compressed encodings of /static/
 
-	metrics *metrics.Set // served on METRICS_ADDR when it is set
+	metrics  *metrics.Set // served on METRICS_ADDR when it is set
+	reporter *reporter    // Sentry's client when SENTRY_DSN is set, else nil
 
 	// lastChange is the tenant id of the last change notification handled:
 	// tests wait on it to know that earlier notifications were applied.
@@ -95,6 +96,11 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 	}
 	if err := p.newMetrics(); err != nil {
 		return nil, err
+	}
+	if cfg.SentryDSN != "" {
+		if p.reporter, err = newReporter(cfg.SentryDSN); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.setUpEmail(); err != nil {
 		return nil, err
@@ -184,7 +190,7 @@ func (p *platform) newApp() *fiber.App {
 	})
 	serving.Tune(app, serving.Options{ConsoleHost: "console." + p.cfg.BaseDomain, Draining: p.draining.Load, Log: p.log})
 	app.Use(tenantweb.RequestID)
-	app.Use(tenantweb.RequestLogTo(p.log, store.ErrorHandler, p.metrics.Requests))
+	app.Use(tenantweb.RequestLogTo(p.log, store.ErrorHandler, p.requestObserver()))
 	// A panic becomes an internal error: logged with its stack, shown as
 	// the themed 500 page.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {

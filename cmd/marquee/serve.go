@@ -24,6 +24,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopMetrics()
+	defer p.reporter.flush()
 	if cfg.TLS.Mode == "acme" {
 		return serveWithACME(ctx, p)
 	}
