@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"marquee/branding"
 	"marquee/branding/console"
@@ -68,8 +69,9 @@ type platform struct {
 
 	static fiber.Handler // the compressed encodings of /static/
 
-	metrics  *metrics.Set // served on METRICS_ADDR when it is set
-	reporter *reporter    // Sentry's client when SENTRY_DSN is set, else nil
+	metrics  *metrics.Set             // served on METRICS_ADDR when it is set
+	reporter *reporter                // Sentry's client when SENTRY_DSN is set, else nil
+	tracing  *sdktrace.TracerProvider // with OTEL_EXPORTER_OTLP_ENDPOINT, else nil
 
 	// lastChange is the tenant id of the last change notification handled:
 	// tests wait on it to know that earlier notifications were applied.
@@ -95,6 +97,9 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		staff:    db.NewStaffStore(database, cfg.StaffPolicy),
 	}
 	if err := p.newMetrics(); err != nil {
+		return nil, err
+	}
+	if p.tracing, err = newTracing(cfg.OTLPEndpoint); err != nil {
 		return nil, err
 	}
 	if cfg.SentryDSN != "" {
@@ -190,6 +195,9 @@ func (p *platform) newApp() *fiber.App {
 	})
 	serving.Tune(app, serving.Options{ConsoleHost: "console." + p.cfg.BaseDomain, Draining: p.draining.Load, Log: p.log})
 	app.Use(tenantweb.RequestID)
+	if p.tracing != nil {
+		app.Use(traceRequests(p.tracing))
+	}
 	app.Use(tenantweb.RequestLogTo(p.log, store.ErrorHandler, p.requestObserver()))
 	// A panic becomes an internal error: logged with its stack, shown as
 	// the themed 500 page.

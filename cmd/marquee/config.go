@@ -36,6 +36,7 @@ type Config struct {
 	ListenAddr      string            // LISTEN_ADDR: host:port of the HTTP server
 	MetricsAddr     string            // METRICS_ADDR: host:port of the Prometheus metrics ("": none)
 	SentryDSN       string            // SENTRY_DSN: where internal errors are reported ("": nowhere)
+	OTLPEndpoint    string            // OTEL_EXPORTER_OTLP_ENDPOINT: where spans go over OTLP/HTTP ("": no tracing)
 	TrustedProxies  tenantweb.Proxies // TRUSTED_PROXIES: comma-separated IPs or CIDRs whose X-Forwarded-Host, -For and -Proto are believed
 	LogLevel        slog.Level        // LOG_LEVEL: debug, info, warn, error
 	LogFormat       string            // LOG_FORMAT: json or text
@@ -79,6 +80,7 @@ var configVars = [][3]string{
 	{"DB_MAX_CONNS", "the larger of 4 and the CPUs", "connections of each process's request pool (through PgBouncer: its client connections)"},
 	{"BASE_DOMAIN", "localhost in dev", "events are served at SLUG.BASE_DOMAIN"},
 	{"LISTEN_ADDR", ":8080", "address of the HTTP server"},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "(off)", "OpenTelemetry collector's base URL, such as http://otel-collector:4318: a span per request goes to its /v1/traces over OTLP/HTTP, and the request log writes its trace_id"},
 	{"SENTRY_DSN", "(off)", "Sentry's DSN: every internal error and panic is reported there with its request id, event and route, never the request's headers, cookies, query, body or address"},
 	{"METRICS_ADDR", "(off)", "address of a second HTTP server answering GET /metrics in Prometheus's format, such as :9090; never the public listener"},
 	{"TRUSTED_PROXIES", "(none)", "IPs or CIDRs of reverse proxies (load balancers) whose X-Forwarded-Host, X-Forwarded-For and X-Forwarded-Proto are believed"},
@@ -151,6 +153,7 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 	set("LISTEN_ADDR", &c.ListenAddr)
 	set("METRICS_ADDR", &c.MetricsAddr)
 	set("SENTRY_DSN", &c.SentryDSN)
+	set("OTEL_EXPORTER_OTLP_ENDPOINT", &c.OTLPEndpoint)
 	set("LOG_FORMAT", &c.LogFormat)
 	set("MEDIA_DIR", &c.MediaDir)
 	set("S3_BUCKET", &c.S3.Bucket)

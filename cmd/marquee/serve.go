@@ -25,6 +25,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer stopMetrics()
 	defer p.reporter.flush()
+	if p.tracing != nil {
+		defer p.tracing.Shutdown(context.WithoutCancel(ctx))
+	}
 	if cfg.TLS.Mode == "acme" {
 		return serveWithACME(ctx, p)
 	}

@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // JSONLog is the process's JSON log handler: slog's JSONHandler for every
@@ -53,7 +56,8 @@ type RequestLine struct {
 	Tenant    string
 	Status    int
 	Duration  time.Duration
-	Err       error // nil: no "err" field
+	Err       error         // nil: no "err" field
+	TraceID   trace.TraceID // the request's span's trace (tracing on); zero: no "trace_id" field
 }
 
 var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -92,6 +96,11 @@ func appendRequestLine(b []byte, l RequestLine) []byte {
 	b = strconv.AppendInt(b, int64(l.Status), 10)
 	b = append(b, `,"duration":`...)
 	b = strconv.AppendInt(b, int64(l.Duration), 10)
+	if l.TraceID.IsValid() {
+		b = append(b, `,"trace_id":"`...)
+		b = hex.AppendEncode(b, l.TraceID[:])
+		b = append(b, '"')
+	}
 	if l.Err != nil {
 		b = append(b, `,"err":`...)
 		b = appendJSONString(b, l.Err.Error())

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // RequestLog is the middleware that writes one structured line per
@@ -74,13 +75,17 @@ func RequestLogTo(log *slog.Logger, onError fiber.ErrorHandler, obs RequestObser
 			}
 			fast.WriteRequest(c.UserContext(), RequestLine{Time: now, Level: level, RequestID: utils.UnsafeString(rid),
 				Method: c.Method(), Host: utils.UnsafeString(c.Request().Host()), Path: c.Path(),
-				Tenant: slug, Status: status, Duration: now.Sub(start), Err: Failure(c)})
+				Tenant: slug, Status: status, Duration: now.Sub(start), Err: Failure(c),
+				TraceID: trace.SpanContextFromContext(c.UserContext()).TraceID()})
 			return nil
 		}
 		attrs := []slog.Attr{slog.String("request_id", string(rid)), slog.String("method", c.Method()),
 			slog.String("host", string(c.Request().Host())), slog.String("path", c.Path()),
 			slog.String("tenant", slug), slog.Int("status", status),
 			slog.Duration("duration", time.Since(start))}
+		if id := trace.SpanContextFromContext(c.UserContext()).TraceID(); id.IsValid() {
+			attrs = append(attrs, slog.String("trace_id", id.String()))
+		}
 		if cause := Failure(c); cause != nil {
 			attrs = append(attrs, slog.Any("err", cause))
 		}
