@@ -90,6 +90,22 @@ func Ours(a, b Sample) float64 {
 // run's time went, since load generator, server and database share the
 // cores. Postgres's exited backends count in the postmaster's.
 func Breakdown(a, b Sample) string {
+	return byCommand(a, b, func(ticks float64) string { return fmt.Sprintf("%.1f s", ticks/clockTicks) })
+}
+
+// PerUnit is Breakdown divided by n units of work ("marquee 412 µs,
+// postgres 980 µs"): what one order cost each process, which holds when
+// other processes share the machine, unlike a rate.
+func PerUnit(a, b Sample, n int64) string {
+	if n <= 0 {
+		return ""
+	}
+	return byCommand(a, b, func(ticks float64) string { return fmt.Sprintf("%.0f µs", ticks/clockTicks*1e6/float64(n)) })
+}
+
+// byCommand lists the commands of this process tree that used CPU between
+// a and b, largest first, each with its ticks as format writes them.
+func byCommand(a, b Sample, format func(ticks float64) string) string {
 	type use struct {
 		command string
 		ticks   float64
@@ -103,7 +119,7 @@ func Breakdown(a, b Sample) string {
 	slices.SortFunc(uses, func(x, y use) int { return cmp.Compare(y.ticks, x.ticks) })
 	parts := make([]string, 0, len(uses))
 	for _, u := range uses {
-		parts = append(parts, fmt.Sprintf("%s %.1f s", u.command, u.ticks/clockTicks))
+		parts = append(parts, u.command+" "+format(u.ticks))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -48,6 +48,8 @@ func hotAndSpread(ctx context.Context, base, host string, fx fixture, o options)
 	fmt.Printf("spread (%d variants): %.0f orders/s (%d orders; p50 %v, p99 %v)\n", spreadSizes, spread.perSecond(), spread.orders, percentile(spread.latencies, 50), percentile(spread.latencies, 99))
 	fmt.Printf("ratio hot/spread:     %.2f (target: at least 0.70, issue 14)\n", hot.perSecond()/spread.perSecond())
 	fmt.Printf("hot variant's stock:  %d before, %d after, %d taken for %d orders\n", before, after, before-after, hot.orders)
+	fmt.Printf("CPU per order, hot:   %s\n", cpuwatch.PerUnit(c0, c1, hot.orders))
+	fmt.Printf("CPU per order, spread: %s\n", cpuwatch.PerUnit(c1, c2, spread.orders))
 	cpuwatch.Report("the hot run", c0, c1)
 	cpuwatch.Report("the spread run", c1, c2)
 	if before-after != hot.orders {

@@ -143,9 +143,12 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	c3 := cpuwatch.Take()
 	report(m, pgTPS, pgOut, o)
+	fmt.Printf("CPU per order, marquee run: %s\n", cpuwatch.PerUnit(c0, c1, m.orders))
+	fmt.Printf("CPU per order, pgbench run: %s\n", cpuwatch.PerUnit(c2, c3, pgTransactions(pgOut)))
 	cpuwatch.Report("the marquee run", c0, c1)
-	cpuwatch.Report("the pgbench run", c2, cpuwatch.Take())
+	cpuwatch.Report("the pgbench run", c2, c3)
 	if o.hotOrders > 0 {
 		return hotAndSpread(ctx, serveURL, host, fx, o)
 	}
@@ -269,7 +272,20 @@ func placeOrder(cl *http.Client, base, host, token string, product, variant uuid
 	return nil
 }
 
-var tpsLine = regexp.MustCompile(`tps = ([0-9.]+)`)
+var (
+	tpsLine          = regexp.MustCompile(`tps = ([0-9.]+)`)
+	transactionsLine = regexp.MustCompile(`number of transactions actually processed: ([0-9]+)`)
+)
+
+// pgTransactions is how many transactions pgbench's output says it ran.
+func pgTransactions(out string) int64 {
+	m := transactionsLine.FindStringSubmatch(out)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	return n
+}
 
 // pgbench runs the order transaction of order.pgbench.sql, connected as
 // the owner of the database and switched to marquee_app, as the pool is.
