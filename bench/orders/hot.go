@@ -76,16 +76,17 @@ func countedRun(ctx context.Context, base, host string, clients, n int, pick fun
 	var wg sync.WaitGroup
 	for c := range clients {
 		wg.Go(func() {
-			cl, token, err := newClient(base, host)
+			cl, err := newClient(base, host)
 			if err != nil {
 				fail(err)
 				return
 			}
+			defer cl.close()
 			var own []time.Duration
 			for i := int(next.Add(1)) - 1; i < n && ctx.Err() == nil; i = int(next.Add(1)) - 1 {
 				product, variant := pick(i)
 				t0 := time.Now()
-				if err := placeOrder(cl, base, host, token, product, variant, fmt.Sprintf("h%d-%d-%s@example.com", c, i, uuid.NewString()[:8])); err != nil {
+				if err := cl.placeOrder(product, variant, fmt.Sprintf("h%d-%d-%s@example.com", c, i, uuid.NewString()[:8])); err != nil {
 					fail(err)
 					continue
 				}

@@ -15,7 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -222,17 +221,18 @@ func load(ctx context.Context, base, host string, fx fixture, clients int, d tim
 	var wg sync.WaitGroup
 	for c := range clients {
 		wg.Go(func() {
-			cl, token, err := newClient(base, host)
+			cl, err := newClient(base, host)
 			if err != nil {
 				mu.Lock()
 				firstErr = err
 				mu.Unlock()
 				return
 			}
+			defer cl.close()
 			var own []time.Duration
 			for n := 0; time.Now().Before(deadline) && ctx.Err() == nil; n++ {
 				t0 := time.Now()
-				if err := placeOrder(cl, base, host, token, fx.product, fx.variant, fmt.Sprintf("c%d-%d-%s@example.com", c, n, uuid.NewString()[:8])); err != nil {
+				if err := cl.placeOrder(fx.product, fx.variant, fmt.Sprintf("c%d-%d-%s@example.com", c, n, uuid.NewString()[:8])); err != nil {
 					failures.Add(1)
 					mu.Lock()
 					if firstErr == nil {
@@ -255,21 +255,6 @@ func load(ctx context.Context, base, host string, fx fixture, clients int, d tim
 		return r, fmt.Errorf("%d failed orders; first: %v", r.failures, firstErr)
 	}
 	return r, nil
-}
-
-func newClient(base, host string) (*http.Client, string, error) {
-	return benchkit.NewClient(base, host)
-}
-
-func placeOrder(cl *http.Client, base, host, token string, product, variant uuid.UUID, email string) error {
-	status, _, body, err := benchkit.Submit(cl, base, host, token, product, variant, email)
-	if err != nil {
-		return err
-	}
-	if status != http.StatusSeeOther {
-		return fmt.Errorf("status %d: %.300s", status, body)
-	}
-	return nil
 }
 
 var (

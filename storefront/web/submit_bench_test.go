@@ -41,6 +41,7 @@ func BenchmarkSubmitOrder(b *testing.B) {
 		form.Set("email", "b"+strconv.Itoa(n)+"@example.com")
 		ctx.Request.Reset()
 		ctx.Response.Reset()
+		ctx.ResetUserValues() // as fasthttp's server does for each request
 		ctx.Request.Header.SetMethod("POST")
 		ctx.Request.SetRequestURI("/order")
 		ctx.Request.Header.SetHost(v.host)
