@@ -45,10 +45,15 @@ func newClient(base, host string) (*client, error) {
 	if err != nil {
 		return nil, err
 	}
-	form, _ := url.Parse(base + "/order")
+	// The jar keeps cookies under the Host the request named, not the
+	// address it went to.
+	form := &url.URL{Scheme: u.Scheme, Host: host, Path: "/order"}
 	var cookies []string
 	for _, c := range cl.Jar.Cookies(form) {
 		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	if len(cookies) == 0 {
+		return nil, errors.New("the order form set no cookie")
 	}
 	return &client{addr: u.Host, host: host, token: token, cookie: strings.Join(cookies, "; ")}, nil
 }
