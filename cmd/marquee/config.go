@@ -107,7 +107,7 @@ var configVars = [][3]string{
 	{"JOB_RETRY_BASE", "10s", "delay before a failed email job's first retry; each next one doubles, up to an hour"},
 	{"JOB_TIMEOUT", "10s", "how long one attempt of an email job may run before it is cut off and retried"},
 	{"JOB_RESCUE_AFTER", "15s", "how long a job may run before it counts as abandoned by a dead worker and runs again (longer than JOB_TIMEOUT)"},
-	{"EVENT_CACHE_SIZE", "12000", "events whose pages this process keeps in memory (10–15 KB each with their pages and compressed copies); past it the least recently viewed one goes and is read from the database again on its next view"},
+	{"EVENT_CACHE_SIZE", "11000", "events whose pages this process keeps in memory (10–15 KB each with their pages and compressed copies); past it the least recently viewed one goes and is read from the database again on its next view"},
 	{"SECRET_KEY", "(dev: generated, kept in .marquee/dev)", "at least 32 random bytes, hex or base64: signs order links and form tokens; the same on every replica"},
 }
 
@@ -120,7 +120,7 @@ func defaultConfig() Config {
 // defaultEventCache is how many events a process keeps in memory: room
 // for the 10,000 events of a busy replica, and at 10–15 KB each within
 // 300 MB once 100,000 events have been visited.
-const defaultEventCache = 12000
+const defaultEventCache = 11000
 
 // devConfig is the configuration of dev before the environment.
 func devConfig() Config {
