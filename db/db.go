@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"go.opentelemetry.io/otel/trace"
 
 	"marquee"
 )
@@ -43,6 +44,8 @@ type DB struct {
 
 	// acquireTimeout bounds the wait for a connection (0: DefaultAcquireTimeout).
 	acquireTimeout time.Duration
+	// spans starts a span per transaction (TraceWith; nil: none).
+	spans trace.Tracer
 
 	// reservations take orders' stock and count attendees' units (nil:
 	// guarded, production's only kind); only the test that proves those
@@ -122,6 +125,11 @@ func explainRoleError(err error) error {
 	}
 	return err
 }
+
+// TraceWith gives every transaction from now on an OpenTelemetry span from
+// tp, a child of its request's (OTEL_EXPORTER_OTLP_ENDPOINT). Call it
+// before serving.
+func (db *DB) TraceWith(tp trace.TracerProvider) { db.spans = tp.Tracer("marquee/db") }
 
 // Close closes the pool.
 func (db *DB) Close() { db.Pool.Close() }

@@ -30,7 +30,9 @@ func (db *DB) inTenantTrip(ctx context.Context, tenantID uuid.UUID, steps ...fun
 		return errors.New("db: tenant transaction without a tenant")
 	}
 	all := append([]func(*dbq.Queries) error{func(q *dbq.Queries) error { return q.TenantSet(ctx, tenantID.String()) }}, steps...)
+	ctx, end := db.span(ctx, "db.read")
 	var err error
+	defer func() { end(err) }()
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = db.tripOnce(ctx, all)
 		if !retryable(err) && !brokenBeforeBegin(err) {

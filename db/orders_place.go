@@ -49,8 +49,10 @@ func (db *DB) PlaceOrder(ctx context.Context, tenantID uuid.UUID, req storefront
 	if tenantID == uuid.Nil {
 		return nil, errors.New("db: tenant transaction without a tenant")
 	}
+	ctx, end := db.span(ctx, "db.order")
 	var order *storefront.Order
 	var err error
+	defer func() { end(err) }()
 	for range placeAttempts {
 		order, err = db.placeOnce(ctx, tenantID, req)
 		if !errors.Is(err, errOrderTaken) && !retryable(err) && !brokenBeforeBegin(err) {

@@ -57,8 +57,9 @@ func (db *DB) inPlatformQ(ctx context.Context, fn func(*dbq.Queries) error) erro
 	return db.InPlatform(ctx, func(tx pgx.Tx) error { return fn(dbq.New(tx)) })
 }
 
-func (db *DB) transact(ctx context.Context, fn func(pgx.Tx) error) error {
-	var err error
+func (db *DB) transact(ctx context.Context, fn func(pgx.Tx) error) (err error) {
+	ctx, end := db.span(ctx, "db.transaction")
+	defer func() { end(err) }()
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = db.transactOnce(ctx, fn)
 		if !retryable(err) && !brokenBeforeBegin(err) {

@@ -102,6 +102,9 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 	if p.tracing, err = newTracing(cfg.OTLPEndpoint); err != nil {
 		return nil, err
 	}
+	if p.tracing != nil {
+		database.TraceWith(p.tracing)
+	}
 	if cfg.SentryDSN != "" {
 		if p.reporter, err = newReporter(cfg.SentryDSN); err != nil {
 			return nil, err

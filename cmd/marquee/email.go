@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/riverqueue/rivercontrib/otelriver"
 	"os"
 
 	"github.com/jackc/pgx/v5"
@@ -62,6 +63,10 @@ func (p *platform) startWorkers(ctx context.Context) (stop func(), err error) {
 		return nil, err
 	}
 	opts.Workers = p.cfg.Workers
+	if p.tracing != nil { // a span per job worked, named by its kind
+		opts.Middleware = append(opts.Middleware, otelriver.NewMiddleware(&otelriver.MiddlewareConfig{
+			TracerProvider: p.tracing, EnableWorkSpanJobKindSuffix: true}))
+	}
 	client, err := jobs.NewWorkers(pool, p.jobDeps, opts)
 	if err != nil {
 		pool.Close()

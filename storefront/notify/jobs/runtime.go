@@ -69,6 +69,8 @@ type Options struct {
 	// FetchCooldown is the least time between two fetches
 	// (DefaultFetchCooldown).
 	FetchCooldown time.Duration
+	// Middleware wraps every job's work (tracing: otelriver's spans).
+	Middleware []rivertype.Middleware
 }
 
 // withDefaults fills in the zero fields.
@@ -136,6 +138,7 @@ func NewWorkers(pool *pgxpool.Pool, d *Deps, o Options) (*river.Client[pgx.Tx], 
 		RescueStuckJobsAfter: o.RescueAfter,
 		FetchPollInterval:    o.PollInterval,
 		FetchCooldown:        min(o.FetchCooldown, o.PollInterval),
+		Middleware:           o.Middleware,
 	})
 }
 
