@@ -24,6 +24,9 @@ func hotAndSpread(ctx context.Context, base, host string, fx fixture, o options)
 	if err != nil {
 		return err
 	}
+	if err := analyze(ctx, fx.dbURL); err != nil {
+		return err
+	}
 	fmt.Printf("measuring %d orders for one variant, then %d over %d variants, %d clients\n", o.hotOrders, o.hotOrders, spreadSizes, o.clients)
 	c0 := cpuwatch.Take()
 	hot, err := countedRun(ctx, base, host, o.clients, o.hotOrders, func(int) (uuid.UUID, uuid.UUID) { return fx.product, fx.variant })
