@@ -67,7 +67,9 @@ func TestSentryReceivesAnInternalErrorWithoutPersonalData(t *testing.T) {
 			t.Errorf("the report lacks %s:\n%s", want, got)
 		}
 	}
-	for _, secret := range []string{"ada", "Ada", "cookie-secret-value", "token-secret-value", "Lovelace", "ip_address", "0.0.0.0"} {
+	// Whole words of the visitor's data: "ada" alone turns up in the
+	// envelope's random hex ids (event_id 6668ce4adab5…, seen in CI).
+	for _, secret := range []string{"ada@example", "ada%40example", "Ada", "cookie-secret-value", "token-secret-value", "Lovelace", "ip_address", "0.0.0.0"} {
 		if bytes.Contains([]byte(got), []byte(secret)) {
 			t.Errorf("the report carries %q:\n%s", secret, got)
 		}

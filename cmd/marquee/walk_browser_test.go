@@ -31,6 +31,7 @@ var walkSizes = [][2]int{{390, 844}, {1366, 900}}
 // every other GET route is a stop of the walk.
 var notPages = map[string]string{
 	"storefront /healthz": "plain text for load balancers", "storefront /readyz": "plain text for load balancers",
+	"storefront /metrics": "answers 404 on every public host: the metrics are METRICS_ADDR's alone (TestMetricsCountWhatHappened)",
 	"storefront /media/*": "uploaded images", "storefront /static/*": "CSS, scripts and images",
 	"storefront /products/:id/placeholder.svg":            "the picture of a product without a photo (SVG)",
 	"console /static/*":                                   "CSS, scripts and images",
