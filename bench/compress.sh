@@ -19,7 +19,8 @@
 # BENCH_WARMUP (3s), BENCH_PORTS (default any free port of 20000-59999).
 set -euo pipefail
 
-# The helpers of the landing page benchmark: say, die, cleanup, free_port,
+# The helpers of the landing page benchmark: say, die, begin_inner,
+# start_serve, run_inner_under_withpg, cleanup, free_port,
 # wait_http, run_wrk, field, check_run, median.
 # shellcheck source=bench/landing.sh
 source "$(dirname "$0")/landing.sh"
@@ -41,15 +42,7 @@ outer() {
 	trap 'rm -rf "$BENCH_TMP"' EXIT
 	say "building marquee, withpg and bench/seed into $BENCH_TMP"
 	go build -o "$BENCH_TMP/" ./cmd/marquee ./cmd/withpg ./bench/seed
-	"$BENCH_TMP/withpg" -- bash "$0" --inner &
-	local withpg=$! rc=0
-	trap 'kill -TERM "$withpg" 2>/dev/null || true' INT TERM
-	while :; do
-		wait "$withpg" && rc=0 || rc=$?
-		kill -0 "$withpg" 2>/dev/null || break
-	done
-	trap - INT TERM
-	exit "$rc"
+	run_inner_under_withpg
 }
 
 # same_page FILE: whether the page on stdin is FILE's, but for the values
@@ -83,31 +76,16 @@ sizes() {
 }
 
 inner() {
-	[[ -n "${TEST_DATABASE_URL:-}" ]] || die "TEST_DATABASE_URL is not set (run bench/compress.sh, not --inner)"
-	[[ -n "${BENCH_TMP:-}" && -d "$BENCH_TMP" ]] || die "BENCH_TMP is not a directory"
 	cd "$(dirname "$0")/.."
-	trap cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-
-	local re='^(postgres(ql)?://)([^@/]*@)?([^/?]*)(/[^?]*)?(\?.*)?$'
-	[[ "$TEST_DATABASE_URL" =~ $re ]] || die "TEST_DATABASE_URL is not a postgres:// URL"
-	local owner_url="postgres://$OWNER:$OWNER_PASSWORD@${BASH_REMATCH[4]}/$DB_NAME${BASH_REMATCH[6]}"
-	say "creating database $DB_NAME owned by $OWNER (not a superuser)"
-	psql_admin -c "CREATE ROLE $OWNER LOGIN CREATEROLE PASSWORD '$OWNER_PASSWORD'" \
-		-c "CREATE DATABASE $DB_NAME OWNER $OWNER"
-	DATABASE_URL=$owner_url timeout 60 "$BENCH_TMP/marquee" migrate up >&2
+	begin_inner bench/compress.sh
+	local owner_url=$OWNER_URL
 	say "seeding $EVENTS events"
 	DATABASE_URL=$owner_url "$BENCH_TMP/seed" -n "$EVENTS" -timeout 60s >&2
 
-	local port secret_key
+	local port
 	port=$(free_port)
-	secret_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-	say "starting marquee serve on 127.0.0.1:$port"
-	DATABASE_URL=$owner_url BASE_DOMAIN=$BASE_DOMAIN LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL=info LOG_FORMAT=json \
-		SECRET_KEY=$secret_key MEDIA_DIR="$BENCH_TMP/media" SMTP_URL=smtp://127.0.0.1:1 WORKERS=0 "$BENCH_TMP/marquee" serve >/dev/null 2>"$BENCH_TMP/marquee.err" &
-	PIDS+=($!)
-	local marquee_pid=$!
+	start_serve "$port"
+	local marquee_pid=$MARQUEE_PID
 	wait_http "http://127.0.0.1:$port/readyz" "127.0.0.1" "$marquee_pid" ||
 		{ cat "$BENCH_TMP/marquee.err" >&2; die "marquee serve did not become ready"; }
 

@@ -83,9 +83,16 @@ outer() {
 	say "building marquee, withpg, bench/bare and bench/seed into $BENCH_TMP"
 	go build -o "$BENCH_TMP/" ./cmd/marquee ./cmd/withpg ./bench/bare ./bench/seed
 
-	# withpg runs in the background so that a signal sent to this shell
-	# alone (kill, not the terminal's Ctrl-C) is forwarded at once; withpg
-	# passes it on to the inner part and then stops Postgres.
+	run_inner_under_withpg
+}
+
+# run_inner_under_withpg: the end of every script's outer part. It runs the
+# script's --inner part under withpg (built into $BENCH_TMP), which starts
+# and stops a throwaway Postgres unless TEST_DATABASE_URL names one, and
+# exits with its status. withpg runs in the background so that a signal
+# sent to this shell alone (kill, not the terminal's Ctrl-C) is forwarded
+# at once; withpg passes it on to the inner part and then stops Postgres.
+run_inner_under_withpg() {
 	"$BENCH_TMP/withpg" -- bash "$0" --inner &
 	local withpg=$! rc=0
 	trap 'kill -TERM "$withpg" 2>/dev/null || true' INT TERM
@@ -95,6 +102,40 @@ outer() {
 	done
 	trap - INT TERM
 	exit "$rc"
+}
+
+# begin_inner SCRIPT: the start of every script's inner part. It checks
+# what the outer part passed on, sets the traps that stop the servers and
+# drop the bench database, creates that database with its owner (not a
+# superuser) and migrates it; OWNER_URL is the owner's URL.
+begin_inner() {
+	[[ -n "${TEST_DATABASE_URL:-}" ]] || die "TEST_DATABASE_URL is not set (run $1, not --inner)"
+	[[ -n "${BENCH_TMP:-}" && -d "$BENCH_TMP" ]] || die "BENCH_TMP is not a directory"
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	local re='^(postgres(ql)?://)([^@/]*@)?([^/?]*)(/[^?]*)?(\?.*)?$'
+	[[ "$TEST_DATABASE_URL" =~ $re ]] || die "TEST_DATABASE_URL is not a postgres:// URL"
+	OWNER_URL="postgres://$OWNER:$OWNER_PASSWORD@${BASH_REMATCH[4]}/$DB_NAME${BASH_REMATCH[6]}"
+	say "creating database $DB_NAME owned by $OWNER (not a superuser)"
+	psql_admin -c "CREATE ROLE $OWNER LOGIN CREATEROLE PASSWORD '$OWNER_PASSWORD'" \
+		-c "CREATE DATABASE $DB_NAME OWNER $OWNER"
+	say "marquee migrate up"
+	DATABASE_URL=$OWNER_URL timeout 60 "$BENCH_TMP/marquee" migrate up >&2
+}
+
+# start_serve PORT: `marquee serve` on 127.0.0.1:PORT over the bench
+# database, as production runs it: the request log on (JSON, to /dev/null),
+# a random SECRET_KEY, no workers; its pid in MARQUEE_PID, its errors in
+# $BENCH_TMP/marquee.err. The caller waits for it to be ready.
+start_serve() {
+	local port=$1 secret_key
+	secret_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	say "starting marquee serve on 127.0.0.1:$port (BASE_DOMAIN=$BASE_DOMAIN, JSON request log to /dev/null)"
+	DATABASE_URL=$OWNER_URL BASE_DOMAIN=$BASE_DOMAIN LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL=info LOG_FORMAT=json \
+		SECRET_KEY=$secret_key MEDIA_DIR="$BENCH_TMP/media" SMTP_URL=smtp://127.0.0.1:1 WORKERS=0 "$BENCH_TMP/marquee" serve >/dev/null 2>"$BENCH_TMP/marquee.err" &
+	MARQUEE_PID=$!
+	PIDS+=("$MARQUEE_PID")
 }
 
 # ---------------------------------------------------------------------------
@@ -246,23 +287,9 @@ latency() {
 }
 
 inner() {
-	[[ -n "${TEST_DATABASE_URL:-}" ]] || die "TEST_DATABASE_URL is not set (run bench/landing.sh, not --inner)"
-	[[ -n "${BENCH_TMP:-}" && -d "$BENCH_TMP" ]] || die "BENCH_TMP is not a directory"
 	cd "$(dirname "$0")/.."
-	trap cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-
-	local re='^(postgres(ql)?://)([^@/]*@)?([^/?]*)(/[^?]*)?(\?.*)?$'
-	[[ "$TEST_DATABASE_URL" =~ $re ]] || die "TEST_DATABASE_URL is not a postgres:// URL"
-	local owner_url="postgres://$OWNER:$OWNER_PASSWORD@${BASH_REMATCH[4]}/$DB_NAME${BASH_REMATCH[6]}"
-
-	say "creating database $DB_NAME owned by $OWNER (not a superuser)"
-	psql_admin -c "CREATE ROLE $OWNER LOGIN CREATEROLE PASSWORD '$OWNER_PASSWORD'" \
-		-c "CREATE DATABASE $DB_NAME OWNER $OWNER"
-
-	say "marquee migrate up"
-	DATABASE_URL=$owner_url timeout 60 "$BENCH_TMP/marquee" migrate up >&2
+	begin_inner bench/landing.sh
+	local owner_url=$OWNER_URL
 
 	say "seeding $EVENTS events"
 	DATABASE_URL=$owner_url "$BENCH_TMP/seed" -n "$EVENTS" -timeout 60s >&2
@@ -279,13 +306,8 @@ inner() {
 
 	local port bare_port
 	port=$(free_port)
-	say "starting marquee serve on 127.0.0.1:$port (BASE_DOMAIN=$BASE_DOMAIN, JSON request log to /dev/null)"
-	local secret_key
-	secret_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-	DATABASE_URL=$owner_url BASE_DOMAIN=$BASE_DOMAIN LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL=info LOG_FORMAT=json \
-		SECRET_KEY=$secret_key MEDIA_DIR="$BENCH_TMP/media" SMTP_URL=smtp://127.0.0.1:1 WORKERS=0 "$BENCH_TMP/marquee" serve >/dev/null 2>"$BENCH_TMP/marquee.err" &
-	PIDS+=($!)
-	local marquee_pid=$!
+	start_serve "$port"
+	local marquee_pid=$MARQUEE_PID
 	wait_http "http://127.0.0.1:$port/readyz" "127.0.0.1" "$marquee_pid" ||
 		{ cat "$BENCH_TMP/marquee.err" >&2; die "marquee serve did not become ready"; }
 

@@ -26,7 +26,8 @@
 # a throwaway one; the bench database and role are dropped at the end.
 set -euo pipefail
 
-# The helpers of the landing page benchmark: say, die, cleanup, free_port,
+# The helpers of the landing page benchmark: say, die, begin_inner,
+# start_serve, run_inner_under_withpg, cleanup, free_port,
 # wait_http, run_wrk (cpu lines), field, check_run, latency, median, us_ms.
 # shellcheck source=bench/landing.sh
 source "$(dirname "$0")/landing.sh"
@@ -51,15 +52,7 @@ outer() {
 	say "building marquee, withpg and bench/seed into $BENCH_TMP"
 	go build -o "$BENCH_TMP/" ./cmd/marquee ./cmd/withpg ./bench/seed
 
-	"$BENCH_TMP/withpg" -- bash "$0" --inner &
-	local withpg=$! rc=0
-	trap 'kill -TERM "$withpg" 2>/dev/null || true' INT TERM
-	while :; do
-		wait "$withpg" && rc=0 || rc=$?
-		kill -0 "$withpg" 2>/dev/null || break
-	done
-	trap - INT TERM
-	exit "$rc"
+	run_inner_under_withpg
 }
 
 # rss_mb PID: resident memory of PID in MB.
@@ -82,35 +75,18 @@ visit() {
 }
 
 inner() {
-	[[ -n "${TEST_DATABASE_URL:-}" ]] || die "TEST_DATABASE_URL is not set (run bench/tenants.sh, not --inner)"
-	[[ -n "${BENCH_TMP:-}" && -d "$BENCH_TMP" ]] || die "BENCH_TMP is not a directory"
 	cd "$(dirname "$0")/.."
-	trap cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-
-	local re='^(postgres(ql)?://)([^@/]*@)?([^/?]*)(/[^?]*)?(\?.*)?$'
-	[[ "$TEST_DATABASE_URL" =~ $re ]] || die "TEST_DATABASE_URL is not a postgres:// URL"
-	local owner_url="postgres://$OWNER:$OWNER_PASSWORD@${BASH_REMATCH[4]}/$DB_NAME${BASH_REMATCH[6]}"
-
-	say "creating database $DB_NAME owned by $OWNER (not a superuser)"
-	psql_admin -c "CREATE ROLE $OWNER LOGIN CREATEROLE PASSWORD '$OWNER_PASSWORD'" \
-		-c "CREATE DATABASE $DB_NAME OWNER $OWNER"
-	say "marquee migrate up"
-	DATABASE_URL=$owner_url timeout 60 "$BENCH_TMP/marquee" migrate up >&2
+	begin_inner bench/tenants.sh
+	local owner_url=$OWNER_URL
 	say "seeding $EVENTS events ($SEED_WORKERS at a time)"
 	DATABASE_URL=$owner_url "$BENCH_TMP/seed" -n "$EVENTS" -workers "$SEED_WORKERS" -timeout 60m >&2
 
 	local port
 	port=$(free_port)
-	say "starting marquee serve on 127.0.0.1:$port (BASE_DOMAIN=$BASE_DOMAIN, JSON request log to /dev/null)"
-	local secret_key started ready startup_ms
-	secret_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	local started ready startup_ms
 	started=$(date +%s%N)
-	DATABASE_URL=$owner_url BASE_DOMAIN=$BASE_DOMAIN LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL=info LOG_FORMAT=json \
-		SECRET_KEY=$secret_key MEDIA_DIR="$BENCH_TMP/media" SMTP_URL=smtp://127.0.0.1:1 WORKERS=0 "$BENCH_TMP/marquee" serve >/dev/null 2>"$BENCH_TMP/marquee.err" &
-	PIDS+=($!)
-	local marquee_pid=$!
+	start_serve "$port"
+	local marquee_pid=$MARQUEE_PID
 	local i
 	for ((i = 0; i < 3000; i++)); do
 		kill -0 "$marquee_pid" 2>/dev/null || { cat "$BENCH_TMP/marquee.err" >&2; die "marquee serve exited"; }
