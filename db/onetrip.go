@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"marquee"
@@ -50,26 +49,11 @@ func (db *DB) tripOnce(ctx context.Context, steps []func(*dbq.Queries) error) er
 		return err
 	}
 	defer c.Release()
-	b := &pgx.Batch{}
-	queue := dbq.New(queueing{b})
-	for _, step := range steps {
-		_ = step(queue)
+	err = inBatch(ctx, c, steps...)
+	if err != nil && connectionFailure(err) {
+		return &beginError{err: err}
 	}
-	br := c.SendBatch(ctx, b)
-	replay := dbq.New(replaying{br})
-	var first error
-	for _, step := range steps {
-		if err := step(replay); err != nil && first == nil {
-			first = err
-		}
-	}
-	if err := br.Close(); err != nil && first == nil {
-		first = err
-	}
-	if first != nil && connectionFailure(first) {
-		return &beginError{err: first}
-	}
-	return first
+	return err
 }
 
 // acquireConn takes a pooled connection, waiting at most the pool's
