@@ -140,9 +140,7 @@ inner() {
 		summary+=$(printf '%-6s %8s requests/s (median), %s of plain pages (median of %s)' "$enc" "$(median "${rates[@]}")" "$(median "${ratios[@]}")" "${ratios[*]}")$'\n'
 	done
 	local noisy
-	noisy=$(cat "$BENCH_TMP"/plain-*.cpu "$BENCH_TMP"/gzip-*.cpu "$BENCH_TMP"/br-*.cpu | awk '
-		{ split($0, p, "other processes "); o = p[2] + 0; if (o > m) m = o }
-		END { if (m > 0.15) printf "WARNING: other processes used up to %.2f cores during a measured run: the machine was not quiet, rerun\n", m }')
+	noisy=$(noise plain gzip br)
 
 	cat <<REPORT
 

@@ -428,12 +428,7 @@ inner() {
 	# servers and wrk alike and make the figures meaningless: say so.
 	# Steal (the hypervisor running another machine) is not ours either: a note.
 	local noisy
-	noisy=$(cat "$BENCH_TMP"/nginx-*.cpu "$BENCH_TMP"/bare-*.cpu "$BENCH_TMP"/marquee-*.cpu | awk '
-		{ split($0, p, "other processes "); o = p[2] + 0; if (o > m) m = o
-		  split($0, q, "steal "); t = q[2] + 0; if (t > st) st = t }
-		END {
-			if (m > 0.15) printf "WARNING: other processes used up to %.2f cores during a measured run: the machine was not quiet, rerun\n", m
-			if (st > 0.1) printf "note: the hypervisor stole up to %.2f cores during a measured run (see the cpu lines: steal that hits one run more than the other skews the ratio)\n", st }')
+	noisy=$(noise nginx bare marquee)
 
 	cat <<EOF
 
@@ -460,6 +455,22 @@ EOF
 		printf '%s\n' "$noisy"
 	fi
 	return 0
+}
+
+# noise NAME…: a warning when other processes used more than 0.15 cores
+# during any measured run whose name starts with a NAME ($BENCH_TMP/NAME-*.cpu,
+# cpu_report's lines), and a note when the hypervisor stole more than 0.1.
+noise() {
+	local name files=()
+	for name in "$@"; do
+		files+=("$BENCH_TMP/$name"-*.cpu)
+	done
+	cat "${files[@]}" | awk '
+		{ split($0, p, "other processes "); o = p[2] + 0; if (o > m) m = o
+		  split($0, q, "steal "); t = q[2] + 0; if (t > st) st = t }
+		END {
+			if (m > 0.15) printf "WARNING: other processes used up to %.2f cores during a measured run: the machine was not quiet, rerun\n", m
+			if (st > 0.1) printf "note: the hypervisor stole up to %.2f cores during a measured run (see the cpu lines: steal that hits one run more than the other skews the ratio)\n", st }'
 }
 
 # median X…: the median of numbers (the mean of the middle two of an even

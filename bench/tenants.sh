@@ -150,9 +150,7 @@ inner() {
 	v_rss=$(awk -v m="$rss_all" 'BEGIN { print (m <= 300 ? "met" : "NOT met") }')
 	v_ratio=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.9 ? "met" : "NOT met") }')
 	local noisy
-	noisy=$(cat "$BENCH_TMP"/few-*.cpu "$BENCH_TMP"/busy-*.cpu | awk '
-		{ split($0, p, "other processes "); o = p[2] + 0; if (o > m) m = o }
-		END { if (m > 0.15) printf "WARNING: other processes used up to %.2f cores during a measured run: the machine was not quiet, rerun\n", m }')
+	noisy=$(noise few busy)
 
 	cat <<EOF
 

@@ -2,17 +2,14 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/andybalholm/brotli"
-
 	"marquee/branding"
 	"marquee/storefront"
 	"marquee/tenant"
+	"marquee/tenant/web/webtest"
 )
 
 func TestPagesServedCompressed(t *testing.T) {
@@ -22,22 +19,7 @@ func TestPagesServedCompressed(t *testing.T) {
 	v := s.visitor("zipped.shop.test")
 	unzip := func(t *testing.T, encoding, body string) string {
 		t.Helper()
-		var r io.Reader = strings.NewReader(body)
-		switch encoding {
-		case "gzip":
-			zr, err := gzip.NewReader(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r = zr
-		case "br":
-			r = brotli.NewReader(r)
-		}
-		b, err := io.ReadAll(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+		return string(webtest.Decode(t, encoding, []byte(body)))
 	}
 	for _, path := range []string{"/", "/products/" + hoodie.ID.String()} {
 		for _, lang := range []string{"en", "de"} {

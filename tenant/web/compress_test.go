@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,35 +11,17 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	tenantweb "marquee/tenant/web"
+	"marquee/tenant/web/webtest"
 )
 
 // decode undoes a Content-Encoding.
 func decode(t *testing.T, encoding string, body []byte) []byte {
 	t.Helper()
-	var r io.Reader = bytes.NewReader(body)
-	switch encoding {
-	case "gzip":
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = zr
-	case "br":
-		r = brotli.NewReader(r)
-	case "":
-	default:
-		t.Fatalf("unknown Content-Encoding %q", encoding)
-	}
-	out, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return webtest.Decode(t, encoding, body)
 }
 
 func TestAcceptsEncoding(t *testing.T) {
