@@ -62,3 +62,23 @@ func countLines(path string) (lines int, isGenerated bool, err error) {
 	}
 	return lines, isGenerated, sc.Err()
 }
+
+// topLevel is the design card's list of folders at the repository's root
+// (DESIGN.md): anything new belongs inside one of them.
+var topLevel = map[string]bool{
+	"cmd": true, "tenant": true, "storefront": true, "branding": true, "db": true,
+	"queries": true, "themes": true, "infra": true,
+	"docs": true, "bench": true, // hidden folders (.ci, .github, .git) are tooling
+}
+
+func TestTopLevelFoldersAreTheDesignCards(t *testing.T) {
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") && !topLevel[e.Name()] {
+			t.Errorf("top-level folder %s/ is not on the design card; move it under cmd, tenant, storefront, branding, db, queries, themes or infra", e.Name())
+		}
+	}
+}

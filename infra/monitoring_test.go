@@ -12,7 +12,7 @@ import (
 	"github.com/prometheus/common/model"
 	"sigs.k8s.io/yaml"
 
-	"marquee/metrics"
+	"marquee/infra/metrics"
 )
 
 // ruleFile is Prometheus's rule file, as much of it as the rules use:

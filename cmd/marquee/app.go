@@ -26,7 +26,7 @@ import (
 	"marquee/branding/media/diskstore"
 	"marquee/branding/media/s3store"
 	"marquee/db"
-	"marquee/metrics"
+	"marquee/infra/metrics"
 	"marquee/storefront"
 	"marquee/storefront/notify"
 	"marquee/storefront/notify/jobs"

@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"marquee"
-	"marquee/metrics"
+	"marquee/infra/metrics"
 	"marquee/storefront"
 	"marquee/storefront/notify"
 	storefrontweb "marquee/storefront/web"
