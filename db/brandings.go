@@ -123,7 +123,7 @@ func (db *DB) SaveBrandingDraft(ctx context.Context, tenantID uuid.UUID, b brand
 	}
 	b.TenantID = tenantID
 	var saved branding.Branding
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	err := db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		ins := brandingInsertParams(b, "draft")
 		row, err := q.BrandingUpdateDraft(ctx, dbq.BrandingUpdateDraftParams{TenantID: tenantID, Theme: ins.Theme,
 			ColorPrimary: ins.ColorPrimary, ColorAccent: ins.ColorAccent, ColorBackground: ins.ColorBackground,
@@ -142,11 +142,11 @@ func (db *DB) SaveBrandingDraft(ctx context.Context, tenantID uuid.UUID, b brand
 }
 
 // PublishBranding makes the draft the live version, unless its colours
-// fail the editor's contrast check (EINVALID, nothing published); the NOTIFY of the
-// brandings trigger refreshes every replica's cache.
+// fail the editor's contrast check (EINVALID, nothing published); the
+// transaction tells every replica's cache (InTenantChanging).
 func (db *DB) PublishBranding(ctx context.Context, tenantID, staffID uuid.UUID) (int, error) {
 	var version int
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	err := db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		now := db.now()
 		row, err := q.BrandingPublishDraft(ctx, dbq.BrandingPublishDraftParams{TenantID: tenantID, Now: &now,
 			PublishedBy: uuid.NullUUID{UUID: staffID, Valid: staffID != uuid.Nil}})

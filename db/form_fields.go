@@ -44,7 +44,7 @@ func (db *DB) AddFormField(ctx context.Context, tenantID uuid.UUID, f form.Field
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error { return insertFormField(ctx, q, tenantID, f) })
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error { return insertFormField(ctx, q, tenantID, f) })
 }
 
 // insertFormField stores f in q's transaction.
@@ -62,7 +62,7 @@ func insertFormField(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, f 
 // RemoveFormField takes a field off an event's order form. Answers already
 // given stay with their orders (they are part of each order's JSON).
 func (db *DB) RemoveFormField(ctx context.Context, tenantID uuid.UUID, key string) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return touched(q.FormFieldDelete(ctx, dbq.FormFieldDeleteParams{TenantID: tenantID, Key: key}))
 	})
 }
@@ -70,7 +70,7 @@ func (db *DB) RemoveFormField(ctx context.Context, tenantID uuid.UUID, key strin
 // MoveFormField swaps a field with its neighbour in its scope, renumbering
 // the scope's positions.
 func (db *DB) MoveFormField(ctx context.Context, tenantID uuid.UUID, key string, up bool) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		fields, err := formFieldsIn(ctx, q, tenantID)
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (db *DB) UpdateFormField(ctx context.Context, tenantID uuid.UUID, f form.Fi
 	if err != nil {
 		return err
 	}
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return touched(q.FormFieldUpdate(ctx, dbq.FormFieldUpdateParams{TenantID: tenantID, Key: f.Key, Scope: string(f.Scope), Position: int32(f.Position), Definition: def}))
 	})
 }

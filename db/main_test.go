@@ -7,4 +7,9 @@ import (
 	"marquee/db/dbtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	if url := os.Getenv(replicaEnv); url != "" {
+		os.Exit(runReplica(url))
+	}
+	os.Exit(dbtest.Main(m))
+}

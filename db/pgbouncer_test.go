@@ -250,7 +250,7 @@ func TestTenantChangesReachTheDirectListenerThroughPgBouncer(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the listener did not connect")
 	}
-	err := writer.InTenant(ctx, ev.ID, func(tx pgx.Tx) error {
+	err := writer.InTenantChanging(ctx, ev.ID, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, "UPDATE brandings SET theme = theme WHERE tenant_id = $1", ev.ID)
 		return err
 	})

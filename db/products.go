@@ -23,7 +23,7 @@ func int32Ptr(n int) *int32 {
 
 // AddProduct stores a product and its variants; the ids are filled in.
 func (db *DB) AddProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) (storefront.Product, error) {
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error { return insertProduct(ctx, q, tenantID, &p) })
+	err := db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error { return insertProduct(ctx, q, tenantID, &p) })
 	return p, err
 }
 
@@ -62,7 +62,7 @@ func orEmpty(t storefront.Text) storefront.Text {
 
 // SetProductVisible shows or hides a product on the storefront.
 func (db *DB) SetProductVisible(ctx context.Context, tenantID, productID uuid.UUID, visible bool) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return touched(q.ProductSetVisible(ctx, dbq.ProductSetVisibleParams{TenantID: tenantID, ID: productID, Visible: visible}))
 	})
 }
@@ -71,7 +71,7 @@ func (db *DB) SetProductVisible(ctx context.Context, tenantID, productID uuid.UU
 // product is a conflict: orders keep pointing at it, so it can only be
 // hidden.
 func (db *DB) DeleteProduct(ctx context.Context, tenantID, productID uuid.UUID) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		n, err := q.ProductDeleteUnordered(ctx, dbq.ProductDeleteUnorderedParams{TenantID: tenantID, ID: productID})
 		if err != nil || n == 1 {
 			return err
@@ -90,7 +90,7 @@ func (db *DB) DeleteProduct(ctx context.Context, tenantID, productID uuid.UUID) 
 // MoveProduct swaps a product with its neighbour above (up) or below in
 // the display order, renumbering all positions so they stay distinct.
 func (db *DB) MoveProduct(ctx context.Context, tenantID, productID uuid.UUID, up bool) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		rows, err := q.ProductList(ctx, tenantID)
 		if err != nil {
 			return err
@@ -120,7 +120,7 @@ func (db *DB) MoveProduct(ctx context.Context, tenantID, productID uuid.UUID, up
 func (db *DB) UpdateProduct(ctx context.Context, tenantID uuid.UUID, p storefront.Product) error {
 	name, _ := json.Marshal(p.Name)
 	desc, _ := json.Marshal(orEmpty(p.Description))
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		n, err := q.ProductUpdate(ctx, dbq.ProductUpdateParams{TenantID: tenantID, ID: p.ID, Name: name, Description: desc, PriceMinor: p.PriceMinor,
 			MaxPerOrder: int32Ptr(p.MaxPerOrder), MaxPerAttendee: int32Ptr(p.MaxPerAttendee),
 			SalesOpenAt: p.SalesOpenAt, SalesCloseAt: p.SalesCloseAt})
@@ -135,7 +135,7 @@ func (db *DB) SetProductImage(ctx context.Context, tenantID, productID uuid.UUID
 	if key != "" {
 		k = &key
 	}
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return touched(q.ProductSetImage(ctx, dbq.ProductSetImageParams{TenantID: tenantID, ID: productID, ImageKey: k}))
 	})
 }

@@ -32,8 +32,10 @@ func (db *DB) RenameTenant(ctx context.Context, id uuid.UUID, name string) (*ten
 			return err
 		}
 		t = tenantFromRow(row)
-		_, err = q.BrandingRetitle(ctx, dbq.BrandingRetitleParams{TenantID: id, OldName: old, NewName: name})
-		return err
+		if _, err = q.BrandingRetitle(ctx, dbq.BrandingRetitleParams{TenantID: id, OldName: old, NewName: name}); err != nil {
+			return err
+		}
+		return q.TenantChanged(ctx, id)
 	})
 	return t, notFound(err, msgNotFound)
 }
@@ -47,6 +49,9 @@ func (db *DB) SetTenantClosesAt(ctx context.Context, id uuid.UUID, at *time.Time
 		row, err := dbq.New(tx).TenantSetClosesAt(ctx, dbq.TenantSetClosesAtParams{ID: id, ClosesAt: at})
 		t = tenantFromRow(row)
 		if err != nil {
+			return err
+		}
+		if err := TenantChanged(ctx, tx, id); err != nil {
 			return err
 		}
 		return db.closingTimeSet(ctx, tx, t)
@@ -67,7 +72,10 @@ func (db *DB) TransitionTenant(ctx context.Context, id uuid.UUID, from []tenant.
 	err := db.InPlatform(ctx, func(tx pgx.Tx) error {
 		row, err := dbq.New(tx).TenantTransition(ctx, dbq.TenantTransitionParams{ID: id, Status: string(to), FromStatuses: froms})
 		t = tenantFromRow(row)
-		if err != nil || to != tenant.StatusArchived {
+		if err != nil {
+			return err
+		}
+		if err := TenantChanged(ctx, tx, id); err != nil || to != tenant.StatusArchived {
 			return err
 		}
 		return db.eventArchived(ctx, tx, t)
@@ -86,10 +94,13 @@ func (db *DB) DeleteArchivedTenant(ctx context.Context, id uuid.UUID) error {
 			return err
 		}
 		n, err := q.TenantDeleteArchived(ctx, id)
-		if err == nil && n == 0 {
+		if err != nil {
+			return err
+		}
+		if n == 0 {
 			return marquee.New(marquee.ECONFLICT, "tenant.delete_not_archived")
 		}
-		return err
+		return q.TenantChanged(ctx, id)
 	})
 }
 
@@ -138,7 +149,7 @@ func (db *DB) Domain(ctx context.Context, tenantID uuid.UUID, hostname string) (
 // another event has (or this one) is a conflict: one event per name.
 func (db *DB) AddCustomDomain(ctx context.Context, tenantID uuid.UUID, hostname string) (tenant.Domain, error) {
 	var d tenant.Domain
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	err := db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		row, err := q.DomainInsert(ctx, dbq.DomainInsertParams{TenantID: tenantID, Hostname: hostname})
 		d = domainFromRow(row)
 		return err
@@ -149,7 +160,7 @@ func (db *DB) AddCustomDomain(ctx context.Context, tenantID uuid.UUID, hostname 
 // MarkDomainVerified records a passed check: the hostname routes from now.
 func (db *DB) MarkDomainVerified(ctx context.Context, tenantID uuid.UUID, hostname string) (tenant.Domain, error) {
 	var d tenant.Domain
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	err := db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		row, err := q.DomainSetVerified(ctx, dbq.DomainSetVerifiedParams{TenantID: tenantID, Hostname: hostname})
 		d = domainFromRow(row)
 		return err
@@ -160,7 +171,7 @@ func (db *DB) MarkDomainVerified(ctx context.Context, tenantID uuid.UUID, hostna
 // MarkDomainFailed records a failed check with its reason (a message ID).
 func (db *DB) MarkDomainFailed(ctx context.Context, tenantID uuid.UUID, hostname, reason string) (tenant.Domain, error) {
 	var d tenant.Domain
-	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	err := db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		row, err := q.DomainSetFailed(ctx, dbq.DomainSetFailedParams{TenantID: tenantID, Hostname: hostname, LastError: reason})
 		d = domainFromRow(row)
 		return err
@@ -170,7 +181,7 @@ func (db *DB) MarkDomainFailed(ctx context.Context, tenantID uuid.UUID, hostname
 
 // RemoveDomain detaches a hostname from an event.
 func (db *DB) RemoveDomain(ctx context.Context, tenantID uuid.UUID, hostname string) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return touched(q.DomainDelete(ctx, dbq.DomainDeleteParams{TenantID: tenantID, Hostname: hostname}))
 	})
 }

@@ -37,7 +37,7 @@ func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront
 	if _, err := storefront.LoadTimeZone(s.TimeZone); err != nil {
 		return err
 	}
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
 			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel,
 			CommonCountries: append([]string{}, s.CommonCountries...), ReplyTo: s.ReplyTo,

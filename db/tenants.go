@@ -68,6 +68,9 @@ func (db *DB) CreateTenantFrom(ctx context.Context, t tenant.Tenant, b branding.
 			return err
 		}
 		created = tenantFromRow(dbq.Tenant(row))
+		if err := q.TenantChanged(ctx, row.ID); err != nil {
+			return err
+		}
 		b.TenantID = row.ID
 		if _, err = q.BrandingInsert(ctx, brandingInsertParams(b, "published")); err != nil {
 			return err
@@ -140,14 +143,17 @@ func (db *DB) SetTenantStatus(ctx context.Context, id uuid.UUID, status tenant.S
 	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
 		row, err := q.TenantSetStatus(ctx, dbq.TenantSetStatusParams{ID: id, Status: string(status)})
 		t = tenantFromRow(row)
-		return err
+		if err != nil {
+			return err
+		}
+		return q.TenantChanged(ctx, id)
 	})
 	return t, notFound(err, msgNotFound)
 }
 
 // AddDomain attaches a custom hostname to an event, verified or not.
 func (db *DB) AddDomain(ctx context.Context, tenantID uuid.UUID, hostname string, verified bool) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		p := dbq.DomainInsertParams{TenantID: tenantID, Hostname: hostname}
 		if verified {
 			now := nowUTC()

@@ -27,15 +27,42 @@ const maxAttempts = 3
 // loses a serialization race. A database that cannot be reached is an
 // EUNAVAILABLE error.
 func (db *DB) InTenant(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) error) error {
+	return db.inTenant(ctx, tenantID, false, fn)
+}
+
+// InTenantChanging is InTenant for a transaction that changes what the
+// replicas' caches hold of the event (its settings, catalogue, form,
+// branding or domains): its first statement also tells them, on
+// TenantChangedChannel, which Postgres delivers when the transaction
+// commits and never when it rolls back. No trigger sends it (on a
+// distributed table a trigger would fire on a worker node), so every
+// such change must come through here or TenantChanged.
+func (db *DB) InTenantChanging(ctx context.Context, tenantID uuid.UUID, fn func(pgx.Tx) error) error {
+	return db.inTenant(ctx, tenantID, true, fn)
+}
+
+func (db *DB) inTenant(ctx context.Context, tenantID uuid.UUID, changing bool, fn func(pgx.Tx) error) error {
 	if tenantID == uuid.Nil {
 		return errors.New("db: tenant transaction without a tenant")
 	}
 	return db.transact(ctx, func(tx pgx.Tx) error {
-		if err := dbq.New(tx).TenantSet(ctx, tenantID.String()); err != nil {
+		set := dbq.New(tx).TenantSet
+		if changing {
+			set = dbq.New(tx).TenantSetChanging
+		}
+		if err := set(ctx, tenantID.String()); err != nil {
 			return fmt.Errorf("set tenant: %w", err)
 		}
 		return fn(tx)
 	})
+}
+
+// TenantChanged tells the replicas, when tx commits, that what their
+// caches hold of the event changed: for a change in a transaction that
+// did not begin with InTenantChanging (InPlatform's: an event's creation,
+// name, status or close date).
+func TenantChanged(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) error {
+	return dbq.New(tx).TenantChanged(ctx, tenantID)
 }
 
 // InPlatform runs fn in a transaction as PlatformRole, which sees every
@@ -51,6 +78,11 @@ func (db *DB) InPlatform(ctx context.Context, fn func(pgx.Tx) error) error {
 
 func (db *DB) inTenantQ(ctx context.Context, tenantID uuid.UUID, fn func(*dbq.Queries) error) error {
 	return db.InTenant(ctx, tenantID, func(tx pgx.Tx) error { return fn(dbq.New(tx)) })
+}
+
+// inTenantChange is inTenantQ through InTenantChanging.
+func (db *DB) inTenantChange(ctx context.Context, tenantID uuid.UUID, fn func(*dbq.Queries) error) error {
+	return db.InTenantChanging(ctx, tenantID, func(tx pgx.Tx) error { return fn(dbq.New(tx)) })
 }
 
 func (db *DB) inPlatformQ(ctx context.Context, fn func(*dbq.Queries) error) error {

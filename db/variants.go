@@ -103,7 +103,7 @@ func (db *DB) StockHistory(ctx context.Context, tenantID uuid.UUID, limit int) (
 
 // AddVariants adds options to an existing product, after its others.
 func (db *DB) AddVariants(ctx context.Context, tenantID, productID uuid.UUID, variants []storefront.Variant) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		exists, err := q.ProductExists(ctx, dbq.ProductExistsParams{TenantID: tenantID, ID: productID})
 		if err != nil {
 			return err
@@ -135,7 +135,7 @@ func (db *DB) AddVariants(ctx context.Context, tenantID, productID uuid.UUID, va
 // own price; nil uses the product's price.
 func (db *DB) UpdateVariant(ctx context.Context, tenantID, variantID uuid.UUID, label storefront.Text, priceMinor *int64) error {
 	lbl, _ := json.Marshal(label)
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return touched(q.VariantUpdate(ctx, dbq.VariantUpdateParams{TenantID: tenantID, ID: variantID, Label: lbl, PriceMinor: priceMinor}))
 	})
 }
@@ -144,7 +144,7 @@ func (db *DB) UpdateVariant(ctx context.Context, tenantID, variantID uuid.UUID, 
 // product's last one (a product without options cannot be ordered: hide
 // it instead). An ordered option is a conflict, as for products.
 func (db *DB) DeleteVariant(ctx context.Context, tenantID, variantID uuid.UUID) error {
-	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		rows, err := q.VariantList(ctx, tenantID)
 		if err != nil {
 			return err

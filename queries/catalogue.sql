@@ -27,15 +27,23 @@ VALUES (@tenant_id::uuid, @product_id::uuid, @label::jsonb, sqlc.narg('sku')::te
 RETURNING *;
 
 -- name: VariantRelease :exec
--- Returns stock of a cancelled order.
-UPDATE variants SET stock = stock + @quantity::int
-WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid AND stock IS NOT NULL;
+-- Returns stock of a cancelled order, and tells the replicas the units
+-- left (changes.sql).
+WITH released AS (
+    UPDATE variants SET stock = stock + @quantity::int
+    WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid AND stock IS NOT NULL
+    RETURNING tenant_id, id, stock)
+SELECT pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock) FROM released;
 
 -- name: VariantStock :one
 SELECT stock FROM variants WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
 
 -- name: VariantSetStock :exec
-UPDATE variants SET stock = sqlc.narg('stock')::int WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+-- Sets a variant's stock (NULL: no limit) and tells the replicas.
+WITH set AS (
+    UPDATE variants SET stock = sqlc.narg('stock')::int WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid
+    RETURNING tenant_id, id, stock)
+SELECT pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || coalesce(stock::text, 'unlimited')) FROM set;
 
 -- name: FormFieldList :many
 SELECT * FROM form_fields WHERE tenant_id = @tenant_id::uuid ORDER BY position, key;
@@ -69,10 +77,15 @@ SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
 
 -- name: VariantAdjustStock :one
 -- Adds delta to a limited stock, never below zero: no row back when the
--- variant has unlimited stock or the result would be negative.
-UPDATE variants SET stock = stock + @delta::int
-WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid AND stock IS NOT NULL AND stock + @delta::int >= 0
-RETURNING stock;
+-- variant has unlimited stock or the result would be negative. The
+-- replicas are told the units left (changes.sql) by the filter, which
+-- holds for every row (pg_notify's void reads as '').
+WITH adjusted AS (
+    UPDATE variants SET stock = stock + @delta::int
+    WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid AND stock IS NOT NULL AND stock + @delta::int >= 0
+    RETURNING tenant_id, id, stock)
+SELECT stock FROM adjusted
+WHERE pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock)::text = '';
 
 -- name: StockAdjustmentInsert :exec
 INSERT INTO stock_adjustments (tenant_id, variant_id, delta, stock, reason, actor)

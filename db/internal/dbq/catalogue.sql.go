@@ -557,9 +557,12 @@ func (q *Queries) StockAdjustmentList(ctx context.Context, arg StockAdjustmentLi
 }
 
 const variantAdjustStock = `-- name: VariantAdjustStock :one
-UPDATE variants SET stock = stock + $1::int
-WHERE tenant_id = $2::uuid AND id = $3::uuid AND stock IS NOT NULL AND stock + $1::int >= 0
-RETURNING stock
+WITH adjusted AS (
+    UPDATE variants SET stock = stock + $1::int
+    WHERE tenant_id = $2::uuid AND id = $3::uuid AND stock IS NOT NULL AND stock + $1::int >= 0
+    RETURNING tenant_id, id, stock)
+SELECT stock FROM adjusted
+WHERE pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock)::text = ''
 `
 
 type VariantAdjustStockParams struct {
@@ -569,7 +572,9 @@ type VariantAdjustStockParams struct {
 }
 
 // Adds delta to a limited stock, never below zero: no row back when the
-// variant has unlimited stock or the result would be negative.
+// variant has unlimited stock or the result would be negative. The
+// replicas are told the units left (changes.sql) by the filter, which
+// holds for every row (pg_notify's void reads as ”).
 func (q *Queries) VariantAdjustStock(ctx context.Context, arg VariantAdjustStockParams) (*int32, error) {
 	row := q.db.QueryRow(ctx, variantAdjustStock, arg.Delta, arg.TenantID, arg.ID)
 	var stock *int32
@@ -676,8 +681,11 @@ func (q *Queries) VariantList(ctx context.Context, tenantID uuid.UUID) ([]Varian
 }
 
 const variantRelease = `-- name: VariantRelease :exec
-UPDATE variants SET stock = stock + $1::int
-WHERE tenant_id = $2::uuid AND id = $3::uuid AND stock IS NOT NULL
+WITH released AS (
+    UPDATE variants SET stock = stock + $1::int
+    WHERE tenant_id = $2::uuid AND id = $3::uuid AND stock IS NOT NULL
+    RETURNING tenant_id, id, stock)
+SELECT pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock) FROM released
 `
 
 type VariantReleaseParams struct {
@@ -686,14 +694,18 @@ type VariantReleaseParams struct {
 	ID       uuid.UUID
 }
 
-// Returns stock of a cancelled order.
+// Returns stock of a cancelled order, and tells the replicas the units
+// left (changes.sql).
 func (q *Queries) VariantRelease(ctx context.Context, arg VariantReleaseParams) error {
 	_, err := q.db.Exec(ctx, variantRelease, arg.Quantity, arg.TenantID, arg.ID)
 	return err
 }
 
 const variantSetStock = `-- name: VariantSetStock :exec
-UPDATE variants SET stock = $1::int WHERE tenant_id = $2::uuid AND id = $3::uuid
+WITH set AS (
+    UPDATE variants SET stock = $1::int WHERE tenant_id = $2::uuid AND id = $3::uuid
+    RETURNING tenant_id, id, stock)
+SELECT pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || coalesce(stock::text, 'unlimited')) FROM set
 `
 
 type VariantSetStockParams struct {
@@ -702,6 +714,7 @@ type VariantSetStockParams struct {
 	ID       uuid.UUID
 }
 
+// Sets a variant's stock (NULL: no limit) and tells the replicas.
 func (q *Queries) VariantSetStock(ctx context.Context, arg VariantSetStockParams) error {
 	_, err := q.db.Exec(ctx, variantSetStock, arg.Stock, arg.TenantID, arg.ID)
 	return err

@@ -645,8 +645,10 @@ WITH taken AS (
     UPDATE variants SET stock = stock - $1::int
     WHERE tenant_id = $2::uuid AND id = $3::uuid
       AND (stock IS NULL OR stock >= $1::int)
-    RETURNING 1)
-SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out')
+    RETURNING tenant_id, id, stock)
+SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out'),
+       (SELECT pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock)
+        FROM taken WHERE stock IS NOT NULL)
 `
 
 type VariantTakeParams struct {
@@ -657,7 +659,9 @@ type VariantTakeParams struct {
 
 // Takes quantity units of a variant's stock, never going below zero: when
 // there are not enough (or the variant is gone) the transaction fails with
-// order_check's 'sold_out'. Unlimited stock (NULL) always succeeds.
+// order_check's 'sold_out'. Unlimited stock (NULL) always succeeds. A
+// limited stock's units left are told to the replicas (changes.sql) in the
+// same statement: no round trip more per order.
 func (q *Queries) VariantTake(ctx context.Context, arg VariantTakeParams) error {
 	_, err := q.db.Exec(ctx, variantTake, arg.Quantity, arg.TenantID, arg.ID)
 	return err
