@@ -98,6 +98,21 @@ type Store struct {
 // New builds the S3 client. It makes no request: a wrong bucket or
 // credentials show on the first Put or Get.
 func New(ctx context.Context, c Config) (*Store, error) {
+	client, err := NewClient(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{
+		client:  client,
+		presign: newPresignClient(client),
+		bucket:  c.Bucket,
+		public:  strings.TrimRight(c.PublicBaseURL, "/"),
+	}, nil
+}
+
+// NewClient is the S3 client New builds for c, for other buckets of the
+// platform (the backups' BACKUP_S3_BUCKET) configured the same way.
+func NewClient(ctx context.Context, c Config) (*s3.Client, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -110,7 +125,7 @@ func New(ctx context.Context, c Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("s3store: %w", err)
 	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+	return s3.NewFromConfig(awsCfg, func(o *s3.Options) {
 		o.UsePathStyle = c.PathStyle
 		if c.Endpoint != "" {
 			o.BaseEndpoint = aws.String(c.Endpoint)
@@ -123,13 +138,7 @@ func New(ctx context.Context, c Config) (*Store, error) {
 		if c.HTTPClient != nil {
 			o.HTTPClient = c.HTTPClient
 		}
-	})
-	return &Store{
-		client:  client,
-		presign: newPresignClient(client),
-		bucket:  c.Bucket,
-		public:  strings.TrimRight(c.PublicBaseURL, "/"),
-	}, nil
+	}), nil
 }
 
 // newPresignClient presigns GETs valid for PresignExpiry past the end of
