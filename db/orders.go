@@ -118,6 +118,7 @@ func orderOf(r dbq.Order) (*storefront.Order, error) {
 	o := &storefront.Order{
 		ID: r.ID, TenantID: r.TenantID, Number: r.Number, Email: r.Email, Name: r.Name, Locale: r.Locale,
 		Status: storefront.Status(r.Status), Currency: r.Currency, TotalMinor: r.TotalMinor, CreatedAt: r.CreatedAt,
+		ErasedAt: r.ErasedAt,
 	}
 	if err := json.Unmarshal(r.Answers, &o.Answers); err != nil {
 		return nil, fmt.Errorf("order %s answers: %w", r.Number, err)

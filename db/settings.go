@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"marquee"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
 )
@@ -24,12 +25,13 @@ func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storef
 	r, err := q.SettingsGet(ctx, tenantID)
 	return storefront.Settings{Currency: r.Currency, ClosesAt: r.ClosesAt, Ships: r.Ships,
 		AttendeeCanCancel: r.AttendeeCanCancel, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo,
-		TimeZone: r.TimeZone, PickupPlace: r.PickupPlace, PickupDetails: r.PickupDetails}, err
+		TimeZone: r.TimeZone, PickupPlace: r.PickupPlace, PickupDetails: r.PickupDetails,
+		RetentionDays: int(r.RetentionDays), EndsOn: fromPgDate(r.EndsOn)}, err
 }
 
 // SaveSettings stores how an event's shop behaves (currency and close
 // date belong to the event and are not changed here). An empty time zone
-// is the default one.
+// is the default one, as is a retention period of 0 days.
 func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront.Settings) error {
 	if s.TimeZone == "" {
 		s.TimeZone = storefront.DefaultTimeZone
@@ -37,11 +39,18 @@ func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront
 	if _, err := storefront.LoadTimeZone(s.TimeZone); err != nil {
 		return err
 	}
+	if s.RetentionDays == 0 {
+		s.RetentionDays = storefront.DefaultRetentionDays
+	}
+	if s.RetentionDays < storefront.MinRetentionDays || s.RetentionDays > storefront.MaxRetentionDays {
+		return marquee.Invalid("retention_days", "settings.retention_days_range")
+	}
 	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
 			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel,
 			CommonCountries: append([]string{}, s.CommonCountries...), ReplyTo: s.ReplyTo,
 			TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails,
+			RetentionDays: int32(s.RetentionDays),
 		})
 	})
 }

@@ -61,19 +61,22 @@ SELECT t.currency, t.closes_at,
        coalesce(s.reply_to, '')::text AS reply_to,
        coalesce(s.time_zone, 'Europe/Berlin')::text AS time_zone,
        coalesce(s.pickup_place, '')::text AS pickup_place,
-       coalesce(s.pickup_details, '')::text AS pickup_details
+       coalesce(s.pickup_details, '')::text AS pickup_details,
+       coalesce(s.retention_days, 90)::int AS retention_days,
+       t.ends_on
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = @tenant_id::uuid;
 
 -- name: SettingsUpsert :exec
 INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to,
-                                 time_zone, pickup_place, pickup_details)
+                                 time_zone, pickup_place, pickup_details, retention_days)
 VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @common_countries::text[], @reply_to::text,
-        @time_zone::text, @pickup_place::text, @pickup_details::text)
+        @time_zone::text, @pickup_place::text, @pickup_details::text, @retention_days::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
-    time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details;
+    time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
+    retention_days = EXCLUDED.retention_days;
 
 -- name: VariantAdjustStock :one
 -- Adds delta to a limited stock, never below zero: no row back when the

@@ -188,6 +188,18 @@ type Settings struct {
 	// what they ordered (when the event does not ship), in the organisers'
 	// words; "" when not given.
 	PickupPlace, PickupDetails string
+	// RetentionDays is how long attendees' personal data is kept after the
+	// shop closes (see RetentionEnds); 0 is DefaultRetentionDays.
+	RetentionDays int
+	// EndsOn is the event's last day (nil: not given), from which the
+	// retention period runs when the shop has no closing time.
+	EndsOn *time.Time
+}
+
+// RetentionEnds is when the event's attendees' personal data is due for
+// erasure; ok is false when the event names no end (see RetentionEnds).
+func (s Settings) RetentionEnds() (time.Time, bool) {
+	return RetentionEnds(s.ClosesAt, s.EndsOn, s.RetentionDays)
 }
 
 // DefaultTimeZone is the zone of an event that never chose one: the
@@ -239,5 +251,5 @@ func (s Settings) OrdersClosed(now time.Time) bool {
 
 // DefaultSettings apply to an event that never changed them.
 func DefaultSettings() Settings {
-	return Settings{Currency: "EUR", AttendeeCanCancel: true, TimeZone: DefaultTimeZone}
+	return Settings{Currency: "EUR", AttendeeCanCancel: true, TimeZone: DefaultTimeZone, RetentionDays: DefaultRetentionDays}
 }

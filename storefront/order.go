@@ -111,4 +111,7 @@ type Order struct {
 	CreatedAt  time.Time
 	Items      []Item
 	History    []StatusChange
+	// ErasedAt is when the order's personal data was erased (by the
+	// retention job or on request); nil while it is kept.
+	ErasedAt *time.Time
 }

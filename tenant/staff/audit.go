@@ -17,6 +17,12 @@ const (
 	ActionInvited          = "invited"
 	ActionInviteAccepted   = "invite_accepted"
 	ActionRoleChanged      = "role_changed"
+	// ActionPersonErased: staff erased one attendee's personal data on
+	// request; ActionRetentionErased: the retention job erased an event's
+	// (no actor). Their subject is "orders", the detail the orders' count
+	// and numbers, never the person.
+	ActionPersonErased    = "person_erased"
+	ActionRetentionErased = "retention_erased"
 )
 
 // AuditEntry is one line of the audit log: who did what to whom, where.

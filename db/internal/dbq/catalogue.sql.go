@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const formFieldDelete = `-- name: FormFieldDelete :execrows
@@ -422,7 +423,9 @@ SELECT t.currency, t.closes_at,
        coalesce(s.reply_to, '')::text AS reply_to,
        coalesce(s.time_zone, 'Europe/Berlin')::text AS time_zone,
        coalesce(s.pickup_place, '')::text AS pickup_place,
-       coalesce(s.pickup_details, '')::text AS pickup_details
+       coalesce(s.pickup_details, '')::text AS pickup_details,
+       coalesce(s.retention_days, 90)::int AS retention_days,
+       t.ends_on
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = $1::uuid
 `
@@ -437,6 +440,8 @@ type SettingsGetRow struct {
 	TimeZone          string
 	PickupPlace       string
 	PickupDetails     string
+	RetentionDays     int32
+	EndsOn            pgtype.Date
 }
 
 func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (SettingsGetRow, error) {
@@ -452,19 +457,22 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 		&i.TimeZone,
 		&i.PickupPlace,
 		&i.PickupDetails,
+		&i.RetentionDays,
+		&i.EndsOn,
 	)
 	return i, err
 }
 
 const settingsUpsert = `-- name: SettingsUpsert :exec
 INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to,
-                                 time_zone, pickup_place, pickup_details)
+                                 time_zone, pickup_place, pickup_details, retention_days)
 VALUES ($1::uuid, $2::boolean, $3::boolean, $4::text[], $5::text,
-        $6::text, $7::text, $8::text)
+        $6::text, $7::text, $8::text, $9::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
-    time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details
+    time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
+    retention_days = EXCLUDED.retention_days
 `
 
 type SettingsUpsertParams struct {
@@ -476,6 +484,7 @@ type SettingsUpsertParams struct {
 	TimeZone          string
 	PickupPlace       string
 	PickupDetails     string
+	RetentionDays     int32
 }
 
 func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) error {
@@ -488,6 +497,7 @@ func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) 
 		arg.TimeZone,
 		arg.PickupPlace,
 		arg.PickupDetails,
+		arg.RetentionDays,
 	)
 	return err
 }

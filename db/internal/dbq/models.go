@@ -90,6 +90,16 @@ type AuditLog struct {
 	At           time.Time
 }
 
+type BackupRun struct {
+	ID         string
+	Kind       string
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	Succeeded  pgtype.Bool
+	SizeBytes  *int64
+	Error      *string
+}
+
 type Branding struct {
 	ID              uuid.UUID
 	TenantID        uuid.UUID
@@ -206,6 +216,7 @@ type Order struct {
 	TotalMinor      int64
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	ErasedAt        *time.Time
 }
 
 type OrderItem struct {
@@ -353,6 +364,7 @@ type StorefrontSetting struct {
 	TimeZone          string
 	PickupPlace       string
 	PickupDetails     string
+	RetentionDays     int32
 }
 
 type Supplier struct {
