@@ -187,6 +187,12 @@ func TestMigrateCommands(t *testing.T) {
 	if _, err := cli(t, vars, "migrate", "sideways"); err == nil || exitCode(err) != 2 {
 		t.Fatalf("migrate sideways: %v", err)
 	}
+	for name, value := range map[string]string{"MIGRATE_LOCK_TIMEOUT": "soon", "MIGRATE_STATEMENT_TIMEOUT": "0s", "MIGRATE_LOCK_WAIT": "-1m", "MIGRATE_LOCK_RETRIES": "many"} {
+		bad := map[string]string{"DATABASE_URL": d.OwnerURL, name: value}
+		if _, err := cli(t, bad, "migrate", "up"); err == nil || !strings.HasPrefix(err.Error(), name+":") {
+			t.Errorf("migrate up with %s=%s: %v, want an error naming it", name, value, err)
+		}
+	}
 	// Behind a transaction pooler migrations take the direct URL.
 	pooled := map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/x?connect_timeout=2", "DATABASE_DIRECT_URL": d.OwnerURL}
 	if out, err := cli(t, pooled, "migrate", "status"); err != nil || !strings.Contains(out, "00001_roles.sql") {

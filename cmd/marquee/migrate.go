@@ -3,14 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"marquee/db"
 )
 
 // migrateCommands are the subcommands of marquee migrate.
 var migrateCommands = []subcommand{
-	{"up", "apply every pending migration, each in its own transaction", runMigrateUp},
+	{"up", "apply every pending migration, each in its own transaction, one migrate up at a time", runMigrateUp},
 	{"status", "list the migrations and whether each is applied", runMigrateStatus},
 }
 
@@ -36,12 +39,52 @@ func migrationURL(e *env, verb, usage string, args []string) (string, error) {
 	return url, nil
 }
 
+// migrateUpUsage names the settings of migrate up.
+const migrateUpUsage = `migrate up
+
+Applies the pending migrations, holding a Postgres advisory lock: a second
+migrate up (another pod) waits for the first and then finds nothing to do.
+MIGRATE_LOCK_TIMEOUT      lock_timeout of each statement (default 5s): a migration
+                          that waits longer for a table's lock gives up, and is
+                          tried again MIGRATE_LOCK_RETRIES times (default 5)
+MIGRATE_STATEMENT_TIMEOUT statement_timeout of each statement (default 10m)
+MIGRATE_LOCK_WAIT         how long to wait for another migrate up (default 10m)`
+
+// migrateOptions reads migrate up's settings from the environment.
+func migrateOptions(e *env) (db.MigrateOptions, error) {
+	var o db.MigrateOptions
+	for name, dst := range map[string]*time.Duration{"MIGRATE_LOCK_TIMEOUT": &o.LockTimeout, "MIGRATE_STATEMENT_TIMEOUT": &o.StatementTimeout, "MIGRATE_LOCK_WAIT": &o.LockWait} {
+		if v := strings.TrimSpace(e.getenv(name)); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Millisecond {
+				return o, fmt.Errorf("%s: %q is not a duration of at least 1ms (such as 5s or 10m)", name, v)
+			}
+			*dst = d
+		}
+	}
+	if v := strings.TrimSpace(e.getenv("MIGRATE_LOCK_RETRIES")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 100 {
+			return o, fmt.Errorf("MIGRATE_LOCK_RETRIES: %q is not a number from 0 to 100", v)
+		}
+		o.LockRetries = n
+		if n == 0 {
+			o.LockRetries = -1
+		}
+	}
+	return o, nil
+}
+
 func runMigrateUp(ctx context.Context, e *env, args []string) error {
-	url, err := migrationURL(e, "up", "migrate up", args)
+	url, err := migrationURL(e, "up", migrateUpUsage, args)
 	if err != nil {
 		return err
 	}
-	applied, err := db.Migrate(ctx, url)
+	opts, err := migrateOptions(e)
+	if err != nil {
+		return err
+	}
+	applied, err := db.MigrateWith(ctx, url, opts)
 	if err != nil {
 		return err
 	}
