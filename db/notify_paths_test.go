@@ -20,7 +20,7 @@ import (
 )
 
 // TestEveryWritePathReachesAnotherProcess: no trigger tells the replicas
-// of a change any more (migration 00022), so each write path of what
+// of a change any more (migration 00024), so each write path of what
 // their caches hold sends the notification itself. A second process
 // (a replica: its own pool, resolver, sites and listener) sees each
 // change; a change of stock alone is applied to its Site in place.
