@@ -63,6 +63,10 @@ func (p *platform) startWorkers(ctx context.Context) (stop func(), err error) {
 		return nil, err
 	}
 	opts.Workers = p.cfg.Workers
+	// Every process that works jobs also erases personal data when an
+	// event's retention period ends: a worker that fetched a job of a kind
+	// it does not know would fail it.
+	opts.Retention = &jobs.Retention{Store: p.db}
 	if p.tracing != nil { // a span per job worked, named by its kind
 		opts.Middleware = append(opts.Middleware, otelriver.NewMiddleware(&otelriver.MiddlewareConfig{
 			TracerProvider: p.tracing, EnableWorkSpanJobKindSuffix: true}))

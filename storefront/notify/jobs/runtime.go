@@ -71,6 +71,9 @@ type Options struct {
 	FetchCooldown time.Duration
 	// Middleware wraps every job's work (tracing: otelriver's spans).
 	Middleware []rivertype.Middleware
+	// Retention, when set, also works the scheduled erasure of attendees'
+	// personal data (retention.go).
+	Retention *Retention
 }
 
 // withDefaults fills in the zero fields.
@@ -129,6 +132,10 @@ func NewWorkers(pool *pgxpool.Pool, d *Deps, o Options) (*river.Client[pgx.Tx], 
 	o = o.withDefaults()
 	workers := river.NewWorkers()
 	Register(workers, d)
+	var periodic []*river.PeriodicJob
+	if o.Retention != nil {
+		periodic = append(periodic, o.Retention.register(workers))
+	}
 	return river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Logger:               d.Log,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}},
@@ -139,6 +146,7 @@ func NewWorkers(pool *pgxpool.Pool, d *Deps, o Options) (*river.Client[pgx.Tx], 
 		FetchPollInterval:    o.PollInterval,
 		FetchCooldown:        min(o.FetchCooldown, o.PollInterval),
 		Middleware:           o.Middleware,
+		PeriodicJobs:         periodic,
 	})
 }
 

@@ -135,6 +135,9 @@ func (d *Deps) eventAndOrder(ctx context.Context, tenantID uuid.UUID, number str
 	if err != nil {
 		return ev, nil, ignoreGone(err)
 	}
+	if o.ErasedAt != nil {
+		return ev, nil, nil // its personal data is gone: nobody to write to
+	}
 	return ev, o, nil
 }
 
