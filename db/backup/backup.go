@@ -38,14 +38,9 @@ const (
 	// every file it names was stored whole.
 	StateComplete State = "complete"
 	// StateIncomplete: files without a manifest, a backup in progress or
-	// one whose process died; Prune removes it once it is AbandonedAfter
-	// old.
+	// one whose process died (the next Prune removes it).
 	StateIncomplete State = "incomplete"
 )
-
-// AbandonedAfter is the age at which an incomplete backup counts as dead:
-// no backup runs this long (the River job's timeout is shorter).
-const AbandonedAfter = 12 * time.Hour
 
 // Backup is one backup as lists show it.
 type Backup struct {

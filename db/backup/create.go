@@ -62,14 +62,26 @@ func (e *Engine) log() *slog.Logger {
 
 // Create backs up the database and its media now, and returns the complete
 // backup. A failure is remembered in Runs (with its error) and the files
-// already stored are removed.
+// already stored are removed. While another backup or prune runs, Create
+// fails with ECONFLICT (backup.busy).
 func (e *Engine) Create(ctx context.Context, kind Kind) (Backup, error) {
-	return e.create(ctx, kind, e.now())
-}
-
-func (e *Engine) create(ctx context.Context, kind Kind, at time.Time) (Backup, error) {
 	if !kind.Valid() {
 		return Backup{}, marquee.Invalid("kind", "backup.kind_invalid")
+	}
+	unlock, err := e.lock(ctx)
+	if err != nil {
+		return Backup{}, err
+	}
+	defer unlock()
+	return e.createLocked(ctx, kind, e.now())
+}
+
+// createLocked is Create for a caller that holds the lock. Holding it, no
+// other backup can be running: runs left unfinished belong to processes
+// that died, and are marked failed first.
+func (e *Engine) createLocked(ctx context.Context, kind Kind, at time.Time) (Backup, error) {
+	if err := e.Runs.abandon(ctx, at); err != nil {
+		return Backup{}, err
 	}
 	id := NewID(at, kind, randomHex())
 	if err := e.Runs.start(ctx, id, kind, at); err != nil {

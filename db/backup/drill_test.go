@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"marquee"
 	"marquee/db"
 	"marquee/db/backup"
@@ -129,4 +131,36 @@ func lastMigration(t *testing.T, url string) int64 {
 	}
 	t.Fatalf("the newest migration is not applied: %+v", all[len(all)-1])
 	return 0
+}
+
+// TestMediaColumnsCoverTheSchema holds backup.MediaColumns to the schema:
+// a new key-named text column must be listed as media (the backup copies
+// what it names) or as not media.
+func TestMediaColumnsCoverTheSchema(t *testing.T) {
+	d := dbtest.New(t)
+	conn, err := pgx.Connect(context.Background(), d.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	rows, err := conn.Query(context.Background(), `SELECT table_name || '.' || column_name FROM information_schema.columns
+		WHERE table_schema = 'public' AND data_type = 'text' AND column_name LIKE '%key' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := append(slices.Clone(backup.MediaColumns), backup.NotMediaColumns...)
+	for _, c := range cols {
+		if !slices.Contains(known, c) {
+			t.Errorf("%s is neither in backup.MediaColumns nor in backup.NotMediaColumns", c)
+		}
+	}
+	for _, c := range backup.MediaColumns {
+		if !slices.Contains(cols, c) {
+			t.Errorf("backup.MediaColumns names %s, which the schema does not have", c)
+		}
+	}
 }

@@ -88,11 +88,17 @@ func (e *Engine) Manifest(ctx context.Context, id string) (Manifest, error) {
 
 // Delete removes a backup, complete or not: the manifest first, so a
 // deletion cut short leaves an incomplete backup (which Prune finishes),
-// never a manifest naming missing files. An unknown ID is ENOTFOUND.
+// never a manifest naming missing files. An unknown ID is ENOTFOUND; while
+// a backup or prune runs, ECONFLICT (backup.busy).
 func (e *Engine) Delete(ctx context.Context, id string) error {
 	if err := CheckID(id); err != nil {
 		return err
 	}
+	unlock, err := e.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	files, err := e.Store.List(ctx, id+"/")
 	if err != nil {
 		return err
@@ -147,7 +153,11 @@ func (e *Engine) Open(ctx context.Context, id string) (Download, error) {
 			continue
 		}
 		entries = append(entries, f)
-		size += tarEntrySize(strings.TrimPrefix(f.Name, id+"/"), f.Size)
+		n, err := tarEntrySize(tarHeader(id, m.CreatedAt, f))
+		if err != nil {
+			return Download{}, marquee.Internal(err)
+		}
+		size += n
 	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(e.writeTar(ctx, pw, id, m.CreatedAt, entries)) }()
@@ -157,11 +167,7 @@ func (e *Engine) Open(ctx context.Context, id string) (Download, error) {
 func (e *Engine) writeTar(ctx context.Context, w io.Writer, id string, at time.Time, files []StoredFile) error {
 	tw := tar.NewWriter(w)
 	for _, f := range files {
-		hdr := &tar.Header{Name: strings.TrimPrefix(f.Name, id+"/"), Mode: 0o640, Size: f.Size, ModTime: at.Truncate(time.Second), Format: tar.FormatPAX}
-		if len(hdr.Name) <= 100 {
-			hdr.Format = tar.FormatUSTAR
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
+		if err := tw.WriteHeader(tarHeader(id, at, f)); err != nil {
 			return err
 		}
 		body, err := e.Store.Get(ctx, f.Name)
@@ -177,25 +183,25 @@ func (e *Engine) writeTar(ctx context.Context, w io.Writer, id string, at time.T
 	return tw.Close()
 }
 
-// tarEntrySize is the bytes writeTar spends on one file: a header block,
-// the body rounded up to blocks, and for a name over 100 bytes a PAX
-// header (its own header block and a record block or more).
-func tarEntrySize(name string, size int64) int64 {
-	n := 512 + (size+511)/512*512
-	if len(name) > 100 {
-		rec := paxRecordLen("path", name)
-		n += 512 + (rec+511)/512*512
-	}
-	return n
+// tarHeader is the tar header of a stored file of backup id.
+func tarHeader(id string, at time.Time, f StoredFile) *tar.Header {
+	return &tar.Header{Name: strings.TrimPrefix(f.Name, id+"/"), Mode: 0o640, Size: f.Size, ModTime: at.Truncate(time.Second)}
 }
 
-// paxRecordLen is the length of a PAX record "<len> key=value\n", whose
-// length counts its own digits.
-func paxRecordLen(key, value string) int64 {
-	body := int64(len(key) + len(value) + 3) // space, "=", newline
-	l := body + 1
-	for int64(len(fmt.Sprint(l)))+body != l {
-		l++
+// tarEntrySize is the bytes writeTar spends on hdr's file: its header
+// blocks, as the tar package writes them (USTAR, or PAX records for what
+// USTAR cannot hold), and the body rounded up to whole blocks.
+func tarEntrySize(hdr *tar.Header) (int64, error) {
+	var c countingWriter
+	if err := tar.NewWriter(&c).WriteHeader(hdr); err != nil { // the body is never written: only the header is counted
+		return 0, err
 	}
-	return l
+	return int64(c) + (hdr.Size+511)/512*512, nil
+}
+
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }

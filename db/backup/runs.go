@@ -46,6 +46,18 @@ func (r *Runs) start(ctx context.Context, id string, kind Kind, at time.Time) er
 	return r.exec(ctx, "INSERT INTO backup_runs (id, kind, started_at) VALUES ($1, $2, $3)", id, string(kind), at)
 }
 
+// abandonedError is the error of a run whose process died.
+const abandonedError = "the process making this backup stopped before it finished"
+
+// abandon marks runs still unfinished as failed: called under the lock,
+// when none can be running.
+func (r *Runs) abandon(ctx context.Context, at time.Time) error {
+	if r == nil {
+		return nil
+	}
+	return r.exec(ctx, "UPDATE backup_runs SET finished_at = $1, succeeded = false, error = $2 WHERE succeeded IS NULL", at, abandonedError)
+}
+
 func (r *Runs) finish(ctx context.Context, id string, at time.Time, size int64, failure error) error {
 	if r == nil {
 		return nil

@@ -74,6 +74,9 @@ type Options struct {
 	// Retention, when set, also works the scheduled erasure of attendees'
 	// personal data (retention.go).
 	Retention *Retention
+	// Also adds the work of other packages to the same client (the
+	// backups' scheduler: their workers, queue and periodic jobs).
+	Also func(*river.Workers, *river.Config)
 }
 
 // withDefaults fills in the zero fields.
@@ -136,7 +139,7 @@ func NewWorkers(pool *pgxpool.Pool, d *Deps, o Options) (*river.Client[pgx.Tx], 
 	if o.Retention != nil {
 		periodic = append(periodic, o.Retention.register(workers))
 	}
-	return river.NewClient(riverpgxv5.New(pool), &river.Config{
+	cfg := &river.Config{
 		Logger:               d.Log,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}},
 		Workers:              workers,
@@ -147,7 +150,11 @@ func NewWorkers(pool *pgxpool.Pool, d *Deps, o Options) (*river.Client[pgx.Tx], 
 		FetchCooldown:        min(o.FetchCooldown, o.PollInterval),
 		Middleware:           o.Middleware,
 		PeriodicJobs:         periodic,
-	})
+	}
+	if o.Also != nil {
+		o.Also(workers, cfg)
+	}
+	return river.NewClient(riverpgxv5.New(pool), cfg)
 }
 
 // FailedJob is a job that gave up, for the platform admins' page.
