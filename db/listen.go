@@ -11,8 +11,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// TenantChangedChannel is the NOTIFY channel the triggers of every tenant
-// table send the changed tenant's id on.
+// TenantChangedChannel is the NOTIFY channel a change of what replicas
+// cache of an event is sent on, by the transaction that makes it
+// (InTenantChanging, TenantChanged, the stock statements; no trigger).
 const TenantChangedChannel = "tenant_changed"
 
 // ChangeHandlers receive what ListenTenantChanges hears.
@@ -119,7 +120,7 @@ func (db *DB) listenOnce(ctx context.Context, h ChangeHandlers) (connected bool,
 
 // handle calls the handler a notification's payload is for: a tenant's
 // id, or "stock TENANT VARIANT UNITS" (UNITS "unlimited" for no limit)
-// from the variants' trigger when only the stock changed.
+// from the statements that change only a variant's stock.
 func (h ChangeHandlers) handle(payload string) {
 	if id, err := uuid.Parse(payload); err == nil {
 		if h.Changed != nil {
