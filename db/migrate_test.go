@@ -133,11 +133,14 @@ func TestMigrateUpWaitsForTheMigrationLock(t *testing.T) {
 	if waited := time.Since(began); waited < 300*time.Millisecond {
 		t.Errorf("gave up after %v, want the 300ms of LockWait", waited)
 	}
+	released := make(chan struct{})
 	go func() {
+		defer close(released)
 		time.Sleep(300 * time.Millisecond)
 		other.Exec(ctx, "SELECT pg_advisory_unlock($1)", db.MigrationLockID)
 	}()
 	applied, err := db.MigrateFS(ctx, d.OwnerURL, set, db.MigrateOptions{LockWait: 10 * time.Second})
+	<-released
 	if err != nil || len(applied) != 1 {
 		t.Fatalf("after the other released the lock: applied %v, %v", applied, err)
 	}
@@ -236,11 +239,14 @@ func TestMigrateUpGivesUpOnABusyTable(t *testing.T) {
 	})
 	t.Run("it is tried again and applies once the transaction ends", func(t *testing.T) {
 		d, reader := setUp(t)
+		ended := make(chan struct{})
 		go func() {
+			defer close(ended)
 			time.Sleep(400 * time.Millisecond)
 			reader.Rollback(ctx)
 		}()
 		applied, err := db.MigrateFS(ctx, d.OwnerURL, set, db.MigrateOptions{LockTimeout: 100 * time.Millisecond, LockRetries: 20, RetryPause: 100 * time.Millisecond})
+		<-ended
 		if err != nil || len(applied) != 1 || applied[0].Version != 2 {
 			t.Fatalf("migrate up: applied %v, %v; want 00002 once", applied, err)
 		}
