@@ -56,7 +56,9 @@ type Console struct {
 	Suppliers     Suppliers
 	SupplierLists SupplierLists
 	Jobs          Jobs
-	Secret        []byte // signs the console's CSRF tokens
+	// Audit reads the audit log for owners and platform admins.
+	Audit  AuditTrail
+	Secret []byte // signs the console's CSRF tokens
 	// Proxies (TRUSTED_PROXIES) are believed when their X-Forwarded-For
 	// names the client: sign-in throttling and the audit log key on it.
 	Proxies tenantweb.Proxies

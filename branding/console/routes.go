@@ -49,7 +49,8 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/orders/:number/cancel", h.confirmEvent(orderRoles, h.askCancelOrder))
 	app.Post("/events/:slug/orders/:number/cancel", h.eventAction(orderRoles, h.cancelOrder))
 
-	// Platform admins only: every event, dev's inbox, the failed jobs.
+	// Platform admins only: every event, dev's inbox, the failed jobs, the
+	// audit log of every event and of the platform.
 	platform := app.Group("/platform", h.requirePlatformAdmin)
 	platform.Get("/events", h.platformEvents)
 	platform.Post("/events", h.sessionAction(h.createEvent))
@@ -68,6 +69,12 @@ func (h *Console) Mount(app fiber.Router) {
 	platform.Get("/inbox/:id/attachments/:n", h.inboxAttachment)
 	platform.Get("/jobs", h.failedJobs)
 	platform.Post("/jobs/:id/retry", h.sessionAction(h.retryJob))
+	platform.Get("/audit/export.csv", h.exportPlatformAudit)
+	platform.Get("/audit", h.platformAudit)
+
+	// An event's audit log: who did what in it.
+	app.Get("/events/:slug/audit/export.csv", h.exportEventAudit)
+	app.Get("/events/:slug/audit", h.eventAudit)
 
 	// An event's custom domains.
 	app.Get("/events/:slug/domains", h.domains)

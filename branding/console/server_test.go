@@ -194,7 +194,7 @@ func (s *testServer) newConsole() *fiber.App {
 		Media: s.images, Orders: s.db, Products: s.db, Forms: s.db,
 		Provision: s.provision, CertState: certState,
 		Inbox: s.db, InboxEnabled: s.inboxOn, EmailPreviews: s.mail, Suppliers: s.db, SupplierLists: s.mail,
-		Jobs: jobs.Queue{Client: s.jobClient, InPlatform: s.db.InPlatform}}).Mount(console)
+		Jobs: jobs.Queue{Client: s.jobClient, InPlatform: s.db.InPlatform}, Audit: s.staff}).Mount(console)
 	return console
 }
 

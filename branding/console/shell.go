@@ -37,6 +37,7 @@ var eventSections = []section{
 	{"emails", "console.emails.link", "emails-link", previewRoles},
 	{"settings", "console.settings.link", "settings-link", editorRoles},
 	{"domains", "console.domains.link", "nav-domains", domainRoles},
+	{"audit", "console.audit.link", "nav-audit", auditRoles},
 }
 
 // localsEvent keeps the route's event and the member's role on it once
@@ -82,6 +83,8 @@ func (h *Console) shell(c *fiber.Ctx, p themes.Page) *themes.Shell {
 		}
 		sh.Platform = append(sh.Platform, themes.NavLink{Href: "/platform/jobs", Label: p.T("console.jobs.link"),
 			ID: "jobs-link", Current: currentness(route, "/platform/jobs", false)})
+		sh.Platform = append(sh.Platform, themes.NavLink{Href: "/platform/audit", Label: p.T("console.audit.link"),
+			ID: "audit-link", Current: currentness(route, "/platform/audit", false)})
 	}
 	return sh
 }

@@ -269,7 +269,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db,
 		Provision: p.provision, CertState: p.certState,
 		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
-		Jobs: jobs.Queue{Client: p.jobClient, InPlatform: p.db.InPlatform}}).Mount(app)
+		Jobs: jobs.Queue{Client: p.jobClient, InPlatform: p.db.InPlatform}, Audit: p.staff}).Mount(app)
 	p.metrics.Requests.Index("console", app)
 	return app
 }

@@ -38,6 +38,7 @@ var notPages = map[string]string{
 	"console /login/link/:token":                          "a redirect: the walk signs in with it and checks the home page it lands on",
 	"console /events/:slug/orders/export.csv":             "a CSV download",
 	"console /events/:slug/suppliers/:supplier/batch.csv": "a CSV download", "console /events/:slug/suppliers/:supplier/batch.xlsx": "a spreadsheet download",
+	"console /events/:slug/audit/export.csv": "a CSV download", "console /platform/audit/export.csv": "a CSV download",
 	"console /platform/inbox/:id/attachments/:n": "an email's attachment",
 	"console /platform/*":                        "the platform section's admin check, not a route",
 }
@@ -118,7 +119,9 @@ func TestBrowserPageWalk(t *testing.T) {
 		walkStop{host: "devcon", path: "/order", noJS: true, fill: fillOrder, press: "#place-order", status: 200, shows: "#review-total"},
 		walkStop{host: "closed", path: "/", status: 503},
 		walkStop{host: "devcon", path: "/no-such-page", status: 404},
-		walkStop{host: "console", path: "/events/nosuch/branding", status: 404})
+		walkStop{host: "console", path: "/events/nosuch/branding", status: 404},
+		walkStop{host: "console", path: "/events/devcon/audit?from=2027-13-45", status: 400, shows: `#from[aria-invalid="true"]`},
+		walkStop{host: "console", path: "/platform/audit?event=devcon&action=audit_exported", status: 200, shows: "#no-entries"})
 
 	b, _ := newEnglishBrowser(t, exe, s, "devcon.shop.test", 3*time.Minute)
 	port := b.base[len("http://"+consoleHost+":"):]
