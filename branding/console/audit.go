@@ -49,6 +49,8 @@ var auditActions = []struct{ action, label string }{
 	{"orders_exported", "console.audit.action_orders_exported"},
 	{"supplier_batch_download", "console.audit.action_supplier_batch_download"},
 	{staff.ActionAuditExported, "console.audit.action_audit_exported"},
+	{staff.ActionPersonErased, "console.audit.action_person_erased"},
+	{staff.ActionRetentionErased, "console.audit.action_retention_erased"},
 }
 
 // auditScope is whose log a page shows: one event's (on the event's page,

@@ -81,6 +81,14 @@ func TestAuditPageForOwners(t *testing.T) {
 			t.Fatalf("navigation link %q", href)
 		}
 	})
+	t.Run("an erasure's entry has its name and its count, never the person", func(t *testing.T) {
+		dbtest.Exec(t, f.s.adminURL, `INSERT INTO audit_log (tenant_id, actor_staff_id, action, subject, detail)
+			VALUES ($1, $2, 'person_erased', 'orders', '{"orders": 2}')`, f.devcon.ID, f.ownerID)
+		r := consolePage(t, f.owner, "/events/devcon/audit?action=person_erased")
+		if r.text("td.action") != "A person's data erased on request" || r.text("td.detail") != "orders: 2" {
+			t.Fatalf("erasure row: %q, %q", r.text("td.action"), r.text("td.detail"))
+		}
+	})
 	t.Run("the role change names both people by email", func(t *testing.T) {
 		r := consolePage(t, f.owner, "/events/devcon/audit?action=role_changed&actor=OWNER@example.com")
 		if got := subjects(r); len(got) != 1 || got[0] != "owner@example.com" || r.text("td.action") != "Role changed" ||
