@@ -31,6 +31,7 @@ var platformTables = map[string]string{
 	"river_queue":        "River's queues",
 	"river_migration":    "River's own migration record",
 	"dev_inbox":          "dev's local inbox, shown to platform admins",
+	"backup_runs":        "backups are of the whole platform, listed for platform admins",
 }
 
 // TestEveryTableIsUnderRowLevelSecurity reads the catalog, so a table added
