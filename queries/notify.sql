@@ -16,7 +16,7 @@ SELECT s.*,
 FROM suppliers s
 LEFT JOIN supplier_items i ON i.tenant_id = s.tenant_id AND i.supplier_id = s.id
 WHERE s.tenant_id = @tenant_id::uuid
-GROUP BY s.id
+GROUP BY s.tenant_id, s.id
 ORDER BY s.name, s.id;
 
 -- name: SupplierPerOrderExists :one

@@ -392,6 +392,7 @@ type SupplierItem struct {
 	SupplierID uuid.UUID
 	ProductID  uuid.NullUUID
 	VariantID  uuid.NullUUID
+	ItemID     uuid.NullUUID
 }
 
 type Tenant struct {

@@ -370,7 +370,7 @@ SELECT s.id, s.tenant_id, s.name, s.emails, s.mode, s.send_at, s.created_at, s.u
 FROM suppliers s
 LEFT JOIN supplier_items i ON i.tenant_id = s.tenant_id AND i.supplier_id = s.id
 WHERE s.tenant_id = $1::uuid
-GROUP BY s.id
+GROUP BY s.tenant_id, s.id
 ORDER BY s.name, s.id
 `
 
