@@ -52,7 +52,7 @@ var metricName = regexp.MustCompile(`\b(?:marquee|go|process)_[a-z0-9_]+\b`)
 // alert silently watching nothing.
 func TestMonitoringNamesWhatTheAppExports(t *testing.T) {
 	set := metrics.New()
-	if err := set.Register(metrics.Caches(nil), metrics.Pool(nil), metrics.Jobs(nil)); err != nil {
+	if err := set.Register(metrics.Caches(nil), metrics.Pool(nil), metrics.Jobs(nil), metrics.Backups(nil)); err != nil {
 		t.Fatal(err)
 	}
 	exported := set.Names()

@@ -56,6 +56,8 @@ type Config struct {
 	Workers         int               // WORKERS: email jobs worked at once in this process; 0 leaves them to `marquee worker`
 	Jobs            jobs.Options      // JOB_RETRY_BASE, JOB_TIMEOUT, JOB_RESCUE_AFTER
 	EventCache      int               // EVENT_CACHE_SIZE: events kept in memory, least recently viewed evicted first
+	Backups         backupSettings    // BACKUP_*: where backups go, their schedule and retention (backup_config.go)
+	BackupsOn       bool              // BACKUP_S3_BUCKET or BACKUP_DIR is set
 }
 
 // TLSConfig is how the platform gets its certificates.
@@ -244,6 +246,11 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 		}
 		c.EventCache = n
 	}
+	backups, on, err := backupSettingsFromEnv(getenv)
+	if err != nil {
+		return c, err
+	}
+	c.Backups, c.BackupsOn = backups, on
 	set("DNS_RESOLVER", &c.DNSResolver)
 	set("DOMAIN_CNAME", &c.DomainTarget.CNAME)
 	if c.DomainTarget.CNAME == "" && c.BaseDomain != "" {

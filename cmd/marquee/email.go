@@ -71,6 +71,10 @@ func (p *platform) startWorkers(ctx context.Context) (stop func(), err error) {
 		opts.Middleware = append(opts.Middleware, otelriver.NewMiddleware(&otelriver.MiddlewareConfig{
 			TracerProvider: p.tracing, EnableWorkSpanJobKindSuffix: true}))
 	}
+	if opts.Also, err = p.backupJobs(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	client, err := jobs.NewWorkers(pool, p.jobDeps, opts)
 	if err != nil {
 		pool.Close()

@@ -44,6 +44,7 @@ var commands = []command{
 	{name: "dev", summary: "run the whole product on this machine (throwaway Postgres, demo events)", run: runDev},
 	{name: "serve", summary: "run the production server (configured by environment variables)", run: runServe},
 	{name: "migrate", summary: "apply or list the database migrations", subs: migrateCommands},
+	{name: "backup", summary: "back up, list, restore and prune backups of the database and its media", subs: backupCommands},
 	{name: "worker", summary: "work the email jobs without serving HTTP (configured like serve)", run: runWorker},
 	{name: "tenant", summary: "provision and manage events", subs: tenantCommands},
 	{name: "domain", summary: "custom domains of an event", subs: domainCommands},

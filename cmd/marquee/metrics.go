@@ -23,6 +23,11 @@ import (
 // scrape time: the caches and the request pool.
 func (p *platform) newMetrics() error {
 	p.metrics = metrics.New()
+	if p.cfg.BackupsOn {
+		if err := p.metrics.Register(metrics.Backups(p.backupState)); err != nil {
+			return err
+		}
+	}
 	return p.metrics.Register(
 		metrics.Caches(map[string]func() tenant.MemoStats{"hosts": p.resolver.CacheStats, "sites": p.sites.CacheStats}),
 		metrics.Pool(p.db.Pool), metrics.Jobs(p.jobCounts))
