@@ -57,8 +57,10 @@ type Console struct {
 	SupplierLists SupplierLists
 	Jobs          Jobs
 	// Audit reads the audit log for owners and platform admins.
-	Audit  AuditTrail
-	Secret []byte // signs the console's CSRF tokens
+	Audit AuditTrail
+	// Privacy erases one attendee's personal data on request.
+	Privacy Privacy
+	Secret  []byte // signs the console's CSRF tokens
 	// Proxies (TRUSTED_PROXIES) are believed when their X-Forwarded-For
 	// names the client: sign-in throttling and the audit log key on it.
 	Proxies tenantweb.Proxies

@@ -22,6 +22,7 @@ var flashes = map[string]string{
 	"catalogue":        "console.catalogue.saved",
 	"form":             "console.form.saved",
 	"settings":         "console.settings.saved",
+	"erased":           "console.privacy.erased",
 	"supplier_created": "console.suppliers.created",
 	"supplier_saved":   "console.suppliers.saved",
 	"supplier_deleted": "console.suppliers.deleted",

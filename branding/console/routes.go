@@ -129,4 +129,9 @@ func (h *Console) Mount(app fiber.Router) {
 	// An event's shop settings.
 	app.Get("/events/:slug/settings", h.shopSettings)
 	app.Post("/events/:slug/settings", h.eventAction(editorRoles, h.saveShopSettings))
+
+	// An event's attendees' personal data: one person's erasure on request.
+	app.Get("/events/:slug/privacy", h.privacyPage)
+	app.Get("/events/:slug/privacy/erase", h.askErasePerson)
+	app.Post("/events/:slug/privacy/erase", h.eventAction(privacyRoles, h.erasePerson))
 }

@@ -1,8 +1,10 @@
 package console
 
 import (
+	"cmp"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -29,6 +31,10 @@ type SettingsPage struct {
 	Ships, AttendeeCanCancel                 bool
 	ReplyTo                                  string
 	TimeZone, PickupPlace, PickupDetails     string
+	// RetentionDays is the retention period as the form shows it (what was
+	// typed, on a refusal); RetentionEnds when the event's personal data
+	// is erased ("": never by itself, the event names no end).
+	RetentionDays, RetentionEnds string
 	// Zones are common time zone names the time zone field suggests.
 	Zones []string
 	// Chosen are the ticked countries in their order; Others the rest of
@@ -74,10 +80,17 @@ func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s s
 		Currency: s.Currency, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, ReplyTo: s.ReplyTo,
 		TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails, Zones: suggestedZones}
 	p.Problem, p.ProblemField = formRefusal(base, refused)
+	zoned := base
+	zoned.Zone = s.Location()
 	if s.ClosesAt != nil {
-		zoned := base
-		zoned.Zone = s.Location()
 		p.ClosesAt = zoned.EventTime(*s.ClosesAt)
+	}
+	p.RetentionDays = strconv.Itoa(cmp.Or(s.RetentionDays, storefront.DefaultRetentionDays))
+	if p.ProblemField == "retention_days" {
+		p.RetentionDays = c.FormValue("retention_days")
+	}
+	if at, ok := s.RetentionEnds(); ok {
+		p.RetentionEnds = zoned.EventTime(at)
 	}
 	p.Chosen, p.Others = countryChoices(base.Lang, s.CommonCountries)
 	return h.render(c, status, "console_settings", p, base.Lang)
@@ -105,6 +118,17 @@ func settingsFromForm(cur storefront.Settings, form url.Values) (storefront.Sett
 	s.TimeZone = strings.TrimSpace(form.Get("time_zone"))
 	if s.TimeZone == "" {
 		s.TimeZone = storefront.DefaultTimeZone
+	}
+	if typed, ok := form["retention_days"]; ok {
+		one := ""
+		if len(typed) == 1 {
+			one = typed[0] // a repeated field is refused, as a word is
+		}
+		days, err := storefront.ParseRetentionDays(one)
+		if err != nil {
+			return s, err
+		}
+		s.RetentionDays = days
 	}
 	s.PickupPlace = strings.TrimSpace(form.Get("pickup_place"))
 	s.PickupDetails = strings.TrimSpace(strings.ReplaceAll(form.Get("pickup_details"), "\r\n", "\n"))
