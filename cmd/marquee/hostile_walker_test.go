@@ -120,6 +120,7 @@ func newWalker(t *testing.T) *walker {
 	number := strings.TrimPrefix(loc.Path, "/orders/")
 	w.baseQuery["storefront /orders/:number"] = url.Values{"sig": {loc.Query().Get("sig")}}
 	w.baseQuery["storefront /orders/:number/cancel"] = url.Values{"sig": {loc.Query().Get("sig")}}
+	w.baseQuery["storefront /orders/:number/data.json"] = url.Values{"sig": {loc.Query().Get("sig")}}
 	w.storeCSRF = sh.form().Get("csrf")
 
 	supplierID, err := s.db.SaveSupplier(ctx, sh.ev.ID, suppliers.Supplier{Name: "Acme", Emails: []string{"orders@acme.example"}, Mode: suppliers.ModeBatch,

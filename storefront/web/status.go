@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"maps"
 	"net/url"
@@ -21,12 +22,16 @@ type StatusPage struct {
 	themes.Page
 	Number, Status, Total, Placed, Email, Name string
 	JustPlaced, CanCancel                      bool
-	Sig                                        string // the link's signature, carried to the cancel page
-	Pickup                                     *PickupView
-	Items                                      []ItemView
-	Answers                                    []AnswerView
-	Address                                    []string
-	History                                    []HistoryView
+	// Erased: the order's personal data is gone; RetentionDays how long
+	// it is kept after the shop closes (the download's note).
+	Erased        bool
+	RetentionDays int
+	Sig           string // the link's signature, carried to the cancel page
+	Pickup        *PickupView
+	Items         []ItemView
+	Answers       []AnswerView
+	Address       []string
+	History       []HistoryView
 }
 
 // ItemView is one ordered line.
@@ -102,7 +107,8 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 		Total: price(base, o.TotalMinor, o.Currency), Placed: base.EventTime(o.CreatedAt),
 		Email: o.Email, Name: o.Name, JustPlaced: c.Query("placed") == "1",
 		CanCancel: site.Settings.AttendeeCanCancel && storefront.AttendeeMayCancel(o.Status), Sig: c.Query("sig"),
-		Items: itemViews(base, site, o), Pickup: pickupOf(site, o)}
+		Items: itemViews(base, site, o), Pickup: pickupOf(site, o), Erased: o.ErasedAt != nil,
+		RetentionDays: cmp.Or(site.Settings.RetentionDays, storefront.DefaultRetentionDays)}
 	p.Answers = answerViews(base, site, "", o.Answers)
 	if o.Address != nil {
 		p.Address = address.Lines(*o.Address, l)

@@ -64,6 +64,7 @@ func (h *Handler) Mount(r fiber.Router) {
 	r.Get("/order", each, h.orderPage)
 	r.Post("/order", each, h.placeOrder)
 	r.Get("/orders/:number", each, h.orderStatus)
+	r.Get("/orders/:number/data.json", h.orderData)
 	r.Get("/orders/:number/cancel", each, h.confirmCancel)
 	r.Post("/orders/:number/cancel", each, h.cancelOrder)
 }
