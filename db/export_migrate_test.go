@@ -5,9 +5,6 @@ import (
 	"io/fs"
 )
 
-// MigrationLockID is the advisory lock migrate up holds.
-const MigrationLockID = migrationLockID
-
 // MigrateFS is MigrateWith on the migrations of fsys instead of the
 // embedded ones: the tests' own, which sleep or wait for a lock.
 func MigrateFS(ctx context.Context, url string, fsys fs.FS, opts MigrateOptions) ([]MigrationStatus, error) {

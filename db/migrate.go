@@ -43,6 +43,9 @@ type MigrateOptions struct {
 	// LockWait is how long to wait for another migrate up to finish (it
 	// holds the advisory lock). Default 10 min.
 	LockWait time.Duration
+	// Waiting, when set, is called once if another migrate up holds the
+	// lock, before waiting for it.
+	Waiting func()
 }
 
 func (o MigrateOptions) withDefaults() MigrateOptions {
@@ -83,7 +86,7 @@ func migrateFS(ctx context.Context, url string, fsys fs.FS, opts MigrateOptions)
 	p, closeDB, err := providerOn(url, fsys, map[string]string{
 		"lock_timeout":      strconv.FormatInt(opts.LockTimeout.Milliseconds(), 10),
 		"statement_timeout": strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10),
-	}, goose.WithSessionLocker(migrationLock{wait: opts.LockWait}))
+	}, goose.WithSessionLocker(migrationLock{wait: opts.LockWait, waiting: opts.Waiting}))
 	if err != nil {
 		return nil, err
 	}

@@ -9,10 +9,11 @@ import (
 	"github.com/pressly/goose/v3/lock"
 )
 
-// migrationLockID is the session advisory lock migrate up holds while it
+// MigrationLockID is the session advisory lock migrate up holds while it
 // runs: two pods (or a pod and an operator) never migrate at once. It is
-// per database, as advisory locks are.
-const migrationLockID int64 = 0x6d61727175656531 // "marquee1"
+// per database, as advisory locks are; pg_locks shows its holder as
+// classid 1835102833, objid 1969579313.
+const MigrationLockID int64 = 0x6d61727175656531 // "marquee1"
 
 // ErrMigrationLockBusy is migrate up giving up on another migrate up that
 // held the migration lock for longer than MigrateOptions.LockWait.
@@ -21,16 +22,19 @@ var ErrMigrationLockBusy = errors.New("another migrate up holds the migration lo
 // migrationLock is goose's session locker for migrate up. It polls
 // pg_try_advisory_lock rather than waiting in pg_advisory_lock, so that
 // the wait is bounded by LockWait and not cut short by lock_timeout.
-type migrationLock struct{ wait time.Duration }
+type migrationLock struct {
+	wait    time.Duration
+	waiting func() // called once when another holds the lock; may be nil
+}
 
 var _ lock.SessionLocker = migrationLock{}
 
 // SessionLock takes the migration lock on conn's session.
 func (l migrationLock) SessionLock(ctx context.Context, conn *sql.Conn) error {
 	deadline := time.Now().Add(l.wait)
-	for {
+	for told := false; ; told = true {
 		var locked bool
-		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", migrationLockID).Scan(&locked); err != nil {
+		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", MigrationLockID).Scan(&locked); err != nil {
 			return err
 		}
 		if locked {
@@ -38,6 +42,9 @@ func (l migrationLock) SessionLock(ctx context.Context, conn *sql.Conn) error {
 		}
 		if time.Now().After(deadline) {
 			return ErrMigrationLockBusy
+		}
+		if !told && l.waiting != nil {
+			l.waiting()
 		}
 		select {
 		case <-time.After(200 * time.Millisecond):
@@ -49,6 +56,6 @@ func (l migrationLock) SessionLock(ctx context.Context, conn *sql.Conn) error {
 
 // SessionUnlock releases it (closing the session would too).
 func (l migrationLock) SessionUnlock(ctx context.Context, conn *sql.Conn) error {
-	_, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", migrationLockID)
+	_, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", MigrationLockID)
 	return err
 }

@@ -139,10 +139,14 @@ func TestMigrateUpWaitsForTheMigrationLock(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 		other.Exec(ctx, "SELECT pg_advisory_unlock($1)", db.MigrationLockID)
 	}()
-	applied, err := db.MigrateFS(ctx, d.OwnerURL, set, db.MigrateOptions{LockWait: 10 * time.Second})
+	waits := 0
+	applied, err := db.MigrateFS(ctx, d.OwnerURL, set, db.MigrateOptions{LockWait: 10 * time.Second, Waiting: func() { waits++ }})
 	<-released
 	if err != nil || len(applied) != 1 {
 		t.Fatalf("after the other released the lock: applied %v, %v", applied, err)
+	}
+	if waits != 1 {
+		t.Errorf("Waiting was called %d times, want once", waits)
 	}
 }
 

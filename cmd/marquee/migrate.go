@@ -84,6 +84,9 @@ func runMigrateUp(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	opts.Waiting = func() {
+		fmt.Fprintln(e.stdout, "waiting for another migrate up to finish (it holds the migration lock)")
+	}
 	applied, err := db.MigrateWith(ctx, url, opts)
 	if err != nil {
 		return err
