@@ -47,7 +47,16 @@ func TestErasingAnAttendeeAsksFirst(t *testing.T) {
 		return o.Name
 	}
 
+	if href, _ := consolePage(t, owner, "/events/devcon/settings").doc.Find("a#privacy-link").Attr("href"); href != "/events/devcon/privacy" {
+		t.Errorf("the owner's settings link to %q", href)
+	}
+	if consolePage(t, signedInMember(t, s), "/events/devcon/settings").doc.Find("a#privacy-link, a.nav-privacy").Length() != 0 {
+		t.Error("marketing is shown the way to a page it may not open")
+	}
 	page := consolePage(t, owner, "/events/devcon/privacy")
+	if href, _ := page.doc.Find("a.nav-privacy").Attr("aria-current"); href != "page" {
+		t.Errorf("the navigation's entry is not the current page: %q", href)
+	}
 	if action, _ := page.doc.Find("form.privacy-form").Attr("action"); action != "/events/devcon/privacy/erase" {
 		t.Fatalf("the form goes to %q", action)
 	}

@@ -35,6 +35,8 @@ type SettingsPage struct {
 	// typed, on a refusal); RetentionEnds when the event's personal data
 	// is erased ("": never by itself, the event names no end).
 	RetentionDays, RetentionEnds string
+	// CanErase: the member may erase an attendee's data (the link to it).
+	CanErase bool
 	// Zones are common time zone names the time zone field suggests.
 	Zones []string
 	// Chosen are the ticked countries in their order; Others the rest of
@@ -88,6 +90,9 @@ func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s s
 	p.RetentionDays = strconv.Itoa(cmp.Or(s.RetentionDays, storefront.DefaultRetentionDays))
 	if p.ProblemField == "retention_days" {
 		p.RetentionDays = c.FormValue("retention_days")
+	}
+	if ev := h.routeEvent(c); ev != nil {
+		p.CanErase = ev.admin || slices.Contains(privacyRoles, ev.role)
 	}
 	if at, ok := s.RetentionEnds(); ok {
 		p.RetentionEnds = zoned.EventTime(at)

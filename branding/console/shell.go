@@ -36,6 +36,7 @@ var eventSections = []section{
 	{"suppliers", "console.suppliers.link", "suppliers-link", supplierRoles},
 	{"emails", "console.emails.link", "emails-link", previewRoles},
 	{"settings", "console.settings.link", "settings-link", editorRoles},
+	{"privacy", "console.privacy.link", "nav-privacy", privacyRoles},
 	{"domains", "console.domains.link", "nav-domains", domainRoles},
 	{"audit", "console.audit.link", "nav-audit", auditRoles},
 }

@@ -50,7 +50,7 @@ func eventNav(slug string, sections ...string) []string {
 func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 	s, ev, _ := consoleServer(t)
 	o := placeOrderOf(t, s, ev, addSizedProduct(t, s, ev, "Hoodie"), 0, "Ada")
-	all := eventNav("devcon", "dashboard", "branding", "catalogue", "form", "orders", "suppliers", "emails", "settings", "domains", "audit")
+	all := eventNav("devcon", "dashboard", "branding", "catalogue", "form", "orders", "suppliers", "emails", "settings", "privacy", "domains", "audit")
 	marketing, fulfilment := signedInMember(t, s), fulfilmentMember(t, s, ev)
 	owner, admin := consoleMember(t, s, "owner@example.com", false, ev, staff.RoleOwner), platformAdmin(t, s)
 
