@@ -31,6 +31,7 @@ type rendered struct {
 	configMaps      []corev1.ConfigMap
 	deployments     []appsv1.Deployment
 	jobs            []batchv1.Job
+	cronJobs        []batchv1.CronJob
 	services        []corev1.Service
 	ingresses       []networkingv1.Ingress
 	pdbs            []policyv1.PodDisruptionBudget
@@ -95,6 +96,8 @@ func (r *rendered) add(kind string, doc []byte) error {
 		return strictAppend(doc, &r.deployments)
 	case "batch/v1 Job":
 		return strictAppend(doc, &r.jobs)
+	case "batch/v1 CronJob":
+		return strictAppend(doc, &r.cronJobs)
 	case "v1 Service":
 		return strictAppend(doc, &r.services)
 	case "networking.k8s.io/v1 Ingress":

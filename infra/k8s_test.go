@@ -22,8 +22,9 @@ var overlays = []string{"dev", "prod", "prod-tls"}
 
 // readByOthers are variables the manifests may set that cmd/marquee does
 // not read itself: the AWS SDK's default chain reads the keys (s3store.New
-// calls config.LoadDefaultConfig), Go's runtime reads GOMEMLIMIT.
-var readByOthers = map[string]bool{"AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "GOMEMLIMIT": true}
+// calls config.LoadDefaultConfig), Go's runtime reads GOMEMLIMIT and
+// os.TempDir TMPDIR.
+var readByOthers = map[string]bool{"AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "GOMEMLIMIT": true, "TMPDIR": true}
 
 // secretVars may only come from a Secret.
 var secretVars = []string{"DATABASE_URL", "DATABASE_DIRECT_URL", "SECRET_KEY", "SMTP_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}

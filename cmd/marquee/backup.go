@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"marquee/db/backup"
@@ -14,6 +17,44 @@ var backupCommands = []subcommand{
 	{"list", "list the backups, newest first, with the schedule's status", runBackupList},
 	{"restore", "restore a backup into an empty database and the media store", runBackupRestore},
 	{"prune", "remove the backups the retention rules no longer keep", runBackupPrune},
+	{"copy-binary", "copy this program into a folder, for a pod whose image has the PostgreSQL client", runBackupCopyBinary},
+}
+
+// runBackupCopyBinary copies the running binary to DIR/marquee: the
+// CronJob's init container runs it from the marquee image into a shared
+// volume, and its main container, from PostgreSQL's image (pg_dump of the
+// server's version), runs the copy. The binary is static, so it runs there.
+func runBackupCopyBinary(_ context.Context, e *env, args []string) error {
+	fs := newFlags(e, "backup copy-binary", "backup copy-binary DIR\n\nCopies this program to DIR/marquee (the backup CronJob's init container).")
+	dir, err := parseWithArg(fs, args)
+	if err != nil {
+		return err
+	}
+	if dir == "" {
+		return usageError{"backup copy-binary: which folder?"}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(self)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(filepath.Join(dir, "marquee"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "copied %s to %s\n", self, filepath.Join(dir, "marquee"))
+	return nil
 }
 
 func runBackupCreate(ctx context.Context, e *env, args []string) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -44,16 +45,9 @@ type backupSettings struct {
 
 // backupSettingsFromEnv reads the BACKUP_* variables; configured is false
 // when neither BACKUP_S3_BUCKET nor BACKUP_DIR is set.
-func backupSettingsFromEnv(getenv func(string) string) (s backupSettings, configured bool, err error) {
-	get := func(names ...string) string {
-		for _, n := range names {
-			if v := strings.TrimSpace(getenv(n)); v != "" {
-				return v
-			}
-		}
-		return ""
-	}
-	s.Dir, s.PgBin, s.Scheduler = get("BACKUP_DIR"), get("BACKUP_PG_BIN"), get("BACKUP_SCHEDULER")
+func backupSettingsFromEnv(lookup func(string) string) (s backupSettings, configured bool, err error) {
+	getenv := func(name string) string { return strings.TrimSpace(lookup(name)) } // named so infra's tests find the variables
+	s.Dir, s.PgBin, s.Scheduler = getenv("BACKUP_DIR"), getenv("BACKUP_PG_BIN"), getenv("BACKUP_SCHEDULER")
 	switch s.Scheduler {
 	case "":
 		s.Scheduler = "workers"
@@ -61,26 +55,27 @@ func backupSettingsFromEnv(getenv func(string) string) (s backupSettings, config
 	default:
 		return s, false, fmt.Errorf("BACKUP_SCHEDULER: %q is neither workers nor cronjob", s.Scheduler)
 	}
-	s.S3 = s3store.Config{Bucket: get("BACKUP_S3_BUCKET"), Region: get("BACKUP_S3_REGION", "S3_REGION", "AWS_REGION"),
-		Endpoint: get("BACKUP_S3_ENDPOINT", "S3_ENDPOINT")}
-	s.S3Prefix = get("BACKUP_S3_PREFIX")
-	if s.S3Prefix == "" {
-		s.S3Prefix = "backups"
-	}
-	if v := get("BACKUP_S3_PATH_STYLE", "S3_PATH_STYLE"); v != "" {
+	s.S3 = s3store.Config{Bucket: getenv("BACKUP_S3_BUCKET"), Region: cmp.Or(getenv("BACKUP_S3_REGION"), getenv("S3_REGION"), getenv("AWS_REGION")),
+		Endpoint: cmp.Or(getenv("BACKUP_S3_ENDPOINT"), getenv("S3_ENDPOINT"))}
+	s.S3Prefix = cmp.Or(getenv("BACKUP_S3_PREFIX"), "backups")
+	if v := cmp.Or(getenv("BACKUP_S3_PATH_STYLE"), getenv("S3_PATH_STYLE")); v != "" {
 		if s.S3.PathStyle, err = strconv.ParseBool(v); err != nil {
 			return s, false, fmt.Errorf("BACKUP_S3_PATH_STYLE: %q is neither true nor false", v)
 		}
 	}
-	for name, dst := range map[string]*time.Duration{"BACKUP_INTERVAL": &s.Schedule.Interval, "BACKUP_KEEP_ALL": &s.Schedule.KeepAll,
-		"BACKUP_KEEP_WEEKLY": &s.Schedule.KeepWeekly, "BACKUP_GRACE": &s.Schedule.Grace} {
-		if v := get(name); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil || d <= 0 {
-				return s, false, fmt.Errorf("%s: %q is not a positive duration (such as 4h or 720h)", name, v)
-			}
-			*dst = d
+	for _, d := range []struct {
+		name, value string
+		dst         *time.Duration
+	}{{"BACKUP_INTERVAL", getenv("BACKUP_INTERVAL"), &s.Schedule.Interval}, {"BACKUP_KEEP_ALL", getenv("BACKUP_KEEP_ALL"), &s.Schedule.KeepAll},
+		{"BACKUP_KEEP_WEEKLY", getenv("BACKUP_KEEP_WEEKLY"), &s.Schedule.KeepWeekly}, {"BACKUP_GRACE", getenv("BACKUP_GRACE"), &s.Schedule.Grace}} {
+		if d.value == "" {
+			continue
 		}
+		v, err := time.ParseDuration(d.value)
+		if err != nil || v <= 0 {
+			return s, false, fmt.Errorf("%s: %q is not a positive duration (such as 4h or 720h)", d.name, d.value)
+		}
+		*d.dst = v
 	}
 	if err := s.Schedule.Validate(); err != nil {
 		return s, false, err
