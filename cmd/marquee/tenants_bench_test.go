@@ -73,6 +73,7 @@ func BenchmarkManyEvents(b *testing.B) {
 				r := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 				var ctx fasthttp.RequestCtx
 				for pb.Next() {
+					ctx.ResetUserValues() // as fasthttp's server does after each request
 					ctx.Request.Reset()
 					ctx.Response.Reset()
 					ctx.Request.SetRequestURI("/")

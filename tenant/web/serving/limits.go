@@ -156,8 +156,13 @@ const (
 	lingerBytes   = 64 << 20
 )
 
-// LingeringListener hands out connections that can linger on Close.
-type LingeringListener struct{ net.Listener }
+// LingeringListener hands out connections that can linger on Close. On
+// plain connections deadlines are applied lazily, to within Slack of what
+// the server asks (deadlines.go; 0 is DeadlineSlack).
+type LingeringListener struct {
+	net.Listener
+	Slack time.Duration
+}
 
 // Accept wraps the next connection so that it can linger.
 func (l LingeringListener) Accept() (net.Conn, error) {
@@ -169,7 +174,11 @@ func (l LingeringListener) Accept() (net.Conn, error) {
 		// Kept a *tls.Conn underneath so fasthttp still sees TLS.
 		return &lingeringTLSConn{Conn: tc}, nil
 	}
-	return &lingeringConn{Conn: c}, nil
+	slack := l.Slack
+	if slack <= 0 {
+		slack = DeadlineSlack
+	}
+	return &lingeringConn{Conn: c, slack: slack}, nil
 }
 
 // lingerer is a connection that can be told to linger on Close.
@@ -184,7 +193,9 @@ func lingerOnClose(c net.Conn) {
 
 type lingeringConn struct {
 	net.Conn
-	linger atomic.Bool
+	linger      atomic.Bool
+	read, write lazyDeadline // deadlines.go
+	slack       time.Duration
 }
 
 func (c *lingeringConn) lingerOnClose() { c.linger.Store(true) }
