@@ -19,8 +19,8 @@ const (
 	RuleRename           = "rename"                      // RENAME anything, SET SCHEMA
 	RuleTypeChange       = "type-change"                 // ALTER COLUMN … TYPE on an existing table
 	RuleNotNull          = "not-null-without-default"    // ADD COLUMN … NOT NULL without DEFAULT, SET NOT NULL, on an existing table
-	RuleIndex            = "index-without-concurrently"  // CREATE INDEX, ADD UNIQUE/PRIMARY KEY/EXCLUDE on an existing table, without CONCURRENTLY
-	RuleConcurrentlyInTx = "concurrently-in-transaction" // CREATE INDEX CONCURRENTLY in a file without "-- +goose NO TRANSACTION"
+	RuleIndex            = "index-without-concurrently"  // CREATE INDEX, ADD UNIQUE/PRIMARY KEY/EXCLUDE on an existing table, REINDEX, without CONCURRENTLY
+	RuleConcurrentlyInTx = "concurrently-in-transaction" // CREATE INDEX or REINDEX CONCURRENTLY in a file without "-- +goose NO TRANSACTION"
 	RuleMarker           = "two-step-marker"             // a marker line that does not follow the format
 	RuleBaselineEdited   = "baseline-edited"             // a migration applied before the check existed was changed
 )

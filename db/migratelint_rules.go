@@ -29,6 +29,8 @@ func (c *checker) statement(st sqlStatement) {
 		c.alterOther(st)
 	case t[0].is("CREATE"):
 		c.create(st)
+	case t[0].is("REINDEX"):
+		c.reindex(st)
 	}
 }
 
@@ -63,6 +65,18 @@ func (c *checker) createIndex(st sqlStatement) {
 			return
 		}
 	}
+}
+
+// reindex: REINDEX without CONCURRENTLY blocks the table's writes as a
+// build does.
+func (c *checker) reindex(st sqlStatement) {
+	if hasWords(st.tokens, "CONCURRENTLY") {
+		if !c.noTransaction {
+			c.refuse(st, st.tokens[0], RuleConcurrentlyInTx)
+		}
+		return
+	}
+	c.refuse(st, st.tokens[0], RuleIndex)
 }
 
 // alterTable checks each action of ALTER TABLE name action, action ….

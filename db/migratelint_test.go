@@ -88,6 +88,8 @@ func TestMigrationCheckRules(t *testing.T) {
 		{"a unique index too", up + "CREATE UNIQUE INDEX IF NOT EXISTS orders_key ON ONLY orders (tenant_id, id);", []string{"2 index-without-concurrently"}},
 		{"an index built CONCURRENTLY outside a transaction passes", noTx + up + "CREATE UNIQUE INDEX CONCURRENTLY orders_key ON orders (tenant_id, id);", nil},
 		{"CONCURRENTLY inside goose's transaction is refused", up + "CREATE INDEX CONCURRENTLY orders_key ON orders (tenant_id, id);", []string{"2 concurrently-in-transaction"}},
+		{"REINDEX blocks writes as a build does", up + "REINDEX INDEX orders_email;", []string{"2 index-without-concurrently"}},
+		{"REINDEX CONCURRENTLY outside a transaction passes", noTx + up + "REINDEX TABLE CONCURRENTLY orders;", nil},
 		{"a unique constraint that builds its index is refused", up + "ALTER TABLE orders ADD CONSTRAINT orders_key UNIQUE (tenant_id, id);", []string{"2 index-without-concurrently"}},
 		{"a primary key on an index built before passes", up + "ALTER TABLE orders ADD CONSTRAINT orders_pkey PRIMARY KEY USING INDEX orders_key;", nil},
 		{"a new column's UNIQUE builds an index and is refused", up + "ALTER TABLE orders ADD COLUMN code text UNIQUE;", []string{"2 index-without-concurrently"}},

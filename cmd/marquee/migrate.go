@@ -44,6 +44,7 @@ const migrateUpUsage = `migrate up
 
 Applies the pending migrations, holding a Postgres advisory lock: a second
 migrate up (another pod) waits for the first and then finds nothing to do.
+
 MIGRATE_LOCK_TIMEOUT      lock_timeout of each statement (default 5s): a migration
                           that waits longer for a table's lock gives up, and is
                           tried again MIGRATE_LOCK_RETRIES times (default 5)
