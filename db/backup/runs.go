@@ -136,8 +136,9 @@ type Status struct {
 	// Due is when the newest scheduled backup that should exist by now
 	// was due; Next is when the next one is.
 	Due, Next time.Time
-	// Missed: no backup succeeded since Due, and Due is more than Grace
-	// ago. The console shows it and marquee_backup_missed is 1.
+	// Missed: no backup succeeded or is running since Due, and Due is
+	// more than Grace ago. The console shows it and marquee_backup_missed
+	// is 1.
 	Missed bool
 }
 
@@ -166,7 +167,11 @@ func (r *Runs) Status(ctx context.Context, cfg Config, now time.Time) (Status, e
 			return st, marquee.Wrap(marquee.EUNAVAILABLE, "error.unavailable", fmt.Errorf("backup status: %w", err))
 		}
 	}
-	st.Missed = st.LastSuccess == nil || st.LastSuccess.StartedAt.Before(st.Due)
+	// A backup started since Due and still running is not missed yet: a
+	// large one may take longer than the grace (and one whose process
+	// died is marked failed by the next tick, within TickEvery).
+	running := st.Running != nil && !st.Running.StartedAt.Before(st.Due)
+	st.Missed = !running && (st.LastSuccess == nil || st.LastSuccess.StartedAt.Before(st.Due))
 	return st, nil
 }
 

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -66,7 +67,7 @@ func (s *Scheduler) Tick(ctx context.Context) (Tick, error) {
 	if t.Skipped == "" {
 		b, err := e.createLocked(ctx, KindScheduled, now)
 		if err != nil {
-			return t, err
+			return t, failedBackup{err}
 		}
 		t.Created = &b
 	}
@@ -129,10 +130,25 @@ type tickWorker struct {
 	s *Scheduler
 }
 
+// Work ticks. A backup that failed is not the job's failure: it is
+// recorded in backup_runs, which the console, the metrics and the alerts
+// read, and the next tick tries again; a discarded job would only say it
+// twice. Anything else (the store or the database unreachable before a
+// backup started) fails the job.
 func (w *tickWorker) Work(ctx context.Context, _ *river.Job[TickArgs]) error {
 	_, err := w.s.Tick(ctx)
+	var failed failedBackup
+	if errors.As(err, &failed) {
+		w.s.Engine.log().Warn("scheduled backup failed; the next tick tries again", "err", err)
+		return nil
+	}
 	return err
 }
+
+// failedBackup is a backup's own failure, already recorded in Runs.
+type failedBackup struct{ error }
+
+func (f failedBackup) Unwrap() error { return f.error }
 
 func (w *tickWorker) Timeout(*river.Job[TickArgs]) time.Duration { return JobTimeout }
 

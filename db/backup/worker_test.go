@@ -126,8 +126,8 @@ func TestKilledBackupProcess(t *testing.T) {
 	_ = child.Wait()
 
 	runs := runsOf(d)
-	if st, err := runs.Status(ctx, backup.Config{}, time.Now()); err != nil || st.Running == nil {
-		t.Fatalf("status after the kill %+v, %v; want a run still marked running", st, err)
+	if st, err := runs.Status(ctx, backup.Config{}, time.Now()); err != nil || st.Running == nil || st.Missed {
+		t.Fatalf("status after the kill %+v, %v; want a run still marked running, so not missed yet", st, err)
 	}
 	eng := &backup.Engine{Store: store, DatabaseURL: src.OwnerURL, Media: mediaStore, Runs: runs}
 	got, err := (&backup.Scheduler{Engine: eng}).Tick(ctx)
