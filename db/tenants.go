@@ -167,10 +167,19 @@ func (db *DB) AddDomain(ctx context.Context, tenantID uuid.UUID, hostname string
 func tenantFromRow(r dbq.Tenant) *tenant.Tenant {
 	return &tenant.Tenant{
 		ID: r.ID, Slug: r.Slug, Name: r.Name, Status: tenant.Status(r.Status),
-		DefaultLocale: r.DefaultLocale, Locales: r.Locales, Currency: r.Currency,
+		DefaultLocale: tenant.Locale(r.DefaultLocale), Locales: locales(r.Locales), Currency: r.Currency,
 		StartsOn: fromPgDate(r.StartsOn), EndsOn: fromPgDate(r.EndsOn), ClosesAt: r.ClosesAt,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
+}
+
+// locales are an event's languages as the platform's shared copies
+// (tenant.Locale).
+func locales(codes []string) []string {
+	for i, c := range codes {
+		codes[i] = tenant.Locale(c)
+	}
+	return codes
 }
 
 func pgDate(t *time.Time) pgtype.Date {
