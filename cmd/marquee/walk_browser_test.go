@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ var notPages = map[string]string{
 	"storefront /metrics": "answers 404 on every public host: the metrics are METRICS_ADDR's alone (TestMetricsCountWhatHappened)",
 	"storefront /media/*": "uploaded images", "storefront /static/*": "CSS, scripts and images",
 	"storefront /products/:id/placeholder.svg":            "the picture of a product without a photo (SVG)",
+	"storefront /orders/:number/data.json":                "the attendee's order data, a JSON download",
 	"console /static/*":                                   "CSS, scripts and images",
 	"console /login/link/:token":                          "a redirect: the walk signs in with it and checks the home page it lands on",
 	"console /events/:slug/orders/export.csv":             "a CSV download",
@@ -245,6 +247,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10),
 		"console /reset/:token :token": reset, "console /invite/:token :token": invite,
 		"console /events/:slug/orders/status": "?status=confirmed&number=" + o.Number, // the bulk change's confirm page
+		"console /events/:slug/privacy/erase": "?email=" + url.QueryEscape(o.Email),   // the erasure's confirm page
 	}, "/login/link/" + signIn
 }
 
