@@ -111,6 +111,11 @@ func TestManifestsJobsAndWorker(t *testing.T) {
 				}
 				if j.Spec.BackoffLimit == nil || j.Spec.ActiveDeadlineSeconds == nil {
 					t.Errorf("backoffLimit %v activeDeadlineSeconds %v: a failing migration must stop", j.Spec.BackoffLimit, j.Spec.ActiveDeadlineSeconds)
+				} else if *j.Spec.ActiveDeadlineSeconds <= 20*60 {
+					// migrate up may wait MIGRATE_LOCK_WAIT (10 min) for another
+					// one's lock, then run statements of up to
+					// MIGRATE_STATEMENT_TIMEOUT (10 min): the Job must outlast both.
+					t.Errorf("activeDeadlineSeconds %d: migrate up's lock wait and statement timeout (20 min) outlast it", *j.Spec.ActiveDeadlineSeconds)
 				}
 			})
 			t.Run("worker works the jobs and serve leaves them to it", func(t *testing.T) {
