@@ -3,6 +3,7 @@ package backup_test
 import (
 	"context"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"marquee/db"
 	"marquee/db/backup"
 	"marquee/db/dbtest"
+	"marquee/db/throwaway"
 )
 
 // TestRestoreDrill is the drill the issue asks for: seed orders and
@@ -162,5 +164,51 @@ func TestMediaColumnsCoverTheSchema(t *testing.T) {
 		if !slices.Contains(cols, c) {
 			t.Errorf("backup.MediaColumns names %s, which the schema does not have", c)
 		}
+	}
+}
+
+// TestRestoreOnANewServer is the disaster's restore: a server of its own,
+// where the migrations never ran (no marquee_app or marquee_platform
+// roles), a database owned by a plain user with CREATEROLE; the restore
+// creates the roles and the application runs on the copy.
+func TestRestoreOnANewServer(t *testing.T) {
+	ctx := context.Background()
+	src := dbtest.New(t)
+	srcDB := src.Open(t, db.Options{})
+	srcMedia := diskMedia(t)
+	seeded := seed(t, srcDB, srcMedia)
+	eng := &backup.Engine{Store: backup.Dir{Root: t.TempDir()}, DatabaseURL: src.OwnerURL, Media: srcMedia}
+	b, err := eng.Create(ctx, backup.KindManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv, err := throwaway.Start(ctx, throwaway.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	admin := srv.AdminURL()
+	dbtest.Exec(t, admin, "CREATE ROLE restorer LOGIN CREATEROLE PASSWORD 'restorer'")
+	dbtest.Exec(t, admin, "CREATE DATABASE fresh OWNER restorer")
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User, u.Path = url.UserPassword("restorer", "restorer"), "/fresh"
+	if n := dbtest.CountRows(t, admin, "SELECT count(*) FROM pg_roles WHERE rolname IN ('marquee_app', 'marquee_platform')"); n != 0 {
+		t.Fatalf("the new server already has %d of the roles", n)
+	}
+	if _, err := eng.Restore(ctx, b.ID, backup.RestoreOptions{DatabaseURL: u.String(), Media: diskMedia(t)}); err != nil {
+		t.Fatalf("Restore on a new server: %v", err)
+	}
+	restored, err := db.Open(ctx, u.String(), db.Options{})
+	if err != nil {
+		t.Fatalf("the application cannot open the restored database: %v", err)
+	}
+	defer restored.Close()
+	cat, err := restored.Catalogue(ctx, seeded.events[0].ID)
+	if err != nil || len(cat.Products) != 3 {
+		t.Errorf("catalogue on the new server: %d products, %v", len(cat.Products), err)
 	}
 }
