@@ -131,6 +131,18 @@ func staffSubject(subject string) (uuid.UUID, bool) {
 	return id, err == nil
 }
 
+// RecordPlatformAction writes that staffID did action on the platform's
+// pages (no event's), about subject.
+func (s *StaffStore) RecordPlatformAction(ctx context.Context, staffID uuid.UUID, action, subject string) error {
+	if staffID == uuid.Nil {
+		return errors.New("platform action without an actor")
+	}
+	return s.db.inPlatformQ(ctx, func(q *dbq.Queries) error {
+		return q.AuditInsert(ctx, dbq.AuditInsertParams{ActorStaffID: known(staffID), Action: action, Subject: subject,
+			Detail: []byte("{}"), Now: s.db.now()})
+	})
+}
+
 // RecordAuditExport writes that staffID downloaded the audit log: into
 // the event's log when the download was one event's, else the platform's.
 // what is the download's filter, as its query string.

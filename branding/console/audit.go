@@ -25,6 +25,9 @@ type AuditTrail interface {
 	SearchAudit(ctx context.Context, f staff.AuditFilter) ([]staff.AuditLine, error)
 	// RecordAuditExport writes that a staff member downloaded the log.
 	RecordAuditExport(ctx context.Context, tenantID uuid.NullUUID, staffID uuid.UUID, what string) error
+	// RecordPlatformAction writes what a staff member did on the
+	// platform's pages (a backup asked for, downloaded, deleted).
+	RecordPlatformAction(ctx context.Context, staffID uuid.UUID, action, subject string) error
 }
 
 // auditRoles may read an event's audit log: who did what in it is the
@@ -51,6 +54,9 @@ var auditActions = []struct{ action, label string }{
 	{staff.ActionAuditExported, "console.audit.action_audit_exported"},
 	{staff.ActionPersonErased, "console.audit.action_person_erased"},
 	{staff.ActionRetentionErased, "console.audit.action_retention_erased"},
+	{staff.ActionBackupRequested, "console.audit.action_backup_requested"},
+	{staff.ActionBackupDownloaded, "console.audit.action_backup_downloaded"},
+	{staff.ActionBackupDeleted, "console.audit.action_backup_deleted"},
 }
 
 // auditScope is whose log a page shows: one event's (on the event's page,

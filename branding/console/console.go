@@ -56,8 +56,11 @@ type Console struct {
 	Suppliers     Suppliers
 	SupplierLists SupplierLists
 	Jobs          Jobs
-	// Audit reads the audit log for owners and platform admins.
-	Audit AuditTrail
+	// Audit reads the audit log for owners and platform admins; Backups
+	// are the platform's backups (nil: BACKUP_DIR and BACKUP_S3_BUCKET
+	// unset, and the backups page says so).
+	Audit   AuditTrail
+	Backups Backups
 	// Privacy erases one attendee's personal data on request.
 	Privacy Privacy
 	Secret  []byte // signs the console's CSRF tokens

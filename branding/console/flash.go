@@ -38,6 +38,9 @@ var flashes = map[string]string{
 	"event_archived":   "console.platform.archived",
 	"event_deleted":    "console.platform.deleted",
 	"job_retried":      "console.jobs.retried",
+	"backup_requested": "console.backups.requested",
+	"backup_waiting":   "console.backups.waiting",
+	"backup_deleted":   "console.backups.deleted",
 	"status_changed":   "console.orders.status_changed",
 	"bulk":             "console.orders.bulk_done", // with the counts in ?changed= and ?skipped=
 }

@@ -50,7 +50,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/events/:slug/orders/:number/cancel", h.eventAction(orderRoles, h.cancelOrder))
 
 	// Platform admins only: every event, dev's inbox, the failed jobs, the
-	// audit log of every event and of the platform.
+	// audit log of every event and of the platform, the backups.
 	platform := app.Group("/platform", h.requirePlatformAdmin)
 	platform.Get("/events", h.platformEvents)
 	platform.Post("/events", h.sessionAction(h.createEvent))
@@ -71,6 +71,11 @@ func (h *Console) Mount(app fiber.Router) {
 	platform.Post("/jobs/:id/retry", h.sessionAction(h.retryJob))
 	platform.Get("/audit/export.csv", h.exportPlatformAudit)
 	platform.Get("/audit", h.platformAudit)
+	platform.Get("/backups", h.backups)
+	platform.Post("/backups", h.sessionAction(h.requestBackup))
+	platform.Get("/backups/:id/download", h.downloadBackup)
+	platform.Get("/backups/:id/delete", h.askDeleteBackup)
+	platform.Post("/backups/:id/delete", h.sessionAction(h.deleteBackup))
 
 	// An event's audit log: who did what in it.
 	app.Get("/events/:slug/audit/export.csv", h.exportEventAudit)

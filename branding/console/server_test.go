@@ -75,6 +75,9 @@ type testServer struct {
 	workers *river.Client[pgx.Tx] // nil unless the test asked for workers
 	mail    *jobs.Deps
 	inboxOn bool
+	// backups are the platform's backups, in a folder (backups_test.go);
+	// nil turns them off.
+	backups Backups
 }
 
 // startServer serves the console and the storefront on a fresh database,
@@ -116,6 +119,7 @@ func start(t *testing.T, smtpURL string, workers int) *testServer {
 	s.provision = provision.New(database, provision.Options{BaseDomain: testBase, DNSResolver: closedPort(t), Invitations: s.staff,
 		InviteURL: func(token string) string { return "https://" + consoleHost + "/invite/" + token }})
 	s.setUpEmail(smtpURL)
+	s.backups = s.backupDesk()
 	if workers > 0 {
 		s.startWorkers(workers)
 	}
@@ -194,7 +198,7 @@ func (s *testServer) newConsole() *fiber.App {
 		Media: s.images, Orders: s.db, Products: s.db, Forms: s.db, Privacy: s.db,
 		Provision: s.provision, CertState: certState,
 		Inbox: s.db, InboxEnabled: s.inboxOn, EmailPreviews: s.mail, Suppliers: s.db, SupplierLists: s.mail,
-		Jobs: jobs.Queue{Client: s.jobClient, InPlatform: s.db.InPlatform}, Audit: s.staff}).Mount(console)
+		Jobs: jobs.Queue{Client: s.jobClient, InPlatform: s.db.InPlatform}, Audit: s.staff, Backups: s.backups}).Mount(console)
 	return console
 }
 

@@ -86,6 +86,8 @@ func (h *Console) shell(c *fiber.Ctx, p themes.Page) *themes.Shell {
 			ID: "jobs-link", Current: currentness(route, "/platform/jobs", false)})
 		sh.Platform = append(sh.Platform, themes.NavLink{Href: "/platform/audit", Label: p.T("console.audit.link"),
 			ID: "audit-link", Current: currentness(route, "/platform/audit", false)})
+		sh.Platform = append(sh.Platform, themes.NavLink{Href: "/platform/backups", Label: p.T("console.backups.link"),
+			ID: "backups-link", Current: currentness(route, "/platform/backups", false)})
 	}
 	return sh
 }

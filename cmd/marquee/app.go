@@ -269,9 +269,25 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db, Privacy: p.db,
 		Provision: p.provision, CertState: p.certState,
 		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
-		Jobs: jobs.Queue{Client: p.jobClient, InPlatform: p.db.InPlatform}, Audit: p.staff}).Mount(app)
+		Jobs: jobs.Queue{Client: p.jobClient, InPlatform: p.db.InPlatform}, Audit: p.staff,
+		Backups: p.consoleBackups()}).Mount(app)
 	p.metrics.Requests.Index("console", app)
 	return app
+}
+
+// consoleBackups are the backups of the console's page: nil when BACKUP_*
+// is unset (the page says how to turn them on), or when the store cannot
+// be opened, which is logged.
+func (p *platform) consoleBackups() console.Backups {
+	if !p.cfg.BackupsOn {
+		return nil
+	}
+	engine, err := p.backupEngine(context.Background())
+	if err != nil {
+		p.log.Error("backups: the console cannot open the backup store", "err", err)
+		return nil
+	}
+	return console.BackupDesk{Engine: engine, Config: p.cfg.Backups.Schedule, Client: p.jobClient, InPlatform: p.db.InPlatform}
 }
 
 // eventURL is the address of an event's site as visitors type it: plain

@@ -105,6 +105,7 @@ func newWalker(t *testing.T) *walker {
 	cfg := defaultConfig()
 	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
 	cfg.MailInbox = true
+	cfg.Backups, cfg.BackupsOn = backupSettings{Dir: t.TempDir(), Scheduler: "cronjob"}, true
 	s := startServer(t, cfg)
 	ctx := context.Background()
 	sh := newShop(t, s, "walk")
@@ -112,6 +113,7 @@ func newWalker(t *testing.T) *walker {
 	w := &walker{t: t, s: s, ev: sh.ev, store: sh, formNames: map[string]bool{}, queryNames: map[string]bool{},
 		real: map[string]map[string]string{}, realByName: map[string]string{}, baseQuery: map[string]url.Values{}, byStatus: map[string]map[int]int{}}
 
+	walkBackup(t, s) // the backups page links to a real one
 	placed := sh.post("/order", sh.validOrder())
 	loc, err := url.Parse(placed.header.Get("Location"))
 	if placed.status != http.StatusSeeOther || err != nil {

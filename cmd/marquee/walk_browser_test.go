@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"marquee/db/backup"
 	"marquee/storefront"
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
@@ -41,6 +42,7 @@ var notPages = map[string]string{
 	"console /events/:slug/orders/export.csv":             "a CSV download",
 	"console /events/:slug/suppliers/:supplier/batch.csv": "a CSV download", "console /events/:slug/suppliers/:supplier/batch.xlsx": "a spreadsheet download",
 	"console /events/:slug/audit/export.csv": "a CSV download", "console /platform/audit/export.csv": "a CSV download",
+	"console /platform/backups/:id/download":     "a backup as a tar file",
 	"console /platform/inbox/:id/attachments/:n": "an email's attachment",
 	"console /platform/*":                        "the platform section's admin check, not a route",
 }
@@ -189,6 +191,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 	cfg := defaultConfig()
 	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
 	cfg.MailInbox, cfg.Workers = true, 1
+	cfg.Backups, cfg.BackupsOn = backupSettings{Dir: t.TempDir(), Scheduler: "cronjob"}, true
 	s := startServer(t, cfg)
 	ctx := context.Background()
 	if err := seedDemo(ctx, s.db, s.platform.media); err != nil {
@@ -230,6 +233,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stored := walkBackup(t, s)
 	var message int64 // the order's confirmation in dev's inbox
 	waitFor(t, 10*time.Second, func() bool {
 		m, err := s.db.Inbox(ctx, 0, 1)
@@ -246,8 +250,9 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation", "console :slot": "logo", "console :version": "1",
 		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10),
 		"console /reset/:token :token": reset, "console /invite/:token :token": invite,
-		"console /events/:slug/orders/status": "?status=confirmed&number=" + o.Number, // the bulk change's confirm page
-		"console /events/:slug/privacy/erase": "?email=" + url.QueryEscape(o.Email),   // the erasure's confirm page
+		"console /events/:slug/orders/status":      "?status=confirmed&number=" + o.Number, // the bulk change's confirm page
+		"console /events/:slug/privacy/erase":      "?email=" + url.QueryEscape(o.Email),   // the erasure's confirm page
+		"console /platform/backups/:id/delete :id": stored,
 	}, "/login/link/" + signIn
 }
 
@@ -265,4 +270,19 @@ func resize(t *testing.T, b *browser, size [2]int) {
 	if err := browsertest.Viewport(b.ctx, size[0], size[1]); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// walkBackup makes a backup of s for the backups page to list; its ID.
+func walkBackup(t *testing.T, s *testServer) string {
+	t.Helper()
+	ctx := context.Background()
+	engine, err := s.platform.backupEngine(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := engine.Create(ctx, backup.KindManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.ID
 }

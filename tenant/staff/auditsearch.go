@@ -6,8 +6,14 @@ import (
 	"github.com/google/uuid"
 )
 
-// ActionAuditExported is written when someone downloads the audit log.
-const ActionAuditExported = "audit_exported"
+// Actions of the console's platform pages written to the audit log: the
+// log downloaded, a backup asked for, downloaded or deleted.
+const (
+	ActionAuditExported    = "audit_exported"
+	ActionBackupRequested  = "backup_requested"
+	ActionBackupDownloaded = "backup_downloaded"
+	ActionBackupDeleted    = "backup_deleted"
+)
 
 // AuditFilter picks the audit entries a console page shows, newest first.
 // Every zero field is no filter.
