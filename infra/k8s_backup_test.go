@@ -36,7 +36,7 @@ func TestBackupCronJob(t *testing.T) {
 			r := decodeAll(t, overlay, kustomize(t, overlayDir(t, overlay)))
 			cj := r.backupCronJob(t)
 			pod := cj.Spec.JobTemplate.Spec.Template.Spec
-			if cj.Spec.ConcurrencyPolicy != batchv1.ForbidConcurrent || cj.Spec.Schedule != "*/30 * * * *" || pod.RestartPolicy != corev1.RestartPolicyNever {
+			if cj.Spec.ConcurrencyPolicy != batchv1.ForbidConcurrent || cj.Spec.Schedule != "*/5 * * * *" || pod.RestartPolicy != corev1.RestartPolicyNever {
 				t.Errorf("schedule %q, concurrency %q, restart %q", cj.Spec.Schedule, cj.Spec.ConcurrencyPolicy, pod.RestartPolicy)
 			}
 			if len(pod.InitContainers) != 1 || pod.InitContainers[0].Image != "marquee" ||

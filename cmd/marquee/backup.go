@@ -58,7 +58,7 @@ func runBackupCopyBinary(_ context.Context, e *env, args []string) error {
 }
 
 func runBackupCreate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "backup create", "backup create [--scheduled]\n\nBacks up the database (pg_dump of the server's version) and the media its rows\nreference. With --scheduled it makes the current slot's backup only if it has\nnone yet, then prunes: what the worker's River job and the Kubernetes CronJob run.\n\n"+backupSettingsHelp)
+	fs := newFlags(e, "backup create", "backup create [--scheduled]\n\nBacks up the database (pg_dump of the server's version) and the media its rows\nreference. With --scheduled it makes the current slot's backup only if it has\nnone yet, then prunes; with BACKUP_SCHEDULER=cronjob it then makes the backups\nasked for on the console. This is what the Kubernetes CronJob runs.\n\n"+backupSettingsHelp)
 	scheduled := fs.Bool("scheduled", false, "make the schedule's backup if one is due, then prune")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -69,7 +69,8 @@ func runBackupCreate(ctx context.Context, e *env, args []string) error {
 	}
 	defer be.close()
 	if *scheduled {
-		tick, err := (&backup.Scheduler{Engine: be.engine, Config: be.settings.Schedule}).Tick(ctx)
+		s := &backup.Scheduler{Engine: be.engine, Config: be.settings.Schedule}
+		tick, err := s.Tick(ctx)
 		if err != nil {
 			return err
 		}
@@ -81,7 +82,14 @@ func runBackupCreate(ctx context.Context, e *env, args []string) error {
 		for _, b := range tick.Pruned {
 			fmt.Fprintf(e.stdout, "pruned %s\n", b.ID)
 		}
-		return nil
+		if be.settings.Scheduler != "cronjob" {
+			return nil
+		}
+		n, err := workRequested(ctx, be, s)
+		if n > 0 {
+			fmt.Fprintf(e.stdout, "made %d requested backups\n", n)
+		}
+		return err
 	}
 	b, err := be.engine.Create(ctx, backup.KindManual)
 	if err != nil {

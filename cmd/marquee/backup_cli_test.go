@@ -3,19 +3,24 @@ package main
 import (
 	"bytes"
 	"context"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"marquee/branding"
 	"marquee/branding/media"
 	"marquee/branding/media/diskstore"
 	"marquee/db"
+	"marquee/db/backup"
 	"marquee/db/dbtest"
 	"marquee/tenant"
 )
@@ -95,6 +100,26 @@ func TestBackupCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "no backup due (done)") {
 		t.Errorf("backup create --scheduled, again: %q, %v", out, err)
 	}
+	t.Run("with BACKUP_SCHEDULER=cronjob the scheduled run makes the console's requested backup", func(t *testing.T) {
+		inserter, err := river.NewClient(riverpgxv5.New(d.Pool), &river.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.InPlatform(ctx, func(tx pgx.Tx) error { _, err := backup.Request(ctx, inserter, tx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		cronVars := maps.Clone(vars)
+		cronVars["BACKUP_SCHEDULER"] = "cronjob"
+		out, err := cli(t, cronVars, "backup", "create", "--scheduled")
+		if err != nil || !strings.Contains(out, "no backup due (done)") || !strings.Contains(out, "made 1 requested backups") {
+			t.Errorf("backup create --scheduled with a request waiting: %q, %v", out, err)
+		}
+		out, _ = cli(t, vars, "backup", "list")
+		if n := strings.Count(out, " manual "); n != 2 {
+			t.Errorf("%d manual backups listed, want 2:\n%s", n, out)
+		}
+	})
+
 	out, err = cli(t, vars, "backup", "prune", "--dry-run")
 	if err != nil || !strings.Contains(out, "0 backups would prune") {
 		t.Errorf("backup prune --dry-run: %q, %v", out, err)

@@ -22,11 +22,12 @@ func (p *platform) backupEngine(ctx context.Context) (*backup.Engine, error) {
 }
 
 // backupJobs adds the backup jobs to the workers' River client when backups
-// are configured: the console's "create now" always, the schedule's tick
-// unless BACKUP_SCHEDULER=cronjob leaves it to the CronJob. nil when
-// backups are not configured.
+// are configured: the schedule's tick and the console's "create now". nil
+// when backups are not configured, or when BACKUP_SCHEDULER=cronjob leaves
+// both to the CronJob (marquee backup create --scheduled works the
+// requested ones too).
 func (p *platform) backupJobs(ctx context.Context) (func(*river.Workers, *river.Config), error) {
-	if !p.cfg.BackupsOn {
+	if !p.cfg.BackupsOn || p.cfg.Backups.Scheduler == "cronjob" {
 		return nil, nil
 	}
 	engine, err := p.backupEngine(ctx)
@@ -34,8 +35,7 @@ func (p *platform) backupJobs(ctx context.Context) (func(*river.Workers, *river.
 		return nil, err
 	}
 	s := &backup.Scheduler{Engine: engine, Config: p.cfg.Backups.Schedule}
-	schedule := p.cfg.Backups.Scheduler == "workers"
-	return func(w *river.Workers, c *river.Config) { s.Configure(w, c, schedule) }, nil
+	return func(w *river.Workers, c *river.Config) { s.Configure(w, c, true) }, nil
 }
 
 // backupState reads the backups' state for the metrics.
