@@ -26,6 +26,11 @@ const DefaultRetentionEvery = time.Hour
 type RetentionStore interface {
 	RetentionDue(ctx context.Context, now time.Time) ([]uuid.UUID, error)
 	EraseDueEvent(ctx context.Context, tenantID uuid.UUID, now time.Time) (storefront.Erasure, error)
+	// InPlatform runs fn in a transaction as the platform role, which
+	// River's jobs are inserted in (behind PgBouncer a statement outside
+	// a transaction that sets its role would run as whoever the pooled
+	// connection last was).
+	InPlatform(ctx context.Context, fn func(pgx.Tx) error) error
 }
 
 // Retention is the scheduled erasure of attendees' personal data.
@@ -89,8 +94,11 @@ func (w *retentionSweepWorker) Work(ctx context.Context, job *river.Job[Retentio
 	for _, id := range due {
 		batch = append(batch, river.InsertManyParams{Args: RetentionEraseArgs{TenantID: id}, InsertOpts: eraseOnce()})
 	}
-	_, err = river.ClientFromContext[pgx.Tx](ctx).InsertMany(ctx, batch)
-	return err
+	client := river.ClientFromContext[pgx.Tx](ctx)
+	return w.r.Store.InPlatform(ctx, func(tx pgx.Tx) error {
+		_, err := client.InsertManyTx(ctx, tx, batch)
+		return err
+	})
 }
 
 // eraseOnce makes an event's erasure job unique while it waits or runs:
