@@ -27,6 +27,7 @@ type OrderDetailPage struct {
 	Next                                                           []OptionRow
 	CanCancel                                                      bool // cancelling is asked about on its own page, not offered in Next
 	Emails                                                         []EmailRow
+	Erased                                                         string // when its personal data was erased; "" while kept
 }
 
 // EmailRow is one email sent about the order.
@@ -79,6 +80,9 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 			Answers: answerRows(base, fields, []form.Scope{form.ScopeItem}, it.Answers, def)})
 	}
 	p.Answers = answerRows(base, fields, []form.Scope{form.ScopeCustomer, form.ScopeShipping}, o.Answers, def)
+	if o.ErasedAt != nil {
+		p.Erased = consoleTime(base, *o.ErasedAt)
+	}
 	if o.Address != nil {
 		p.Address = address.Lines(*o.Address, base.Lang)
 	}

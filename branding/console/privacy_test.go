@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -89,6 +90,11 @@ func TestErasingAnAttendeeAsksFirst(t *testing.T) {
 	}
 	if name(ev.ID, ours.Number) != "" || name(other.ID, theirs.Number) != "Ada Quillfeather" {
 		t.Errorf("after the erasure: ours %q, the other event's %q", name(ev.ID, ours.Number), name(other.ID, theirs.Number))
+	}
+	detail := consolePage(t, owner, "/events/devcon/orders/"+ours.Number)
+	if got := detail.text("#order-erased"); !strings.HasPrefix(got, "The attendee's personal data in this order was erased on ") ||
+		strings.Contains(detail.text("dl.answers"), "Email") {
+		t.Errorf("the erased order's page: %q, answers %q", got, detail.text("dl.answers"))
 	}
 	if got := consolePage(t, owner, "/events/devcon/privacy?saved=erased").text("#flash"); got != "The personal data was erased." {
 		t.Errorf("flash %q", got)
