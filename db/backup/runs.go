@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"marquee"
 )
@@ -72,11 +74,17 @@ func (r *Runs) finish(ctx context.Context, id string, at time.Time, size int64, 
 	return r.exec(ctx, "UPDATE backup_runs SET finished_at = $2, succeeded = false, error = $3 WHERE id = $1", id, at, msg)
 }
 
+// exec records a run. A database whose migrations have not reached
+// backup_runs yet (the backup before the release that adds it) is backed
+// up all the same, unrecorded.
 func (r *Runs) exec(ctx context.Context, sql string, args ...any) error {
 	err := r.InPlatform(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, sql, args...)
 		return err
 	})
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == pgerrcode.UndefinedTable {
+		return nil
+	}
 	if err != nil {
 		return marquee.Wrap(marquee.EUNAVAILABLE, "error.unavailable", fmt.Errorf("backup runs: %w", err))
 	}
