@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
@@ -137,15 +138,29 @@ func TestBackupsPage(t *testing.T) {
 			}
 		}
 	})
-	t.Run("delete asks first, then deletes", func(t *testing.T) {
+	t.Run("delete asks first, waits for a running backup, then deletes", func(t *testing.T) {
 		ask := consolePage(t, admin, "/platform/backups/"+id+"/delete")
+		// Another process's backup holds the engine's lock (db/backup/lock.go).
+		busy, err := pgx.Connect(context.Background(), s.adminURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := busy.Exec(context.Background(), "SELECT pg_advisory_lock($1)", int64(0x6d71_6261_636b)); err != nil {
+			t.Fatal(err)
+		}
+		r := admin.post("/platform/backups/"+id+"/delete", url.Values{"csrf": {csrfOf(ask)}})
+		busy.Close(context.Background())
+		if r.status != http.StatusConflict || !strings.HasPrefix(r.text("#problem"), "Another backup, prune or deletion is running.") ||
+			r.doc.Find("table.backups tbody tr").Length() != 1 {
+			t.Fatalf("delete while busy: %d %q", r.status, r.text("#problem"))
+		}
 		if !strings.HasPrefix(ask.text("#confirm-heading"), "Delete the backup of ") || ask.text(".confirm-items li") != id {
 			t.Fatalf("confirm page %q", ask.text("main"))
 		}
 		if list, _ := desk.List(context.Background()); len(list) != 1 {
 			t.Fatal("asking deleted the backup")
 		}
-		r := admin.post("/platform/backups/"+id+"/delete", url.Values{"csrf": {"forged"}})
+		r = admin.post("/platform/backups/"+id+"/delete", url.Values{"csrf": {"forged"}})
 		if r.status != 403 {
 			t.Fatalf("forged token: %d", r.status)
 		}
@@ -156,6 +171,11 @@ func TestBackupsPage(t *testing.T) {
 		page := consolePage(t, admin, r.header.Get("Location"))
 		if page.text("#flash") != "The backup is deleted." || page.doc.Find("table.backups").Length() != 0 {
 			t.Fatalf("after delete: flash %q, %q", page.text("#flash"), page.text("main"))
+		}
+		for action, want := range map[string]int{staff.ActionBackupRequested: 1, staff.ActionBackupDeleted: 1} {
+			if got := subjects(consolePage(t, admin, "/platform/audit?action="+action)); len(got) != want {
+				t.Errorf("%s entries %q, want %d", action, got, want)
+			}
 		}
 	})
 	t.Run("a failed backup is an alert with its error", func(t *testing.T) {
