@@ -12,7 +12,7 @@ test:
 	$(GO) run ./cmd/withpg -- $(MAKE) --no-print-directory test-inner
 
 test-inner: check
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 25m ./...
 
 check: fmt-check vet staticcheck sqlc-check actionlint
 
