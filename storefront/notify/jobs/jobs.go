@@ -89,6 +89,9 @@ type Enqueuer struct {
 	// queues no supplier job. Nil: always queue it. (A new order's first
 	// batch asks the same, see OrderPlaced.)
 	PerOrderSuppliers func(ctx context.Context, tx pgx.Tx, o *storefront.Order) (bool, error)
+	// NotifyEvery is how often, at most, OrderPlaced's jobs tell the
+	// workers of themselves (0: insertNotifyEvery).
+	NotifyEvery time.Duration
 	// notified is when OrderPlaced's jobs last told the workers of
 	// themselves (UnixNano).
 	notified atomic.Int64
@@ -143,10 +146,14 @@ func (e *Enqueuer) OrderPlaced(o *storefront.Order, perOrderSupplier bool) ([]db
 const insertNotifyEvery = 100 * time.Millisecond
 
 // notifyDue reports whether the jobs queued at now should tell the
-// workers, at most once per insertNotifyEvery.
+// workers, at most once per NotifyEvery.
 func (e *Enqueuer) notifyDue(now time.Time) bool {
+	every := e.NotifyEvery
+	if every <= 0 {
+		every = insertNotifyEvery
+	}
 	last := e.notified.Load()
-	if now.UnixNano()-last < int64(insertNotifyEvery) {
+	if now.UnixNano()-last < int64(every) {
 		return false
 	}
 	return e.notified.CompareAndSwap(last, now.UnixNano())
