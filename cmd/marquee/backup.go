@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -60,10 +61,7 @@ func runBackupCopyBinary(_ context.Context, e *env, args []string) error {
 func runBackupCreate(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "backup create", "backup create [--scheduled]\n\nBacks up the database (pg_dump of the server's version) and the media its rows\nreference. With --scheduled it makes the current slot's backup only if it has\nnone yet, then prunes; with BACKUP_SCHEDULER=cronjob it then makes the backups\nasked for on the console. This is what the Kubernetes CronJob runs.\n\n"+backupSettingsHelp)
 	scheduled := fs.Bool("scheduled", false, "make the schedule's backup if one is due, then prune")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	be, err := openBackups(ctx, e, true)
+	be, err := parseAndOpenBackups(ctx, e, fs, args, true)
 	if err != nil {
 		return err
 	}
@@ -99,6 +97,15 @@ func runBackupCreate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// parseAndOpenBackups parses a backup command's flags, then opens the
+// backups (and the database when withDB); the caller closes them.
+func parseAndOpenBackups(ctx context.Context, e *env, fs *flag.FlagSet, args []string, withDB bool) (*backupEnv, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	return openBackups(ctx, e, withDB)
+}
+
 func printBackup(e *env, b backup.Backup) {
 	fmt.Fprintf(e.stdout, "created %s: %s, %d rows, %d media objects, schema version %d\n", b.ID, humanBytes(b.Size), b.Rows, b.Objects, b.SchemaVersion)
 }
@@ -106,10 +113,7 @@ func printBackup(e *env, b backup.Backup) {
 func runBackupList(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "backup list", "backup list [--json]\n\nLists the backups, newest first, and the schedule: the last success and\nfailure, and whether a scheduled backup is missing.\n\n"+backupSettingsHelp)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	be, err := openBackups(ctx, e, true)
+	be, err := parseAndOpenBackups(ctx, e, fs, args, true)
 	if err != nil {
 		return err
 	}
@@ -184,10 +188,7 @@ func runBackupRestore(ctx context.Context, e *env, args []string) error {
 func runBackupPrune(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "backup prune", "backup prune [--dry-run]\n\nRemoves the backups the retention rules no longer keep: every backup is kept\nBACKUP_KEEP_ALL, the first of each week BACKUP_KEEP_WEEKLY, the newest always.\n\n"+backupSettingsHelp)
 	dryRun := fs.Bool("dry-run", false, "print what would be removed, remove nothing")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	be, err := openBackups(ctx, e, false)
+	be, err := parseAndOpenBackups(ctx, e, fs, args, false)
 	if err != nil {
 		return err
 	}
