@@ -26,7 +26,8 @@ func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storef
 	return storefront.Settings{Currency: r.Currency, ClosesAt: r.ClosesAt, Ships: r.Ships,
 		AttendeeCanCancel: r.AttendeeCanCancel, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo,
 		TimeZone: r.TimeZone, PickupPlace: r.PickupPlace, PickupDetails: r.PickupDetails,
-		RetentionDays: int(r.RetentionDays), EndsOn: fromPgDate(r.EndsOn)}, err
+		RetentionDays: int(r.RetentionDays), EndsOn: fromPgDate(r.EndsOn),
+		PayAtPickup: r.PayAtPickup, HoldMinutes: int(r.HoldMinutes)}, err
 }
 
 // SaveSettings stores how an event's shop behaves (currency and close
@@ -45,12 +46,16 @@ func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront
 	if s.RetentionDays < storefront.MinRetentionDays || s.RetentionDays > storefront.MaxRetentionDays {
 		return marquee.Invalid("retention_days", "settings.retention_days_range")
 	}
+	if err := s.CheckPayment(); err != nil {
+		return err
+	}
+	s.HoldMinutes = s.Hold()
 	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
 			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel,
 			CommonCountries: append([]string{}, s.CommonCountries...), ReplyTo: s.ReplyTo,
 			TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails,
-			RetentionDays: int32(s.RetentionDays),
+			RetentionDays: int32(s.RetentionDays), PayAtPickup: s.PayAtPickup, HoldMinutes: int32(s.HoldMinutes),
 		})
 	})
 }

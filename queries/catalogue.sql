@@ -63,20 +63,24 @@ SELECT t.currency, t.closes_at,
        coalesce(s.pickup_place, '')::text AS pickup_place,
        coalesce(s.pickup_details, '')::text AS pickup_details,
        coalesce(s.retention_days, 90)::int AS retention_days,
+       coalesce(s.pay_at_pickup, false)::boolean AS pay_at_pickup,
+       coalesce(s.hold_minutes, 15)::int AS hold_minutes,
        t.ends_on
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = @tenant_id::uuid;
 
 -- name: SettingsUpsert :exec
 INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to,
-                                 time_zone, pickup_place, pickup_details, retention_days)
+                                 time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes)
 VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @common_countries::text[], @reply_to::text,
-        @time_zone::text, @pickup_place::text, @pickup_details::text, @retention_days::int)
+        @time_zone::text, @pickup_place::text, @pickup_details::text, @retention_days::int,
+        @pay_at_pickup::boolean, @hold_minutes::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
     time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
-    retention_days = EXCLUDED.retention_days;
+    retention_days = EXCLUDED.retention_days,
+    pay_at_pickup = EXCLUDED.pay_at_pickup, hold_minutes = EXCLUDED.hold_minutes;
 
 -- name: VariantAdjustStock :one
 -- Adds delta to a limited stock, never below zero: no row back when the

@@ -194,6 +194,12 @@ type Settings struct {
 	// EndsOn is the event's last day (nil: not given), from which the
 	// retention period runs when the shop has no closing time.
 	EndsOn *time.Time
+	// PayAtPickup: attendees may choose to pay priced orders at the pick-up
+	// desk instead of online (see payment.go).
+	PayAtPickup bool
+	// HoldMinutes is how long an order paid online holds its stock while
+	// the attendee pays; 0 is DefaultHoldMinutes.
+	HoldMinutes int
 }
 
 // RetentionEnds is when the event's attendees' personal data is due for
@@ -251,5 +257,6 @@ func (s Settings) OrdersClosed(now time.Time) bool {
 
 // DefaultSettings apply to an event that never changed them.
 func DefaultSettings() Settings {
-	return Settings{Currency: "EUR", AttendeeCanCancel: true, TimeZone: DefaultTimeZone, RetentionDays: DefaultRetentionDays}
+	return Settings{Currency: "EUR", AttendeeCanCancel: true, TimeZone: DefaultTimeZone, RetentionDays: DefaultRetentionDays,
+		HoldMinutes: DefaultHoldMinutes}
 }

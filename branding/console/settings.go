@@ -35,6 +35,10 @@ type SettingsPage struct {
 	// typed, on a refusal); RetentionEnds when the event's personal data
 	// is erased ("": never by itself, the event names no end).
 	RetentionDays, RetentionEnds string
+	// PayAtPickup: attendees may pay at the pick-up desk; HoldMinutes the
+	// payment hold as the form shows it (what was typed, on a refusal).
+	PayAtPickup bool
+	HoldMinutes string
 	// CanErase: the member may erase an attendee's data (the link to it).
 	CanErase bool
 	// Zones are common time zone names the time zone field suggests.
@@ -91,6 +95,10 @@ func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s s
 	if p.ProblemField == "retention_days" {
 		p.RetentionDays = c.FormValue("retention_days")
 	}
+	p.PayAtPickup, p.HoldMinutes = s.PayAtPickup, strconv.Itoa(s.Hold())
+	if p.ProblemField == "hold_minutes" {
+		p.HoldMinutes = c.FormValue("hold_minutes")
+	}
 	if ev := h.routeEvent(c); ev != nil {
 		p.CanErase = ev.admin || slices.Contains(privacyRoles, ev.role)
 	}
@@ -99,6 +107,25 @@ func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s s
 	}
 	p.Chosen, p.Others = countryChoices(base.Lang, s.CommonCountries)
 	return h.render(c, status, "console_settings", p, base.Lang)
+}
+
+// paymentFromForm reads how the event takes payment: whether attendees
+// may pay at pick-up and the hold of an online payment. A form without
+// the hold field (an older page) keeps the current one.
+func paymentFromForm(s *storefront.Settings, form url.Values) error {
+	s.PayAtPickup = form.Get("pay_at_pickup") != ""
+	if typed, ok := form["hold_minutes"]; ok {
+		one := ""
+		if len(typed) == 1 {
+			one = typed[0]
+		}
+		n, err := storefront.ParseHoldMinutes(one)
+		if err != nil {
+			return err
+		}
+		s.HoldMinutes = n
+	}
+	return s.CheckPayment()
 }
 
 // countryChoices splits the country list in lang into the chosen
@@ -134,6 +161,9 @@ func settingsFromForm(cur storefront.Settings, form url.Values) (storefront.Sett
 			return s, err
 		}
 		s.RetentionDays = days
+	}
+	if err := paymentFromForm(&s, form); err != nil {
+		return s, err
 	}
 	s.PickupPlace = strings.TrimSpace(form.Get("pickup_place"))
 	s.PickupDetails = strings.TrimSpace(strings.ReplaceAll(form.Get("pickup_details"), "\r\n", "\n"))

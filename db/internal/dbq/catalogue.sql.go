@@ -425,6 +425,8 @@ SELECT t.currency, t.closes_at,
        coalesce(s.pickup_place, '')::text AS pickup_place,
        coalesce(s.pickup_details, '')::text AS pickup_details,
        coalesce(s.retention_days, 90)::int AS retention_days,
+       coalesce(s.pay_at_pickup, false)::boolean AS pay_at_pickup,
+       coalesce(s.hold_minutes, 15)::int AS hold_minutes,
        t.ends_on
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = $1::uuid
@@ -441,6 +443,8 @@ type SettingsGetRow struct {
 	PickupPlace       string
 	PickupDetails     string
 	RetentionDays     int32
+	PayAtPickup       bool
+	HoldMinutes       int32
 	EndsOn            pgtype.Date
 }
 
@@ -458,6 +462,8 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 		&i.PickupPlace,
 		&i.PickupDetails,
 		&i.RetentionDays,
+		&i.PayAtPickup,
+		&i.HoldMinutes,
 		&i.EndsOn,
 	)
 	return i, err
@@ -465,14 +471,16 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 
 const settingsUpsert = `-- name: SettingsUpsert :exec
 INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to,
-                                 time_zone, pickup_place, pickup_details, retention_days)
+                                 time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes)
 VALUES ($1::uuid, $2::boolean, $3::boolean, $4::text[], $5::text,
-        $6::text, $7::text, $8::text, $9::int)
+        $6::text, $7::text, $8::text, $9::int,
+        $10::boolean, $11::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
     time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
-    retention_days = EXCLUDED.retention_days
+    retention_days = EXCLUDED.retention_days,
+    pay_at_pickup = EXCLUDED.pay_at_pickup, hold_minutes = EXCLUDED.hold_minutes
 `
 
 type SettingsUpsertParams struct {
@@ -485,6 +493,8 @@ type SettingsUpsertParams struct {
 	PickupPlace       string
 	PickupDetails     string
 	RetentionDays     int32
+	PayAtPickup       bool
+	HoldMinutes       int32
 }
 
 func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) error {
@@ -498,6 +508,8 @@ func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) 
 		arg.PickupPlace,
 		arg.PickupDetails,
 		arg.RetentionDays,
+		arg.PayAtPickup,
+		arg.HoldMinutes,
 	)
 	return err
 }

@@ -365,6 +365,8 @@ type StorefrontSetting struct {
 	PickupPlace       string
 	PickupDetails     string
 	RetentionDays     int32
+	PayAtPickup       bool
+	HoldMinutes       int32
 }
 
 type Supplier struct {
