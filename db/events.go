@@ -39,6 +39,13 @@ type Events interface {
 	// SupplierBatchRequested is told that staff asked for a supplier's
 	// list now.
 	SupplierBatchRequested(ctx context.Context, tx pgx.Tx, tenantID, supplierID uuid.UUID) error
+
+	// StockReturned is told of options whose limited stock grew (an order
+	// or line cancelled, a payment expired, staff's positive adjustment,
+	// an unused waiting-list offer): it queues the waiting list's offer
+	// job for each option once (issue 17, contract 3). Every path that
+	// gives units back calls it, through orderTx.release or stockReturned.
+	StockReturned(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, variantIDs []uuid.UUID) error
 }
 
 // Job is a River job that a change queues, inserted in the change's
@@ -90,4 +97,23 @@ func (db *DB) closingTimeSet(ctx context.Context, tx pgx.Tx, t *tenant.Tenant) e
 		return err
 	}
 	return db.Events.ClosingTimeSet(ctx, tx, t, list)
+}
+
+// stockReturned tells db.Events, inside tx, that the options' stock grew.
+func (db *DB) stockReturned(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, variantIDs []uuid.UUID) error {
+	return tellStockReturned(ctx, db.Events, tx, tenantID, variantIDs)
+}
+
+// tellStockReturned tells events, inside tx, of the options among
+// variantIDs that someone waits for, each once: most cancellations are of
+// options nobody waits for, and they queue no job.
+func tellStockReturned(ctx context.Context, events Events, tx pgx.Tx, tenantID uuid.UUID, variantIDs []uuid.UUID) error {
+	if events == nil || len(variantIDs) == 0 {
+		return nil
+	}
+	waited, err := dbq.New(tx).WaitlistWaitedFor(ctx, dbq.WaitlistWaitedForParams{TenantID: tenantID, Ids: variantIDs})
+	if err != nil || len(waited) == 0 {
+		return err
+	}
+	return events.StockReturned(ctx, tx, tenantID, waited)
 }

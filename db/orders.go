@@ -23,6 +23,15 @@ type orderTx struct {
 	tenantID     uuid.UUID
 	now          time.Time
 	reservations reservations
+	// events hears of stock that release gives back (nil: nobody); set it
+	// with DB.orderTxIn, which every transaction that may release uses.
+	events Events
+}
+
+// orderTxIn is an order's transaction in tx, whose release tells db.Events
+// of the stock it gives back (the waiting list's offers).
+func (db *DB) orderTxIn(tx pgx.Tx, tenantID uuid.UUID) *orderTx {
+	return &orderTx{tx: tx, q: dbq.New(tx), tenantID: tenantID, now: db.now(), events: db.Events}
 }
 
 func orEmptyMap(m map[string]any) map[string]any {
@@ -171,7 +180,7 @@ func addHistory(o *storefront.Order, rows []dbq.OrderStatusHistory) {
 func (db *DB) CancelOrder(ctx context.Context, tenantID uuid.UUID, number, actor string) (*storefront.Order, error) {
 	var order *storefront.Order
 	err := db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
-		ot := &orderTx{tx: tx, q: dbq.New(tx), tenantID: tenantID, now: db.now()}
+		ot := db.orderTxIn(tx, tenantID)
 		var err error
 		order, err = ot.cancel(ctx, number, actor)
 		if err != nil || db.Events == nil {
@@ -212,9 +221,12 @@ func (ot *orderTx) cancel(ctx context.Context, number, actor string) (*storefron
 	return ot.load(ctx, row)
 }
 
-// release returns a cancelled order's stock and attendee counts.
+// release returns a cancelled order's stock and attendee counts, and tells
+// db.Events which options have units back (contract 3: the waiting list).
 func (ot *orderTx) release(ctx context.Context, o *storefront.Order) error {
+	returned := make([]uuid.UUID, 0, len(o.Items))
 	for _, it := range o.Items {
+		returned = append(returned, it.VariantID)
 		if err := ot.q.VariantRelease(ctx, dbq.VariantReleaseParams{TenantID: ot.tenantID, ID: it.VariantID, Quantity: int32(it.Quantity)}); err != nil {
 			return err
 		}
@@ -223,5 +235,19 @@ func (ot *orderTx) release(ctx context.Context, o *storefront.Order) error {
 			return err
 		}
 	}
-	return nil
+	return ot.stockReturned(ctx, returned)
+}
+
+// stockReturned tells db.Events, in the order's transaction, that the
+// options' stock may have grown. Only a pgx.Tx can be told: release runs
+// in one (PlaceOrder's batched connection never releases).
+func (ot *orderTx) stockReturned(ctx context.Context, variantIDs []uuid.UUID) error {
+	if ot.events == nil || len(variantIDs) == 0 {
+		return nil
+	}
+	tx, ok := ot.tx.(pgx.Tx)
+	if !ok {
+		return errors.New("db: stock returned outside a transaction")
+	}
+	return tellStockReturned(ctx, ot.events, tx, ot.tenantID, variantIDs)
 }

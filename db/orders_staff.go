@@ -55,7 +55,7 @@ func (db *DB) ListOrders(ctx context.Context, tenantID uuid.UUID, f storefront.O
 func (db *DB) ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number string, to storefront.Status, note string, staffID uuid.UUID) (*storefront.Order, error) {
 	var order *storefront.Order
 	err := db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
-		ot := &orderTx{tx: tx, q: dbq.New(tx), tenantID: tenantID, now: db.now()}
+		ot := db.orderTxIn(tx, tenantID)
 		row, err := ot.q.OrderGetByNumberForUpdate(ctx, dbq.OrderGetByNumberForUpdateParams{TenantID: tenantID, Number: number})
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"marquee"
 	"marquee/branding"
@@ -66,7 +67,8 @@ func (db *DB) AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, de
 		return 0, err
 	}
 	var stock int32
-	err = db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+	err = db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
+		q := dbq.New(tx)
 		after, err := q.VariantAdjustStock(ctx, dbq.VariantAdjustStockParams{TenantID: tenantID, ID: variantID, Delta: int32(delta)})
 		if after != nil {
 			stock = *after
@@ -82,8 +84,14 @@ func (db *DB) AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, de
 		if err != nil {
 			return err
 		}
-		return q.StockAdjustmentInsert(ctx, dbq.StockAdjustmentInsertParams{TenantID: tenantID, VariantID: variantID,
-			Delta: int32(delta), Stock: stock, Reason: reason, Actor: actor})
+		if err := q.StockAdjustmentInsert(ctx, dbq.StockAdjustmentInsertParams{TenantID: tenantID, VariantID: variantID,
+			Delta: int32(delta), Stock: stock, Reason: reason, Actor: actor}); err != nil {
+			return err
+		}
+		if delta > 0 { // units came back: the waiting list hears of them
+			return db.stockReturned(ctx, tx, tenantID, []uuid.UUID{variantID})
+		}
+		return nil
 	})
 	return int(stock), err
 }

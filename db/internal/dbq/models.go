@@ -367,6 +367,7 @@ type StorefrontSetting struct {
 	RetentionDays     int32
 	PayAtPickup       bool
 	HoldMinutes       int32
+	WaitlistHoldHours int32
 }
 
 type Supplier struct {
@@ -423,4 +424,29 @@ type Variant struct {
 	PriceMinor *int64
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+type WaitlistEntry struct {
+	TenantID   uuid.UUID
+	ID         uuid.UUID
+	VariantID  uuid.UUID
+	Email      string
+	Locale     string
+	Quantity   int32
+	State      string
+	LeaveToken string
+	CreatedAt  time.Time
+}
+
+type WaitlistOffer struct {
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+	EntryID   uuid.UUID
+	VariantID uuid.UUID
+	Quantity  int32
+	Token     string
+	State     string
+	ExpiresAt time.Time
+	OrderID   uuid.NullUUID
+	CreatedAt time.Time
 }

@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"marquee"
+	"marquee/db"
 	"marquee/storefront"
 	"marquee/storefront/notify"
 	"marquee/storefront/notify/render"
@@ -33,6 +35,10 @@ type Store interface {
 	Suppliers(ctx context.Context, tenantID uuid.UUID) ([]suppliers.Supplier, error)
 	OrderNumbersForBatch(ctx context.Context, tenantID uuid.UUID) ([]string, error)
 	RecordSupplierBatch(ctx context.Context, tenantID, supplierID uuid.UUID, lines int, messageID string) error
+	// The waiting list's offers (waitlist.go).
+	OfferReturnedStock(ctx context.Context, tenantID, variantID uuid.UUID,
+		queue func(ctx context.Context, tx pgx.Tx, offers []db.WaitlistOffer) error) ([]db.WaitlistOffer, error)
+	ExpireWaitlistOffer(ctx context.Context, tenantID, offerID uuid.UUID) (expired, due bool, err error)
 }
 
 // Deps are what the workers need besides the store.
@@ -61,6 +67,8 @@ func Register(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &supplierOrderWorker{d: d})
 	river.AddWorker(w, &supplierBatchWorker{d: d})
 	river.AddWorker(w, &supplierCancellationWorker{d: d})
+	river.AddWorker(w, &waitlistOfferWorker{d: d})
+	river.AddWorker(w, &waitlistOfferExpireWorker{d: d})
 }
 
 // Event loads what rendering needs to know of an event.
