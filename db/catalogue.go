@@ -60,7 +60,7 @@ func productFromRow(r dbq.Product) (storefront.Product, error) {
 	p := storefront.Product{
 		ID: r.ID, Position: int(r.Position), Visible: r.Visible, PriceMinor: r.PriceMinor,
 		MaxPerOrder: intOrZero(r.MaxPerOrder), MaxPerAttendee: intOrZero(r.MaxPerAttendee),
-		SalesOpenAt: r.SalesOpenAt, SalesCloseAt: r.SalesCloseAt,
+		SalesOpenAt: r.SalesOpenAt, SalesCloseAt: r.SalesCloseAt, CodeOnly: r.CodeOnly,
 	}
 	if r.ImageKey != nil {
 		p.ImageKey = *r.ImageKey
@@ -75,7 +75,7 @@ func productFromRow(r dbq.Product) (storefront.Product, error) {
 }
 
 func variantFromRow(r dbq.Variant) (storefront.Variant, error) {
-	v := storefront.Variant{ID: r.ID, ProductID: r.ProductID, Position: int(r.Position), PriceMinor: r.PriceMinor}
+	v := storefront.Variant{ID: r.ID, ProductID: r.ProductID, Position: int(r.Position), PriceMinor: r.PriceMinor, CodeOnly: r.CodeOnly}
 	if r.Sku != nil {
 		v.SKU = *r.Sku
 	}

@@ -23,6 +23,7 @@ type orderTx struct {
 	tenantID     uuid.UUID
 	now          time.Time
 	reservations reservations
+	voucher      orderVoucher // the order's code (orders_voucher.go)
 	// events hears of stock that release gives back (nil: nobody); set it
 	// with DB.orderTxIn, which every transaction that may release uses.
 	events Events
@@ -127,7 +128,10 @@ func orderOf(r dbq.Order) (*storefront.Order, error) {
 	o := &storefront.Order{
 		ID: r.ID, TenantID: r.TenantID, Number: r.Number, Email: r.Email, Name: r.Name, Locale: r.Locale,
 		Status: storefront.Status(r.Status), Currency: r.Currency, TotalMinor: r.TotalMinor, CreatedAt: r.CreatedAt,
-		ErasedAt: r.ErasedAt,
+		ErasedAt: r.ErasedAt, DiscountMinor: r.DiscountMinor,
+	}
+	if r.VoucherCode != nil {
+		o.VoucherCode = *r.VoucherCode
 	}
 	if err := json.Unmarshal(r.Answers, &o.Answers); err != nil {
 		return nil, fmt.Errorf("order %s answers: %w", r.Number, err)

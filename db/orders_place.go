@@ -137,6 +137,7 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, jobsO
 			supplier, err = q.SupplierPerOrderExists(ctx, dbq.SupplierPerOrderExistsParams{TenantID: ot.tenantID, ProductIds: pids, VariantIds: vids})
 			return err
 		},
+		ot.voucher.read(ctx, ot.tenantID, req),
 	)
 	if err != nil {
 		if connectionFailure(err) {
@@ -158,6 +159,9 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, jobsO
 	}
 	order, err := ot.newOrder(req, settings.Currency, priced)
 	if err != nil {
+		return nil, err
+	}
+	if err := ot.voucher.apply(ot.now, priced, order); err != nil {
 		return nil, err
 	}
 	jobs, err := jobsOf(order, supplier)
@@ -278,7 +282,7 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 	}
 	commit := func(q *dbq.Queries) error { return q.OrderTxCommit(ctx) }
 	if ot.reservations != nil {
-		if err := inBatch(ctx, ot.tx, steps...); err != nil {
+		if err := inBatch(ctx, ot.tx, append(steps, ot.voucher.redeem(ctx, ot, o)...)...); err != nil {
 			return err
 		}
 		if err := ot.reserveOneByOne(ctx, req.Email, lines); err != nil {
@@ -304,6 +308,7 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 			return refusedAs(err, refusedSoldOut, storefront.ErrSoldOut(l))
 		})
 	}
+	steps = append(steps, ot.voucher.redeem(ctx, ot, o)...) // last: the code's row is a lock every order with it waits on
 	return inBatch(ctx, ot.tx, append(steps, commit)...)
 }
 

@@ -45,6 +45,11 @@ func insertProduct(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, p *s
 		return err
 	}
 	p.ID = row.ID
+	if p.CodeOnly {
+		if _, err := q.ProductSetCodeOnly(ctx, dbq.ProductSetCodeOnlyParams{TenantID: tenantID, ID: p.ID, CodeOnly: true}); err != nil {
+			return err
+		}
+	}
 	for i := range p.Variants {
 		if err := addVariant(ctx, q, tenantID, p.ID, &p.Variants[i]); err != nil {
 			return err

@@ -31,6 +31,9 @@ func addVariant(ctx context.Context, q *dbq.Queries, tenantID, productID uuid.UU
 		Position: int32(v.Position), Stock: stock, PriceMinor: v.PriceMinor,
 	})
 	v.ID, v.ProductID = row.ID, productID
+	if err == nil && v.CodeOnly {
+		_, err = q.VariantSetCodeOnly(ctx, dbq.VariantSetCodeOnlyParams{TenantID: tenantID, ID: v.ID, CodeOnly: true})
+	}
 	return err
 }
 

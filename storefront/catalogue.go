@@ -1,6 +1,7 @@
 package storefront
 
 import (
+	"slices"
 	"sync"
 	"time"
 	_ "time/tzdata" // time zones by name on every machine, the distroless image included
@@ -65,6 +66,9 @@ type Product struct {
 	SalesOpenAt    *time.Time
 	SalesCloseAt   *time.Time
 	Variants       []Variant
+	// CodeOnly: not on the shop unless an active voucher code unlocks it
+	// (storefront/voucher.go), and refused in an order without one.
+	CodeOnly bool
 }
 
 // Variant is one option of a product (size M) with its own stock.
@@ -76,6 +80,7 @@ type Variant struct {
 	Position   int
 	Stock      *int   // nil: unlimited
 	PriceMinor *int64 // nil: the product's price
+	CodeOnly   bool   // only with a code that unlocks it, as Product.CodeOnly
 }
 
 // SoldOut reports whether no unit of v is left.
@@ -162,13 +167,47 @@ func (c Catalogue) Product(id uuid.UUID) (Product, bool) {
 	return Product{}, false
 }
 
-// Visible returns the products attendees may see.
+// Visible returns the products attendees may see: visible ones that are
+// not "only with a code", each without its options "only with a code"
+// (WithCode unlocks them first).
 func (c Catalogue) Visible() []Product {
 	out := make([]Product, 0, len(c.Products))
 	for _, p := range c.Products {
-		if p.Visible {
-			out = append(out, p)
+		if p.Shown() {
+			out = append(out, p.WithoutHidden())
 		}
+	}
+	return out
+}
+
+// Shown reports whether attendees see p without a code that unlocks it.
+func (p Product) Shown() bool { return p.Visible && !p.CodeOnly }
+
+// WithoutHidden returns p without its options "only with a code"; p itself
+// when it has none (no copy).
+func (p Product) WithoutHidden() Product {
+	if !slices.ContainsFunc(p.Variants, func(v Variant) bool { return v.CodeOnly }) {
+		return p
+	}
+	p.Variants = slices.DeleteFunc(slices.Clone(p.Variants), func(v Variant) bool { return v.CodeOnly })
+	return p
+}
+
+// WithCode returns the catalogue as an attendee with code v sees it: the
+// products and options v unlocks are no longer "only with a code".
+func (c Catalogue) WithCode(v *Voucher) Catalogue {
+	out := Catalogue{Products: make([]Product, len(c.Products))}
+	for i, p := range c.Products {
+		if p.CodeOnly && v.UnlocksProduct(p.ID) {
+			p.CodeOnly = false
+		}
+		p.Variants = slices.Clone(p.Variants)
+		for j, o := range p.Variants {
+			if o.CodeOnly && v.UnlocksVariant(p.ID, o.ID) {
+				p.Variants[j].CodeOnly = false
+			}
+		}
+		out.Products[i] = p
 	}
 	return out
 }

@@ -67,6 +67,10 @@ type OrderRequest struct {
 	Answers        map[string]any   // customer and shipping-scope answers
 	Address        *address.Address // nil when the event does not ship
 	Lines          []Line
+	// VoucherCode is the code the attendee entered ("" none), as typed:
+	// the order's transaction reads, checks and redeems it
+	// (db/orders_voucher.go).
+	VoucherCode string
 }
 
 // NormalizeEmail is the form of an email address that identifies an
@@ -107,11 +111,15 @@ type Order struct {
 	Answers    map[string]any
 	Address    *address.Address
 	Currency   string
-	TotalMinor int64
+	TotalMinor int64 // what the attendee pays: the lines minus DiscountMinor
 	CreatedAt  time.Time
 	Items      []Item
 	History    []StatusChange
 	// ErasedAt is when the order's personal data was erased (by the
 	// retention job or on request); nil while it is kept.
 	ErasedAt *time.Time
+	// DiscountMinor is what the order's voucher code took off (0: none);
+	// VoucherCode is that code ("" without one).
+	DiscountMinor int64
+	VoucherCode   string
 }

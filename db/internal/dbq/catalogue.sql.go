@@ -191,7 +191,7 @@ VALUES ($1::uuid, $2::jsonb, $3::jsonb, $4::text, $5::int,
         $6::boolean, $7::bigint, $8::int,
         $9::int, $10::timestamptz,
         $11::timestamptz)
-RETURNING id, tenant_id, name, description, image_key, position, visible, price_minor, max_per_order, max_per_attendee, sales_open_at, sales_close_at, created_at, updated_at
+RETURNING id, tenant_id, name, description, image_key, position, visible, price_minor, max_per_order, max_per_attendee, sales_open_at, sales_close_at, created_at, updated_at, code_only
 `
 
 type ProductInsertParams struct {
@@ -238,12 +238,13 @@ func (q *Queries) ProductInsert(ctx context.Context, arg ProductInsertParams) (P
 		&i.SalesCloseAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CodeOnly,
 	)
 	return i, err
 }
 
 const productList = `-- name: ProductList :many
-SELECT id, tenant_id, name, description, image_key, position, visible, price_minor, max_per_order, max_per_attendee, sales_open_at, sales_close_at, created_at, updated_at FROM products WHERE tenant_id = $1::uuid ORDER BY position, id
+SELECT id, tenant_id, name, description, image_key, position, visible, price_minor, max_per_order, max_per_attendee, sales_open_at, sales_close_at, created_at, updated_at, code_only FROM products WHERE tenant_id = $1::uuid ORDER BY position, id
 `
 
 func (q *Queries) ProductList(ctx context.Context, tenantID uuid.UUID) ([]Product, error) {
@@ -270,6 +271,7 @@ func (q *Queries) ProductList(ctx context.Context, tenantID uuid.UUID) ([]Produc
 			&i.SalesCloseAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.CodeOnly,
 		); err != nil {
 			return nil, err
 		}
@@ -371,7 +373,7 @@ func (q *Queries) ProductUpdate(ctx context.Context, arg ProductUpdateParams) (i
 }
 
 const productsForOrder = `-- name: ProductsForOrder :many
-SELECT id, tenant_id, name, description, image_key, position, visible, price_minor, max_per_order, max_per_attendee, sales_open_at, sales_close_at, created_at, updated_at FROM products WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[])
+SELECT id, tenant_id, name, description, image_key, position, visible, price_minor, max_per_order, max_per_attendee, sales_open_at, sales_close_at, created_at, updated_at, code_only FROM products WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[])
 `
 
 type ProductsForOrderParams struct {
@@ -404,6 +406,7 @@ func (q *Queries) ProductsForOrder(ctx context.Context, arg ProductsForOrderPara
 			&i.SalesCloseAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.CodeOnly,
 		); err != nil {
 			return nil, err
 		}
@@ -628,7 +631,7 @@ const variantInsert = `-- name: VariantInsert :one
 INSERT INTO variants (tenant_id, product_id, label, sku, position, stock, price_minor)
 VALUES ($1::uuid, $2::uuid, $3::jsonb, $4::text, $5::int,
         $6::int, $7::bigint)
-RETURNING id, tenant_id, product_id, label, sku, position, stock, price_minor, created_at, updated_at
+RETURNING id, tenant_id, product_id, label, sku, position, stock, price_minor, created_at, updated_at, code_only
 `
 
 type VariantInsertParams struct {
@@ -663,12 +666,13 @@ func (q *Queries) VariantInsert(ctx context.Context, arg VariantInsertParams) (V
 		&i.PriceMinor,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CodeOnly,
 	)
 	return i, err
 }
 
 const variantList = `-- name: VariantList :many
-SELECT id, tenant_id, product_id, label, sku, position, stock, price_minor, created_at, updated_at FROM variants WHERE tenant_id = $1::uuid ORDER BY product_id, position, id
+SELECT id, tenant_id, product_id, label, sku, position, stock, price_minor, created_at, updated_at, code_only FROM variants WHERE tenant_id = $1::uuid ORDER BY product_id, position, id
 `
 
 func (q *Queries) VariantList(ctx context.Context, tenantID uuid.UUID) ([]Variant, error) {
@@ -691,6 +695,7 @@ func (q *Queries) VariantList(ctx context.Context, tenantID uuid.UUID) ([]Varian
 			&i.PriceMinor,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.CodeOnly,
 		); err != nil {
 			return nil, err
 		}
@@ -787,7 +792,7 @@ func (q *Queries) VariantUpdate(ctx context.Context, arg VariantUpdateParams) (i
 }
 
 const variantsForOrder = `-- name: VariantsForOrder :many
-SELECT id, tenant_id, product_id, label, sku, position, stock, price_minor, created_at, updated_at FROM variants WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[])
+SELECT id, tenant_id, product_id, label, sku, position, stock, price_minor, created_at, updated_at, code_only FROM variants WHERE tenant_id = $1::uuid AND id = ANY($2::uuid[])
 `
 
 type VariantsForOrderParams struct {
@@ -815,6 +820,7 @@ func (q *Queries) VariantsForOrder(ctx context.Context, arg VariantsForOrderPara
 			&i.PriceMinor,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.CodeOnly,
 		); err != nil {
 			return nil, err
 		}

@@ -217,6 +217,8 @@ type Order struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	ErasedAt        *time.Time
+	DiscountMinor   int64
+	VoucherCode     *string
 }
 
 type OrderItem struct {
@@ -258,6 +260,7 @@ type Product struct {
 	SalesCloseAt   *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	CodeOnly       bool
 }
 
 type RiverJob struct {
@@ -424,6 +427,34 @@ type Variant struct {
 	PriceMinor *int64
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	CodeOnly   bool
+}
+
+type Voucher struct {
+	TenantID    uuid.UUID
+	ID          uuid.UUID
+	Code        string
+	Kind        string
+	AmountMinor int64
+	Percent     int32
+	ProductIds  []uuid.UUID
+	VariantIds  []uuid.UUID
+	MaxUses     *int32
+	Uses        int32
+	ValidFrom   *time.Time
+	ValidUntil  *time.Time
+	Disabled    bool
+	Note        string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type VoucherRedemption struct {
+	TenantID      uuid.UUID
+	OrderID       uuid.UUID
+	VoucherID     uuid.UUID
+	DiscountMinor int64
+	CreatedAt     time.Time
 }
 
 type WaitlistEntry struct {

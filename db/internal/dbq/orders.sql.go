@@ -227,7 +227,7 @@ func (q *Queries) OrderCount(ctx context.Context, tenantID uuid.UUID) (int64, er
 }
 
 const orderGetByIdempotencyKey = `-- name: OrderGetByIdempotencyKey :one
-SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at FROM orders WHERE tenant_id = $1::uuid AND idempotency_key = $2::uuid
+SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at, discount_minor, voucher_code FROM orders WHERE tenant_id = $1::uuid AND idempotency_key = $2::uuid
 `
 
 type OrderGetByIdempotencyKeyParams struct {
@@ -254,12 +254,14 @@ func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, arg OrderGetById
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ErasedAt,
+		&i.DiscountMinor,
+		&i.VoucherCode,
 	)
 	return i, err
 }
 
 const orderGetByNumber = `-- name: OrderGetByNumber :one
-SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at FROM orders WHERE tenant_id = $1::uuid AND number = $2::text
+SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at, discount_minor, voucher_code FROM orders WHERE tenant_id = $1::uuid AND number = $2::text
 `
 
 type OrderGetByNumberParams struct {
@@ -286,12 +288,14 @@ func (q *Queries) OrderGetByNumber(ctx context.Context, arg OrderGetByNumberPara
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ErasedAt,
+		&i.DiscountMinor,
+		&i.VoucherCode,
 	)
 	return i, err
 }
 
 const orderGetByNumberForUpdate = `-- name: OrderGetByNumberForUpdate :one
-SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at FROM orders WHERE tenant_id = $1::uuid AND number = $2::text FOR UPDATE
+SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at, discount_minor, voucher_code FROM orders WHERE tenant_id = $1::uuid AND number = $2::text FOR UPDATE
 `
 
 type OrderGetByNumberForUpdateParams struct {
@@ -318,6 +322,8 @@ func (q *Queries) OrderGetByNumberForUpdate(ctx context.Context, arg OrderGetByN
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ErasedAt,
+		&i.DiscountMinor,
+		&i.VoucherCode,
 	)
 	return i, err
 }
