@@ -63,9 +63,9 @@ func TestTenantKeysMigrateAPopulatedDatabase(t *testing.T) {
 	undo()
 	before := tableContents(t, d.AdminURL, tables)
 
-	if _, err := db.Migrate(ctx, d.OwnerURL); err != nil {
-		t.Fatalf("migrate a populated database: %v", err)
-	}
+	// Up to the tenant keys' last step only: a later migration may add
+	// columns to the tables compared (code_only, discount_minor …).
+	migrateTo(t, d.OwnerURL, later)
 
 	t.Run("every row is kept as it was", func(t *testing.T) {
 		after := tableContents(t, d.AdminURL, tables)
