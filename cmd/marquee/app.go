@@ -320,6 +320,10 @@ type changeMark struct{ last *atomic.Value }
 func (m changeMark) Forget(id uuid.UUID) { m.last.Store(id) }
 func (m changeMark) ForgetAll()          {}
 
+// hugePagesEvery is how often serve looks for heap the runtime mapped
+// since its last look, to ask huge pages for it (serving.HugePages).
+const hugePagesEvery = 5 * time.Second
+
 // serveHTTP serves until ctx is done, then drains (DrainDelay) and shuts
 // down gracefully: the listener closes, idle connections are closed,
 // in-flight requests get ShutdownTimeout to finish.
@@ -330,6 +334,13 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 	defer stopListening()
 	go p.listenForChanges(listenCtx)
 	go p.provision.KeepDomainsChecked(listenCtx, p.log, provision.DomainRecheckTick)
+	if !p.cfg.HugePagesOff {
+		go func() {
+			if err := serving.KeepHugePages(listenCtx, hugePagesEvery); err != nil {
+				p.log.Info("the heap stays on the system's page size", "err", err)
+			}
+		}()
+	}
 	stopWorkers, err := p.startWorkers(ctx)
 	if err != nil {
 		return err

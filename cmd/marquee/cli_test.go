@@ -55,6 +55,7 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		{"an SMTP_URL with a bad port", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "MEDIA_DIR": "/tmp", "SMTP_URL": "smtp://mail.example.com:x"}, "SMTP_URL:"},
 		{"a SMTP_FROM with a name", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "MEDIA_DIR": "/tmp", "SMTP_URL": "smtp://mail.example.com", "SMTP_FROM": "Shop <shop@example.com>"}, "SMTP_FROM:"},
 		{"a bad EVENT_CACHE_SIZE", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "EVENT_CACHE_SIZE": "0"}, "EVENT_CACHE_SIZE:"},
+		{"a bad HUGE_PAGES", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "HUGE_PAGES": "yes"}, "HUGE_PAGES:"},
 		{"a bad WORKERS", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "WORKERS": "many"}, "WORKERS:"},
 		{"a JOB_TIMEOUT that is no duration", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "JOB_TIMEOUT": "10"}, "JOB_TIMEOUT:"},
 		{"a JOB_RESCUE_AFTER within the job timeout", map[string]string{"DATABASE_URL": "postgres://u@h/db", "BASE_DOMAIN": "example.com", "SECRET_KEY": testKey, "MEDIA_DIR": "/tmp",

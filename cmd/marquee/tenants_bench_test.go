@@ -17,6 +17,7 @@ import (
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/tenant"
+	"marquee/tenant/web/serving"
 )
 
 // BenchmarkManyEvents is goal 5 of issue 14 in-process: a warm landing page
@@ -62,6 +63,13 @@ func BenchmarkManyEvents(b *testing.B) {
 	handler := p.newApp().Handler()
 	for _, h := range hosts {
 		serveOnce(b, handler, h)
+	}
+	if cfg, err := configFromEnv(cfg, os.Getenv); err != nil {
+		b.Fatal(err)
+	} else if !cfg.HugePagesOff { // as serve does (HUGE_PAGES)
+		if _, err := serving.HugePages(&serving.Advised{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	for _, events := range []int{10, n} {
 		b.Run(fmt.Sprintf("events=%d", events), func(b *testing.B) {
