@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,6 +13,7 @@ import (
 
 	"marquee"
 	"marquee/db/internal/dbq"
+	"marquee/storefront"
 )
 
 // WaitlistOffer is units of an option held for one person of its waiting
@@ -189,4 +192,19 @@ func (db *DB) LeaveWaitlist(ctx context.Context, tenantID uuid.UUID, token strin
 		return err
 	})
 	return entry, notFound(err, "waitlist.not_found")
+}
+
+// WaitlistOfferForEmail returns an offer with what its email shows.
+func (db *DB) WaitlistOfferForEmail(ctx context.Context, tenantID, offerID uuid.UUID) (storefront.WaitlistOffer, error) {
+	var o storefront.WaitlistOffer
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		r, err := q.WaitlistOfferForEmail(ctx, dbq.WaitlistOfferForEmailParams{TenantID: tenantID, ID: offerID})
+		if err != nil {
+			return err
+		}
+		o = storefront.WaitlistOffer{ID: r.ID, Token: r.Token, LeaveToken: r.LeaveToken, Email: r.Email, Locale: r.Locale,
+			Quantity: int(r.Quantity), State: r.State, ExpiresAt: r.ExpiresAt}
+		return errors.Join(json.Unmarshal(r.ProductName, &o.ProductName), json.Unmarshal(r.VariantLabel, &o.VariantLabel))
+	})
+	return o, notFound(err, "waitlist.not_found")
 }

@@ -100,3 +100,14 @@ FROM waitlist_entries
 WHERE tenant_id = @tenant_id::uuid AND state = 'waiting'
 GROUP BY variant_id
 ORDER BY units DESC, variant_id;
+
+-- name: WaitlistOfferForEmail :one
+-- An offer with what its email shows: the person, the option's names, the
+-- secret of their entry's leave link.
+SELECT o.id, o.token, o.quantity, o.state, o.expires_at, e.email, e.locale, e.leave_token,
+       p.name AS product_name, v.label AS variant_label
+FROM waitlist_offers o
+JOIN waitlist_entries e ON e.tenant_id = o.tenant_id AND e.id = o.entry_id
+JOIN variants v ON v.tenant_id = o.tenant_id AND v.id = o.variant_id
+JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+WHERE o.tenant_id = @tenant_id::uuid AND o.id = @id::uuid;

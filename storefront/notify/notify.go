@@ -30,6 +30,7 @@ const (
 	KindSupplierOrder     Kind = "supplier_order"     // supplier: one order's lines they fulfil
 	KindSupplierBatch     Kind = "supplier_batch"     // supplier: all their lines, CSV and XLSX attached
 	KindSupplierCancelled Kind = "supplier_cancelled" // supplier: an order with their lines was cancelled
+	KindWaitlistOffer     Kind = "waitlist_offer"     // someone waiting: a sold-out option is back, held for them
 )
 
 // AttendeeKinds are the attendee emails, in the order an order lives them.

@@ -455,6 +455,54 @@ func (q *Queries) WaitlistOfferExpire(ctx context.Context, arg WaitlistOfferExpi
 	return i, err
 }
 
+const waitlistOfferForEmail = `-- name: WaitlistOfferForEmail :one
+SELECT o.id, o.token, o.quantity, o.state, o.expires_at, e.email, e.locale, e.leave_token,
+       p.name AS product_name, v.label AS variant_label
+FROM waitlist_offers o
+JOIN waitlist_entries e ON e.tenant_id = o.tenant_id AND e.id = o.entry_id
+JOIN variants v ON v.tenant_id = o.tenant_id AND v.id = o.variant_id
+JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+WHERE o.tenant_id = $1::uuid AND o.id = $2::uuid
+`
+
+type WaitlistOfferForEmailParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+type WaitlistOfferForEmailRow struct {
+	ID           uuid.UUID
+	Token        string
+	Quantity     int32
+	State        string
+	ExpiresAt    time.Time
+	Email        string
+	Locale       string
+	LeaveToken   string
+	ProductName  []byte
+	VariantLabel []byte
+}
+
+// An offer with what its email shows: the person, the option's names, the
+// secret of their entry's leave link.
+func (q *Queries) WaitlistOfferForEmail(ctx context.Context, arg WaitlistOfferForEmailParams) (WaitlistOfferForEmailRow, error) {
+	row := q.db.QueryRow(ctx, waitlistOfferForEmail, arg.TenantID, arg.ID)
+	var i WaitlistOfferForEmailRow
+	err := row.Scan(
+		&i.ID,
+		&i.Token,
+		&i.Quantity,
+		&i.State,
+		&i.ExpiresAt,
+		&i.Email,
+		&i.Locale,
+		&i.LeaveToken,
+		&i.ProductName,
+		&i.VariantLabel,
+	)
+	return i, err
+}
+
 const waitlistOfferInsert = `-- name: WaitlistOfferInsert :one
 INSERT INTO waitlist_offers (tenant_id, entry_id, variant_id, quantity, token, expires_at, created_at)
 VALUES ($1::uuid, $2::uuid, $3::uuid, $4::int, $5::text, $6::timestamptz, $7::timestamptz)

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,7 +68,9 @@ func TestReturnedStockIsOfferedToTheNextInLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.join(t, xl, "three@example.com", 3)
-	h.join(t, xl, "late@example.com", 1)
+	if _, err := h.db.JoinWaitlist(ctx, h.event.ID, xl, "late@example.com", "de", 1); err != nil {
+		t.Fatal(err)
+	}
 
 	if _, err := h.db.CancelOrder(ctx, h.event.ID, o.Number, "attendee"); err != nil {
 		t.Fatal(err)
@@ -79,6 +82,7 @@ func TestReturnedStockIsOfferedToTheNextInLine(t *testing.T) {
 	if n := h.count(t, "SELECT count(*) FROM waitlist_offers WHERE state = 'held' AND quantity = 1"); n != 1 {
 		t.Fatalf("%d held offers, want 1", n)
 	}
+	h.offerEmail(t, "early@example.com", "Shirt is back at DevCon: reserved for you")
 
 	if _, err := h.db.AdjustStock(ctx, h.event.ID, xl, 1, "found one in the van", "staff:test"); err != nil {
 		t.Fatal(err)
@@ -87,6 +91,32 @@ func TestReturnedStockIsOfferedToTheNextInLine(t *testing.T) {
 	h.entryState(t, "three@example.com", "waiting")
 	if got := h.stock(t, xl); got != 0 {
 		t.Fatalf("stock after the second offer = %d, want 0", got)
+	}
+	h.offerEmail(t, "late@example.com", "Shirt ist bei DevCon wieder da: für dich reserviert")
+	if n := len(h.received(t, "three@example.com", "waitlist_offer", "")); n != 0 {
+		t.Fatalf("%d offers to the person who wants 3, want none", n)
+	}
+}
+
+// offerEmail waits for the offer email to rcpt over SMTP and checks it
+// carries the offer's order link and the entry's leave link.
+func (h *harness) offerEmail(t *testing.T, rcpt, subject string) {
+	t.Helper()
+	m := h.waitFor(t, rcpt, "waitlist_offer", subject)
+	var token, leave string
+	if err := h.db.InTenant(context.Background(), h.event.ID, func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), `SELECT o.token, e.leave_token FROM waitlist_offers o
+			JOIN waitlist_entries e ON e.id = o.entry_id WHERE e.email = $1`, rcpt).Scan(&token, &leave)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"https://devcon.shop.test/order?offer=" + token, "https://devcon.shop.test/waitlist/leave?token=" + leave, "XL"} {
+		if !strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want) {
+			t.Errorf("the offer email to %s lacks %q:\n%s", rcpt, want, m.Text)
+		}
+	}
+	if m.Subject != subject {
+		t.Errorf("subject %q, want %q", m.Subject, subject)
 	}
 }
 
@@ -124,5 +154,53 @@ func TestAnUnusedOfferPassesOn(t *testing.T) {
 	}
 	if got := h.stock(t, xl); got != 0 {
 		t.Fatalf("stock = %d, want 0 (held for the second person)", got)
+	}
+}
+
+// TestWaitlistJobsSurviveAKilledWorker: an offer email job left running by
+// a worker killed after the send was recorded runs again and sends no
+// second copy; an expiry job left the same way still passes the unit on.
+func TestWaitlistJobsSurviveAKilledWorker(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	xl := h.limitedShirt(t, 0).Variants[0].ID
+	h.join(t, xl, "first@example.com", 1)
+	h.join(t, xl, "second@example.com", 1)
+	if _, err := h.db.AdjustStock(ctx, h.event.ID, xl, 1, "restock", "staff:test"); err != nil {
+		t.Fatal(err)
+	}
+	h.offerEmail(t, "first@example.com", "Shirt is back at DevCon: reserved for you")
+	h.jobState(t, "waitlist_offer_email", "completed")
+
+	// As a killed worker leaves them: running, attempted a minute ago.
+	later := time.Now().Add(25 * time.Hour)
+	h.db.Now = func() time.Time { return later }
+	h.admin(t, `UPDATE river_job SET state = 'running', finalized_at = NULL, attempted_at = now() - interval '1 minute', attempt = 1,
+		attempted_by = ARRAY['a-killed-worker'] WHERE kind IN ('waitlist_offer_email', 'waitlist_offer_expire')`)
+
+	h.entryState(t, "first@example.com", "expired")
+	h.offerEmail(t, "second@example.com", "Shirt is back at DevCon: reserved for you")
+	deadline := time.Now().Add(time.Minute)
+	for h.count(t, "SELECT count(*) FROM river_job WHERE kind = 'waitlist_offer_email' AND attempt >= 2 AND state = 'completed'") < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the abandoned email job did not run again within a minute")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := len(h.received(t, "first@example.com", "waitlist_offer", "")); n != 1 {
+		t.Fatalf("%d offer emails to the first person, want exactly 1", n)
+	}
+}
+
+// jobState waits up to a minute until every job of kind is in state.
+func (h *harness) jobState(t *testing.T, kind, state string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for h.count(t, "SELECT count(*) FROM river_job WHERE kind = $1 AND state::text <> $2", kind, state) != 0 ||
+		h.count(t, "SELECT count(*) FROM river_job WHERE kind = $1", kind) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the %s jobs are not all %s within a minute", kind, state)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

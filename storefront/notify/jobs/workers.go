@@ -39,6 +39,7 @@ type Store interface {
 	OfferReturnedStock(ctx context.Context, tenantID, variantID uuid.UUID,
 		queue func(ctx context.Context, tx pgx.Tx, offers []db.WaitlistOffer) error) ([]db.WaitlistOffer, error)
 	ExpireWaitlistOffer(ctx context.Context, tenantID, offerID uuid.UUID) (expired, due bool, err error)
+	WaitlistOfferForEmail(ctx context.Context, tenantID, offerID uuid.UUID) (storefront.WaitlistOffer, error)
 }
 
 // Deps are what the workers need besides the store.
@@ -69,6 +70,7 @@ func Register(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &supplierCancellationWorker{d: d})
 	river.AddWorker(w, &waitlistOfferWorker{d: d})
 	river.AddWorker(w, &waitlistOfferExpireWorker{d: d})
+	river.AddWorker(w, &waitlistOfferEmailWorker{d: d})
 }
 
 // Event loads what rendering needs to know of an event.

@@ -57,8 +57,12 @@ type Renderer struct {
 // every list.
 var supplierKinds = []notify.Kind{notify.KindSupplierOrder, notify.KindSupplierBatch, notify.KindSupplierCancelled}
 
+// otherKinds are the emails to neither an order's attendee nor a supplier,
+// after the supplier's in every list.
+var otherKinds = []notify.Kind{notify.KindWaitlistOffer}
+
 func allKinds() []notify.Kind {
-	return append(slices.Clone(notify.AttendeeKinds), supplierKinds...)
+	return append(append(slices.Clone(notify.AttendeeKinds), supplierKinds...), otherKinds...)
 }
 
 func isAttendeeKind(k notify.Kind) bool { return slices.Contains(notify.AttendeeKinds, k) }

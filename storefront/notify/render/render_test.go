@@ -391,7 +391,7 @@ func TestSampleEveryKindInEveryLanguage(t *testing.T) {
 		form.Field{Key: "home", Scope: form.ScopeCustomer, Type: form.TypeCountry, Position: 6, Label: map[string]string{"en": "Home country"}})
 	for _, lang := range []string{"en", "de", "fr", "es"} {
 		kinds := r.Kinds(lang)
-		if len(kinds) != len(notify.AttendeeKinds)+3 {
+		if len(kinds) != len(notify.AttendeeKinds)+4 {
 			t.Fatalf("Kinds(%s) = %v", lang, kinds)
 		}
 		for _, k := range kinds {
@@ -403,7 +403,7 @@ func TestSampleEveryKindInEveryLanguage(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if m.Subject == "" || !strings.Contains(m.Text, "K7M3-Q9XZ") && k.Kind != notify.KindSupplierBatch {
+				if m.Subject == "" || !strings.Contains(m.Text, "K7M3-Q9XZ") && k.Kind != notify.KindSupplierBatch && k.Kind != notify.KindWaitlistOffer {
 					t.Errorf("subject %q, text:\n%s", m.Subject, m.Text)
 				}
 				if k.Kind == notify.KindSupplierBatch && len(m.Attachments) == 0 {
@@ -419,7 +419,7 @@ func TestSampleEveryKindInEveryLanguage(t *testing.T) {
 }
 
 // messageID matches what Translations.T returns for a missing message.
-var messageID = regexp.MustCompile(`\b(email|status|order|catalogue|answer|format)\.[a-z_.]+[a-z]`)
+var messageID = regexp.MustCompile(`\b(email|status|order|catalogue|answer|format|waitlist)\.[a-z_.]+[a-z]`)
 
 func assertTranslated(t *testing.T, m notify.Message) {
 	t.Helper()

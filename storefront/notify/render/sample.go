@@ -27,6 +27,8 @@ func (r *Renderer) Sample(kind notify.Kind, ev Event, lang string) (notify.Messa
 		return r.supplierOrder(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items)
 	case notify.KindSupplierCancelled:
 		return r.supplierCancellation(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items)
+	case notify.KindWaitlistOffer:
+		return r.sampleWaitlistOffer(ev, lang, o)
 	case notify.KindSupplierBatch:
 		rows := sampleMatrix(o, lang)
 		return r.supplierBatch(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, BatchClosed, rows, []notify.Attachment{sampleCSV(ev, rows)})
