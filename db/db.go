@@ -41,6 +41,10 @@ type DB struct {
 	Events Events
 	// Now is the clock of sales windows and histories (nil: time.Now).
 	Now func() time.Time
+	// OnlinePayments: the platform takes payments online (its Stripe keys
+	// are set), so a priced order waits for its payment (pending_payment);
+	// without, it is paid at pick-up.
+	OnlinePayments bool
 
 	// acquireTimeout bounds the wait for a connection (0: DefaultAcquireTimeout).
 	acquireTimeout time.Duration

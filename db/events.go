@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -46,6 +47,16 @@ type Events interface {
 	// job for each option once (issue 17, contract 3). Every path that
 	// gives units back calls it, through orderTx.release or stockReturned.
 	StockReturned(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, variantIDs []uuid.UUID) error
+
+	// PaymentRefundDue (issue 17, payments) is told that amountMinor of an
+	// order is to be given back (a cancellation, a cancelled line), with
+	// why; it queues the refund when the order was paid online
+	// (o.PaidOnline) and does nothing otherwise. OrderPlaced also hears
+	// of an order waiting for its online payment (status pending_payment)
+	// and then returns its expiry job, scheduled at o.HoldExpiresAt,
+	// instead of the confirmation, which it returns once the order is
+	// paid and placed.
+	PaymentRefundDue(ctx context.Context, tx pgx.Tx, o *storefront.Order, amountMinor int64, reason string) error
 }
 
 // Job is a River job that a change queues, inserted in the change's
@@ -61,6 +72,9 @@ type Job struct {
 	// at most once per its fetch cooldown); without it they find the job
 	// at their next poll.
 	Notify bool
+	// ScheduledAt, when set, is when the job may run (River's
+	// ScheduledAt): an order's payment expiry.
+	ScheduledAt *time.Time
 }
 
 // supplierSaved tells db.Events, inside tx, that s was saved.

@@ -27,6 +27,7 @@ type orderTx struct {
 	// events hears of stock that release gives back (nil: nobody); set it
 	// with DB.orderTxIn, which every transaction that may release uses.
 	events Events
+	online bool // online payments are on (DB.OnlinePayments)
 }
 
 // orderTxIn is an order's transaction in tx, whose release tells db.Events
@@ -129,6 +130,8 @@ func orderOf(r dbq.Order) (*storefront.Order, error) {
 		ID: r.ID, TenantID: r.TenantID, Number: r.Number, Email: r.Email, Name: r.Name, Locale: r.Locale,
 		Status: storefront.Status(r.Status), Currency: r.Currency, TotalMinor: r.TotalMinor, CreatedAt: r.CreatedAt,
 		ErasedAt: r.ErasedAt, DiscountMinor: r.DiscountMinor,
+		PaymentState: storefront.PaymentState(r.PaymentState), HoldExpiresAt: r.HoldExpiresAt,
+		PaymentSessionID: deref(r.PaymentSessionID), PaymentIntentID: deref(r.PaymentIntentID),
 	}
 	if r.VoucherCode != nil {
 		o.VoucherCode = *r.VoucherCode
@@ -188,6 +191,9 @@ func (db *DB) CancelOrder(ctx context.Context, tenantID uuid.UUID, number, actor
 		var err error
 		order, err = ot.cancel(ctx, number, actor)
 		if err != nil || db.Events == nil {
+			return err
+		}
+		if err := db.Events.PaymentRefundDue(ctx, tx, order, order.TotalMinor, "cancelled"); err != nil {
 			return err
 		}
 		return db.Events.OrderStatusChanged(ctx, tx, order, order.History[len(order.History)-1])

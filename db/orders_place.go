@@ -85,7 +85,7 @@ func (db *DB) placeOnce(ctx context.Context, tenantID uuid.UUID, req storefront.
 			panic(p)
 		}
 	}()
-	ot := &orderTx{tx: c, q: dbq.New(c), tenantID: tenantID, now: db.now(), reservations: db.reservations}
+	ot := &orderTx{tx: c, q: dbq.New(c), tenantID: tenantID, now: db.now(), reservations: db.reservations, online: db.OnlinePayments}
 	return ot.place(ctx, req, db.orderJobs)
 }
 
@@ -162,6 +162,10 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, jobsO
 		return nil, err
 	}
 	if err := ot.voucher.apply(ot.now, priced, order); err != nil {
+		return nil, err
+	}
+	// After the voucher: what is left to pay decides how it is paid.
+	if err := ot.applyPayment(req, order, settings); err != nil {
 		return nil, err
 	}
 	jobs, err := jobsOf(order, supplier)
@@ -250,6 +254,7 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 			ID: o.ID, TenantID: ot.tenantID, Number: o.Number, IdempotencyKey: req.IdempotencyKey,
 			Email: o.Email, Name: o.Name, Locale: o.Locale, Answers: answers,
 			ShippingAddress: addr, Currency: o.Currency, TotalMinor: o.TotalMinor,
+			Status: string(o.Status), PaymentState: string(o.PaymentState), HoldExpiresAt: o.HoldExpiresAt,
 		})
 		if isUniqueViolation(err) {
 			return errOrderTaken
@@ -271,13 +276,13 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 	}
 	steps = append(steps, func(q *dbq.Queries) error {
 		return q.OrderStatusInsert(ctx, dbq.OrderStatusInsertParams{
-			TenantID: ot.tenantID, OrderID: o.ID, Status: string(storefront.StatusPlaced), Actor: "attendee", Now: &ot.now,
+			TenantID: ot.tenantID, OrderID: o.ID, Status: string(o.Status), Actor: "attendee", Now: &ot.now,
 		})
 	})
 	for _, j := range jobs {
 		steps = append(steps, func(q *dbq.Queries) error {
 			return q.JobInsert(ctx, dbq.JobInsertParams{Args: j.Args, Kind: j.Kind, MaxAttempts: j.MaxAttempts,
-				Priority: j.Priority, Queue: j.Queue, Notify: j.Notify})
+				Priority: j.Priority, Queue: j.Queue, Notify: j.Notify, ScheduledAt: j.ScheduledAt})
 		})
 	}
 	commit := func(q *dbq.Queries) error { return q.OrderTxCommit(ctx) }

@@ -84,10 +84,15 @@ func (db *DB) ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number 
 		if order, err = ot.load(ctx, row); err != nil {
 			return err
 		}
-		if db.Events != nil {
-			return db.Events.OrderStatusChanged(ctx, tx, order, change)
+		if db.Events == nil {
+			return nil
 		}
-		return nil
+		if to == storefront.StatusCancelled {
+			if err := db.Events.PaymentRefundDue(ctx, tx, order, order.TotalMinor, "cancelled by staff"); err != nil {
+				return err
+			}
+		}
+		return db.Events.OrderStatusChanged(ctx, tx, order, change)
 	})
 	return order, notFound(err, "order.not_found")
 }

@@ -68,6 +68,6 @@ WHERE id < @before_id::bigint ORDER BY id DESC LIMIT @max_rows::int;
 SELECT * FROM dev_inbox WHERE id = @id::bigint;
 
 -- name: OrdersForSupplierBatch :many
--- Every order of the event that is not cancelled, oldest first: a batch
--- lists the supplier's lines of these.
-SELECT number FROM orders WHERE tenant_id = @tenant_id::uuid AND status <> 'cancelled' ORDER BY created_at, id;
+-- Every order of the event that is not cancelled nor waiting for its
+-- payment, oldest first: a batch lists the supplier's lines of these.
+SELECT number FROM orders WHERE tenant_id = @tenant_id::uuid AND status NOT IN ('cancelled', 'pending_payment') ORDER BY created_at, id;

@@ -21,10 +21,10 @@ SELECT set_config('role', 'marquee_app', true), set_config('app.tenant_id', @ten
 -- number taken by an order committed meanwhile) fails the transaction,
 -- which is tried again and finds that order.
 INSERT INTO orders (id, tenant_id, number, idempotency_key, email, name, locale, status, answers,
-                    shipping_address, currency, total_minor)
+                    shipping_address, currency, total_minor, payment_state, hold_expires_at)
 VALUES (@id::uuid, @tenant_id::uuid, @number::text, @idempotency_key::uuid, @email::text, @name::text,
-        @locale::text, 'placed', @answers::jsonb, sqlc.narg('shipping_address')::jsonb,
-        @currency::text, @total_minor::bigint)
+        @locale::text, @status::text, @answers::jsonb, sqlc.narg('shipping_address')::jsonb,
+        @currency::text, @total_minor::bigint, @payment_state::text, sqlc.narg('hold_expires_at')::timestamptz)
 RETURNING created_at;
 
 -- name: OrderTxBegin :exec
@@ -94,11 +94,13 @@ SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out'),
 -- (riverpgxv5's JobInsertFastMany, river v0.51), in the order's
 -- transaction and batch; with notify, River's workers are told of it as
 -- River's client does (pg_notify on <schema>.river_insert), which the
--- caller limits to once per 100 ms as River does.
+-- caller limits to once per 100 ms as River does. scheduled_at (NULL: now)
+-- makes a job that waits for its time, as River's ScheduledAt does.
 WITH job AS (
     INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, tags, metadata)
     VALUES (@args::jsonb, @kind::text, @max_attempts::smallint, @priority::smallint, @queue::text,
-            'available', now(), '{}', '{}')
+            CASE WHEN sqlc.narg('scheduled_at')::timestamptz > now() THEN 'scheduled' ELSE 'available' END::river_job_state,
+            coalesce(sqlc.narg('scheduled_at')::timestamptz, now()), '{}', '{}')
     RETURNING queue)
 SELECT pg_notify(current_schema() || '.river_insert', json_build_object('queue', queue)::text)
 FROM job WHERE @notify::boolean;
@@ -127,25 +129,27 @@ ORDER BY created_at DESC, id DESC
 LIMIT @max_rows::int;
 
 -- name: DashboardOrdersPerDay :many
--- Orders per day since a day, cancelled ones left out; the days are the
+-- Orders per day since a day, cancelled ones and those waiting for their
+-- payment left out; the days are the
 -- event's, in its time zone (an IANA name).
 SELECT (date_trunc('day', created_at AT TIME ZONE @zone::text))::date AS day, count(*)::int AS orders
 FROM orders
-WHERE tenant_id = @tenant_id::uuid AND status <> 'cancelled' AND created_at >= @since::timestamptz
+WHERE tenant_id = @tenant_id::uuid AND status NOT IN ('cancelled', 'pending_payment') AND created_at >= @since::timestamptz
 GROUP BY 1 ORDER BY 1;
 
 -- name: DashboardRevenue :many
 -- The sum of order totals per currency (an event's currency may have
--- changed between orders), cancelled orders left out.
+-- changed between orders), cancelled orders and those waiting for their
+-- payment left out.
 SELECT currency, sum(total_minor)::bigint AS total_minor
 FROM orders
-WHERE tenant_id = @tenant_id::uuid AND status <> 'cancelled'
+WHERE tenant_id = @tenant_id::uuid AND status NOT IN ('cancelled', 'pending_payment')
 GROUP BY currency ORDER BY currency;
 
 -- name: DashboardUnitsByVariant :many
--- Units ordered per product and variant, cancelled orders left out: what
--- the supplier has to make.
+-- Units ordered per product and variant, cancelled orders and those
+-- waiting for their payment left out: what the supplier has to make.
 SELECT i.product_id, i.variant_id, sum(i.quantity)::int AS units
 FROM order_items i JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
-WHERE i.tenant_id = @tenant_id::uuid AND o.status <> 'cancelled'
+WHERE i.tenant_id = @tenant_id::uuid AND o.status NOT IN ('cancelled', 'pending_payment')
 GROUP BY i.product_id, i.variant_id;

@@ -14,8 +14,11 @@ type Status string
 
 // The statuses of an order. placed → confirmed → dispatched or
 // ready_for_pickup → delivered or collected; cancelled from any status
-// before dispatch.
+// before dispatch. An order paid online starts as pending_payment (its
+// stock held, nothing sent) and becomes placed when paid, or cancelled
+// when the payment expires; only the payment moves it, never staff.
 const (
+	StatusPendingPayment Status = "pending_payment"
 	StatusPlaced         Status = "placed"
 	StatusConfirmed      Status = "confirmed"
 	StatusDispatched     Status = "dispatched"
@@ -71,6 +74,9 @@ type OrderRequest struct {
 	// the order's transaction reads, checks and redeems it
 	// (db/orders_voucher.go).
 	VoucherCode string
+	// Payment is how the attendee chose to pay (the order form's choice;
+	// PlaceOrder decides what applies: db/orders_payment.go).
+	Payment PaymentChoice
 }
 
 // NormalizeEmail is the form of an email address that identifies an
@@ -122,4 +128,12 @@ type Order struct {
 	// VoucherCode is that code ("" without one).
 	DiscountMinor int64
 	VoucherCode   string
+	// PaymentState is what the attendee owes or paid; HoldExpiresAt is
+	// when a pending online payment stops holding the stock.
+	PaymentState  PaymentState
+	HoldExpiresAt *time.Time
+	// PaymentSessionID and PaymentIntentID are Stripe's checkout session
+	// and payment intent ("" when there is none).
+	PaymentSessionID string
+	PaymentIntentID  string
 }

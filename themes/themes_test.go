@@ -164,7 +164,7 @@ func TestEveryUsedMessageIsTranslated(t *testing.T) {
 	for _, id := range append(form.MessageIDs(), address.MessageIDs()...) {
 		ids[id] = "storefront/form, storefront/address"
 	}
-	for _, st := range []string{"placed", "confirmed", "dispatched", "ready_for_pickup", "delivered", "collected", "cancelled"} {
+	for _, st := range []string{"pending_payment", "placed", "confirmed", "dispatched", "ready_for_pickup", "delivered", "collected", "cancelled"} {
 		ids["status."+st] = "storefront/web/status.go"
 	}
 	for _, reason := range []string{"suspended", "archived"} {

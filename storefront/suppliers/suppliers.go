@@ -209,13 +209,13 @@ func shipping(o storefront.Order) (*address.Address, string) {
 	return &a, strings.TrimSpace(o.Name)
 }
 
-// WithoutCancelled returns the lines of orders that were not cancelled:
-// what a supplier still has to make. The batch and the console download
+// WithoutCancelled returns the lines of orders that were not cancelled
+// (nor are waiting for their payment): what a supplier still has to make. The batch and the console download
 // pass their lines through it; a per-order cancellation notice does not.
 func WithoutCancelled(lines []Line) []Line {
 	out := make([]Line, 0, len(lines))
 	for _, l := range lines {
-		if l.Status != storefront.StatusCancelled {
+		if l.Status != storefront.StatusCancelled && l.Status != storefront.StatusPendingPayment {
 			out = append(out, l)
 		}
 	}

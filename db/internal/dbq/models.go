@@ -202,23 +202,27 @@ type Membership struct {
 }
 
 type Order struct {
-	ID              uuid.UUID
-	TenantID        uuid.UUID
-	Number          string
-	IdempotencyKey  uuid.UUID
-	Email           string
-	Name            string
-	Locale          string
-	Status          string
-	Answers         []byte
-	ShippingAddress []byte
-	Currency        string
-	TotalMinor      int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	ErasedAt        *time.Time
-	DiscountMinor   int64
-	VoucherCode     *string
+	ID               uuid.UUID
+	TenantID         uuid.UUID
+	Number           string
+	IdempotencyKey   uuid.UUID
+	Email            string
+	Name             string
+	Locale           string
+	Status           string
+	Answers          []byte
+	ShippingAddress  []byte
+	Currency         string
+	TotalMinor       int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	ErasedAt         *time.Time
+	DiscountMinor    int64
+	VoucherCode      *string
+	PaymentState     string
+	HoldExpiresAt    *time.Time
+	PaymentSessionID *string
+	PaymentIntentID  *string
 }
 
 type OrderItem struct {
@@ -243,6 +247,23 @@ type OrderStatusHistory struct {
 	Note      string
 	Actor     string
 	CreatedAt time.Time
+}
+
+type PaymentEvent struct {
+	TenantID   uuid.UUID
+	EventID    string
+	Kind       string
+	ReceivedAt time.Time
+}
+
+type PaymentRefund struct {
+	TenantID    uuid.UUID
+	OrderID     uuid.UUID
+	Key         uuid.UUID
+	AmountMinor int64
+	Reason      string
+	RefundID    string
+	CreatedAt   time.Time
 }
 
 type Product struct {

@@ -205,11 +205,11 @@ func (q *Queries) EmailLogged(ctx context.Context, arg EmailLoggedParams) (bool,
 }
 
 const ordersForSupplierBatch = `-- name: OrdersForSupplierBatch :many
-SELECT number FROM orders WHERE tenant_id = $1::uuid AND status <> 'cancelled' ORDER BY created_at, id
+SELECT number FROM orders WHERE tenant_id = $1::uuid AND status NOT IN ('cancelled', 'pending_payment') ORDER BY created_at, id
 `
 
-// Every order of the event that is not cancelled, oldest first: a batch
-// lists the supplier's lines of these.
+// Every order of the event that is not cancelled nor waiting for its
+// payment, oldest first: a batch lists the supplier's lines of these.
 func (q *Queries) OrdersForSupplierBatch(ctx context.Context, tenantID uuid.UUID) ([]string, error) {
 	rows, err := q.db.Query(ctx, ordersForSupplierBatch, tenantID)
 	if err != nil {

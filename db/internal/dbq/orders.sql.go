@@ -73,7 +73,7 @@ func (q *Queries) AttendeePurchaseTake(ctx context.Context, arg AttendeePurchase
 const dashboardOrdersPerDay = `-- name: DashboardOrdersPerDay :many
 SELECT (date_trunc('day', created_at AT TIME ZONE $1::text))::date AS day, count(*)::int AS orders
 FROM orders
-WHERE tenant_id = $2::uuid AND status <> 'cancelled' AND created_at >= $3::timestamptz
+WHERE tenant_id = $2::uuid AND status NOT IN ('cancelled', 'pending_payment') AND created_at >= $3::timestamptz
 GROUP BY 1 ORDER BY 1
 `
 
@@ -88,7 +88,8 @@ type DashboardOrdersPerDayRow struct {
 	Orders int32
 }
 
-// Orders per day since a day, cancelled ones left out; the days are the
+// Orders per day since a day, cancelled ones and those waiting for their
+// payment left out; the days are the
 // event's, in its time zone (an IANA name).
 func (q *Queries) DashboardOrdersPerDay(ctx context.Context, arg DashboardOrdersPerDayParams) ([]DashboardOrdersPerDayRow, error) {
 	rows, err := q.db.Query(ctx, dashboardOrdersPerDay, arg.Zone, arg.TenantID, arg.Since)
@@ -113,7 +114,7 @@ func (q *Queries) DashboardOrdersPerDay(ctx context.Context, arg DashboardOrders
 const dashboardRevenue = `-- name: DashboardRevenue :many
 SELECT currency, sum(total_minor)::bigint AS total_minor
 FROM orders
-WHERE tenant_id = $1::uuid AND status <> 'cancelled'
+WHERE tenant_id = $1::uuid AND status NOT IN ('cancelled', 'pending_payment')
 GROUP BY currency ORDER BY currency
 `
 
@@ -123,7 +124,8 @@ type DashboardRevenueRow struct {
 }
 
 // The sum of order totals per currency (an event's currency may have
-// changed between orders), cancelled orders left out.
+// changed between orders), cancelled orders and those waiting for their
+// payment left out.
 func (q *Queries) DashboardRevenue(ctx context.Context, tenantID uuid.UUID) ([]DashboardRevenueRow, error) {
 	rows, err := q.db.Query(ctx, dashboardRevenue, tenantID)
 	if err != nil {
@@ -147,7 +149,7 @@ func (q *Queries) DashboardRevenue(ctx context.Context, tenantID uuid.UUID) ([]D
 const dashboardUnitsByVariant = `-- name: DashboardUnitsByVariant :many
 SELECT i.product_id, i.variant_id, sum(i.quantity)::int AS units
 FROM order_items i JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
-WHERE i.tenant_id = $1::uuid AND o.status <> 'cancelled'
+WHERE i.tenant_id = $1::uuid AND o.status NOT IN ('cancelled', 'pending_payment')
 GROUP BY i.product_id, i.variant_id
 `
 
@@ -157,8 +159,8 @@ type DashboardUnitsByVariantRow struct {
 	Units     int32
 }
 
-// Units ordered per product and variant, cancelled orders left out: what
-// the supplier has to make.
+// Units ordered per product and variant, cancelled orders and those
+// waiting for their payment left out: what the supplier has to make.
 func (q *Queries) DashboardUnitsByVariant(ctx context.Context, tenantID uuid.UUID) ([]DashboardUnitsByVariantRow, error) {
 	rows, err := q.db.Query(ctx, dashboardUnitsByVariant, tenantID)
 	if err != nil {
@@ -183,7 +185,8 @@ const jobInsert = `-- name: JobInsert :exec
 WITH job AS (
     INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, tags, metadata)
     VALUES ($2::jsonb, $3::text, $4::smallint, $5::smallint, $6::text,
-            'available', now(), '{}', '{}')
+            CASE WHEN $7::timestamptz > now() THEN 'scheduled' ELSE 'available' END::river_job_state,
+            coalesce($7::timestamptz, now()), '{}', '{}')
     RETURNING queue)
 SELECT pg_notify(current_schema() || '.river_insert', json_build_object('queue', queue)::text)
 FROM job WHERE $1::boolean
@@ -196,13 +199,15 @@ type JobInsertParams struct {
 	MaxAttempts int16
 	Priority    int16
 	Queue       string
+	ScheduledAt *time.Time
 }
 
 // A job as River's client inserts one without unique options
 // (riverpgxv5's JobInsertFastMany, river v0.51), in the order's
 // transaction and batch; with notify, River's workers are told of it as
 // River's client does (pg_notify on <schema>.river_insert), which the
-// caller limits to once per 100 ms as River does.
+// caller limits to once per 100 ms as River does. scheduled_at (NULL: now)
+// makes a job that waits for its time, as River's ScheduledAt does.
 func (q *Queries) JobInsert(ctx context.Context, arg JobInsertParams) error {
 	_, err := q.db.Exec(ctx, jobInsert,
 		arg.Notify,
@@ -211,6 +216,7 @@ func (q *Queries) JobInsert(ctx context.Context, arg JobInsertParams) error {
 		arg.MaxAttempts,
 		arg.Priority,
 		arg.Queue,
+		arg.ScheduledAt,
 	)
 	return err
 }
@@ -227,7 +233,7 @@ func (q *Queries) OrderCount(ctx context.Context, tenantID uuid.UUID) (int64, er
 }
 
 const orderGetByIdempotencyKey = `-- name: OrderGetByIdempotencyKey :one
-SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at, discount_minor, voucher_code FROM orders WHERE tenant_id = $1::uuid AND idempotency_key = $2::uuid
+SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at, discount_minor, voucher_code, payment_state, hold_expires_at, payment_session_id, payment_intent_id FROM orders WHERE tenant_id = $1::uuid AND idempotency_key = $2::uuid
 `
 
 type OrderGetByIdempotencyKeyParams struct {
@@ -256,12 +262,16 @@ func (q *Queries) OrderGetByIdempotencyKey(ctx context.Context, arg OrderGetById
 		&i.ErasedAt,
 		&i.DiscountMinor,
 		&i.VoucherCode,
+		&i.PaymentState,
+		&i.HoldExpiresAt,
+		&i.PaymentSessionID,
+		&i.PaymentIntentID,
 	)
 	return i, err
 }
 
 const orderGetByNumber = `-- name: OrderGetByNumber :one
-SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at, discount_minor, voucher_code FROM orders WHERE tenant_id = $1::uuid AND number = $2::text
+SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at, discount_minor, voucher_code, payment_state, hold_expires_at, payment_session_id, payment_intent_id FROM orders WHERE tenant_id = $1::uuid AND number = $2::text
 `
 
 type OrderGetByNumberParams struct {
@@ -290,12 +300,16 @@ func (q *Queries) OrderGetByNumber(ctx context.Context, arg OrderGetByNumberPara
 		&i.ErasedAt,
 		&i.DiscountMinor,
 		&i.VoucherCode,
+		&i.PaymentState,
+		&i.HoldExpiresAt,
+		&i.PaymentSessionID,
+		&i.PaymentIntentID,
 	)
 	return i, err
 }
 
 const orderGetByNumberForUpdate = `-- name: OrderGetByNumberForUpdate :one
-SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at, discount_minor, voucher_code FROM orders WHERE tenant_id = $1::uuid AND number = $2::text FOR UPDATE
+SELECT id, tenant_id, number, idempotency_key, email, name, locale, status, answers, shipping_address, currency, total_minor, created_at, updated_at, erased_at, discount_minor, voucher_code, payment_state, hold_expires_at, payment_session_id, payment_intent_id FROM orders WHERE tenant_id = $1::uuid AND number = $2::text FOR UPDATE
 `
 
 type OrderGetByNumberForUpdateParams struct {
@@ -324,16 +338,20 @@ func (q *Queries) OrderGetByNumberForUpdate(ctx context.Context, arg OrderGetByN
 		&i.ErasedAt,
 		&i.DiscountMinor,
 		&i.VoucherCode,
+		&i.PaymentState,
+		&i.HoldExpiresAt,
+		&i.PaymentSessionID,
+		&i.PaymentIntentID,
 	)
 	return i, err
 }
 
 const orderInsert = `-- name: OrderInsert :one
 INSERT INTO orders (id, tenant_id, number, idempotency_key, email, name, locale, status, answers,
-                    shipping_address, currency, total_minor)
+                    shipping_address, currency, total_minor, payment_state, hold_expires_at)
 VALUES ($1::uuid, $2::uuid, $3::text, $4::uuid, $5::text, $6::text,
-        $7::text, 'placed', $8::jsonb, $9::jsonb,
-        $10::text, $11::bigint)
+        $7::text, $8::text, $9::jsonb, $10::jsonb,
+        $11::text, $12::bigint, $13::text, $14::timestamptz)
 RETURNING created_at
 `
 
@@ -345,10 +363,13 @@ type OrderInsertParams struct {
 	Email           string
 	Name            string
 	Locale          string
+	Status          string
 	Answers         []byte
 	ShippingAddress []byte
 	Currency        string
 	TotalMinor      int64
+	PaymentState    string
+	HoldExpiresAt   *time.Time
 }
 
 // The order's id comes from the caller, so its items can be written in
@@ -364,10 +385,13 @@ func (q *Queries) OrderInsert(ctx context.Context, arg OrderInsertParams) (time.
 		arg.Email,
 		arg.Name,
 		arg.Locale,
+		arg.Status,
 		arg.Answers,
 		arg.ShippingAddress,
 		arg.Currency,
 		arg.TotalMinor,
+		arg.PaymentState,
+		arg.HoldExpiresAt,
 	)
 	var created_at time.Time
 	err := row.Scan(&created_at)

@@ -121,7 +121,14 @@ var statusKinds = map[storefront.Status]notify.Kind{
 // fulfils one of the order's lines, their emails. Most events have none,
 // and a job that finds nothing to send still costs an insert, a fetch, a
 // query and an update: about half of what the workers did per order.
+//
+// An order waiting for its online payment gets its expiry job instead,
+// scheduled at the end of its hold; its confirmation comes when it is paid.
 func (e *Enqueuer) OrderPlaced(o *storefront.Order, perOrderSupplier bool) ([]db.Job, error) {
+	if o.Status == storefront.StatusPendingPayment {
+		j, err := paymentExpiry(o)
+		return []db.Job{j}, err
+	}
 	args := []river.JobArgs{OrderEmailArgs{TenantID: o.TenantID, OrderNumber: o.Number, Email: notify.KindOrderConfirmation, Seq: len(o.History)}}
 	if perOrderSupplier {
 		args = append(args, SupplierOrderArgs{TenantID: o.TenantID, OrderNumber: o.Number})
