@@ -1,6 +1,10 @@
 package storefront
 
-import "time"
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
 
 // PaymentState says what the attendee owes or paid for an order.
 type PaymentState string
@@ -77,4 +81,28 @@ type Refund struct {
 	Reason      string
 	RefundID    string // the payment provider's
 	At          time.Time
+}
+
+// ItemsTotal is the sum of the order's lines before any code's discount.
+func (o *Order) ItemsTotal() int64 {
+	var sum int64
+	for _, it := range o.Items {
+		sum += it.UnitPriceMinor * int64(it.Quantity)
+	}
+	return sum
+}
+
+// PaymentEvent is what the payment provider said of an order's payment
+// (a verified webhook): its event id (each is acted on once), the order it
+// names (tenant and order id, from the metadata the checkout was opened
+// with), the session, and once paid the payment and its amount.
+type PaymentEvent struct {
+	ID              string
+	Type            string
+	TenantID        uuid.UUID
+	OrderID         uuid.UUID
+	SessionID       string
+	PaymentIntentID string
+	AmountMinor     int64
+	Currency        string
 }
