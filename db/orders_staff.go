@@ -34,6 +34,7 @@ func (db *DB) ListOrders(ctx context.Context, tenantID uuid.UUID, f storefront.O
 		s := string(f.Status)
 		p.Status = &s
 	}
+	p.PaymentState = paymentOrNil(f.Payment)
 	if f.BeforeID != uuid.Nil {
 		p.BeforeAt, p.BeforeID = &f.BeforeAt, uuid.NullUUID{UUID: f.BeforeID, Valid: true}
 	}
@@ -42,7 +43,7 @@ func (db *DB) ListOrders(ctx context.Context, tenantID uuid.UUID, f storefront.O
 		rows, err := q.OrderList(ctx, p)
 		for _, r := range rows {
 			out = append(out, storefront.OrderSummary{ID: r.ID, Number: r.Number, Email: r.Email, Name: r.Name,
-				Status: storefront.Status(r.Status), TotalMinor: r.TotalMinor, Currency: r.Currency, CreatedAt: r.CreatedAt})
+				Status: storefront.Status(r.Status), Payment: storefront.PaymentState(r.PaymentState), TotalMinor: r.TotalMinor, Currency: r.Currency, CreatedAt: r.CreatedAt})
 		}
 		return err
 	})
@@ -102,7 +103,7 @@ func (db *DB) ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number 
 // 100,000 orders must not.
 const exportSQL = `
 SELECT o.number, o.status, o.email, o.name, o.currency, o.created_at, o.answers,
-       i.product_name, i.variant_label, i.quantity, i.unit_price_minor, i.answers, o.shipping_address
+       i.product_name, i.variant_label, i.quantity, i.unit_price_minor, i.answers, o.shipping_address, o.payment_state
 FROM orders o JOIN order_items i ON i.tenant_id = o.tenant_id AND i.order_id = o.id
 WHERE o.tenant_id = $1
   AND ($2::text IS NULL OR o.status = $2::text)
@@ -111,6 +112,7 @@ WHERE o.tenant_id = $1
   AND ($5::timestamptz IS NULL OR o.created_at < $5::timestamptz)
   AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items f WHERE f.tenant_id = o.tenant_id AND f.order_id = o.id AND f.product_id = $6::uuid))
   AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items f WHERE f.tenant_id = o.tenant_id AND f.order_id = o.id AND f.variant_id = $7::uuid))
+  AND ($8::text IS NULL OR o.payment_state = $8::text)
 ORDER BY o.created_at, o.id, i.position`
 
 // ExportOrders calls fn for every line of the filtered orders, oldest first,
@@ -122,7 +124,8 @@ func (db *DB) ExportOrders(ctx context.Context, tenantID uuid.UUID, f storefront
 		status = &s
 	}
 	return db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, exportSQL, tenantID, status, likePattern(f.Query), timeOrNil(f.From), timeOrNil(f.Until), known(f.Product), known(f.Variant))
+		rows, err := tx.Query(ctx, exportSQL, tenantID, status, likePattern(f.Query), timeOrNil(f.From), timeOrNil(f.Until), known(f.Product), known(f.Variant),
+			paymentOrNil(f.Payment))
 		if err != nil {
 			return err
 		}
@@ -131,7 +134,7 @@ func (db *DB) ExportOrders(ctx context.Context, tenantID uuid.UUID, f storefront
 			var l storefront.ExportLine
 			var answers, product, variant, itemAnswers, shipTo []byte
 			if err := rows.Scan(&l.Number, &l.Status, &l.Email, &l.Name, &l.Currency, &l.CreatedAt, &answers,
-				&product, &variant, &l.Quantity, &l.UnitPriceMinor, &itemAnswers, &shipTo); err != nil {
+				&product, &variant, &l.Quantity, &l.UnitPriceMinor, &itemAnswers, &shipTo, &l.Payment); err != nil {
 				return err
 			}
 			if shipTo != nil {
@@ -187,6 +190,9 @@ func (db *DB) Dashboard(ctx context.Context, tenantID uuid.UUID, since time.Time
 		}
 		for _, r := range revenue {
 			d.Revenue[r.Currency] = r.TotalMinor
+		}
+		if err := revenueByPayment(ctx, q, tenantID, &d); err != nil {
+			return err
 		}
 		units, err := q.DashboardUnitsByVariant(ctx, tenantID)
 		for _, u := range units {

@@ -113,9 +113,10 @@ WHERE tenant_id = @tenant_id::uuid AND product_id = @product_id::uuid AND email 
 -- One page of an event's orders, newest first, filtered by status and by a
 -- search in number, email and name (q is a LIKE pattern the caller escapes);
 -- keyset pagination: pass the last row's created_at and id.
-SELECT id, number, email, name, status, total_minor, currency, created_at FROM orders
+SELECT id, number, email, name, status, payment_state, total_minor, currency, created_at FROM orders
 WHERE tenant_id = @tenant_id::uuid
   AND (sqlc.narg('status')::text IS NULL OR status = sqlc.narg('status')::text)
+  AND (sqlc.narg('payment_state')::text IS NULL OR payment_state = sqlc.narg('payment_state')::text)
   AND (sqlc.narg('q')::text IS NULL OR number ILIKE sqlc.narg('q')::text OR email ILIKE sqlc.narg('q')::text OR name ILIKE sqlc.narg('q')::text)
   AND (sqlc.narg('from')::timestamptz IS NULL OR created_at >= sqlc.narg('from')::timestamptz)
   AND (sqlc.narg('until')::timestamptz IS NULL OR created_at < sqlc.narg('until')::timestamptz)

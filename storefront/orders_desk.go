@@ -11,13 +11,14 @@ import (
 
 // OrderFilter narrows the orders fulfilment staff see.
 type OrderFilter struct {
-	Status   Status    // "" for any
-	Query    string    // part of the number, email or name
-	Product  uuid.UUID // orders with this product; uuid.Nil for any
-	Variant  uuid.UUID // orders with this variant; uuid.Nil for any
-	From     time.Time // placed at or after; zero for any
-	Until    time.Time // placed before; zero for any
-	BeforeAt time.Time // keyset: the last row of the previous page
+	Status   Status       // "" for any
+	Query    string       // part of the number, email or name
+	Product  uuid.UUID    // orders with this product; uuid.Nil for any
+	Variant  uuid.UUID    // orders with this variant; uuid.Nil for any
+	Payment  PaymentState // "" for any
+	From     time.Time    // placed at or after; zero for any
+	Until    time.Time    // placed before; zero for any
+	BeforeAt time.Time    // keyset: the last row of the previous page
 	BeforeID uuid.UUID
 	Limit    int
 }
@@ -29,6 +30,7 @@ type OrderSummary struct {
 	Email      string
 	Name       string
 	Status     Status
+	Payment    PaymentState
 	TotalMinor int64
 	Currency   string
 	CreatedAt  time.Time
@@ -37,6 +39,7 @@ type OrderSummary struct {
 // ExportLine is one ordered item with its order, a row of the CSV export.
 type ExportLine struct {
 	Number, Status, Email, Name, Currency string
+	Payment                               PaymentState
 	CreatedAt                             time.Time
 	Product, Variant                      Text
 	Quantity                              int
@@ -68,4 +71,8 @@ type Dashboard struct {
 	PerDay  []DayCount
 	Units   map[uuid.UUID]int // by variant id
 	Revenue map[string]int64  // the sum of order totals in minor units, by currency code
+	// Revenue split by payment, each by currency code: Paid (online or at
+	// the desk; what a partial refund left), AtPickup still to be paid at
+	// the desk, Pending online payments still open (not in Revenue).
+	Paid, AtPickup, Pending map[string]int64
 }

@@ -167,6 +167,9 @@ func TestEveryUsedMessageIsTranslated(t *testing.T) {
 	for _, st := range []string{"pending_payment", "placed", "confirmed", "dispatched", "ready_for_pickup", "delivered", "collected", "cancelled"} {
 		ids["status."+st] = "storefront/web/status.go"
 	}
+	for _, st := range []string{"none", "pending", "paid", "at_pickup", "partially_refunded", "refunded", "expired"} {
+		ids["payment.state."+st] = "branding/console/orderpayment.go"
+	}
 	for _, reason := range []string{"suspended", "archived"} {
 		ids["closed."+reason+"_heading"] = "storefront/web/closed.go"
 		ids["closed."+reason+"_body"] = "storefront/web/closed.go"

@@ -50,6 +50,7 @@ var auditActions = []struct{ action, label string }{
 	{staff.ActionRoleChanged, "console.audit.action_role_changed"},
 	{"order_viewed", "console.audit.action_order_viewed"},
 	{"orders_exported", "console.audit.action_orders_exported"},
+	{"order_marked_paid", "console.audit.action_order_marked_paid"},
 	{"supplier_batch_download", "console.audit.action_supplier_batch_download"},
 	{staff.ActionAuditExported, "console.audit.action_audit_exported"},
 	{staff.ActionPersonErased, "console.audit.action_person_erased"},

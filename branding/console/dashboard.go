@@ -24,6 +24,7 @@ type DashboardPage struct {
 	themes.Page
 	Event, Slug string
 	Revenue     string // the sum of order totals in the event's currency
+	Split       RevenueSplit
 	Chart       Chart
 	Products    []ProductUnits
 	Latest      []OrderRow
@@ -73,7 +74,8 @@ func (h *Console) dashboard(c *fiber.Ctx) error {
 	base := h.page(c)
 	base.Zone = zone
 	p := DashboardPage{Page: base, Event: t.Name, Slug: t.Slug, Revenue: revenueText(d, settings.Currency, base.Lang),
-		Chart: ordersChart(d.PerDay, base), Products: sizeMatrix(cat, d, base.Lang, t.DefaultLocale)}
+		Chart: ordersChart(d.PerDay, base), Products: sizeMatrix(cat, d, base.Lang, t.DefaultLocale),
+		Split: revenueSplit(d, settings.Currency, base.Lang)}
 	for _, o := range latest {
 		p.Latest = append(p.Latest, OrderRow{Number: o.Number, Name: o.Name, Status: base.T("status." + string(o.Status)),
 			Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Link: "/events/" + t.Slug + "/orders/" + o.Number})

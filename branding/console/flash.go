@@ -42,6 +42,7 @@ var flashes = map[string]string{
 	"backup_waiting":   "console.backups.waiting",
 	"backup_deleted":   "console.backups.deleted",
 	"status_changed":   "console.orders.status_changed",
+	"marked_paid":      "console.orders.marked_paid",
 	"bulk":             "console.orders.bulk_done", // with the counts in ?changed= and ?skipped=
 }
 

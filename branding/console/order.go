@@ -28,6 +28,7 @@ type OrderDetailPage struct {
 	CanCancel                                                      bool // cancelling is asked about on its own page, not offered in Next
 	Emails                                                         []EmailRow
 	Erased                                                         string // when its personal data was erased; "" while kept
+	Payment                                                        PaymentView
 }
 
 // EmailRow is one email sent about the order.
@@ -80,6 +81,7 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 			Answers: answerRows(base, fields, []form.Scope{form.ScopeItem}, it.Answers, def)})
 	}
 	p.Answers = answerRows(base, fields, []form.Scope{form.ScopeCustomer, form.ScopeShipping}, o.Answers, def)
+	p.Payment = paymentView(base, o, h.now())
 	if o.ErasedAt != nil {
 		p.Erased = consoleTime(base, *o.ErasedAt)
 	}

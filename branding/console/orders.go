@@ -29,6 +29,7 @@ type OrderDesk interface {
 	Catalogue(ctx context.Context, tenantID uuid.UUID) (storefront.Catalogue, error)
 	// EmailsOfOrder lists what was sent about an order.
 	EmailsOfOrder(ctx context.Context, tenantID, orderID uuid.UUID) ([]notify.SentEmail, error)
+	PaymentDesk
 }
 
 // orderRoles may see and update an event's orders.
@@ -52,6 +53,7 @@ func orderFilter(c *fiber.Ctx, zone *time.Location) storefront.OrderFilter {
 			f.Status = s
 		}
 	}
+	f.Payment = paymentFilter(c)
 	if id, err := uuid.Parse(c.Query("product")); err == nil {
 		f.Product = id
 	}
@@ -79,6 +81,7 @@ type OrdersPage struct {
 	From, Until                      string
 	Filtered                         bool // a filter is on: an empty list offers to clear it
 	Statuses, Products, Variants     []OptionRow
+	Payments                         []OptionRow // the payment state filter
 	Moves                            []OptionRow
 	Orders                           []OrderRow
 	Next, Export                     string
@@ -91,7 +94,7 @@ type OptionRow struct {
 }
 
 // OrderRow is one order in the list.
-type OrderRow struct{ Number, Name, Email, Status, Total, Placed, Link string }
+type OrderRow struct{ Number, Name, Email, Status, Payment, Total, Placed, Link string }
 
 func (h *Console) orders(c *fiber.Ctx) error {
 	t, err := h.event(c, orderRoles)
@@ -109,18 +112,20 @@ func (h *Console) orders(c *fiber.Ctx) error {
 	}
 	p := OrdersPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug, Query: f.Query, Status: string(f.Status),
 		From: c.Query("from"), Until: c.Query("until")}
-	p.Filtered = f.Query != "" || f.Status != "" || f.Product != uuid.Nil || f.Variant != uuid.Nil || p.From != "" || p.Until != ""
+	p.Filtered = f.Query != "" || f.Status != "" || f.Product != uuid.Nil || f.Variant != uuid.Nil || p.From != "" || p.Until != "" ||
+		f.Payment != ""
 	p.Statuses = statusOptions(base, string(f.Status), true)
+	p.Payments = paymentOptions(base, f.Payment)
 	p.Moves = statusOptions(base, "", false)
 	if err := h.productOptions(c, t.ID, f, &p, t.DefaultLocale); err != nil {
 		return err
 	}
 	for _, o := range list {
 		p.Orders = append(p.Orders, OrderRow{Number: o.Number, Name: o.Name, Email: o.Email, Status: base.T("status." + string(o.Status)),
-			Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Placed: consoleTime(base, o.CreatedAt),
+			Payment: paymentLabel(base, o.Payment), Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Placed: consoleTime(base, o.CreatedAt),
 			Link: "/events/" + t.Slug + "/orders/" + o.Number})
 	}
-	keep := url.Values{"q": {f.Query}, "status": {string(f.Status)}, "product": {c.Query("product")},
+	keep := url.Values{"q": {f.Query}, "status": {string(f.Status)}, "payment": {string(f.Payment)}, "product": {c.Query("product")},
 		"variant": {c.Query("variant")}, "from": {p.From}, "until": {p.Until}}
 	p.Export = "/events/" + t.Slug + "/orders/export.csv?" + keep.Encode()
 	if len(list) == ordersPerPage {

@@ -36,7 +36,7 @@ func (h *Console) exportOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Orders.AuditOrderAccess(c.UserContext(), t.ID, current(c).staff.ID, "orders_exported", url.Values{"q": {f.Query}, "status": {string(f.Status)}}.Encode()); err != nil {
+	if err := h.Orders.AuditOrderAccess(c.UserContext(), t.ID, current(c).staff.ID, "orders_exported", url.Values{"q": {f.Query}, "status": {string(f.Status)}, "payment": {string(f.Payment)}}.Encode()); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -67,7 +67,7 @@ func (h *Console) exportOrders(c *fiber.Ctx) error {
 
 // orderColumns and addressColumns head the export's fixed columns.
 var (
-	orderColumns   = []string{"order", "placed_at", "status", "name", "email", "product", "variant", "quantity", "unit_price_minor", "currency"}
+	orderColumns   = []string{"order", "placed_at", "status", "name", "email", "product", "variant", "quantity", "unit_price_minor", "currency", "payment_state"}
 	addressColumns = []string{"address_name", "address_line1", "address_line2", "address_line3", "address_sublocality",
 		"address_locality", "address_region", "address_postal_code", "address_country_code"}
 )
@@ -93,7 +93,8 @@ func (e exportFields) header() []string {
 // as spreadsheets write them.
 func (e exportFields) row(l storefront.ExportLine, def string) []string {
 	row := []string{l.Number, l.CreatedAt.UTC().Format(time.RFC3339), l.Status, l.Name, l.Email,
-		l.Product.In(def, def), l.Variant.In(def, def), strconv.Itoa(l.Quantity), strconv.FormatInt(l.UnitPriceMinor, 10), l.Currency}
+		l.Product.In(def, def), l.Variant.In(def, def), strconv.Itoa(l.Quantity), strconv.FormatInt(l.UnitPriceMinor, 10), l.Currency,
+		string(l.Payment)}
 	for _, f := range e.order {
 		row = append(row, f.DisplayAnswer(l.Answers[f.Key], def, def, "TRUE", "FALSE"))
 	}

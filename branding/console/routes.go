@@ -48,6 +48,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/events/:slug/orders/:number/status", h.eventAction(orderRoles, h.changeStatus))
 	app.Get("/events/:slug/orders/:number/cancel", h.confirmEvent(orderRoles, h.askCancelOrder))
 	app.Post("/events/:slug/orders/:number/cancel", h.eventAction(orderRoles, h.cancelOrder))
+	app.Post("/events/:slug/orders/:number/paid", h.eventAction(orderRoles, h.markPaid))
 
 	// Platform admins only: every event, dev's inbox, the failed jobs, the
 	// audit log of every event and of the platform, the backups.

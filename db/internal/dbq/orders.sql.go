@@ -477,44 +477,47 @@ func (q *Queries) OrderItemList(ctx context.Context, arg OrderItemListParams) ([
 }
 
 const orderList = `-- name: OrderList :many
-SELECT id, number, email, name, status, total_minor, currency, created_at FROM orders
+SELECT id, number, email, name, status, payment_state, total_minor, currency, created_at FROM orders
 WHERE tenant_id = $1::uuid
   AND ($2::text IS NULL OR status = $2::text)
-  AND ($3::text IS NULL OR number ILIKE $3::text OR email ILIKE $3::text OR name ILIKE $3::text)
-  AND ($4::timestamptz IS NULL OR created_at >= $4::timestamptz)
-  AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)
-  AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items i
-       WHERE i.tenant_id = orders.tenant_id AND i.order_id = orders.id AND i.product_id = $6::uuid))
+  AND ($3::text IS NULL OR payment_state = $3::text)
+  AND ($4::text IS NULL OR number ILIKE $4::text OR email ILIKE $4::text OR name ILIKE $4::text)
+  AND ($5::timestamptz IS NULL OR created_at >= $5::timestamptz)
+  AND ($6::timestamptz IS NULL OR created_at < $6::timestamptz)
   AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items i
-       WHERE i.tenant_id = orders.tenant_id AND i.order_id = orders.id AND i.variant_id = $7::uuid))
-  AND ($8::timestamptz IS NULL
-       OR (created_at, id) < ($8::timestamptz, $9::uuid))
+       WHERE i.tenant_id = orders.tenant_id AND i.order_id = orders.id AND i.product_id = $7::uuid))
+  AND ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM order_items i
+       WHERE i.tenant_id = orders.tenant_id AND i.order_id = orders.id AND i.variant_id = $8::uuid))
+  AND ($9::timestamptz IS NULL
+       OR (created_at, id) < ($9::timestamptz, $10::uuid))
 ORDER BY created_at DESC, id DESC
-LIMIT $10::int
+LIMIT $11::int
 `
 
 type OrderListParams struct {
-	TenantID  uuid.UUID
-	Status    *string
-	Q         *string
-	From      *time.Time
-	Until     *time.Time
-	ProductID uuid.NullUUID
-	VariantID uuid.NullUUID
-	BeforeAt  *time.Time
-	BeforeID  uuid.NullUUID
-	MaxRows   int32
+	TenantID     uuid.UUID
+	Status       *string
+	PaymentState *string
+	Q            *string
+	From         *time.Time
+	Until        *time.Time
+	ProductID    uuid.NullUUID
+	VariantID    uuid.NullUUID
+	BeforeAt     *time.Time
+	BeforeID     uuid.NullUUID
+	MaxRows      int32
 }
 
 type OrderListRow struct {
-	ID         uuid.UUID
-	Number     string
-	Email      string
-	Name       string
-	Status     string
-	TotalMinor int64
-	Currency   string
-	CreatedAt  time.Time
+	ID           uuid.UUID
+	Number       string
+	Email        string
+	Name         string
+	Status       string
+	PaymentState string
+	TotalMinor   int64
+	Currency     string
+	CreatedAt    time.Time
 }
 
 // One page of an event's orders, newest first, filtered by status and by a
@@ -524,6 +527,7 @@ func (q *Queries) OrderList(ctx context.Context, arg OrderListParams) ([]OrderLi
 	rows, err := q.db.Query(ctx, orderList,
 		arg.TenantID,
 		arg.Status,
+		arg.PaymentState,
 		arg.Q,
 		arg.From,
 		arg.Until,
@@ -546,6 +550,7 @@ func (q *Queries) OrderList(ctx context.Context, arg OrderListParams) ([]OrderLi
 			&i.Email,
 			&i.Name,
 			&i.Status,
+			&i.PaymentState,
 			&i.TotalMinor,
 			&i.Currency,
 			&i.CreatedAt,
