@@ -40,6 +40,7 @@ type storefrontApp struct {
 	sites    *storefront.Sites
 	resolver *tenant.Resolver
 	queries  *atomic.Int64 // the queries the app's pool has sent
+	handler  *Handler      // for a test to set before its first request
 }
 
 func newStorefrontApp(t testing.TB) *storefrontApp {
@@ -76,6 +77,7 @@ func newStorefrontAppKeeping(t testing.TB, events int) *storefrontApp {
 			return u
 		},
 		Origin: func(c *fiber.Ctx) string { return tenantweb.RequestOrigin(c, proxies) }}
+	s.handler = h
 	s.app = fiber.New(fiber.Config{ErrorHandler: h.ErrorHandler, EnableTrustedProxyCheck: true})
 	s.app.Use(tenantweb.Resolve(s.resolver, proxies))
 	h.Mount(s.app)

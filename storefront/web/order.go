@@ -83,6 +83,7 @@ func (h *Handler) placeOrder(c *fiber.Ctx) error {
 		return h.renderOrderForm(c, site, fiber.StatusOK, values, form.Errors{})
 	}
 	po := parseOrder(site, values, siteLang(c, site))
+	po.parsePayment(site, values, h.OnlinePayments)
 	if !po.errors.Empty() {
 		return h.renderOrderForm(c, site, fiber.StatusUnprocessableEntity, values, po.errors)
 	}

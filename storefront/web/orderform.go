@@ -38,6 +38,7 @@ type OrderPage struct {
 	Customer       []FieldView
 	Shipping       []FieldView
 	Address        *AddressView
+	Payment        *PaymentView  // nil: nothing is said about paying
 	Problems       []ProblemView // the error summary on top, in the form's order
 	Summary        SummaryView   // what is chosen so far, with its total
 	Currency       string        // for order.js's running total
@@ -112,6 +113,7 @@ func (h *Handler) orderForm(site *storefront.Site, base themes.Page, values url.
 		p.Shipping = fieldViews(base, form.Sorted(site.Fields, form.ScopeShipping), "", values, errs, def)
 		p.Address = addressView(base, site.Settings, values, errs)
 	}
+	p.Payment = h.paymentView(site, base, values, errs)
 	p.Problems = problems(base, p, errs)
 	p.Summary = summaryOf(base, site, parseOrder(site, values, base.Lang).req.Lines)
 	return p

@@ -24,6 +24,7 @@ type ReviewPage struct {
 	Name, Email string
 	Answers     []AnswerView
 	Address     []string
+	Payment     string        // how the attendee chose to pay; "" when there was no choice
 	Hidden      []HiddenInput // every submitted value but the action and the token
 }
 
@@ -38,6 +39,7 @@ func (h *Handler) renderReview(c *fiber.Ctx, site *storefront.Site, values url.V
 	if po.req.Address != nil {
 		p.Address = address.Lines(*po.req.Address, l)
 	}
+	p.Payment = h.paymentChosen(site, base, values)
 	for _, name := range slices.Sorted(maps.Keys(values)) {
 		if name == inputAction || name == csrfField {
 			continue

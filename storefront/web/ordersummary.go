@@ -67,6 +67,9 @@ func problems(base themes.Page, p OrderPage, errs form.Errors) []ProblemView {
 			addField(f, "")
 		}
 	}
+	if p.Payment != nil && p.Payment.Choice {
+		add(inputPayment, "payment-online", base.T("order.payment"), p.Payment.Error)
+	}
 	for _, key := range slices.Sorted(maps.Keys(errs)) {
 		if !seen[key] {
 			add(key, "order-form", "", tr(base, errs[key]))

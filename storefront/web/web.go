@@ -40,6 +40,9 @@ type Handler struct {
 	// Now is the clock that says whether the shop has closed; nil is
 	// time.Now.
 	Now func() time.Time
+	// OnlinePayments: the platform takes payments online (Stripe's keys
+	// are set), so the order form speaks of paying.
+	OnlinePayments bool
 
 	md *branding.Markdown
 }
