@@ -84,8 +84,11 @@ func TestOrderPayments(t *testing.T) {
 		if got := listed("payment=at_pickup"); len(got) != 1 || got[atDesk] == "" {
 			t.Errorf("filtered to pay at pick-up: %v", got)
 		}
-		if got := listed("payment=pending&status=pending_payment"); len(got) != 1 || got[pending] == "" {
+		if got := listed("payment=pending"); len(got) != 1 || got[pending] == "" {
 			t.Errorf("filtered to pending: %v", got)
+		}
+		if got := listed("status=pending_payment"); len(got) != 1 || got[pending] == "" {
+			t.Errorf("filtered to the status waiting for payment: %v", got)
 		}
 		if got := listed("payment=bitcoin"); len(got) != 3 {
 			t.Errorf("an unknown payment state filters: %v", got)

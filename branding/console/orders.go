@@ -40,6 +40,10 @@ const ordersPerPage = 50
 var statuses = []storefront.Status{storefront.StatusPlaced, storefront.StatusConfirmed, storefront.StatusDispatched,
 	storefront.StatusReadyForPickup, storefront.StatusDelivered, storefront.StatusCollected, storefront.StatusCancelled}
 
+// filterStatuses are what the list filters by: every status, with orders
+// waiting for their online payment, which no staff move reaches.
+var filterStatuses = append([]storefront.Status{storefront.StatusPendingPayment}, statuses...)
+
 // orderFilter reads the list's filters from the query string; an unknown
 // status is ignored rather than refused.
 // orderFilter reads the orders' filter from the query; its days (from,
@@ -48,7 +52,7 @@ func orderFilter(c *fiber.Ctx, zone *time.Location) storefront.OrderFilter {
 	// Cloned: Fiber's strings share the request's buffer, which the next
 	// request on the connection reuses while the CSV export still streams.
 	f := storefront.OrderFilter{Query: strings.Clone(c.Query("q")), Limit: ordersPerPage}
-	for _, s := range statuses {
+	for _, s := range filterStatuses {
 		if string(s) == c.Query("status") {
 			f.Status = s
 		}
@@ -177,10 +181,12 @@ func (h *Console) bulkStatus(c *fiber.Ctx, t *tenant.Tenant, form url.Values) (s
 
 func statusOptions(base themes.Page, chosen string, any bool) []OptionRow {
 	var out []OptionRow
+	list := statuses
 	if any {
 		out = append(out, OptionRow{Value: "", Label: base.T("console.orders.any_status"), Selected: chosen == ""})
+		list = filterStatuses
 	}
-	for _, s := range statuses {
+	for _, s := range list {
 		out = append(out, OptionRow{Value: string(s), Label: base.T("status." + string(s)), Selected: string(s) == chosen})
 	}
 	return out
