@@ -241,7 +241,8 @@ func (p *platform) storefront() *storefrontweb.Handler {
 			return b, err
 		},
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, MediaURL: p.mediaURL,
-		Origin: func(c *fiber.Ctx) string { return tenantweb.RequestOrigin(c, p.cfg.TrustedProxies) }}
+		Origin:         func(c *fiber.Ctx) string { return tenantweb.RequestOrigin(c, p.cfg.TrustedProxies) },
+		OnlinePayments: p.db.OnlinePayments}
 }
 
 // consoleHost hands requests for console.BASE_DOMAIN to the console's own
