@@ -24,6 +24,7 @@ type orderTx struct {
 	now          time.Time
 	reservations reservations
 	voucher      orderVoucher // the order's code (orders_voucher.go)
+	offer        orderOffer   // the order's waiting-list offer (orders_waitlist.go)
 	// events hears of stock that release gives back (nil: nobody); set it
 	// with DB.orderTxIn, which every transaction that may release uses.
 	events Events

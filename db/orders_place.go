@@ -138,6 +138,7 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, jobsO
 			return err
 		},
 		ot.voucher.read(ctx, ot.tenantID, req),
+		ot.offer.read(ctx, ot.tenantID, req),
 	)
 	if err != nil {
 		if connectionFailure(err) {
@@ -162,6 +163,9 @@ func (ot *orderTx) place(ctx context.Context, req storefront.OrderRequest, jobsO
 		return nil, err
 	}
 	if err := ot.voucher.apply(ot.now, priced, order); err != nil {
+		return nil, err
+	}
+	if err := ot.offer.check(ot.now, priced); err != nil {
 		return nil, err
 	}
 	// After the voucher: what is left to pay decides how it is paid.
@@ -285,6 +289,7 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 				Priority: j.Priority, Queue: j.Queue, Notify: j.Notify, ScheduledAt: j.ScheduledAt})
 		})
 	}
+	steps = append(steps, ot.offer.use(ctx, ot, o)...) // before the stock: the offer's units become the order's
 	commit := func(q *dbq.Queries) error { return q.OrderTxCommit(ctx) }
 	if ot.reservations != nil {
 		if err := inBatch(ctx, ot.tx, append(steps, ot.voucher.redeem(ctx, ot, o)...)...); err != nil {

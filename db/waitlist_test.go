@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
+
+	"marquee"
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/storefront"
@@ -62,5 +66,75 @@ func TestConcurrentOffersNeverHoldTheSameUnit(t *testing.T) {
 	}
 	if s, err := database.VariantStock(ctx, ev.ID, xl); err != nil || s == nil || *s != 0 {
 		t.Fatalf("stock %v %v, want 0", s, err)
+	}
+}
+
+// TestOrderingThroughAnOffer: the units an offer holds are sold out to
+// everyone else and orderable once with its token, in its own event, until
+// it expires.
+func TestOrderingThroughAnOffer(t *testing.T) {
+	ctx := context.Background()
+	database := dbtest.New(t).Open(t, db.Options{})
+	ev, other := newTenant(t, database, "waits"), newTenant(t, database, "elsewhere")
+	shirt := addProduct(t, database, ev.ID, storefront.Product{}, intp(0))
+	otherShirt := addProduct(t, database, other.ID, storefront.Product{}, intp(5))
+	xl := shirt.Variants[0].ID
+	for _, email := range []string{"first@example.com", "second@example.com"} {
+		if _, err := database.JoinWaitlist(ctx, ev.ID, xl, email, "en", 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	offer := func() db.WaitlistOffer {
+		t.Helper()
+		if _, err := database.AdjustStock(ctx, ev.ID, xl, 1, "restock", "staff:test"); err != nil {
+			t.Fatal(err)
+		}
+		offers, err := database.OfferReturnedStock(ctx, ev.ID, xl, nil)
+		if err != nil || len(offers) != 1 {
+			t.Fatalf("offers %v, %v", offers, err)
+		}
+		return offers[0]
+	}
+	first := offer()
+	refused := func(tenantID uuid.UUID, req storefront.OrderRequest, code, field string) {
+		t.Helper()
+		_, err := database.PlaceOrder(ctx, tenantID, req)
+		if marquee.ErrorCode(err) != code || marquee.ErrorField(err) != field {
+			t.Fatalf("order refused with %v, want %s on %q", err, code, field)
+		}
+	}
+	refused(ev.ID, orderFor("someone@example.com", shirt, 1), marquee.ECONFLICT, "item.0")
+
+	elsewhere := orderFor("first@example.com", otherShirt, 1)
+	elsewhere.OfferToken = first.Token
+	refused(other.ID, elsewhere, marquee.ECONFLICT, "offer")
+
+	req := orderFor("first@example.com", shirt, 1)
+	req.OfferToken = first.Token
+	o, err := database.PlaceOrder(ctx, ev.ID, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(q string, args ...any) int { return dbtest.CountIn(t, database, ev.ID, q, args...) }
+	if n := count("SELECT count(*) FROM waitlist_offers WHERE state = 'ordered' AND order_id = $1", o.ID); n != 1 {
+		t.Fatalf("%d offers used by the order, want 1", n)
+	}
+	if n := count("SELECT count(*) FROM waitlist_entries WHERE state = 'ordered' AND email = 'first@example.com'"); n != 1 {
+		t.Fatalf("the first entry is not ordered")
+	}
+	if s, _ := database.VariantStock(ctx, ev.ID, xl); s == nil || *s != 0 {
+		t.Fatalf("stock %v after the offer's order, want 0", s)
+	}
+	again := orderFor("first@example.com", shirt, 1)
+	again.OfferToken = first.Token
+	refused(ev.ID, again, marquee.ECONFLICT, "offer")
+
+	second := offer()
+	database.Now = func() time.Time { return second.ExpiresAt.Add(time.Second) }
+	late := orderFor("second@example.com", shirt, 1)
+	late.OfferToken = second.Token
+	refused(ev.ID, late, marquee.ECONFLICT, "offer")
+	if n := count("SELECT count(*) FROM orders"); n != 1 {
+		t.Fatalf("%d orders written, want 1", n)
 	}
 }

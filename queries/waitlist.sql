@@ -72,11 +72,26 @@ UPDATE waitlist_offers SET state = 'expired'
 WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid AND state = 'held' AND expires_at <= @now::timestamptz
 RETURNING *;
 
--- name: WaitlistOfferConsume :one
--- Consumes a held, unexpired offer for an order (no row back otherwise).
-UPDATE waitlist_offers SET state = 'ordered', order_id = @order_id::uuid
-WHERE tenant_id = @tenant_id::uuid AND token = @token::text AND state = 'held' AND expires_at > @now::timestamptz
-RETURNING *;
+-- name: WaitlistOfferConsume :exec
+-- Uses a held, unexpired offer for an order, in the order's last batch
+-- before its stock is taken: the offer's units go back to the option's
+-- stock for the order's own take, its entry is ordered. An offer used or
+-- expired meanwhile fails the transaction (order_check 'offer_used'), so
+-- its units are never both given back and ordered.
+WITH used AS (
+    UPDATE waitlist_offers SET state = 'ordered', order_id = @order_id::uuid
+    WHERE tenant_id = @tenant_id::uuid AND token = @token::text AND state = 'held' AND expires_at > @now::timestamptz
+    RETURNING tenant_id, entry_id, variant_id, quantity),
+entry AS (
+    UPDATE waitlist_entries e SET state = 'ordered' FROM used
+    WHERE e.tenant_id = used.tenant_id AND e.id = used.entry_id
+    RETURNING e.id),
+back AS (
+    UPDATE variants v SET stock = v.stock + used.quantity FROM used
+    WHERE v.tenant_id = used.tenant_id AND v.id = used.variant_id AND v.stock IS NOT NULL
+    RETURNING v.id)
+SELECT order_check(EXISTS (SELECT 1 FROM used), 'offer_used'),
+       (SELECT count(*) FROM entry), (SELECT count(*) FROM back);
 
 -- name: WaitlistList :many
 -- An option's list for staff, in line order, with each entry's position

@@ -77,6 +77,10 @@ type OrderRequest struct {
 	// Payment is how the attendee chose to pay (the order form's choice;
 	// PlaceOrder decides what applies: db/orders_payment.go).
 	Payment PaymentChoice
+	// OfferToken is the secret of the waiting-list offer the attendee
+	// orders through ("" none): its held units become the order's
+	// (db/orders_waitlist.go).
+	OfferToken string
 }
 
 // NormalizeEmail is the form of an email address that identifies an

@@ -386,10 +386,21 @@ func (q *Queries) WaitlistOfferByToken(ctx context.Context, arg WaitlistOfferByT
 	return i, err
 }
 
-const waitlistOfferConsume = `-- name: WaitlistOfferConsume :one
-UPDATE waitlist_offers SET state = 'ordered', order_id = $1::uuid
-WHERE tenant_id = $2::uuid AND token = $3::text AND state = 'held' AND expires_at > $4::timestamptz
-RETURNING tenant_id, id, entry_id, variant_id, quantity, token, state, expires_at, order_id, created_at
+const waitlistOfferConsume = `-- name: WaitlistOfferConsume :exec
+WITH used AS (
+    UPDATE waitlist_offers SET state = 'ordered', order_id = $1::uuid
+    WHERE tenant_id = $2::uuid AND token = $3::text AND state = 'held' AND expires_at > $4::timestamptz
+    RETURNING tenant_id, entry_id, variant_id, quantity),
+entry AS (
+    UPDATE waitlist_entries e SET state = 'ordered' FROM used
+    WHERE e.tenant_id = used.tenant_id AND e.id = used.entry_id
+    RETURNING e.id),
+back AS (
+    UPDATE variants v SET stock = v.stock + used.quantity FROM used
+    WHERE v.tenant_id = used.tenant_id AND v.id = used.variant_id AND v.stock IS NOT NULL
+    RETURNING v.id)
+SELECT order_check(EXISTS (SELECT 1 FROM used), 'offer_used'),
+       (SELECT count(*) FROM entry), (SELECT count(*) FROM back)
 `
 
 type WaitlistOfferConsumeParams struct {
@@ -399,28 +410,19 @@ type WaitlistOfferConsumeParams struct {
 	Now      time.Time
 }
 
-// Consumes a held, unexpired offer for an order (no row back otherwise).
-func (q *Queries) WaitlistOfferConsume(ctx context.Context, arg WaitlistOfferConsumeParams) (WaitlistOffer, error) {
-	row := q.db.QueryRow(ctx, waitlistOfferConsume,
+// Uses a held, unexpired offer for an order, in the order's last batch
+// before its stock is taken: the offer's units go back to the option's
+// stock for the order's own take, its entry is ordered. An offer used or
+// expired meanwhile fails the transaction (order_check 'offer_used'), so
+// its units are never both given back and ordered.
+func (q *Queries) WaitlistOfferConsume(ctx context.Context, arg WaitlistOfferConsumeParams) error {
+	_, err := q.db.Exec(ctx, waitlistOfferConsume,
 		arg.OrderID,
 		arg.TenantID,
 		arg.Token,
 		arg.Now,
 	)
-	var i WaitlistOffer
-	err := row.Scan(
-		&i.TenantID,
-		&i.ID,
-		&i.EntryID,
-		&i.VariantID,
-		&i.Quantity,
-		&i.Token,
-		&i.State,
-		&i.ExpiresAt,
-		&i.OrderID,
-		&i.CreatedAt,
-	)
-	return i, err
+	return err
 }
 
 const waitlistOfferExpire = `-- name: WaitlistOfferExpire :one
