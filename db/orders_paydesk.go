@@ -82,3 +82,16 @@ func paymentOrNil(s storefront.PaymentState) *string {
 	v := string(s)
 	return &v
 }
+
+// OrderRefunds lists the money given back on an order, oldest first.
+func (db *DB) OrderRefunds(ctx context.Context, tenantID, orderID uuid.UUID) ([]storefront.Refund, error) {
+	var out []storefront.Refund
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		rows, err := q.PaymentRefundList(ctx, dbq.PaymentRefundListParams{TenantID: tenantID, OrderID: orderID})
+		for _, r := range rows {
+			out = append(out, storefront.Refund{AmountMinor: r.AmountMinor, Reason: r.Reason, RefundID: r.RefundID, At: r.CreatedAt})
+		}
+		return err
+	})
+	return out, err
+}

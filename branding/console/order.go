@@ -81,7 +81,9 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 			Answers: answerRows(base, fields, []form.Scope{form.ScopeItem}, it.Answers, def)})
 	}
 	p.Answers = answerRows(base, fields, []form.Scope{form.ScopeCustomer, form.ScopeShipping}, o.Answers, def)
-	p.Payment = paymentView(base, o, h.now())
+	if p.Payment, err = h.orderPayment(c.UserContext(), base, o); err != nil {
+		return err
+	}
 	if o.ErasedAt != nil {
 		p.Erased = consoleTime(base, *o.ErasedAt)
 	}

@@ -19,6 +19,8 @@ import (
 type PaymentDesk interface {
 	// MarkPaidAtPickup records a payment taken at the pick-up desk.
 	MarkPaidAtPickup(ctx context.Context, tenantID uuid.UUID, number string, staffID uuid.UUID) (*storefront.Order, error)
+	// OrderRefunds lists the money given back on an order.
+	OrderRefunds(ctx context.Context, tenantID, orderID uuid.UUID) ([]storefront.Refund, error)
 }
 
 // PaymentView is an order's payment as the console's order page shows it.
@@ -31,6 +33,21 @@ type PaymentView struct {
 	SessionID, IntentID string
 	// CanMarkPaid: the order waits to be paid at the desk.
 	CanMarkPaid bool
+	Refunds     []RefundRow
+}
+
+// RefundRow is one refund on the order page.
+type RefundRow struct{ Amount, Reason, RefundID, At string }
+
+// orderPayment is o's payment with its refunds, for the order page.
+func (h *Console) orderPayment(ctx context.Context, base themes.Page, o *storefront.Order) (PaymentView, error) {
+	v := paymentView(base, o, h.now())
+	refunds, err := h.Orders.OrderRefunds(ctx, o.TenantID, o.ID)
+	for _, r := range refunds {
+		v.Refunds = append(v.Refunds, RefundRow{Amount: storefront.FormatMoney(r.AmountMinor, o.Currency, base.Lang),
+			Reason: r.Reason, RefundID: r.RefundID, At: consoleTime(base, r.At)})
+	}
+	return v, err
 }
 
 // paymentView describes o's payment at now in the staff member's language.

@@ -125,6 +125,16 @@ func TestOrderPayments(t *testing.T) {
 			r.text("#stripe-session") != "cs_test_1" || r.doc.Find("#mark-paid").Length() != 0 {
 			t.Errorf("paid online: %q", r.text("section.order-payment"))
 		}
+		dbtest.Exec(t, s.adminURL, `INSERT INTO payment_refunds (tenant_id, order_id, key, amount_minor, reason, refund_id)
+			SELECT tenant_id, id, gen_random_uuid(), 400, 'a line cancelled', 're_test_1' FROM orders WHERE tenant_id = $1 AND number = $2`, ev.ID, online)
+		refunded := b.get("/events/devcon/orders/" + online)
+		if row := refunded.doc.Find("#refunds tbody tr"); row.Length() != 1 || !strings.Contains(row.Text(), storefront.FormatMoney(400, "EUR", "en")) ||
+			!strings.Contains(row.Text(), "a line cancelled") || !strings.Contains(row.Text(), "re_test_1") {
+			t.Errorf("refunds: %q", refunded.text("#refunds"))
+		}
+		if r.doc.Find("#refunds").Length() != 0 {
+			t.Error("a refunds table before any refund")
+		}
 		p := b.get("/events/devcon/orders/" + pending)
 		if p.text("#payment-state") != "Online payment open" || p.text("#payment-time-left") != "Minutes: 10" {
 			t.Errorf("pending: %q", p.text("section.order-payment"))
