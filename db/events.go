@@ -57,6 +57,12 @@ type Events interface {
 	// instead of the confirmation, which it returns once the order is
 	// paid and placed.
 	PaymentRefundDue(ctx context.Context, tx pgx.Tx, o *storefront.Order, amountMinor int64, reason string) error
+
+	// OrderChanged is told of a change an attendee made to their order
+	// (changes: a swapped option, a new address, a cancelled line), with
+	// the order as it is after it, the change (its last history row) and
+	// the lines the change concerns as they were.
+	OrderChanged(ctx context.Context, tx pgx.Tx, o *storefront.Order, change storefront.StatusChange, items []storefront.Item) error
 }
 
 // Job is a River job that a change queues, inserted in the change's

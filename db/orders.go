@@ -178,7 +178,7 @@ func (ot *orderTx) loadHistory(ctx context.Context, o *storefront.Order) error {
 
 func addHistory(o *storefront.Order, rows []dbq.OrderStatusHistory) {
 	for _, r := range rows {
-		o.History = append(o.History, storefront.StatusChange{Status: storefront.Status(r.Status), Note: r.Note, Actor: r.Actor, At: r.CreatedAt})
+		o.History = append(o.History, storefront.StatusChange{Status: storefront.Status(r.Status), Change: storefront.Change(r.Change), Note: r.Note, Actor: r.Actor, At: r.CreatedAt})
 	}
 }
 

@@ -23,8 +23,12 @@ func (db *DB) Settings(ctx context.Context, tenantID uuid.UUID) (storefront.Sett
 
 func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storefront.Settings, error) {
 	r, err := q.SettingsGet(ctx, tenantID)
+	if err != nil {
+		return storefront.Settings{}, err
+	}
+	canChange, err := q.SettingsChangeAllowed(ctx, tenantID)
 	return storefront.Settings{Currency: r.Currency, ClosesAt: r.ClosesAt, Ships: r.Ships,
-		AttendeeCanCancel: r.AttendeeCanCancel, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo,
+		AttendeeCanCancel: r.AttendeeCanCancel, AttendeeCanChange: canChange, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo,
 		TimeZone: r.TimeZone, PickupPlace: r.PickupPlace, PickupDetails: r.PickupDetails,
 		RetentionDays: int(r.RetentionDays), EndsOn: fromPgDate(r.EndsOn),
 		PayAtPickup: r.PayAtPickup, HoldMinutes: int(r.HoldMinutes)}, err
@@ -52,7 +56,7 @@ func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront
 	s.HoldMinutes = s.Hold()
 	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
-			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel,
+			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, AttendeeCanChange: s.AttendeeCanChange,
 			CommonCountries: append([]string{}, s.CommonCountries...), ReplyTo: s.ReplyTo,
 			TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails,
 			RetentionDays: int32(s.RetentionDays), PayAtPickup: s.PayAtPickup, HoldMinutes: int32(s.HoldMinutes),

@@ -70,13 +70,15 @@ FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = @tenant_id::uuid;
 
 -- name: SettingsUpsert :exec
-INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to,
+INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, attendee_can_change, common_countries, reply_to,
                                  time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes)
-VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @common_countries::text[], @reply_to::text,
+VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @attendee_can_change::boolean,
+        @common_countries::text[], @reply_to::text,
         @time_zone::text, @pickup_place::text, @pickup_details::text, @retention_days::int,
         @pay_at_pickup::boolean, @hold_minutes::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
+    attendee_can_change = EXCLUDED.attendee_can_change,
     common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
     time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
     retention_days = EXCLUDED.retention_days,

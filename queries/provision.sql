@@ -4,7 +4,8 @@
 -- kept to the new event's languages.
 
 -- name: CopySettings :exec
-INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, time_zone, pay_at_pickup, hold_minutes)
-SELECT @to_tenant::uuid, ships, attendee_can_cancel, common_countries, time_zone, pay_at_pickup, hold_minutes
+INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, attendee_can_change, common_countries, time_zone,
+                                 pay_at_pickup, hold_minutes)
+SELECT @to_tenant::uuid, ships, attendee_can_cancel, attendee_can_change, common_countries, time_zone, pay_at_pickup, hold_minutes
 FROM storefront_settings WHERE tenant_id = @from_tenant::uuid
 ON CONFLICT (tenant_id) DO NOTHING;

@@ -218,6 +218,9 @@ type Settings struct {
 	ClosesAt          *time.Time
 	Ships             bool
 	AttendeeCanCancel bool
+	// AttendeeCanChange: attendees may swap an option, change the address
+	// and cancel a line of their order until it is dispatched.
+	AttendeeCanChange bool
 	CommonCountries   []string
 	ReplyTo           string // the organisers' address for replies to the event's emails; "" replies to the sender
 	// TimeZone is the IANA name of the zone the event's times are shown
@@ -296,6 +299,6 @@ func (s Settings) OrdersClosed(now time.Time) bool {
 
 // DefaultSettings apply to an event that never changed them.
 func DefaultSettings() Settings {
-	return Settings{Currency: "EUR", AttendeeCanCancel: true, TimeZone: DefaultTimeZone, RetentionDays: DefaultRetentionDays,
+	return Settings{Currency: "EUR", AttendeeCanCancel: true, AttendeeCanChange: true, TimeZone: DefaultTimeZone, RetentionDays: DefaultRetentionDays,
 		HoldMinutes: DefaultHoldMinutes}
 }

@@ -101,9 +101,11 @@ type Item struct {
 	Answers        map[string]any
 }
 
-// StatusChange is one row of an order's history.
+// StatusChange is one row of an order's history: a status change, or a
+// change the attendee made (Change not empty) while the status stayed.
 type StatusChange struct {
 	Status Status
+	Change Change
 	Note   string
 	Actor  string
 	At     time.Time

@@ -14,8 +14,8 @@ func TestConsoleEmailPreviews(t *testing.T) {
 	b := signedInMember(t, s)
 	list := consolePage(t, b, "/events/devcon/emails")
 	rows := list.doc.Find("table.email-kinds tbody tr")
-	if rows.Length() != 11 { // 7 to attendees, 3 to suppliers, the waiting list's offer
-		t.Fatalf("%d kinds listed, want 11", rows.Length())
+	if rows.Length() != 13 { // 8 to attendees, 4 to suppliers, the waiting list's offer
+		t.Fatalf("%d kinds listed, want 13", rows.Length())
 	}
 	if got := list.text(`tr[data-kind="status_dispatched"] .name`); got != "Order dispatched" {
 		t.Errorf("kind name %q", got)

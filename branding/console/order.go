@@ -91,7 +91,11 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 		p.Address = address.Lines(*o.Address, base.Lang)
 	}
 	for _, ch := range o.History {
-		p.History = append(p.History, HistoryRow{Status: base.T("status." + string(ch.Status)), At: consoleTime(base, ch.At), Note: ch.Note, Actor: ch.Actor})
+		what := base.T("status." + string(ch.Status))
+		if ch.Change != "" {
+			what = base.T("change." + string(ch.Change)) // the attendee's change: the status stayed
+		}
+		p.History = append(p.History, HistoryRow{Status: what, At: consoleTime(base, ch.At), Note: ch.Note, Actor: ch.Actor})
 	}
 	for _, s := range statuses {
 		if s == storefront.StatusCancelled {

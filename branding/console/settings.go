@@ -29,6 +29,7 @@ type SettingsPage struct {
 	CSRF, Event, Slug, Problem, ProblemField string
 	Currency, ClosesAt                       string // ClosesAt "": the event never closes
 	Ships, AttendeeCanCancel                 bool
+	AttendeeCanChange                        bool
 	ReplyTo                                  string
 	TimeZone, PickupPlace, PickupDetails     string
 	// RetentionDays is the retention period as the form shows it (what was
@@ -83,7 +84,7 @@ func (h *Console) saveShopSettings(c *fiber.Ctx, t *tenant.Tenant, form url.Valu
 func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s storefront.Settings, refused error) error {
 	base := h.page(c)
 	p := SettingsPage{Page: base, CSRF: h.sessionToken(current(c)), Event: t.Name, Slug: t.Slug,
-		Currency: s.Currency, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, ReplyTo: s.ReplyTo,
+		Currency: s.Currency, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, AttendeeCanChange: s.AttendeeCanChange, ReplyTo: s.ReplyTo,
 		TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails, Zones: suggestedZones}
 	p.Problem, p.ProblemField = formRefusal(base, refused)
 	zoned := base
@@ -146,6 +147,7 @@ func settingsFromForm(cur storefront.Settings, form url.Values) (storefront.Sett
 	s := cur
 	s.Ships = form.Get("ships") != ""
 	s.AttendeeCanCancel = form.Get("attendee_can_cancel") != ""
+	s.AttendeeCanChange = form.Get("attendee_can_change") != ""
 	s.ReplyTo = strings.TrimSpace(form.Get("reply_to"))
 	s.TimeZone = strings.TrimSpace(form.Get("time_zone"))
 	if s.TimeZone == "" {

@@ -62,7 +62,7 @@ var demoEvents = []demoEvent{
 				"de": {Title: "DevCon 2027", Tagline: "Drei Tage Vorträge, Workshops und Gespräche auf dem Flur. Berlin, 14. bis 16. April 2027.",
 					Description: "Alle Teilnehmenden bekommen ein kostenloses DevCon-T-Shirt. Wähle deine Größe vor dem Event und hol es bei der Registrierung ab.\n\nHoodies und Socken gibt es, solange der Vorrat reicht."},
 			}},
-		settings: storefront.Settings{AttendeeCanCancel: true, TimeZone: "Europe/Berlin", // picked up at registration: no shipping
+		settings: storefront.Settings{AttendeeCanCancel: true, AttendeeCanChange: true, TimeZone: "Europe/Berlin", // picked up at registration: no shipping
 			PickupPlace:   "Registration desk, hall A",
 			PickupDetails: "Wednesday 14 to Friday 16 April, 8:30 to 18:00. Show your order number (in your confirmation email)."},
 		products: []storefront.Product{
@@ -95,7 +95,7 @@ var demoEvents = []demoEvent{
 				"en": {Title: "GopherCamp", Tagline: "The Go weekend by the lake, 5 and 6 June 2027.",
 					Description: "Coffee for breakfast, and a gopher Rubik's cube to take home."},
 			}},
-		settings: storefront.Settings{Ships: true, AttendeeCanCancel: true, CommonCountries: []string{"DE", "AT", "CH"}, TimeZone: "Europe/Vienna"},
+		settings: storefront.Settings{Ships: true, AttendeeCanCancel: true, AttendeeCanChange: true, CommonCountries: []string{"DE", "AT", "CH"}, TimeZone: "Europe/Vienna"},
 		products: []storefront.Product{
 			{Name: text("Gopher Rubik's cube", "Gopher-Zauberwürfel"), Position: 1, Visible: true, PriceMinor: 1200,
 				Variants: []storefront.Variant{{Label: text("Standard", "Standard"), Stock: stock(50)}}},

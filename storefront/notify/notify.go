@@ -27,15 +27,17 @@ const (
 	KindStatusDelivered   Kind = "status_delivered"   // attendee: delivered
 	KindStatusCollected   Kind = "status_collected"   // attendee: collected at the venue
 	KindStatusCancelled   Kind = "status_cancelled"   // attendee: cancelled
+	KindOrderChanged      Kind = "order_changed"      // attendee: they changed their order (an option, the address, a line)
 	KindSupplierOrder     Kind = "supplier_order"     // supplier: one order's lines they fulfil
 	KindSupplierBatch     Kind = "supplier_batch"     // supplier: all their lines, CSV and XLSX attached
 	KindSupplierCancelled Kind = "supplier_cancelled" // supplier: an order with their lines was cancelled
 	KindWaitlistOffer     Kind = "waitlist_offer"     // someone waiting: a sold-out option is back, held for them
+	KindSupplierChanged   Kind = "supplier_changed"   // supplier: the attendee changed an order with their lines
 )
 
 // AttendeeKinds are the attendee emails, in the order an order lives them.
 var AttendeeKinds = []Kind{KindOrderConfirmation, KindStatusConfirmed, KindStatusDispatched, KindStatusReady,
-	KindStatusDelivered, KindStatusCollected, KindStatusCancelled}
+	KindStatusDelivered, KindStatusCollected, KindStatusCancelled, KindOrderChanged}
 
 // Attachment is a file sent with a message.
 type Attachment struct {

@@ -473,13 +473,15 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 }
 
 const settingsUpsert = `-- name: SettingsUpsert :exec
-INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, reply_to,
+INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, attendee_can_change, common_countries, reply_to,
                                  time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes)
-VALUES ($1::uuid, $2::boolean, $3::boolean, $4::text[], $5::text,
-        $6::text, $7::text, $8::text, $9::int,
-        $10::boolean, $11::int)
+VALUES ($1::uuid, $2::boolean, $3::boolean, $4::boolean,
+        $5::text[], $6::text,
+        $7::text, $8::text, $9::text, $10::int,
+        $11::boolean, $12::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
+    attendee_can_change = EXCLUDED.attendee_can_change,
     common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
     time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
     retention_days = EXCLUDED.retention_days,
@@ -490,6 +492,7 @@ type SettingsUpsertParams struct {
 	TenantID          uuid.UUID
 	Ships             bool
 	AttendeeCanCancel bool
+	AttendeeCanChange bool
 	CommonCountries   []string
 	ReplyTo           string
 	TimeZone          string
@@ -505,6 +508,7 @@ func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) 
 		arg.TenantID,
 		arg.Ships,
 		arg.AttendeeCanCancel,
+		arg.AttendeeCanChange,
 		arg.CommonCountries,
 		arg.ReplyTo,
 		arg.TimeZone,

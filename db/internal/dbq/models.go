@@ -247,6 +247,7 @@ type OrderStatusHistory struct {
 	Note      string
 	Actor     string
 	CreatedAt time.Time
+	Change    string
 }
 
 type PaymentEvent struct {
@@ -392,6 +393,7 @@ type StorefrontSetting struct {
 	PayAtPickup       bool
 	HoldMinutes       int32
 	WaitlistHoldHours int32
+	AttendeeCanChange bool
 }
 
 type Supplier struct {

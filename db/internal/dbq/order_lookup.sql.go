@@ -60,7 +60,7 @@ func (q *Queries) OrderItemListByNumber(ctx context.Context, arg OrderItemListBy
 }
 
 const orderStatusListByNumber = `-- name: OrderStatusListByNumber :many
-SELECT id, tenant_id, order_id, status, note, actor, created_at FROM order_status_history
+SELECT id, tenant_id, order_id, status, note, actor, created_at, change FROM order_status_history
 WHERE tenant_id = $1::uuid
   AND order_id = (SELECT id FROM orders WHERE tenant_id = $1::uuid AND number = $2::text)
 ORDER BY id
@@ -88,6 +88,7 @@ func (q *Queries) OrderStatusListByNumber(ctx context.Context, arg OrderStatusLi
 			&i.Note,
 			&i.Actor,
 			&i.CreatedAt,
+			&i.Change,
 		); err != nil {
 			return nil, err
 		}

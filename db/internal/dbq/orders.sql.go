@@ -608,7 +608,7 @@ func (q *Queries) OrderStatusInsert(ctx context.Context, arg OrderStatusInsertPa
 }
 
 const orderStatusList = `-- name: OrderStatusList :many
-SELECT id, tenant_id, order_id, status, note, actor, created_at FROM order_status_history WHERE tenant_id = $1::uuid AND order_id = $2::uuid ORDER BY id
+SELECT id, tenant_id, order_id, status, note, actor, created_at, change FROM order_status_history WHERE tenant_id = $1::uuid AND order_id = $2::uuid ORDER BY id
 `
 
 type OrderStatusListParams struct {
@@ -633,6 +633,7 @@ func (q *Queries) OrderStatusList(ctx context.Context, arg OrderStatusListParams
 			&i.Note,
 			&i.Actor,
 			&i.CreatedAt,
+			&i.Change,
 		); err != nil {
 			return nil, err
 		}

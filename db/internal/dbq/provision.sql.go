@@ -13,8 +13,9 @@ import (
 
 const copySettings = `-- name: CopySettings :exec
 
-INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, common_countries, time_zone, pay_at_pickup, hold_minutes)
-SELECT $1::uuid, ships, attendee_can_cancel, common_countries, time_zone, pay_at_pickup, hold_minutes
+INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, attendee_can_change, common_countries, time_zone,
+                                 pay_at_pickup, hold_minutes)
+SELECT $1::uuid, ships, attendee_can_cancel, attendee_can_change, common_countries, time_zone, pay_at_pickup, hold_minutes
 FROM storefront_settings WHERE tenant_id = $2::uuid
 ON CONFLICT (tenant_id) DO NOTHING
 `

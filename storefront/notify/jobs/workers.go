@@ -71,6 +71,7 @@ func Register(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &waitlistOfferWorker{d: d})
 	river.AddWorker(w, &waitlistOfferExpireWorker{d: d})
 	river.AddWorker(w, &waitlistOfferEmailWorker{d: d})
+	river.AddWorker(w, &supplierChangeWorker{d: d})
 }
 
 // Event loads what rendering needs to know of an event.
@@ -180,7 +181,12 @@ func (w *orderEmailWorker) Work(ctx context.Context, job *river.Job[OrderEmailAr
 		return ignoreGone(err)
 	}
 	status := ev.BaseURL + w.d.Links.Path(a.TenantID, o.Number)
-	m, err := w.d.Renderer.Attendee(a.Email, ev, *o, status, a.Note)
+	var m notify.Message
+	if ch, ok := changeAt(o, a.Seq); ok && a.Email == notify.KindOrderChanged {
+		m, err = w.d.Renderer.AttendeeChange(ev, *o, status, ch)
+	} else {
+		m, err = w.d.Renderer.Attendee(a.Email, ev, *o, status, a.Note)
+	}
 	if err != nil {
 		return river.JobCancel(err) // a template error will not mend itself
 	}

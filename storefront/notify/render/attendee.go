@@ -17,6 +17,17 @@ import (
 // host, and note is staff's note on the status change (the tracking
 // information when dispatched), shown when not empty.
 func (r *Renderer) Attendee(kind notify.Kind, ev Event, o storefront.Order, statusURL, note string) (notify.Message, error) {
+	return r.attendee(kind, ev, o, statusURL, note, "")
+}
+
+// AttendeeChange renders the email to the attendee of order o about a
+// change they made (ch, a row of its history that is not a status change:
+// what changed, and its note).
+func (r *Renderer) AttendeeChange(ev Event, o storefront.Order, statusURL string, ch storefront.StatusChange) (notify.Message, error) {
+	return r.attendee(notify.KindOrderChanged, ev, o, statusURL, ch.Note, ch.Change)
+}
+
+func (r *Renderer) attendee(kind notify.Kind, ev Event, o storefront.Order, statusURL, note string, change storefront.Change) (notify.Message, error) {
 	if !isAttendeeKind(kind) {
 		return notify.Message{}, fmt.Errorf("render: %q is not an attendee email", kind)
 	}
@@ -31,6 +42,9 @@ func (r *Renderer) Attendee(kind notify.Kind, ev Event, o storefront.Order, stat
 		Total:  r.price(lang, o.TotalMinor, currency), Note: strings.TrimSpace(note), StatusURL: statusURL,
 		Items: r.lines(l, o.Items, currency), Answers: l.answers(o.Answers, form.ScopeCustomer, form.ScopeShipping),
 		Ships: ev.Ships, Delivery: showsDelivery(kind)}
+	if change != "" {
+		v.Change = r.tr.T(lang, "change."+string(change))
+	}
 	if ev.Ships && o.Address != nil {
 		v.Address = inertLines(address.Lines(*o.Address, lang))
 	}
@@ -41,6 +55,7 @@ type attendeeMail struct {
 	frame
 	Number, Name, Email, Placed, Total string
 	Note, StatusURL                    string
+	Change                             string // what the attendee changed (order_changed), in their language
 	Items                              []line
 	Answers                            []answer
 	Address                            []string
@@ -51,7 +66,7 @@ type attendeeMail struct {
 // order goes: while it is on its way, not once it arrived or was cancelled.
 func showsDelivery(k notify.Kind) bool {
 	switch k {
-	case notify.KindOrderConfirmation, notify.KindStatusConfirmed, notify.KindStatusDispatched, notify.KindStatusReady:
+	case notify.KindOrderConfirmation, notify.KindStatusConfirmed, notify.KindStatusDispatched, notify.KindStatusReady, notify.KindOrderChanged:
 		return true
 	}
 	return false

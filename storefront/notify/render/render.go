@@ -55,7 +55,7 @@ type Renderer struct {
 
 // supplierKinds are the emails to suppliers, after notify.AttendeeKinds in
 // every list.
-var supplierKinds = []notify.Kind{notify.KindSupplierOrder, notify.KindSupplierBatch, notify.KindSupplierCancelled}
+var supplierKinds = []notify.Kind{notify.KindSupplierOrder, notify.KindSupplierBatch, notify.KindSupplierCancelled, notify.KindSupplierChanged}
 
 // otherKinds are the emails to neither an order's attendee nor a supplier,
 // after the supplier's in every list.

@@ -391,7 +391,7 @@ func TestSampleEveryKindInEveryLanguage(t *testing.T) {
 		form.Field{Key: "home", Scope: form.ScopeCustomer, Type: form.TypeCountry, Position: 6, Label: map[string]string{"en": "Home country"}})
 	for _, lang := range []string{"en", "de", "fr", "es"} {
 		kinds := r.Kinds(lang)
-		if len(kinds) != len(notify.AttendeeKinds)+4 {
+		if len(kinds) != len(notify.AttendeeKinds)+len(supplierKinds)+len(otherKinds) {
 			t.Fatalf("Kinds(%s) = %v", lang, kinds)
 		}
 		for _, k := range kinds {

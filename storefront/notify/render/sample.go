@@ -29,6 +29,10 @@ func (r *Renderer) Sample(kind notify.Kind, ev Event, lang string) (notify.Messa
 		return r.supplierCancellation(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items)
 	case notify.KindWaitlistOffer:
 		return r.sampleWaitlistOffer(ev, lang, o)
+	case notify.KindSupplierChanged:
+		return r.supplierChange(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items, sampleChange(o, lang))
+	case notify.KindOrderChanged:
+		return r.AttendeeChange(ev, o, strings.TrimRight(ev.BaseURL, "/")+"/orders/"+o.Number+"?sig=sample", sampleChange(o, lang))
 	case notify.KindSupplierBatch:
 		rows := sampleMatrix(o, lang)
 		return r.supplierBatch(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, BatchClosed, rows, []notify.Attachment{sampleCSV(ev, rows)})
@@ -38,6 +42,12 @@ func (r *Renderer) Sample(kind notify.Kind, ev Event, lang string) (notify.Messa
 		note = "DHL 00340434161094042557"
 	}
 	return r.Attendee(kind, ev, o, strings.TrimRight(ev.BaseURL, "/")+"/orders/"+o.Number+"?sig=sample", note)
+}
+
+// sampleChange is a swap of the sample order's first line from M to L.
+func sampleChange(o storefront.Order, lang string) storefront.StatusChange {
+	return storefront.StatusChange{Status: storefront.StatusPlaced, Change: storefront.ChangeOptionSwapped,
+		Note: storefront.SwapNote(&o, o.Items[0], storefront.Text{lang: "L"}, lang)}
 }
 
 const (

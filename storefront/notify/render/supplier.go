@@ -33,9 +33,27 @@ func (r *Renderer) supplierCancellation(ev Event, lang, supplierName string, to 
 	return r.message(notify.KindSupplierCancelled, ev, to, r.supplierOrderView(ev, lang, supplierName, o, items), nil)
 }
 
+// SupplierChange tells supplier supplierName, at the addresses to and in
+// the event's default language, that the attendee of order o changed it
+// (ch: what changed, with its note): items are the order's lines the
+// supplier fulfils now (none when the change cancelled their only line).
+func (r *Renderer) SupplierChange(ev Event, supplierName string, to []string, o storefront.Order, items []storefront.Item, ch storefront.StatusChange) (notify.Message, error) {
+	return r.supplierChange(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, o, items, ch)
+}
+
+func (r *Renderer) supplierChange(ev Event, lang, supplierName string, to []string, o storefront.Order, items []storefront.Item, ch storefront.StatusChange) (notify.Message, error) {
+	v := r.supplierOrderView(ev, lang, supplierName, o, items)
+	v.Note = ch.Note
+	if ch.Change != "" {
+		v.Change = r.tr.T(lang, "change."+string(ch.Change))
+	}
+	return r.message(notify.KindSupplierChanged, ev, to, v, nil)
+}
+
 type supplierOrderMail struct {
 	frame
 	Supplier, Number string
+	Change, Note     string // supplier_changed: what the attendee changed, and its note
 	Items            []line
 	Address          []string
 	Ships            bool
