@@ -42,7 +42,7 @@ type Client struct {
 // New returns a client for cfg (which must be Enabled).
 func New(cfg Config) *Client {
 	bc := &stripe.BackendConfig{HTTPClient: cfg.HTTPClient, MaxNetworkRetries: stripe.Int64(2),
-		LeveledLogger: &stripe.LeveledLogger{Level: stripe.LevelError}}
+		LeveledLogger: &stripe.LeveledLogger{Level: stripe.LevelNull}} // errors are returned and logged by the caller
 	if cfg.APIBase != "" {
 		bc.URL = stripe.String(strings.TrimRight(cfg.APIBase, "/"))
 	}
@@ -160,4 +160,28 @@ func stripeLocale(l string) string {
 		return l
 	}
 	return "auto"
+}
+
+// SessionStore records an order's checkout session; db.DB implements it.
+type SessionStore interface {
+	PaymentSessionStarted(ctx context.Context, tenantID, orderID uuid.UUID, sessionID string) error
+}
+
+// Begin returns where to send the attendee to pay o (waiting for its
+// payment): its checkout session while that is open, else a new one,
+// recorded in store. title names the event on a one-line checkout.
+func (c *Client) Begin(ctx context.Context, store SessionStore, o *storefront.Order, title, returnURL string, now time.Time) (string, error) {
+	if o.PaymentSessionID != "" {
+		if co, open, err := c.OpenCheckout(ctx, o.PaymentSessionID); err == nil && open {
+			return co.URL, nil
+		}
+	}
+	co, err := c.CreateCheckout(ctx, o, title, returnURL, now)
+	if err != nil {
+		return "", err
+	}
+	if err := store.PaymentSessionStarted(ctx, o.TenantID, o.ID, co.SessionID); err != nil {
+		return "", err
+	}
+	return co.URL, nil
 }

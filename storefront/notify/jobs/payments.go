@@ -3,6 +3,8 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,6 +13,7 @@ import (
 
 	"marquee/db"
 	"marquee/storefront"
+	"marquee/storefront/payments"
 )
 
 // PaymentExpireArgs asks to end an order's wait for its online payment
@@ -65,4 +68,70 @@ func (e *Enqueuer) PaymentRefundDue(ctx context.Context, tx pgx.Tx, o *storefron
 	_, err := e.Client.InsertTx(ctx, tx, PaymentRefundArgs{TenantID: o.TenantID, OrderNumber: o.Number,
 		AmountMinor: amountMinor, Reason: reason, Key: uuid.New()}, nil)
 	return err
+}
+
+// Payments is what the payment jobs ask Stripe; payments.Client
+// implements it.
+type Payments interface {
+	// ExpireSession closes a checkout session (nil when it is closed
+	// already); a paid one answers payments.ErrSessionComplete.
+	ExpireSession(ctx context.Context, id string) error
+	Refund(ctx context.Context, paymentIntentID string, amountMinor int64, key uuid.UUID) (string, error)
+}
+
+type paymentExpireWorker struct {
+	river.WorkerDefaults[PaymentExpireArgs]
+	d *Deps
+}
+
+// Work closes the order's checkout at Stripe, so it can no longer be paid,
+// then releases the order's stock and cancels it (db.PaymentExpired, which
+// leaves an order no longer waiting as it is). A session paid meanwhile is
+// left to its webhook.
+func (w *paymentExpireWorker) Work(ctx context.Context, job *river.Job[PaymentExpireArgs]) error {
+	a := job.Args
+	o, err := w.d.Store.OrderByNumber(ctx, a.TenantID, a.OrderNumber)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	if o.Status != storefront.StatusPendingPayment {
+		return nil
+	}
+	if o.PaymentSessionID != "" && w.d.Payments != nil {
+		err := w.d.Payments.ExpireSession(ctx, o.PaymentSessionID)
+		if errors.Is(err, payments.ErrSessionComplete) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	_, err = w.d.Store.PaymentExpired(ctx, storefront.PaymentEvent{TenantID: a.TenantID, OrderID: o.ID})
+	return ignoreGone(err)
+}
+
+type paymentRefundWorker struct {
+	river.WorkerDefaults[PaymentRefundArgs]
+	d *Deps
+}
+
+// Work refunds at Stripe with the job's key (a rerun gets the same refund)
+// and records it (once per key).
+func (w *paymentRefundWorker) Work(ctx context.Context, job *river.Job[PaymentRefundArgs]) error {
+	a := job.Args
+	if w.d.Payments == nil {
+		return errors.New("jobs: a refund is due but online payments are off (STRIPE_SECRET_KEY unset)")
+	}
+	o, err := w.d.Store.OrderByNumber(ctx, a.TenantID, a.OrderNumber)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	if o.PaymentIntentID == "" {
+		return river.JobCancel(fmt.Errorf("order %s was not paid online", o.Number))
+	}
+	id, err := w.d.Payments.Refund(ctx, o.PaymentIntentID, a.AmountMinor, a.Key)
+	if err != nil {
+		return err
+	}
+	return w.d.Store.RecordRefund(context.WithoutCancel(ctx), a.TenantID, a.OrderNumber, a.Key, a.AmountMinor, a.Reason, id)
 }

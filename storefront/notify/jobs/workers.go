@@ -40,6 +40,9 @@ type Store interface {
 		queue func(ctx context.Context, tx pgx.Tx, offers []db.WaitlistOffer) error) ([]db.WaitlistOffer, error)
 	ExpireWaitlistOffer(ctx context.Context, tenantID, offerID uuid.UUID) (expired, due bool, err error)
 	WaitlistOfferForEmail(ctx context.Context, tenantID, offerID uuid.UUID) (storefront.WaitlistOffer, error)
+	// Payments (payments.go).
+	PaymentExpired(ctx context.Context, e storefront.PaymentEvent) (*storefront.Order, error)
+	RecordRefund(ctx context.Context, tenantID uuid.UUID, number string, key uuid.UUID, amountMinor int64, reason, refundID string) error
 }
 
 // Deps are what the workers need besides the store.
@@ -47,6 +50,9 @@ type Deps struct {
 	Store    Store
 	Renderer *render.Renderer
 	Sender   notify.Sender
+	// Payments reaches Stripe for the payment jobs (nil: online payments
+	// are off; an expiry then only ends the hold, and a refund waits).
+	Payments Payments
 	// Permanent says whether a send error will never succeed on retry (a
 	// 5xx reply: a bad address stays bad); such a job is cancelled.
 	Permanent func(error) bool
@@ -72,6 +78,8 @@ func Register(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &waitlistOfferExpireWorker{d: d})
 	river.AddWorker(w, &waitlistOfferEmailWorker{d: d})
 	river.AddWorker(w, &supplierChangeWorker{d: d})
+	river.AddWorker(w, &paymentExpireWorker{d: d})
+	river.AddWorker(w, &paymentRefundWorker{d: d})
 }
 
 // Event loads what rendering needs to know of an event.
