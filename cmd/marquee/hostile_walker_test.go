@@ -123,6 +123,9 @@ func newWalker(t *testing.T) *walker {
 	w.baseQuery["storefront /orders/:number"] = url.Values{"sig": {loc.Query().Get("sig")}}
 	w.baseQuery["storefront /orders/:number/cancel"] = url.Values{"sig": {loc.Query().Get("sig")}}
 	w.baseQuery["storefront /orders/:number/data.json"] = url.Values{"sig": {loc.Query().Get("sig")}}
+	for _, change := range []string{"", "/option", "/cancel-line", "/address"} {
+		w.baseQuery["storefront /orders/:number/change"+change] = url.Values{"sig": {loc.Query().Get("sig")}}
+	}
 	w.storeCSRF = sh.form().Get("csrf")
 
 	supplierID, err := s.db.SaveSupplier(ctx, sh.ev.ID, suppliers.Supplier{Name: "Acme", Emails: []string{"orders@acme.example"}, Mode: suppliers.ModeBatch,

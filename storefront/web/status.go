@@ -22,6 +22,9 @@ type StatusPage struct {
 	themes.Page
 	Number, Status, Total, Placed, Email, Name string
 	JustPlaced, CanCancel                      bool
+	// CanChange: the attendee may change the order (the change page's
+	// link); JustChanged: they just did.
+	CanChange, JustChanged bool
 	// Erased: the order's personal data is gone; RetentionDays how long
 	// it is kept after the shop closes (the download's note).
 	Erased        bool
@@ -107,14 +110,20 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 		Total: price(base, o.TotalMinor, o.Currency), Placed: base.EventTime(o.CreatedAt),
 		Email: o.Email, Name: o.Name, JustPlaced: c.Query("placed") == "1",
 		CanCancel: site.Settings.AttendeeCanCancel && storefront.AttendeeMayCancel(o.Status), Sig: c.Query("sig"),
-		Items: itemViews(base, site, o), Pickup: pickupOf(site, o), Erased: o.ErasedAt != nil,
+		CanChange:   site.Settings.AttendeeCanChange && storefront.AttendeeMayChange(o.Status) && !site.Settings.OrdersClosed(h.nowOf(c)),
+		JustChanged: c.Query("changed") == "1",
+		Items:       itemViews(base, site, o), Pickup: pickupOf(site, o), Erased: o.ErasedAt != nil,
 		RetentionDays: cmp.Or(site.Settings.RetentionDays, storefront.DefaultRetentionDays)}
 	p.Answers = answerViews(base, site, "", o.Answers)
 	if o.Address != nil {
 		p.Address = address.Lines(*o.Address, l)
 	}
 	for _, ch := range o.History {
-		p.History = append(p.History, HistoryView{Status: base.T("status." + string(ch.Status)), At: base.EventTime(ch.At), Note: ch.Note})
+		what := base.T("status." + string(ch.Status))
+		if ch.Change != "" {
+			what = base.T("change." + string(ch.Change)) // the attendee's change: the status stayed
+		}
+		p.History = append(p.History, HistoryView{Status: what, At: base.EventTime(ch.At), Note: ch.Note})
 	}
 	var buf bytes.Buffer
 	if err := h.Themes.Render(&buf, "status", p); err != nil {

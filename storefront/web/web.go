@@ -24,9 +24,11 @@ type Handler struct {
 	Themes *themes.Set
 	Sites  *storefront.Sites
 	Orders Orders
-	Links  storefront.OrderLinks
-	Secret []byte // signs the storefront's CSRF tokens
-	Log    *slog.Logger
+	// Changes are attendees' changes to their orders (the change pages).
+	Changes OrderChanges
+	Links   storefront.OrderLinks
+	Secret  []byte // signs the storefront's CSRF tokens
+	Log     *slog.Logger
 	// Drafts and Previews show an event's draft to holders of a signed
 	// preview link (?preview=TOKEN).
 	Drafts   func(ctx context.Context, tenantID uuid.UUID) (branding.Branding, error)
@@ -70,6 +72,11 @@ func (h *Handler) Mount(r fiber.Router) {
 	r.Get("/orders/:number/data.json", h.orderData)
 	r.Get("/orders/:number/cancel", each, h.confirmCancel)
 	r.Post("/orders/:number/cancel", each, h.cancelOrder)
+	r.Get("/orders/:number/change", each, h.changeOrderPage)
+	r.Post("/orders/:number/change/option", each, h.swapOption)
+	r.Post("/orders/:number/change/cancel-line", each, h.cancelLine)
+	r.Get("/orders/:number/change/address", each, h.orderAddressPage)
+	r.Post("/orders/:number/change/address", each, h.changeAddress)
 }
 
 // site loads the request's event and answers for closed events: a
