@@ -178,11 +178,11 @@ func TestOrdersListHeadsNameAndOrderTime(t *testing.T) {
 		r := b.get("/events/devcon/orders")
 		var heads []string
 		r.doc.Find("table.orders thead th").Each(func(_ int, th *goquery.Selection) { heads = append(heads, strings.TrimSpace(th.Text())) })
-		if len(heads) != 7 || heads[2] != "Name" || heads[3] != "Email" || heads[6] != "Placed" {
+		if len(heads) != 8 || heads[2] != "Name" || heads[3] != "Email" || heads[5] != "Payment" || heads[7] != "Placed" {
 			t.Fatalf("headers %q", heads)
 		}
 		de := b.get("/events/devcon/orders?lang=de")
-		if got := strings.TrimSpace(de.doc.Find("table.orders thead th").Eq(6).Text()); got != message(t, "de", "console.orders.placed_at") {
+		if got := strings.TrimSpace(de.doc.Find("table.orders thead th").Eq(7).Text()); got != message(t, "de", "console.orders.placed_at") {
 			t.Errorf("German order time header %q", got)
 		}
 	})
