@@ -31,7 +31,7 @@ func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storef
 		AttendeeCanCancel: r.AttendeeCanCancel, AttendeeCanChange: canChange, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo,
 		TimeZone: r.TimeZone, PickupPlace: r.PickupPlace, PickupDetails: r.PickupDetails,
 		RetentionDays: int(r.RetentionDays), EndsOn: fromPgDate(r.EndsOn),
-		PayAtPickup: r.PayAtPickup, HoldMinutes: int(r.HoldMinutes)}, err
+		PayAtPickup: r.PayAtPickup, HoldMinutes: int(r.HoldMinutes), WaitlistHoldHours: int(r.WaitlistHoldHours)}, err
 }
 
 // SaveSettings stores how an event's shop behaves (currency and close

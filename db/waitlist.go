@@ -133,18 +133,8 @@ func (db *DB) ExpireWaitlistOffer(ctx context.Context, tenantID, offerID uuid.UU
 	return expired, due, err
 }
 
-// WaitlistEntry is one person's place in an option's line.
-type WaitlistEntry struct {
-	ID, VariantID     uuid.UUID
-	Email, Locale     string
-	Quantity          int
-	State, LeaveToken string
-	Position          int // among those still waiting (0: not waiting)
-	CreatedAt         time.Time
-}
-
-func entryOf(r dbq.WaitlistEntry) WaitlistEntry {
-	return WaitlistEntry{ID: r.ID, VariantID: r.VariantID, Email: r.Email, Locale: r.Locale, Quantity: int(r.Quantity),
+func entryOf(r dbq.WaitlistEntry) storefront.WaitlistEntry {
+	return storefront.WaitlistEntry{ID: r.ID, VariantID: r.VariantID, Email: r.Email, Locale: r.Locale, Quantity: int(r.Quantity),
 		State: r.State, LeaveToken: r.LeaveToken, CreatedAt: r.CreatedAt}
 }
 
@@ -152,8 +142,8 @@ func entryOf(r dbq.WaitlistEntry) WaitlistEntry {
 // of this event whose limited stock is short of the quantity (sold out, or
 // nearly) has one; an address already in the line is a conflict. email,
 // locale and quantity are checked by the caller (the form).
-func (db *DB) JoinWaitlist(ctx context.Context, tenantID, variantID uuid.UUID, email, locale string, quantity int) (WaitlistEntry, error) {
-	var entry WaitlistEntry
+func (db *DB) JoinWaitlist(ctx context.Context, tenantID, variantID uuid.UUID, email, locale string, quantity int) (storefront.WaitlistEntry, error) {
+	var entry storefront.WaitlistEntry
 	err := db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
 		q := dbq.New(tx)
 		stock, err := q.VariantStock(ctx, dbq.VariantStockParams{TenantID: tenantID, ID: variantID})
@@ -171,7 +161,12 @@ func (db *DB) JoinWaitlist(ctx context.Context, tenantID, variantID uuid.UUID, e
 		if isNoRow(err) {
 			return &marquee.Error{Code: marquee.ECONFLICT, Message: "waitlist.already_waiting", Field: "email"}
 		}
+		if err != nil {
+			return err
+		}
 		entry = entryOf(row)
+		n, err := q.WaitlistPosition(ctx, dbq.WaitlistPositionParams{TenantID: tenantID, ID: row.ID})
+		entry.Position = int(n)
 		return err
 	})
 	return entry, err
@@ -180,8 +175,8 @@ func (db *DB) JoinWaitlist(ctx context.Context, tenantID, variantID uuid.UUID, e
 // LeaveWaitlist takes a waiting entry out of its line by its link's
 // secret; an unknown secret (or another event's) is not found. Leaving
 // twice is fine; an entry holding an offer keeps it until it ends.
-func (db *DB) LeaveWaitlist(ctx context.Context, tenantID uuid.UUID, token string) (WaitlistEntry, error) {
-	var entry WaitlistEntry
+func (db *DB) LeaveWaitlist(ctx context.Context, tenantID uuid.UUID, token string) (storefront.WaitlistEntry, error) {
+	var entry storefront.WaitlistEntry
 	err := db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
 		q := dbq.New(tx)
 		if _, err := q.WaitlistLeave(ctx, dbq.WaitlistLeaveParams{TenantID: tenantID, LeaveToken: token}); err != nil {
@@ -207,4 +202,16 @@ func (db *DB) WaitlistOfferForEmail(ctx context.Context, tenantID, offerID uuid.
 		return errors.Join(json.Unmarshal(r.ProductName, &o.ProductName), json.Unmarshal(r.VariantLabel, &o.VariantLabel))
 	})
 	return o, notFound(err, "waitlist.not_found")
+}
+
+// WaitlistEntryByLeaveToken returns the entry of a leave link's secret
+// (not found: unknown here, another event's included).
+func (db *DB) WaitlistEntryByLeaveToken(ctx context.Context, tenantID uuid.UUID, token string) (storefront.WaitlistEntry, error) {
+	var entry storefront.WaitlistEntry
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		row, err := q.WaitlistEntryByLeaveToken(ctx, dbq.WaitlistEntryByLeaveTokenParams{TenantID: tenantID, LeaveToken: token})
+		entry = entryOf(row)
+		return err
+	})
+	return entry, notFound(err, "waitlist.not_found")
 }

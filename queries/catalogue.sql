@@ -65,6 +65,7 @@ SELECT t.currency, t.closes_at,
        coalesce(s.retention_days, 90)::int AS retention_days,
        coalesce(s.pay_at_pickup, false)::boolean AS pay_at_pickup,
        coalesce(s.hold_minutes, 15)::int AS hold_minutes,
+       coalesce(s.waitlist_hold_hours, 24)::int AS waitlist_hold_hours,
        t.ends_on
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = @tenant_id::uuid;

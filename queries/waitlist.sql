@@ -126,3 +126,10 @@ JOIN waitlist_entries e ON e.tenant_id = o.tenant_id AND e.id = o.entry_id
 JOIN variants v ON v.tenant_id = o.tenant_id AND v.id = o.variant_id
 JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
 WHERE o.tenant_id = @tenant_id::uuid AND o.id = @id::uuid;
+
+-- name: WaitlistPosition :one
+-- An entry's place among those waiting for its option (itself included).
+SELECT count(*)::int FROM waitlist_entries w
+JOIN waitlist_entries e ON e.tenant_id = w.tenant_id AND e.variant_id = w.variant_id
+WHERE e.tenant_id = @tenant_id::uuid AND e.id = @id::uuid AND w.state = 'waiting'
+  AND (w.created_at, w.id) <= (e.created_at, e.id);

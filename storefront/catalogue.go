@@ -242,6 +242,9 @@ type Settings struct {
 	// HoldMinutes is how long an order paid online holds its stock while
 	// the attendee pays; 0 is DefaultHoldMinutes.
 	HoldMinutes int
+	// WaitlistHoldHours is how long a waiting list's offer holds its units
+	// (24 unless the event set it).
+	WaitlistHoldHours int
 }
 
 // RetentionEnds is when the event's attendees' personal data is due for

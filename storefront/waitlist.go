@@ -33,3 +33,13 @@ func WaitlistOrderPath(token string) string { return "/order?offer=" + token }
 
 // WaitlistLeavePath is the path of the link that leaves the waiting list.
 func WaitlistLeavePath(token string) string { return "/waitlist/leave?token=" + token }
+
+// WaitlistEntry is one person's place in an option's line.
+type WaitlistEntry struct {
+	ID, VariantID     uuid.UUID
+	Email, Locale     string
+	Quantity          int
+	State, LeaveToken string
+	Position          int // among those still waiting, when it joined (0: not known)
+	CreatedAt         time.Time
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
+	"marquee/storefront"
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
 	"marquee/tenant/staff"
@@ -127,6 +128,7 @@ func newWalker(t *testing.T) *walker {
 		w.baseQuery["storefront /orders/:number/change"+change] = url.Values{"sig": {loc.Query().Get("sig")}}
 	}
 	w.storeCSRF = sh.form().Get("csrf")
+	w.baseQuery["storefront /waitlist"] = url.Values{"variant": {walkWaitlist(t, s, sh, w)}}
 
 	supplierID, err := s.db.SaveSupplier(ctx, sh.ev.ID, suppliers.Supplier{Name: "Acme", Emails: []string{"orders@acme.example"}, Mode: suppliers.ModeBatch,
 		ProductIDs: []uuid.UUID{sh.shirt.ID}})
@@ -319,4 +321,24 @@ func withValue(v url.Values, key, value string) url.Values {
 	}
 	out.Set(key, value)
 	return out
+}
+
+// walkWaitlist adds a sold-out cap with someone on its waiting list, for
+// the waiting list's form and leave link (baseQuery), and returns the
+// cap's option.
+func walkWaitlist(t *testing.T, s *testServer, sh *shop, w *walker) string {
+	t.Helper()
+	ctx := context.Background()
+	zero := 0
+	cap, err := s.db.AddProduct(ctx, sh.ev.ID, storefront.Product{Name: storefront.Text{"en": "Cap"}, Visible: true,
+		Variants: []storefront.Variant{{Label: storefront.Text{"en": "One size"}, Stock: &zero}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.db.JoinWaitlist(ctx, sh.ev.ID, cap.Variants[0].ID, "waiting@example.com", "en", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.baseQuery["storefront /waitlist/leave"] = url.Values{"token": {e.LeaveToken}}
+	return cap.Variants[0].ID.String()
 }

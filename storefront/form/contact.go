@@ -38,6 +38,15 @@ func parseEmail(s string) (any, string) {
 	return addr, ""
 }
 
+// ParseEmail is the email check of the order form's email field, for
+// forms of their own (the waiting list's): the address as stored, or a
+// message ID.
+func ParseEmail(s string) (string, string) {
+	v, msg := parseEmail(s)
+	addr, _ := v.(string)
+	return addr, msg
+}
+
 // invisible reports whether r would not show in an address as typed:
 // white space, controls and format characters. net/mail lets any
 // non-ASCII rune into an address, C1 controls and no-break spaces included.

@@ -77,6 +77,10 @@ func (h *Handler) Mount(r fiber.Router) {
 	r.Post("/orders/:number/change/cancel-line", each, h.cancelLine)
 	r.Get("/orders/:number/change/address", each, h.orderAddressPage)
 	r.Post("/orders/:number/change/address", each, h.changeAddress)
+	r.Get("/waitlist", each, h.waitlistForm)
+	r.Post("/waitlist", each, h.joinWaitlist)
+	r.Get("/waitlist/leave", each, h.confirmLeave)
+	r.Post("/waitlist/leave", each, h.leaveWaitlist)
 }
 
 // site loads the request's event and answers for closed events: a

@@ -547,6 +547,26 @@ func (q *Queries) WaitlistOfferInsert(ctx context.Context, arg WaitlistOfferInse
 	return i, err
 }
 
+const waitlistPosition = `-- name: WaitlistPosition :one
+SELECT count(*)::int FROM waitlist_entries w
+JOIN waitlist_entries e ON e.tenant_id = w.tenant_id AND e.variant_id = w.variant_id
+WHERE e.tenant_id = $1::uuid AND e.id = $2::uuid AND w.state = 'waiting'
+  AND (w.created_at, w.id) <= (e.created_at, e.id)
+`
+
+type WaitlistPositionParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+// An entry's place among those waiting for its option (itself included).
+func (q *Queries) WaitlistPosition(ctx context.Context, arg WaitlistPositionParams) (int32, error) {
+	row := q.db.QueryRow(ctx, waitlistPosition, arg.TenantID, arg.ID)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const waitlistTake = `-- name: WaitlistTake :one
 WITH taken AS (
     UPDATE variants SET stock = stock - $1::int

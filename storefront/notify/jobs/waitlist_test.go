@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"marquee/db"
 	"marquee/storefront"
 )
 
@@ -24,7 +23,7 @@ func (h *harness) limitedShirt(t *testing.T, stock int) storefront.Product {
 	return p
 }
 
-func (h *harness) join(t *testing.T, variantID uuid.UUID, email string, qty int) db.WaitlistEntry {
+func (h *harness) join(t *testing.T, variantID uuid.UUID, email string, qty int) storefront.WaitlistEntry {
 	t.Helper()
 	e, err := h.db.JoinWaitlist(context.Background(), h.event.ID, variantID, email, "en", qty)
 	if err != nil {
