@@ -31,6 +31,7 @@ import (
 	"marquee/storefront/notify"
 	"marquee/storefront/notify/jobs"
 	"marquee/storefront/notify/render"
+	"marquee/storefront/payments"
 	storefrontweb "marquee/storefront/web"
 	"marquee/tenant"
 	"marquee/tenant/api"
@@ -66,6 +67,8 @@ type platform struct {
 	inserter *river.Client[pgx.Tx]
 	workers  *river.Client[pgx.Tx]
 	jobDeps  *jobs.Deps
+	// payments is the platform's Stripe (nil: online payments are off).
+	payments *payments.Client
 
 	static fiber.Handler // the compressed encodings of /static/
 
@@ -95,6 +98,10 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{MaxEntries: 2 * cfg.EventCache, Now: coarseNow}), // a slug and a custom domain
 		sites:    storefront.NewSites(database, tenant.MemoOptions{MaxEntries: cfg.EventCache, Now: coarseNow}),
 		staff:    db.NewStaffStore(database, cfg.StaffPolicy),
+	}
+	if cfg.Stripe.Enabled() {
+		p.payments = payments.New(cfg.Stripe)
+		database.OnlinePayments = true
 	}
 	if err := p.newMetrics(); err != nil {
 		return nil, err
@@ -242,7 +249,15 @@ func (p *platform) storefront() *storefrontweb.Handler {
 		},
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, MediaURL: p.mediaURL,
 		Origin:         func(c *fiber.Ctx) string { return tenantweb.RequestOrigin(c, p.cfg.TrustedProxies) },
-		OnlinePayments: p.db.OnlinePayments}
+		OnlinePayments: p.db.OnlinePayments, Payments: p.checkouts()}
+}
+
+// checkouts opens orders' online checkouts (nil: online payments are off).
+func (p *platform) checkouts() storefrontweb.Payments {
+	if p.payments == nil {
+		return nil
+	}
+	return payments.Checkouts{Client: p.payments, Store: p.db}
 }
 
 // consoleHost hands requests for console.BASE_DOMAIN to the console's own
@@ -265,6 +280,10 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	// The API answers bearer tokens, not sessions: it goes before the
 	// console's sign-in wall.
 	api.Mount(app)
+	// So do Stripe's webhooks, signed with STRIPE_WEBHOOK_SECRET.
+	if p.payments != nil {
+		app.Post(payments.WebhookPath, payments.Webhook(p.payments, p.db, p.log))
+	}
 	(&console.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: console.HistoryOf(p.db, p.staff), Preview: console.PreviewOf(p.db, store), Secret: p.cfg.SecretKey, Log: p.log, Proxies: p.cfg.TrustedProxies,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db, Privacy: p.db,

@@ -20,6 +20,7 @@ import (
 	"marquee/branding/media/s3store"
 	"marquee/storefront/notify/jobs"
 	"marquee/storefront/notify/mail"
+	"marquee/storefront/payments"
 	"marquee/tenant"
 	"marquee/tenant/domains"
 	"marquee/tenant/staff"
@@ -52,13 +53,17 @@ type Config struct {
 	SMTPURL         string            // SMTP_URL: where email goes (smtp:// with STARTTLS, smtps://)
 	SMTP            mail.Config       // parsed from SMTP_URL
 	MailFrom        string            // SMTP_FROM: the sending address (default noreply@BASE_DOMAIN)
-	MailInbox       bool              // dev without SMTP_URL: keep email in the local inbox the console shows
-	Workers         int               // WORKERS: email jobs worked at once in this process; 0 leaves them to `marquee worker`
-	Jobs            jobs.Options      // JOB_RETRY_BASE, JOB_TIMEOUT, JOB_RESCUE_AFTER
-	EventCache      int               // EVENT_CACHE_SIZE: events kept in memory, least recently viewed evicted first
-	HugePagesOff    bool              // HUGE_PAGES=off: leave the heap's pages to the system's setting
-	Backups         backupSettings    // BACKUP_*: where backups go, their schedule and retention (backup_config.go)
-	BackupsOn       bool              // BACKUP_S3_BUCKET or BACKUP_DIR is set
+	// Stripe is the platform's Stripe account (STRIPE_SECRET_KEY,
+	// STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE for tests): online payments
+	// are on when both keys are set.
+	Stripe       payments.Config
+	MailInbox    bool           // dev without SMTP_URL: keep email in the local inbox the console shows
+	Workers      int            // WORKERS: email jobs worked at once in this process; 0 leaves them to `marquee worker`
+	Jobs         jobs.Options   // JOB_RETRY_BASE, JOB_TIMEOUT, JOB_RESCUE_AFTER
+	EventCache   int            // EVENT_CACHE_SIZE: events kept in memory, least recently viewed evicted first
+	HugePagesOff bool           // HUGE_PAGES=off: leave the heap's pages to the system's setting
+	Backups      backupSettings // BACKUP_*: where backups go, their schedule and retention (backup_config.go)
+	BackupsOn    bool           // BACKUP_S3_BUCKET or BACKUP_DIR is set
 }
 
 // TLSConfig is how the platform gets its certificates.
@@ -225,6 +230,9 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 		c.SMTP = smtp
 	}
 	set("SMTP_FROM", &c.MailFrom)
+	set("STRIPE_SECRET_KEY", &c.Stripe.SecretKey)
+	set("STRIPE_WEBHOOK_SECRET", &c.Stripe.WebhookSecret)
+	set("STRIPE_API_BASE", &c.Stripe.APIBase)
 	if v := strings.TrimSpace(getenv("WORKERS")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 1000 {
@@ -334,6 +342,9 @@ func (c Config) Validate() error {
 		if _, err := pgxpool.ParseConfig(c.DirectURL); err != nil {
 			return fmt.Errorf("DATABASE_DIRECT_URL: not a valid Postgres URL: %v", err)
 		}
+	}
+	if (c.Stripe.SecretKey == "") != (c.Stripe.WebhookSecret == "") {
+		return fmt.Errorf("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together: set both to take payments online, or neither")
 	}
 	if c.BaseDomain == "" {
 		return fmt.Errorf("BASE_DOMAIN is required (the domain whose subdomains are events, such as example.com)")

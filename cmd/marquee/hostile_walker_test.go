@@ -127,6 +127,7 @@ func newWalker(t *testing.T) *walker {
 	for _, change := range []string{"", "/option", "/cancel-line", "/address"} {
 		w.baseQuery["storefront /orders/:number/change"+change] = url.Values{"sig": {loc.Query().Get("sig")}}
 	}
+	w.baseQuery["storefront /orders/:number/pay"] = url.Values{"sig": {loc.Query().Get("sig")}}
 	w.storeCSRF = sh.form().Get("csrf")
 	w.baseQuery["storefront /waitlist"] = url.Values{"variant": {walkWaitlist(t, s, sh, w)}}
 

@@ -185,3 +185,15 @@ func (c *Client) Begin(ctx context.Context, store SessionStore, o *storefront.Or
 	}
 	return co.URL, nil
 }
+
+// Checkouts opens orders' checkouts for the order form and the status
+// page's "Pay now" (storefront/web's Payments).
+type Checkouts struct {
+	Client *Client
+	Store  SessionStore
+}
+
+// Checkout returns where to send the attendee to pay o.
+func (c Checkouts) Checkout(ctx context.Context, o *storefront.Order, title, returnURL string) (string, error) {
+	return c.Client.Begin(ctx, c.Store, o, title, returnURL, time.Now())
+}

@@ -94,6 +94,9 @@ func (h *Handler) placeOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return h.orderRefused(c, site, values, po, err)
 	}
+	if order.Status == storefront.StatusPendingPayment {
+		return h.toCheckout(c, site, order)
+	}
 	return c.Redirect(h.Links.Path(site.Tenant.ID, order.Number)+"&placed=1", fiber.StatusSeeOther)
 }
 

@@ -35,6 +35,7 @@ type StatusPage struct {
 	Answers       []AnswerView
 	Address       []string
 	History       []HistoryView
+	Payment       *StatusPaymentView
 }
 
 // ItemView is one ordered line.
@@ -115,6 +116,7 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 		Items:       itemViews(base, site, o), Pickup: pickupOf(site, o), Erased: o.ErasedAt != nil,
 		RetentionDays: cmp.Or(site.Settings.RetentionDays, storefront.DefaultRetentionDays)}
 	p.Answers = answerViews(base, site, "", o.Answers)
+	p.Payment = h.statusPayment(c, base, o)
 	if o.Address != nil {
 		p.Address = address.Lines(*o.Address, l)
 	}

@@ -45,6 +45,9 @@ type Handler struct {
 	// OnlinePayments: the platform takes payments online (Stripe's keys
 	// are set), so the order form speaks of paying.
 	OnlinePayments bool
+	// Payments opens an order's online checkout (nil: online payments
+	// are off).
+	Payments Payments
 
 	md *branding.Markdown
 }
@@ -81,6 +84,7 @@ func (h *Handler) Mount(r fiber.Router) {
 	r.Post("/waitlist", each, h.joinWaitlist)
 	r.Get("/waitlist/leave", each, h.confirmLeave)
 	r.Post("/waitlist/leave", each, h.leaveWaitlist)
+	r.Post("/orders/:number/pay", each, h.payNow)
 }
 
 // site loads the request's event and answers for closed events: a
