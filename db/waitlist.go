@@ -215,3 +215,16 @@ func (db *DB) WaitlistEntryByLeaveToken(ctx context.Context, tenantID uuid.UUID,
 	})
 	return entry, notFound(err, "waitlist.not_found")
 }
+
+// WaitlistOfferByToken returns the offer of a link's secret (not found:
+// unknown here, another event's included).
+func (db *DB) WaitlistOfferByToken(ctx context.Context, tenantID uuid.UUID, token string) (storefront.WaitlistOffer, error) {
+	var o storefront.WaitlistOffer
+	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		r, err := q.WaitlistOfferByToken(ctx, dbq.WaitlistOfferByTokenParams{TenantID: tenantID, Token: token})
+		o = storefront.WaitlistOffer{ID: r.ID, VariantID: r.VariantID, Token: r.Token, Email: r.Email, Locale: r.Locale,
+			Quantity: int(r.Quantity), State: r.State, ExpiresAt: r.ExpiresAt}
+		return err
+	})
+	return o, notFound(err, "waitlist.not_found")
+}

@@ -11,7 +11,7 @@ import (
 // carries a link to the order form with the units reserved (Token) and a
 // link to leave the list (LeaveToken).
 type WaitlistOffer struct {
-	ID                        uuid.UUID
+	ID, VariantID             uuid.UUID
 	Token, LeaveToken         string
 	Email, Locale             string
 	Quantity                  int

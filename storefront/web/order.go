@@ -35,6 +35,9 @@ func (h *Handler) orderPage(c *fiber.Ctx) error {
 	if site.Settings.OrdersClosed(h.now()) {
 		return h.closed(c, site, fiber.StatusOK, "orders")
 	}
+	if token := c.Query("offer"); token != "" {
+		return h.offerOrderForm(c, site, token)
+	}
 	pid := c.Query("product")
 	if pid == "" {
 		return h.sendBlankOrderForm(c, site)

@@ -42,6 +42,9 @@ type OrderPage struct {
 	Problems       []ProblemView // the error summary on top, in the form's order
 	Summary        SummaryView   // what is chosen so far, with its total
 	Currency       string        // for order.js's running total
+	// Offer and OfferVariant are a waiting-list offer's secret and option
+	// (waitlist.go), kept in hidden inputs: that option is the visitor's.
+	Offer, OfferVariant string
 }
 
 // FieldView and OptionView are what the "field" template draws; the
@@ -96,7 +99,8 @@ type AddressView struct {
 // values and the errors by input name (message IDs).
 func (h *Handler) orderForm(site *storefront.Site, base themes.Page, values url.Values, errs form.Errors) OrderPage {
 	def := site.Tenant.DefaultLocale
-	p := OrderPage{Page: base, IdempotencyKey: values.Get(inputIdempotencyKey), Currency: site.Settings.Currency}
+	p := OrderPage{Page: base, IdempotencyKey: values.Get(inputIdempotencyKey), Currency: site.Settings.Currency,
+		Offer: values.Get(inputOffer), OfferVariant: values.Get(inputOfferVariant)}
 	if _, err := uuid.Parse(p.IdempotencyKey); err != nil {
 		p.IdempotencyKey = uuid.NewString()
 	}
@@ -136,7 +140,7 @@ func lineProblem(base themes.Page, prod storefront.Product, id string) string {
 func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod storefront.Product, values url.Values, errs form.Errors) LineView {
 	l, def, cur := base.Lang, site.Tenant.DefaultLocale, site.Settings.Currency
 	lv := LineView{Index: i, ProductID: prod.ID.String(), Name: prod.Name.In(l, def), Description: prod.Description.In(l, def),
-		Free: prod.PriceMinor == 0, SoldOut: site.ProductSoldOut(prod), Error: lineProblem(base, prod, errs[lineInput(i, "product")]),
+		Free: prod.PriceMinor == 0, SoldOut: productSoldOut(site, prod, values), Error: lineProblem(base, prod, errs[lineInput(i, "product")]),
 		SizeName: lineInput(i, "variant"), SizeError: tr(base, errs[lineInput(i, "variant")])}
 	lv.Price = storefront.FormatMoney(prod.PriceMinor, cur, l)
 	lv.Image, _ = h.productImage(prod)
@@ -147,11 +151,11 @@ func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod 
 		}
 	}
 	quantity := values.Get(lineInput(i, "quantity"))
-	if len(prod.Variants) == 1 && !site.VariantSoldOut(prod.Variants[0]) {
+	if len(prod.Variants) == 1 && !variantSoldOut(site, prod.Variants[0], values) {
 		lv.SingleVariant, lv.SinglePrice = prod.Variants[0].ID.String(), prod.Price(prod.Variants[0])
 		lv.Chosen = quantity != "" && quantity != "0"
 	} else {
-		lv.Sizes, lv.Chosen = sizeViews(base, site, prod, i, values.Get(lv.SizeName), def, cur)
+		lv.Sizes, lv.Chosen = sizeViews(base, site, prod, i, values, values.Get(lv.SizeName), def, cur)
 	}
 	if quantity == "" {
 		// A chosen size orders one; a product without sizes is ordered by
@@ -169,12 +173,12 @@ func (h *Handler) lineView(site *storefront.Site, base themes.Page, i int, prod 
 
 // sizeViews draws a product's variants as buttons; the first one a person
 // can choose carries the group's id, where links to the line lead.
-func sizeViews(base themes.Page, site *storefront.Site, prod storefront.Product, i int, chosen, def, cur string) ([]SizeView, bool) {
+func sizeViews(base themes.Page, site *storefront.Site, prod storefront.Product, i int, values url.Values, chosen, def, cur string) ([]SizeView, bool) {
 	var out []SizeView
 	anyChosen, named := false, false
 	for n, v := range prod.Variants {
 		s := SizeView{ID: lineInput(i, "variant") + "-" + strconv.Itoa(n), Value: v.ID.String(), Label: v.Label.In(base.Lang, def),
-			PriceMinor: prod.Price(v), SoldOut: site.VariantSoldOut(v)}
+			PriceMinor: prod.Price(v), SoldOut: variantSoldOut(site, v, values)}
 		if v.PriceMinor != nil && *v.PriceMinor != prod.PriceMinor {
 			s.Price = storefront.FormatMoney(*v.PriceMinor, cur, base.Lang)
 		}

@@ -38,6 +38,7 @@ func parseOrder(site *storefront.Site, values url.Values, lang string) parsedOrd
 		}
 		po.parseAddress(values)
 	}
+	po.req.OfferToken = values.Get(inputOffer)
 	if key, err := uuid.Parse(values.Get(inputIdempotencyKey)); err == nil {
 		po.req.IdempotencyKey = key
 	} else {

@@ -23,6 +23,7 @@ type Waitlists interface {
 	JoinWaitlist(ctx context.Context, tenantID, variantID uuid.UUID, email, locale string, quantity int) (storefront.WaitlistEntry, error)
 	LeaveWaitlist(ctx context.Context, tenantID uuid.UUID, token string) (storefront.WaitlistEntry, error)
 	WaitlistEntryByLeaveToken(ctx context.Context, tenantID uuid.UUID, token string) (storefront.WaitlistEntry, error)
+	WaitlistOfferByToken(ctx context.Context, tenantID uuid.UUID, token string) (storefront.WaitlistOffer, error)
 }
 
 // The waiting list form's inputs.
@@ -32,6 +33,9 @@ const (
 	inputWaitLanguage = "language"
 	inputWaitQuantity = "quantity"
 	maxWaitQuantity   = 10
+	// The order form's hidden inputs of a waiting-list offer.
+	inputOffer        = "offer"
+	inputOfferVariant = "offer_variant"
 )
 
 // WaitlistPage is the waiting list's form, its confirmation, and the pages
@@ -217,4 +221,46 @@ func (h *Handler) leaveWaitlist(c *fiber.Ctx) error {
 		return err
 	}
 	return h.renderWaitlistEntry(c, site, "left", e)
+}
+
+// offerOrderForm is the order form of an offer's link: its option and
+// quantity chosen, its secret in a hidden input. An offer used, expired or
+// unknown here (another event's) is a 409 saying so.
+func (h *Handler) offerOrderForm(c *fiber.Ctx, site *storefront.Site, token string) error {
+	w, err := h.waitlists()
+	if err != nil {
+		return err
+	}
+	o, err := w.WaitlistOfferByToken(c.UserContext(), site.Tenant.ID, token)
+	if err != nil || o.State != storefront.OfferHeld || !o.ExpiresAt.After(h.now()) {
+		return &marquee.Error{Code: marquee.ECONFLICT, Message: "waitlist.offer_invalid", Field: inputOffer}
+	}
+	values := url.Values{inputOffer: {o.Token}, inputOfferVariant: {o.VariantID.String()}}
+	for i, p := range site.Catalogue.Visible() {
+		for _, v := range p.Variants {
+			if v.ID == o.VariantID {
+				values.Set(lineInput(i, "variant"), v.ID.String())
+				values.Set(lineInput(i, "quantity"), strconv.Itoa(o.Quantity))
+			}
+		}
+	}
+	return h.renderOrderForm(c, site, fiber.StatusOK, values, form.Errors{})
+}
+
+// variantSoldOut is Site.VariantSoldOut, but the option a waiting-list
+// offer holds for the visitor (the form's hidden input) is theirs to
+// choose: the order's transaction decides whether the offer holds.
+func variantSoldOut(site *storefront.Site, v storefront.Variant, values url.Values) bool {
+	held := values.Get(inputOffer) != "" && values.Get(inputOfferVariant) == v.ID.String()
+	return !held && site.VariantSoldOut(v)
+}
+
+// productSoldOut is Site.ProductSoldOut with variantSoldOut.
+func productSoldOut(site *storefront.Site, p storefront.Product, values url.Values) bool {
+	for _, v := range p.Variants {
+		if !variantSoldOut(site, v, values) {
+			return false
+		}
+	}
+	return true
 }

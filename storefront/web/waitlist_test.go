@@ -94,3 +94,56 @@ func TestTheWaitingListForm(t *testing.T) {
 		t.Fatalf("%d entries left, want 1", n)
 	}
 }
+
+// TestAnOffersLinkOrdersTheHeldUnit: the offer's link opens the order form
+// with the held size chosen (not struck out, though the shop shows it sold
+// out), and sending it places the order through the offer; the link used
+// again, or on another event, is a 409.
+func TestAnOffersLinkOrdersTheHeldUnit(t *testing.T) {
+	s := newStorefrontApp(t)
+	ctx := context.Background()
+	ev := s.event("devcon", "en")
+	s.event("other", "en")
+	zero := 0
+	hoodie := s.product(ev, storefront.Product{Name: storefront.Text{"en": "Hoodie"}, PriceMinor: 0, Variants: []storefront.Variant{
+		{Label: storefront.Text{"en": "S"}, Stock: &zero}, {Label: storefront.Text{"en": "XL"}, Stock: &zero, Position: 1}}})
+	xl := hoodie.Variants[1].ID
+	if _, err := s.db.JoinWaitlist(ctx, ev.ID, xl, "ada@example.com", "en", 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.AdjustStock(ctx, ev.ID, xl, 1, "restock", "staff:test"); err != nil {
+		t.Fatal(err)
+	}
+	offers, err := s.db.OfferReturnedStock(ctx, ev.ID, xl, nil)
+	if err != nil || len(offers) != 1 {
+		t.Fatalf("offers %v %v", offers, err)
+	}
+	s.changed(ev.ID)
+	v := s.visitor("devcon." + testBase)
+	if r := s.visitor("other." + testBase).get("/order?offer=" + offers[0].Token); r.status != http.StatusConflict {
+		t.Fatalf("the offer on another event: %d", r.status)
+	}
+	f := v.get("/order?offer=" + offers[0].Token)
+	checked := f.doc.Find(`input[name="line.0.variant"][checked]`)
+	if f.status != http.StatusOK || checked.AttrOr("value", "") != xl.String() || checked.Is("[disabled]") {
+		t.Fatalf("offer form: %d, checked %q", f.status, checked.AttrOr("value", ""))
+	}
+	vals := webtest.FormValues(f.doc, "form.order-form input[type=hidden]")
+	if vals.Get("offer") != offers[0].Token {
+		t.Fatalf("the form does not carry the offer: %v", vals)
+	}
+	vals.Set("name", "Ada")
+	vals.Set("email", "ada@example.com")
+	vals.Set("line.0.variant", xl.String())
+	vals.Set("line.0.quantity", "1")
+	placed := v.post("/order", vals)
+	if placed.status != http.StatusSeeOther {
+		t.Fatalf("ordering through the offer: %d %s", placed.status, placed.text(".problems"))
+	}
+	if n := dbtest.CountIn(t, s.db, ev.ID, "SELECT count(*) FROM waitlist_offers WHERE state = 'ordered' AND order_id IS NOT NULL"); n != 1 {
+		t.Fatalf("%d offers ordered, want 1", n)
+	}
+	if r := v.get("/order?offer=" + offers[0].Token); r.status != http.StatusConflict {
+		t.Fatalf("the used offer's link: %d", r.status)
+	}
+}
