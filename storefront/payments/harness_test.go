@@ -178,3 +178,9 @@ func (h *harness) stock(t *testing.T) int {
 	}
 	return *s
 }
+
+// admin runs a statement as a superuser, behind the workers' backs.
+func (h *harness) admin(t *testing.T, sql string, args ...any) {
+	t.Helper()
+	dbtest.Exec(t, h.adminURL, sql, args...)
+}
