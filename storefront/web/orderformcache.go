@@ -87,5 +87,6 @@ func (h *Handler) sendBlankOrderForm(c *fiber.Ctx, site *storefront.Site) error 
 		return h.renderOrderForm(c, site, fiber.StatusOK, url.Values{}, form.Errors{})
 	}
 	c.Set(fiber.HeaderVary, "Accept-Language")
+	h.allowCheckout(c)
 	return tenantweb.SendHTML(c, fiber.StatusOK, l, f.fill(h.csrfToken(c), uuid.NewString()), "no-store")
 }

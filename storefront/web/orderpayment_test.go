@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"marquee/storefront"
@@ -55,6 +56,27 @@ func TestOrderFormPaymentChoice(t *testing.T) {
 		}
 	})
 	s.handler.OnlinePayments = true
+	s.handler.CheckoutOrigin = "https://checkout.stripe.com"
+	s.handler.prepareCheckoutPolicy()
+	t.Run("the form, its review and the status page may lead to the checkout; the landing page may not", func(t *testing.T) {
+		want := "form-action 'self' https://checkout.stripe.com;"
+		placed := sh.post("/order", with(sh.validOrder(), "email", "csp@example.com")).header.Get("Location")
+		if placed == "" {
+			t.Fatal("no order placed")
+		}
+		for _, path := range []string{"/order", "/order?product=" + sh.hoodie.ID.String(), placed} {
+			if csp := sh.visitor.get(path).header.Get("Content-Security-Policy"); !strings.Contains(csp, want) {
+				t.Errorf("%s: %q", path, csp)
+			}
+		}
+		review := sh.post("/order", with(sh.validOrder(), "action", "review"))
+		if csp := review.header.Get("Content-Security-Policy"); !strings.Contains(csp, want) {
+			t.Errorf("review: %q", csp)
+		}
+		if csp := sh.visitor.get("/").header.Get("Content-Security-Policy"); strings.Contains(csp, "checkout.stripe.com") {
+			t.Errorf("landing: %q", csp)
+		}
+	})
 	t.Run("online only: a note, no choice", func(t *testing.T) {
 		allow(false, false)
 		p := sh.visitor.get("/order")

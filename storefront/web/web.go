@@ -39,6 +39,11 @@ type Handler struct {
 	// ("https://shop.devcon.org"), believing forwarded headers only from
 	// trusted proxies; nil takes the connection's scheme and the Host header.
 	Origin func(c *fiber.Ctx) string
+	// CheckoutOrigin is where the online checkout lives
+	// ("https://checkout.stripe.com"); "" while online payments are off.
+	CheckoutOrigin string
+	checkoutPolicy []byte // the Content-Security-Policy that allows it
+
 	// Now is the clock that says whether the shop has closed; nil is
 	// time.Now.
 	Now func() time.Time
@@ -63,6 +68,7 @@ func (h *Handler) markdown() *branding.Markdown {
 // Mount adds the storefront's routes to r, which must sit behind the tenant
 // middleware.
 func (h *Handler) Mount(r fiber.Router) {
+	h.prepareCheckoutPolicy()
 	r.Get("/", h.landing)
 	r.Get("/products/:id", h.product)
 	r.Get("/products/:id/placeholder.svg", h.placeholder)
@@ -171,6 +177,7 @@ func (h *Handler) basePage(site *storefront.Site, l string) themes.Page {
 // absolute URLs get the request's origin (see absolute).
 func (h *Handler) send(c *fiber.Ctx, status int, l string, body []byte, cacheControl string) error {
 	c.Set(fiber.HeaderVary, "Accept-Language")
+	h.allowCheckout(c)
 	return tenantweb.SendHTML(c, status, l, withOrigin(body, h.origin(c)), cacheControl)
 }
 

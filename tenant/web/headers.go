@@ -1,6 +1,10 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
 
 // SecurityHeaders is the middleware that gives every response the
 // platform's security headers: no content sniffing, the referrer's origin
@@ -25,8 +29,27 @@ var securityHeaders = [][2][]byte{
 	{[]byte(fiber.HeaderXContentTypeOptions), []byte("nosniff")},
 	{[]byte(fiber.HeaderReferrerPolicy), []byte("strict-origin-when-cross-origin")},
 	{[]byte(fiber.HeaderXFrameOptions), []byte("DENY")},
-	{[]byte(fiber.HeaderContentSecurityPolicy), []byte("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")},
+	{[]byte(fiber.HeaderContentSecurityPolicy), []byte(contentSecurityPolicy)},
 }
+
+// contentSecurityPolicy is the policy SecurityHeaders sends.
+const contentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// PolicyPostingTo is the platform's Content-Security-Policy for a page
+// whose forms may also lead to origin ("https://checkout.stripe.com"):
+// browsers hold the redirect a form's answer makes to form-action too, so
+// an order form answered with a redirect to a payment page needs it.
+func PolicyPostingTo(origin string) []byte {
+	return []byte(strings.Replace(contentSecurityPolicy, "form-action 'self'", "form-action 'self' "+origin, 1))
+}
+
+// SetPolicy replaces the response's Content-Security-Policy (made once
+// with PolicyPostingTo).
+func SetPolicy(c *fiber.Ctx, policy []byte) {
+	c.Response().Header.SetCanonical(cspName, policy)
+}
+
+var cspName = []byte(fiber.HeaderContentSecurityPolicy)
 
 // StrictTransport is the middleware that tells browsers to come back over
 // HTTPS only: it sends value (edge.HSTS when the platform terminates TLS)
