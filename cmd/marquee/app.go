@@ -249,7 +249,7 @@ func (p *platform) storefront() *storefrontweb.Handler {
 		},
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, MediaURL: p.mediaURL,
 		Origin:         func(c *fiber.Ctx) string { return tenantweb.RequestOrigin(c, p.cfg.TrustedProxies) },
-		OnlinePayments: p.db.OnlinePayments, Payments: p.checkouts()}
+		OnlinePayments: p.db.OnlinePayments, Payments: p.checkouts(), CheckoutOrigin: checkoutOrigin(p.cfg.Stripe)}
 }
 
 // checkouts opens orders' online checkouts (nil: online payments are off).
