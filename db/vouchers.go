@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgerrcode"
@@ -11,16 +10,6 @@ import (
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
 )
-
-// VoucherRedemption is one order that redeemed a code, for the console.
-type VoucherRedemption struct {
-	Number        string
-	Email         string
-	Status        storefront.Status
-	TotalMinor    int64
-	DiscountMinor int64
-	At            time.Time
-}
 
 // voucherMeanings map a code's constraints to the console form's fields.
 var voucherMeanings = []meaning{
@@ -178,15 +167,15 @@ func (db *DB) DeleteVoucher(ctx context.Context, tenantID, id uuid.UUID) error {
 
 // VoucherRedemptions are the latest orders (at most limit) that redeemed
 // a code, newest first.
-func (db *DB) VoucherRedemptions(ctx context.Context, tenantID, id uuid.UUID, limit int) ([]VoucherRedemption, error) {
+func (db *DB) VoucherRedemptions(ctx context.Context, tenantID, id uuid.UUID, limit int) ([]storefront.VoucherRedemption, error) {
 	var rows []dbq.VoucherRedemptionListRow
 	err := db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) (err error) {
 		rows, err = q.VoucherRedemptionList(ctx, dbq.VoucherRedemptionListParams{TenantID: tenantID, VoucherID: id, MaxRows: int32(limit)})
 		return err
 	})
-	out := make([]VoucherRedemption, len(rows))
+	out := make([]storefront.VoucherRedemption, len(rows))
 	for i, r := range rows {
-		out[i] = VoucherRedemption{Number: r.Number, Email: r.Email, Status: storefront.Status(r.Status),
+		out[i] = storefront.VoucherRedemption{Number: r.Number, Email: r.Email, Status: storefront.Status(r.Status),
 			TotalMinor: r.TotalMinor, DiscountMinor: r.DiscountMinor, At: r.CreatedAt}
 	}
 	return out, err

@@ -54,6 +54,8 @@ type Site struct {
 	// langs are the languages negotiated for Accept-Language headers
 	// (Lang), in a map published like cache.
 	langs atomic.Pointer[map[string]string]
+
+	orig *Site // WithCode's copy: the site it was made from
 }
 
 // maxLangs bounds the Accept-Language headers a Site remembers: browsers

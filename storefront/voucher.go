@@ -43,16 +43,25 @@ type Voucher struct {
 	CreatedAt   time.Time
 }
 
+// VoucherRedemption is one order that redeemed a code, for the console.
+type VoucherRedemption struct {
+	Number        string
+	Email         string
+	Status        Status
+	TotalMinor    int64
+	DiscountMinor int64
+	At            time.Time
+}
+
 // The field voucher errors belong to, on the shop's forms and in PlaceOrder.
 const VoucherField = "voucher"
 
 // Messages about a code an attendee entered.
 const (
-	MsgVoucherUnknown  = "voucher.unknown"
-	MsgVoucherNotYet   = "voucher.not_yet_valid"
-	MsgVoucherExpired  = "voucher.expired"
-	MsgVoucherUsedUp   = "voucher.used_up"
-	MsgVoucherRequired = "voucher.required"
+	MsgVoucherUnknown = "voucher.unknown"
+	MsgVoucherNotYet  = "voucher.not_yet_valid"
+	MsgVoucherExpired = "voucher.expired"
+	MsgVoucherUsedUp  = "voucher.used_up"
 )
 
 // NormalizeCode is the form of a code it is stored and looked up in: codes
@@ -213,5 +222,14 @@ func GenerateCode(prefix string, n int) string {
 func (s *Site) WithCode(v *Voucher) *Site {
 	content := s.SiteContent
 	content.Catalogue = s.Catalogue.WithCode(v)
-	return &Site{Tenant: s.Tenant, SiteContent: content, stock: s.stock}
+	return &Site{Tenant: s.Tenant, SiteContent: content, stock: s.stock, orig: s.Original()}
+}
+
+// Original is the site a WithCode copy was made from (s itself when it is
+// not one): its catalogue says what is "only with a code".
+func (s *Site) Original() *Site {
+	if s.orig != nil {
+		return s.orig
+	}
+	return s
 }

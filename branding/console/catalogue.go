@@ -220,6 +220,7 @@ type ProductRow struct {
 	SalesOpen, SalesClose             string // datetime-local values, UTC
 	ImageSrc                          string // "" when the product has no picture
 	SoldOut                           int    // options with no stock left
+	CodeOnly                          bool   // shown only to attendees with a code that unlocks it
 }
 
 // VariantRow is one variant with its stock form and its edit form's
@@ -228,6 +229,7 @@ type VariantRow struct {
 	ID, Label, Stock, Price, PriceInput string
 	Limited, SoldOut, Low               bool
 	Labels                              []CopyFields
+	CodeOnly                            bool
 }
 
 func (h *Console) catalogue(c *fiber.Ctx) error {
@@ -259,7 +261,7 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 	for _, prod := range cat.Products {
 		row := ProductRow{ID: prod.ID.String(), Name: prod.Name.In(base.Lang, def), Visible: prod.Visible,
 			Price:      storefront.FormatMoney(prod.PriceMinor, settings.Currency, base.Lang),
-			PriceInput: storefront.PriceInput(prod.PriceMinor, settings.Currency)}
+			PriceInput: storefront.PriceInput(prod.PriceMinor, settings.Currency), CodeOnly: prod.CodeOnly}
 		for _, l := range t.Locales {
 			row.Names = append(row.Names, CopyFields{Locale: l, Language: base.LanguageName(l), Title: prod.Name[l], Description: prod.Description[l]})
 		}
@@ -278,7 +280,7 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 		row.ImageSrc = h.mediaSrc(c, prod.ImageKey)
 		for _, v := range prod.Variants {
 			vr := VariantRow{ID: v.ID.String(), Label: v.Label.In(base.Lang, def), Stock: "∞",
-				Price: storefront.FormatMoney(prod.Price(v), settings.Currency, base.Lang)}
+				Price: storefront.FormatMoney(prod.Price(v), settings.Currency, base.Lang), CodeOnly: v.CodeOnly}
 			if v.PriceMinor != nil {
 				vr.PriceInput = storefront.PriceInput(*v.PriceMinor, settings.Currency)
 			}

@@ -69,6 +69,9 @@ type Console struct {
 	Proxies tenantweb.Proxies
 	Log     *slog.Logger
 	Now     func() time.Time
+
+	// Vouchers are the events' voucher codes.
+	Vouchers Vouchers
 }
 
 func (h *Console) now() time.Time {

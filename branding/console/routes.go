@@ -105,6 +105,18 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/suppliers/:supplier/batch.csv", h.batchDownload("csv"))
 	app.Get("/events/:slug/suppliers/:supplier/batch.xlsx", h.batchDownload("xlsx"))
 
+	// An event's voucher codes, and products and options only with a code.
+	app.Get("/events/:slug/vouchers", h.vouchers)
+	app.Post("/events/:slug/vouchers", h.eventAction(voucherRoles, h.createVouchers))
+	app.Get("/events/:slug/vouchers/export.csv", h.exportVouchers)
+	app.Get("/events/:slug/vouchers/:voucher", h.voucher)
+	app.Post("/events/:slug/vouchers/:voucher", h.eventAction(voucherRoles, h.updateVoucher))
+	app.Post("/events/:slug/vouchers/:voucher/disabled", h.eventAction(voucherRoles, h.setVoucherDisabled))
+	app.Get("/events/:slug/vouchers/:voucher/delete", h.confirmEvent(voucherRoles, h.askDeleteVoucher))
+	app.Post("/events/:slug/vouchers/:voucher/delete", h.eventAction(voucherRoles, h.deleteVoucher))
+	app.Post("/events/:slug/catalogue/products/:product/code-only", h.eventAction(voucherRoles, h.setCodeOnly))
+	app.Post("/events/:slug/catalogue/variants/:variant/code-only", h.eventAction(voucherRoles, h.setCodeOnly))
+
 	// An event's catalogue: products, their options, stock and images.
 	app.Get("/events/:slug/catalogue", h.catalogue)
 	app.Post("/events/:slug/catalogue/duplicate", h.eventAction(editorRoles, h.duplicate))

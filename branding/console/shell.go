@@ -31,6 +31,7 @@ var eventSections = []section{
 	{"dashboard", "console.nav.overview", "nav-overview", dashboardRoles},
 	{"branding", "console.nav.branding", "nav-branding", editorRoles},
 	{"catalogue", "console.catalogue.link", "nav-catalogue", editorRoles},
+	{"vouchers", "console.vouchers.link", "nav-vouchers", voucherRoles},
 	{"form", "console.form.link", "nav-form", editorRoles},
 	{"orders", "console.orders.link", "nav-orders", orderRoles},
 	{"suppliers", "console.suppliers.link", "suppliers-link", supplierRoles},

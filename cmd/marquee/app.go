@@ -241,7 +241,7 @@ func (p *platform) newApp() *fiber.App {
 // storefront is the event sites' handler; its error handler renders the
 // console's error pages too.
 func (p *platform) storefront() *storefrontweb.Handler {
-	return &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: countedOrders{p.db, p.metrics}, Changes: p.db, Log: p.log,
+	return &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: countedOrders{p.db, p.metrics}, Changes: p.db, Log: p.log, Vouchers: p.db,
 		Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Secret: p.cfg.SecretKey,
 		Drafts: func(ctx context.Context, id uuid.UUID) (branding.Branding, error) {
 			b, _, err := p.db.BrandingDraft(ctx, id)
@@ -286,7 +286,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	}
 	(&console.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: console.HistoryOf(p.db, p.staff), Preview: console.PreviewOf(p.db, store), Secret: p.cfg.SecretKey, Log: p.log, Proxies: p.cfg.TrustedProxies,
-		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db, Privacy: p.db,
+		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db, Privacy: p.db, Vouchers: p.db,
 		Provision: p.provision, CertState: p.certState,
 		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
 		Jobs: jobs.Queue{Client: p.jobClient, InPlatform: p.db.InPlatform}, Audit: p.staff,

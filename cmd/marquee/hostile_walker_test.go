@@ -136,6 +136,10 @@ func newWalker(t *testing.T) *walker {
 	if err != nil {
 		t.Fatal(err)
 	}
+	voucher, err := s.db.CreateVoucher(ctx, sh.ev.ID, storefront.Voucher{Code: "WALK", Kind: storefront.VoucherUnlock})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := s.platform.provision.AddDomain(ctx, "walk", "shop.walk-event.org"); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +148,7 @@ func newWalker(t *testing.T) *walker {
 		t.Fatal(err)
 	}
 	for name, value := range map[string]string{"slug": "walk", "product": sh.shirt.ID.String(), "variant": sh.shirt.Variants[0].ID.String(),
-		"number": number, "supplier": supplierID.String(), "hostname": "shop.walk-event.org", "token": invite, "key": "company",
+		"number": number, "supplier": supplierID.String(), "voucher": voucher.ID.String(), "hostname": "shop.walk-event.org", "token": invite, "key": "company",
 		"version": "1", "slot": "logo", "kind": "order_confirmation", "id": "1", "n": "0", "*1": "marquee.css"} {
 		w.realByName[name] = value
 	}

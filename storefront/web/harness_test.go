@@ -67,7 +67,7 @@ func newStorefrontAppKeeping(t testing.TB, events int) *storefrontApp {
 	// app.Test's requests come from 0.0.0.0: that is the trusted proxy here.
 	proxies := tenantweb.Proxies{netip.MustParsePrefix("0.0.0.0/32")}
 	secret := []byte(webtest.SecretKey)
-	h := &Handler{Themes: set, Sites: s.sites, Orders: database, Changes: database, Links: storefront.OrderLinks{Key: secret}, Secret: secret,
+	h := &Handler{Themes: set, Sites: s.sites, Orders: database, Changes: database, Vouchers: database, Links: storefront.OrderLinks{Key: secret}, Secret: secret,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MediaURL: func(ctx context.Context, key string) string {
 			if key == "" {

@@ -11,6 +11,7 @@ import (
 	"marquee"
 	"marquee/branding"
 	"marquee/storefront"
+	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )
 
@@ -23,6 +24,7 @@ type LandingPage struct {
 	Closed      bool          // the closing time has passed: no call to order
 	Facts       EventFacts
 	Products    []ProductCard
+	Code        *CodeView // the voucher code's form, or the active code
 }
 
 // ProductCard is a product in the catalogue list.
@@ -42,6 +44,16 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 	if token := c.Query("preview"); token != "" {
 		return h.previewLanding(c, site, token)
 	}
+	if code := c.Query(codeQuery); code != "" {
+		return h.applyCode(c, site, code, "/", func(typed, errID string) error {
+			return h.landingWithCode(c, site, site, codeView(h.basePage(site, siteLang(c, site)), site, nil, "/", typed, errID, ""))
+		})
+	}
+	if len(activeCode(c)) > 0 {
+		if unlocked, v := h.withCode(c, site); v != nil {
+			return h.landingWithCode(c, site, unlocked, codeView(h.basePage(site, siteLang(c, site)), site, v, "/", "", "", h.csrfToken(c)))
+		}
+	}
 	l := siteLang(c, site)
 	now := h.nowOf(c)
 	key := pageKey("landing", l, site.Settings.OrdersClosed(now))
@@ -49,6 +61,19 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 		key.State, key.Count = countdownIn(site.Settings.ClosesAt.Sub(now)) // the countdown's text changes the page
 	}
 	return h.sendPage(c, site, fiber.StatusOK, l, key, func() ([]byte, error) { return h.render(site, l, false, now) })
+}
+
+// landingWithCode renders the landing page for this request only: shown
+// (site as unlocked by the visitor's code) with the code part cv.
+func (h *Handler) landingWithCode(c *fiber.Ctx, site, shown *storefront.Site, cv *CodeView) error {
+	l := siteLang(c, site)
+	body, err := h.renderWith(shown, l, false, h.nowOf(c), cv)
+	if err != nil {
+		return err
+	}
+	status := c.Response().StatusCode()
+	c.Set(fiber.HeaderVary, "Accept-Language, Cookie")
+	return tenantweb.SendHTML(c, status, l, withOrigin(body, h.origin(c)), "no-store")
 }
 
 // previewLanding shows the event's current draft to the holder of a signed,
@@ -93,9 +118,14 @@ func pageKey(page, l string, closed bool) storefront.PageKey {
 // render renders the landing page of site in language l as it is at now:
 // open or closed, and how long is left.
 func (h *Handler) render(site *storefront.Site, l string, preview bool, now time.Time) ([]byte, error) {
+	return h.renderWith(site, l, preview, now, &CodeView{Back: "/"})
+}
+
+// renderWith is render with the code part cv.
+func (h *Handler) renderWith(site *storefront.Site, l string, preview bool, now time.Time, cv *CodeView) ([]byte, error) {
 	base := h.basePage(site, l)
 	p := LandingPage{Page: base, Copy: site.Branding.CopyFor(l, site.Tenant.DefaultLocale), Preview: preview,
-		Closed: site.Settings.OrdersClosed(now), Facts: facts(base, site.Settings, now)}
+		Closed: site.Settings.OrdersClosed(now), Facts: facts(base, site.Settings, now), Code: cv}
 	if p.Copy.Title == "" {
 		p.Copy.Title = site.Tenant.Name
 	}

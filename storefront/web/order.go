@@ -38,11 +38,20 @@ func (h *Handler) orderPage(c *fiber.Ctx) error {
 	if token := c.Query("offer"); token != "" {
 		return h.offerOrderForm(c, site, token)
 	}
+	if code := c.Query(codeQuery); code != "" {
+		return h.applyCode(c, site, code, "/order", func(typed, errID string) error {
+			return h.renderOrderForm(c, site, fiber.StatusUnprocessableEntity, url.Values{codeQuery: {typed}}, form.Errors{inputVoucher: errID})
+		})
+	}
 	pid := c.Query("product")
-	if pid == "" {
+	site, v := h.withCode(c, site)
+	if pid == "" && v == nil {
 		return h.sendBlankOrderForm(c, site)
 	}
 	values := url.Values{}
+	if v != nil {
+		values.Set(inputVoucher, v.Code)
+	}
 	for i, p := range site.Catalogue.Visible() {
 		if p.ID.String() == pid {
 			values.Set(lineInput(i, "variant"), c.Query("variant"))
@@ -56,6 +65,11 @@ func (h *Handler) renderOrderForm(c *fiber.Ctx, site *storefront.Site, status in
 	l := siteLang(c, site)
 	p := h.orderForm(site, h.basePage(site, l), values, errs)
 	p.CSRF = h.csrfToken(c)
+	if code := values.Get(inputVoucher); code != "" && errs[inputVoucher] == "" {
+		if v, err := h.voucherFor(c, site, code); err == nil {
+			p.Code = codeView(p.Page, site, v, "/order", "", "", p.CSRF)
+		}
+	}
 	var buf bytes.Buffer
 	if err := h.Themes.Render(&buf, "order", p); err != nil {
 		return err
@@ -78,6 +92,10 @@ const (
 // its input, and nothing written.
 func (h *Handler) placeOrder(c *fiber.Ctx) error {
 	site, values, ok, err := h.submission(c)
+	if !ok {
+		return err
+	}
+	site, ok, err = h.submittedCode(c, site, values)
 	if !ok {
 		return err
 	}
@@ -110,6 +128,9 @@ func (h *Handler) orderRefused(c *fiber.Ctx, site *storefront.Site, values url.V
 		return err
 	}
 	name := "form"
+	if marquee.ErrorField(err) == inputVoucher {
+		return h.codeRefused(c, site, values, err)
+	}
 	if field := marquee.ErrorField(err); strings.HasPrefix(field, "item.") {
 		if i, perr := strconv.Atoi(strings.TrimPrefix(field, "item.")); perr == nil && i < len(po.rowOf) {
 			name = lineInput(po.rowOf[i], "product")

@@ -45,6 +45,7 @@ type OrderPage struct {
 	// Offer and OfferVariant are a waiting-list offer's secret and option
 	// (waitlist.go), kept in hidden inputs: that option is the visitor's.
 	Offer, OfferVariant string
+	Code                *CodeView // the voucher code's form, or the active code (carried in a hidden field)
 }
 
 // FieldView and OptionView are what the "field" template draws; the
@@ -118,6 +119,7 @@ func (h *Handler) orderForm(site *storefront.Site, base themes.Page, values url.
 		p.Address = addressView(base, site.Settings, values, errs)
 	}
 	p.Payment = h.paymentView(site, base, values, errs)
+	p.Code = &CodeView{Back: "/order", Value: values.Get(codeQuery), Error: tr(base, errs[inputVoucher])}
 	p.Problems = problems(base, p, errs)
 	p.Summary = summaryOf(base, site, parseOrder(site, values, base.Lang).req.Lines)
 	return p

@@ -26,7 +26,7 @@ type parsedOrder struct {
 // here: the order's transaction reads them again.
 func parseOrder(site *storefront.Site, values url.Values, lang string) parsedOrder {
 	po := parsedOrder{errors: form.Errors{}}
-	po.req = storefront.OrderRequest{Locale: lang, Answers: map[string]any{}}
+	po.req = storefront.OrderRequest{Locale: lang, Answers: map[string]any{}, VoucherCode: values.Get(inputVoucher)}
 	po.parseLines(site, values)
 	po.parseContact(values)
 	for k, v := range form.ValidateAnswers(site.Fields, form.ScopeCustomer, values, "", po.errors) {
@@ -75,7 +75,7 @@ func (po *parsedOrder) parseLines(site *storefront.Site, values url.Values) {
 func (po *parsedOrder) parseLine(site *storefront.Site, values url.Values, i, qty int) (storefront.Line, bool) {
 	pid, err := uuid.Parse(values.Get(lineInput(i, "product")))
 	prod, found := site.Catalogue.Product(pid)
-	if err != nil || !found || !prod.Visible {
+	if err != nil || !found || !prod.Shown() {
 		po.errors.Add(lineInput(i, "product"), "order.unknown_product")
 		return storefront.Line{}, false
 	}
@@ -93,7 +93,7 @@ func (po *parsedOrder) parseLine(site *storefront.Site, values url.Values, i, qt
 		po.errors.Add(lineInput(i, "variant"), "order.unknown_variant")
 		return storefront.Line{}, false
 	}
-	if _, ok := prod.Variant(vid); !ok {
+	if v, ok := prod.Variant(vid); !ok || v.CodeOnly {
 		po.errors.Add(lineInput(i, "variant"), "order.unknown_variant")
 		return storefront.Line{}, false
 	}

@@ -8,6 +8,7 @@ import (
 
 	"marquee"
 	"marquee/storefront"
+	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )
 
@@ -37,14 +38,19 @@ func (h *Handler) product(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
+	var code *storefront.Voucher
+	if len(activeCode(c)) > 0 {
+		site, code = h.withCode(c, site)
+	}
 	id, err := uuid.Parse(c.Params("id"))
 	prod, found := site.Catalogue.Product(id)
-	if err != nil || !found || !prod.Visible {
+	if err != nil || !found || !prod.Shown() {
 		return marquee.New(marquee.ENOTFOUND, "error.not_found")
 	}
+	prod = prod.WithoutHidden()
 	l := siteLang(c, site)
 	closed := site.Settings.OrdersClosed(h.nowOf(c))
-	return h.sendPage(c, site, fiber.StatusOK, l, productKey(id, l, closed), func() ([]byte, error) {
+	render := func() ([]byte, error) {
 		base := h.basePage(site, l)
 		def := site.Tenant.DefaultLocale
 		p := ProductPage{Page: base, Product: h.productCard(base, site, prod), Paragraphs: paragraphs(prod.Description.In(l, def)),
@@ -68,5 +74,14 @@ func (h *Handler) product(c *fiber.Ctx) error {
 		var buf bytes.Buffer
 		err := h.Themes.Render(&buf, "product", p)
 		return buf.Bytes(), err
-	})
+	}
+	if code != nil { // unlocked by the visitor's code: for this request only
+		body, err := render()
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderVary, "Accept-Language, Cookie")
+		return tenantweb.SendHTML(c, fiber.StatusOK, l, withOrigin(body, h.origin(c)), "no-store")
+	}
+	return h.sendPage(c, site, fiber.StatusOK, l, productKey(id, l, closed), render)
 }

@@ -36,6 +36,9 @@ type StatusPage struct {
 	Address       []string
 	History       []HistoryView
 	Payment       *StatusPaymentView
+	// Discount is what the order's voucher code (VoucherCode) took off;
+	// "" without one.
+	Discount, VoucherCode string
 }
 
 // ItemView is one ordered line.
@@ -108,7 +111,7 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 	base.Meta = base.T("status.description", "Number", o.Number, "Event", base.Brand.Title)
 	base.LinkQuery = url.Values{"sig": {c.Query("sig")}}
 	p := StatusPage{Page: base, Number: o.Number, Status: base.T("status." + string(o.Status)),
-		Total: price(base, o.TotalMinor, o.Currency), Placed: base.EventTime(o.CreatedAt),
+		Total: price(base, o.TotalMinor, o.Currency), Placed: base.EventTime(o.CreatedAt), VoucherCode: o.VoucherCode,
 		Email: o.Email, Name: o.Name, JustPlaced: c.Query("placed") == "1",
 		CanCancel: site.Settings.AttendeeCanCancel && storefront.AttendeeMayCancel(o.Status), Sig: c.Query("sig"),
 		CanChange:   site.Settings.AttendeeCanChange && storefront.AttendeeMayChange(o.Status) && !site.Settings.OrdersClosed(h.nowOf(c)),
@@ -117,6 +120,9 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 		RetentionDays: cmp.Or(site.Settings.RetentionDays, storefront.DefaultRetentionDays)}
 	p.Answers = answerViews(base, site, "", o.Answers)
 	p.Payment = h.statusPayment(c, base, o)
+	if o.DiscountMinor > 0 {
+		p.Discount = price(base, o.DiscountMinor, o.Currency)
+	}
 	if o.Address != nil {
 		p.Address = address.Lines(*o.Address, l)
 	}

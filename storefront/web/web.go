@@ -54,6 +54,10 @@ type Handler struct {
 	// are off).
 	Payments Payments
 
+	// Vouchers checks the codes attendees enter (nil: every code is
+	// unknown).
+	Vouchers Vouchers
+
 	md *branding.Markdown
 }
 
@@ -77,6 +81,7 @@ func (h *Handler) Mount(r fiber.Router) {
 	each := tenantweb.CompressEach
 	r.Get("/order", each, h.orderPage)
 	r.Post("/order", each, h.placeOrder)
+	r.Post("/code/remove", each, h.removeCode)
 	r.Get("/orders/:number", each, h.orderStatus)
 	r.Get("/orders/:number/data.json", h.orderData)
 	r.Get("/orders/:number/cancel", each, h.confirmCancel)
