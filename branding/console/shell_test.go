@@ -50,7 +50,7 @@ func eventNav(slug string, sections ...string) []string {
 func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 	s, ev, _ := consoleServer(t)
 	o := placeOrderOf(t, s, ev, addSizedProduct(t, s, ev, "Hoodie"), 0, "Ada")
-	all := eventNav("devcon", "dashboard", "branding", "catalogue", "form", "orders", "suppliers", "emails", "settings", "privacy", "domains", "audit")
+	all := eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "orders", "suppliers", "emails", "settings", "privacy", "domains", "audit")
 	marketing, fulfilment := signedInMember(t, s), fulfilmentMember(t, s, ev)
 	owner, admin := consoleMember(t, s, "owner@example.com", false, ev, staff.RoleOwner), platformAdmin(t, s)
 
@@ -62,10 +62,10 @@ func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 		current map[string]string
 	}{
 		{"marketing", marketing, "/events/devcon/catalogue",
-			eventNav("devcon", "dashboard", "branding", "catalogue", "form", "emails", "settings"),
+			eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "emails", "settings"),
 			map[string]string{"/events/devcon/catalogue": "page"}},
 		{"marketing, inside a section", marketing, "/events/devcon/branding/history",
-			eventNav("devcon", "dashboard", "branding", "catalogue", "form", "emails", "settings"),
+			eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "emails", "settings"),
 			map[string]string{"/events/devcon/branding": "true"}},
 		{"fulfilment", fulfilment, "/events/devcon/orders/" + o.Number,
 			eventNav("devcon", "dashboard", "orders", "suppliers"),

@@ -40,6 +40,7 @@ var notPages = map[string]string{
 	"console /static/*":                                   "CSS, scripts and images",
 	"console /login/link/:token":                          "a redirect: the walk signs in with it and checks the home page it lands on",
 	"console /events/:slug/orders/export.csv":             "a CSV download",
+	"console /events/:slug/vouchers/export.csv":           "a CSV download",
 	"console /events/:slug/suppliers/:supplier/batch.csv": "a CSV download", "console /events/:slug/suppliers/:supplier/batch.xlsx": "a spreadsheet download",
 	"console /events/:slug/audit/export.csv": "a CSV download", "console /platform/audit/export.csv": "a CSV download",
 	"console /platform/backups/:id/download":     "a backup as a tar file",
@@ -125,7 +126,13 @@ func TestBrowserPageWalk(t *testing.T) {
 		walkStop{host: "devcon", path: "/no-such-page", status: 404},
 		walkStop{host: "console", path: "/events/nosuch/branding", status: 404},
 		walkStop{host: "console", path: "/events/devcon/audit?from=2027-13-45", status: 400, shows: `#from[aria-invalid="true"]`},
-		walkStop{host: "console", path: "/platform/audit?event=devcon&action=audit_exported", status: 200, shows: "#no-entries"})
+		walkStop{host: "console", path: "/platform/audit?event=devcon&action=audit_exported", status: 200, shows: "#no-entries"},
+		// Voucher codes: a wrong one said on its field, then a valid one
+		// kept for the next pages.
+		walkStop{host: "devcon", path: "/?code=NOPE", status: 422, shows: "#code-error"},
+		walkStop{host: "devcon", path: "/order?code=NOPE", status: 422, shows: "#code-error"},
+		walkStop{host: "devcon", path: "/?code=speaker", status: 200, shows: "#code-active"},
+		walkStop{host: "devcon", path: "/order", status: 200, shows: "#code-active"})
 
 	b, _ := newEnglishBrowser(t, exe, s, "devcon.shop.test", 3*time.Minute)
 	port := b.base[len("http://"+consoleHost+":"):]
@@ -213,6 +220,11 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	voucher, err := s.db.CreateVoucher(ctx, devcon.ID, storefront.Voucher{Code: "SPEAKER", Kind: storefront.VoucherPercent, Percent: 20,
+		ProductIDs: []uuid.UUID{shirt.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := s.platform.provision.AddDomain(ctx, "devcon", "shop.devcon.example"); err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +260,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"storefront /orders/:number/cancel": "?sig=" + sig,
 		"console :slug":                     "devcon", "console :number": o.Number, "console :supplier": supplier.String(), "console :product": shirt.ID.String(),
 		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation", "console :slot": "logo", "console :version": "1",
-		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10),
+		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10), "console :voucher": voucher.ID.String(),
 		"console /reset/:token :token": reset, "console /invite/:token :token": invite,
 		"console /events/:slug/orders/status":      "?status=confirmed&number=" + o.Number, // the bulk change's confirm page
 		"console /events/:slug/privacy/erase":      "?email=" + url.QueryEscape(o.Email),   // the erasure's confirm page

@@ -212,3 +212,30 @@ func (h *Handler) codeRefused(c *fiber.Ctx, site *storefront.Site, values url.Va
 	values.Del(inputVoucher)
 	return h.renderOrderForm(c, site.Original(), marquee.HTTPStatus(err), values, form.Errors{inputVoucher: marquee.ErrorMessage(err)})
 }
+
+// reviewDiscount puts the order's code's discount on its review page, as
+// the order's transaction will price it with the catalogue's prices (site
+// is unlocked by the code, which the request looked up).
+func (h *Handler) reviewDiscount(c *fiber.Ctx, site *storefront.Site, p *ReviewPage, lines []storefront.Line) {
+	v, ok := c.Locals(codeLocal).(*storefront.Voucher)
+	if !ok {
+		return
+	}
+	var priced []storefront.PricedLine
+	var total int64
+	for _, l := range lines {
+		prod, found := site.Catalogue.Product(l.ProductID)
+		variant, vfound := prod.Variant(l.VariantID)
+		if !found || !vfound {
+			continue
+		}
+		pl := storefront.PricedLine{Line: l, Product: prod, Variant: variant}
+		priced = append(priced, pl)
+		total += pl.UnitPrice() * int64(l.Quantity)
+	}
+	if off := v.Discount(priced); off > 0 {
+		cur := site.Settings.Currency
+		p.Discount, p.DiscountCode = price(p.Page, off, cur), v.Code
+		p.Summary.Total = storefront.FormatMoney(total-off, cur, p.Lang)
+	}
+}

@@ -121,6 +121,11 @@ func TestVoucherCodesOnTheShop(t *testing.T) {
 		}
 		form := dbtest.Shop{Shirt: sh.shirt, Hoodie: sh.hoodie, Socks: sh.socks}.ValidOrder(webtest.FormValues(r.doc, "form.order-form input[type=hidden]"))
 		form.Set("email", "half@example.com")
+		// The review page prices it: half of the hoodie's 35.00 (dbtest.NewShop).
+		review := v.post("/order", with(form, "action", "review"))
+		if review.status != http.StatusOK || review.text("#review-discount") != "−€17.50" || review.text("#review-total") != "€17.50" {
+			t.Fatalf("review: %d, discount %q, total %q", review.status, review.text("#review-discount"), review.text("#review-total"))
+		}
 		r = v.post("/order", form)
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("placing: %d %s", r.status, r.text(".problems"))

@@ -26,6 +26,9 @@ type ReviewPage struct {
 	Address     []string
 	Payment     string        // how the attendee chose to pay; "" when there was no choice
 	Hidden      []HiddenInput // every submitted value but the action and the token
+	// Discount is what the order's code takes off ("" none), DiscountCode
+	// that code; Summary.Total is then what is left to pay.
+	Discount, DiscountCode string
 }
 
 // HiddenInput is one value a form carries on unseen.
@@ -40,6 +43,7 @@ func (h *Handler) renderReview(c *fiber.Ctx, site *storefront.Site, values url.V
 		p.Address = address.Lines(*po.req.Address, l)
 	}
 	p.Payment = h.paymentChosen(site, base, values)
+	h.reviewDiscount(c, site, &p, po.req.Lines)
 	for _, name := range slices.Sorted(maps.Keys(values)) {
 		if name == inputAction || name == csrfField {
 			continue
