@@ -381,5 +381,15 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 	if err := app.ShutdownWithTimeout(p.cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return <-errc
+	// fasthttp closes only the listeners its Serve has registered: a
+	// shutdown that came before the serving goroutine got that far (a
+	// SIGTERM right after start on a busy node) closed nothing, and Serve
+	// would accept forever. Closing it here ends Serve in every case.
+	if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		p.log.Warn("closing the listener", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
 }
