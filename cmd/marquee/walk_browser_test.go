@@ -16,6 +16,7 @@ import (
 
 	"marquee/db/backup"
 	"marquee/storefront"
+	"marquee/storefront/address"
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
 	"marquee/tenant/staff"
@@ -100,7 +101,7 @@ func TestBrowserPageWalk(t *testing.T) {
 		if r.method != http.MethodGet || r.app == "api" || notPages[key] != "" {
 			continue
 		}
-		st := walkStop{route: key, host: "devcon", path: r.path, status: 200}
+		st := walkStop{route: key, host: cmp.Or(params[key+" host"], "devcon"), path: r.path, status: 200}
 		if r.app == "console" {
 			st.host = "console"
 		}
@@ -255,10 +256,20 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		return message != 0
 	})
 	sig := storefront.OrderLinks{Key: s.platform.cfg.SecretKey}.Sign(devcon.ID, o.Number)
+	shipped, shippedSig := walkShippedOrder(t, s)
+	waiting, err := s.db.JoinWaitlist(ctx, devcon.ID, shirt.Variants[len(shirt.Variants)-1].ID, "waiting@example.com", "en", 1) // the sold-out size
+	if err != nil {
+		t.Fatal(err)
+	}
 	return s, map[string]string{
 		"storefront :id": shirt.ID.String(), "storefront :number": o.Number, "storefront /orders/:number": "?sig=" + sig,
-		"storefront /orders/:number/cancel": "?sig=" + sig,
-		"console :slug":                     "devcon", "console :number": o.Number, "console :supplier": supplier.String(), "console :product": shirt.ID.String(),
+		"storefront /orders/:number/cancel": "?sig=" + sig, "storefront /orders/:number/change": "?sig=" + sig,
+		// An address to change needs an event that ships and an order with one.
+		"storefront /orders/:number/change/address host": "gophercamp", "storefront /orders/:number/change/address :number": shipped,
+		"storefront /orders/:number/change/address": "?sig=" + shippedSig,
+		"storefront /waitlist":                      "?variant=" + shirt.Variants[len(shirt.Variants)-1].ID.String(),
+		"storefront /waitlist/leave":                "?token=" + waiting.LeaveToken,
+		"console :slug":                             "devcon", "console :number": o.Number, "console :supplier": supplier.String(), "console :product": shirt.ID.String(),
 		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation", "console :slot": "logo", "console :version": "1",
 		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10), "console :voucher": voucher.ID.String(),
 		"console /reset/:token :token": reset, "console /invite/:token :token": invite,
@@ -266,6 +277,29 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"console /events/:slug/privacy/erase":      "?email=" + url.QueryEscape(o.Email),   // the erasure's confirm page
 		"console /platform/backups/:id/delete :id": stored,
 	}, "/login/link/" + signIn
+}
+
+// walkShippedOrder places an order with a shipping address at the demo
+// event that ships; its number and signed link's sig.
+func walkShippedOrder(t *testing.T, s *testServer) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	gopher, err := s.platform.provision.Get(ctx, "gophercamp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := s.db.Catalogue(ctx, gopher.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cube := cat.Products[0]
+	o, err := s.db.PlaceOrder(ctx, gopher.ID, storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: "ship@example.com", Name: "Ada Lovelace",
+		Locale: "en", Lines: []storefront.Line{{ProductID: cube.ID, VariantID: cube.Variants[0].ID, Quantity: 1}},
+		Address: &address.Address{Name: "Ada Lovelace", Line1: "Seestraße 1", Locality: "Wien", PostalCode: "1010", CountryCode: "AT"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Number, storefront.OrderLinks{Key: s.platform.cfg.SecretKey}.Sign(gopher.ID, o.Number)
 }
 
 // scripts turns the scripts of the pages b opens on or off.
