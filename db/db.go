@@ -55,9 +55,6 @@ type DB struct {
 	// guarded, production's only kind); only the test that proves those
 	// guards matter replaces them (orders_unguarded_test.go).
 	reservations reservations
-	// notes sends the stock notifications of committed orders
-	// (stocknotes.go).
-	notes stockNotifier
 }
 
 // Options tune Open. The zero value is fine.
@@ -138,14 +135,8 @@ func explainRoleError(err error) error {
 // before serving.
 func (db *DB) TraceWith(tp trace.TracerProvider) { db.spans = tp.Tracer("marquee/db") }
 
-// Close stops sending stock notifications and closes the pool.
-func (db *DB) Close() {
-	db.notes.start.Do(func() {}) // none starts after this
-	if db.notes.stop != nil {
-		db.notes.stop()
-	}
-	db.Pool.Close()
-}
+// Close closes the pool.
+func (db *DB) Close() { db.Pool.Close() }
 
 // Ready reports whether the database answers.
 func (db *DB) Ready(ctx context.Context) error {

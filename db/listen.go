@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,9 +21,8 @@ type ChangeHandlers struct {
 	// Changed is called with the id of a tenant whose data changed.
 	Changed func(uuid.UUID)
 	// Stock is called when only a variant's stock changed (an order, a
-	// cancellation, a stock edit), with its units left as read after the
-	// notification came (nil: no limit). When it is nil, Changed is called
-	// with the tenant instead.
+	// cancellation, a stock edit), with its units left (nil: no limit).
+	// When it is nil, Changed is called with the tenant instead.
 	Stock func(tenantID, variantID uuid.UUID, stock *int)
 	// Reset is called after every (re)connection: changes may have been
 	// missed while the connection was down, so caches should start over.
@@ -109,53 +109,51 @@ func (db *DB) listenOnce(ctx context.Context, h ChangeHandlers) (connected bool,
 	if h.Reset != nil {
 		h.Reset()
 	}
-	// Stock changes are read by a goroutine of their own, many at a time,
-	// while this one keeps listening.
-	var stocks stockSet
-	readCtx, stopReading := context.WithCancel(ctx)
-	defer stopReading()
-	if h.Stock != nil {
-		go db.readStocks(readCtx, &stocks, h)
-	}
 	for {
 		n, err := c.WaitForNotification(ctx)
 		if err != nil {
 			return true, err
 		}
-		h.handle(n.Payload, &stocks)
+		h.handle(n.Payload)
 	}
 }
 
 // handle calls the handler a notification's payload is for: a tenant's
-// id, or "stock TENANT VARIANT" after an order (stocknotes.go), or "stock
-// TENANT VARIANT UNITS" from the statements that change only a variant's
-// stock in their transaction (a cancellation, a stock edit). Either way
-// the variant goes in stocks, whose reader reads its units left: the
-// units in a payload may be older than what another replica's read saw,
-// so they are not applied as they are.
-func (h ChangeHandlers) handle(payload string, stocks *stockSet) {
+// id, or "stock TENANT VARIANT UNITS" (UNITS "unlimited" for no limit)
+// from the statements that change only a variant's stock.
+func (h ChangeHandlers) handle(payload string) {
 	if id, err := uuid.Parse(payload); err == nil {
 		if h.Changed != nil {
 			h.Changed(id)
 		}
 		return
 	}
-	tenantID, variantID, ok := parseStockPayload(payload)
+	tenantID, variantID, stock, ok := parseStockPayload(payload)
 	switch {
 	case !ok:
 	case h.Stock != nil:
-		stocks.add(stockKey{tenantID, variantID})
+		h.Stock(tenantID, variantID, stock)
 	case h.Changed != nil:
 		h.Changed(tenantID)
 	}
 }
 
-func parseStockPayload(payload string) (tenantID, variantID uuid.UUID, ok bool) {
+func parseStockPayload(payload string) (tenantID, variantID uuid.UUID, stock *int, ok bool) {
 	f := strings.Fields(payload)
-	if (len(f) != 3 && len(f) != 4) || f[0] != "stock" {
-		return tenantID, variantID, false
+	if len(f) != 4 || f[0] != "stock" {
+		return tenantID, variantID, nil, false
 	}
 	tenantID, err1 := uuid.Parse(f[1])
 	variantID, err2 := uuid.Parse(f[2])
-	return tenantID, variantID, err1 == nil && err2 == nil
+	if err1 != nil || err2 != nil {
+		return tenantID, variantID, nil, false
+	}
+	if f[3] != "unlimited" {
+		n, err := strconv.Atoi(f[3])
+		if err != nil {
+			return tenantID, variantID, nil, false
+		}
+		stock = &n
+	}
+	return tenantID, variantID, stock, true
 }

@@ -23,11 +23,9 @@ import (
 // (brandings, storefront_settings, products, variants, form_fields).
 var writesCachedTable = regexp.MustCompile(`(?is)\b(insert\s+into|update|delete\s+from)\s+(tenants|domains|brandings|storefront_settings|products|variants|form_fields)\b`)
 
-// changing are the calls that tell the replicas of a change: in its
-// transaction (docs/scaling.md), or, for the stock an order took, after
-// its commit (stockTaken: an order's transaction must not notify,
-// stocknotes.go).
-var changing = []string{"inTenantChange", "InTenantChanging", "TenantChanged", "stockTaken"}
+// changing are the calls that tell the replicas of a change in their
+// transaction (docs/scaling.md).
+var changing = []string{"inTenantChange", "InTenantChanging", "TenantChanged"}
 
 // TestEveryWriteOfCachedDataTellsTheReplicas: no trigger notifies the
 // replicas (migration 00024), so every function of package db that runs a

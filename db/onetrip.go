@@ -41,20 +41,6 @@ func (db *DB) inTenantTrip(ctx context.Context, tenantID uuid.UUID, steps ...fun
 	return unavailable(err)
 }
 
-// inPlatformTrip is inTenantTrip as the platform role, which sees every
-// event.
-func (db *DB) inPlatformTrip(ctx context.Context, steps ...func(*dbq.Queries) error) error {
-	all := append([]func(*dbq.Queries) error{func(q *dbq.Queries) error { return q.PlatformSet(ctx) }}, steps...)
-	var err error
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = db.tripOnce(ctx, all)
-		if !retryable(err) && !brokenBeforeBegin(err) {
-			break
-		}
-	}
-	return unavailable(err)
-}
-
 // tripOnce is one try of inTenantTrip. A connection failure is reported as
 // a *beginError: whatever ran was rolled back or was repeatable.
 func (db *DB) tripOnce(ctx context.Context, steps []func(*dbq.Queries) error) error {

@@ -21,16 +21,12 @@ import (
 type batchTrips struct{ n atomic.Int64 }
 
 func (r *batchTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	if !db.Background(ctx) { // the stock notification sent after an order
-		r.n.Add(1)
-	}
+	r.n.Add(1)
 	return ctx
 }
 func (r *batchTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 func (r *batchTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
-	if !db.Background(ctx) {
-		r.n.Add(1)
-	}
+	r.n.Add(1)
 	return ctx
 }
 func (r *batchTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}

@@ -29,9 +29,6 @@ type orderTx struct {
 	// with DB.orderTxIn, which every transaction that may release uses.
 	events Events
 	online bool // online payments are on (DB.OnlinePayments)
-	// taken lists the variants of limited stock the order took, for the
-	// stock notification sent once it committed (stocknotes.go).
-	taken []uuid.UUID
 }
 
 // orderTxIn is an order's transaction in tx, whose release tells db.Events

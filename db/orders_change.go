@@ -103,17 +103,10 @@ func (db *DB) orderChanged(ctx context.Context, tx pgx.Tx, o *storefront.Order, 
 // option's units come back and the new one's are taken with the
 // conditional statement orders use, so a swap never oversells
 // (storefront.ErrSwapSoldOut when too few are left).
-//
-// The new option's stock is told to the replicas after the commit, as an
-// order's is (stockTaken; VariantTake does not notify).
 func (db *DB) SwapOrderOption(ctx context.Context, tenantID uuid.UUID, number string, position int, variantID uuid.UUID) (*storefront.Order, error) {
-	o, err := db.changeOrder(ctx, tenantID, number, func(ot *orderTx, o *storefront.Order, _ dbq.SettingsGetRow) (changed, error) {
+	return db.changeOrder(ctx, tenantID, number, func(ot *orderTx, o *storefront.Order, _ dbq.SettingsGetRow) (changed, error) {
 		return ot.swap(ctx, o, position, variantID)
 	})
-	if err == nil {
-		db.stockTaken(tenantID, []uuid.UUID{variantID})
-	}
-	return o, err
 }
 
 func (ot *orderTx) swap(ctx context.Context, o *storefront.Order, position int, variantID uuid.UUID) (changed, error) {

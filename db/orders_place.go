@@ -86,10 +86,7 @@ func (db *DB) placeOnce(ctx context.Context, tenantID uuid.UUID, req storefront.
 		}
 	}()
 	ot := &orderTx{tx: c, q: dbq.New(c), tenantID: tenantID, now: db.now(), reservations: db.reservations, online: db.OnlinePayments}
-	if order, err = ot.place(ctx, req, db.orderJobs); err == nil {
-		db.stockTaken(tenantID, ot.taken) // committed: the replicas may read it
-	}
-	return order, err
+	return ot.place(ctx, req, db.orderJobs)
 }
 
 // orderJobs asks the Events hook for a new order's jobs.
@@ -316,7 +313,6 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 		if l.Variant.Stock == nil {
 			continue
 		}
-		ot.taken = append(ot.taken, l.Variant.ID)
 		steps = append(steps, func(q *dbq.Queries) error {
 			err := q.VariantTake(ctx, dbq.VariantTakeParams{TenantID: ot.tenantID, ID: l.Variant.ID, Quantity: int32(l.Line.Quantity)})
 			return refusedAs(err, refusedSoldOut, storefront.ErrSoldOut(l))

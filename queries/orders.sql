@@ -15,11 +15,6 @@ SELECT * FROM orders WHERE tenant_id = @tenant_id::uuid AND number = @number::te
 -- one-trip reads, an order's first batch).
 SELECT set_config('role', 'marquee_app', true), set_config('app.tenant_id', @tenant_id::text, true);
 
--- name: PlatformSet :exec
--- TenantSet for the platform role, which sees every event: the first
--- statement of a one-trip platform transaction (inPlatformTrip).
-SELECT set_config('role', 'marquee_platform', true);
-
 -- name: OrderInsert :one
 -- The order's id comes from the caller, so its items can be written in
 -- the same batch. A unique violation (the idempotency key or, rarely, the
@@ -82,32 +77,17 @@ SELECT order_check(EXISTS (SELECT 1 FROM added), 'over_attendee_limit');
 -- name: VariantTake :exec
 -- Takes quantity units of a variant's stock, never going below zero: when
 -- there are not enough (or the variant is gone) the transaction fails with
--- order_check's 'sold_out'. Unlimited stock (NULL) always succeeds. The
--- replicas hear of the stock after the order commits (StockChangedNotify),
--- not from this statement: a transaction that notifies holds Postgres's
--- one notification lock through its commit's WAL flush, so orders that
--- notified could only commit one at a time (docs/decisions.md).
+-- order_check's 'sold_out'. Unlimited stock (NULL) always succeeds. A
+-- limited stock's units left are told to the replicas (changes.sql) in the
+-- same statement: no round trip more per order.
 WITH taken AS (
     UPDATE variants SET stock = stock - @quantity::int
     WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid
       AND (stock IS NULL OR stock >= @quantity::int)
-    RETURNING 1)
-SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out');
-
--- name: StockChangedNotify :exec
--- Tells the replicas that these variants' stock changed ("stock TENANT
--- VARIANT"): each reads the units left (VariantStocks). Sent after the
--- orders that took the stock committed, in a transaction that writes
--- nothing, so its commit waits for no WAL flush.
--- Each of changes is "TENANT VARIANT".
-SELECT pg_notify('tenant_changed', 'stock ' || c) FROM unnest(@changes::text[]) AS c;
-
--- name: VariantStocks :many
--- The stock of variants of any events (a platform transaction): what a
--- replica reads when it hears that their stock changed.
--- Variant ids are unique, so the two lists match no other pairs.
-SELECT tenant_id, id, stock FROM variants
-WHERE tenant_id = ANY(@tenant_ids::uuid[]) AND id = ANY(@variant_ids::uuid[]);
+    RETURNING tenant_id, id, stock)
+SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out'),
+       (SELECT pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock)
+        FROM taken WHERE stock IS NOT NULL);
 
 -- name: JobInsert :exec
 -- A job as River's client inserts one without unique options

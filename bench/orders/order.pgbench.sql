@@ -9,11 +9,9 @@
 -- order's id is chosen by the client, as in the app: here an md5 of a
 -- random number, the same in every statement of the transaction. The app
 -- tells River's workers of a job at most once per 100 ms (about one order
--- in 50 at these rates): here one transaction in 50 does. The replicas
--- hear of the stock taken after the commit, in a statement of its own, as
--- the app's db.stockTaken does (queries StockChangedNotify); the app sends
--- the notifications of the orders that committed meanwhile in one
--- statement, here every transaction sends its own.
+-- in 50 at these rates): here one transaction in 50 does. The stock taken
+-- tells the replicas the units left in the same statement, as the app's
+-- VariantTake does (queries/orders.sql).
 \set r random(1, 9223372036854775806)
 \set notify :r % 50
 \startpipeline
@@ -56,8 +54,9 @@ SELECT order_check(EXISTS (SELECT 1 FROM added), 'over_attendee_limit');
 WITH taken AS (
     UPDATE variants SET stock = stock - 1
     WHERE tenant_id = :tenant AND id = :variant AND (stock IS NULL OR stock >= 1)
-    RETURNING 1)
-SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out');
+    RETURNING tenant_id, id, stock)
+SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out'),
+       (SELECT pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock)
+        FROM taken WHERE stock IS NOT NULL);
 COMMIT;
 \endpipeline
-SELECT set_config('role', 'marquee_platform', true), pg_notify('tenant_changed', 'stock ' || :tenant || ' ' || :variant);

@@ -251,17 +251,13 @@ func FollowChanges(d *db.DB, log *slog.Logger, resolver *tenant.Resolver, sites 
 	}
 }
 
-// QueryCounter counts the queries a pool sends for requests, a batch (an
-// order's) as one: the round trips. The process's own background queries
-// (db.Background: stock notifications) are not counted. Pass it as
-// db.Options's Tracer.
+// QueryCounter counts the queries a pool sends, a batch (an order's) as
+// one: the round trips. Pass it as db.Options's Tracer.
 type QueryCounter struct{ N atomic.Int64 }
 
 // TraceBatchStart counts a batch.
 func (q *QueryCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
-	if !db.Background(ctx) {
-		q.N.Add(1)
-	}
+	q.N.Add(1)
 	return ctx
 }
 
@@ -273,9 +269,7 @@ func (q *QueryCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchE
 
 // TraceQueryStart counts a query.
 func (q *QueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	if !db.Background(ctx) {
-		q.N.Add(1)
-	}
+	q.N.Add(1)
 	return ctx
 }
 

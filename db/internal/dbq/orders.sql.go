@@ -665,31 +665,6 @@ func (q *Queries) OrderTxCommit(ctx context.Context) error {
 	return err
 }
 
-const platformSet = `-- name: PlatformSet :exec
-SELECT set_config('role', 'marquee_platform', true)
-`
-
-// TenantSet for the platform role, which sees every event: the first
-// statement of a one-trip platform transaction (inPlatformTrip).
-func (q *Queries) PlatformSet(ctx context.Context) error {
-	_, err := q.db.Exec(ctx, platformSet)
-	return err
-}
-
-const stockChangedNotify = `-- name: StockChangedNotify :exec
-SELECT pg_notify('tenant_changed', 'stock ' || c) FROM unnest($1::text[]) AS c
-`
-
-// Tells the replicas that these variants' stock changed ("stock TENANT
-// VARIANT"): each reads the units left (VariantStocks). Sent after the
-// orders that took the stock committed, in a transaction that writes
-// nothing, so its commit waits for no WAL flush.
-// Each of changes is "TENANT VARIANT".
-func (q *Queries) StockChangedNotify(ctx context.Context, changes []string) error {
-	_, err := q.db.Exec(ctx, stockChangedNotify, changes)
-	return err
-}
-
 const tenantSet = `-- name: TenantSet :exec
 SELECT set_config('role', 'marquee_app', true), set_config('app.tenant_id', $1::text, true)
 `
@@ -704,52 +679,15 @@ func (q *Queries) TenantSet(ctx context.Context, tenantID string) error {
 	return err
 }
 
-const variantStocks = `-- name: VariantStocks :many
-SELECT tenant_id, id, stock FROM variants
-WHERE tenant_id = ANY($1::uuid[]) AND id = ANY($2::uuid[])
-`
-
-type VariantStocksParams struct {
-	TenantIds  []uuid.UUID
-	VariantIds []uuid.UUID
-}
-
-type VariantStocksRow struct {
-	TenantID uuid.UUID
-	ID       uuid.UUID
-	Stock    *int32
-}
-
-// The stock of variants of any events (a platform transaction): what a
-// replica reads when it hears that their stock changed.
-// Variant ids are unique, so the two lists match no other pairs.
-func (q *Queries) VariantStocks(ctx context.Context, arg VariantStocksParams) ([]VariantStocksRow, error) {
-	rows, err := q.db.Query(ctx, variantStocks, arg.TenantIds, arg.VariantIds)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []VariantStocksRow{}
-	for rows.Next() {
-		var i VariantStocksRow
-		if err := rows.Scan(&i.TenantID, &i.ID, &i.Stock); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const variantTake = `-- name: VariantTake :exec
 WITH taken AS (
     UPDATE variants SET stock = stock - $1::int
     WHERE tenant_id = $2::uuid AND id = $3::uuid
       AND (stock IS NULL OR stock >= $1::int)
-    RETURNING 1)
-SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out')
+    RETURNING tenant_id, id, stock)
+SELECT order_check(EXISTS (SELECT 1 FROM taken), 'sold_out'),
+       (SELECT pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock)
+        FROM taken WHERE stock IS NOT NULL)
 `
 
 type VariantTakeParams struct {
@@ -760,11 +698,9 @@ type VariantTakeParams struct {
 
 // Takes quantity units of a variant's stock, never going below zero: when
 // there are not enough (or the variant is gone) the transaction fails with
-// order_check's 'sold_out'. Unlimited stock (NULL) always succeeds. The
-// replicas hear of the stock after the order commits (StockChangedNotify),
-// not from this statement: a transaction that notifies holds Postgres's
-// one notification lock through its commit's WAL flush, so orders that
-// notified could only commit one at a time (docs/decisions.md).
+// order_check's 'sold_out'. Unlimited stock (NULL) always succeeds. A
+// limited stock's units left are told to the replicas (changes.sql) in the
+// same statement: no round trip more per order.
 func (q *Queries) VariantTake(ctx context.Context, arg VariantTakeParams) error {
 	_, err := q.db.Exec(ctx, variantTake, arg.Quantity, arg.TenantID, arg.ID)
 	return err
