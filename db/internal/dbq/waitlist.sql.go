@@ -398,9 +398,12 @@ entry AS (
 back AS (
     UPDATE variants v SET stock = v.stock + used.quantity FROM used
     WHERE v.tenant_id = used.tenant_id AND v.id = used.variant_id AND v.stock IS NOT NULL
-    RETURNING v.id)
+    RETURNING v.tenant_id, v.id, v.stock)
 SELECT order_check(EXISTS (SELECT 1 FROM used), 'offer_used'),
-       (SELECT count(*) FROM entry), (SELECT count(*) FROM back)
+       (SELECT count(*) FROM entry),
+       -- The replicas hear of the units given back; the order's VariantTake,
+       -- later in the same transaction, tells them what it left.
+       (SELECT count(pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock)) FROM back)
 `
 
 type WaitlistOfferConsumeParams struct {
