@@ -53,6 +53,9 @@ type WaitlistPage struct {
 }
 
 func (h *Handler) waitlists() (Waitlists, error) {
+	if h.Waitlists != nil {
+		return h.Waitlists, nil
+	}
 	w, ok := h.Orders.(Waitlists)
 	if !ok {
 		return nil, marquee.New(marquee.ENOTFOUND, "error.not_found")

@@ -57,6 +57,9 @@ type Handler struct {
 	// Vouchers checks the codes attendees enter (nil: every code is
 	// unknown).
 	Vouchers Vouchers
+	// Waitlists keeps the waiting lists of sold-out options (nil: Orders,
+	// when it keeps them too; else their pages are 404).
+	Waitlists Waitlists
 
 	md *branding.Markdown
 }
