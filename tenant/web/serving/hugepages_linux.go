@@ -10,13 +10,16 @@ import (
 	"time"
 )
 
+// madvCollapse is MADV_COLLAPSE (Linux 6.1): back a range with huge pages
+// now, whatever the system's transparent huge page setting says.
+const madvCollapse = 25
+
 // hugeMin is the smallest mapping worth advising: one huge page.
 const hugeMin = 2 << 20
 
 // HugePages asks the kernel to back the process's large anonymous
-// mappings, which hold the Go heap, with transparent huge pages (2 MB)
-// where it touches memory next (and khugepaged to collapse what they
-// hold already, at its own pace); it returns how many
+// mappings, which hold the Go heap, with transparent huge pages (2 MB),
+// and collapses what they already hold into them; it returns how many
 // mappings it advised for the first time. Go's runtime leaves its heap to
 // the system's setting, and most distributions (Debian included) ship
 // "madvise": only memory that asks gets huge pages. A replica that keeps
@@ -24,7 +27,7 @@ const hugeMin = 2 << 20
 // each on a different 4 KB page, and on a virtual machine every page
 // walk is nested: with the heap on huge pages the same view misses the
 // TLB far less (docs/benchmarks.md, goal 5 of issue 14). seen remembers
-// the ranges already advised, so that only new ones are advised.
+// the ranges already advised, so that only new ones are collapsed.
 func HugePages(seen *Advised) (int, error) {
 	f, err := os.Open("/proc/self/maps")
 	if err != nil {
@@ -51,6 +54,10 @@ func HugePages(seen *Advised) (int, error) {
 		if err := madvise(start, end-start, syscall.MADV_HUGEPAGE); err != nil {
 			return advised, err
 		}
+		// Best effort: a range with pages the kernel cannot move, or no
+		// free huge page, stays as it is and still gets huge pages where
+		// it grows.
+		_ = madvise(start, end-start, madvCollapse)
 		seen.ranges = append(seen.ranges, r)
 		advised++
 	}
