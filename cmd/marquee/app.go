@@ -354,7 +354,7 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 	defer stopListening()
 	go p.listenForChanges(listenCtx)
 	go p.provision.KeepDomainsChecked(listenCtx, p.log, provision.DomainRecheckTick)
-	if !p.cfg.HugePagesOff {
+	if p.cfg.HugePages {
 		go func() {
 			if err := serving.KeepHugePages(listenCtx, hugePagesEvery); err != nil {
 				p.log.Info("the heap stays on the system's page size", "err", err)

@@ -66,7 +66,7 @@ func BenchmarkManyEvents(b *testing.B) {
 	}
 	if cfg, err := configFromEnv(cfg, os.Getenv); err != nil {
 		b.Fatal(err)
-	} else if !cfg.HugePagesOff { // as serve does (HUGE_PAGES)
+	} else if cfg.HugePages { // as serve does (HUGE_PAGES)
 		if _, err := serving.HugePages(&serving.Advised{}); err != nil {
 			b.Fatal(err)
 		}
