@@ -56,14 +56,14 @@ type Config struct {
 	// Stripe is the platform's Stripe account (STRIPE_SECRET_KEY,
 	// STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE for tests): online payments
 	// are on when both keys are set.
-	Stripe       payments.Config
-	MailInbox    bool           // dev without SMTP_URL: keep email in the local inbox the console shows
-	Workers      int            // WORKERS: email jobs worked at once in this process; 0 leaves them to `marquee worker`
-	Jobs         jobs.Options   // JOB_RETRY_BASE, JOB_TIMEOUT, JOB_RESCUE_AFTER
-	EventCache   int            // EVENT_CACHE_SIZE: events kept in memory, least recently viewed evicted first
-	HugePages    bool           // HUGE_PAGES=on: ask for transparent huge pages for the heap (serving.HugePages)
-	Backups      backupSettings // BACKUP_*: where backups go, their schedule and retention (backup_config.go)
-	BackupsOn    bool           // BACKUP_S3_BUCKET or BACKUP_DIR is set
+	Stripe     payments.Config
+	MailInbox  bool           // dev without SMTP_URL: keep email in the local inbox the console shows
+	Workers    int            // WORKERS: email jobs worked at once in this process; 0 leaves them to `marquee worker`
+	Jobs       jobs.Options   // JOB_RETRY_BASE, JOB_TIMEOUT, JOB_RESCUE_AFTER
+	EventCache int            // EVENT_CACHE_SIZE: events kept in memory, least recently viewed evicted first
+	HugePages  bool           // HUGE_PAGES=on: ask for transparent huge pages for the heap (serving.HugePages)
+	Backups    backupSettings // BACKUP_*: where backups go, their schedule and retention (backup_config.go)
+	BackupsOn  bool           // BACKUP_S3_BUCKET or BACKUP_DIR is set
 }
 
 // TLSConfig is how the platform gets its certificates.
