@@ -201,6 +201,36 @@ type Membership struct {
 	UpdatedAt time.Time
 }
 
+type Message struct {
+	TenantID   uuid.UUID
+	ID         uuid.UUID
+	Texts      []byte
+	Audience   string
+	ProductID  uuid.NullUUID
+	VariantID  uuid.NullUUID
+	Status     string
+	State      string
+	CreatedBy  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	SentBy     string
+	SentAt     *time.Time
+	FinishedAt *time.Time
+}
+
+type MessageRecipient struct {
+	TenantID  uuid.UUID
+	MessageID uuid.UUID
+	Email     string
+	Locale    string
+	Position  int32
+	State     string
+	Attempts  int32
+	Error     string
+	ClaimedAt *time.Time
+	SentAt    *time.Time
+}
+
 type Order struct {
 	ID               uuid.UUID
 	TenantID         uuid.UUID
@@ -394,6 +424,7 @@ type StorefrontSetting struct {
 	HoldMinutes       int32
 	WaitlistHoldHours int32
 	AttendeeCanChange bool
+	MessageRate       int32
 }
 
 type Supplier struct {
