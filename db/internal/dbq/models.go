@@ -267,6 +267,9 @@ type OrderItem struct {
 	Quantity       int32
 	UnitPriceMinor int64
 	Answers        []byte
+	DispatchedAt   *time.Time
+	DispatchNote   string
+	DispatchedBy   string
 }
 
 type OrderStatusHistory struct {

@@ -13,7 +13,7 @@ import (
 
 const orderItemListByNumber = `-- name: OrderItemListByNumber :many
 
-SELECT id, tenant_id, order_id, position, product_id, variant_id, product_name, variant_label, quantity, unit_price_minor, answers FROM order_items
+SELECT id, tenant_id, order_id, position, product_id, variant_id, product_name, variant_label, quantity, unit_price_minor, answers, dispatched_at, dispatch_note, dispatched_by FROM order_items
 WHERE tenant_id = $1::uuid
   AND order_id = (SELECT id FROM orders WHERE tenant_id = $1::uuid AND number = $2::text)
 ORDER BY position
@@ -48,6 +48,9 @@ func (q *Queries) OrderItemListByNumber(ctx context.Context, arg OrderItemListBy
 			&i.Quantity,
 			&i.UnitPriceMinor,
 			&i.Answers,
+			&i.DispatchedAt,
+			&i.DispatchNote,
+			&i.DispatchedBy,
 		); err != nil {
 			return nil, err
 		}

@@ -436,7 +436,7 @@ func (q *Queries) OrderItemInsert(ctx context.Context, arg OrderItemInsertParams
 }
 
 const orderItemList = `-- name: OrderItemList :many
-SELECT id, tenant_id, order_id, position, product_id, variant_id, product_name, variant_label, quantity, unit_price_minor, answers FROM order_items WHERE tenant_id = $1::uuid AND order_id = $2::uuid ORDER BY position
+SELECT id, tenant_id, order_id, position, product_id, variant_id, product_name, variant_label, quantity, unit_price_minor, answers, dispatched_at, dispatch_note, dispatched_by FROM order_items WHERE tenant_id = $1::uuid AND order_id = $2::uuid ORDER BY position
 `
 
 type OrderItemListParams struct {
@@ -465,6 +465,9 @@ func (q *Queries) OrderItemList(ctx context.Context, arg OrderItemListParams) ([
 			&i.Quantity,
 			&i.UnitPriceMinor,
 			&i.Answers,
+			&i.DispatchedAt,
+			&i.DispatchNote,
+			&i.DispatchedBy,
 		); err != nil {
 			return nil, err
 		}
