@@ -54,12 +54,17 @@ func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront
 		return err
 	}
 	s.HoldMinutes = s.Hold()
+	if err := s.CheckWaitlistHold(); err != nil {
+		return err
+	}
+	s.WaitlistHoldHours = s.WaitlistHold()
 	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
 			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, AttendeeCanChange: s.AttendeeCanChange,
 			CommonCountries: append([]string{}, s.CommonCountries...), ReplyTo: s.ReplyTo,
 			TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails,
 			RetentionDays: int32(s.RetentionDays), PayAtPickup: s.PayAtPickup, HoldMinutes: int32(s.HoldMinutes),
+			WaitlistHoldHours: int32(s.WaitlistHoldHours),
 		})
 	})
 }

@@ -72,18 +72,20 @@ WHERE t.id = @tenant_id::uuid;
 
 -- name: SettingsUpsert :exec
 INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, attendee_can_change, common_countries, reply_to,
-                                 time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes)
+                                 time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes,
+                                 waitlist_hold_hours)
 VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @attendee_can_change::boolean,
         @common_countries::text[], @reply_to::text,
         @time_zone::text, @pickup_place::text, @pickup_details::text, @retention_days::int,
-        @pay_at_pickup::boolean, @hold_minutes::int)
+        @pay_at_pickup::boolean, @hold_minutes::int, @waitlist_hold_hours::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     attendee_can_change = EXCLUDED.attendee_can_change,
     common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
     time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
     retention_days = EXCLUDED.retention_days,
-    pay_at_pickup = EXCLUDED.pay_at_pickup, hold_minutes = EXCLUDED.hold_minutes;
+    pay_at_pickup = EXCLUDED.pay_at_pickup, hold_minutes = EXCLUDED.hold_minutes,
+    waitlist_hold_hours = EXCLUDED.waitlist_hold_hours;
 
 -- name: VariantAdjustStock :one
 -- Adds delta to a limited stock, never below zero: no row back when the

@@ -303,5 +303,5 @@ func (s Settings) OrdersClosed(now time.Time) bool {
 // DefaultSettings apply to an event that never changed them.
 func DefaultSettings() Settings {
 	return Settings{Currency: "EUR", AttendeeCanCancel: true, AttendeeCanChange: true, TimeZone: DefaultTimeZone, RetentionDays: DefaultRetentionDays,
-		HoldMinutes: DefaultHoldMinutes}
+		HoldMinutes: DefaultHoldMinutes, WaitlistHoldHours: DefaultWaitlistHoldHours}
 }

@@ -1,9 +1,13 @@
 package storefront
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
+	"marquee"
 )
 
 // WaitlistOffer is units of a sold-out option held for someone of its
@@ -42,4 +46,43 @@ type WaitlistEntry struct {
 	State, LeaveToken string
 	Position          int // among those still waiting, when it joined (0: not known)
 	CreatedAt         time.Time
+}
+
+// A waiting list's offer holds its units for the person it goes to; the
+// event chooses how long (Settings.WaitlistHoldHours).
+const (
+	// DefaultWaitlistHoldHours is the hold of an event that never chose:
+	// a day, so an offer sent at night is still there in the morning.
+	DefaultWaitlistHoldHours = 24
+	// MinWaitlistHoldHours leaves time to read an email; MaxWaitlistHoldHours
+	// (a week) keeps returned units from sitting unsold behind one inbox.
+	MinWaitlistHoldHours = 1
+	MaxWaitlistHoldHours = 168
+)
+
+// ParseWaitlistHoldHours reads the settings form's waiting-list hold, in
+// hours.
+func ParseWaitlistHoldHours(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < MinWaitlistHoldHours || n > MaxWaitlistHoldHours {
+		return 0, marquee.Invalid("waitlist_hold_hours", "settings.waitlist_hold_hours_range")
+	}
+	return n, nil
+}
+
+// WaitlistHold is the event's waiting-list hold in hours,
+// DefaultWaitlistHoldHours when it never chose one.
+func (s Settings) WaitlistHold() int {
+	if s.WaitlistHoldHours <= 0 {
+		return DefaultWaitlistHoldHours
+	}
+	return s.WaitlistHoldHours
+}
+
+// CheckWaitlistHold refuses a hold outside its bounds (0 is the default).
+func (s Settings) CheckWaitlistHold() error {
+	if s.WaitlistHoldHours != 0 && (s.WaitlistHoldHours < MinWaitlistHoldHours || s.WaitlistHoldHours > MaxWaitlistHoldHours) {
+		return marquee.Invalid("waitlist_hold_hours", "settings.waitlist_hold_hours_range")
+	}
+	return nil
 }

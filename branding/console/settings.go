@@ -40,6 +40,9 @@ type SettingsPage struct {
 	// payment hold as the form shows it (what was typed, on a refusal).
 	PayAtPickup bool
 	HoldMinutes string
+	// WaitlistHoldHours is how long a waiting list's offer holds its units,
+	// as the form shows it (what was typed, on a refusal).
+	WaitlistHoldHours string
 	// CanErase: the member may erase an attendee's data (the link to it).
 	CanErase bool
 	// Zones are common time zone names the time zone field suggests.
@@ -99,6 +102,10 @@ func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s s
 	p.PayAtPickup, p.HoldMinutes = s.PayAtPickup, strconv.Itoa(s.Hold())
 	if p.ProblemField == "hold_minutes" {
 		p.HoldMinutes = c.FormValue("hold_minutes")
+	}
+	p.WaitlistHoldHours = strconv.Itoa(s.WaitlistHold())
+	if p.ProblemField == "waitlist_hold_hours" {
+		p.WaitlistHoldHours = c.FormValue("waitlist_hold_hours")
 	}
 	if ev := h.routeEvent(c); ev != nil {
 		p.CanErase = ev.admin || slices.Contains(privacyRoles, ev.role)
@@ -166,6 +173,17 @@ func settingsFromForm(cur storefront.Settings, form url.Values) (storefront.Sett
 	}
 	if err := paymentFromForm(&s, form); err != nil {
 		return s, err
+	}
+	if typed, ok := form["waitlist_hold_hours"]; ok {
+		one := ""
+		if len(typed) == 1 {
+			one = typed[0]
+		}
+		hours, err := storefront.ParseWaitlistHoldHours(one)
+		if err != nil {
+			return s, err
+		}
+		s.WaitlistHoldHours = hours
 	}
 	s.PickupPlace = strings.TrimSpace(form.Get("pickup_place"))
 	s.PickupDetails = strings.TrimSpace(strings.ReplaceAll(form.Get("pickup_details"), "\r\n", "\n"))

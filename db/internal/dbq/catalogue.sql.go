@@ -477,18 +477,20 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 
 const settingsUpsert = `-- name: SettingsUpsert :exec
 INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, attendee_can_change, common_countries, reply_to,
-                                 time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes)
+                                 time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes,
+                                 waitlist_hold_hours)
 VALUES ($1::uuid, $2::boolean, $3::boolean, $4::boolean,
         $5::text[], $6::text,
         $7::text, $8::text, $9::text, $10::int,
-        $11::boolean, $12::int)
+        $11::boolean, $12::int, $13::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     attendee_can_change = EXCLUDED.attendee_can_change,
     common_countries = EXCLUDED.common_countries, reply_to = EXCLUDED.reply_to,
     time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
     retention_days = EXCLUDED.retention_days,
-    pay_at_pickup = EXCLUDED.pay_at_pickup, hold_minutes = EXCLUDED.hold_minutes
+    pay_at_pickup = EXCLUDED.pay_at_pickup, hold_minutes = EXCLUDED.hold_minutes,
+    waitlist_hold_hours = EXCLUDED.waitlist_hold_hours
 `
 
 type SettingsUpsertParams struct {
@@ -504,6 +506,7 @@ type SettingsUpsertParams struct {
 	RetentionDays     int32
 	PayAtPickup       bool
 	HoldMinutes       int32
+	WaitlistHoldHours int32
 }
 
 func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) error {
@@ -520,6 +523,7 @@ func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) 
 		arg.RetentionDays,
 		arg.PayAtPickup,
 		arg.HoldMinutes,
+		arg.WaitlistHoldHours,
 	)
 	return err
 }
