@@ -61,3 +61,20 @@ func (p PickupTokens) mac(tenantID uuid.UUID, number string) []byte {
 	m.Write([]byte(number))
 	return m.Sum(nil)[:pickupMACLen]
 }
+
+// PickupTokens are the pick-up tokens made with the order links' key.
+func (l OrderLinks) PickupTokens() PickupTokens { return PickupTokens(l) }
+
+// ShowsPickupCode reports whether an order's attendee is shown its pick-up
+// code: an order collected at the event (no address, in an event that does
+// not ship) that is still to be collected, whose personal data is kept.
+func ShowsPickupCode(o *Order, ships bool) bool {
+	if o.Address != nil || ships || o.ErasedAt != nil {
+		return false
+	}
+	switch o.Status {
+	case StatusCancelled, StatusCollected, StatusDelivered:
+		return false
+	}
+	return true
+}

@@ -14,6 +14,7 @@ import (
 	"marquee/storefront"
 	"marquee/storefront/address"
 	"marquee/storefront/form"
+	"marquee/storefront/pickupqr"
 	"marquee/themes"
 )
 
@@ -31,6 +32,7 @@ type StatusPage struct {
 	RetentionDays int
 	Sig           string // the link's signature, carried to the cancel page
 	Pickup        *PickupView
+	PickupCode    *PickupCodeView
 	Items         []ItemView
 	Answers       []AnswerView
 	Address       []string
@@ -56,6 +58,26 @@ type AnswerView struct{ Label, Value string }
 type PickupView struct {
 	Place   string
 	Details []string // paragraphs
+}
+
+// PickupCodeView is the QR code of an order's pick-up token, drawn as one
+// SVG path on a square of Size modules.
+type PickupCodeView struct {
+	Size int
+	Path string
+}
+
+// pickupCodeOf is the QR code the attendee shows at the pick-up desk, for
+// an order still to be collected there.
+func (h *Handler) pickupCodeOf(site *storefront.Site, o *storefront.Order) (*PickupCodeView, error) {
+	if !storefront.ShowsPickupCode(o, site.Settings.Ships) {
+		return nil, nil
+	}
+	c, err := pickupqr.Encode(h.Links.PickupTokens().Token(site.Tenant.ID, o.Number))
+	if err != nil {
+		return nil, err
+	}
+	return &PickupCodeView{Size: c.Size(), Path: c.Path()}, nil
 }
 
 // pickupOf is the pick-up facts of an event that does not ship, when the
@@ -105,7 +127,7 @@ func (h *Handler) signedOrder(c *fiber.Ctx, site *storefront.Site) (*storefront.
 	return h.Orders.OrderByNumber(c.UserContext(), site.Tenant.ID, number)
 }
 
-func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefront.Order) error {
+func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefront.Order) (err error) {
 	l := siteLang(c, site)
 	base := h.basePage(site, l)
 	base.Meta = base.T("status.description", "Number", o.Number, "Event", base.Brand.Title)
@@ -119,6 +141,9 @@ func (h *Handler) renderStatus(c *fiber.Ctx, site *storefront.Site, o *storefron
 		Items:       itemViews(base, site, o), Pickup: pickupOf(site, o), Erased: o.ErasedAt != nil,
 		RetentionDays: cmp.Or(site.Settings.RetentionDays, storefront.DefaultRetentionDays)}
 	p.Answers = answerViews(base, site, "", o.Answers)
+	if p.PickupCode, err = h.pickupCodeOf(site, o); err != nil {
+		return err
+	}
 	p.Payment = h.statusPayment(c, base, o)
 	if o.DiscountMinor > 0 {
 		p.Discount = price(base, o.DiscountMinor, o.Currency)

@@ -1,0 +1,118 @@
+package pickupqr
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/makiuchi-d/gozxing"
+	zxingqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"marquee/storefront"
+)
+
+// token is a real pick-up token, the text these codes carry.
+func token(t *testing.T) string {
+	t.Helper()
+	return storefront.PickupTokens{Key: []byte("0123456789abcdef0123456789abcdef")}.Token(uuid.New(), "K7M3-Q9XZ")
+}
+
+func TestThePNGDecodesToTheToken(t *testing.T) {
+	tok := token(t)
+	c, err := Encode(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Size() != 29+2*quietZone {
+		t.Errorf("a token's code is %d modules a side with its quiet zone, want 37 (version 3)", c.Size())
+	}
+	data, err := c.PNG(6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > 1024 {
+		t.Errorf("the PNG has %d bytes, want at most 1 KB", len(data))
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := img.Bounds().Dx(); got != 37*6 {
+		t.Errorf("the PNG is %d pixels wide, want %d", got, 37*6)
+	}
+	if got := decode(t, img); got != tok {
+		t.Fatalf("the PNG decodes to %q, want %q", got, tok)
+	}
+}
+
+func TestTheSVGPathDecodesToTheToken(t *testing.T) {
+	tok := token(t)
+	c, err := Encode(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := c.Path()
+	if len(path) > 4096 {
+		t.Errorf("the path has %d bytes, want at most 4 KB for a light page", len(path))
+	}
+	// Paint the path as a browser would, 6 pixels a unit, and read it.
+	const scale = 6
+	img := image.NewGray(image.Rect(0, 0, c.Size()*scale, c.Size()*scale))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	runs := regexp.MustCompile(`^M(\d+) (\d+)h(\d+)v1h-(\d+)z`)
+	for rest := path; rest != ""; {
+		m := runs.FindStringSubmatch(rest)
+		if m == nil || m[3] != m[4] {
+			t.Fatalf("the path is not made of row runs at %q", rest)
+		}
+		x, y, n := atoi(m[1]), atoi(m[2]), atoi(m[3])
+		draw.Draw(img, image.Rect(x*scale, y*scale, (x+n)*scale, (y+1)*scale), image.NewUniform(color.Black), image.Point{}, draw.Src)
+		rest = rest[len(m[0]):]
+	}
+	if got := decode(t, img); got != tok {
+		t.Fatalf("the SVG decodes to %q, want %q", got, tok)
+	}
+}
+
+func TestTheQuietZoneIsLight(t *testing.T) {
+	c, err := Encode(token(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := c.Size()
+	for y := range n {
+		for x := range n {
+			inner := x >= quietZone && x < n-quietZone && y >= quietZone && y < n-quietZone
+			if !inner && c.Dark[y][x] {
+				t.Fatalf("module (%d, %d) of the quiet zone is dark", x, y)
+			}
+		}
+	}
+	if !c.Dark[quietZone][quietZone] {
+		t.Fatal("the finder pattern's corner is not dark: the code is not where the quiet zone ends")
+	}
+}
+
+func decode(t *testing.T, img image.Image) string {
+	t.Helper()
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := zxingqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
+	if err != nil {
+		t.Fatalf("no QR code read: %v", err)
+	}
+	return res.GetText()
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
