@@ -108,6 +108,23 @@ func TestManifestsConfigureTheApp(t *testing.T) {
 					t.Errorf("serve without SMTP_URL said:\n%s", out)
 				}
 			})
+			t.Run("serve and worker take online payments, or neither without the Stripe secret", func(t *testing.T) {
+				for _, name := range []string{"marquee-serve", "marquee-worker"} {
+					c := r.deployment(t, name).Spec.Template.Spec.Containers[0]
+					env := r.env(t, c, fakeSecrets(db))
+					if env["STRIPE_SECRET_KEY"] == "" || env["STRIPE_WEBHOOK_SECRET"] == "" {
+						t.Errorf("%s does not read both Stripe keys: payments would be off", name)
+					}
+					delete(env, "STRIPE_WEBHOOK_SECRET")
+					if out := runApp(t, bin, c.Args, env); !strings.Contains(out, "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together") {
+						t.Errorf("%s with one Stripe key said:\n%s", name, out)
+					}
+					delete(env, "STRIPE_SECRET_KEY")
+					if out := runApp(t, bin, c.Args, env); !strings.Contains(out, "failed to connect") {
+						t.Errorf("%s without the Stripe secret stopped before the database:\n%s", name, out)
+					}
+				}
+			})
 		})
 	}
 }
@@ -202,6 +219,35 @@ func TestDeployMigratesOnlyTheJob(t *testing.T) {
 		}
 		if !slices.Equal(picked, []string{"Job marquee-migrate"}) {
 			t.Errorf("%s: %s=%s picks %q, want only the Job marquee-migrate", overlay, m[1], m[2], picked)
+		}
+	}
+}
+
+// TestStripeKeysAreOneOptionalSecret: both Stripe keys come from the same
+// Secret, optional, so a platform without Stripe starts with payments off.
+func TestStripeKeysAreOneOptionalSecret(t *testing.T) {
+	for _, overlay := range overlays {
+		r := decodeAll(t, overlay, kustomize(t, overlayDir(t, overlay)))
+		for _, w := range r.workloads() {
+			secrets := map[string]bool{}
+			for _, e := range w.pod.Spec.Containers[0].Env {
+				if !strings.HasPrefix(e.Name, "STRIPE_") {
+					continue
+				}
+				if e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
+					t.Errorf("%s %s: %s is set in the manifest; it must come from a Secret", overlay, w.name, e.Name)
+					continue
+				}
+				ref := e.ValueFrom.SecretKeyRef
+				if ref.Optional == nil || !*ref.Optional {
+					t.Errorf("%s %s: %s is not an optional secret key: %+v", overlay, w.name, e.Name, e.ValueFrom)
+					continue
+				}
+				secrets[ref.Name] = true
+			}
+			if len(secrets) > 1 {
+				t.Errorf("%s %s: the Stripe keys come from secrets %v; keep them in one", overlay, w.name, secrets)
+			}
 		}
 	}
 }

@@ -27,7 +27,8 @@ var overlays = []string{"dev", "prod", "prod-tls"}
 var readByOthers = map[string]bool{"AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "GOMEMLIMIT": true, "TMPDIR": true}
 
 // secretVars may only come from a Secret.
-var secretVars = []string{"DATABASE_URL", "DATABASE_DIRECT_URL", "SECRET_KEY", "SMTP_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+var secretVars = []string{"DATABASE_URL", "DATABASE_DIRECT_URL", "SECRET_KEY", "SMTP_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+	"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"}
 
 func TestManifestsDecodeStrictly(t *testing.T) {
 	t.Run("a misspelled field fails the decoding (the control)", func(t *testing.T) {
