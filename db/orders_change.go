@@ -201,7 +201,8 @@ func (db *DB) ChangeOrderAddress(ctx context.Context, tenantID uuid.UUID, number
 
 // CancelOrderLine cancels the line at position of an order with more than
 // one line: its units and the attendee's count come back, the total drops
-// by what the line cost. The last line is the order: the caller cancels
+// by what the line cost less its share of the order's discount
+// (storefront.Order.CancelledLineDiscount), which is what is refunded. The last line is the order: the caller cancels
 // the order instead (CancelOrder), under the rules of a cancellation.
 func (db *DB) CancelOrderLine(ctx context.Context, tenantID uuid.UUID, number string, position int) (*storefront.Order, error) {
 	return db.changeOrder(ctx, tenantID, number, func(ot *orderTx, o *storefront.Order, _ dbq.SettingsGetRow) (changed, error) {
@@ -223,10 +224,32 @@ func (ot *orderTx) cancelLine(ctx context.Context, o *storefront.Order, position
 	if _, err := ot.q.OrderItemDelete(ctx, dbq.OrderItemDeleteParams{TenantID: ot.tenantID, OrderID: o.ID, Position: int32(position)}); err != nil {
 		return changed{}, err
 	}
-	total := max(0, o.TotalMinor-it.UnitPriceMinor*int64(it.Quantity))
-	if err := ot.q.OrderSetTotal(ctx, dbq.OrderSetTotalParams{TenantID: ot.tenantID, ID: o.ID, TotalMinor: total}); err != nil {
+	v, err := ot.orderVoucher(ctx, o)
+	if err != nil {
+		return changed{}, err
+	}
+	share := o.CancelledLineDiscount(it, v)
+	total := max(0, o.TotalMinor-(it.UnitPriceMinor*int64(it.Quantity)-share))
+	if err := ot.q.OrderSetTotal(ctx, dbq.OrderSetTotalParams{TenantID: ot.tenantID, ID: o.ID, TotalMinor: total,
+		DiscountMinor: o.DiscountMinor - share}); err != nil {
 		return changed{}, err
 	}
 	return changed{change: storefront.ChangeLineCancelled, note: storefront.LineNote(o, it, ""),
 		items: []storefront.Item{it}, refund: o.TotalMinor - total}, nil
+}
+
+// orderVoucher is the code o redeemed as it is now, for the share of its
+// discount a cancelled line takes; nil without one, or once deleted.
+func (ot *orderTx) orderVoucher(ctx context.Context, o *storefront.Order) (*storefront.Voucher, error) {
+	if o.VoucherCode == "" || o.DiscountMinor <= 0 {
+		return nil, nil
+	}
+	r, err := ot.q.VoucherGetByCode(ctx, dbq.VoucherGetByCodeParams{TenantID: ot.tenantID, Code: o.VoucherCode})
+	if isNoRow(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return voucherOf(r), nil
 }

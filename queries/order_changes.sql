@@ -12,7 +12,10 @@ DELETE FROM order_items
 WHERE tenant_id = @tenant_id::uuid AND order_id = @order_id::uuid AND position = @position::int;
 
 -- name: OrderSetTotal :exec
-UPDATE orders SET total_minor = @total_minor::bigint WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+-- What the order costs after a line left it: the total to pay and what is
+-- left of its code's discount (the line took its share with it).
+UPDATE orders SET total_minor = @total_minor::bigint, discount_minor = @discount_minor::bigint
+WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
 
 -- name: OrderSetAddress :exec
 UPDATE orders SET shipping_address = @shipping_address::jsonb WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;

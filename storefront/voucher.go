@@ -233,3 +233,38 @@ func (s *Site) Original() *Site {
 	}
 	return s
 }
+
+// CancelledLineDiscount is the part of o's discount that leaves the order
+// with its line it when the attendee cancels that line, so the refund is
+// what the line cost less its share (issue 17): what is left of the
+// discount shared among the lines v applies to, in proportion to what they
+// cost, rounded half up to the minor unit. A line v does not apply to takes
+// nothing. When v is gone (nil) or no longer applies to any of the lines
+// (staff edited it since), every line takes its share. The share never
+// exceeds what is left of the discount or what the line cost, and the last
+// line cancelled is the order's cancellation, which refunds the total then
+// left: the refunds of all lines add up to what was paid, never more.
+func (o *Order) CancelledLineDiscount(it Item, v *Voucher) int64 {
+	if o.DiscountMinor <= 0 {
+		return 0
+	}
+	applies := func(i Item) bool { return v.AppliesTo(i.ProductID, i.VariantID) }
+	if !slices.ContainsFunc(o.Items, applies) {
+		applies = func(Item) bool { return true }
+	}
+	if !applies(it) {
+		return 0
+	}
+	var applicable int64
+	for _, i := range o.Items {
+		if applies(i) {
+			applicable += i.UnitPriceMinor * int64(i.Quantity)
+		}
+	}
+	cost := it.UnitPriceMinor * int64(it.Quantity)
+	if applicable <= 0 {
+		return 0
+	}
+	share := (o.DiscountMinor*cost + applicable/2) / applicable
+	return min(share, o.DiscountMinor, cost)
+}

@@ -1,6 +1,8 @@
 package storefront_test
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,5 +85,104 @@ func TestGeneratedCodes(t *testing.T) {
 			t.Fatalf("code %q: wrong shape, ambiguous letters or repeated", c)
 		}
 		seen[c] = true
+	}
+}
+
+// cancelAll cancels o's lines one by one in the order given, as the
+// attendee's change does (the line's cost less its share of the discount
+// back, the last line being the order's cancellation, which refunds what
+// is left), and returns each refund.
+func cancelAll(o storefront.Order, v *storefront.Voucher, order []int) []int64 {
+	var refunds []int64
+	items := o.Items
+	for n, i := range order {
+		it := items[i]
+		if n == len(order)-1 {
+			return append(refunds, o.TotalMinor)
+		}
+		share := o.CancelledLineDiscount(it, v)
+		total := max(0, o.TotalMinor-(it.UnitPriceMinor*int64(it.Quantity)-share))
+		refunds = append(refunds, o.TotalMinor-total)
+		o.TotalMinor, o.DiscountMinor = total, o.DiscountMinor-share
+		o.Items = slices.DeleteFunc(slices.Clone(o.Items), func(x storefront.Item) bool { return x.Position == it.Position })
+	}
+	return refunds
+}
+
+// paidOrder is an order of lines with v's discount taken off, as placed.
+func paidOrder(v *storefront.Voucher, lines ...storefront.PricedLine) storefront.Order {
+	o := storefront.Order{DiscountMinor: v.Discount(lines)}
+	for i, l := range lines {
+		o.Items = append(o.Items, storefront.Item{Position: i, ProductID: l.Product.ID, VariantID: l.Variant.ID, Quantity: l.Line.Quantity, UnitPriceMinor: l.UnitPrice()})
+		o.TotalMinor += l.UnitPrice() * int64(l.Line.Quantity)
+	}
+	o.TotalMinor -= o.DiscountMinor
+	return o
+}
+
+func TestACancelledLineIsRefundedLessItsShareOfTheDiscount(t *testing.T) {
+	hoodie, cap := product(3500), product(1200)
+	cases := []struct {
+		name string
+		v    *storefront.Voucher
+		want []int64 // the cap cancelled, then the hoodie (the order)
+	}{
+		{"no code: the cap's price", nil, []int64{1200, 3500}},
+		{"10 % off: the cap's 1200 less its 120", &storefront.Voucher{Kind: storefront.VoucherPercent, Percent: 10}, []int64{1080, 3150}},
+		{"€10 off everything: the cap takes 1200/4700 of it, 255.3 rounded to 255", &storefront.Voucher{Kind: storefront.VoucherAmount, AmountMinor: 1000},
+			[]int64{945, 2755}},
+		{"€10 off the hoodie only: the cap's whole price", &storefront.Voucher{Kind: storefront.VoucherAmount, AmountMinor: 1000, ProductIDs: []uuid.UUID{hoodie.ID}},
+			[]int64{1200, 2500}},
+		{"50 % off the cap only: half the cap's price", &storefront.Voucher{Kind: storefront.VoucherPercent, Percent: 50, ProductIDs: []uuid.UUID{cap.ID}},
+			[]int64{600, 3500}},
+		{"100 % off: nothing", &storefront.Voucher{Kind: storefront.VoucherPercent, Percent: 100}, []int64{0, 0}},
+		{"the code since deleted: shared over every line", nil, []int64{945, 2755}},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := paidOrder(tc.v, line(hoodie, 1), line(cap, 1))
+			if i == len(cases)-1 {
+				o = paidOrder(&storefront.Voucher{Kind: storefront.VoucherAmount, AmountMinor: 1000}, line(hoodie, 1), line(cap, 1))
+			}
+			if got := cancelAll(o, tc.v, []int{1, 0}); !slices.Equal(got, tc.want) {
+				t.Fatalf("refunds %v, want %v (paid %d)", got, tc.want, o.TotalMinor)
+			}
+		})
+	}
+}
+
+// TestTheRefundsOfAllLinesAddUpToWhatWasPaid: random orders of up to five
+// lines with random codes, their lines cancelled in random orders: no
+// refund is negative or more than its line cost, and they add up to what
+// was paid.
+func TestTheRefundsOfAllLinesAddUpToWhatWasPaid(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 17))
+	for range 2000 {
+		var lines []storefront.PricedLine
+		var named []uuid.UUID
+		for range 1 + r.IntN(5) {
+			p := product(int64(r.IntN(5000)))
+			lines = append(lines, line(p, 1+r.IntN(3)))
+			if r.IntN(3) == 0 {
+				named = append(named, p.ID)
+			}
+		}
+		v := &storefront.Voucher{Kind: storefront.VoucherPercent, Percent: 1 + r.IntN(100), ProductIDs: named}
+		if r.IntN(2) == 0 {
+			v = &storefront.Voucher{Kind: storefront.VoucherAmount, AmountMinor: int64(1 + r.IntN(8000)), ProductIDs: named}
+		}
+		o := paidOrder(v, lines...)
+		perm := r.Perm(len(lines))
+		refunds := cancelAll(o, v, perm)
+		var sum int64
+		for i, got := range refunds {
+			sum += got
+			if it := o.Items[perm[i]]; got < 0 || i < len(refunds)-1 && got > it.UnitPriceMinor*int64(it.Quantity) {
+				t.Fatalf("order %+v with %+v: refunds %v", o, v, refunds)
+			}
+		}
+		if sum != o.TotalMinor {
+			t.Fatalf("order %+v with %+v: refunds %v add up to %d, paid %d", o, v, refunds, sum, o.TotalMinor)
+		}
 	}
 }

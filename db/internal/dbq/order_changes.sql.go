@@ -111,17 +111,26 @@ func (q *Queries) OrderSetAddress(ctx context.Context, arg OrderSetAddressParams
 }
 
 const orderSetTotal = `-- name: OrderSetTotal :exec
-UPDATE orders SET total_minor = $1::bigint WHERE tenant_id = $2::uuid AND id = $3::uuid
+UPDATE orders SET total_minor = $1::bigint, discount_minor = $2::bigint
+WHERE tenant_id = $3::uuid AND id = $4::uuid
 `
 
 type OrderSetTotalParams struct {
-	TotalMinor int64
-	TenantID   uuid.UUID
-	ID         uuid.UUID
+	TotalMinor    int64
+	DiscountMinor int64
+	TenantID      uuid.UUID
+	ID            uuid.UUID
 }
 
+// What the order costs after a line left it: the total to pay and what is
+// left of its code's discount (the line took its share with it).
 func (q *Queries) OrderSetTotal(ctx context.Context, arg OrderSetTotalParams) error {
-	_, err := q.db.Exec(ctx, orderSetTotal, arg.TotalMinor, arg.TenantID, arg.ID)
+	_, err := q.db.Exec(ctx, orderSetTotal,
+		arg.TotalMinor,
+		arg.DiscountMinor,
+		arg.TenantID,
+		arg.ID,
+	)
 	return err
 }
 
