@@ -72,6 +72,9 @@ type Console struct {
 
 	// Vouchers are the events' voucher codes.
 	Vouchers Vouchers
+	// Pickup reads the pick-up tokens of orders' QR codes at the desk
+	// (nil: the desk searches by text only).
+	Pickup PickupTokens
 }
 
 func (h *Console) now() time.Time {

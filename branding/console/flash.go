@@ -49,6 +49,7 @@ var flashes = map[string]string{
 	"backup_deleted":   "console.backups.deleted",
 	"status_changed":   "console.orders.status_changed",
 	"marked_paid":      "console.orders.marked_paid",
+	"collected":        "console.desk.collected",
 	"bulk":             "console.orders.bulk_done", // with the counts in ?changed= and ?skipped=
 }
 

@@ -30,6 +30,7 @@ type OrderDesk interface {
 	// EmailsOfOrder lists what was sent about an order.
 	EmailsOfOrder(ctx context.Context, tenantID, orderID uuid.UUID) ([]notify.SentEmail, error)
 	PaymentDesk
+	PickupDesk
 }
 
 // orderRoles may see and update an event's orders.

@@ -50,6 +50,13 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/events/:slug/orders/:number/cancel", h.eventAction(orderRoles, h.cancelOrder))
 	app.Post("/events/:slug/orders/:number/paid", h.eventAction(orderRoles, h.markPaid))
 
+	// An event's pick-up desk: look an order up (scanned or typed), see
+	// its card, hand it over.
+	app.Get("/events/:slug/desk", h.desk)
+	app.Get("/events/:slug/desk/find", h.deskFind)
+	app.Get("/events/:slug/desk/orders/:number", h.deskCard)
+	app.Post("/events/:slug/desk/orders/:number/collect", h.eventAction(orderRoles, h.collect))
+
 	// Platform admins only: every event, dev's inbox, the failed jobs, the
 	// audit log of every event and of the platform, the backups.
 	platform := app.Group("/platform", h.requirePlatformAdmin)

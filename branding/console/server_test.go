@@ -198,7 +198,8 @@ func (s *testServer) newConsole() *fiber.App {
 		Media: s.images, Orders: s.db, Products: s.db, Forms: s.db, Privacy: s.db, Vouchers: s.db,
 		Provision: s.provision, CertState: certState,
 		Inbox: s.db, InboxEnabled: s.inboxOn, EmailPreviews: s.mail, Suppliers: s.db, SupplierLists: s.mail,
-		Jobs: jobs.Queue{Client: s.jobClient, InPlatform: s.db.InPlatform}, Audit: s.staff, Backups: s.backups}).Mount(console)
+		Jobs: jobs.Queue{Client: s.jobClient, InPlatform: s.db.InPlatform}, Audit: s.staff, Backups: s.backups,
+		Pickup: storefront.PickupTokens{Key: testSecret}}).Mount(console)
 	return console
 }
 

@@ -34,6 +34,7 @@ var eventSections = []section{
 	{"vouchers", "console.vouchers.link", "nav-vouchers", voucherRoles},
 	{"form", "console.form.link", "nav-form", editorRoles},
 	{"orders", "console.orders.link", "nav-orders", orderRoles},
+	{"desk", "console.desk.link", "nav-desk", orderRoles},
 	{"suppliers", "console.suppliers.link", "suppliers-link", supplierRoles},
 	{"emails", "console.emails.link", "emails-link", previewRoles},
 	{"settings", "console.settings.link", "settings-link", editorRoles},

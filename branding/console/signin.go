@@ -26,6 +26,8 @@ type Identity interface {
 	Logout(ctx context.Context, token string) error
 	UseLoginLink(ctx context.Context, token, ip, userAgent string, now time.Time) (string, staff.Staff, error)
 	Memberships(ctx context.Context, staffID uuid.UUID) ([]staff.Membership, error)
+	// StaffByID is a colleague's account (the desk names who collected).
+	StaffByID(ctx context.Context, id uuid.UUID) (staff.Staff, error)
 }
 
 // sessionCookie is __Host- prefixed over HTTPS; browsers refuse that

@@ -128,6 +128,7 @@ func TestBrowserPageWalk(t *testing.T) {
 		walkStop{host: "console", path: "/events/nosuch/branding", status: 404},
 		walkStop{host: "console", path: "/events/devcon/audit?from=2027-13-45", status: 400, shows: `#from[aria-invalid="true"]`},
 		walkStop{host: "console", path: "/platform/audit?event=devcon&action=audit_exported", status: 200, shows: "#no-entries"},
+		walkStop{host: "console", path: "/events/devcon/desk/find?q=nobody-at-all", status: 404, shows: "#desk-none"},
 		// Voucher codes: a wrong one said on its field, then a valid one
 		// kept for the next pages.
 		walkStop{host: "devcon", path: "/?code=NOPE", status: 422, shows: "#code-error"},
@@ -275,6 +276,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"console /reset/:token :token": reset, "console /invite/:token :token": invite,
 		"console /events/:slug/orders/status":      "?status=confirmed&number=" + o.Number, // the bulk change's confirm page
 		"console /events/:slug/privacy/erase":      "?email=" + url.QueryEscape(o.Email),   // the erasure's confirm page
+		"console /events/:slug/desk/find":          "?q=grace",                             // the desk's search, with a match
 		"console /platform/backups/:id/delete :id": stored,
 	}, "/login/link/" + signIn
 }
