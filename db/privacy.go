@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"marquee"
 	"marquee/db/internal/dbq"
@@ -40,14 +41,14 @@ func (db *DB) RetentionDue(ctx context.Context, now time.Time) ([]uuid.UUID, err
 // writes an audit entry naming the system as the actor.
 func (db *DB) EraseDueEvent(ctx context.Context, tenantID uuid.UUID, now time.Time) (storefront.Erasure, error) {
 	var out storefront.Erasure
-	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		due, err := q.RetentionDue(ctx, now)
+	err := db.InPlatform(ctx, func(tx pgx.Tx) error {
+		due, err := dbq.New(tx).RetentionDue(ctx, now)
 		if err != nil {
 			return err
 		}
 		for _, id := range due {
 			if id == tenantID {
-				out, err = erase(ctx, q, tenantID, nil, uuid.NullUUID{}, staff.ActionRetentionErased, now)
+				out, err = db.erase(ctx, tx, tenantID, nil, uuid.NullUUID{}, staff.ActionRetentionErased, now)
 				return err
 			}
 		}
@@ -56,38 +57,44 @@ func (db *DB) EraseDueEvent(ctx context.Context, tenantID uuid.UUID, now time.Ti
 	return out, err
 }
 
-// PersonOrders lists the numbers of the event's orders placed with email
-// whose personal data is still kept: what an erasure of that person would
-// empty.
-func (db *DB) PersonOrders(ctx context.Context, tenantID uuid.UUID, email string) ([]string, error) {
-	email, err := attendeeEmail(email)
-	if err != nil {
-		return nil, err
-	}
-	var numbers []string
-	err = db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		rows, err := q.ErasableOrders(ctx, dbq.ErasableOrdersParams{TenantID: tenantID, Email: &email})
-		for _, r := range rows {
-			numbers = append(numbers, r.Number)
-		}
-		return err
-	})
-	return numbers, err
-}
-
-// ErasePerson erases the personal data of every order of the event placed
-// with email, on that person's request, and writes an audit entry naming
-// actor, the staff member who did it (the entry holds the orders' numbers,
-// never the email). No such order is EINVALID on the field "email".
-func (db *DB) ErasePerson(ctx context.Context, tenantID uuid.UUID, email string, actor uuid.UUID) (storefront.Erasure, error) {
+// PersonData is what an erasure of the person with email would empty in
+// the event: the numbers of their orders whose personal data is still
+// kept, and their entries on the waiting lists.
+func (db *DB) PersonData(ctx context.Context, tenantID uuid.UUID, email string) (storefront.Erasure, error) {
 	email, err := attendeeEmail(email)
 	if err != nil {
 		return storefront.Erasure{}, err
 	}
 	var out storefront.Erasure
 	err = db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		out, err = erase(ctx, q, tenantID, &email, known(actor), staff.ActionPersonErased, db.now())
-		if err == nil && len(out.Orders) == 0 {
+		rows, err := q.ErasableOrders(ctx, dbq.ErasableOrdersParams{TenantID: tenantID, Email: &email})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			out.Orders = append(out.Orders, r.Number)
+		}
+		n, err := q.WaitlistPersonEntries(ctx, dbq.WaitlistPersonEntriesParams{TenantID: tenantID, Email: email})
+		out.WaitlistEntries = int(n)
+		return err
+	})
+	return out, err
+}
+
+// ErasePerson erases the personal data of every order of the event placed
+// with email and their waiting-list entries, on that person's request, and
+// writes an audit entry naming actor, the staff member who did it (the
+// entry holds the orders' numbers, never the email). Neither an order nor
+// an entry is EINVALID on the field "email".
+func (db *DB) ErasePerson(ctx context.Context, tenantID uuid.UUID, email string, actor uuid.UUID) (storefront.Erasure, error) {
+	email, err := attendeeEmail(email)
+	if err != nil {
+		return storefront.Erasure{}, err
+	}
+	var out storefront.Erasure
+	err = db.InPlatform(ctx, func(tx pgx.Tx) error {
+		out, err = db.erase(ctx, tx, tenantID, &email, known(actor), staff.ActionPersonErased, db.now())
+		if err == nil && out.Empty() {
 			return marquee.Invalid("email", "privacy.no_orders")
 		}
 		return err
@@ -106,8 +113,23 @@ func attendeeEmail(email string) (string, error) {
 }
 
 // erase empties the personal data of the event's orders that still hold
-// it, all of them or those of email, in q's transaction.
-func erase(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, email *string, actor uuid.NullUUID, action string, now time.Time) (storefront.Erasure, error) {
+// it and deletes its waiting lists' entries, all of them or those of
+// email, in tx's transaction.
+func (db *DB) erase(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, email *string, actor uuid.NullUUID, action string, now time.Time) (storefront.Erasure, error) {
+	q := dbq.New(tx)
+	out, err := eraseOrders(ctx, q, tenantID, email, now)
+	if err != nil {
+		return out, err
+	}
+	if out.WaitlistEntries, err = db.eraseWaitlist(ctx, tx, tenantID, email); err != nil || out.Empty() {
+		return out, err
+	}
+	return out, auditErasure(ctx, q, tenantID, actor, action, out, now)
+}
+
+// eraseOrders empties the personal data of the event's orders that still
+// hold it, all of them or those of email.
+func eraseOrders(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, email *string, now time.Time) (storefront.Erasure, error) {
 	rows, err := q.ErasableOrders(ctx, dbq.ErasableOrdersParams{TenantID: tenantID, Email: email})
 	if err != nil || len(rows) == 0 {
 		return storefront.Erasure{}, err
@@ -141,7 +163,6 @@ func erase(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, email *strin
 			_, err := q.RiverJobsErase(ctx, dbq.RiverJobsEraseParams{TenantID: tenantID, Numbers: out.Orders})
 			return err
 		},
-		func() error { return auditErasure(ctx, q, tenantID, actor, action, out, now) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -149,6 +170,47 @@ func erase(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, email *strin
 		}
 	}
 	return out, nil
+}
+
+// eraseWaitlist deletes the event's waiting-list entries, all of them or
+// those of email, with their offers, the offers' jobs and the record and
+// dev's inbox copies of the offers' emails. The waiting list holds nothing
+// worth keeping once its people are gone (its demand counts those still
+// waiting), so entries are deleted rather than emptied. Units an offer
+// still held go back on sale, and the next people waiting for them hear of
+// it (db.Events.StockReturned), as when an offer expires.
+func (db *DB) eraseWaitlist(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, email *string) (int, error) {
+	q := dbq.New(tx)
+	offers, err := q.WaitlistErasableOffers(ctx, dbq.WaitlistErasableOffersParams{TenantID: tenantID, Email: email})
+	if err != nil {
+		return 0, err
+	}
+	keys, ids := make([]string, len(offers)), make([]string, len(offers))
+	for i, id := range offers {
+		keys[i], ids[i] = storefront.WaitlistOfferDedupKey(id), id.String()
+	}
+	gone, err := q.WaitlistErase(ctx, dbq.WaitlistEraseParams{TenantID: tenantID, Email: email})
+	if err != nil || gone.Entries == 0 {
+		return 0, err
+	}
+	if len(offers) > 0 {
+		sent, err := q.EmailLogEraseKeys(ctx, dbq.EmailLogEraseKeysParams{TenantID: tenantID, Keys: keys})
+		if err != nil {
+			return 0, err
+		}
+		if _, err := q.DevInboxErase(ctx, sent); err != nil {
+			return 0, err
+		}
+		if _, err := q.RiverJobsEraseOffers(ctx, dbq.RiverJobsEraseOffersParams{TenantID: tenantID, OfferIds: ids}); err != nil {
+			return 0, err
+		}
+	}
+	if len(gone.Returned) > 0 && db.Events != nil {
+		if err := tellStockReturned(ctx, db.Events, tx, tenantID, gone.Returned); err != nil {
+			return 0, err
+		}
+	}
+	return int(gone.Entries), nil
 }
 
 // auditedNumbers is how many order numbers an erasure's audit entry
@@ -160,8 +222,8 @@ const auditedNumbers = 100
 // append-only, so it never holds the person's name or email: an order's
 // number names nobody once the order is erased.
 func auditErasure(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, actor uuid.NullUUID, action string, e storefront.Erasure, now time.Time) error {
-	numbers := e.Orders[:min(len(e.Orders), auditedNumbers)]
-	detail, err := json.Marshal(map[string]any{"orders": numbers, "count": len(e.Orders)})
+	numbers := append([]string{}, e.Orders[:min(len(e.Orders), auditedNumbers)]...)
+	detail, err := json.Marshal(map[string]any{"orders": numbers, "count": len(e.Orders), "waitlist_entries": e.WaitlistEntries})
 	if err != nil {
 		return err
 	}

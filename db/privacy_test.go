@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,6 +29,8 @@ type attendee struct{ name, email string }
 var (
 	ada   = attendee{"Ada Quillfeather", "ada.quillfeather@example.com"}
 	grace = attendee{"Grace Hopperfield", "grace.hopperfield@example.com"}
+	// lin orders nothing: she only waits for a sold-out size.
+	lin = attendee{"Lin Okafor", "Lin.Okafor@Example.com"}
 )
 
 // privacyShop is an event that ships, with Shop's catalogue, a supplier
@@ -69,7 +72,50 @@ func newPrivacyShop(t *testing.T, d *db.DB, admin, slug string, people ...attend
 	if err := d.RecordSupplierBatch(ctx, ev.ID, sup, len(people), list); err != nil {
 		t.Fatal(err)
 	}
+	for _, who := range people {
+		p.wait(t, d, p.shop.Socks.Variants[0].ID, who)
+	}
+	if len(people) > 0 {
+		p.offer(t, d, admin, people[0])
+	}
+	// Payments keep Stripe's ids and amounts, no person: the search below
+	// sees these rows and must find nobody in them.
+	dbtest.Exec(t, admin, `INSERT INTO payment_events (tenant_id, event_id, kind) VALUES ($1, 'evt_privacy', 'checkout.session.completed')`, ev.ID)
 	return p
+}
+
+// wait puts who on the waiting list of variant.
+func (p privacyShop) wait(t *testing.T, d *db.DB, variant uuid.UUID, who attendee) {
+	t.Helper()
+	if _, err := d.JoinWaitlist(context.Background(), p.id, variant, who.email, "en", 1); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// offer brings one pair of socks back, which the waiting list offers to
+// who (first in line), and keeps the offer's email in the send log, dev's
+// inbox and a River job whose error names who.
+func (p privacyShop) offer(t *testing.T, d *db.DB, admin string, who attendee) {
+	t.Helper()
+	ctx := context.Background()
+	dbtest.Exec(t, admin, "UPDATE variants SET stock = 1 WHERE tenant_id = $1 AND id = $2", p.id, p.shop.Socks.Variants[0].ID)
+	offers, err := d.OfferReturnedStock(ctx, p.id, p.shop.Socks.Variants[0].ID, nil)
+	if err != nil || len(offers) != 1 || offers[0].Email != who.email {
+		t.Fatalf("offers %+v (%v), want one to %s", offers, err, who.email)
+	}
+	msg := "<" + uuid.NewString() + "@shop.test>"
+	if _, err := d.DeliverToInbox(ctx, msg, notify.Message{FromName: "Shop", FromAddress: "shop@shop.test", To: []string{who.email},
+		Subject: "Socks are back for you", HTML: "<p>Hello " + who.email + "</p>", Text: "Hello " + who.email}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.RecordEmail(ctx, p.id, notify.SentEmail{DedupKey: storefront.WaitlistOfferDedupKey(offers[0].ID), Kind: notify.KindWaitlistOffer,
+		Subject: "Socks are back for you", MessageID: msg, Recipients: []string{who.email}}); err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Exec(t, admin, `INSERT INTO river_job (state, max_attempts, kind, queue, args, errors, scheduled_at)
+		VALUES ('retryable', 25, 'waitlist_offer_email', 'default', $1, ARRAY[$2::jsonb], now() + interval '1 hour')`,
+		fmt.Sprintf(`{"tenant_id": %q, "offer_id": %q}`, p.id, offers[0].ID),
+		fmt.Sprintf(`{"at": "2026-01-01T00:00:00Z", "attempt": 1, "error": "450 <%s> try later"}`, who.email))
 }
 
 // order places who's order (a T-shirt in M printed with their name, the
@@ -202,9 +248,13 @@ func TestRetentionErasesTheEventsPersonalData(t *testing.T) {
 	d := dbtest.New(t)
 	database := d.Open(t, db.Options{})
 	ended := newPrivacyShop(t, database, d.AdminURL, "ended", ada, grace)
+	ended.wait(t, database, ended.shop.Shirt.Variants[2].ID, lin)
+	// quiet sold nothing; Lin waits for its sold-out size.
+	quiet := newPrivacyShop(t, database, d.AdminURL, "quiet")
+	quiet.wait(t, database, quiet.shop.Shirt.Variants[2].ID, lin)
 	other := newPrivacyShop(t, database, d.AdminURL, "running", ada)
 	closes := time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
-	dbtest.Exec(t, d.AdminURL, "UPDATE tenants SET closes_at = $1 WHERE id = $2", closes, ended.id)
+	dbtest.Exec(t, d.AdminURL, "UPDATE tenants SET closes_at = $1 WHERE id = ANY ($2)", closes, []uuid.UUID{ended.id, quiet.id})
 	before, otherBefore := statistics(t, d.AdminURL, ended.id), statistics(t, d.AdminURL, other.id)
 	for _, who := range []attendee{ada, grace} {
 		for _, needle := range []string{who.name, who.email} {
@@ -212,6 +262,16 @@ func TestRetentionErasesTheEventsPersonalData(t *testing.T) {
 				t.Fatalf("the fixture keeps %q in only %v", needle, found)
 			}
 		}
+	}
+	if found := personalDataLeft(t, d.AdminURL, ada.email, other.id); !slices.Contains(found, "waitlist_entries.email (1 rows)") ||
+		!slices.Contains(found, "email_log.recipients (2 rows)") || !slices.Contains(found, "river_job.errors (2 rows)") {
+		t.Fatalf("the fixture keeps Ada's waiting list, offer email and its job's error in %v", found)
+	}
+	if found := personalDataLeft(t, d.AdminURL, lin.email, other.id); !slices.Equal(found, []string{"waitlist_entries.email (2 rows)"}) {
+		t.Fatalf("the fixture keeps Lin's email in %v, want her two waiting-list entries", found)
+	}
+	if got := stockOf(t, database, ended.id, ended.shop.Socks.Variants[0].ID); got != 0 {
+		t.Fatalf("the socks offered to Ada left %d in stock, want 0 (held)", got)
 	}
 
 	t.Run("not due a minute before the period ends", func(t *testing.T) {
@@ -232,19 +292,29 @@ func TestRetentionErasesTheEventsPersonalData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(due, []uuid.UUID{ended.id}) {
-			t.Fatalf("due: %v, want only %v", due, ended.id)
+		want := []uuid.UUID{ended.id, quiet.id}
+		slices.SortFunc(want, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+		if !slices.Equal(due, want) {
+			t.Fatalf("due: %v, want the events that closed, %v (quiet has only a waiting list)", due, want)
 		}
 	})
 	e, err := database.EraseDueEvent(ctx, ended.id, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(e.Orders) != 2 {
-		t.Fatalf("erased %v, want both orders", e.Orders)
+	if len(e.Orders) != 2 || e.WaitlistEntries != 3 {
+		t.Fatalf("erased %v and %d waiting-list entries, want both orders and three entries", e.Orders, e.WaitlistEntries)
 	}
+	if e, err := database.EraseDueEvent(ctx, quiet.id, now); err != nil || len(e.Orders) != 0 || e.WaitlistEntries != 1 {
+		t.Fatalf("the quiet event: erased %+v (%v), want Lin's entry", e, err)
+	}
+	t.Run("the socks held for Ada are back on sale", func(t *testing.T) {
+		if got := stockOf(t, database, ended.id, ended.shop.Socks.Variants[0].ID); got != 1 {
+			t.Errorf("socks in stock %d, want 1", got)
+		}
+	})
 	t.Run("no name or email left in any table", func(t *testing.T) {
-		for _, who := range []attendee{ada, grace} {
+		for _, who := range []attendee{ada, grace, lin} {
 			for _, needle := range []string{who.name, who.email, who.name[:3] + "\""} {
 				if found := personalDataLeft(t, d.AdminURL, needle, other.id); len(found) > 0 {
 					t.Errorf("%q is still in %v", needle, found)
@@ -281,6 +351,10 @@ func TestRetentionErasesTheEventsPersonalData(t *testing.T) {
 			AND actor_staff_id IS NULL AND (detail->>'count')::int = 2`, ended.id, staff.ActionRetentionErased); n != 1 {
 			t.Errorf("%d retention audit entries", n)
 		}
+		if n := dbtest.CountRows(t, d.AdminURL, `SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND action = $2
+			AND (detail->>'count')::int = 0 AND (detail->>'waitlist_entries')::int = 1`, quiet.id, staff.ActionRetentionErased); n != 1 {
+			t.Errorf("%d retention audit entries for the quiet event's waiting list", n)
+		}
 	})
 	t.Run("a second run finds nothing to do", func(t *testing.T) {
 		due, err := database.RetentionDue(ctx, now.AddDate(1, 0, 0))
@@ -298,7 +372,9 @@ func TestErasingOnePersonLeavesEveryoneElse(t *testing.T) {
 	d := dbtest.New(t)
 	database := d.Open(t, db.Options{})
 	ev := newPrivacyShop(t, database, d.AdminURL, "devcon", ada, grace)
+	ev.wait(t, database, ev.shop.Shirt.Variants[2].ID, lin)
 	other := newPrivacyShop(t, database, d.AdminURL, "otherconf", ada)
+	other.wait(t, database, other.shop.Shirt.Variants[2].ID, lin)
 	before := statistics(t, d.AdminURL, ev.id)
 	actor := uuid.New()
 
@@ -314,9 +390,17 @@ func TestErasingOnePersonLeavesEveryoneElse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(e.Orders) != 1 {
-		t.Fatalf("erased %v, want Ada's one order", e.Orders)
+	if len(e.Orders) != 1 || e.WaitlistEntries != 1 {
+		t.Fatalf("erased %v and %d waiting-list entries, want Ada's one order and her place", e.Orders, e.WaitlistEntries)
 	}
+	t.Run("the socks held for Ada are back on sale; Grace still waits", func(t *testing.T) {
+		if got := stockOf(t, database, ev.id, ev.shop.Socks.Variants[0].ID); got != 1 {
+			t.Errorf("socks in stock %d, want 1", got)
+		}
+		if n := dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM waitlist_entries WHERE tenant_id = $1 AND state = 'waiting'", ev.id); n != 2 {
+			t.Errorf("%d waiting, want Grace and Lin", n)
+		}
+	})
 	t.Run("Ada's name and email are gone from the event", func(t *testing.T) {
 		for _, needle := range []string{ada.name, ada.email} {
 			if found := personalDataLeft(t, d.AdminURL, needle, other.id); len(found) > 0 {
@@ -345,6 +429,25 @@ func TestErasingOnePersonLeavesEveryoneElse(t *testing.T) {
 		if n := dbtest.CountRows(t, d.AdminURL, `SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND action = $2 AND actor_staff_id = $3
 			AND detail->'orders' = to_jsonb($4::text[])`, ev.id, staff.ActionPersonErased, actor, e.Orders); n != 1 {
 			t.Errorf("%d audit entries naming the actor and the order", n)
+		}
+	})
+	t.Run("Lin, only on a waiting list, is erased too", func(t *testing.T) {
+		e, err := database.ErasePerson(ctx, ev.id, "lin.okafor@example.com", actor)
+		if err != nil || len(e.Orders) != 0 || e.WaitlistEntries != 1 {
+			t.Fatalf("erased %+v (%v), want Lin's one entry", e, err)
+		}
+		if found := personalDataLeft(t, d.AdminURL, lin.email, other.id); len(found) > 0 {
+			t.Errorf("Lin's email is still in %v", found)
+		}
+		if found := personalDataLeft(t, d.AdminURL, lin.email); len(found) != 1 {
+			t.Errorf("Lin's place in the other event: %v", found)
+		}
+		if n := dbtest.CountRows(t, d.AdminURL, `SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND action = $2 AND actor_staff_id = $3
+			AND detail->'orders' = '[]'::jsonb AND (detail->>'waitlist_entries')::int = 1`, ev.id, staff.ActionPersonErased, actor); n != 1 {
+			t.Errorf("%d audit entries for Lin's erasure", n)
+		}
+		if _, err := database.ErasePerson(ctx, ev.id, lin.email, actor); marquee.ErrorCode(err) != marquee.EINVALID {
+			t.Errorf("Lin's second erasure: %v", err)
 		}
 	})
 	t.Run("asking again finds no order", func(t *testing.T) {

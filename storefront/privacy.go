@@ -83,7 +83,13 @@ func KeptAnswerKeys(fields []form.Field) []string {
 // numbers), for the console's message and the audit log.
 type Erasure struct {
 	Orders []string
+	// WaitlistEntries counts the person's (or the event's) places on the
+	// waiting lists, deleted with their offers.
+	WaitlistEntries int
 }
+
+// Empty reports whether the erasure found nothing to erase.
+func (e Erasure) Empty() bool { return len(e.Orders) == 0 && e.WaitlistEntries == 0 }
 
 // OrderData is an order as its attendee downloads it from the status
 // page: everything the shop holds about them in that order, in plain

@@ -86,3 +86,7 @@ func (s Settings) CheckWaitlistHold() error {
 	}
 	return nil
 }
+
+// WaitlistOfferDedupKey names an offer's email in the send log (one email
+// per offer); erasing the offer finds the email by it.
+func WaitlistOfferDedupKey(offerID uuid.UUID) string { return "waitlist:offer:" + offerID.String() }

@@ -18,9 +18,10 @@ import (
 // Privacy erases one attendee's personal data on request; db.DB
 // implements it.
 type Privacy interface {
-	// PersonOrders lists the numbers of the event's orders placed with
-	// email that still hold personal data.
-	PersonOrders(ctx context.Context, tenantID uuid.UUID, email string) ([]string, error)
+	// PersonData is what erasing the person with email would empty: the
+	// numbers of the event's orders they placed that still hold personal
+	// data, and their places on the waiting lists.
+	PersonData(ctx context.Context, tenantID uuid.UUID, email string) (storefront.Erasure, error)
 	// ErasePerson erases them, recording actor in the audit log.
 	ErasePerson(ctx context.Context, tenantID uuid.UUID, email string, actor uuid.UUID) (storefront.Erasure, error)
 }
@@ -58,7 +59,8 @@ func (h *Console) renderPrivacy(c *fiber.Ctx, t *tenant.Tenant, status int, emai
 }
 
 // askErasePerson is the GET of the erasure (the form sends the email
-// here): it lists the orders that would be emptied and asks, or shows the
+// here): it lists the orders that would be emptied and the waiting-list
+// places that would go, and asks, or shows the
 // form again with the refusal (a malformed email, no such order).
 func (h *Console) askErasePerson(c *fiber.Ctx) error {
 	t, err := h.event(c, privacyRoles)
@@ -70,8 +72,8 @@ func (h *Console) askErasePerson(c *fiber.Ctx) error {
 		return h.renderPrivacy(c, t, fiber.StatusBadRequest, "", marquee.Invalid("email", "privacy.email_invalid"))
 	}
 	email := strings.TrimSpace(q.Get("email"))
-	numbers, err := h.Privacy.PersonOrders(c.UserContext(), t.ID, email)
-	if err == nil && len(numbers) == 0 {
+	found, err := h.Privacy.PersonData(c.UserContext(), t.ID, email)
+	if err == nil && found.Empty() {
 		err = marquee.Invalid("email", "privacy.no_orders")
 	}
 	if marquee.ErrorCode(err) == marquee.EINVALID {
@@ -81,9 +83,12 @@ func (h *Console) askErasePerson(c *fiber.Ctx) error {
 		return err
 	}
 	base := h.page(c)
-	items := make([]string, 0, len(numbers))
-	for _, n := range numbers {
+	items := make([]string, 0, len(found.Orders)+1)
+	for _, n := range found.Orders {
 		items = append(items, base.T("console.confirm.erase_item", "Number", n))
+	}
+	if found.WaitlistEntries > 0 {
+		items = append(items, base.T("console.confirm.erase_waitlist", "Count", found.WaitlistEntries))
 	}
 	return h.renderConfirm(c, base, confirmation{heading: base.T("console.confirm.erase_heading", "Email", email),
 		effects: []string{base.T("console.confirm.erase_effect"), base.T("console.confirm.erase_audit")}, items: items,

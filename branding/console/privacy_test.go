@@ -138,3 +138,33 @@ func TestRetentionSetting(t *testing.T) {
 		t.Errorf("stored %d, want 30", st.RetentionDays)
 	}
 }
+
+// TestErasingSomeoneOnlyOnAWaitingList: a person who ordered nothing but
+// waits for a sold-out size is found by email; the question lists their
+// place, and the confirmed erasure removes it.
+func TestErasingSomeoneOnlyOnAWaitingList(t *testing.T) {
+	s, ev, _ := consoleServer(t)
+	ctx := context.Background()
+	owner := consoleMember(t, s, "owner@example.com", false, ev, staff.RoleOwner)
+	p := addSizedProduct(t, s, ev, "Hoodie")
+	dbtest.Exec(t, s.adminURL, "UPDATE variants SET stock = 0 WHERE tenant_id = $1 AND id = $2", ev.ID, p.Variants[0].ID)
+	if _, err := s.db.JoinWaitlist(ctx, ev.ID, p.Variants[0].ID, "Lin@Example.com", "en", 1); err != nil {
+		t.Fatal(err)
+	}
+	path := "/events/devcon/privacy/erase"
+	ask := owner.get(path + "?email=lin%40example.com")
+	values := confirmOf(t, ask, path, "Erase the personal data of lin@example.com?", "/events/devcon/privacy")
+	if got := ask.text(".confirm-items li"); got != "Places on the waiting lists: 1" {
+		t.Errorf("the question lists %q", got)
+	}
+	if r := owner.post(path, values); r.status != http.StatusSeeOther {
+		t.Fatalf("confirmed: %d %s", r.status, r.text("#problem"))
+	}
+	if n := dbtest.CountRows(t, s.adminURL, "SELECT count(*) FROM waitlist_entries WHERE tenant_id = $1", ev.ID); n != 0 {
+		t.Errorf("%d waiting-list entries left", n)
+	}
+	if r := owner.get(path + "?email=lin%40example.com"); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.text("#problem"), "no place on a waiting list") {
+		t.Errorf("asking again: %d %q", r.status, r.text("#problem"))
+	}
+}

@@ -71,6 +71,39 @@ func (q *Queries) EmailLogErase(ctx context.Context, arg EmailLogEraseParams) ([
 	return items, nil
 }
 
+const emailLogEraseKeys = `-- name: EmailLogEraseKeys :many
+UPDATE email_log SET recipients = '{}', subject = ''
+WHERE tenant_id = $1::uuid AND dedup_key = ANY ($2::text[])
+RETURNING message_id
+`
+
+type EmailLogEraseKeysParams struct {
+	TenantID uuid.UUID
+	Keys     []string
+}
+
+// Forgets to whom the emails of dedup keys went (the waiting list's
+// offers, which have no order) and their subjects.
+func (q *Queries) EmailLogEraseKeys(ctx context.Context, arg EmailLogEraseKeysParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, emailLogEraseKeys, arg.TenantID, arg.Keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var message_id string
+		if err := rows.Scan(&message_id); err != nil {
+			return nil, err
+		}
+		items = append(items, message_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const erasableOrders = `-- name: ErasableOrders :many
 SELECT id, number, email FROM orders
 WHERE tenant_id = $1::uuid AND erased_at IS NULL
@@ -180,7 +213,8 @@ const retentionDue = `-- name: RetentionDue :many
 SELECT t.id FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE coalesce(t.closes_at, (t.ends_on + 1)::timestamp AT TIME ZONE 'UTC')
           + coalesce(s.retention_days, 90) * interval '1 day' <= $1::timestamptz
-  AND EXISTS (SELECT 1 FROM orders o WHERE o.tenant_id = t.id AND o.erased_at IS NULL)
+  AND (EXISTS (SELECT 1 FROM orders o WHERE o.tenant_id = t.id AND o.erased_at IS NULL)
+       OR EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.tenant_id = t.id))
 ORDER BY t.id
 `
 
@@ -188,7 +222,7 @@ ORDER BY t.id
 // Erasure runs as the platform role: the dev inbox and the River jobs are
 // platform tables. Every statement names the tenant_id of the event.
 // Events whose retention period has ended by now and that still hold an
-// order with personal data. The period runs from the shop’s closing time,
+// order with personal data or a waiting list's entry. The period runs from the shop’s closing time,
 // or else from the end of the event’s last day (UTC); an event with
 // neither is never due.
 func (q *Queries) RetentionDue(ctx context.Context, now time.Time) ([]uuid.UUID, error) {
@@ -232,6 +266,27 @@ func (q *Queries) RiverJobsErase(ctx context.Context, arg RiverJobsEraseParams) 
 	return result.RowsAffected(), nil
 }
 
+const riverJobsEraseOffers = `-- name: RiverJobsEraseOffers :execrows
+DELETE FROM river_job
+WHERE args ->> 'tenant_id' = ($1::uuid)::text AND args ->> 'offer_id' = ANY ($2::text[])
+  AND state <> 'running'
+`
+
+type RiverJobsEraseOffersParams struct {
+	TenantID uuid.UUID
+	OfferIds []string
+}
+
+// The erased offers' jobs that are not being worked: their errors may hold
+// the address (an email job reading a deleted offer ends without sending).
+func (q *Queries) RiverJobsEraseOffers(ctx context.Context, arg RiverJobsEraseOffersParams) (int64, error) {
+	result, err := q.db.Exec(ctx, riverJobsEraseOffers, arg.TenantID, arg.OfferIds)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const supplierBatchMessages = `-- name: SupplierBatchMessages :many
 SELECT message_id FROM supplier_batches WHERE tenant_id = $1::uuid
 `
@@ -256,4 +311,99 @@ func (q *Queries) SupplierBatchMessages(ctx context.Context, tenantID uuid.UUID)
 		return nil, err
 	}
 	return items, nil
+}
+
+const waitlistErasableOffers = `-- name: WaitlistErasableOffers :many
+SELECT o.id FROM waitlist_offers o
+JOIN waitlist_entries e ON e.tenant_id = o.tenant_id AND e.id = o.entry_id
+WHERE e.tenant_id = $1::uuid
+  AND ($2::text IS NULL OR lower(e.email) = $2::text)
+`
+
+type WaitlistErasableOffersParams struct {
+	TenantID uuid.UUID
+	Email    *string
+}
+
+// The offers of the event's waiting-list entries, all or one person's (by
+// email, compared lowercased): their jobs and the emails they sent go with
+// the entries.
+func (q *Queries) WaitlistErasableOffers(ctx context.Context, arg WaitlistErasableOffersParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, waitlistErasableOffers, arg.TenantID, arg.Email)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const waitlistErase = `-- name: WaitlistErase :one
+WITH gone AS (
+    DELETE FROM waitlist_entries
+    WHERE tenant_id = $1::uuid
+      AND ($2::text IS NULL OR lower(email) = $2::text)
+    RETURNING id),
+held AS (
+    SELECT o.variant_id, sum(o.quantity)::int AS quantity
+    FROM waitlist_offers o JOIN gone ON gone.id = o.entry_id
+    WHERE o.tenant_id = $1::uuid AND o.state = 'held'
+    GROUP BY o.variant_id),
+back AS (
+    UPDATE variants v SET stock = v.stock + held.quantity FROM held
+    WHERE v.tenant_id = $1::uuid AND v.id = held.variant_id AND v.stock IS NOT NULL
+    RETURNING v.tenant_id, v.id, v.stock)
+SELECT (SELECT count(*) FROM gone)::int AS entries,
+       coalesce((SELECT array_agg(id) FROM back
+                 WHERE pg_notify('tenant_changed', 'stock ' || tenant_id || ' ' || id || ' ' || stock)::text = ''),
+                '{}')::uuid[] AS returned
+`
+
+type WaitlistEraseParams struct {
+	TenantID uuid.UUID
+	Email    *string
+}
+
+type WaitlistEraseRow struct {
+	Entries  int32
+	Returned []uuid.UUID
+}
+
+// Deletes the event's waiting-list entries, all or one person's, and their
+// offers (the foreign key's cascade). The units an offer still held go
+// back to the option's stock, with the replicas told; returned lists the
+// options whose stock grew, for the people still waiting for them.
+func (q *Queries) WaitlistErase(ctx context.Context, arg WaitlistEraseParams) (WaitlistEraseRow, error) {
+	row := q.db.QueryRow(ctx, waitlistErase, arg.TenantID, arg.Email)
+	var i WaitlistEraseRow
+	err := row.Scan(&i.Entries, &i.Returned)
+	return i, err
+}
+
+const waitlistPersonEntries = `-- name: WaitlistPersonEntries :one
+SELECT count(*)::int FROM waitlist_entries WHERE tenant_id = $1::uuid AND lower(email) = $2::text
+`
+
+type WaitlistPersonEntriesParams struct {
+	TenantID uuid.UUID
+	Email    string
+}
+
+// How many places on the event's waiting lists one person (by email,
+// compared lowercased) has: what their erasure would delete.
+func (q *Queries) WaitlistPersonEntries(ctx context.Context, arg WaitlistPersonEntriesParams) (int32, error) {
+	row := q.db.QueryRow(ctx, waitlistPersonEntries, arg.TenantID, arg.Email)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
 }

@@ -43,7 +43,7 @@ type WaitlistOfferEmailArgs struct {
 func (WaitlistOfferEmailArgs) Kind() string { return "waitlist_offer_email" }
 
 // DedupKey names the email in email_log.
-func (a WaitlistOfferEmailArgs) DedupKey() string { return "waitlist:offer:" + a.OfferID.String() }
+func (a WaitlistOfferEmailArgs) DedupKey() string { return storefront.WaitlistOfferDedupKey(a.OfferID) }
 
 // StockReturned queues one offer job per option whose stock grew, in the
 // transaction that gave the units back (db.Events, contract 3). The job
