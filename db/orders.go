@@ -160,7 +160,8 @@ func (ot *orderTx) loadItems(ctx context.Context, o *storefront.Order) error {
 func addItems(o *storefront.Order, rows []dbq.OrderItem) error {
 	for _, r := range rows {
 		it := storefront.Item{Position: int(r.Position), ProductID: r.ProductID, VariantID: r.VariantID,
-			Quantity: int(r.Quantity), UnitPriceMinor: r.UnitPriceMinor}
+			Quantity: int(r.Quantity), UnitPriceMinor: r.UnitPriceMinor,
+			DispatchedAt: r.DispatchedAt, DispatchNote: r.DispatchNote, DispatchedBy: r.DispatchedBy}
 		if err := errors.Join(json.Unmarshal(r.ProductName, &it.ProductName),
 			json.Unmarshal(r.VariantLabel, &it.VariantLabel), json.Unmarshal(r.Answers, &it.Answers)); err != nil {
 			return fmt.Errorf("order %s item %d: %w", o.Number, r.Position, err)

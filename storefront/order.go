@@ -99,6 +99,11 @@ type Item struct {
 	Quantity       int
 	UnitPriceMinor int64
 	Answers        map[string]any
+	// DispatchedAt is when the line's supplier marked it dispatched (nil:
+	// not yet), with their tracking note and who ("supplier:<id>").
+	DispatchedAt *time.Time
+	DispatchNote string
+	DispatchedBy string
 }
 
 // StatusChange is one row of an order's history: a status change, or a

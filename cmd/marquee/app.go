@@ -243,6 +243,7 @@ func (p *platform) newApp() *fiber.App {
 func (p *platform) storefront() *storefrontweb.Handler {
 	return &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: countedOrders{p.db, p.metrics}, Changes: p.db, Waitlists: p.db, Log: p.log, Vouchers: p.db,
 		Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Secret: p.cfg.SecretKey,
+		Dispatches: p.db, SupplierLinks: storefront.SupplierLinks{Key: p.cfg.SecretKey},
 		Drafts: func(ctx context.Context, id uuid.UUID) (branding.Branding, error) {
 			b, _, err := p.db.BrandingDraft(ctx, id)
 			return b, err

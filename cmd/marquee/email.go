@@ -42,7 +42,8 @@ func (p *platform) setUpEmail() error {
 		from = "noreply@" + p.cfg.BaseDomain
 	}
 	p.jobDeps = &jobs.Deps{Store: p.db, Renderer: r, Sender: countedSender{p.sender, p.metrics}, Permanent: mail.Permanent, From: from,
-		EventURL: p.eventURL, MediaURL: p.mediaURL, Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Log: p.log}
+		EventURL: p.eventURL, MediaURL: p.mediaURL, Links: storefront.OrderLinks{Key: p.cfg.SecretKey},
+		SupplierLinks: storefront.SupplierLinks{Key: p.cfg.SecretKey}, Log: p.log}
 	if p.payments != nil {
 		p.jobDeps.Payments = p.payments
 	}

@@ -60,6 +60,11 @@ type Handler struct {
 	// Waitlists keeps the waiting lists of sold-out options (nil: Orders,
 	// when it keeps them too; else their pages are 404).
 	Waitlists Waitlists
+	// Dispatches are the suppliers' lines, which they mark dispatched
+	// behind the signed links of their emails (SupplierLinks; nil: those
+	// pages are 404).
+	Dispatches    Dispatches
+	SupplierLinks storefront.SupplierLinks
 
 	md *branding.Markdown
 }
@@ -99,6 +104,8 @@ func (h *Handler) Mount(r fiber.Router) {
 	r.Get("/waitlist/leave", each, h.confirmLeave)
 	r.Post("/waitlist/leave", each, h.leaveWaitlist)
 	r.Post("/orders/:number/pay", each, h.payNow)
+	r.Get("/supplier/:id", each, h.supplierPage)
+	r.Post("/supplier/:id/dispatch", each, h.dispatchLines)
 }
 
 // site loads the request's event and answers for closed events: a

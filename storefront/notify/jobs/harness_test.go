@@ -28,6 +28,9 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 
+// testSecret signs the order and supplier links in these tests.
+const testSecret = "jobs test secret key, 32 bytes or more"
+
 // harness is a fresh database whose order changes queue their email jobs
 // (jobs.Enqueuer), two workers working them, and a real SMTP server on
 // 127.0.0.1 receiving what they send.
@@ -77,7 +80,7 @@ func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger
 	cfg := mail.Config{Host: h.smtp.Host(), Port: h.smtp.Port(), TLS: mail.NoTLS, Timeout: 5 * time.Second}
 	deps := &jobs.Deps{Store: h.db, Renderer: renderer, Sender: mail.New(cfg), Permanent: mail.Permanent, From: "shop@shop.test",
 		EventURL: func(slug string) string { return "https://" + slug + ".shop.test" },
-		Links:    storefront.OrderLinks{Key: []byte("jobs test secret key, 32 bytes or more")}, Log: log}
+		Links:    storefront.OrderLinks{Key: []byte(testSecret)}, SupplierLinks: storefront.SupplierLinks{Key: []byte(testSecret)}, Log: log}
 	// The job timeout and rescue time are production's.
 	workers, err := jobs.NewWorkers(pool, deps, jobs.Options{Workers: 2, RetryBase: 200 * time.Millisecond, MaxRetryDelay: time.Second, PollInterval: 100 * time.Millisecond})
 	if err != nil {

@@ -63,7 +63,10 @@ type Deps struct {
 	EventURL func(slug string) string
 	MediaURL func(ctx context.Context, key string) string
 	Links    storefront.OrderLinks
-	Log      *slog.Logger
+	// SupplierLinks signs the links in supplier emails to the page where
+	// they mark their lines dispatched (no Key: the emails have none).
+	SupplierLinks storefront.SupplierLinks
+	Log           *slog.Logger
 
 	events eventCache // what the workers loaded of events, for eventTTL
 }
@@ -217,13 +220,33 @@ func (w *supplierOrderWorker) Work(ctx context.Context, job *river.Job[SupplierO
 		if o.Status == storefront.StatusCancelled {
 			return nil
 		}
-		m, err := w.d.Renderer.SupplierOrder(ev, s.Name, s.Emails, *o, items)
+		link, err := w.d.dispatchLink(ctx, a.TenantID, ev, s.ID, o.Number)
+		if err != nil {
+			return err
+		}
+		m, err := w.d.Renderer.SupplierOrder(ev, s.Name, s.Emails, *o, items, link)
 		if err != nil {
 			return river.JobCancel(err)
 		}
 		_, err = w.d.send(ctx, a.TenantID, fmt.Sprintf("supplier:%s:order:%s", s.ID, o.Number), notify.KindSupplierOrder, &o.ID, m)
 		return err
 	})
+}
+
+// dispatchLink is supplier supplierID's signed link to the page where it
+// marks its lines dispatched: of order number, or of its list ("").
+// It expires when the event's retention period ends
+// (storefront.SupplierLinkExpiry).
+func (d *Deps) dispatchLink(ctx context.Context, tenantID uuid.UUID, ev render.Event, supplierID uuid.UUID, number string) (render.DispatchLink, error) {
+	if len(d.SupplierLinks.Key) == 0 {
+		return render.DispatchLink{}, nil
+	}
+	_, content, _, err := d.recentEvent(ctx, tenantID)
+	if err != nil {
+		return render.DispatchLink{}, err
+	}
+	g := storefront.SupplierGrant{SupplierID: supplierID, Order: number, Expires: storefront.SupplierLinkExpiry(content.Settings, time.Now())}
+	return render.DispatchLink{URL: ev.BaseURL + d.SupplierLinks.Path(tenantID, g), Until: g.Expires}, nil
 }
 
 // eachSupplierOfOrder calls fn for each per-order supplier of the event
@@ -326,7 +349,11 @@ func (w *supplierBatchWorker) Work(ctx context.Context, job *river.Job[SupplierB
 		}
 	}
 	reason := batchReason(t, content.Settings.ClosesAt, a.Scheduled, time.Now())
-	msg, lines, err := BatchMessage(ctx, w.d, ev, a.TenantID, *s, reason)
+	link, err := w.d.dispatchLink(ctx, a.TenantID, ev, s.ID, "")
+	if err != nil {
+		return err
+	}
+	msg, lines, err := BatchMessage(ctx, w.d, ev, a.TenantID, *s, reason, link)
 	if err != nil {
 		return err
 	}
@@ -384,8 +411,9 @@ func batchReason(t *tenant.Tenant, closesAt *time.Time, scheduled, now time.Time
 }
 
 // BatchMessage renders a supplier's batch email with its attachments,
-// worded for reason, and returns it with the number of lines.
-func BatchMessage(ctx context.Context, d *Deps, ev render.Event, tenantID uuid.UUID, s suppliers.Supplier, reason render.BatchReason) (notify.Message, int, error) {
+// worded for reason, with link to mark the lines dispatched, and returns
+// it with the number of lines.
+func BatchMessage(ctx context.Context, d *Deps, ev render.Event, tenantID uuid.UUID, s suppliers.Supplier, reason render.BatchReason, link render.DispatchLink) (notify.Message, int, error) {
 	lines, files, err := BatchFiles(ctx, d.Store, ev, tenantID, s)
 	if err != nil {
 		return notify.Message{}, 0, err
@@ -401,7 +429,7 @@ func BatchMessage(ctx context.Context, d *Deps, ev render.Event, tenantID uuid.U
 		}
 		rows = append(rows, row)
 	}
-	m, err := d.Renderer.SupplierBatch(ev, s.Name, s.Emails, reason, rows, files)
+	m, err := d.Renderer.SupplierBatch(ev, s.Name, s.Emails, reason, rows, files, link)
 	return m, len(lines), err
 }
 

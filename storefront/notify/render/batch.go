@@ -43,17 +43,18 @@ type MatrixCell struct {
 // SupplierBatch renders supplier supplierName's list for the whole event,
 // for the addresses to, in the event's default language: summary says what
 // to make, attachments (the CSV and XLSX lists of every order) go with it,
-// and reason why it is sent now.
-func (r *Renderer) SupplierBatch(ev Event, supplierName string, to []string, reason BatchReason, summary []MatrixRow, attachments []notify.Attachment) (notify.Message, error) {
-	return r.supplierBatch(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, reason, summary, attachments)
+// reason why it is sent now, and link where the supplier marks the lines
+// dispatched.
+func (r *Renderer) SupplierBatch(ev Event, supplierName string, to []string, reason BatchReason, summary []MatrixRow, attachments []notify.Attachment, link DispatchLink) (notify.Message, error) {
+	return r.supplierBatch(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, reason, summary, attachments, link)
 }
 
-func (r *Renderer) supplierBatch(ev Event, lang, supplierName string, to []string, reason BatchReason, summary []MatrixRow, attachments []notify.Attachment) (notify.Message, error) {
+func (r *Renderer) supplierBatch(ev Event, lang, supplierName string, to []string, reason BatchReason, summary []MatrixRow, attachments []notify.Attachment, link DispatchLink) (notify.Message, error) {
 	intro, ok := introIDs[reason]
 	if !ok {
 		return notify.Message{}, fmt.Errorf("render: unknown batch reason %d", reason)
 	}
-	v := &supplierBatchMail{frame: r.newFrame(ev, lang), Supplier: supplierName, Rows: summary, IntroID: intro}
+	v := &supplierBatchMail{frame: r.newFrame(ev, lang), dispatch: r.dispatchView(ev, lang, link), Supplier: supplierName, Rows: summary, IntroID: intro}
 	for _, row := range summary {
 		v.Pieces += row.Total
 	}
@@ -65,6 +66,7 @@ func (r *Renderer) supplierBatch(ev Event, lang, supplierName string, to []strin
 
 type supplierBatchMail struct {
 	frame
+	dispatch
 	Supplier string
 	IntroID  string // the message ID of the opening words, by BatchReason
 	Rows     []MatrixRow

@@ -321,7 +321,7 @@ func TestAttendeeRejectsSupplierKindsAndBadAddresses(t *testing.T) {
 func TestSupplierOrder(t *testing.T) {
 	r := newRenderer(t)
 	o := testOrder("de") // the supplier reads the event's default language, not the attendee's
-	m, err := r.SupplierOrder(testEvent(), "Acme Print", []string{"orders@acme.example"}, o, o.Items[:1])
+	m, err := r.SupplierOrder(testEvent(), "Acme Print", []string{"orders@acme.example"}, o, o.Items[:1], DispatchLink{URL: "https://devcon.example.com/supplier/s1?exp=1&sig=x&order=" + o.Number, Until: time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,11 +331,16 @@ func TestSupplierOrder(t *testing.T) {
 	if !slices.Equal(m.To, []string{"orders@acme.example"}) || m.FromName != "DevCon 2027" {
 		t.Errorf("to %v, from %q", m.To, m.FromName)
 	}
+	if !strings.Contains(m.Text, "https://devcon.example.com/supplier/s1?exp=1&sig=x&order=K7M3-Q9XZ") ||
+		!strings.Contains(m.HTML, `href="https://devcon.example.com/supplier/s1?exp=1&amp;sig=x&amp;order=K7M3-Q9XZ"`) {
+		t.Errorf("the dispatch link is missing:\n%s", m.Text)
+	}
 	if m.Headers["X-Marquee-Kind"] != string(notify.KindSupplierOrder) {
 		t.Errorf("X-Marquee-Kind %q", m.Headers["X-Marquee-Kind"])
 	}
 	for _, part := range []string{m.Text, m.HTML} {
-		for _, s := range []string{"K7M3-Q9XZ", "T-shirt", "Name on the shirt", "Ada Lovelace", "Friedrichstraße 123", "10117 Berlin"} {
+		for _, s := range []string{"K7M3-Q9XZ", "T-shirt", "Name on the shirt", "Ada Lovelace", "Friedrichstraße 123", "10117 Berlin",
+			"mark them dispatched here", "2027"} {
 			if !strings.Contains(part, s) {
 				t.Errorf("a part lacks %q:\n%s", s, part)
 			}
@@ -359,7 +364,7 @@ func TestSupplierBatch(t *testing.T) {
 		{Name: "devcon-acme.xlsx", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: []byte("PK")}}
 	ev := testEvent()
 	ev.DefaultLocale = "de"
-	m, err := r.SupplierBatch(ev, "Acme Print", []string{"orders@acme.example"}, BatchClosed, rows, files)
+	m, err := r.SupplierBatch(ev, "Acme Print", []string{"orders@acme.example"}, BatchClosed, rows, files, DispatchLink{URL: "https://devcon.example.com/supplier/s1?exp=1&sig=x", Until: time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,12 +375,13 @@ func TestSupplierBatch(t *testing.T) {
 		t.Errorf("attachments %+v", m.Attachments)
 	}
 	for _, s := range []string{"T-shirt", "M: 12", "XL: 5", "T-shirt insgesamt: 17", "Hoodie <zip>", "L: 4", "Alle Artikel: 21",
-		"devcon-acme.csv", "devcon-acme.xlsx"} {
+		"devcon-acme.csv", "devcon-acme.xlsx", "als versandt markiert werden", "https://devcon.example.com/supplier/s1?exp=1&sig=x"} {
 		if !strings.Contains(m.Text, s) {
 			t.Errorf("text part lacks %q:\n%s", s, m.Text)
 		}
 	}
-	for _, s := range []string{"Hoodie &lt;zip&gt;", ">12<", ">21<", "devcon-acme.xlsx", primary} {
+	for _, s := range []string{"Hoodie &lt;zip&gt;", ">12<", ">21<", "devcon-acme.xlsx", primary,
+		`href="https://devcon.example.com/supplier/s1?exp=1&amp;sig=x"`} {
 		if !strings.Contains(m.HTML, s) {
 			t.Errorf("HTML part lacks %q", s)
 		}

@@ -24,7 +24,7 @@ func (r *Renderer) Sample(kind notify.Kind, ev Event, lang string) (notify.Messa
 	o := r.sampleOrder(ev, lang)
 	switch kind {
 	case notify.KindSupplierOrder:
-		return r.supplierOrder(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items)
+		return r.supplierOrder(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items, sampleDispatchLink(ev, o.Number))
 	case notify.KindSupplierCancelled:
 		return r.supplierCancellation(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items)
 	case notify.KindWaitlistOffer:
@@ -35,7 +35,7 @@ func (r *Renderer) Sample(kind notify.Kind, ev Event, lang string) (notify.Messa
 		return r.AttendeeChange(ev, o, strings.TrimRight(ev.BaseURL, "/")+"/orders/"+o.Number+"?sig=sample", sampleChange(o, lang))
 	case notify.KindSupplierBatch:
 		rows := sampleMatrix(o, lang)
-		return r.supplierBatch(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, BatchClosed, rows, []notify.Attachment{sampleCSV(ev, rows)})
+		return r.supplierBatch(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, BatchClosed, rows, []notify.Attachment{sampleCSV(ev, rows)}, sampleDispatchLink(ev, ""))
 	}
 	note := ""
 	if kind == notify.KindStatusDispatched {
@@ -136,4 +136,14 @@ func sampleCSV(ev Event, rows []MatrixRow) notify.Attachment {
 	w.Flush()
 	name := cmp.Or(ev.Slug, "event") + "-acme-print.csv"
 	return notify.Attachment{Name: name, ContentType: "text/csv; charset=utf-8", Data: b.Bytes()}
+}
+
+// sampleDispatchLink is a made-up supplier link of order number ("" a
+// list's), expiring in 90 days.
+func sampleDispatchLink(ev Event, number string) DispatchLink {
+	u := strings.TrimRight(ev.BaseURL, "/") + "/supplier/00000000-0000-0000-0000-000000000001?exp=1&sig=sample"
+	if number != "" {
+		u += "&order=" + number
+	}
+	return DispatchLink{URL: u, Until: time.Now().AddDate(0, 0, 90)}
 }

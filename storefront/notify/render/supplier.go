@@ -2,6 +2,7 @@ package render
 
 import (
 	"cmp"
+	"time"
 
 	"marquee/storefront"
 	"marquee/storefront/address"
@@ -11,14 +12,37 @@ import (
 
 // SupplierOrder renders the lines items of order o that supplier
 // supplierName fulfils, for the addresses to, in the event's default
-// language. It carries the item answers and where to ship, and nothing
-// else about the attendee: no email address, phone or other answers.
-func (r *Renderer) SupplierOrder(ev Event, supplierName string, to []string, o storefront.Order, items []storefront.Item) (notify.Message, error) {
-	return r.supplierOrder(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, o, items)
+// language, with link, where the supplier marks them dispatched. It
+// carries the item answers and where to ship, and nothing else about the
+// attendee: no email address, phone or other answers.
+func (r *Renderer) SupplierOrder(ev Event, supplierName string, to []string, o storefront.Order, items []storefront.Item, link DispatchLink) (notify.Message, error) {
+	return r.supplierOrder(ev, cmp.Or(ev.DefaultLocale, themes.DefaultLocale), supplierName, to, o, items, link)
 }
 
-func (r *Renderer) supplierOrder(ev Event, lang, supplierName string, to []string, o storefront.Order, items []storefront.Item) (notify.Message, error) {
-	return r.message(notify.KindSupplierOrder, ev, to, r.supplierOrderView(ev, lang, supplierName, o, items), nil)
+func (r *Renderer) supplierOrder(ev Event, lang, supplierName string, to []string, o storefront.Order, items []storefront.Item, link DispatchLink) (notify.Message, error) {
+	v := r.supplierOrderView(ev, lang, supplierName, o, items)
+	v.dispatch = r.dispatchView(ev, lang, link)
+	return r.message(notify.KindSupplierOrder, ev, to, v, nil)
+}
+
+// DispatchLink is a supplier's signed link to the page where they mark
+// their lines dispatched (absolute), and when it stops working. A zero
+// DispatchLink leaves it out.
+type DispatchLink struct {
+	URL   string
+	Until time.Time
+}
+
+// dispatch is a supplier email's dispatch link, as its templates show it.
+type dispatch struct {
+	DispatchURL, DispatchUntil string
+}
+
+func (r *Renderer) dispatchView(ev Event, lang string, link DispatchLink) dispatch {
+	if link.URL == "" {
+		return dispatch{}
+	}
+	return dispatch{DispatchURL: link.URL, DispatchUntil: r.tr.EventTime(lang, ev.Zone, link.Until)}
 }
 
 // SupplierCancellation tells supplier supplierName, at the addresses to and
@@ -52,6 +76,7 @@ func (r *Renderer) supplierChange(ev Event, lang, supplierName string, to []stri
 
 type supplierOrderMail struct {
 	frame
+	dispatch
 	Supplier, Number string
 	Change, Note     string // supplier_changed: what the attendee changed, and its note
 	Items            []line
