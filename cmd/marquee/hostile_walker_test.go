@@ -136,6 +136,13 @@ func newWalker(t *testing.T) *walker {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The supplier's dispatch page and form, behind the list's signed link.
+	link := storefront.SupplierLinks{Key: s.platform.cfg.SecretKey}.Query(sh.ev.ID,
+		storefront.SupplierGrant{SupplierID: supplierID, Expires: time.Now().AddDate(0, 1, 0).Truncate(time.Second)})
+	for _, p := range []string{"/supplier/:id", "/supplier/:id/dispatch"} {
+		w.real["storefront "+p] = map[string]string{"id": supplierID.String()}
+		w.baseQuery["storefront "+p] = link
+	}
 	voucher, err := s.db.CreateVoucher(ctx, sh.ev.ID, storefront.Voucher{Code: "WALK", Kind: storefront.VoucherUnlock})
 	if err != nil {
 		t.Fatal(err)

@@ -129,6 +129,9 @@ func TestBrowserPageWalk(t *testing.T) {
 		walkStop{host: "console", path: "/events/devcon/audit?from=2027-13-45", status: 400, shows: `#from[aria-invalid="true"]`},
 		walkStop{host: "console", path: "/platform/audit?event=devcon&action=audit_exported", status: 200, shows: "#no-entries"},
 		walkStop{host: "console", path: "/events/devcon/desk/find?q=nobody-at-all", status: 404, shows: "#desk-none"},
+		// The supplier marks the shirt dispatched: the page says so.
+		walkStop{host: "devcon", path: "/supplier/" + params["storefront /supplier/:id :id"] + params["storefront /supplier/:id"],
+			press: "#dispatch-submit", status: 200, shows: "#dispatch-marked"},
 		// Voucher codes: a wrong one said on its field, then a valid one
 		// kept for the next pages.
 		walkStop{host: "devcon", path: "/?code=NOPE", status: 422, shows: "#code-error"},
@@ -278,6 +281,9 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"console /events/:slug/privacy/erase":      "?email=" + url.QueryEscape(o.Email),   // the erasure's confirm page
 		"console /events/:slug/desk/find":          "?q=grace",                             // the desk's search, with a match
 		"console /platform/backups/:id/delete :id": stored,
+		"storefront /supplier/:id :id":             supplier.String(), // the supplier's dispatch page, behind its list's link
+		"storefront /supplier/:id": "?" + storefront.SupplierLinks{Key: s.platform.cfg.SecretKey}.Query(devcon.ID,
+			storefront.SupplierGrant{SupplierID: supplier, Expires: now.AddDate(0, 1, 0).Truncate(time.Second)}).Encode(),
 	}, "/login/link/" + signIn
 }
 
