@@ -55,6 +55,10 @@ type Options struct {
 	Lang, AcceptLang string        // the browser's language, e.g. "de-DE" and "de-DE,de"
 	HostRules        string        // Chromium's host-resolver-rules, e.g. "MAP *.shop.test 127.0.0.1"
 	Within           time.Duration // everything stops after this long
+	// Flags are more of Chromium's command-line flags, by name without
+	// the dashes: true for a switch, a string for a value (the desk's
+	// test feeds the camera from a file).
+	Flags map[string]any
 }
 
 // Start prepares Chromium (headless, no sandbox, no background networking)
@@ -91,6 +95,9 @@ func Start(t testing.TB, exe string, o Options) context.Context {
 		if value != "" {
 			opts = append(opts, chromedp.Flag(flag, value))
 		}
+	}
+	for flag, value := range o.Flags {
+		opts = append(opts, chromedp.Flag(flag, value))
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(func() {
