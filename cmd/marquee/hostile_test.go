@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+
+	"marquee/storefront/payments"
 )
 
 // hostileValues are what the walk puts in every path parameter, query
@@ -71,6 +74,10 @@ func TestHostileInputOnEveryRoute(t *testing.T) {
 			t.Errorf("an array for a string: %d %q %s", a.status, a.field, a.body)
 		}
 	})
+	t.Run("Stripe's webhook, signed, refuses hostile sessions and another event's id, writing nothing", func(t *testing.T) {
+		w.t = t
+		w.walkStripeWebhook()
+	})
 	t.Run("no route of any app answers a hostile value with a 5xx", func(t *testing.T) {
 		w.t = t
 		routes := append(appRoutes(w.s.platform.newApp(), "storefront"), appRoutes(w.s.platform.newConsole(w.s.platform.storefront()), "console")...)
@@ -98,6 +105,9 @@ func TestHostileInputOnEveryRoute(t *testing.T) {
 		}
 		if w.fiveHundreds > 0 {
 			t.Errorf("%d requests answered 5xx", w.fiveHundreds)
+		}
+		if !slices.ContainsFunc(routes, func(r walkRoute) bool { return r.app == "console" && r.path == payments.WebhookPath }) {
+			t.Errorf("the walk does not reach Stripe's webhook %s", payments.WebhookPath)
 		}
 		if len(routes) < 80 {
 			t.Errorf("only %d routes found: the enumeration is broken", len(routes))

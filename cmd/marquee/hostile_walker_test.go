@@ -15,6 +15,8 @@ import (
 	"github.com/google/uuid"
 
 	"marquee/storefront"
+	"marquee/storefront/payments"
+	"marquee/storefront/payments/stripetest"
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
 	"marquee/tenant/staff"
@@ -38,9 +40,10 @@ type walkAnswer struct {
 type walker struct {
 	t         *testing.T
 	s         *testServer
-	ev        *tenant.Tenant
-	store     *shop // a visitor of the event
-	console   *shop // a platform admin, signed in
+	ev, other *tenant.Tenant
+	stripe    *stripetest.Server // Stripe, whose webhook the console answers
+	store     *shop              // a visitor of the event
+	console   *shop              // a platform admin, signed in
 	apiToken  string
 	storeCSRF string
 	// sessionCSRF is the signed-in console's form token, loginCSRF the
@@ -107,19 +110,19 @@ func newWalker(t *testing.T) *walker {
 	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
 	cfg.MailInbox = true
 	cfg.Backups, cfg.BackupsOn = backupSettings{Dir: t.TempDir(), Scheduler: "cronjob"}, true
+	// Online payments on, so the console has Stripe's webhook to walk.
+	stripe := stripetest.Start(t, stripetest.Options{})
+	cfg.Stripe = payments.Config{SecretKey: stripetest.SecretKey, WebhookSecret: stripetest.WebhookSecret, APIBase: stripe.URL}
 	s := startServer(t, cfg)
+	stripe.SetWebhook(s.url+payments.WebhookPath, consoleHost)
 	ctx := context.Background()
 	sh := newShop(t, s, "walk")
-	s.event("other", tenant.StatusActive, teal)
-	w := &walker{t: t, s: s, ev: sh.ev, store: sh, formNames: map[string]bool{}, queryNames: map[string]bool{},
+	other := s.event("other", tenant.StatusActive, teal)
+	w := &walker{t: t, s: s, ev: sh.ev, other: other, store: sh, stripe: stripe, formNames: map[string]bool{}, queryNames: map[string]bool{},
 		real: map[string]map[string]string{}, realByName: map[string]string{}, baseQuery: map[string]url.Values{}, byStatus: map[string]map[int]int{}}
 
 	walkBackup(t, s) // the backups page links to a real one
-	placed := sh.post("/order", sh.validOrder())
-	loc, err := url.Parse(placed.header.Get("Location"))
-	if placed.status != http.StatusSeeOther || err != nil {
-		t.Fatalf("placing the walk's order: %d %v", placed.status, err)
-	}
+	loc := walkPaidOrder(t, sh, stripe)
 	number := strings.TrimPrefix(loc.Path, "/orders/")
 	w.baseQuery["storefront /orders/:number"] = url.Values{"sig": {loc.Query().Get("sig")}}
 	w.baseQuery["storefront /orders/:number/cancel"] = url.Values{"sig": {loc.Query().Get("sig")}}
@@ -353,4 +356,30 @@ func walkWaitlist(t *testing.T, s *testServer, sh *shop, w *walker) string {
 	}
 	w.baseQuery["storefront /waitlist/leave"] = url.Values{"token": {e.LeaveToken}}
 	return cap.Variants[0].ID.String()
+}
+
+// walkPaidOrder places the walk's order (a priced hoodie with a T-shirt),
+// pays it at stripetest's checkout, whose webhook places it, and returns
+// the signed status link the checkout returns the attendee to.
+func walkPaidOrder(t *testing.T, sh *shop, stripe *stripetest.Server) *url.URL {
+	t.Helper()
+	placed := sh.post("/order", sh.validOrder())
+	session, ok := strings.CutPrefix(placed.header.Get("Location"), stripe.URL+"/pay/")
+	if placed.status != http.StatusSeeOther || !ok {
+		t.Fatalf("placing the walk's order: %d to %q, want its checkout", placed.status, placed.header.Get("Location"))
+	}
+	if d, err := stripe.Pay(session); err != nil || d.Status != http.StatusOK {
+		t.Fatalf("paying the walk's order: %+v %v", d, err)
+	}
+	for _, ses := range stripe.Sessions() {
+		if ses.ID == session {
+			loc, err := url.Parse(ses.SuccessURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return loc
+		}
+	}
+	t.Fatalf("no session %s at stripetest", session)
+	return nil
 }

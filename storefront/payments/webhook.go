@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -22,6 +23,10 @@ const (
 	EventExpired        = "checkout.session.expired"
 )
 
+// maxEventID is the longest Stripe event id recorded (payment_events'
+// CHECK); Stripe's are about 30 characters.
+const maxEventID = 255
+
 // ErrBadSignature: a webhook not signed with the platform's secret (or too
 // old to trust).
 var ErrBadSignature = errors.New("payments: the webhook's signature does not verify")
@@ -38,6 +43,10 @@ func (c *Client) ParseWebhook(payload []byte, signature string) (e storefront.Pa
 	case EventCompleted, EventAsyncSucceeded, EventExpired:
 	default:
 		return e, false, nil
+	}
+	if n := utf8.RuneCountInString(ev.ID); n < 1 || n > maxEventID {
+		// payment_events keeps it (its CHECK): Stripe's ids are short.
+		return e, false, marquee.Wrap(marquee.EINVALID, "payment.webhook_invalid", fmt.Errorf("an event id of %d characters", n))
 	}
 	var s stripe.CheckoutSession
 	if err := s.UnmarshalJSON(ev.Data.Raw); err != nil {
