@@ -1,7 +1,9 @@
 package console
 
 import (
+	"encoding/base64"
 	"mime"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,6 +27,20 @@ func sendEmailHTML(c *fiber.Ctx, html string) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendString(html)
+}
+
+// withInlineImages is m's HTML part with its inline images (the parts the
+// HTML names as "cid:…", such as the pick-up QR code) written in as data:
+// URLs, which the frame's policy allows: a browser cannot follow cid:.
+func withInlineImages(m notify.Message) string {
+	html := m.HTML
+	for _, a := range m.Attachments {
+		mt, _, err := mime.ParseMediaType(a.ContentType)
+		if a.ContentID != "" && err == nil && strings.HasPrefix(mt, "image/") {
+			html = strings.ReplaceAll(html, "cid:"+a.ContentID, "data:"+mt+";base64,"+base64.StdEncoding.EncodeToString(a.Data))
+		}
+	}
+	return html
 }
 
 // sendDownload answers with a file to save, never to show.

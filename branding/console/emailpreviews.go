@@ -143,5 +143,5 @@ func (h *Console) emailPreviewHTML(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendEmailHTML(c, m.HTML)
+	return sendEmailHTML(c, withInlineImages(m))
 }

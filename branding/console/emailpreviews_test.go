@@ -43,6 +43,13 @@ func TestConsoleEmailPreviews(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the confirmation's pick-up code shows in the preview", func(t *testing.T) {
+		h := b.do(http.MethodGet, "/events/devcon/emails/order_confirmation/html?lang=en", "", "")
+		img := h.doc.Find(`img[src^="data:image/png;base64,"]`)
+		if alt, _ := img.Attr("alt"); img.Length() != 1 || alt != "QR code to pick up order K7M3-Q9XZ" || h.doc.Find(`img[src^="cid:"]`).Length() != 0 {
+			t.Fatalf("%d images with the code, alt %q", img.Length(), alt)
+		}
+	})
 	t.Run("the subject is in the chosen language", func(t *testing.T) {
 		en := b.do(http.MethodGet, "/events/devcon/emails/status_dispatched?lang=en", "", "").text("#subject")
 		de := b.do(http.MethodGet, "/events/devcon/emails/status_dispatched?lang=de", "", "").text("#subject")

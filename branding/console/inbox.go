@@ -120,7 +120,7 @@ func (h *Console) inboxHTML(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendEmailHTML(c, m.Message.HTML)
+	return sendEmailHTML(c, withInlineImages(m.Message))
 }
 
 // inboxAttachment downloads the n-th attachment (from 0) of a message.

@@ -44,6 +44,9 @@ type Attachment struct {
 	Name        string // file name as the recipient sees it, e.g. "devcon-acme.xlsx"
 	ContentType string
 	Data        []byte
+	// ContentID, when set, makes the file an inline part the HTML shows
+	// as "cid:" + ContentID (an image in the message), not a file to open.
+	ContentID string
 }
 
 // Message is one email, ready to send: every part rendered, every address

@@ -1,4 +1,4 @@
-package pickupqr
+package pickupqr_test
 
 import (
 	"bytes"
@@ -11,10 +11,10 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/makiuchi-d/gozxing"
-	zxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"marquee/storefront"
+	"marquee/storefront/pickupqr"
+	"marquee/storefront/pickupqr/pickupqrtest"
 )
 
 // token is a real pick-up token, the text these codes carry.
@@ -25,11 +25,11 @@ func token(t *testing.T) string {
 
 func TestThePNGDecodesToTheToken(t *testing.T) {
 	tok := token(t)
-	c, err := Encode(tok)
+	c, err := pickupqr.Encode(tok)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Size() != 29+2*quietZone {
+	if c.Size() != 37 {
 		t.Errorf("a token's code is %d modules a side with its quiet zone, want 37 (version 3)", c.Size())
 	}
 	data, err := c.PNG(6)
@@ -53,7 +53,7 @@ func TestThePNGDecodesToTheToken(t *testing.T) {
 
 func TestTheSVGPathDecodesToTheToken(t *testing.T) {
 	tok := token(t)
-	c, err := Encode(tok)
+	c, err := pickupqr.Encode(tok)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,35 +81,27 @@ func TestTheSVGPathDecodesToTheToken(t *testing.T) {
 }
 
 func TestTheQuietZoneIsLight(t *testing.T) {
-	c, err := Encode(token(t))
+	c, err := pickupqr.Encode(token(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := c.Size()
 	for y := range n {
 		for x := range n {
-			inner := x >= quietZone && x < n-quietZone && y >= quietZone && y < n-quietZone
+			inner := x >= 4 && x < n-4 && y >= 4 && y < n-4 // the quiet zone is 4 modules
 			if !inner && c.Dark[y][x] {
 				t.Fatalf("module (%d, %d) of the quiet zone is dark", x, y)
 			}
 		}
 	}
-	if !c.Dark[quietZone][quietZone] {
+	if !c.Dark[4][4] {
 		t.Fatal("the finder pattern's corner is not dark: the code is not where the quiet zone ends")
 	}
 }
 
 func decode(t *testing.T, img image.Image) string {
 	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := zxingqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
-	if err != nil {
-		t.Fatalf("no QR code read: %v", err)
-	}
-	return res.GetText()
+	return pickupqrtest.Read(t, img)
 }
 
 func atoi(s string) int {

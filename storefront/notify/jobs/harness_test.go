@@ -61,6 +61,9 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
+// testLinks sign the workers' order links and pick-up tokens.
+var testLinks = storefront.OrderLinks{Key: []byte(testSecret)}
+
 // startWorkers works the queue as `marquee worker` does, with fast retries.
 func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger) {
 	t := h.t
@@ -80,7 +83,7 @@ func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger
 	cfg := mail.Config{Host: h.smtp.Host(), Port: h.smtp.Port(), TLS: mail.NoTLS, Timeout: 5 * time.Second}
 	deps := &jobs.Deps{Store: h.db, Renderer: renderer, Sender: mail.New(cfg), Permanent: mail.Permanent, From: "shop@shop.test",
 		EventURL: func(slug string) string { return "https://" + slug + ".shop.test" },
-		Links:    storefront.OrderLinks{Key: []byte(testSecret)}, SupplierLinks: storefront.SupplierLinks{Key: []byte(testSecret)}, Log: log}
+		Links:    testLinks, SupplierLinks: storefront.SupplierLinks{Key: []byte(testSecret)}, Log: log}
 	// The job timeout and rescue time are production's.
 	workers, err := jobs.NewWorkers(pool, deps, jobs.Options{Workers: 2, RetryBase: 200 * time.Millisecond, MaxRetryDelay: time.Second, PollInterval: 100 * time.Millisecond})
 	if err != nil {

@@ -196,7 +196,11 @@ func (w *orderEmailWorker) Work(ctx context.Context, job *river.Job[OrderEmailAr
 	if ch, ok := changeAt(o, a.Seq); ok && a.Email == notify.KindOrderChanged {
 		m, err = w.d.Renderer.AttendeeChange(ev, *o, status, ch)
 	} else {
-		m, err = w.d.Renderer.Attendee(a.Email, ev, *o, status, a.Note)
+		pickup := "" // the pick-up desk's token, for an order collected there
+		if storefront.ShowsPickupCode(o, ev.Ships) {
+			pickup = w.d.Links.PickupTokens().Token(a.TenantID, o.Number)
+		}
+		m, err = w.d.Renderer.AttendeeWithPickupCode(a.Email, ev, *o, status, a.Note, pickup)
 	}
 	if err != nil {
 		return river.JobCancel(err) // a template error will not mend itself

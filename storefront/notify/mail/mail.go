@@ -220,6 +220,9 @@ func validateMessage(m notify.Message) error {
 		if a.Name == "" {
 			return invalid("attachment %d has no name", i+1)
 		}
+		if strings.ContainsAny(a.ContentID, "<>\r\n \t") {
+			return invalid("attachment %d's content ID %q is not bare", i+1, a.ContentID)
+		}
 	}
 	for name := range m.Headers {
 		if err := checkExtraHeader(name); err != nil {
@@ -264,7 +267,8 @@ func checkExtraHeader(name string) error {
 }
 
 // compose builds the go-mail message: multipart/alternative text and HTML
-// (UTF-8, quoted-printable, go-mail's defaults), attachments, our
+// (UTF-8, quoted-printable, go-mail's defaults), the HTML's inline images,
+// attachments, our
 // Message-ID and the Date. Header values are RFC 2047 encoded by go-mail,
 // which also turns any CR or LF in them into harmless encoded text.
 func compose(m notify.Message, now time.Time) (*gomail.Msg, error) {
@@ -297,6 +301,15 @@ func compose(m notify.Message, now time.Time) (*gomail.Msg, error) {
 		var opts []gomail.FileOption
 		if a.ContentType != "" {
 			opts = append(opts, gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
+		}
+		if a.ContentID != "" {
+			// Embedded: go-mail puts it beside the HTML in multipart/related,
+			// Content-Disposition inline.
+			opts = append(opts, gomail.WithFileContentID("<"+a.ContentID+">"))
+			if err := msg.EmbedReader(a.Name, bytes.NewReader(a.Data), opts...); err != nil {
+				return nil, fmt.Errorf("mail: embedding %q: %w", a.Name, err)
+			}
+			continue
 		}
 		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), opts...); err != nil {
 			return nil, fmt.Errorf("mail: attaching %q: %w", a.Name, err)

@@ -123,6 +123,9 @@ func TestSendValidatesBeforeConnecting(t *testing.T) {
 		{"from address with a name", func(m *notify.Message) { m.FromAddress = "X <noreply@marquee.test>" }, "bare address"},
 		{"malformed reply-to", func(m *notify.Message) { m.ReplyTo = "contact at example" }, "reply-to"},
 		{"attachment without a name", func(m *notify.Message) { m.Attachments = []notify.Attachment{{Data: []byte("x")}} }, "attachment 1 has no name"},
+		{"inline part with a bracketed content ID", func(m *notify.Message) {
+			m.Attachments = []notify.Attachment{{Name: "qr.png", Data: []byte("x"), ContentID: "<qr>"}}
+		}, "content ID"},
 		{"extra header replacing Subject", func(m *notify.Message) { m.Headers = map[string]string{"subject": "x"} }, `header "subject" is set by the sender`},
 		{"extra header replacing Message-ID", func(m *notify.Message) { m.Headers = map[string]string{"Message-ID": "<x@y>"} }, `header "Message-ID"`},
 		{"extra header with a malformed name", func(m *notify.Message) { m.Headers = map[string]string{"X-Bad: y\r\nBcc": "z"} }, "is not valid"},

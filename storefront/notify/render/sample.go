@@ -41,7 +41,11 @@ func (r *Renderer) Sample(kind notify.Kind, ev Event, lang string) (notify.Messa
 	if kind == notify.KindStatusDispatched {
 		note = "DHL 00340434161094042557"
 	}
-	return r.Attendee(kind, ev, o, strings.TrimRight(ev.BaseURL, "/")+"/orders/"+o.Number+"?sig=sample", note)
+	pickup := ""
+	if storefront.ShowsPickupCode(&o, ev.Ships) {
+		pickup = "MQP1." + o.Number + ".sample" // a token's shape; no desk reads it
+	}
+	return r.AttendeeWithPickupCode(kind, ev, o, strings.TrimRight(ev.BaseURL, "/")+"/orders/"+o.Number+"?sig=sample", note, pickup)
 }
 
 // sampleChange is a swap of the sample order's first line from M to L.

@@ -42,7 +42,7 @@ func (m Message) Parse(t testing.TB) Parsed {
 // Parse reads a raw message: headers through net/mail, the body through
 // mime/multipart, undoing base64 and quoted-printable. Parts are taken as
 // UTF-8. A part with a file name, or with Content-Disposition attachment,
-// is an attachment; the first other text/plain and text/html parts are
+// is an attachment (an inline image with its Content-ID); the first other text/plain and text/html parts are
 // the bodies. Their line ends come back as "\n": text travels with CRLF
 // (RFC 2046's canonical form) whatever the sender wrote, and a body that
 // is the whole message also ends with a line break the transport adds,
@@ -81,6 +81,7 @@ func Parse(raw []byte) (Parsed, error) {
 // entity is a message or a part of one: its content headers and body.
 type entity struct {
 	contentType, encoding, disposition string
+	contentID                          string // without its angle brackets
 	body                               io.Reader
 	whole                              bool // the message itself, not a part of it
 }
@@ -105,6 +106,7 @@ func (p *Parsed) walk(e entity) error {
 				contentType: part.Header.Get("Content-Type"),
 				encoding:    part.Header.Get("Content-Transfer-Encoding"),
 				disposition: part.Header.Get("Content-Disposition"),
+				contentID:   strings.Trim(part.Header.Get("Content-Id"), "<> "),
 				body:        part,
 			})
 			if err != nil {
@@ -119,7 +121,7 @@ func (p *Parsed) walk(e entity) error {
 	name := fileName(e.disposition, params)
 	switch {
 	case name != "" || strings.HasPrefix(strings.ToLower(e.disposition), "attachment"):
-		p.Attachments = append(p.Attachments, notify.Attachment{Name: name, ContentType: mediaType, Data: data})
+		p.Attachments = append(p.Attachments, notify.Attachment{Name: name, ContentType: mediaType, Data: data, ContentID: e.contentID})
 	case mediaType == "text/plain" && p.Text == "":
 		p.Text = e.text(data)
 	case mediaType == "text/html" && p.HTML == "":
