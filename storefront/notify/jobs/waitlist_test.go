@@ -203,3 +203,35 @@ func (h *harness) jobState(t *testing.T, kind, state string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestErasingTheOfferHolderPassesTheUnitOn: staff erase the person whose
+// offer holds the option's last unit; the unit goes to the next in line,
+// who is emailed an offer, and the first offer's email keeps no address.
+func TestErasingTheOfferHolderPassesTheUnitOn(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	xl := h.limitedShirt(t, 0).Variants[0].ID
+	h.join(t, xl, "holder@example.com", 1)
+	h.join(t, xl, "next@example.com", 1)
+	if _, err := h.db.AdjustStock(ctx, h.event.ID, xl, 1, "found one in the van", "staff:test"); err != nil {
+		t.Fatal(err)
+	}
+	h.entryState(t, "holder@example.com", "offered")
+	h.offerEmail(t, "holder@example.com", "Shirt is back at DevCon: reserved for you")
+
+	e, err := h.db.ErasePerson(ctx, h.event.ID, "Holder@Example.com", uuid.New())
+	if err != nil || e.WaitlistEntries != 1 || len(e.Orders) != 0 {
+		t.Fatalf("erased %+v (%v), want the holder's one entry", e, err)
+	}
+	h.entryState(t, "next@example.com", "offered")
+	h.offerEmail(t, "next@example.com", "Shirt is back at DevCon: reserved for you")
+	if got := h.stock(t, xl); got != 0 {
+		t.Errorf("stock %d, want 0: the unit is held for the next in line", got)
+	}
+	if n := h.count(t, "SELECT count(*) FROM email_log WHERE 'holder@example.com' = ANY (recipients)"); n != 0 {
+		t.Errorf("%d emails still name the erased holder", n)
+	}
+	if n := h.count(t, "SELECT count(*) FROM waitlist_entries WHERE email = 'holder@example.com'"); n != 0 {
+		t.Errorf("%d entries of the erased holder left", n)
+	}
+}
