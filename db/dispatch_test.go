@@ -146,4 +146,20 @@ func TestSupplierDispatchMovesTheOrderOnceAllItsLinesAreSent(t *testing.T) {
 			t.Fatalf("a list's lines leave out the cancelled order: %+v", lines)
 		}
 	})
+	t.Run("erasing the attendee erases the tracking notes", func(t *testing.T) {
+		if _, err := database.ErasePerson(ctx, ev.ID, "ada@example.com", uuid.Nil); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := database.OrderByNumber(ctx, ev.ID, o.Number)
+		for _, it := range got.Items {
+			if it.DispatchNote != "" || it.DispatchedAt == nil {
+				t.Fatalf("line %+v", it)
+			}
+		}
+		for _, h := range got.History {
+			if h.Note != "" {
+				t.Fatalf("history %+v", got.History)
+			}
+		}
+	})
 }

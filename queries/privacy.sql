@@ -36,10 +36,14 @@ UPDATE orders SET name = '', email = '',
 WHERE tenant_id = @tenant_id::uuid AND id = ANY (@ids::uuid[]);
 
 -- name: OrderItemsErase :exec
+-- The lines keep the answers of the fields kept; a supplier's tracking
+-- note (a parcel's number, which leads to the person) goes like the
+-- history's notes.
 UPDATE order_items SET
     answers = (SELECT coalesce(jsonb_object_agg(a.key, a.value), '{}'::jsonb) FROM jsonb_each(order_items.answers) a
-               WHERE a.key = ANY (@keep::text[]))
-WHERE tenant_id = @tenant_id::uuid AND order_id = ANY (@ids::uuid[]) AND answers <> '{}'::jsonb;
+               WHERE a.key = ANY (@keep::text[])),
+    dispatch_note = ''
+WHERE tenant_id = @tenant_id::uuid AND order_id = ANY (@ids::uuid[]) AND (answers <> '{}'::jsonb OR dispatch_note <> '');
 
 -- name: OrderNotesErase :exec
 UPDATE order_status_history SET note = ''

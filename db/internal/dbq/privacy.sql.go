@@ -148,8 +148,9 @@ func (q *Queries) ErasableOrders(ctx context.Context, arg ErasableOrdersParams) 
 const orderItemsErase = `-- name: OrderItemsErase :exec
 UPDATE order_items SET
     answers = (SELECT coalesce(jsonb_object_agg(a.key, a.value), '{}'::jsonb) FROM jsonb_each(order_items.answers) a
-               WHERE a.key = ANY ($1::text[]))
-WHERE tenant_id = $2::uuid AND order_id = ANY ($3::uuid[]) AND answers <> '{}'::jsonb
+               WHERE a.key = ANY ($1::text[])),
+    dispatch_note = ''
+WHERE tenant_id = $2::uuid AND order_id = ANY ($3::uuid[]) AND (answers <> '{}'::jsonb OR dispatch_note <> '')
 `
 
 type OrderItemsEraseParams struct {
@@ -158,6 +159,9 @@ type OrderItemsEraseParams struct {
 	Ids      []uuid.UUID
 }
 
+// The lines keep the answers of the fields kept; a supplier's tracking
+// note (a parcel's number, which leads to the person) goes like the
+// history's notes.
 func (q *Queries) OrderItemsErase(ctx context.Context, arg OrderItemsEraseParams) error {
 	_, err := q.db.Exec(ctx, orderItemsErase, arg.Keep, arg.TenantID, arg.Ids)
 	return err
