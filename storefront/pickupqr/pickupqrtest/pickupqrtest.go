@@ -6,7 +6,9 @@ package pickupqrtest
 
 import (
 	"bytes"
+	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"testing"
 
@@ -38,4 +40,27 @@ func ReadPNG(t testing.TB, data []byte) string {
 		t.Fatalf("pickupqrtest: not a PNG: %v", err)
 	}
 	return Read(t, img)
+}
+
+// Y4M is img centred on a white w×h frame (even sides) as a one-frame
+// YUV4MPEG2 video, 4:2:0 in full range, for Chromium's fake camera:
+// --use-fake-device-for-media-stream --use-file-for-fake-video-capture=FILE.y4m
+// (the file's frame is shown again and again).
+func Y4M(img image.Image, w, h int) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "YUV4MPEG2 W%d H%d F10:1 Ip A1:1 C420jpeg\nFRAME\n", w, h)
+	bounds := img.Bounds()
+	left, top := (w-bounds.Dx())/2, (h-bounds.Dy())/2
+	for y := range h {
+		for x := range w {
+			luma := byte(255)
+			p := image.Pt(x-left, y-top).Add(bounds.Min)
+			if p.In(bounds) {
+				luma = color.GrayModel.Convert(img.At(p.X, p.Y)).(color.Gray).Y
+			}
+			b.WriteByte(luma)
+		}
+	}
+	b.Write(bytes.Repeat([]byte{128}, 2*(w/2)*(h/2))) // no colour: U and V planes at their middle
+	return b.Bytes()
 }
