@@ -39,6 +39,9 @@ type ItemRow struct {
 	Product, Variant string
 	Quantity         int
 	Answers          []AnswerRow
+	// Dispatched says when its supplier marked it dispatched, with their
+	// tracking note ("" not yet).
+	Dispatched string
 }
 
 // AnswerRow is one question of the order form with its answer, both as
@@ -79,6 +82,13 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 	for _, it := range o.Items {
 		p.Items = append(p.Items, ItemRow{Product: it.ProductName.In(base.Lang, def), Variant: it.VariantLabel.In(base.Lang, def), Quantity: it.Quantity,
 			Answers: answerRows(base, fields, []form.Scope{form.ScopeItem}, it.Answers, def)})
+		if at := it.DispatchedAt; at != nil {
+			row := &p.Items[len(p.Items)-1]
+			row.Dispatched = base.T("console.orders.line_dispatched", "At", consoleTime(base, *at))
+			if it.DispatchNote != "" {
+				row.Dispatched += " · " + it.DispatchNote
+			}
+		}
 	}
 	p.Answers = answerRows(base, fields, []form.Scope{form.ScopeCustomer, form.ScopeShipping}, o.Answers, def)
 	if p.Payment, err = h.orderPayment(c.UserContext(), base, o); err != nil {

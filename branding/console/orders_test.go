@@ -14,6 +14,7 @@ import (
 	"marquee/storefront"
 	"marquee/storefront/address"
 	"marquee/storefront/form"
+	"marquee/storefront/suppliers"
 	"marquee/tenant"
 	"marquee/tenant/staff"
 )
@@ -109,6 +110,24 @@ func TestConsoleOrderShowsAnswersAndAddress(t *testing.T) {
 			if label != "Name to print" || value != want {
 				t.Errorf("item %d: %q = %q, want Name to print = %q", i, label, value, want)
 			}
+		}
+	})
+	t.Run("a line its supplier dispatched says when, with the tracking note", func(t *testing.T) {
+		ctx := context.Background()
+		sup, err := s.db.SaveSupplier(ctx, ev.ID, suppliers.Supplier{Name: "Acme", Emails: []string{"orders@acme.example"},
+			Mode: suppliers.ModePerOrder, ProductIDs: []uuid.UUID{o.Items[0].ProductID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.db.DispatchLines(ctx, ev.ID, storefront.Dispatch{SupplierID: sup, Order: o.Number, Positions: []int{0}, Note: "DHL 0034", Ships: true}); err != nil {
+			t.Fatal(err)
+		}
+		rows := b.get(orderPage).doc.Find("table.items tbody tr")
+		if got := strings.TrimSpace(rows.Eq(0).Find(".line-dispatched").Text()); !strings.HasPrefix(got, "Dispatched by the supplier ") || !strings.HasSuffix(got, " · DHL 0034") {
+			t.Errorf("the first line says %q", got)
+		}
+		if rows.Eq(1).Find(".line-dispatched").Length() != 0 {
+			t.Error("the line not dispatched says it was")
 		}
 	})
 	t.Run("the shipping address is shown as written for its country", func(t *testing.T) {

@@ -48,6 +48,7 @@ type ItemView struct {
 	Product, Variant, UnitPrice string
 	Quantity                    int
 	Answers                     []AnswerView
+	Dispatched                  string // when its supplier sent it, with the tracking note; "" not yet
 }
 
 // AnswerView is one answer with its field's label.
@@ -98,6 +99,13 @@ func itemViews(base themes.Page, site *storefront.Site, o *storefront.Order) []I
 		out = append(out, ItemView{Product: it.ProductName.In(l, def), Variant: it.VariantLabel.In(l, def),
 			Quantity: it.Quantity, UnitPrice: price(base, it.UnitPriceMinor, o.Currency),
 			Answers: answerViews(base, site, form.ScopeItem, it.Answers)})
+		if at := it.DispatchedAt; at != nil {
+			v := &out[len(out)-1]
+			v.Dispatched = base.T("status.line_dispatched", "At", base.EventTime(*at))
+			if it.DispatchNote != "" {
+				v.Dispatched += " · " + it.DispatchNote
+			}
+		}
 	}
 	return out
 }

@@ -215,6 +215,13 @@ func TestSuppliersMarkTheirLinesDispatched(t *testing.T) {
 		if items[0].DispatchedAt == nil || items[0].DispatchNote != "DHL 0034" || items[0].DispatchedBy != "supplier:"+sh.acme.String() || items[1].DispatchedAt != nil {
 			t.Fatalf("lines %+v", items)
 		}
+		status := sh.do(http.MethodGet, sh.s.handler.Links.Path(sh.ev.ID, sh.order.Number), "", "")
+		if got := status.text("table.items tbody tr:first-child .line-dispatched"); !strings.HasPrefix(got, "Dispatched ") || !strings.HasSuffix(got, " · DHL 0034") {
+			t.Errorf("the attendee's status page says %q of the shirt", got)
+		}
+		if status.doc.Find("table.items .line-dispatched").Length() != 1 {
+			t.Error("the hoodie, not sent yet, says it was")
+		}
 		if again := sh.post(action, v); again.status != http.StatusSeeOther || !strings.Contains(again.header.Get("Location"), "marked=0") {
 			t.Fatalf("again: %d %q", again.status, again.header.Get("Location"))
 		}
