@@ -63,6 +63,10 @@ type Events interface {
 	// the order as it is after it, the change (its last history row) and
 	// the lines the change concerns as they were.
 	OrderChanged(ctx context.Context, tx pgx.Tx, o *storefront.Order, change storefront.StatusChange, items []storefront.Item) error
+
+	// MessageSendRequested (issue 18, messages to attendees) is told that
+	// staff sent a message: it queues the message's fan-out job.
+	MessageSendRequested(ctx context.Context, tx pgx.Tx, tenantID, messageID uuid.UUID) error
 }
 
 // Job is a River job that a change queues, inserted in the change's

@@ -255,3 +255,8 @@ func (failingHook) ClosingTimeSet(context.Context, pgx.Tx, *tenant.Tenant, []sup
 func (failingHook) PaymentRefundDue(context.Context, pgx.Tx, *storefront.Order, int64, string) error {
 	return nil
 }
+
+// MessageSendRequested has no message to send in these tests.
+func (failingHook) MessageSendRequested(context.Context, pgx.Tx, uuid.UUID, uuid.UUID) error {
+	return nil
+}

@@ -160,6 +160,9 @@ func eraseOrders(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, email 
 		},
 		func() error { return eraseEmails(ctx, q, tenantID, ids) },
 		func() error {
+			return q.MessageRecipientsErase(ctx, dbq.MessageRecipientsEraseParams{TenantID: tenantID, Emails: emails})
+		},
+		func() error {
 			_, err := q.RiverJobsErase(ctx, dbq.RiverJobsEraseParams{TenantID: tenantID, Numbers: out.Orders})
 			return err
 		},

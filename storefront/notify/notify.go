@@ -33,6 +33,7 @@ const (
 	KindSupplierCancelled Kind = "supplier_cancelled" // supplier: an order with their lines was cancelled
 	KindWaitlistOffer     Kind = "waitlist_offer"     // someone waiting: a sold-out option is back, held for them
 	KindSupplierChanged   Kind = "supplier_changed"   // supplier: the attendee changed an order with their lines
+	KindAttendeeMessage   Kind = "attendee_message"   // attendee: a message staff wrote to the event's attendees
 )
 
 // AttendeeKinds are the attendee emails, in the order an order lives them.

@@ -38,10 +38,12 @@ type harness struct {
 	t        *testing.T
 	db       *db.DB
 	adminURL string // a superuser's, for what a test must do behind the workers' backs
+	ownerURL string // the workers' (startWorkers)
 	inserter *river.Client[pgx.Tx]
 	smtp     *smtptest.Server
 	event    *tenant.Tenant
 	cat      storefront.Catalogue
+	workers  *river.Client[pgx.Tx] // the workers newHarness started
 }
 
 func newHarness(t *testing.T) *harness {
@@ -55,8 +57,8 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	database.Events = &jobs.Enqueuer{Client: inserter, PerOrderSuppliers: db.HasPerOrderSuppliers}
-	h := &harness{t: t, db: database, adminURL: d.AdminURL, inserter: inserter, smtp: smtptest.Start(t, smtptest.Options{})}
-	h.startWorkers(ctx, d.OwnerURL, log)
+	h := &harness{t: t, db: database, adminURL: d.AdminURL, ownerURL: d.OwnerURL, inserter: inserter, smtp: smtptest.Start(t, smtptest.Options{})}
+	h.workers = h.startWorkers(ctx, d.OwnerURL, log)
 	h.event, h.cat = h.newEvent(ctx)
 	return h
 }
@@ -65,7 +67,7 @@ func newHarness(t *testing.T) *harness {
 var testLinks = storefront.OrderLinks{Key: []byte(testSecret)}
 
 // startWorkers works the queue as `marquee worker` does, with fast retries.
-func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger) {
+func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger) *river.Client[pgx.Tx] {
 	t := h.t
 	set, err := themes.Load()
 	if err != nil {
@@ -97,6 +99,7 @@ func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger
 		defer cancel()
 		_ = workers.Stop(stopCtx)
 	})
+	return workers
 }
 
 // newEvent provisions an English event with a Hoodie (S, M), a Cap and an

@@ -43,6 +43,8 @@ type Store interface {
 	// Payments (payments.go).
 	PaymentExpired(ctx context.Context, e storefront.PaymentEvent) (*storefront.Order, error)
 	RecordRefund(ctx context.Context, tenantID uuid.UUID, number string, key uuid.UUID, amountMinor int64, reason, refundID string) error
+	// Messages to attendees (messages.go).
+	MessageStore
 }
 
 // Deps are what the workers need besides the store.
@@ -83,6 +85,8 @@ func Register(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &supplierChangeWorker{d: d})
 	river.AddWorker(w, &paymentExpireWorker{d: d})
 	river.AddWorker(w, &paymentRefundWorker{d: d})
+	river.AddWorker(w, &messageFanOutWorker{d: d})
+	river.AddWorker(w, &messageRecipientWorker{d: d})
 }
 
 // Event loads what rendering needs to know of an event.

@@ -49,6 +49,7 @@ type KindName struct {
 // safe for concurrent use.
 type Renderer struct {
 	tr   *themes.Translations
+	md   *branding.Markdown // staff's messages to attendees
 	html map[notify.Kind]*htmltemplate.Template
 	text map[notify.Kind]*texttemplate.Template
 }
@@ -59,7 +60,7 @@ var supplierKinds = []notify.Kind{notify.KindSupplierOrder, notify.KindSupplierB
 
 // otherKinds are the emails to neither an order's attendee nor a supplier,
 // after the supplier's in every list.
-var otherKinds = []notify.Kind{notify.KindWaitlistOffer}
+var otherKinds = []notify.Kind{notify.KindWaitlistOffer, notify.KindAttendeeMessage}
 
 func allKinds() []notify.Kind {
 	return append(append(slices.Clone(notify.AttendeeKinds), supplierKinds...), otherKinds...)
@@ -73,7 +74,7 @@ var textFuncs = texttemplate.FuncMap{"underline": underline}
 // New parses the email templates of themes.Email, one HTML and one text
 // template per kind.
 func New(set *themes.Set) (*Renderer, error) {
-	r := &Renderer{tr: set.Translations(), html: map[notify.Kind]*htmltemplate.Template{},
+	r := &Renderer{tr: set.Translations(), md: branding.NewMarkdown(), html: map[notify.Kind]*htmltemplate.Template{},
 		text: map[notify.Kind]*texttemplate.Template{}}
 	fsys := themes.Email()
 	for _, k := range allKinds() {

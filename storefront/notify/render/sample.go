@@ -29,6 +29,9 @@ func (r *Renderer) Sample(kind notify.Kind, ev Event, lang string) (notify.Messa
 		return r.supplierCancellation(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items)
 	case notify.KindWaitlistOffer:
 		return r.sampleWaitlistOffer(ev, lang, o)
+	case notify.KindAttendeeMessage:
+		return r.AttendeeMessage(ev, lang, storefront.MessageText{Subject: r.tr.T(lang, "email.sample.message_subject", "Event", r.newFrame(ev, lang).Event),
+			Body: r.tr.T(lang, "email.sample.message_body")}, o.Email)
 	case notify.KindSupplierChanged:
 		return r.supplierChange(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items, sampleChange(o, lang))
 	case notify.KindOrderChanged:
