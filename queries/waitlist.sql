@@ -98,14 +98,28 @@ SELECT order_check(EXISTS (SELECT 1 FROM used), 'offer_used'),
 
 -- name: WaitlistList :many
 -- An option's list for staff, in line order, with each entry's position
--- among those still waiting.
+-- among those still waiting and when the offer it holds ends (none: null).
 SELECT e.*, (CASE WHEN e.state = 'waiting'
                   THEN row_number() OVER (PARTITION BY e.state = 'waiting' ORDER BY e.created_at, e.id)
-                  ELSE 0 END)::int AS position
+                  ELSE 0 END)::int AS position,
+       o.expires_at AS offer_expires_at
 FROM waitlist_entries e
+LEFT JOIN waitlist_offers o ON o.tenant_id = e.tenant_id AND o.entry_id = e.id AND o.state = 'held'
 WHERE e.tenant_id = @tenant_id::uuid AND e.variant_id = @variant_id::uuid
 ORDER BY e.created_at, e.id
 LIMIT @max_rows::int OFFSET @skip::int;
+
+-- name: WaitlistRemove :one
+-- Staff take an entry off the list: the row goes (its address with it). An
+-- entry holding an offer stays until the offer ends (no row back), so the
+-- offer's units are never lost; an offer job that locked the entry first
+-- wins, as this statement sees the entry it left.
+DELETE FROM waitlist_entries
+WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid AND state <> 'offered'
+RETURNING *;
+
+-- name: WaitlistEntryGet :one
+SELECT * FROM waitlist_entries WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
 
 -- name: WaitlistCount :one
 SELECT count(*)::int FROM waitlist_entries WHERE tenant_id = @tenant_id::uuid AND variant_id = @variant_id::uuid;

@@ -46,6 +46,22 @@ type WaitlistEntry struct {
 	State, LeaveToken string
 	Position          int // among those still waiting, when it joined (0: not known)
 	CreatedAt         time.Time
+	// OfferExpiresAt is when the offer the entry holds ends (nil: it
+	// holds none; filled on the staff's list).
+	OfferExpiresAt *time.Time
+}
+
+// Entry states.
+const (
+	EntryWaiting = "waiting"
+	EntryOffered = "offered"
+)
+
+// WaitlistDemand is how many people wait for an option, and for how many
+// units: what a marketer orders more of.
+type WaitlistDemand struct {
+	VariantID     uuid.UUID
+	People, Units int
 }
 
 // A waiting list's offer holds its units for the person it goes to; the

@@ -230,6 +230,10 @@ type VariantRow struct {
 	Limited, SoldOut, Low               bool
 	Labels                              []CopyFields
 	CodeOnly                            bool
+	// Waitlist is the page of a limited option's waiting list ("": its
+	// stock is unlimited), Waiting the people waiting on it.
+	Waitlist string
+	Waiting  int
 }
 
 func (h *Console) catalogue(c *fiber.Ctx) error {
@@ -248,6 +252,14 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 	settings, err := h.Products.Settings(c.UserContext(), t.ID)
 	if err != nil {
 		return err
+	}
+	demand, err := h.Waitlists.WaitlistDemand(c.UserContext(), t.ID)
+	if err != nil {
+		return err
+	}
+	waiting := map[uuid.UUID]int{}
+	for _, d := range demand {
+		waiting[d.VariantID] = d.People
 	}
 	base := h.page(c)
 	def := t.DefaultLocale
@@ -290,6 +302,7 @@ func (h *Console) renderCatalogue(c *fiber.Ctx, t *tenant.Tenant, status int, pr
 			if v.Stock != nil {
 				vr.Stock, vr.Limited = strconv.Itoa(*v.Stock), true
 				vr.SoldOut, vr.Low = *v.Stock <= 0, *v.Stock > 0 && *v.Stock <= lowStock
+				vr.Waitlist, vr.Waiting = waitlistLink(t, v.ID), waiting[v.ID]
 			}
 			if vr.SoldOut {
 				row.SoldOut++

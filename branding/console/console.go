@@ -75,6 +75,8 @@ type Console struct {
 	// Pickup reads the pick-up tokens of orders' QR codes at the desk
 	// (nil: the desk searches by text only).
 	Pickup PickupTokens
+	// Waitlists are the events' waiting lists.
+	Waitlists Waitlists
 }
 
 func (h *Console) now() time.Time {

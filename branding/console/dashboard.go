@@ -28,6 +28,8 @@ type DashboardPage struct {
 	Chart       Chart
 	Products    []ProductUnits
 	Latest      []OrderRow
+	// Demand is the people waiting per option, most wanted first.
+	Demand []DemandRow
 }
 
 // ProductUnits is one product's row of the size matrix.
@@ -71,11 +73,15 @@ func (h *Console) dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	demand, err := h.Waitlists.WaitlistDemand(ctx, t.ID)
+	if err != nil {
+		return err
+	}
 	base := h.page(c)
 	base.Zone = zone
 	p := DashboardPage{Page: base, Event: t.Name, Slug: t.Slug, Revenue: revenueText(d, settings.Currency, base.Lang),
 		Chart: ordersChart(d.PerDay, base), Products: sizeMatrix(cat, d, base.Lang, t.DefaultLocale),
-		Split: revenueSplit(d, settings.Currency, base.Lang)}
+		Split: revenueSplit(d, settings.Currency, base.Lang), Demand: waitlistDemand(t, cat, demand, base.Lang)}
 	for _, o := range latest {
 		p.Latest = append(p.Latest, OrderRow{Number: o.Number, Name: o.Name, Status: base.T("status." + string(o.Status)),
 			Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Link: "/events/" + t.Slug + "/orders/" + o.Number})

@@ -30,6 +30,7 @@ var flashes = map[string]string{
 	"voucher_created":  "console.vouchers.created",
 	"vouchers_created": "console.vouchers.created_many",
 	"voucher_saved":    "console.vouchers.saved",
+	"waitlist_removed": "console.waitlist.removed",
 	"voucher_disabled": "console.vouchers.disabled_now",
 	"voucher_enabled":  "console.vouchers.enabled_now",
 	"voucher_deleted":  "console.vouchers.deleted",

@@ -57,6 +57,11 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/desk/orders/:number", h.deskCard)
 	app.Post("/events/:slug/desk/orders/:number/collect", h.eventAction(orderRoles, h.collect))
 
+	// An event's waiting lists: one option's line, and taking someone off.
+	app.Get("/events/:slug/waitlist/:variant", h.waitlist)
+	app.Get("/events/:slug/waitlist/entries/:entry/remove", h.confirmEvent(waitlistRoles, h.askRemoveWaitlistEntry))
+	app.Post("/events/:slug/waitlist/entries/:entry/remove", h.eventAction(waitlistRoles, h.removeWaitlistEntry))
+
 	// Platform admins only: every event, dev's inbox, the failed jobs, the
 	// audit log of every event and of the platform, the backups.
 	platform := app.Group("/platform", h.requirePlatformAdmin)

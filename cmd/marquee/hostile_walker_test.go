@@ -355,6 +355,7 @@ func walkWaitlist(t *testing.T, s *testServer, sh *shop, w *walker) string {
 		t.Fatal(err)
 	}
 	w.baseQuery["storefront /waitlist/leave"] = url.Values{"token": {e.LeaveToken}}
+	w.realByName["entry"] = e.ID.String() // the console's removal of an entry
 	return cap.Variants[0].ID.String()
 }
 

@@ -284,6 +284,8 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"storefront /supplier/:id :id":             supplier.String(), // the supplier's dispatch page, behind its list's link
 		"storefront /supplier/:id": "?" + storefront.SupplierLinks{Key: s.platform.cfg.SecretKey}.Query(devcon.ID,
 			storefront.SupplierGrant{SupplierID: supplier, Expires: now.AddDate(0, 1, 0).Truncate(time.Second)}).Encode(),
+		// The sold-out size's waiting list, and the question before taking its one person off.
+		"console /events/:slug/waitlist/:variant :variant": shirt.Variants[len(shirt.Variants)-1].ID.String(), "console :entry": waiting.ID.String(),
 	}, "/login/link/" + signIn
 }
 

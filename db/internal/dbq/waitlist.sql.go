@@ -90,6 +90,32 @@ func (q *Queries) WaitlistEntryByLeaveToken(ctx context.Context, arg WaitlistEnt
 	return i, err
 }
 
+const waitlistEntryGet = `-- name: WaitlistEntryGet :one
+SELECT tenant_id, id, variant_id, email, locale, quantity, state, leave_token, created_at FROM waitlist_entries WHERE tenant_id = $1::uuid AND id = $2::uuid
+`
+
+type WaitlistEntryGetParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+func (q *Queries) WaitlistEntryGet(ctx context.Context, arg WaitlistEntryGetParams) (WaitlistEntry, error) {
+	row := q.db.QueryRow(ctx, waitlistEntryGet, arg.TenantID, arg.ID)
+	var i WaitlistEntry
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.VariantID,
+		&i.Email,
+		&i.Locale,
+		&i.Quantity,
+		&i.State,
+		&i.LeaveToken,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const waitlistEntrySetState = `-- name: WaitlistEntrySetState :exec
 UPDATE waitlist_entries SET state = $1::text WHERE tenant_id = $2::uuid AND id = $3::uuid
 `
@@ -183,8 +209,10 @@ func (q *Queries) WaitlistLeave(ctx context.Context, arg WaitlistLeaveParams) (i
 const waitlistList = `-- name: WaitlistList :many
 SELECT e.tenant_id, e.id, e.variant_id, e.email, e.locale, e.quantity, e.state, e.leave_token, e.created_at, (CASE WHEN e.state = 'waiting'
                   THEN row_number() OVER (PARTITION BY e.state = 'waiting' ORDER BY e.created_at, e.id)
-                  ELSE 0 END)::int AS position
+                  ELSE 0 END)::int AS position,
+       o.expires_at AS offer_expires_at
 FROM waitlist_entries e
+LEFT JOIN waitlist_offers o ON o.tenant_id = e.tenant_id AND o.entry_id = e.id AND o.state = 'held'
 WHERE e.tenant_id = $1::uuid AND e.variant_id = $2::uuid
 ORDER BY e.created_at, e.id
 LIMIT $4::int OFFSET $3::int
@@ -198,20 +226,21 @@ type WaitlistListParams struct {
 }
 
 type WaitlistListRow struct {
-	TenantID   uuid.UUID
-	ID         uuid.UUID
-	VariantID  uuid.UUID
-	Email      string
-	Locale     string
-	Quantity   int32
-	State      string
-	LeaveToken string
-	CreatedAt  time.Time
-	Position   int32
+	TenantID       uuid.UUID
+	ID             uuid.UUID
+	VariantID      uuid.UUID
+	Email          string
+	Locale         string
+	Quantity       int32
+	State          string
+	LeaveToken     string
+	CreatedAt      time.Time
+	Position       int32
+	OfferExpiresAt *time.Time
 }
 
 // An option's list for staff, in line order, with each entry's position
-// among those still waiting.
+// among those still waiting and when the offer it holds ends (none: null).
 func (q *Queries) WaitlistList(ctx context.Context, arg WaitlistListParams) ([]WaitlistListRow, error) {
 	rows, err := q.db.Query(ctx, waitlistList,
 		arg.TenantID,
@@ -237,6 +266,7 @@ func (q *Queries) WaitlistList(ctx context.Context, arg WaitlistListParams) ([]W
 			&i.LeaveToken,
 			&i.CreatedAt,
 			&i.Position,
+			&i.OfferExpiresAt,
 		); err != nil {
 			return nil, err
 		}
@@ -568,6 +598,38 @@ func (q *Queries) WaitlistPosition(ctx context.Context, arg WaitlistPositionPara
 	var column_1 int32
 	err := row.Scan(&column_1)
 	return column_1, err
+}
+
+const waitlistRemove = `-- name: WaitlistRemove :one
+DELETE FROM waitlist_entries
+WHERE tenant_id = $1::uuid AND id = $2::uuid AND state <> 'offered'
+RETURNING tenant_id, id, variant_id, email, locale, quantity, state, leave_token, created_at
+`
+
+type WaitlistRemoveParams struct {
+	TenantID uuid.UUID
+	ID       uuid.UUID
+}
+
+// Staff take an entry off the list: the row goes (its address with it). An
+// entry holding an offer stays until the offer ends (no row back), so the
+// offer's units are never lost; an offer job that locked the entry first
+// wins, as this statement sees the entry it left.
+func (q *Queries) WaitlistRemove(ctx context.Context, arg WaitlistRemoveParams) (WaitlistEntry, error) {
+	row := q.db.QueryRow(ctx, waitlistRemove, arg.TenantID, arg.ID)
+	var i WaitlistEntry
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.VariantID,
+		&i.Email,
+		&i.Locale,
+		&i.Quantity,
+		&i.State,
+		&i.LeaveToken,
+		&i.CreatedAt,
+	)
+	return i, err
 }
 
 const waitlistTake = `-- name: WaitlistTake :one
