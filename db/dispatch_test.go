@@ -163,3 +163,50 @@ func TestSupplierDispatchMovesTheOrderOnceAllItsLinesAreSent(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentDispatchesMoveTheOrderOnce(t *testing.T) {
+	ctx := context.Background()
+	database := dbtest.New(t).Open(t, db.Options{MaxConns: 12})
+	ev := newTenant(t, database, "dispatch-race")
+	shirt := addProduct(t, database, ev.ID, storefront.Product{}, intp(10), intp(10))
+	supplier, err := database.SaveSupplier(ctx, ev.ID, suppliers.Supplier{Name: "shirts", Emails: []string{"orders@shirts.test"},
+		Mode: suppliers.ModePerOrder, ProductIDs: []uuid.UUID{shirt.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := orderFor("ada@example.com", shirt, 1)
+	req.Lines = append(req.Lines, storefront.Line{ProductID: shirt.ID, VariantID: shirt.Variants[1].ID, Quantity: 1})
+	o, err := database.PlaceOrder(ctx, ev.ID, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := &statusEvents{}
+	database.Events = events
+	warmPool(t, database, 10)
+	var mu sync.Mutex
+	marked := 0
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Go(func() {
+			<-start
+			_, n, err := database.DispatchLines(ctx, ev.ID, storefront.Dispatch{SupplierID: supplier, Order: o.Number,
+				Positions: []int{i % 2, 1 - i%2}, Note: "DHL", Ships: true})
+			if err != nil {
+				t.Errorf("dispatch %d: %v", i, err)
+			}
+			mu.Lock()
+			marked += n
+			mu.Unlock()
+		})
+	}
+	close(start)
+	wg.Wait()
+	if marked != 2 || len(events.changes) != 1 || events.changes[0].Status != storefront.StatusDispatched {
+		t.Fatalf("%d lines marked, status changes %+v; want 2 and one move to dispatched", marked, events.changes)
+	}
+	got, _ := database.OrderByNumber(ctx, ev.ID, o.Number)
+	if got.Status != storefront.StatusDispatched || len(got.History) != 2 {
+		t.Fatalf("the order %s with history %+v", got.Status, got.History)
+	}
+}
