@@ -118,8 +118,7 @@ func templateAudiences(t *testing.T) map[string][]audience {
 
 type word struct {
 	text   string
-	start  int // byte offset in the message
-	before string
+	before string // the message up to the word
 }
 
 func words(msg string) []word {
@@ -133,11 +132,11 @@ func words(msg string) []word {
 			continue
 		}
 		j := i
-		for j < len(runes) && unicode.IsLetter(runes[j]) {
-			j++
+		for j < len(runes) && (unicode.IsLetter(runes[j]) || runes[j] == '-' && j+1 < len(runes) && unicode.IsLetter(runes[j+1])) {
+			j++ // a compound with a hyphen is one word: Sende-Zeitpunkt
 		}
 		text := string(runes[i:j])
-		ws = append(ws, word{text: text, start: offset, before: msg[:offset]})
+		ws = append(ws, word{text: text, before: msg[:offset]})
 		offset += len(text)
 		i = j
 	}
@@ -148,18 +147,24 @@ func words(msg string) []word {
 var duPronouns = map[string]bool{"du": true, "dich": true, "dir": true, "dein": true, "deine": true,
 	"deinen": true, "deinem": true, "deiner": true, "deines": true}
 
-// duImperatives are the du-imperatives German copy has used, each with the
+// duImperatives are du-imperatives of verbs console copy uses, each with the
 // word that must follow it for it to be one ("" for any but "Sie"): "Gib …
 // ein" where staff read "Geben Sie … ein". "Versuche" alone is also the noun
-// (attempts); "Bitte ihn" asks someone, "Bitte an …" is please.
+// (attempts); "Bitte ihn" asks someone, "Bitte an …" is please. Verbs whose
+// du-imperative is also a common word (Stelle, Suche, Kreuze, Ruf, achte)
+// are left out.
 var duImperatives = map[string]string{
-	"archiviere": "", "beginne": "", "bestelle": "", "bezahle": "", "blende": "", "drücke": "",
-	"entferne": "", "erstelle": "", "fordere": "", "frag": "", "füge": "", "gib": "", "hake": "",
-	"kopiere": "", "lade": "", "lass": "", "lege": "", "melde": "", "nenne": "", "nimm": "",
-	"prüfe": "", "scanne": "", "schau": "", "schicke": "", "schreib": "", "sende": "",
-	"setze": "", "speichere": "", "starte": "", "storniere": "", "tippe": "", "verbirg": "",
-	"verkleinere": "", "verwende": "", "wähle": "", "warte": "", "wende": "", "wiederhole": "",
-	"ändere": "", "öffne": "", "versuche": "es", "bitte": "ihn",
+	"aktiviere": "", "archiviere": "", "beginne": "", "benutze": "", "bestelle": "", "bestätige": "",
+	"bezahle": "", "blende": "", "deaktiviere": "", "drücke": "", "entferne": "",
+	"erstelle": "", "exportiere": "", "fordere": "", "frag": "", "fülle": "", "füge": "",
+	"geh": "", "gehe": "", "gib": "", "hake": "", "halte": "", "hol": "", "hole": "", "klicke": "",
+	"kopiere": "", "lade": "", "lass": "", "lege": "", "lies": "", "lösche": "", "mach": "",
+	"mache": "", "markiere": "", "melde": "", "nenne": "", "nimm": "", "nutze": "", "prüfe": "",
+	"scanne": "", "schau": "", "schicke": "", "schließe": "", "schreib": "", "schreibe": "",
+	"sende": "", "setze": "", "sieh": "", "speichere": "", "starte": "", "storniere": "", "tippe": "",
+	"trage": "", "verbirg": "", "vergiss": "", "verkleinere": "", "verwende": "", "wähle": "",
+	"warte": "", "wende": "", "wiederhole": "", "zeig": "", "zeige": "", "ändere": "", "öffne": "",
+	"versuche": "es", "bitte": "ihn",
 }
 
 // duForms lists the du-forms of msg.
@@ -256,6 +261,7 @@ func TestGermanAddressForms(t *testing.T) {
 		"Bitte gleich noch einmal versuchen.":            false,
 		"Die Subdomain darf nicht mit Bindestrich enden": false,
 		"Setzen Sie BACKUP_DIR auf ein Verzeichnis.":     false,
+		"Der Lade-Balken zeigt den Fortschritt.":         false,
 	}
 	for msg, want := range du {
 		if got := len(duForms(msg)) > 0; got != want {
