@@ -44,8 +44,7 @@ var audiencePrefixes = map[string]audience{
 	"privacy.":         staffOrSuppliers,
 	"supplier.":        staffOrSuppliers, // the console's supplier form
 	"form.def.":        staffOrSuppliers, // the form builder
-	"email.kind.":      staffOrSuppliers, // the console's email pages
-	"email.sample.":    staffOrSuppliers,
+	"email.kind.":      staffOrSuppliers, // the console's email pages (email.sample.* fill attendees' emails)
 	"email.supplier":   staffOrSuppliers, // email.supplier.*, email.supplier_*
 	"email.batch.":     staffOrSuppliers,
 	"dispatch.":        staffOrSuppliers, // the supplier's dispatch page
@@ -292,6 +291,7 @@ func TestGermanAddressForms(t *testing.T) {
 		"voucher.unknown":              attendees,
 		"order.title":                  attendees,
 		"email.footer":                 attendees,
+		"email.sample.message_body":    attendees,
 		"error.forbidden":              attendees,
 		"error.csrf":                   everyone,
 		"catalogue.free":               everyone,
