@@ -142,9 +142,12 @@ func words(msg string) []word {
 	return ws
 }
 
-// duPronouns are the informal "you" and "your", in any case.
+// duPronouns are the informal "you" and "your", in any case, and the verbs'
+// du-forms that need no pronoun to be one ("Kannst es später ändern").
 var duPronouns = map[string]bool{"du": true, "dich": true, "dir": true, "dein": true, "deine": true,
-	"deinen": true, "deinem": true, "deiner": true, "deines": true}
+	"deinen": true, "deinem": true, "deiner": true, "deines": true,
+	"bist": true, "hast": true, "kannst": true, "musst": true, "darfst": true, "sollst": true,
+	"solltest": true, "willst": true, "möchtest": true, "wirst": true, "weißt": true}
 
 // duImperatives are du-imperatives of verbs console copy uses, each with the
 // word that must follow it for it to be one ("" for any but "Sie"): "Gib …
@@ -155,7 +158,7 @@ var duPronouns = map[string]bool{"du": true, "dich": true, "dir": true, "dein": 
 var duImperatives = map[string]string{
 	"aktiviere": "", "archiviere": "", "beginne": "", "benutze": "", "bestelle": "", "bestätige": "",
 	"bezahle": "", "blende": "", "deaktiviere": "", "drücke": "", "entferne": "",
-	"erstelle": "", "exportiere": "", "fordere": "", "frag": "", "fülle": "", "füge": "",
+	"ersetze": "", "erstelle": "", "exportiere": "", "fordere": "", "frag": "", "fülle": "", "füge": "",
 	"geh": "", "gehe": "", "gib": "", "hake": "", "halte": "", "hol": "", "hole": "", "klicke": "",
 	"kopiere": "", "lade": "", "lass": "", "lege": "", "lies": "", "lösche": "", "mach": "",
 	"mache": "", "markiere": "", "melde": "", "nenne": "", "nimm": "", "nutze": "", "prüfe": "",
@@ -251,6 +254,8 @@ func TestGermanAddressForms(t *testing.T) {
 		"Das Team sieht dich.":                           true,
 		"Wähle eine Farbe.":                              true,
 		"Öffne ein Event.":                               true,
+		"Davon solltest nachbestellen.":                  true,
+		"Stelle wieder her oder ersetze sie.":            true,
 		"Bitte versuche es gleich noch einmal.":          true,
 		"Währung legt der Betrieb fest; bitte ihn.":      true,
 		"Geben Sie Ihren Namen ein.":                     false,
