@@ -24,14 +24,15 @@ import (
 
 // deskPage is the desk page's part the scanner works with, as
 // console_desk.html renders it (contract 2 of issue 18): the lookup form,
-// the hidden scanner area and the two scripts, under the console's policy.
+// the hidden scanner area and the scanner's script (which loads jsQR when
+// it is first needed), under the console's policy.
 const deskPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Desk</title></head><body>
 <form id="desk-lookup" method="get" action="/find"><input id="desk-q" name="q"><button>Find</button></form>
 <section id="desk-scanner" hidden data-looking="Looking" data-found="Found" data-no-camera="No camera">
 <video id="desk-video" playsinline muted></video>
 <p><button type="button" id="desk-scan-start">Start the camera</button></p>
 <p id="desk-scan-status" role="status"></p></section>
-<script src="/static/vendor/jsqr.js" defer></script><script src="/static/desk-scan.js" defer></script>
+<script src="/static/desk-scan.js" defer></script>
 </body></html>`
 
 // deskServer serves the desk page, the static files, the QR code of token
@@ -102,7 +103,11 @@ func TestDeskDecode(t *testing.T) {
 	if err := chromedp.Do(tab, chromedp.Navigate(srv.url+"/desk")); err != nil {
 		t.Fatal(err)
 	}
-	got, err := chromedp.Run(tab, chromedp.Evaluate[string](`new Promise((done, fail) => {
+	loaded, err := chromedp.Run(tab, chromedp.Evaluate[string](`String(typeof window.jsQR)`))
+	if err != nil || loaded != "undefined" {
+		t.Fatalf("jsQR is %q (%v) before it is needed, want it loaded on demand", loaded, err)
+	}
+	got, err := chromedp.Run(tab, chromedp.Evaluate[string](`window.marqueeDeskReady().then(() => new Promise((done, fail) => {
 		const img = new Image();
 		img.onload = () => {
 			const c = document.createElement("canvas");
@@ -113,7 +118,7 @@ func TestDeskDecode(t *testing.T) {
 		};
 		img.onerror = () => fail(new Error("no image"));
 		img.src = "/qr.png";
-	})`, chromedp.EvalAwaitPromise))
+	}))`, chromedp.EvalAwaitPromise))
 	if err != nil || got != tok {
 		t.Fatalf("marqueeDeskDecode = %q (%v), want the token %q", got, err, tok)
 	}
