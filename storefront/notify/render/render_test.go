@@ -375,7 +375,7 @@ func TestSupplierBatch(t *testing.T) {
 		t.Errorf("attachments %+v", m.Attachments)
 	}
 	for _, s := range []string{"T-shirt", "M: 12", "XL: 5", "T-shirt insgesamt: 17", "Hoodie <zip>", "L: 4", "Alle Artikel: 21",
-		"devcon-acme.csv", "devcon-acme.xlsx", "als versandt markiert werden", "https://devcon.example.com/supplier/s1?exp=1&sig=x"} {
+		"devcon-acme.csv", "devcon-acme.xlsx", "hier als versandt markieren", "https://devcon.example.com/supplier/s1?exp=1&sig=x"} {
 		if !strings.Contains(m.Text, s) {
 			t.Errorf("text part lacks %q:\n%s", s, m.Text)
 		}
