@@ -100,12 +100,13 @@ func (h *Console) renderOrder(c *fiber.Ctx, t *tenant.Tenant, o *storefront.Orde
 	if o.Address != nil {
 		p.Address = address.Lines(*o.Address, base.Lang)
 	}
+	who := h.historyActors(c, base, t.ID)
 	for _, ch := range o.History {
 		what := base.T("status." + string(ch.Status))
 		if ch.Change != "" {
 			what = base.T("change." + string(ch.Change)) // the attendee's change: the status stayed
 		}
-		p.History = append(p.History, HistoryRow{Status: what, At: consoleTime(base, ch.At), Note: ch.Note, Actor: ch.Actor})
+		p.History = append(p.History, HistoryRow{Status: what, At: consoleTime(base, ch.At), Note: ch.Note, Actor: who.name(ch.Actor)})
 	}
 	for _, s := range statuses {
 		if s == storefront.StatusCancelled {

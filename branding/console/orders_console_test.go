@@ -81,6 +81,10 @@ func TestFulfilmentOrders(t *testing.T) {
 		if page.text("#current-status") != "Dispatched" || !strings.Contains(page.text("ol.history"), "DHL 123") {
 			t.Fatalf("after dispatch: %q, history %q", page.text("#current-status"), page.text("ol.history"))
 		}
+		rows := page.doc.Find("ol.history li small")
+		if first, last := rows.First().Text(), rows.Last().Text(); first != "by the attendee" || last != "by you" {
+			t.Errorf("the history says who: first %q, last %q; want by the attendee, by you", first, last)
+		}
 		r := b.post("/events/devcon/orders/"+n+"/status", url.Values{"csrf": {csrf}, "status": {"confirmed"}})
 		if r.status != 422 || !strings.Contains(r.text(".problems"), "cannot move to this status") {
 			t.Fatalf("a wrong move: %d %q", r.status, r.text(".problems"))
