@@ -51,6 +51,8 @@ var auditActions = []struct{ action, label string }{
 	{"order_viewed", "console.audit.action_order_viewed"},
 	{"orders_exported", "console.audit.action_orders_exported"},
 	{"order_marked_paid", "console.audit.action_order_marked_paid"},
+	{"waitlist_viewed", "console.audit.action_waitlist_viewed"},
+	{"waitlist_entry_removed", "console.audit.action_waitlist_entry_removed"},
 	{"supplier_batch_download", "console.audit.action_supplier_batch_download"},
 	{staff.ActionAuditExported, "console.audit.action_audit_exported"},
 	{staff.ActionPersonErased, "console.audit.action_person_erased"},

@@ -93,6 +93,11 @@ func (h *Console) waitlist(c *fiber.Ctx) error {
 	for _, e := range list {
 		p.Rows = append(p.Rows, waitlistRow(base, t, e))
 	}
+	// The list shows people's addresses: who looked is on the record, as
+	// for an order.
+	if err := h.Orders.AuditOrderAccess(ctx, t.ID, current(c).staff.ID, "waitlist_viewed", p.Product+" · "+p.Option); err != nil {
+		return err
+	}
 	link := waitlistLink(t, v.ID)
 	if page > 1 {
 		p.Prev = link + "?" + url.Values{"page": {strconv.Itoa(page - 1)}}.Encode()
@@ -153,6 +158,14 @@ func (h *Console) removeWaitlistEntry(c *fiber.Ctx, t *tenant.Tenant, _ url.Valu
 	if _, err := h.Waitlists.RemoveWaitlistEntry(c.UserContext(), t.ID, e.ID); err != nil {
 		return "", notFoundAsPage(err)
 	}
+	// The record names the option, not the address, which is gone.
+	option := e.VariantID.String()
+	if prod, v, err := h.catalogueProductOf(c, t, e.VariantID); err == nil {
+		option = prod.Name.In(t.DefaultLocale, t.DefaultLocale) + " · " + v.Label.In(t.DefaultLocale, t.DefaultLocale)
+	}
+	if err := h.Orders.AuditOrderAccess(c.UserContext(), t.ID, current(c).staff.ID, "waitlist_entry_removed", option); err != nil {
+		return "", err
+	}
 	return flashed(waitlistLink(t, e.VariantID), "waitlist_removed"), nil
 }
 
@@ -183,4 +196,21 @@ func waitlistDemand(t *tenant.Tenant, cat storefront.Catalogue, demand []storefr
 		}
 	}
 	return out
+}
+
+// catalogueProductOf is the product and option of variantID in the
+// event's catalogue.
+func (h *Console) catalogueProductOf(c *fiber.Ctx, t *tenant.Tenant, variantID uuid.UUID) (storefront.Product, storefront.Variant, error) {
+	cat, err := h.Products.Catalogue(c.UserContext(), t.ID)
+	if err != nil {
+		return storefront.Product{}, storefront.Variant{}, err
+	}
+	for _, prod := range cat.Products {
+		for _, v := range prod.Variants {
+			if v.ID == variantID {
+				return prod, v, nil
+			}
+		}
+	}
+	return storefront.Product{}, storefront.Variant{}, errPageNotFound
 }

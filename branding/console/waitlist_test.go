@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"marquee/db/dbtest"
 	"marquee/storefront"
 )
 
@@ -172,6 +173,17 @@ func TestConsoleWaitlist(t *testing.T) {
 		}
 		if _, err := s.db.WaitlistEntry(ctx, other.ID, theirEntry.ID); err != nil {
 			t.Fatalf("their entry went: %v", err)
+		}
+	})
+	t.Run("who looked at a list and whom they took off is in the audit log, without the address", func(t *testing.T) {
+		if n := dbtest.CountIn(t, s.db, ev.ID, "SELECT count(*) FROM audit_log WHERE action = 'waitlist_viewed' AND subject = 'Cap · Red'"); n < 3 {
+			t.Errorf("%d views of the red cap's list recorded", n)
+		}
+		if n := dbtest.CountIn(t, s.db, ev.ID, "SELECT count(*) FROM audit_log WHERE action = 'waitlist_entry_removed' AND subject = 'Cap · Red'"); n != 1 {
+			t.Errorf("%d removals recorded, want 1", n)
+		}
+		if n := dbtest.CountIn(t, s.db, ev.ID, "SELECT count(*) FROM audit_log WHERE subject LIKE '%zweite%'"); n != 0 {
+			t.Errorf("the audit log keeps the removed address (%d rows)", n)
 		}
 	})
 	t.Run("fulfilment staff see the list and take people off", func(t *testing.T) {
