@@ -14,11 +14,16 @@ import (
 
 // PaymentSessionStarted records the checkout session opened for an order
 // waiting for its payment (the status page's "Pay now" reuses it while it
-// is open).
-func (db *DB) PaymentSessionStarted(ctx context.Context, tenantID, orderID uuid.UUID, sessionID string) error {
-	return db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
-		return dbq.New(tx).OrderSetPaymentSession(ctx, dbq.OrderSetPaymentSessionParams{TenantID: tenantID, ID: orderID, SessionID: sessionID})
+// is open). recorded is false when the order no longer waits (its hold
+// ended while the session was being opened): the caller closes the
+// session, which nothing would close otherwise.
+func (db *DB) PaymentSessionStarted(ctx context.Context, tenantID, orderID uuid.UUID, sessionID string) (recorded bool, err error) {
+	err = db.InTenant(ctx, tenantID, func(tx pgx.Tx) error {
+		n, err := dbq.New(tx).OrderSetPaymentSession(ctx, dbq.OrderSetPaymentSessionParams{TenantID: tenantID, ID: orderID, SessionID: sessionID})
+		recorded = n == 1
+		return err
 	})
+	return recorded, err
 }
 
 // paymentTx runs fn on the event's order named by e, locked, in a tenant

@@ -12,8 +12,11 @@ WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
 -- name: OrderSetPaymentState :exec
 UPDATE orders SET payment_state = @payment_state::text WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
 
--- name: OrderSetPaymentSession :exec
-UPDATE orders SET payment_session_id = @session_id::text WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid;
+-- name: OrderSetPaymentSession :execrows
+-- 0 when the order no longer waits for its payment (its hold ended while
+-- the session was being opened).
+UPDATE orders SET payment_session_id = @session_id::text
+WHERE tenant_id = @tenant_id::uuid AND id = @id::uuid AND status = 'pending_payment';
 
 -- name: PaymentEventRecord :execrows
 -- 1 when the event is new, 0 when it was acted on before.

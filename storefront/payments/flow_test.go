@@ -2,11 +2,15 @@ package payments_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"marquee/storefront"
+	"marquee/storefront/payments"
 )
 
 // TestAPaidOrderIsPlaced: the hosted checkout's Pay sends the signed
@@ -103,14 +107,25 @@ func TestAnotherEventsOrderInTheMetadataIsRefused(t *testing.T) {
 
 // TestAnAbandonedPaymentGivesTheStockBack: the database's clock is 20
 // minutes behind when the order is placed, so its hold has ended by real
-// time and its expiry job runs at once; it
-// closes the checkout at Stripe, releases the stock and cancels the order
-// with payment_state expired. The session can no longer be paid.
+// time and its expiry job runs at once, racing the checkout being opened
+// (as a "Pay now" at the hold's last second would); it releases the stock
+// and cancels the order with payment_state expired, and whichever won the
+// race, no checkout is left open at Stripe: the job closes a session it
+// finds, Begin closes one it opened for an order no longer waiting
+// (ErrNotWaiting). The session can no longer be paid.
 func TestAnAbandonedPaymentGivesTheStockBack(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	h.offset.Store(int64(-20 * time.Minute))
-	o, session := h.order(t, "ada@example.com", 2)
+	o, err := h.db.PlaceOrder(context.Background(), h.event.ID, storefront.OrderRequest{IdempotencyKey: uuid.New(), Email: "ada@example.com",
+		Name: "Ada", Locale: "en", Answers: map[string]any{"consent": true},
+		Lines: []storefront.Line{{ProductID: h.cap.ID, VariantID: h.cap.Variants[0].ID, Quantity: 2}}})
 	h.offset.Store(0)
+	if err != nil || o.Status != storefront.StatusPendingPayment {
+		t.Fatalf("the order: %v, %+v", err, o)
+	}
+	if _, err := h.client.Begin(context.Background(), h.db, o, h.event.Name, "https://devcon.shop.test/orders/"+o.Number+"?sig=x", time.Now()); err != nil && !errors.Is(err, payments.ErrNotWaiting) {
+		t.Fatal(err)
+	}
 	eventually(t, "the expiry", func() bool { return h.reload(t, o).Status == storefront.StatusCancelled })
 	got := h.reload(t, o)
 	if got.PaymentState != storefront.PaymentExpired || got.History[len(got.History)-1].Note != "payment not completed in time" {
@@ -119,12 +134,12 @@ func TestAnAbandonedPaymentGivesTheStockBack(t *testing.T) {
 	if s := h.stock(t); s != 2 {
 		t.Fatalf("stock after the expiry: %d, want 2", s)
 	}
-	for _, s := range h.stripe.Sessions() {
-		if s.ID == session && s.Status != "expired" {
-			t.Fatalf("the session is %s at Stripe, want expired", s.Status)
-		}
+	sessions := h.stripe.Sessions()
+	if len(sessions) != 1 {
+		t.Fatalf("%d checkout sessions, want 1", len(sessions))
 	}
-	if _, err := h.stripe.Pay(session); err == nil {
+	eventually(t, "the session closed at Stripe", func() bool { return h.stripe.Sessions()[0].Status == "expired" })
+	if _, err := h.stripe.Pay(sessions[0].ID); err == nil {
 		t.Fatal("the expired session could still be paid")
 	}
 }

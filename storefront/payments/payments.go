@@ -164,8 +164,13 @@ func stripeLocale(l string) string {
 
 // SessionStore records an order's checkout session; db.DB implements it.
 type SessionStore interface {
-	PaymentSessionStarted(ctx context.Context, tenantID, orderID uuid.UUID, sessionID string) error
+	PaymentSessionStarted(ctx context.Context, tenantID, orderID uuid.UUID, sessionID string) (recorded bool, err error)
 }
+
+// ErrNotWaiting is Begin's answer for an order whose hold ended while its
+// checkout was being opened: the session is closed again, and the status
+// page says where the order is.
+var ErrNotWaiting = errors.New("payments: the order no longer waits for its payment")
 
 // Begin returns where to send the attendee to pay o (waiting for its
 // payment): its checkout session while that is open, else a new one,
@@ -180,8 +185,15 @@ func (c *Client) Begin(ctx context.Context, store SessionStore, o *storefront.Or
 	if err != nil {
 		return "", err
 	}
-	if err := store.PaymentSessionStarted(ctx, o.TenantID, o.ID, co.SessionID); err != nil {
+	recorded, err := store.PaymentSessionStarted(ctx, o.TenantID, o.ID, co.SessionID)
+	if err != nil {
 		return "", err
+	}
+	if !recorded {
+		if err := c.ExpireSession(ctx, co.SessionID); err != nil && !errors.Is(err, ErrSessionComplete) {
+			return "", err
+		}
+		return "", ErrNotWaiting
 	}
 	return co.URL, nil
 }

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"math"
 
 	"github.com/gofiber/fiber/v2"
 
 	"marquee/storefront"
+	"marquee/storefront/payments"
 	"marquee/themes"
 )
 
@@ -61,6 +63,9 @@ func (h *Handler) toCheckout(c *fiber.Ctx, site *storefront.Site, o *storefront.
 		u, err := h.Payments.Checkout(c.UserContext(), o, site.Tenant.Name, h.origin(c)+status)
 		if err == nil {
 			return c.Redirect(u, fiber.StatusSeeOther)
+		}
+		if errors.Is(err, payments.ErrNotWaiting) { // its hold ended meanwhile: the page says so
+			return c.Redirect(status, fiber.StatusSeeOther)
 		}
 		h.Log.Error("the checkout could not be opened", "order", o.Number, "err", err)
 	}

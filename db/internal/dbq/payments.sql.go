@@ -78,8 +78,9 @@ func (q *Queries) OrderSetPayment(ctx context.Context, arg OrderSetPaymentParams
 	return err
 }
 
-const orderSetPaymentSession = `-- name: OrderSetPaymentSession :exec
-UPDATE orders SET payment_session_id = $1::text WHERE tenant_id = $2::uuid AND id = $3::uuid
+const orderSetPaymentSession = `-- name: OrderSetPaymentSession :execrows
+UPDATE orders SET payment_session_id = $1::text
+WHERE tenant_id = $2::uuid AND id = $3::uuid AND status = 'pending_payment'
 `
 
 type OrderSetPaymentSessionParams struct {
@@ -88,9 +89,14 @@ type OrderSetPaymentSessionParams struct {
 	ID        uuid.UUID
 }
 
-func (q *Queries) OrderSetPaymentSession(ctx context.Context, arg OrderSetPaymentSessionParams) error {
-	_, err := q.db.Exec(ctx, orderSetPaymentSession, arg.SessionID, arg.TenantID, arg.ID)
-	return err
+// 0 when the order no longer waits for its payment (its hold ended while
+// the session was being opened).
+func (q *Queries) OrderSetPaymentSession(ctx context.Context, arg OrderSetPaymentSessionParams) (int64, error) {
+	result, err := q.db.Exec(ctx, orderSetPaymentSession, arg.SessionID, arg.TenantID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const orderSetPaymentState = `-- name: OrderSetPaymentState :exec

@@ -106,8 +106,19 @@ func (w *paymentExpireWorker) Work(ctx context.Context, job *river.Job[PaymentEx
 			return err
 		}
 	}
-	_, err = w.d.Store.PaymentExpired(ctx, storefront.PaymentEvent{TenantID: a.TenantID, OrderID: o.ID})
-	return ignoreGone(err)
+	expired, err := w.d.Store.PaymentExpired(ctx, storefront.PaymentEvent{TenantID: a.TenantID, OrderID: o.ID})
+	if err != nil {
+		return ignoreGone(err)
+	}
+	// A session opened after the order was read (the attendee's "Pay now"
+	// at the last moment) is closed too: nothing else would close it. Paid
+	// meanwhile, its webhook finds the order expired and refunds it.
+	if expired != nil && expired.PaymentSessionID != "" && expired.PaymentSessionID != o.PaymentSessionID && w.d.Payments != nil {
+		if err := w.d.Payments.ExpireSession(ctx, expired.PaymentSessionID); err != nil && !errors.Is(err, payments.ErrSessionComplete) {
+			return err
+		}
+	}
+	return nil
 }
 
 type paymentRefundWorker struct {
