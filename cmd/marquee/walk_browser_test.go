@@ -139,7 +139,7 @@ func TestBrowserPageWalk(t *testing.T) {
 		walkStop{host: "devcon", path: "/?code=speaker", status: 200, shows: "#code-active"},
 		walkStop{host: "devcon", path: "/order", status: 200, shows: "#code-active"})
 
-	b, _ := newEnglishBrowser(t, exe, s, "devcon.shop.test", 3*time.Minute)
+	b, _ := newEnglishBrowser(t, exe, s, "devcon.shop.test", 8*time.Minute) // a ceiling against a hung browser: the walk took 228 s on a busy machine
 	port := b.base[len("http://"+consoleHost+":"):]
 	session := false
 	for _, st := range stops {
