@@ -146,7 +146,7 @@ func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 	})
 	t.Run("the home page names the role in the member's language", func(t *testing.T) {
 		r := marketing.do(http.MethodGet, "/", "", "", "Accept-Language", "de")
-		if got := r.text(`table.events tbody tr td[data-label="Deine Rolle"]`); got != "Marketing" {
+		if got := r.text(`table.events tbody tr td[data-label="Ihre Rolle"]`); got != "Marketing" {
 			t.Errorf("role in German %q: %q", got, r.text("table.events"))
 		}
 	})
