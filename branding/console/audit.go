@@ -57,6 +57,7 @@ var auditActions = []struct{ action, label string }{
 	{staff.ActionAuditExported, "console.audit.action_audit_exported"},
 	{staff.ActionPersonErased, "console.audit.action_person_erased"},
 	{staff.ActionRetentionErased, "console.audit.action_retention_erased"},
+	{"message_sent", "console.audit.action_message_sent"},
 	{staff.ActionBackupRequested, "console.audit.action_backup_requested"},
 	{staff.ActionBackupDownloaded, "console.audit.action_backup_downloaded"},
 	{staff.ActionBackupDeleted, "console.audit.action_backup_deleted"},

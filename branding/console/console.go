@@ -72,6 +72,10 @@ type Console struct {
 
 	// Vouchers are the events' voucher codes.
 	Vouchers Vouchers
+	// Messages are the events' messages to attendees; MessagePreviews
+	// renders them as attendees receive them.
+	Messages        Messages
+	MessagePreviews MessagePreviews
 	// Pickup reads the pick-up tokens of orders' QR codes at the desk
 	// (nil: the desk searches by text only).
 	Pickup PickupTokens

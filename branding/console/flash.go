@@ -51,6 +51,8 @@ var flashes = map[string]string{
 	"status_changed":   "console.orders.status_changed",
 	"marked_paid":      "console.orders.marked_paid",
 	"collected":        "console.desk.collected",
+	"message_saved":    "console.messages.saved",
+	"message_sent":     "console.messages.sent_now",
 	"bulk":             "console.orders.bulk_done", // with the counts in ?changed= and ?skipped=
 }
 

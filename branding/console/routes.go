@@ -160,6 +160,18 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/settings", h.shopSettings)
 	app.Post("/events/:slug/settings", h.eventAction(editorRoles, h.saveShopSettings))
 
+	// An event's messages to its attendees: written per language, previewed,
+	// sent (asked first) through the job queue, with their progress.
+	app.Get("/events/:slug/messages", h.messages)
+	app.Get("/events/:slug/messages/new", h.newMessage)
+	app.Post("/events/:slug/messages", h.eventAction(messageRoles, h.createMessage))
+	app.Get("/events/:slug/messages/:message", h.message)
+	app.Post("/events/:slug/messages/:message", h.eventAction(messageRoles, h.updateMessage))
+	app.Get("/events/:slug/messages/:message/edit", h.editMessage)
+	app.Get("/events/:slug/messages/:message/html", h.messageHTML)
+	app.Get("/events/:slug/messages/:message/send", h.confirmEvent(messageRoles, h.askSendMessage))
+	app.Post("/events/:slug/messages/:message/send", h.eventAction(messageRoles, h.sendMessage))
+
 	// An event's attendees' personal data: one person's erasure on request.
 	app.Get("/events/:slug/privacy", h.privacyPage)
 	app.Get("/events/:slug/privacy/erase", h.askErasePerson)

@@ -35,6 +35,7 @@ var eventSections = []section{
 	{"form", "console.form.link", "nav-form", editorRoles},
 	{"orders", "console.orders.link", "nav-orders", orderRoles},
 	{"desk", "console.desk.link", "nav-desk", orderRoles},
+	{"messages", "console.messages.link", "nav-messages", messageRoles},
 	{"suppliers", "console.suppliers.link", "suppliers-link", supplierRoles},
 	{"emails", "console.emails.link", "emails-link", previewRoles},
 	{"settings", "console.settings.link", "settings-link", editorRoles},

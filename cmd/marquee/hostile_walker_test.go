@@ -150,6 +150,11 @@ func newWalker(t *testing.T) *walker {
 	if err != nil {
 		t.Fatal(err)
 	}
+	message, err := s.db.CreateMessage(ctx, sh.ev.ID, storefront.Message{Audience: storefront.Audience{Kind: storefront.AudienceAll},
+		Texts: map[string]storefront.MessageText{"en": {Subject: "Walk", Body: "A message the walk may send."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := s.platform.provision.AddDomain(ctx, "walk", "shop.walk-event.org"); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +163,7 @@ func newWalker(t *testing.T) *walker {
 		t.Fatal(err)
 	}
 	for name, value := range map[string]string{"slug": "walk", "product": sh.shirt.ID.String(), "variant": sh.shirt.Variants[0].ID.String(),
-		"number": number, "supplier": supplierID.String(), "voucher": voucher.ID.String(), "hostname": "shop.walk-event.org", "token": invite, "key": "company",
+		"number": number, "supplier": supplierID.String(), "voucher": voucher.ID.String(), "message": message.String(), "hostname": "shop.walk-event.org", "token": invite, "key": "company",
 		"version": "1", "slot": "logo", "kind": "order_confirmation", "id": "1", "n": "0", "*1": "marquee.css"} {
 		w.realByName[name] = value
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"marquee"
+	"marquee/storefront"
 	"marquee/storefront/notify"
 	"marquee/storefront/notify/render"
 	"marquee/tenant"
@@ -56,4 +57,14 @@ func (d *Deps) BatchFile(ctx context.Context, tenantID, supplierID uuid.UUID, fo
 		}
 	}
 	return notify.Attachment{}, marquee.New(marquee.ENOTFOUND, "error.not_found")
+}
+
+// MessagePreview renders a message to attendees as one whose order is in
+// lang receives it, in the event's branding (the console's preview).
+func (d *Deps) MessagePreview(ctx context.Context, t *tenant.Tenant, m *storefront.Message, lang string) (notify.Message, error) {
+	_, _, ev, err := d.Event(ctx, t.ID)
+	if err != nil {
+		return notify.Message{}, err
+	}
+	return d.Renderer.AttendeeMessage(ev, lang, m.Text(lang, t.DefaultLocale), "attendee@example.com")
 }
