@@ -245,6 +245,12 @@ const (
 // again) and marks the message sent when it was the last one.
 func (db *DB) FinishMessageRecipient(ctx context.Context, tenantID, messageID uuid.UUID, position int, state, why string) error {
 	return db.inTenantQ(ctx, tenantID, func(q *dbq.Queries) error {
+		// The message's lock first: two last recipients finishing at once
+		// would each see the other still sending, and neither would mark
+		// the message sent; serialised, the second sees the first's row.
+		if _, err := q.MessageLockForSend(ctx, dbq.MessageLockForSendParams{TenantID: tenantID, ID: messageID}); err != nil {
+			return notFound(err, msgNotFound)
+		}
 		if _, err := q.MessageRecipientFinish(ctx, dbq.MessageRecipientFinishParams{TenantID: tenantID, MessageID: messageID,
 			Position: int32(position), State: state, Error: why, Now: db.now()}); err != nil {
 			return err
