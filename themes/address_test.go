@@ -48,6 +48,7 @@ var audiencePrefixes = map[string]audience{
 	"email.supplier":   staffOrSuppliers, // email.supplier.*, email.supplier_*
 	"email.batch.":     staffOrSuppliers,
 	"dispatch.":        staffOrSuppliers, // the supplier's dispatch page
+	"message.":         staffOrSuppliers, // the console's messages to attendees (their emails: email.attendee_message.*)
 	"error.":           everyone,
 	"format.":          everyone,
 	"footer.":          everyone,
@@ -63,6 +64,8 @@ func audienceOf(id string) audience {
 	switch id {
 	case "error.forbidden": // only the storefront's 403
 		return attendees
+	case "waitlist.entry_holds_offer": // the console's waiting list
+		return staffOrSuppliers
 	}
 	best, who := "", attendees
 	for p, a := range audiencePrefixes {
@@ -298,6 +301,8 @@ func TestGermanAddressForms(t *testing.T) {
 		"email.footer":                 attendees,
 		"email.sample.message_body":    attendees,
 		"error.forbidden":              attendees,
+		"waitlist.entry_holds_offer":   staffOrSuppliers,
+		"message.audience_invalid":     staffOrSuppliers,
 		"error.csrf":                   everyone,
 		"catalogue.free":               everyone,
 	} {
