@@ -31,7 +31,8 @@ func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storef
 		AttendeeCanCancel: r.AttendeeCanCancel, AttendeeCanChange: canChange, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo,
 		TimeZone: r.TimeZone, PickupPlace: r.PickupPlace, PickupDetails: r.PickupDetails,
 		RetentionDays: int(r.RetentionDays), EndsOn: fromPgDate(r.EndsOn),
-		PayAtPickup: r.PayAtPickup, HoldMinutes: int(r.HoldMinutes), WaitlistHoldHours: int(r.WaitlistHoldHours)}, err
+		PayAtPickup: r.PayAtPickup, HoldMinutes: int(r.HoldMinutes), WaitlistHoldHours: int(r.WaitlistHoldHours),
+		MessageRate: int(r.MessageRate)}, err
 }
 
 // SaveSettings stores how an event's shop behaves (currency and close
@@ -58,13 +59,17 @@ func (db *DB) SaveSettings(ctx context.Context, tenantID uuid.UUID, s storefront
 		return err
 	}
 	s.WaitlistHoldHours = s.WaitlistHold()
+	if err := s.CheckMessageRate(); err != nil {
+		return err
+	}
+	s.MessageRate = s.Rate()
 	return db.inTenantChange(ctx, tenantID, func(q *dbq.Queries) error {
 		return q.SettingsUpsert(ctx, dbq.SettingsUpsertParams{
 			TenantID: tenantID, Ships: s.Ships, AttendeeCanCancel: s.AttendeeCanCancel, AttendeeCanChange: s.AttendeeCanChange,
 			CommonCountries: append([]string{}, s.CommonCountries...), ReplyTo: s.ReplyTo,
 			TimeZone: s.TimeZone, PickupPlace: s.PickupPlace, PickupDetails: s.PickupDetails,
 			RetentionDays: int32(s.RetentionDays), PayAtPickup: s.PayAtPickup, HoldMinutes: int32(s.HoldMinutes),
-			WaitlistHoldHours: int32(s.WaitlistHoldHours),
+			WaitlistHoldHours: int32(s.WaitlistHoldHours), MessageRate: int32(s.MessageRate),
 		})
 	})
 }

@@ -66,6 +66,7 @@ SELECT t.currency, t.closes_at,
        coalesce(s.pay_at_pickup, false)::boolean AS pay_at_pickup,
        coalesce(s.hold_minutes, 15)::int AS hold_minutes,
        coalesce(s.waitlist_hold_hours, 24)::int AS waitlist_hold_hours,
+       coalesce(s.message_rate, 10)::int AS message_rate,
        t.ends_on
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = @tenant_id::uuid;
@@ -73,11 +74,12 @@ WHERE t.id = @tenant_id::uuid;
 -- name: SettingsUpsert :exec
 INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, attendee_can_change, common_countries, reply_to,
                                  time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes,
-                                 waitlist_hold_hours)
+                                 waitlist_hold_hours, message_rate)
 VALUES (@tenant_id::uuid, @ships::boolean, @attendee_can_cancel::boolean, @attendee_can_change::boolean,
         @common_countries::text[], @reply_to::text,
         @time_zone::text, @pickup_place::text, @pickup_details::text, @retention_days::int,
-        @pay_at_pickup::boolean, @hold_minutes::int, @waitlist_hold_hours::int)
+        @pay_at_pickup::boolean, @hold_minutes::int, @waitlist_hold_hours::int,
+        @message_rate::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     attendee_can_change = EXCLUDED.attendee_can_change,
@@ -85,7 +87,7 @@ SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
     retention_days = EXCLUDED.retention_days,
     pay_at_pickup = EXCLUDED.pay_at_pickup, hold_minutes = EXCLUDED.hold_minutes,
-    waitlist_hold_hours = EXCLUDED.waitlist_hold_hours;
+    waitlist_hold_hours = EXCLUDED.waitlist_hold_hours, message_rate = EXCLUDED.message_rate;
 
 -- name: VariantAdjustStock :one
 -- Adds delta to a limited stock, never below zero: no row back when the

@@ -245,6 +245,9 @@ type Settings struct {
 	// WaitlistHoldHours is how long a waiting list's offer holds its units
 	// (24 unless the event set it).
 	WaitlistHoldHours int
+	// MessageRate is how many of a message's emails to attendees go out
+	// per second at most (0: DefaultMessageRate).
+	MessageRate int
 }
 
 // RetentionEnds is when the event's attendees' personal data is due for
@@ -303,5 +306,6 @@ func (s Settings) OrdersClosed(now time.Time) bool {
 // DefaultSettings apply to an event that never changed them.
 func DefaultSettings() Settings {
 	return Settings{Currency: "EUR", AttendeeCanCancel: true, AttendeeCanChange: true, TimeZone: DefaultTimeZone, RetentionDays: DefaultRetentionDays,
-		HoldMinutes: DefaultHoldMinutes, WaitlistHoldHours: DefaultWaitlistHoldHours}
+		HoldMinutes: DefaultHoldMinutes, WaitlistHoldHours: DefaultWaitlistHoldHours,
+		MessageRate: DefaultMessageRate}
 }

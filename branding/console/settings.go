@@ -43,6 +43,9 @@ type SettingsPage struct {
 	// WaitlistHoldHours is how long a waiting list's offer holds its units,
 	// as the form shows it (what was typed, on a refusal).
 	WaitlistHoldHours string
+	// MessageRate is how many emails of a message to attendees go out per
+	// second, as the form shows it (what was typed, on a refusal).
+	MessageRate string
 	// CanErase: the member may erase an attendee's data (the link to it).
 	CanErase bool
 	// Zones are common time zone names the time zone field suggests.
@@ -106,6 +109,10 @@ func (h *Console) renderSettings(c *fiber.Ctx, t *tenant.Tenant, status int, s s
 	p.WaitlistHoldHours = strconv.Itoa(s.WaitlistHold())
 	if p.ProblemField == "waitlist_hold_hours" {
 		p.WaitlistHoldHours = c.FormValue("waitlist_hold_hours")
+	}
+	p.MessageRate = strconv.Itoa(s.Rate())
+	if p.ProblemField == "message_rate" {
+		p.MessageRate = c.FormValue("message_rate")
 	}
 	if ev := h.routeEvent(c); ev != nil {
 		p.CanErase = ev.admin || slices.Contains(privacyRoles, ev.role)
@@ -184,6 +191,17 @@ func settingsFromForm(cur storefront.Settings, form url.Values) (storefront.Sett
 			return s, err
 		}
 		s.WaitlistHoldHours = hours
+	}
+	if typed, ok := form["message_rate"]; ok {
+		one := ""
+		if len(typed) == 1 {
+			one = typed[0]
+		}
+		rate, err := storefront.ParseMessageRate(one)
+		if err != nil {
+			return s, err
+		}
+		s.MessageRate = rate
 	}
 	s.PickupPlace = strings.TrimSpace(form.Get("pickup_place"))
 	s.PickupDetails = strings.TrimSpace(strings.ReplaceAll(form.Get("pickup_details"), "\r\n", "\n"))

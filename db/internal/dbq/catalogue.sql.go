@@ -431,6 +431,7 @@ SELECT t.currency, t.closes_at,
        coalesce(s.pay_at_pickup, false)::boolean AS pay_at_pickup,
        coalesce(s.hold_minutes, 15)::int AS hold_minutes,
        coalesce(s.waitlist_hold_hours, 24)::int AS waitlist_hold_hours,
+       coalesce(s.message_rate, 10)::int AS message_rate,
        t.ends_on
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = $1::uuid
@@ -450,6 +451,7 @@ type SettingsGetRow struct {
 	PayAtPickup       bool
 	HoldMinutes       int32
 	WaitlistHoldHours int32
+	MessageRate       int32
 	EndsOn            pgtype.Date
 }
 
@@ -470,6 +472,7 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 		&i.PayAtPickup,
 		&i.HoldMinutes,
 		&i.WaitlistHoldHours,
+		&i.MessageRate,
 		&i.EndsOn,
 	)
 	return i, err
@@ -478,11 +481,12 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 const settingsUpsert = `-- name: SettingsUpsert :exec
 INSERT INTO storefront_settings (tenant_id, ships, attendee_can_cancel, attendee_can_change, common_countries, reply_to,
                                  time_zone, pickup_place, pickup_details, retention_days, pay_at_pickup, hold_minutes,
-                                 waitlist_hold_hours)
+                                 waitlist_hold_hours, message_rate)
 VALUES ($1::uuid, $2::boolean, $3::boolean, $4::boolean,
         $5::text[], $6::text,
         $7::text, $8::text, $9::text, $10::int,
-        $11::boolean, $12::int, $13::int)
+        $11::boolean, $12::int, $13::int,
+        $14::int)
 ON CONFLICT (tenant_id) DO UPDATE
 SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     attendee_can_change = EXCLUDED.attendee_can_change,
@@ -490,7 +494,7 @@ SET ships = EXCLUDED.ships, attendee_can_cancel = EXCLUDED.attendee_can_cancel,
     time_zone = EXCLUDED.time_zone, pickup_place = EXCLUDED.pickup_place, pickup_details = EXCLUDED.pickup_details,
     retention_days = EXCLUDED.retention_days,
     pay_at_pickup = EXCLUDED.pay_at_pickup, hold_minutes = EXCLUDED.hold_minutes,
-    waitlist_hold_hours = EXCLUDED.waitlist_hold_hours
+    waitlist_hold_hours = EXCLUDED.waitlist_hold_hours, message_rate = EXCLUDED.message_rate
 `
 
 type SettingsUpsertParams struct {
@@ -507,6 +511,7 @@ type SettingsUpsertParams struct {
 	PayAtPickup       bool
 	HoldMinutes       int32
 	WaitlistHoldHours int32
+	MessageRate       int32
 }
 
 func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) error {
@@ -524,6 +529,7 @@ func (q *Queries) SettingsUpsert(ctx context.Context, arg SettingsUpsertParams) 
 		arg.PayAtPickup,
 		arg.HoldMinutes,
 		arg.WaitlistHoldHours,
+		arg.MessageRate,
 	)
 	return err
 }
