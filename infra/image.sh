@@ -51,7 +51,10 @@ tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$created" \
   --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
   -C "$work/root" -cf - . | gzip -9n >"$work/layer.tar.gz"
 
-# The loopback registry: an ephemeral port, read from its log.
+# The loopback registry: an ephemeral port, read from its log. The log is
+# created here, not by the background job's redirection, which may come
+# after the first read below (a loaded CI machine found that race).
+: >"$work/registry.log"
 "$crane" registry serve --address 127.0.0.1:0 2>"$work/registry.log" &
 registry_pid=$!
 port=""
