@@ -90,7 +90,7 @@ var configVars = [][3]string{
 	{"LISTEN_ADDR", ":8080", "address of the HTTP server"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "(off)", "OpenTelemetry collector's base URL, such as http://otel-collector:4318: a span per request goes to its /v1/traces over OTLP/HTTP, and the request log writes its trace_id"},
 	{"SENTRY_DSN", "(off)", "Sentry's DSN: every internal error and panic is reported there with its request id, event and route, never the request's headers, cookies, query, body or address"},
-	{"METRICS_ADDR", "(off)", "address of a second HTTP server answering GET /metrics in Prometheus's format, such as :9090; never the public listener"},
+	{"METRICS_ADDR", "(off)", "address of a second HTTP server answering GET /metrics in Prometheus's format and Go's profiles under /debug/pprof/, such as :9090; never the public listener"},
 	{"TRUSTED_PROXIES", "(none)", "IPs or CIDRs of reverse proxies (load balancers) whose X-Forwarded-Host, X-Forwarded-For and X-Forwarded-Proto are believed"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "json (text in dev)", "json or text"},

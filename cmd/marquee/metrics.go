@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -74,9 +75,18 @@ func (p *platform) serveMetrics() (stop func(), err error) {
 	return p.serveMetricsOn(ln), nil
 }
 
-// serveMetricsOn serves the metrics on ln until stop is called.
+// serveMetricsOn serves the metrics on ln until stop is called, and Go's
+// profiles under /debug/pprof/ (an operator's CPU, heap and goroutine
+// profiles of a live replica; the public listener has none of them).
 func (p *platform) serveMetricsOn(ln net.Listener) (stop func()) {
-	srv := &http.Server{Handler: p.metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle("/", p.metrics.Handler())
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			p.log.Error("metrics server", "err", err)

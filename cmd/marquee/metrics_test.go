@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -127,6 +128,20 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 	for _, host := range []string{"gauges." + testBase, "console." + testBase, "nowhere." + testBase, "127.0.0.1"} {
 		if r := s.get(host, "/metrics"); r.status != http.StatusNotFound || strings.Contains(r.body, "marquee_") {
 			t.Errorf("the public listener answers /metrics on %s: %d\n%.300s", host, r.status, r.body)
+		}
+		// (The console answers every path signed out with its sign-in page.)
+		if r := s.get(host, "/debug/pprof/heap?debug=1"); strings.Contains(r.body, "heap profile") {
+			t.Errorf("the public listener answers /debug/pprof/ on %s: %d\n%.300s", host, r.status, r.body)
+		}
+	}
+	// The metrics listener has Go's profiles, for an operator.
+	if res, err := http.Get("http://" + ln.Addr().String() + "/debug/pprof/heap?debug=1"); err != nil {
+		t.Error(err)
+	} else {
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), "heap profile") {
+			t.Errorf("METRICS_ADDR's /debug/pprof/heap: %d\n%.300s", res.StatusCode, body)
 		}
 	}
 
