@@ -45,6 +45,10 @@ type DB struct {
 	// are set), so a priced order waits for its payment (pending_payment);
 	// without, it is paid at pick-up.
 	OnlinePayments bool
+	// WebhooksAllowPrivate lets webhook endpoints be plain http and on
+	// private or loopback addresses (tests and dev only; see
+	// webhooks.CheckURL).
+	WebhooksAllowPrivate bool
 
 	// acquireTimeout bounds the wait for a connection (0: DefaultAcquireTimeout).
 	acquireTimeout time.Duration

@@ -538,3 +538,57 @@ type WaitlistOffer struct {
 	OrderID   uuid.NullUUID
 	CreatedAt time.Time
 }
+
+type WebhookAttempt struct {
+	ID              int64
+	TenantID        uuid.NullUUID
+	DeliveryID      uuid.UUID
+	Attempt         int32
+	StatusCode      int32
+	ResponseExcerpt string
+	Error           string
+	DurationMs      int32
+	At              time.Time
+}
+
+type WebhookDelivery struct {
+	ID              uuid.UUID
+	TenantID        uuid.NullUUID
+	MessageID       uuid.UUID
+	EndpointID      uuid.UUID
+	State           string
+	Attempts        int32
+	StatusCode      int32
+	ResponseExcerpt string
+	Error           string
+	DurationMs      int32
+	CreatedAt       time.Time
+	LastAttemptAt   *time.Time
+	NextAttemptAt   *time.Time
+}
+
+type WebhookEndpoint struct {
+	ID                  uuid.UUID
+	TenantID            uuid.NullUUID
+	Url                 string
+	Description         string
+	Types               []string
+	Secret              string
+	PreviousSecret      string
+	PreviousSecretUntil *time.Time
+	Enabled             bool
+	DisabledAt          *time.Time
+	DisabledReason      string
+	FailingSince        *time.Time
+	CreatedBy           uuid.NullUUID
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+type WebhookMessage struct {
+	ID        uuid.UUID
+	TenantID  uuid.NullUUID
+	Type      string
+	Payload   []byte
+	CreatedAt time.Time
+}
