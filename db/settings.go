@@ -27,12 +27,16 @@ func settingsIn(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID) (storef
 		return storefront.Settings{}, err
 	}
 	canChange, err := q.SettingsChangeAllowed(ctx, tenantID)
-	return storefront.Settings{Currency: r.Currency, ClosesAt: r.ClosesAt, Ships: r.Ships,
+	if err != nil {
+		return storefront.Settings{}, err
+	}
+	s := storefront.Settings{Currency: r.Currency, ClosesAt: r.ClosesAt, Ships: r.Ships,
 		AttendeeCanCancel: r.AttendeeCanCancel, AttendeeCanChange: canChange, CommonCountries: r.CommonCountries, ReplyTo: r.ReplyTo,
 		TimeZone: r.TimeZone, PickupPlace: r.PickupPlace, PickupDetails: r.PickupDetails,
 		RetentionDays: int(r.RetentionDays), EndsOn: fromPgDate(r.EndsOn),
 		PayAtPickup: r.PayAtPickup, HoldMinutes: int(r.HoldMinutes), WaitlistHoldHours: int(r.WaitlistHoldHours),
-		MessageRate: int(r.MessageRate)}, err
+		MessageRate: int(r.MessageRate), Kind: r.Kind}
+	return s, readSignupTexts(r.SignupTexts, &s)
 }
 
 // SaveSettings stores how an event's shop behaves (currency and close

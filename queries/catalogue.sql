@@ -67,6 +67,8 @@ SELECT t.currency, t.closes_at,
        coalesce(s.hold_minutes, 15)::int AS hold_minutes,
        coalesce(s.waitlist_hold_hours, 24)::int AS waitlist_hold_hours,
        coalesce(s.message_rate, 10)::int AS message_rate,
+       coalesce(s.kind, 'shop')::text AS kind,
+       coalesce(s.signup_texts, '{}')::jsonb AS signup_texts,
        t.ends_on
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = @tenant_id::uuid;

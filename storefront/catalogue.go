@@ -248,6 +248,12 @@ type Settings struct {
 	// MessageRate is how many of a message's emails to attendees go out
 	// per second at most (0: DefaultMessageRate).
 	MessageRate int
+	// Kind is KindShop (also when "") or KindSignup: a sign-up event's
+	// landing page is its sign-up form (issue 19).
+	Kind string
+	// SignupConsent is the text beside a sign-up form's consent checkbox,
+	// SignupThanks the thank-you page's text, per language.
+	SignupConsent, SignupThanks Text
 }
 
 // RetentionEnds is when the event's attendees' personal data is due for

@@ -432,6 +432,8 @@ SELECT t.currency, t.closes_at,
        coalesce(s.hold_minutes, 15)::int AS hold_minutes,
        coalesce(s.waitlist_hold_hours, 24)::int AS waitlist_hold_hours,
        coalesce(s.message_rate, 10)::int AS message_rate,
+       coalesce(s.kind, 'shop')::text AS kind,
+       coalesce(s.signup_texts, '{}')::jsonb AS signup_texts,
        t.ends_on
 FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE t.id = $1::uuid
@@ -452,6 +454,8 @@ type SettingsGetRow struct {
 	HoldMinutes       int32
 	WaitlistHoldHours int32
 	MessageRate       int32
+	Kind              string
+	SignupTexts       []byte
 	EndsOn            pgtype.Date
 }
 
@@ -473,6 +477,8 @@ func (q *Queries) SettingsGet(ctx context.Context, tenantID uuid.UUID) (Settings
 		&i.HoldMinutes,
 		&i.WaitlistHoldHours,
 		&i.MessageRate,
+		&i.Kind,
+		&i.SignupTexts,
 		&i.EndsOn,
 	)
 	return i, err

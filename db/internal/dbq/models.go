@@ -367,6 +367,20 @@ type RiverQueue struct {
 	UpdatedAt time.Time
 }
 
+type Signup struct {
+	TenantID    uuid.UUID
+	ID          uuid.UUID
+	ClientID    uuid.UUID
+	Name        string
+	Email       string
+	Answers     []byte
+	Consent     bool
+	ConsentText string
+	Locale      string
+	Source      string
+	CreatedAt   time.Time
+}
+
 type Staff struct {
 	ID            uuid.UUID
 	Email         string
@@ -428,6 +442,8 @@ type StorefrontSetting struct {
 	WaitlistHoldHours int32
 	AttendeeCanChange bool
 	MessageRate       int32
+	Kind              string
+	SignupTexts       []byte
 }
 
 type Supplier struct {
