@@ -38,7 +38,8 @@
 # BENCH_WARMUP (3s), BENCH_STATS_SETTLE (12, seconds: Postgres backends
 # flush their statistics up to 10 s after they go idle), BENCH_PORTS (a
 # range such as 18900-18949 to take the servers' ports from; default any
-# free port of 20000-59999). With TEST_DATABASE_URL set, that server is used
+# free port of 20000-59999), BENCH_PROFILE_DIR (when set: marquee serve's
+# CPU profile of each of its rounds there, through METRICS_ADDR's pprof). With TEST_DATABASE_URL set, that server is used
 # instead of a throwaway one; the bench database and role are dropped at
 # the end.
 set -euo pipefail
@@ -129,14 +130,45 @@ begin_inner() {
 # a random SECRET_KEY, no workers; its pid in MARQUEE_PID, its errors in
 # $BENCH_TMP/marquee.err. The caller waits for it to be ready.
 start_serve() {
-	local port=$1 secret_key
+	local port=$1 secret_key extra=()
 	secret_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 	say "starting marquee serve on 127.0.0.1:$port (BASE_DOMAIN=$BASE_DOMAIN, JSON request log to /dev/null)"
-	DATABASE_URL=$OWNER_URL BASE_DOMAIN=$BASE_DOMAIN LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL=info LOG_FORMAT=json \
+	if [[ -n "${BENCH_PROFILE_DIR:-}" ]]; then
+		METRICS_PORT=$(free_port)
+		extra=(METRICS_ADDR="127.0.0.1:$METRICS_PORT")
+		mkdir -p "$BENCH_PROFILE_DIR"
+		say "profiles of marquee serve go to $BENCH_PROFILE_DIR (METRICS_ADDR 127.0.0.1:$METRICS_PORT)"
+	fi
+	env "${extra[@]}" DATABASE_URL=$OWNER_URL BASE_DOMAIN=$BASE_DOMAIN LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL=info LOG_FORMAT=json \
 		SECRET_KEY=$secret_key MEDIA_DIR="$BENCH_TMP/media" SMTP_URL=smtp://127.0.0.1:1 WORKERS=0 "$BENCH_TMP/marquee" serve >/dev/null 2>"$BENCH_TMP/marquee.err" &
 	MARQUEE_PID=$!
 	PIDS+=("$MARQUEE_PID")
 }
+
+# profile_cpu NAME SECONDS: with BENCH_PROFILE_DIR set, a CPU profile of
+# marquee serve over the next SECONDS, in the background, to
+# BENCH_PROFILE_DIR/NAME.cpu (read it with go tool pprof); else nothing.
+profile_cpu() {
+	[[ -n "${BENCH_PROFILE_DIR:-}" ]] || return 0
+	curl -s --max-time $(($2 + 30)) -o "$BENCH_PROFILE_DIR/$1.cpu" \
+		"http://127.0.0.1:$METRICS_PORT/debug/pprof/profile?seconds=$2" &
+	PROFILE_PIDS+=("$!")
+}
+
+# profile_heap NAME: with BENCH_PROFILE_DIR set, marquee serve's heap
+# profile (after a GC) to BENCH_PROFILE_DIR/NAME.heap; else nothing.
+profile_heap() {
+	[[ -n "${BENCH_PROFILE_DIR:-}" ]] || return 0
+	curl -s --max-time 60 -o "$BENCH_PROFILE_DIR/$1.heap" "http://127.0.0.1:$METRICS_PORT/debug/pprof/heap?gc=1"
+}
+
+# profile_wait: waits for the CPU profiles started by profile_cpu.
+profile_wait() {
+	local pid
+	for pid in "${PROFILE_PIDS[@]}"; do wait "$pid" || true; done
+	PROFILE_PIDS=()
+}
+PROFILE_PIDS=()
 
 # ---------------------------------------------------------------------------
 # Inner part: TEST_DATABASE_URL is a superuser URL.
@@ -385,6 +417,7 @@ inner() {
 			[[ "$before" =~ ^[0-9]+$ ]] || die "could not read pg_stat_database ($before)"
 		fi
 		say "round $round of $ROUNDS: marquee ($wrk_settings)"
+		profile_cpu "marquee-$round" "${DURATION%s}"
 		run_wrk "marquee-$round" "http://127.0.0.1:$port/" "$marquee_pid" -d"$DURATION" --latency
 		check_run "marquee-$round"
 		kill -0 "$marquee_pid" 2>/dev/null || die "marquee serve exited during the run"
@@ -393,6 +426,7 @@ inner() {
 				"$(awk '$1 == "99%" {print $2}' "$BENCH_TMP/$name-$round.wrk")" | tee -a "$BENCH_TMP/rounds" >&2
 		done
 	done
+	profile_wait
 
 	say "waiting ${SETTLE}s for Postgres to flush the runs' statistics"
 	sleep "$SETTLE"

@@ -22,7 +22,8 @@
 # BENCH_FEW (10), BENCH_THREADS (1), BENCH_CONNECTIONS (64), BENCH_DURATION
 # (10s), BENCH_ROUNDS (3), BENCH_WARMUP (3s), BENCH_SEED_WORKERS (8),
 # BENCH_PORTS (a range such as 18900-18949; default any free port of
-# 20000-59999). With TEST_DATABASE_URL set, that server is used instead of
+# 20000-59999), BENCH_PROFILE_DIR (when set: marquee serve's CPU profile of
+# each round and its heap profile after every event was visited, there). With TEST_DATABASE_URL set, that server is used instead of
 # a throwaway one; the bench database and role are dropped at the end.
 set -euo pipefail
 
@@ -117,6 +118,7 @@ inner() {
 			n=$FEW
 			[[ "$name" == busy ]] && n=$BUSY
 			say "round $round of $ROUNDS: random Host of $n events ($wrk_settings)"
+			profile_cpu "$name-$round" "${DURATION%s}"
 			EVENTS=$n run_wrk "$name-$round" "http://127.0.0.1:$port/" "$marquee_pid" -d"$DURATION" --latency
 			check_run "$name-$round"
 			kill -0 "$marquee_pid" 2>/dev/null || die "marquee serve exited during the run"
@@ -136,6 +138,8 @@ inner() {
 	local rss_all
 	rss_all=$(rss_mb "$marquee_pid")
 	say "RSS after visiting all $ALL_EVENTS events: $rss_all MB"
+	profile_heap all-visited
+	profile_wait
 
 	local ratios=() few_rps=() busy_rps=()
 	for ((round = 1; round <= ROUNDS; round++)); do
