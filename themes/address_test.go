@@ -49,6 +49,7 @@ var audiencePrefixes = map[string]audience{
 	"email.batch.":     staffOrSuppliers,
 	"dispatch.":        staffOrSuppliers, // the supplier's dispatch page
 	"message.":         staffOrSuppliers, // the console's messages to attendees (their emails: email.attendee_message.*)
+	"webhook.":         staffOrSuppliers, // the console's webhooks (issue 19)
 	"error.":           everyone,
 	"format.":          everyone,
 	"footer.":          everyone,
