@@ -12,6 +12,7 @@ import (
 	"marquee"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
+	"marquee/storefront/webhooks"
 )
 
 var _ storefront.SignupStore = (*DB)(nil)
@@ -61,10 +62,7 @@ func (db *DB) SignupCreate(ctx context.Context, tenantID uuid.UUID, s storefront
 // signupReceived tells the webhooks of the event (and the platform's) of
 // a new sign-up, inside its transaction.
 func (db *DB) signupReceived(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, s storefront.Signup) error {
-	// Replaced by emitWebhook(ctx, tx, tenantID, webhooks.SignupReceived,
-	// …) when the webhooks' core lands (issue 19, contract 1).
-	_, _, _, _ = ctx, tx, tenantID, s
-	return nil
+	return emitWebhook(ctx, tx, tenantID, webhooks.SignupReceived, webhooks.Signup(tenantID, s))
 }
 
 func checkSignup(s storefront.Signup) error {

@@ -2,16 +2,19 @@ package db_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"marquee"
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/storefront"
+	"marquee/storefront/webhooks"
 )
 
 func aSignup(email string) storefront.Signup {
@@ -179,5 +182,44 @@ func TestSaveSignupFormIsReadWithTheSettings(t *testing.T) {
 	}
 	if err := database.SaveSignupForm(ctx, ev.ID, "bazaar", nil, nil); marquee.ErrorField(err) != "kind" {
 		t.Fatalf("an unknown kind: %v, want refused on kind", err)
+	}
+}
+
+// TestSignupReceivedIsEmittedOnce: a sign-up sent three times (one client
+// id) gives one signup.received message and one delivery to the event's
+// endpoint, with the sign-up as its data; another event's sign-up is not
+// delivered there.
+func TestSignupReceivedIsEmittedOnce(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
+	database.WebhooksAllowPrivate = true
+	a, b := newTenant(t, database, "signhook-a"), newTenant(t, database, "signhook-b")
+	endpoint := endpointOf(t, database, a.ID, "http://127.0.0.1:1/crm", webhooks.SignupReceived)
+	s := aSignup("ada@example.com")
+	for range 3 {
+		if _, _, err := database.SignupCreate(ctx, a.ID, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := database.SignupCreate(ctx, b.ID, aSignup("bob@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if n := dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1", endpoint.ID); n != 1 {
+		t.Fatalf("%d deliveries to the endpoint, want 1", n)
+	}
+	var payload []byte
+	conn, err := pgx.Connect(ctx, d.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := conn.QueryRow(ctx, "SELECT payload FROM webhook_messages WHERE type = $1", webhooks.SignupReceived).Scan(&payload); err != nil {
+		t.Fatal(err)
+	}
+	var data webhooks.SignupData
+	if err := json.Unmarshal(payload, &data); err != nil || data.Email != "ada@example.com" || data.EventID != a.ID ||
+		data.ClientID != s.ClientID || data.Answers["company"] != "ACME" || data.ConsentText != "I agree" {
+		t.Fatalf("payload %s (%v), want Ada's sign-up of event a", payload, err)
 	}
 }
