@@ -222,15 +222,6 @@ func (s *Site) Lang(acceptLanguage []byte, negotiate func(acceptLanguage string)
 	return l
 }
 
-// KeptFull says whether Kept keeps nothing more (maxKept entries are
-// kept): a maker then caches the page it derives from with Page, so that
-// visitors choosing new origins cost no render each. Until then a maker
-// renders without keeping the page twice (as rendered, and as served).
-func (s *Site) KeptFull() bool {
-	c := s.cache.Load()
-	return c != nil && c.kept >= maxKept
-}
-
 func (s *Site) lookup(k cacheKey) (any, bool) {
 	if e := s.last.Load(); e != nil && e.key == k && e.shown == s.shown.Load() { // not an entry of before a flip
 		return e.value, true

@@ -203,16 +203,7 @@ func (h *Handler) send(c *fiber.Ctx, status int, l string, body []byte, cacheCon
 func (h *Handler) sendPage(c *fiber.Ctx, site *storefront.Site, status int, l string, key storefront.PageKey, render func() ([]byte, error)) error {
 	origin := h.origin(c)
 	kept, err := site.Kept(key, origin, func() (any, error) {
-		// The page as rendered is kept only when the served copies no
-		// longer are: kept twice, it was a quarter of the memory of 11,000
-		// cached events (issue 14, goal 5's heap profile).
-		var body []byte
-		var err error
-		if site.KeptFull() {
-			body, err = site.Page(key, render)
-		} else {
-			body, err = render()
-		}
+		body, err := site.Page(key, render)
 		if err != nil {
 			return nil, err
 		}
