@@ -81,6 +81,9 @@ type Console struct {
 	Pickup PickupTokens
 	// Waitlists are the events' waiting lists.
 	Waitlists Waitlists
+	// Webhooks are the events' and the platform's webhook endpoints and
+	// their deliveries.
+	Webhooks Webhooks
 }
 
 func (h *Console) now() time.Time {

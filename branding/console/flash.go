@@ -54,6 +54,14 @@ var flashes = map[string]string{
 	"message_saved":    "console.messages.saved",
 	"message_sent":     "console.messages.sent_now",
 	"bulk":             "console.orders.bulk_done", // with the counts in ?changed= and ?skipped=
+
+	// The webhook pages (webhook.go, webhookdeliveries.go).
+	"webhook_saved":     "console.webhooks.saved",
+	"webhook_enabled":   "console.webhooks.enabled",
+	"webhook_disabled":  "console.webhooks.disabled_now",
+	"webhook_deleted":   "console.webhooks.deleted",
+	"webhook_test_sent": "console.webhooks.test_sent",
+	"webhook_resent":    "console.webhooks.resent",
 }
 
 // flashed is path with the flash key added to its query (before its

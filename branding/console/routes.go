@@ -89,6 +89,7 @@ func (h *Console) Mount(app fiber.Router) {
 	platform.Get("/backups/:id/download", h.downloadBackup)
 	platform.Get("/backups/:id/delete", h.askDeleteBackup)
 	platform.Post("/backups/:id/delete", h.sessionAction(h.deleteBackup))
+	h.mountWebhooks(platform, "/webhooks") // the platform's endpoints, which receive every event's messages
 
 	// An event's audit log: who did what in it.
 	app.Get("/events/:slug/audit/export.csv", h.exportEventAudit)
@@ -100,6 +101,9 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Post("/events/:slug/domains/:hostname/verify", h.eventAction(domainRoles, h.verifyDomain))
 	app.Get("/events/:slug/domains/:hostname/remove", h.confirmEvent(domainRoles, h.askRemoveDomain))
 	app.Post("/events/:slug/domains/:hostname/remove", h.eventAction(domainRoles, h.removeDomain))
+
+	// An event's webhooks: the endpoints that receive what happens in it.
+	h.mountWebhooks(app, "/events/:slug/webhooks")
 
 	// An event's emails, previewed with sample data.
 	app.Get("/events/:slug/emails", h.emailPreviews)
@@ -176,4 +180,23 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/privacy", h.privacyPage)
 	app.Get("/events/:slug/privacy/erase", h.askErasePerson)
 	app.Post("/events/:slug/privacy/erase", h.eventAction(privacyRoles, h.erasePerson))
+}
+
+// mountWebhooks adds the routes of a list of webhook endpoints at prefix:
+// an event's (/events/:slug/webhooks, its owners') and the platform's
+// (/platform/webhooks, in the admins' group). The handlers serve both,
+// by the route's :slug (webhooks.go, webhook.go, webhookdeliveries.go).
+func (h *Console) mountWebhooks(r fiber.Router, prefix string) {
+	r.Get(prefix, h.webhooksList)
+	r.Post(prefix, h.hookAction(h.createWebhook))
+	r.Get(prefix+"/:webhook", h.webhookPage)
+	r.Post(prefix+"/:webhook", h.hookAction(h.updateWebhook))
+	r.Post(prefix+"/:webhook/enabled", h.hookAction(h.setWebhookEnabled))
+	r.Post(prefix+"/:webhook/test", h.hookAction(h.sendTestWebhook))
+	r.Get(prefix+"/:webhook/rotate", h.confirmHook(h.askRotateWebhook))
+	r.Post(prefix+"/:webhook/rotate", h.hookAction(h.rotateWebhook))
+	r.Get(prefix+"/:webhook/delete", h.confirmHook(h.askDeleteWebhook))
+	r.Post(prefix+"/:webhook/delete", h.hookAction(h.deleteWebhook))
+	r.Get(prefix+"/:webhook/deliveries", h.webhookDeliveries)
+	r.Post(prefix+"/:webhook/deliveries/:delivery/resend", h.hookAction(h.resendWebhook))
 }

@@ -199,7 +199,7 @@ func (s *testServer) newConsole() *fiber.App {
 		Provision: s.provision, CertState: certState,
 		Inbox: s.db, InboxEnabled: s.inboxOn, EmailPreviews: s.mail, Suppliers: s.db, SupplierLists: s.mail,
 		Jobs: jobs.Queue{Client: s.jobClient, InPlatform: s.db.InPlatform}, Audit: s.staff, Backups: s.backups,
-		Pickup: storefront.PickupTokens{Key: testSecret}}).Mount(console)
+		Pickup: storefront.PickupTokens{Key: testSecret}, Webhooks: s.db}).Mount(console)
 	return console
 }
 

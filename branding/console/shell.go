@@ -41,6 +41,7 @@ var eventSections = []section{
 	{"settings", "console.settings.link", "settings-link", editorRoles},
 	{"privacy", "console.privacy.link", "nav-privacy", privacyRoles},
 	{"domains", "console.domains.link", "nav-domains", domainRoles},
+	{"webhooks", "console.webhooks.link", "nav-webhooks", webhookRoles},
 	{"audit", "console.audit.link", "nav-audit", auditRoles},
 }
 
@@ -91,6 +92,8 @@ func (h *Console) shell(c *fiber.Ctx, p themes.Page) *themes.Shell {
 			ID: "audit-link", Current: currentness(route, "/platform/audit", false)})
 		sh.Platform = append(sh.Platform, themes.NavLink{Href: "/platform/backups", Label: p.T("console.backups.link"),
 			ID: "backups-link", Current: currentness(route, "/platform/backups", false)})
+		sh.Platform = append(sh.Platform, themes.NavLink{Href: "/platform/webhooks", Label: p.T("console.webhooks.platform_link"),
+			ID: "webhooks-link", Current: currentness(route, "/platform/webhooks", false)})
 	}
 	return sh
 }

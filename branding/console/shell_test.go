@@ -50,7 +50,7 @@ func eventNav(slug string, sections ...string) []string {
 func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 	s, ev, _ := consoleServer(t)
 	o := placeOrderOf(t, s, ev, addSizedProduct(t, s, ev, "Hoodie"), 0, "Ada")
-	all := eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "orders", "desk", "messages", "suppliers", "emails", "settings", "privacy", "domains", "audit")
+	all := eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "orders", "desk", "messages", "suppliers", "emails", "settings", "privacy", "domains", "webhooks", "audit")
 	marketing, fulfilment := signedInMember(t, s), fulfilmentMember(t, s, ev)
 	owner, admin := consoleMember(t, s, "owner@example.com", false, ev, staff.RoleOwner), platformAdmin(t, s)
 
@@ -101,7 +101,7 @@ func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 	})
 	t.Run("the platform section is for platform admins only", func(t *testing.T) {
 		_, platform, current := navLinks(t, consolePage(t, admin, "/platform/jobs"))
-		if want := []string{"/platform/events", "/platform/inbox", "/platform/jobs", "/platform/audit", "/platform/backups"}; !slices.Equal(platform, want) {
+		if want := []string{"/platform/events", "/platform/inbox", "/platform/jobs", "/platform/audit", "/platform/backups", "/platform/webhooks"}; !slices.Equal(platform, want) {
 			t.Errorf("platform section %q, want %q", platform, want)
 		}
 		if !maps.Equal(current, map[string]string{"/platform/jobs": "page"}) {

@@ -292,7 +292,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 		Provision: p.provision, CertState: p.certState,
 		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
 		Jobs: jobs.Queue{Client: p.jobClient, InPlatform: p.db.InPlatform}, Audit: p.staff,
-		Backups: p.consoleBackups(), Pickup: storefront.PickupTokens{Key: p.cfg.SecretKey}}).Mount(app)
+		Backups: p.consoleBackups(), Pickup: storefront.PickupTokens{Key: p.cfg.SecretKey}, Webhooks: p.db}).Mount(app)
 	p.metrics.Requests.Index("console", app)
 	return app
 }

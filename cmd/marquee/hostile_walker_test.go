@@ -167,6 +167,7 @@ func newWalker(t *testing.T) *walker {
 		"version": "1", "slot": "logo", "kind": "order_confirmation", "id": "1", "n": "0", "*1": "marquee.css"} {
 		w.realByName[name] = value
 	}
+	walkWebhookIDs(t, w)
 
 	admin, err := s.platform.staff.CreateStaff(ctx, "admin@example.com", "Ada", true)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -138,6 +139,7 @@ func TestBrowserPageWalk(t *testing.T) {
 		walkStop{host: "devcon", path: "/order?code=NOPE", status: 422, shows: "#code-error"},
 		walkStop{host: "devcon", path: "/?code=speaker", status: 200, shows: "#code-active"},
 		walkStop{host: "devcon", path: "/order", status: 200, shows: "#code-active"})
+	stops = append(stops, webhookStops()...)
 
 	b, _ := newEnglishBrowser(t, exe, s, "devcon.shop.test", 8*time.Minute) // a ceiling against a hung browser: the walk took 228 s on a busy machine
 	port := b.base[len("http://"+consoleHost+":"):]
@@ -271,7 +273,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, map[string]string{
+	params := map[string]string{
 		"storefront :id": shirt.ID.String(), "storefront :number": o.Number, "storefront /orders/:number": "?sig=" + sig,
 		"storefront /orders/:number/cancel": "?sig=" + sig, "storefront /orders/:number/change": "?sig=" + sig,
 		// An address to change needs an event that ships and an order with one.
@@ -293,7 +295,9 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 			storefront.SupplierGrant{SupplierID: supplier, Expires: now.AddDate(0, 1, 0).Truncate(time.Second)}).Encode(),
 		// The sold-out size's waiting list, and the question before taking its one person off.
 		"console /events/:slug/waitlist/:variant :variant": shirt.Variants[len(shirt.Variants)-1].ID.String(), "console :entry": waiting.ID.String(),
-	}, "/login/link/" + signIn
+	}
+	maps.Copy(params, walkWebhooks(t, s, devcon))
+	return s, params, "/login/link/" + signIn
 }
 
 // walkShippedOrder places an order with a shipping address at the demo
