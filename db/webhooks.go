@@ -109,16 +109,20 @@ func (db *DB) CreateWebhookEndpoint(ctx context.Context, tenantID, staffID uuid.
 			TenantID: scope(tenantID), Url: in.URL, Description: in.Description, Types: in.Types,
 			Secret: secret, Enabled: in.Enabled, CreatedBy: uuid.NullUUID{UUID: staffID, Valid: staffID != uuid.Nil},
 		})
+		if err != nil {
+			return err
+		}
 		out = endpointFromRow(r)
-		return err
+		return db.auditWebhook(ctx, q, tenantID, staffID, webhooks.ActionCreated, out)
 	})
 	return out, secret, err
 }
 
-// UpdateWebhookEndpoint validates in and changes the endpoint; in.Enabled
-// true enables a disabled one again (its failures forgotten), false
-// disables it (webhooks.DisabledByStaff).
-func (db *DB) UpdateWebhookEndpoint(ctx context.Context, tenantID, id uuid.UUID, in webhooks.EndpointInput) (webhooks.Endpoint, error) {
+// UpdateWebhookEndpoint validates in and changes the endpoint, changed
+// by staffID (uuid.Nil: a token) as the audit log says; in.Enabled true
+// enables a disabled one again (its failures forgotten), false disables
+// it (webhooks.DisabledByStaff).
+func (db *DB) UpdateWebhookEndpoint(ctx context.Context, tenantID, staffID, id uuid.UUID, in webhooks.EndpointInput) (webhooks.Endpoint, error) {
 	if err := in.Validate(db.WebhooksAllowPrivate); err != nil {
 		return webhooks.Endpoint{}, err
 	}
@@ -127,35 +131,50 @@ func (db *DB) UpdateWebhookEndpoint(ctx context.Context, tenantID, id uuid.UUID,
 		r, err := q.WebhookEndpointUpdate(ctx, dbq.WebhookEndpointUpdateParams{
 			TenantID: scope(tenantID), ID: id, Url: in.URL, Description: in.Description, Types: in.Types, Enabled: in.Enabled,
 		})
+		if err != nil {
+			return notFound(err, msgWebhookNotFound)
+		}
 		out = endpointFromRow(r)
-		return notFound(err, msgWebhookNotFound)
+		return db.auditWebhook(ctx, q, tenantID, staffID, webhooks.ActionUpdated, out)
 	})
 	return out, err
 }
 
 // DeleteWebhookEndpoint deletes the endpoint, its deliveries and their
-// jobs' work (a job of a deleted delivery does nothing).
-func (db *DB) DeleteWebhookEndpoint(ctx context.Context, tenantID, id uuid.UUID) error {
+// jobs' work (a job of a deleted delivery does nothing), deleted by
+// staffID (uuid.Nil: a token) as the audit log says.
+func (db *DB) DeleteWebhookEndpoint(ctx context.Context, tenantID, staffID, id uuid.UUID) error {
 	return db.inScope(ctx, tenantID, func(q *dbq.Queries) error {
+		r, err := q.WebhookEndpointGet(ctx, dbq.WebhookEndpointGetParams{TenantID: scope(tenantID), ID: id})
+		if err != nil {
+			return notFound(err, msgWebhookNotFound)
+		}
 		n, err := q.WebhookEndpointDelete(ctx, dbq.WebhookEndpointDeleteParams{TenantID: scope(tenantID), ID: id})
 		if err == nil && n == 0 {
 			return marquee.New(marquee.ENOTFOUND, msgWebhookNotFound)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return db.auditWebhook(ctx, q, tenantID, staffID, webhooks.ActionDeleted, endpointFromRow(r))
 	})
 }
 
 // RotateWebhookSecret gives the endpoint a new secret, returned here only
 // (to be shown once); the previous one keeps signing deliveries beside it
-// for webhooks.RotationOverlap.
-func (db *DB) RotateWebhookSecret(ctx context.Context, tenantID, id uuid.UUID) (string, webhooks.Endpoint, error) {
+// for webhooks.RotationOverlap. The audit log says staffID (uuid.Nil: a
+// token) did it.
+func (db *DB) RotateWebhookSecret(ctx context.Context, tenantID, staffID, id uuid.UUID) (string, webhooks.Endpoint, error) {
 	secret := webhooks.NewSecret()
 	until := db.now().Add(webhooks.RotationOverlap)
 	var out webhooks.Endpoint
 	err := db.inScope(ctx, tenantID, func(q *dbq.Queries) error {
 		r, err := q.WebhookEndpointRotate(ctx, dbq.WebhookEndpointRotateParams{TenantID: scope(tenantID), ID: id, Secret: secret, PreviousUntil: until})
+		if err != nil {
+			return notFound(err, msgWebhookNotFound)
+		}
 		out = endpointFromRow(r)
-		return notFound(err, msgWebhookNotFound)
+		return db.auditWebhook(ctx, q, tenantID, staffID, webhooks.ActionSecretRotated, out)
 	})
 	return secret, out, err
 }

@@ -63,7 +63,7 @@ func TestEmitWebhookQueuesOneDeliveryPerSubscribedEndpoint(t *testing.T) {
 	endpointOf(t, database, a.ID, "http://127.0.0.1:1/other-type", webhooks.SignupReceived)
 	endpointOf(t, database, b.ID, "http://127.0.0.1:1/b", webhooks.OrderPlaced)
 	off := endpointOf(t, database, a.ID, "http://127.0.0.1:1/off", webhooks.OrderPlaced)
-	if _, err := database.UpdateWebhookEndpoint(ctx, a.ID, off.ID, webhooks.EndpointInput{URL: off.URL, Types: off.Types, Enabled: false}); err != nil {
+	if _, err := database.UpdateWebhookEndpoint(ctx, a.ID, uuid.Nil, off.ID, webhooks.EndpointInput{URL: off.URL, Types: off.Types, Enabled: false}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -124,11 +124,11 @@ func TestWebhookEndpointsStayInTheirScope(t *testing.T) {
 		in := webhooks.EndpointInput{URL: "http://127.0.0.1:1/x", Types: []string{webhooks.OrderPaid}, Enabled: true}
 		checks := map[string]error{}
 		_, checks["get"] = database.WebhookEndpoint(ctx, a.ID, e.ID)
-		_, checks["update"] = database.UpdateWebhookEndpoint(ctx, a.ID, e.ID, in)
-		_, _, checks["rotate"] = database.RotateWebhookSecret(ctx, a.ID, e.ID)
+		_, checks["update"] = database.UpdateWebhookEndpoint(ctx, a.ID, uuid.Nil, e.ID, in)
+		_, _, checks["rotate"] = database.RotateWebhookSecret(ctx, a.ID, uuid.Nil, e.ID)
 		_, checks["deliveries"] = database.WebhookDeliveries(ctx, a.ID, e.ID, webhooks.Cursor{}, 10)
 		_, checks["test"] = database.SendTestWebhook(ctx, a.ID, e.ID)
-		checks["delete"] = database.DeleteWebhookEndpoint(ctx, a.ID, e.ID)
+		checks["delete"] = database.DeleteWebhookEndpoint(ctx, a.ID, uuid.Nil, e.ID)
 		for op, err := range checks {
 			if marquee.ErrorCode(err) != marquee.ENOTFOUND {
 				t.Errorf("%s of %s from event a: %v, want not found", op, e.URL, err)
@@ -185,7 +185,7 @@ func TestRotateAndResendAndTest(t *testing.T) {
 	database.WebhooksAllowPrivate = true
 	ev := newTenant(t, database, "rotate")
 	e := endpointOf(t, database, ev.ID, "http://127.0.0.1:1/a", webhooks.OrderPlaced)
-	secret, rotated, err := database.RotateWebhookSecret(ctx, ev.ID, e.ID)
+	secret, rotated, err := database.RotateWebhookSecret(ctx, ev.ID, uuid.Nil, e.ID)
 	if err != nil || rotated.PreviousSecretUntil == nil || len(secret) < 40 {
 		t.Fatalf("rotate: %q %+v %v", secret, rotated, err)
 	}
@@ -212,7 +212,7 @@ func TestRotateAndResendAndTest(t *testing.T) {
 	if n := dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM river_job WHERE kind = $1", webhooks.JobKind); n != 2 {
 		t.Fatalf("%d jobs, want 2", n)
 	}
-	if err := database.DeleteWebhookEndpoint(ctx, ev.ID, e.ID); err != nil {
+	if err := database.DeleteWebhookEndpoint(ctx, ev.ID, uuid.Nil, e.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM webhook_deliveries"); n != 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"marquee"
+	"marquee/storefront/webhooks"
 	"marquee/tenant"
 	"marquee/tenant/staff"
 	"marquee/themes"
@@ -61,6 +62,10 @@ var auditActions = []struct{ action, label string }{
 	{staff.ActionBackupRequested, "console.audit.action_backup_requested"},
 	{staff.ActionBackupDownloaded, "console.audit.action_backup_downloaded"},
 	{staff.ActionBackupDeleted, "console.audit.action_backup_deleted"},
+	{webhooks.ActionCreated, "console.audit.action_webhook_created"},
+	{webhooks.ActionUpdated, "console.audit.action_webhook_updated"},
+	{webhooks.ActionDeleted, "console.audit.action_webhook_deleted"},
+	{webhooks.ActionSecretRotated, "console.audit.action_webhook_secret_rotated"},
 }
 
 // auditScope is whose log a page shows: one event's (on the event's page,

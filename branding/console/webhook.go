@@ -90,7 +90,7 @@ func (h *Console) updateWebhook(c *fiber.Ctx, sc hookScope, base themes.Page, fo
 	if err != nil {
 		return "", err
 	}
-	_, err = h.Webhooks.UpdateWebhookEndpoint(c.UserContext(), sc.tenantID(), saved.ID, endpointInput(form, saved.Enabled))
+	_, err = h.Webhooks.UpdateWebhookEndpoint(c.UserContext(), sc.tenantID(), current(c).staff.ID, saved.ID, endpointInput(form, saved.Enabled))
 	if status := refusalStatus(err); status != 0 {
 		return "", h.renderEndpoint(c, sc, base, saved, endpointShown{status: status, refused: err, form: form})
 	}
@@ -110,7 +110,7 @@ func (h *Console) setWebhookEnabled(c *fiber.Ctx, sc hookScope, _ themes.Page, f
 	if enabled {
 		key = "webhook_enabled"
 	}
-	_, err = h.Webhooks.UpdateWebhookEndpoint(c.UserContext(), sc.tenantID(), e.ID, endpointInput(endpointValues(e), enabled))
+	_, err = h.Webhooks.UpdateWebhookEndpoint(c.UserContext(), sc.tenantID(), current(c).staff.ID, e.ID, endpointInput(endpointValues(e), enabled))
 	return flashed(sc.endpointPath(e.ID), key), notFoundAsPage(err)
 }
 
@@ -132,7 +132,7 @@ func (h *Console) rotateWebhook(c *fiber.Ctx, sc hookScope, base themes.Page, _ 
 	if err != nil {
 		return "", err
 	}
-	secret, e, err := h.Webhooks.RotateWebhookSecret(c.UserContext(), sc.tenantID(), e.ID)
+	secret, e, err := h.Webhooks.RotateWebhookSecret(c.UserContext(), sc.tenantID(), current(c).staff.ID, e.ID)
 	if err != nil {
 		return "", notFoundAsPage(err)
 	}
@@ -145,7 +145,7 @@ func (h *Console) deleteWebhook(c *fiber.Ctx, sc hookScope, _ themes.Page, _ url
 	if err != nil {
 		return "", err
 	}
-	err = h.Webhooks.DeleteWebhookEndpoint(c.UserContext(), sc.tenantID(), e.ID)
+	err = h.Webhooks.DeleteWebhookEndpoint(c.UserContext(), sc.tenantID(), current(c).staff.ID, e.ID)
 	return flashed(sc.path, "webhook_deleted"), notFoundAsPage(err)
 }
 

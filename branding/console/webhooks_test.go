@@ -262,6 +262,28 @@ func TestConsoleWebhooks(t *testing.T) {
 		}
 		refused(t, owner, link, link+"/deliveries")
 	})
+
+	t.Run("the audit log says who added, changed, renewed and deleted it", func(t *testing.T) {
+		lines, err := s.staff.SearchAudit(ctx, staff.AuditFilter{TenantID: uuid.NullUUID{UUID: ev.ID, Valid: true}, ActorEmail: "owner@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range lines {
+			if strings.HasPrefix(l.Action, "webhook_") {
+				got = append(got, l.Action+" "+l.Subject)
+			}
+		}
+		want := []string{"webhook_deleted https://crm.example.com/v2", "webhook_updated https://crm.example.com/v2", "webhook_updated https://crm.example.com/v2",
+			"webhook_secret_rotated https://crm.example.com/v2", "webhook_updated https://crm.example.com/v2", "webhook_created https://crm.example.com/hooks/marquee"}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("audit entries, newest first:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		page := consolePage(t, owner, "/events/devcon/audit?action="+webhooks.ActionSecretRotated)
+		if got := page.text("table.audit tbody tr td.action"); got != "Webhook secret renewed" {
+			t.Errorf("the audit page names the rotation %q", got)
+		}
+	})
 }
 
 func TestPlatformWebhooks(t *testing.T) {
@@ -289,6 +311,10 @@ func TestPlatformWebhooks(t *testing.T) {
 	}
 	if n := webhookCount(t, s, ev.ID); n != 0 {
 		t.Fatalf("the platform's endpoint went to the event: %d", n)
+	}
+	lines, err := s.staff.SearchAudit(context.Background(), staff.AuditFilter{ActorEmail: "ops@example.com", Action: webhooks.ActionCreated})
+	if err != nil || len(lines) != 1 || lines[0].EventSlug != "" || lines[0].Subject != "https://warehouse.example/in" {
+		t.Fatalf("the platform's audit entry: %+v %v", lines, err)
 	}
 	t.Run("an event's endpoint is not the platform's", func(t *testing.T) {
 		foreign := "/platform/webhooks/" + theirs.ID.String()
