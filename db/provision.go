@@ -3,12 +3,10 @@ package db
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 
 	"marquee"
@@ -202,70 +200,6 @@ func (db *DB) DomainsToRecheck(ctx context.Context, cutoff time.Time, limit int)
 func domainFromRow(r dbq.Domain) tenant.Domain {
 	return tenant.Domain{ID: r.ID, TenantID: r.TenantID, Hostname: r.Hostname, Token: r.VerificationToken,
 		State: tenant.DomainState(r.State), LastError: r.LastError, VerifiedAt: r.VerifiedAt, CheckedAt: r.CheckedAt, CreatedAt: r.CreatedAt}
-}
-
-// APIToken is a bearer token of the JSON API, without its secret.
-type APIToken struct {
-	ID         uuid.UUID
-	Name       string
-	Scopes     []string
-	CreatedAt  time.Time
-	LastUsedAt *time.Time
-	RevokedAt  *time.Time
-}
-
-// CreateAPIToken stores a new token's hash and returns the token, which is
-// shown once and never kept.
-func (db *DB) CreateAPIToken(ctx context.Context, name string, scopes []string) (string, APIToken, error) {
-	secret := "mq_" + randomToken()
-	hash := sha256.Sum256([]byte(secret))
-	var tok APIToken
-	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		row, err := q.APITokenInsert(ctx, dbq.APITokenInsertParams{Name: name, TokenHash: hash[:], Scopes: scopes})
-		tok = apiTokenFromRow(row)
-		return err
-	})
-	if err != nil {
-		return "", tok, storeError(err, violationIs(pgerrcode.CheckViolation, "", marquee.Invalid("scopes", "api.scope_unknown")))
-	}
-	return secret, tok, nil
-}
-
-// APITokenBySecret finds the live token a bearer secret names and records
-// its use; a revoked or unknown one is ENOTFOUND.
-func (db *DB) APITokenBySecret(ctx context.Context, secret string) (APIToken, error) {
-	hash := sha256.Sum256([]byte(secret))
-	var tok APIToken
-	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		row, err := q.APITokenByHash(ctx, hash[:])
-		tok = apiTokenFromRow(row)
-		return err
-	})
-	return tok, notFound(err, "api.unauthorized")
-}
-
-// APITokens lists every token, revoked ones included.
-func (db *DB) APITokens(ctx context.Context) ([]APIToken, error) {
-	var out []APIToken
-	err := db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		rows, err := q.APITokenList(ctx)
-		for _, r := range rows {
-			out = append(out, apiTokenFromRow(r))
-		}
-		return err
-	})
-	return out, err
-}
-
-// RevokeAPIToken ends a token; an unknown or already revoked one is ENOTFOUND.
-func (db *DB) RevokeAPIToken(ctx context.Context, id uuid.UUID) error {
-	return db.inPlatformQ(ctx, func(q *dbq.Queries) error {
-		return touched(q.APITokenRevoke(ctx, id))
-	})
-}
-
-func apiTokenFromRow(r dbq.ApiToken) APIToken {
-	return APIToken{ID: r.ID, Name: r.Name, Scopes: r.Scopes, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt}
 }
 
 // randomToken is 32 random bytes, URL-safe base64 without padding.

@@ -60,17 +60,3 @@ WHERE o.tenant_id = @id::uuid AND EXISTS (SELECT 1 FROM tenants t WHERE t.id = @
 -- Deletes an archived event and, through the foreign keys, everything it
 -- owns: orders and their personal data, staff memberships, audit rows.
 DELETE FROM tenants WHERE id = @id::uuid AND status = 'archived';
-
--- name: APITokenInsert :one
-INSERT INTO api_tokens (name, token_hash, scopes) VALUES (@name::text, @token_hash::bytea, @scopes::text[]) RETURNING *;
-
--- name: APITokenByHash :one
-UPDATE api_tokens SET last_used_at = now()
-WHERE token_hash = @token_hash::bytea AND revoked_at IS NULL
-RETURNING *;
-
--- name: APITokenList :many
-SELECT * FROM api_tokens ORDER BY created_at, id;
-
--- name: APITokenRevoke :execrows
-UPDATE api_tokens SET revoked_at = now() WHERE id = @id::uuid AND revoked_at IS NULL;

@@ -139,10 +139,10 @@ func (p *platform) certState(ctx context.Context, name string) string {
 func (p *platform) api() *api.Handler {
 	en := func(id string, kv ...any) string { return p.themes.Translations().T("en", id, kv...) }
 	return &api.Handler{Service: p.provision, BaseDomain: p.cfg.BaseDomain, Translate: en,
-		CertState: p.certState,
+		CertState: p.certState, Keys: p.db,
 		Authenticate: func(ctx context.Context, secret string) (api.Token, error) {
 			tok, err := p.db.APITokenBySecret(ctx, secret)
-			return api.Token{Name: tok.Name, Scopes: tok.Scopes}, err
+			return api.TokenOf(tok), err
 		}}
 }
 

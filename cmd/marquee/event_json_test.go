@@ -58,8 +58,8 @@ func TestTheCLIAndTheAPIShowAnEventInOneShape(t *testing.T) {
 			t.Fatalf("%v: %s", err, out)
 		}
 		viaAPI := s.api(http.MethodGet, "/api/v1/events", token, "")
-		if !reflect.DeepEqual(list, viaAPI.body["events"]) {
-			t.Errorf("the CLI prints\n%v\nthe API answers\n%v", list, viaAPI.body["events"])
+		if !reflect.DeepEqual(list, viaAPI.body["data"]) {
+			t.Errorf("the CLI prints\n%v\nthe API answers\n%v", list, viaAPI.body["data"])
 		}
 	})
 }

@@ -210,7 +210,7 @@ func TestDomainAndTokenCommands(t *testing.T) {
 		t.Fatalf("%d domains, want 1", n)
 	}
 
-	if _, err := cli(t, vars, "token", "create", "--name", "ci", "--scopes", "events:read,events:all"); err == nil || err.Error() != `--scopes: "events:all" is not a scope (events:read, events:write, domains:write)` {
+	if _, err := cli(t, vars, "token", "create", "--name", "ci", "--scopes", "events:read,events:all"); err == nil || err.Error() != `--scopes: "events:all" is not a scope (`+strings.Join(api.Scopes, ", ")+`)` {
 		t.Errorf("bad scope: %v", err)
 	}
 	if _, err := cli(t, vars, "token", "create", "--scopes", "events:read"); err == nil || !strings.HasPrefix(err.Error(), "--name:") {
@@ -222,6 +222,17 @@ func TestDomainAndTokenCommands(t *testing.T) {
 	}
 	if n := countRows(t, d.AdminURL, "SELECT count(*) FROM api_tokens WHERE name = 'ci'"); n != 1 {
 		t.Fatalf("%d tokens", n)
+	}
+	if _, err := cli(t, vars, "token", "create", "--name", "crm", "--scopes", "orders:read", "--event", "nowhere"); err == nil ||
+		err.Error() != `--event: no event "nowhere" (see marquee tenant list)` {
+		t.Errorf("unknown event: %v", err)
+	}
+	out, err = cli(t, vars, "token", "create", "--name", "crm", "--scopes", "orders:read,catalogue:write", "--event", "other")
+	if err != nil || !strings.Contains(out, "for event other only") {
+		t.Fatalf("create event token: %v %q", err, out)
+	}
+	if n := countRows(t, d.AdminURL, "SELECT count(*) FROM api_tokens t JOIN tenants e ON e.id = t.tenant_id WHERE t.name = 'crm' AND e.slug = 'other'"); n != 1 {
+		t.Fatalf("%d event tokens", n)
 	}
 }
 

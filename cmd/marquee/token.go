@@ -20,9 +20,10 @@ var tokenCommands = []subcommand{
 }
 
 func runTokenCreate(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "token create", "token create --name NAME --scopes SCOPE[,SCOPE]")
+	fs := newFlags(e, "token create", "token create --name NAME --scopes SCOPE[,SCOPE] [--event SLUG]")
 	name := fs.String("name", "", "what the token is for (shown in token list)")
 	scopes := fs.String("scopes", "", "comma-separated: "+strings.Join(api.Scopes, ", "))
+	event := fs.String("event", "", "the slug of the one event the token reaches (default: a platform token, every event)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,9 +35,22 @@ func runTokenCreate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return withDB(ctx, e, func(database *db.DB) error {
-		secret, tok, err := database.CreateAPIToken(ctx, strings.TrimSpace(*name), list)
+		var secret string
+		var tok db.APIToken
+		if *event == "" {
+			secret, tok, err = database.CreateAPIToken(ctx, strings.TrimSpace(*name), list)
+		} else {
+			t, terr := database.TenantBySlug(ctx, strings.TrimSpace(*event))
+			if terr != nil {
+				return usageError{fmt.Sprintf("--event: no event %q (see marquee tenant list)", *event)}
+			}
+			secret, tok, err = database.CreateEventAPIToken(ctx, t.ID, strings.TrimSpace(*name), list, "")
+		}
 		if err != nil {
 			return err
+		}
+		if tok.TenantID != nil {
+			fmt.Fprintf(e.stdout, "for event %s only\n", strings.TrimSpace(*event))
 		}
 		fmt.Fprintf(e.stdout, "created token %s (%s) with %s\nsend it as Authorization: Bearer %s\nit is shown only now\n", tok.ID, tok.Name, strings.Join(tok.Scopes, ","), secret)
 		return nil
@@ -68,10 +82,13 @@ func runTokenList(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		w := newTable(e.stdout)
-		fmt.Fprintln(w, "ID\tNAME\tSCOPES\tCREATED\tLAST USED\tREVOKED")
+		fmt.Fprintln(w, "ID\tNAME\tEVENT\tSCOPES\tCREATED\tLAST USED\tREVOKED")
 		for _, t := range toks {
-			created := t.CreatedAt
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(t.Scopes, ","), timeOrDash(&created), timeOrDash(t.LastUsedAt), timeOrDash(t.RevokedAt))
+			created, event := t.CreatedAt, "(platform)"
+			if t.TenantID != nil {
+				event = t.TenantID.String()
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, event, strings.Join(t.Scopes, ","), timeOrDash(&created), timeOrDash(t.LastUsedAt), timeOrDash(t.RevokedAt))
 		}
 		return w.Flush()
 	})

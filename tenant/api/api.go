@@ -27,29 +27,14 @@ import (
 	tenantweb "marquee/tenant/web"
 )
 
-// Scopes an API token may carry.
-const (
-	ScopeEventsRead   = "events:read"
-	ScopeEventsWrite  = "events:write"
-	ScopeDomainsWrite = "domains:write"
-)
-
-// Scopes are every scope an API token may carry, in the order the CLI
-// lists them.
-var Scopes = []string{ScopeEventsRead, ScopeEventsWrite, ScopeDomainsWrite}
-
-// Token is what a bearer secret stands for.
-type Token struct {
-	Name   string
-	Scopes []string
-}
-
 // Handler serves the API.
 type Handler struct {
 	Service *provision.Service
 	// Authenticate finds the live token of a bearer secret; an unknown or
 	// revoked one is a marquee ENOTFOUND error.
 	Authenticate func(ctx context.Context, secret string) (Token, error)
+	// Keys keeps idempotency keys; nil runs every POST as it comes.
+	Keys IdempotencyKeys
 	// Translate turns a message ID into English, with template data as
 	// key, value pairs ("Field", "name").
 	Translate func(id string, kv ...any) string
@@ -58,55 +43,25 @@ type Handler struct {
 	BaseDomain string
 }
 
-// Mount adds the API's routes under /api/v1.
+// Mount adds the API's routes under /api/v1: the one list of them. need
+// checks the token's scope and finds the route's event (:slug); the
+// OpenAPI document (openapi/*.yaml) describes every route here.
 func (h *Handler) Mount(app fiber.Router) {
-	v1 := app.Group("/api/v1", h.authenticate)
+	app.Get("/api/v1/openapi.json", h.serveOpenAPI)
+	v1 := app.Group("/api/v1", h.authenticate, h.idempotent)
 	v1.Get("/events", h.need(ScopeEventsRead), h.list)
 	v1.Post("/events", h.need(ScopeEventsWrite), h.create)
 	v1.Get("/events/:slug", h.need(ScopeEventsRead), h.show)
 	v1.Patch("/events/:slug", h.need(ScopeEventsWrite), h.update)
-	v1.Post("/events/:slug/suspend", h.need(ScopeEventsWrite), h.state("suspend"))
-	v1.Post("/events/:slug/resume", h.need(ScopeEventsWrite), h.state("resume"))
-	v1.Post("/events/:slug/archive", h.need(ScopeEventsWrite), h.state("archive"))
-	v1.Delete("/events/:slug", h.need(ScopeEventsWrite), h.delete)
+	v1.Post("/events/:slug/suspend", h.needPlatform(ScopeEventsWrite), h.state("suspend"))
+	v1.Post("/events/:slug/resume", h.needPlatform(ScopeEventsWrite), h.state("resume"))
+	v1.Post("/events/:slug/archive", h.needPlatform(ScopeEventsWrite), h.state("archive"))
+	v1.Delete("/events/:slug", h.needPlatform(ScopeEventsWrite), h.delete)
 	v1.Get("/events/:slug/domains", h.need(ScopeEventsRead), h.domains)
 	v1.Post("/events/:slug/domains", h.need(ScopeDomainsWrite), h.addDomain)
 	v1.Post("/events/:slug/domains/:hostname/verify", h.need(ScopeDomainsWrite), h.verifyDomain)
 	v1.Delete("/events/:slug/domains/:hostname", h.need(ScopeDomainsWrite), h.removeDomain)
 	v1.Use(func(c *fiber.Ctx) error { return h.fail(c, marquee.New(marquee.ENOTFOUND, "error.not_found"), 0) })
-}
-
-type tokenKey struct{}
-
-func (h *Handler) authenticate(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	auth := c.Get(fiber.HeaderAuthorization)
-	secret, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || strings.TrimSpace(secret) == "" {
-		return h.fail(c, marquee.New(marquee.EFORBIDDEN, "api.unauthorized"), fiber.StatusUnauthorized)
-	}
-	tok, err := h.Authenticate(c.UserContext(), strings.TrimSpace(secret))
-	if marquee.ErrorCode(err) == marquee.ENOTFOUND {
-		return h.fail(c, marquee.New(marquee.EFORBIDDEN, "api.unauthorized"), fiber.StatusUnauthorized)
-	}
-	if err != nil {
-		return h.fail(c, err, 0)
-	}
-	c.Locals(tokenKey{}, tok)
-	return c.Next()
-}
-
-// need refuses a token without scope (403).
-func (h *Handler) need(scope string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		tok, _ := c.Locals(tokenKey{}).(Token)
-		for _, s := range tok.Scopes {
-			if s == scope {
-				return c.Next()
-			}
-		}
-		return h.fail(c, marquee.New(marquee.EFORBIDDEN, "api.forbidden"), fiber.StatusForbidden)
-	}
 }
 
 // ErrorsOr is the error handler of the app the API is mounted on (the
@@ -177,30 +132,22 @@ func (h *Handler) logFailure(c *fiber.Ctx, status int, err error) {
 	}
 }
 
+// list pages through every event by slug.
 func (h *Handler) list(c *fiber.Ctx) error {
-	limit := 100
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return h.fail(c, marquee.Invalid("limit", "tenant.limit_invalid"), 0)
-		}
-		limit = n
+	req, err := pageRequest(c)
+	var after string
+	if err == nil {
+		_, err = req.After(&after)
 	}
-	list, err := h.Service.List(c.UserContext(), c.Query("after"), limit)
 	if err != nil {
-		return h.fail(c, err, 0)
+		return h.fail(c, err, fiber.StatusBadRequest)
 	}
-	out := struct {
-		Events []Event `json:"events"`
-		Next   string  `json:"next,omitempty"`
-	}{Events: []Event{}}
+	list, err := h.Service.List(c.UserContext(), after, req.Limit+1)
+	events := make([]Event, len(list))
 	for i := range list {
-		out.Events = append(out.Events, EventOf(&list[i], h.BaseDomain))
+		events[i] = EventOf(&list[i], h.BaseDomain)
 	}
-	if len(list) == limit {
-		out.Next = "/api/v1/events?after=" + list[len(list)-1].Slug + "&limit=" + strconv.Itoa(limit)
-	}
-	return c.JSON(out)
+	return sendPage(h, c, NewPage(events, req.Limit, func(e Event) any { return e.Slug }), err)
 }
 
 // CreateRequest is the body of POST /api/v1/events; `marquee tenant
@@ -276,10 +223,7 @@ func (h *Handler) create(c *fiber.Ctx) error {
 }
 
 func (h *Handler) show(c *fiber.Ctx) error {
-	t, err := h.Service.Get(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return h.fail(c, err, 0)
-	}
+	t := eventOf(c)
 	doms, err := h.Service.Domains(c.UserContext(), t.Slug)
 	if err != nil {
 		return h.fail(c, err, 0)
@@ -364,7 +308,7 @@ func (h *Handler) domains(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err, 0)
 	}
-	return c.JSON(fiber.Map{"domains": h.domainList(c, doms)})
+	return c.JSON(Page[Domain]{Data: h.domainList(c, doms)})
 }
 
 func (h *Handler) addDomain(c *fiber.Ctx) error {

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -73,9 +75,10 @@ func startServerWith(t *testing.T, tune func(*provision.Service)) *testServer {
 	h := &Handler{Service: service, BaseDomain: testBase,
 		Translate: func(id string, kv ...any) string { return set.Translations().T("en", id, kv...) },
 		CertState: func(context.Context, string) string { return "none (TLS is off)" },
+		Keys:      database,
 		Authenticate: func(ctx context.Context, secret string) (Token, error) {
 			tok, err := database.APITokenBySecret(ctx, secret)
-			return Token{Name: tok.Name, Scopes: tok.Scopes}, err
+			return TokenOf(tok), err
 		}}
 	store := &storefrontweb.Handler{Themes: set, Sites: s.sites, Orders: database, Log: s.log,
 		Links: storefront.OrderLinks{Key: testSecret}, Secret: testSecret,
@@ -114,6 +117,7 @@ type apiResponse struct {
 	status int
 	header http.Header
 	body   map[string]any
+	raw    []byte
 }
 
 func (r apiResponse) errorMessage() string { return webtest.JSON{Body: r.body}.ErrorMessage() }
@@ -121,11 +125,37 @@ func (r apiResponse) errorMessage() string { return webtest.JSON{Body: r.body}.E
 func (r apiResponse) errorField() string { return webtest.JSON{Body: r.body}.ErrorField() }
 
 // api sends a request to the API with a bearer token ("": none) and a
-// JSON body ("": none).
+// JSON body ("": none); the answer must be what the OpenAPI document says.
 func (s *testServer) api(method, path, token, body string) apiResponse {
 	s.t.Helper()
-	r := webtest.Client{T: s.t, URL: s.url, Host: "console." + testBase}.API(method, path, token, body)
-	return apiResponse{status: r.Status, header: r.Header, body: r.Body}
+	return s.call(method, path, token, body)
+}
+
+// call is api with more request headers, as name, value pairs
+// ("Idempotency-Key", "k1").
+func (s *testServer) call(method, path, token, body string, headers ...string) apiResponse {
+	s.t.Helper()
+	if token != "" {
+		headers = append(headers, "Authorization", "Bearer "+token)
+	}
+	contentType := ""
+	if body != "" {
+		contentType = "application/json"
+	}
+	res := webtest.Client{T: s.t, URL: s.url, Host: "console." + testBase}.Send(method, path, contentType, body, headers...)
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	checkResponse(s.t, method, path, res.StatusCode, res.Header, raw)
+	out := apiResponse{status: res.StatusCode, header: res.Header, body: map[string]any{}, raw: raw}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if err := json.Unmarshal(raw, &out.body); err != nil {
+			s.t.Fatalf("%s %s: not a JSON object (%d): %s", method, path, res.StatusCode, raw)
+		}
+	}
+	return out
 }
 
 // page is a storefront answer.

@@ -62,6 +62,17 @@ func (ns NullRiverJobState) Value() (driver.Value, error) {
 	return string(ns.RiverJobState), nil
 }
 
+type ApiIdempotencyKey struct {
+	TokenID     uuid.UUID
+	Key         string
+	RequestHash []byte
+	Status      *int32
+	ContentType string
+	Location    string
+	Body        []byte
+	CreatedAt   time.Time
+}
+
 type ApiToken struct {
 	ID         uuid.UUID
 	Name       string
@@ -70,6 +81,8 @@ type ApiToken struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	TenantID   uuid.NullUUID
+	CreatedBy  string
 }
 
 type AttendeePurchase struct {

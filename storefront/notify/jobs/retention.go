@@ -26,6 +26,9 @@ const DefaultRetentionEvery = time.Hour
 type RetentionStore interface {
 	RetentionDue(ctx context.Context, now time.Time) ([]uuid.UUID, error)
 	EraseDueEvent(ctx context.Context, tenantID uuid.UUID, now time.Time) (storefront.Erasure, error)
+	// SweepIdempotencyKeys deletes the REST API's idempotency keys older
+	// than a day, with the responses they keep.
+	SweepIdempotencyKeys(ctx context.Context, now time.Time) (int64, error)
 	// InPlatform runs fn in a transaction as the platform role, which
 	// River's jobs are inserted in (behind PgBouncer a statement outside
 	// a transaction that sets its role would run as whoever the pooled
@@ -84,8 +87,12 @@ type retentionSweepWorker struct {
 }
 
 // Work queues an erasure per event due; an event already queued and not
-// yet erased is not queued twice.
+// yet erased is not queued twice. It deletes the API's day-old
+// idempotency keys first.
 func (w *retentionSweepWorker) Work(ctx context.Context, job *river.Job[RetentionSweepArgs]) error {
+	if _, err := w.r.Store.SweepIdempotencyKeys(ctx, w.r.now()); err != nil {
+		return err
+	}
 	due, err := w.r.Store.RetentionDue(ctx, w.r.now())
 	if err != nil || len(due) == 0 {
 		return err
