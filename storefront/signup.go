@@ -79,6 +79,8 @@ const maxSignupName = 200
 const (
 	MsgSignupExpired = "signup.form_expired" // no or a malformed client id: the page is stale or forged
 	MsgSignupClosed  = "signup.closed"       // the event takes no sign-ups (a shop)
+	// MsgSignupTimeClosed: the event's closing time has passed.
+	MsgSignupTimeClosed = "signup.time_closed"
 )
 
 // ValidateSignup checks a submitted sign-up against an event's sign-up

@@ -20,6 +20,9 @@ import (
 // errs not empty: nothing was stored, the form is shown again with them.
 func SubmitSignup(ctx context.Context, store SignupStore, site *Site, values map[string][]string, lang, source string) (s Signup, created bool, errs form.Errors, err error) {
 	s, errs = ValidateSignup(site, values, lang)
+	if errs.Empty() && site.Settings.OrdersClosed(time.Now()) {
+		errs.Add("form", MsgSignupTimeClosed)
+	}
 	if !errs.Empty() {
 		return s, false, errs, nil
 	}

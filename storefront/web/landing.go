@@ -44,6 +44,9 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 	if token := c.Query("preview"); token != "" {
 		return h.previewLanding(c, site, token)
 	}
+	if site.Settings.IsSignup() {
+		return h.signupLanding(c, site)
+	}
 	if code := c.Query(codeQuery); code != "" {
 		return h.applyCode(c, site, code, "/", func(typed, errID string) error {
 			return h.landingWithCode(c, site, site, codeView(h.basePage(site, siteLang(c, site)), site, nil, "/", typed, errID, ""))
