@@ -75,14 +75,19 @@ func (db *DB) PersonData(ctx context.Context, tenantID uuid.UUID, email string) 
 			out.Orders = append(out.Orders, r.Number)
 		}
 		n, err := q.WaitlistPersonEntries(ctx, dbq.WaitlistPersonEntriesParams{TenantID: tenantID, Email: email})
+		if err != nil {
+			return err
+		}
 		out.WaitlistEntries = int(n)
+		n, err = q.SignupPersonCount(ctx, dbq.SignupPersonCountParams{TenantID: tenantID, Email: email})
+		out.Signups = int(n)
 		return err
 	})
 	return out, err
 }
 
 // ErasePerson erases the personal data of every order of the event placed
-// with email and their waiting-list entries, on that person's request, and
+// with email, their waiting-list entries and their sign-ups, on that person's request, and
 // writes an audit entry naming actor, the staff member who did it (the
 // entry holds the orders' numbers, never the email). Neither an order nor
 // an entry is EINVALID on the field "email".
@@ -121,7 +126,10 @@ func (db *DB) erase(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, email *s
 	if err != nil {
 		return out, err
 	}
-	if out.WaitlistEntries, err = db.eraseWaitlist(ctx, tx, tenantID, email); err != nil || out.Empty() {
+	if out.WaitlistEntries, err = db.eraseWaitlist(ctx, tx, tenantID, email); err != nil {
+		return out, err
+	}
+	if out.Signups, err = eraseSignups(ctx, q, tenantID, email); err != nil || out.Empty() {
 		return out, err
 	}
 	return out, auditErasure(ctx, q, tenantID, actor, action, out, now)
@@ -226,7 +234,8 @@ const auditedNumbers = 100
 // number names nobody once the order is erased.
 func auditErasure(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, actor uuid.NullUUID, action string, e storefront.Erasure, now time.Time) error {
 	numbers := append([]string{}, e.Orders[:min(len(e.Orders), auditedNumbers)]...)
-	detail, err := json.Marshal(map[string]any{"orders": numbers, "count": len(e.Orders), "waitlist_entries": e.WaitlistEntries})
+	detail, err := json.Marshal(map[string]any{"orders": numbers, "count": len(e.Orders), "waitlist_entries": e.WaitlistEntries,
+		"signups": e.Signups})
 	if err != nil {
 		return err
 	}

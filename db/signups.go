@@ -195,3 +195,15 @@ func (db *DB) SaveSignupForm(ctx context.Context, tenantID uuid.UUID, kind strin
 		return q.SignupKindSet(ctx, dbq.SignupKindSetParams{TenantID: tenantID, Kind: kind, SignupTexts: b})
 	})
 }
+
+// eraseSignups deletes the event's sign-ups, all of them or those of
+// email, and empties their signup.received webhook messages (the delivery
+// log keeps their ids), in the erasure's transaction.
+func eraseSignups(ctx context.Context, q *dbq.Queries, tenantID uuid.UUID, email *string) (int, error) {
+	n, err := q.SignupsErase(ctx, dbq.SignupsEraseParams{TenantID: tenantID, Email: email})
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	_, err = q.SignupMessagesErase(ctx, dbq.SignupMessagesEraseParams{TenantID: tenantID, Email: email})
+	return int(n), err
+}

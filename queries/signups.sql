@@ -33,3 +33,22 @@ SELECT count(*)::int FROM signups WHERE tenant_id = @tenant_id::uuid;
 INSERT INTO storefront_settings (tenant_id, kind, signup_texts)
 VALUES (@tenant_id::uuid, @kind::text, @signup_texts::jsonb)
 ON CONFLICT (tenant_id) DO UPDATE SET kind = EXCLUDED.kind, signup_texts = EXCLUDED.signup_texts;
+
+-- name: SignupsErase :execrows
+-- Deletes the event's sign-ups, all of them or one person's (by email,
+-- case ignored): a sign-up holds nothing worth keeping without its person.
+DELETE FROM signups
+WHERE tenant_id = @tenant_id::uuid
+  AND (sqlc.narg('email')::text IS NULL OR lower(email) = sqlc.narg('email')::text);
+
+-- name: SignupMessagesErase :execrows
+-- Empties the signup.received webhook messages of the erased sign-ups
+-- (all of the event's, or one person's): their id and event stay for the
+-- delivery log, and a delivery still to come sends only that.
+UPDATE webhook_messages
+SET payload = jsonb_build_object('id', payload -> 'id', 'event_id', payload -> 'event_id', 'erased', true)
+WHERE tenant_id = @tenant_id::uuid AND type = 'signup.received' AND NOT payload ? 'erased'
+  AND (sqlc.narg('email')::text IS NULL OR lower(payload ->> 'email') = sqlc.narg('email')::text);
+
+-- name: SignupPersonCount :one
+SELECT count(*)::int FROM signups WHERE tenant_id = @tenant_id::uuid AND lower(email) = @email::text;

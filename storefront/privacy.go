@@ -86,10 +86,12 @@ type Erasure struct {
 	// WaitlistEntries counts the person's (or the event's) places on the
 	// waiting lists, deleted with their offers.
 	WaitlistEntries int
+	// Signups counts the person's (or the event's) sign-ups, deleted.
+	Signups int
 }
 
 // Empty reports whether the erasure found nothing to erase.
-func (e Erasure) Empty() bool { return len(e.Orders) == 0 && e.WaitlistEntries == 0 }
+func (e Erasure) Empty() bool { return len(e.Orders) == 0 && e.WaitlistEntries == 0 && e.Signups == 0 }
 
 // OrderData is an order as its attendee downloads it from the status
 // page: everything the shop holds about them in that order, in plain

@@ -90,6 +90,9 @@ func (h *Console) askErasePerson(c *fiber.Ctx) error {
 	if found.WaitlistEntries > 0 {
 		items = append(items, base.T("console.confirm.erase_waitlist", "Count", found.WaitlistEntries))
 	}
+	if found.Signups > 0 {
+		items = append(items, base.T("console.confirm.erase_signups", "Count", found.Signups))
+	}
 	return h.renderConfirm(c, base, confirmation{heading: base.T("console.confirm.erase_heading", "Email", email),
 		effects: []string{base.T("console.confirm.erase_effect"), base.T("console.confirm.erase_audit")}, items: items,
 		fields: []HiddenField{{"email", email}}, button: base.T("console.privacy.erase"), danger: true,

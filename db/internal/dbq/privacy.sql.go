@@ -218,7 +218,8 @@ SELECT t.id FROM tenants t LEFT JOIN storefront_settings s ON s.tenant_id = t.id
 WHERE coalesce(t.closes_at, (t.ends_on + 1)::timestamp AT TIME ZONE 'UTC')
           + coalesce(s.retention_days, 90) * interval '1 day' <= $1::timestamptz
   AND (EXISTS (SELECT 1 FROM orders o WHERE o.tenant_id = t.id AND o.erased_at IS NULL)
-       OR EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.tenant_id = t.id))
+       OR EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.tenant_id = t.id)
+       OR EXISTS (SELECT 1 FROM signups g WHERE g.tenant_id = t.id))
 ORDER BY t.id
 `
 
@@ -226,7 +227,7 @@ ORDER BY t.id
 // Erasure runs as the platform role: the dev inbox and the River jobs are
 // platform tables. Every statement names the tenant_id of the event.
 // Events whose retention period has ended by now and that still hold an
-// order with personal data or a waiting list's entry. The period runs from the shop’s closing time,
+// order with personal data, a waiting list's entry or a sign-up. The period runs from the shop’s closing time,
 // or else from the end of the event’s last day (UTC); an event with
 // neither is never due.
 func (q *Queries) RetentionDue(ctx context.Context, now time.Time) ([]uuid.UUID, error) {

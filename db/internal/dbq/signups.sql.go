@@ -206,3 +206,63 @@ func (q *Queries) SignupList(ctx context.Context, arg SignupListParams) ([]Signu
 	}
 	return items, nil
 }
+
+const signupMessagesErase = `-- name: SignupMessagesErase :execrows
+UPDATE webhook_messages
+SET payload = jsonb_build_object('id', payload -> 'id', 'event_id', payload -> 'event_id', 'erased', true)
+WHERE tenant_id = $1::uuid AND type = 'signup.received' AND NOT payload ? 'erased'
+  AND ($2::text IS NULL OR lower(payload ->> 'email') = $2::text)
+`
+
+type SignupMessagesEraseParams struct {
+	TenantID uuid.UUID
+	Email    *string
+}
+
+// Empties the signup.received webhook messages of the erased sign-ups
+// (all of the event's, or one person's): their id and event stay for the
+// delivery log, and a delivery still to come sends only that.
+func (q *Queries) SignupMessagesErase(ctx context.Context, arg SignupMessagesEraseParams) (int64, error) {
+	result, err := q.db.Exec(ctx, signupMessagesErase, arg.TenantID, arg.Email)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const signupPersonCount = `-- name: SignupPersonCount :one
+SELECT count(*)::int FROM signups WHERE tenant_id = $1::uuid AND lower(email) = $2::text
+`
+
+type SignupPersonCountParams struct {
+	TenantID uuid.UUID
+	Email    string
+}
+
+func (q *Queries) SignupPersonCount(ctx context.Context, arg SignupPersonCountParams) (int32, error) {
+	row := q.db.QueryRow(ctx, signupPersonCount, arg.TenantID, arg.Email)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const signupsErase = `-- name: SignupsErase :execrows
+DELETE FROM signups
+WHERE tenant_id = $1::uuid
+  AND ($2::text IS NULL OR lower(email) = $2::text)
+`
+
+type SignupsEraseParams struct {
+	TenantID uuid.UUID
+	Email    *string
+}
+
+// Deletes the event's sign-ups, all of them or one person's (by email,
+// case ignored): a sign-up holds nothing worth keeping without its person.
+func (q *Queries) SignupsErase(ctx context.Context, arg SignupsEraseParams) (int64, error) {
+	result, err := q.db.Exec(ctx, signupsErase, arg.TenantID, arg.Email)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
