@@ -35,6 +35,8 @@ type Handler struct {
 	Authenticate func(ctx context.Context, secret string) (Token, error)
 	// Keys keeps idempotency keys; nil runs every POST as it comes.
 	Keys IdempotencyKeys
+	// Catalogue edits events' products, options, stock and order forms.
+	Catalogue CatalogueDesk
 	// Translate turns a message ID into English, with template data as
 	// key, value pairs ("Field", "name").
 	Translate func(id string, kv ...any) string
@@ -61,6 +63,21 @@ func (h *Handler) Mount(app fiber.Router) {
 	v1.Post("/events/:slug/domains", h.need(ScopeDomainsWrite), h.addDomain)
 	v1.Post("/events/:slug/domains/:hostname/verify", h.need(ScopeDomainsWrite), h.verifyDomain)
 	v1.Delete("/events/:slug/domains/:hostname", h.need(ScopeDomainsWrite), h.removeDomain)
+	v1.Get("/events/:slug/products", h.need(ScopeCatalogueRead), h.products)
+	v1.Post("/events/:slug/products", h.need(ScopeCatalogueWrite), h.createProduct)
+	v1.Get("/events/:slug/products/:id", h.need(ScopeCatalogueRead), h.product)
+	v1.Patch("/events/:slug/products/:id", h.need(ScopeCatalogueWrite), h.updateProduct)
+	v1.Delete("/events/:slug/products/:id", h.need(ScopeCatalogueWrite), h.deleteProduct)
+	v1.Post("/events/:slug/products/:id/options", h.need(ScopeCatalogueWrite), h.addOptions)
+	v1.Patch("/events/:slug/options/:id", h.need(ScopeCatalogueWrite), h.updateOption)
+	v1.Delete("/events/:slug/options/:id", h.need(ScopeCatalogueWrite), h.deleteOption)
+	v1.Post("/events/:slug/options/:id/stock-adjustments", h.need(ScopeCatalogueWrite), h.adjustStock)
+	v1.Get("/events/:slug/form-fields", h.need(ScopeCatalogueRead), h.formFields)
+	v1.Post("/events/:slug/form-fields", h.need(ScopeCatalogueWrite), h.createFormField)
+	v1.Get("/events/:slug/form-fields/:key", h.need(ScopeCatalogueRead), h.formField)
+	v1.Put("/events/:slug/form-fields/:key", h.need(ScopeCatalogueWrite), h.replaceFormField)
+	v1.Delete("/events/:slug/form-fields/:key", h.need(ScopeCatalogueWrite), h.deleteFormField)
+	v1.Post("/events/:slug/form-fields/:key/move", h.need(ScopeCatalogueWrite), h.moveFormField)
 	v1.Use(func(c *fiber.Ctx) error { return h.fail(c, marquee.New(marquee.ENOTFOUND, "error.not_found"), 0) })
 }
 
