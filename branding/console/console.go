@@ -64,6 +64,11 @@ type Console struct {
 	// Privacy erases one attendee's personal data on request.
 	Privacy Privacy
 	Secret  []byte // signs the console's CSRF tokens
+	// SSO is the platform's OpenID provider (nil: none) and SSOSignIns
+	// its sign-ins under way; PasswordSignInOff refuses passwords.
+	SSO               SingleSignOn
+	SSOSignIns        SSOSignIns
+	PasswordSignInOff bool
 	// Proxies (TRUSTED_PROXIES) are believed when their X-Forwarded-For
 	// names the client: sign-in throttling and the audit log key on it.
 	Proxies tenantweb.Proxies

@@ -5,6 +5,12 @@ import (
 	"testing"
 
 	"marquee/db/dbtest"
+	"marquee/tenant/staff/sso/ssotest"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+// TestMain runs the tests, or is the OpenID provider a test started
+// (sso_test.go: ssotest runs this binary again as the provider).
+func TestMain(m *testing.M) {
+	ssotest.RunIfProvider()
+	os.Exit(dbtest.Main(m))
+}

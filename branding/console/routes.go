@@ -7,17 +7,20 @@ import "github.com/gofiber/fiber/v2"
 // the handlers live in one file per resource. Order matters where two
 // patterns could match one path: the fixed one comes first.
 func (h *Console) Mount(app fiber.Router) {
-	// Signing in, accepting an invitation, resetting a password: before
-	// the sign-in wall.
+	// Signing in (a password, a one-time link, the platform's OpenID
+	// provider), accepting an invitation, resetting a password: before the
+	// sign-in wall. PASSWORD_SIGNIN=off refuses the password's routes.
 	app.Get("/login", h.loginPage)
-	app.Post("/login", h.login)
+	app.Post("/login", h.passwordSignIn(h.login))
 	app.Get("/login/link/:token", h.loginLink)
+	app.Get("/login/oidc", h.ssoStart)
+	app.Get("/login/oidc/callback", h.ssoCallback)
 	app.Get("/invite/:token", h.invitePage)
 	app.Post("/invite/:token", h.acceptInvite)
-	app.Get("/reset", h.resetRequestPage)
-	app.Post("/reset", h.requestReset)
-	app.Get("/reset/:token", h.resetPage)
-	app.Post("/reset/:token", h.resetPassword)
+	app.Get("/reset", h.passwordSignIn(h.resetRequestPage))
+	app.Post("/reset", h.passwordSignIn(h.requestReset))
+	app.Get("/reset/:token", h.passwordSignIn(h.resetPage))
+	app.Post("/reset/:token", h.passwordSignIn(h.resetPassword))
 
 	// Everything below needs a session. A GET of a change's own address
 	// (…/delete, …/remove, …/status, …/archive) asks before the change:

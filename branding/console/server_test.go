@@ -78,6 +78,10 @@ type testServer struct {
 	// backups are the platform's backups, in a folder (backups_test.go);
 	// nil turns them off.
 	backups Backups
+	// sso is the platform's OpenID provider (nil: none); passwordOff
+	// turns password sign-in off (sso_test.go).
+	sso         SingleSignOn
+	passwordOff bool
 }
 
 // startServer serves the console and the storefront on a fresh database,
@@ -98,6 +102,13 @@ func startServerWithSMTP(t *testing.T, smtpURL string) *testServer {
 // start serves the console and the storefront sending mail to smtpURL
 // ("": dev's inbox), with workers working the email jobs (0: none).
 func start(t *testing.T, smtpURL string, workers int) *testServer {
+	t.Helper()
+	return startWith(t, smtpURL, workers, func(*testServer) {})
+}
+
+// startWith is start with the server's settings changed by configure
+// before it serves (sso_test.go: the platform's OpenID provider).
+func startWith(t *testing.T, smtpURL string, workers int, configure func(*testServer)) *testServer {
 	t.Helper()
 	d := dbtest.New(t)
 	database := d.Open(t, db.Options{})
@@ -124,6 +135,7 @@ func start(t *testing.T, smtpURL string, workers int) *testServer {
 		s.startWorkers(workers)
 	}
 	s.store = s.storefront()
+	configure(s)
 	s.serve()
 	return s
 }
@@ -199,7 +211,7 @@ func (s *testServer) newConsole() *fiber.App {
 		Provision: s.provision, CertState: certState,
 		Inbox: s.db, InboxEnabled: s.inboxOn, EmailPreviews: s.mail, Suppliers: s.db, SupplierLists: s.mail,
 		Jobs: jobs.Queue{Client: s.jobClient, InPlatform: s.db.InPlatform}, Audit: s.staff, Backups: s.backups,
-		Pickup: storefront.PickupTokens{Key: testSecret}, Webhooks: s.db}).Mount(console)
+		Pickup: storefront.PickupTokens{Key: testSecret}, Webhooks: s.db, SSO: s.sso, SSOSignIns: s.staff, PasswordSignInOff: s.passwordOff}).Mount(console)
 	return console
 }
 

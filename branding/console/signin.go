@@ -75,10 +75,39 @@ func checkToken(form url.Values, want string) error {
 	return nil
 }
 
-// LoginPage is the sign-in form.
+// LoginPage is the sign-in form: the password's unless it is off, and the
+// platform's provider's button when there is one.
 type LoginPage struct {
 	themes.Page
 	CSRF, Email, Problem, Notice string
+	Password                     bool   // the password form is shown
+	SSOName                      string // "Sign in with SSOName"; "" without a provider
+}
+
+// loginPageOf is the sign-in page as this platform offers it.
+func (h *Console) loginPageOf(c *fiber.Ctx, base themes.Page) LoginPage {
+	p := LoginPage{Page: base, CSRF: h.preSessionToken(c), Password: !h.PasswordSignInOff}
+	if h.SSO != nil {
+		p.SSOName = h.SSO.Config().Name
+	}
+	return p
+}
+
+var errPasswordOff = marquee.New(marquee.EFORBIDDEN, "staff.password_signin_off")
+
+// passwordSignIn refuses what only a password sign-in needs (the form,
+// resetting a password) while the platform has it off: the sign-in page
+// says so, with the provider's button.
+func (h *Console) passwordSignIn(next fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !h.PasswordSignInOff {
+			return next(c)
+		}
+		base := h.page(c)
+		p := h.loginPageOf(c, base)
+		p.Problem = base.T(marquee.ErrorMessage(errPasswordOff))
+		return h.render(c, fiber.StatusForbidden, "console_login", p, base.Lang)
+	}
 }
 
 // loginNotices are the messages other pages may send to the sign-in page.
@@ -89,7 +118,7 @@ var loginNotices = map[string]string{
 
 func (h *Console) loginPage(c *fiber.Ctx) error {
 	base := h.page(c)
-	p := LoginPage{Page: base, CSRF: h.preSessionToken(c)}
+	p := h.loginPageOf(c, base)
 	if id, ok := loginNotices[c.Query("notice")]; ok {
 		p.Notice = base.T(id)
 	}
@@ -131,7 +160,8 @@ func (h *Console) loginFailed(c *fiber.Ctx, form url.Values, err error) error {
 		c.Set(fiber.HeaderRetryAfter, "900")
 	}
 	base := h.page(c)
-	p := LoginPage{Page: base, CSRF: h.preSessionToken(c), Email: form.Get("email"), Problem: base.T(marquee.ErrorMessage(err))}
+	p := h.loginPageOf(c, base)
+	p.Email, p.Problem = form.Get("email"), base.T(marquee.ErrorMessage(err))
 	return h.render(c, status, "console_login", p, base.Lang)
 }
 

@@ -292,7 +292,8 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 		Provision: p.provision, CertState: p.certState,
 		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
 		Jobs: jobs.Queue{Client: p.jobClient, InPlatform: p.db.InPlatform}, Audit: p.staff,
-		Backups: p.consoleBackups(), Pickup: storefront.PickupTokens{Key: p.cfg.SecretKey}, Webhooks: p.db}).Mount(app)
+		Backups: p.consoleBackups(), Pickup: storefront.PickupTokens{Key: p.cfg.SecretKey}, Webhooks: p.db,
+		SSO: p.singleSignOn(), SSOSignIns: p.staff, PasswordSignInOff: p.cfg.PasswordSignInOff}).Mount(app)
 	p.metrics.Requests.Index("console", app)
 	return app
 }

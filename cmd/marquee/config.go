@@ -24,6 +24,7 @@ import (
 	"marquee/tenant"
 	"marquee/tenant/domains"
 	"marquee/tenant/staff"
+	"marquee/tenant/staff/sso"
 	tenantweb "marquee/tenant/web"
 )
 
@@ -64,6 +65,10 @@ type Config struct {
 	HugePages  bool           // HUGE_PAGES=on: ask for transparent huge pages for the heap (serving.HugePages)
 	Backups    backupSettings // BACKUP_*: where backups go, their schedule and retention (backup_config.go)
 	BackupsOn  bool           // BACKUP_S3_BUCKET or BACKUP_DIR is set
+	// SSO is the platform's OpenID provider (OIDC_*, sso_config.go);
+	// PasswordSignInOff (PASSWORD_SIGNIN=off) refuses staff passwords.
+	SSO               sso.Config
+	PasswordSignInOff bool
 }
 
 // TLSConfig is how the platform gets its certificates.
@@ -285,7 +290,7 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	c.TrustedProxies = proxies
-	return c, nil
+	return ssoFromEnv(c, getenv)
 }
 
 // parseSecretKey accepts hex or base64 (standard or URL alphabet) of at

@@ -20,6 +20,8 @@ import (
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
 	"marquee/tenant/staff"
+	"marquee/tenant/staff/sso"
+	"marquee/tenant/staff/sso/ssotest"
 )
 
 // walkRoute is one registered route of one app.
@@ -113,6 +115,10 @@ func newWalker(t *testing.T) *walker {
 	// Online payments on, so the console has Stripe's webhook to walk.
 	stripe := stripetest.Start(t, stripetest.Options{})
 	cfg.Stripe = payments.Config{SecretKey: stripetest.SecretKey, WebhookSecret: stripetest.WebhookSecret, APIBase: stripe.URL}
+	// Single sign-on on, with a real provider, so /login/oidc and its
+	// callback are walked past their 404.
+	idp := ssotest.Start(t, "https://"+consoleHost+"/login/oidc/callback")
+	cfg.SSO = sso.Config{Issuer: idp.Issuer, ClientID: ssotest.ClientID, ClientSecret: ssotest.ClientSecret, Domains: []string{"example.com"}, Name: "Walk IdP"}
 	s := startServer(t, cfg)
 	stripe.SetWebhook(s.url+payments.WebhookPath, consoleHost)
 	ctx := context.Background()
@@ -194,7 +200,7 @@ func newWalker(t *testing.T) *walker {
 	// The API's body fields; each route's own are found by sending all of
 	// them and dropping those it names as unknown.
 	w.jsonNames = []string{"slug", "name", "default_locale", "locales", "currency", "starts_on", "ends_on", "closes_at", "owner_email", "template", "hostname"}
-	for _, q := range []string{"after", "limit", "confirm"} {
+	for _, q := range []string{"after", "limit", "confirm", "state", "code", "error"} {
 		w.queryNames[q] = true
 	}
 	return w

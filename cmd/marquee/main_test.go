@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"marquee/db/dbtest"
+	"marquee/tenant/staff/sso/ssotest"
 )
 
 // workerChildEnv, when set, makes the test binary run `marquee worker`
@@ -16,6 +17,7 @@ import (
 const workerChildEnv = "MARQUEE_TEST_WORKER_CHILD"
 
 func TestMain(m *testing.M) {
+	ssotest.RunIfProvider() // the OpenID provider the hostile walk signs in with
 	if os.Getenv(workerChildEnv) == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()

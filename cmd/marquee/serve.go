@@ -82,7 +82,7 @@ func checkSchema(ctx context.Context, url string) error {
 
 func configHelp() string {
 	s := ""
-	for _, v := range configVars {
+	for _, v := range append(configVars, ssoVars...) {
 		s += fmt.Sprintf("\n  %-17s %s (default: %s)", v[0], v[2], v[1])
 	}
 	return s

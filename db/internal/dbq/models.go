@@ -394,6 +394,15 @@ type Signup struct {
 	CreatedAt   time.Time
 }
 
+type SsoAttempt struct {
+	StateHash []byte
+	Nonce     string
+	Verifier  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
 type Staff struct {
 	ID            uuid.UUID
 	Email         string
