@@ -157,7 +157,10 @@ func (db *DB) PublishBranding(ctx context.Context, tenantID, staffID uuid.UUID) 
 		// Checked on the row just published, in its transaction: a draft
 		// saved between a check and the publish cannot slip through.
 		colours := branding.Colours{Primary: row.ColorPrimary, Accent: row.ColorAccent, Background: row.ColorBackground, Text: row.ColorText}
-		return colours.CheckReadable()
+		if err := colours.CheckReadable(); err != nil {
+			return err
+		}
+		return publishedWebhook(ctx, q, tenantID, version)
 	})
 	if err != nil {
 		return 0, storeError(err, noRowIs(marquee.New(marquee.ECONFLICT, "branding.nothing_to_publish")))

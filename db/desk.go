@@ -9,6 +9,7 @@ import (
 
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
+	"marquee/storefront/webhooks"
 )
 
 // CollectOrder records that the pick-up desk handed an order over, for a
@@ -57,6 +58,13 @@ func (db *DB) CollectOrder(ctx context.Context, tenantID uuid.UUID, number strin
 			return err
 		}
 		if order, err = ot.load(ctx, row); err != nil {
+			return err
+		}
+		types := []string{webhooks.OrderCollected}
+		if paying {
+			types = []string{webhooks.OrderPaid, webhooks.OrderCollected}
+		}
+		if err := orderWebhook(ctx, tx, order, types...); err != nil {
 			return err
 		}
 		if db.Events == nil {

@@ -14,6 +14,7 @@ import (
 	"marquee/storefront"
 	"marquee/storefront/address"
 	"marquee/storefront/suppliers"
+	"marquee/storefront/webhooks"
 )
 
 // errNoSupplier answers a supplier link whose supplier no longer exists.
@@ -175,8 +176,11 @@ func alreadyDispatched(o *storefront.Order, positions []int) bool {
 func (db *DB) dispatched(ctx context.Context, tx pgx.Tx, ot *orderTx, o *storefront.Order, d storefront.Dispatch, actor string) error {
 	if !d.Ships || !storefront.AllDispatched(o.Items) || !storefront.CanMove(o.Status, storefront.StatusDispatched) {
 		o.History = append(o.History, storefront.StatusChange{Status: o.Status, Change: storefront.ChangeLinesDispatched, Note: d.Note, Actor: actor, At: ot.now})
-		return ot.q.OrderChangeInsert(ctx, dbq.OrderChangeInsertParams{TenantID: ot.tenantID, OrderID: o.ID, Status: string(o.Status),
-			Change: string(storefront.ChangeLinesDispatched), Note: d.Note, Actor: actor, Now: &ot.now})
+		if err := ot.q.OrderChangeInsert(ctx, dbq.OrderChangeInsertParams{TenantID: ot.tenantID, OrderID: o.ID, Status: string(o.Status),
+			Change: string(storefront.ChangeLinesDispatched), Note: d.Note, Actor: actor, Now: &ot.now}); err != nil {
+			return err
+		}
+		return orderWebhook(ctx, tx, o, webhooks.OrderChanged)
 	}
 	to := storefront.StatusDispatched
 	if err := ot.q.OrderSetStatus(ctx, dbq.OrderSetStatusParams{TenantID: ot.tenantID, ID: o.ID, Status: string(to)}); err != nil {
@@ -189,6 +193,9 @@ func (db *DB) dispatched(ctx context.Context, tx pgx.Tx, ot *orderTx, o *storefr
 	}
 	o.Status = to
 	o.History = append(o.History, change)
+	if err := orderWebhook(ctx, tx, o, webhooks.OrderChanged); err != nil {
+		return err
+	}
 	if db.Events == nil {
 		return nil
 	}

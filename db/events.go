@@ -10,6 +10,7 @@ import (
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
 	"marquee/storefront/suppliers"
+	"marquee/storefront/webhooks"
 	"marquee/tenant"
 )
 
@@ -67,6 +68,11 @@ type Events interface {
 	// MessageSendRequested (issue 18, messages to attendees) is told that
 	// staff sent a message: it queues the message's fan-out job.
 	MessageSendRequested(ctx context.Context, tx pgx.Tx, tenantID, messageID uuid.UUID) error
+
+	// WebhookEndpointDisabled (issue 19, webhooks) is told of an endpoint
+	// just disabled because it kept failing: it queues the email to the
+	// endpoint's owner.
+	WebhookEndpointDisabled(ctx context.Context, tx pgx.Tx, e webhooks.Endpoint) error
 }
 
 // Job is a River job that a change queues, inserted in the change's

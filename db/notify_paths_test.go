@@ -16,6 +16,7 @@ import (
 	"marquee/storefront"
 	"marquee/storefront/form"
 	"marquee/storefront/suppliers"
+	"marquee/storefront/webhooks"
 	"marquee/tenant"
 )
 
@@ -258,5 +259,10 @@ func (failingHook) PaymentRefundDue(context.Context, pgx.Tx, *storefront.Order, 
 
 // MessageSendRequested has no message to send in these tests.
 func (failingHook) MessageSendRequested(context.Context, pgx.Tx, uuid.UUID, uuid.UUID) error {
+	return nil
+}
+
+// WebhookEndpointDisabled: these tests have no webhook endpoint.
+func (failingHook) WebhookEndpointDisabled(context.Context, pgx.Tx, webhooks.Endpoint) error {
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
 	"marquee/storefront/address"
+	"marquee/storefront/webhooks"
 )
 
 // orderTx is one order's transaction: its queries, the tenant, the clock.
@@ -192,8 +193,14 @@ func (db *DB) CancelOrder(ctx context.Context, tenantID uuid.UUID, number, actor
 		ot := db.orderTxIn(tx, tenantID)
 		var err error
 		order, err = ot.cancel(ctx, number, actor)
-		if err != nil || db.Events == nil {
+		if err != nil {
 			return err
+		}
+		if err := orderWebhook(ctx, tx, order, webhooks.OrderCancelled); err != nil {
+			return err
+		}
+		if db.Events == nil {
+			return nil
 		}
 		if err := db.Events.PaymentRefundDue(ctx, tx, order, order.TotalMinor, "cancelled"); err != nil {
 			return err

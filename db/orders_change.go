@@ -12,6 +12,7 @@ import (
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
 	"marquee/storefront/address"
+	"marquee/storefront/webhooks"
 )
 
 // An attendee's change to their own order (issue 17): one transaction
@@ -87,6 +88,9 @@ func (db *DB) changeOrder(ctx context.Context, tenantID uuid.UUID, number string
 // orderChanged tells db.Events of a change, inside its transaction: the
 // emails, and the refund of what left the order when it was paid online.
 func (db *DB) orderChanged(ctx context.Context, tx pgx.Tx, o *storefront.Order, c changed) error {
+	if err := orderWebhook(ctx, tx, o, webhooks.OrderChanged); err != nil {
+		return err
+	}
 	if db.Events == nil {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"marquee"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
+	"marquee/storefront/webhooks"
 )
 
 // MarkPaidAtPickup records that an order to be paid at the pick-up desk
@@ -43,8 +44,10 @@ func (db *DB) MarkPaidAtPickup(ctx context.Context, tenantID uuid.UUID, number s
 			return err
 		}
 		row.PaymentState = string(storefront.PaymentPaid)
-		order, err = ot.load(ctx, row)
-		return err
+		if order, err = ot.load(ctx, row); err != nil {
+			return err
+		}
+		return orderWebhook(ctx, tx, order, webhooks.OrderPaid)
 	})
 	return order, notFound(err, "order.not_found")
 }

@@ -291,12 +291,21 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 	}
 	steps = append(steps, ot.offer.use(ctx, ot, o)...) // before the stock: the offer's units become the order's
 	commit := func(q *dbq.Queries) error { return q.OrderTxCommit(ctx) }
+	hooks, err := ot.webhookSteps(ctx, o, lines)
+	if err != nil {
+		return err
+	}
 	if ot.reservations != nil {
 		if err := inBatch(ctx, ot.tx, append(steps, ot.voucher.redeem(ctx, ot, o)...)...); err != nil {
 			return err
 		}
 		if err := ot.reserveOneByOne(ctx, req.Email, lines); err != nil {
 			return err
+		}
+		if len(hooks) > 0 {
+			if err := inBatch(ctx, ot.tx, hooks...); err != nil {
+				return err
+			}
 		}
 		return commit(ot.q)
 	}
@@ -318,6 +327,7 @@ func (ot *orderTx) write(ctx context.Context, req storefront.OrderRequest, o *st
 			return refusedAs(err, refusedSoldOut, storefront.ErrSoldOut(l))
 		})
 	}
+	steps = append(steps, hooks...)                         // after the stock: stock.sold_out reads what is left
 	steps = append(steps, ot.voucher.redeem(ctx, ot, o)...) // last: the code's row is a lock every order with it waits on
 	return inBatch(ctx, ot.tx, append(steps, commit)...)
 }

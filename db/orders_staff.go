@@ -85,6 +85,9 @@ func (db *DB) ChangeOrderStatus(ctx context.Context, tenantID uuid.UUID, number 
 		if order, err = ot.load(ctx, row); err != nil {
 			return err
 		}
+		if err := orderWebhook(ctx, tx, order, statusWebhook(to)); err != nil {
+			return err
+		}
 		if db.Events == nil {
 			return nil
 		}

@@ -10,6 +10,7 @@ import (
 	"marquee"
 	"marquee/db/internal/dbq"
 	"marquee/storefront"
+	"marquee/storefront/webhooks"
 )
 
 // PaymentSessionStarted records the checkout session opened for an order
@@ -87,6 +88,9 @@ func (db *DB) PaymentSucceeded(ctx context.Context, e storefront.PaymentEvent) (
 				return err
 			}
 			o.Status, o.PaymentState, o.PaymentIntentID, o.HoldExpiresAt = storefront.StatusPlaced, storefront.PaymentPaid, e.PaymentIntentID, nil
+			if err := orderWebhook(ctx, tx, o, webhooks.OrderPlaced, webhooks.OrderPaid); err != nil {
+				return err
+			}
 			return db.placedJobs(ctx, ot, o)
 		case o.PaymentState == storefront.PaymentExpired:
 			if err := ot.q.OrderSetPayment(ctx, dbq.OrderSetPaymentParams{TenantID: ot.tenantID, ID: o.ID,

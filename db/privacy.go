@@ -126,6 +126,11 @@ func (db *DB) erase(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID, email *s
 	if err != nil {
 		return out, err
 	}
+	// What webhooks sent about their orders is emptied too (a receiver
+	// keeps its own copy).
+	if err := q.WebhookOrderMessagesErase(ctx, dbq.WebhookOrderMessagesEraseParams{TenantID: tenantID, Email: email}); err != nil {
+		return out, err
+	}
 	if out.WaitlistEntries, err = db.eraseWaitlist(ctx, tx, tenantID, email); err != nil {
 		return out, err
 	}

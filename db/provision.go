@@ -11,6 +11,7 @@ import (
 
 	"marquee"
 	"marquee/db/internal/dbq"
+	"marquee/storefront/webhooks"
 	"marquee/tenant"
 )
 
@@ -74,6 +75,9 @@ func (db *DB) TransitionTenant(ctx context.Context, id uuid.UUID, from []tenant.
 			return err
 		}
 		if err := TenantChanged(ctx, tx, id); err != nil || to != tenant.StatusArchived {
+			return err
+		}
+		if err := emitWebhook(ctx, tx, id, webhooks.EventArchived, webhooks.Event(t)); err != nil {
 			return err
 		}
 		return db.eventArchived(ctx, tx, t)

@@ -94,6 +94,9 @@ func (db *DB) AdjustStock(ctx context.Context, tenantID, variantID uuid.UUID, de
 		if delta > 0 { // units came back: the waiting list hears of them
 			return db.stockReturned(ctx, tx, tenantID, []uuid.UUID{variantID})
 		}
+		if stock == 0 {
+			return soldOutWebhook(ctx, q, tenantID, []uuid.UUID{variantID})
+		}
 		return nil
 	})
 	return int(stock), err

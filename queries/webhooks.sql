@@ -28,6 +28,37 @@ WITH endpoint AS (
 SELECT (SELECT count(*) FROM job)::int AS deliveries,
        (SELECT count(*) FROM (SELECT pg_notify(current_schema() || '.river_insert', json_build_object('queue', queue)::text) FROM job LIMIT 1) n)::int AS notified;
 
+-- name: WebhookEmitSoldOut :one
+-- stock.sold_out for each option among variant_ids with no unit left, to
+-- the endpoints WebhookEmit would choose, in one statement of the
+-- transaction that took the last unit; nothing without such an endpoint.
+WITH endpoint AS (
+    SELECT e.id FROM webhook_endpoints e
+    WHERE e.enabled AND (e.tenant_id = @tenant_id::uuid OR e.tenant_id IS NULL) AND 'stock.sold_out' = ANY (e.types)
+), sold AS (
+    SELECT v.id, v.product_id, v.label, p.name FROM variants v
+    JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+    WHERE EXISTS (SELECT 1 FROM endpoint) AND v.tenant_id = @tenant_id::uuid AND v.id = ANY (@variant_ids::uuid[]) AND v.stock = 0
+), message AS (
+    INSERT INTO webhook_messages (tenant_id, type, payload)
+    SELECT @tenant_id::uuid, 'stock.sold_out', jsonb_build_object('event_id', @tenant_id::uuid, 'product_id', sold.product_id,
+           'variant_id', sold.id, 'product_name', sold.name, 'variant_label', sold.label)
+    FROM sold
+    RETURNING id
+), delivery AS (
+    INSERT INTO webhook_deliveries (tenant_id, message_id, endpoint_id)
+    SELECT @tenant_id::uuid, message.id, endpoint.id FROM message, endpoint
+    RETURNING id
+), job AS (
+    INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, tags, metadata)
+    SELECT json_build_object('tenant_id', @tenant_id::uuid, 'delivery_id', delivery.id)::jsonb, @kind::text,
+           @max_attempts::smallint, 1::smallint, 'default', 'available'::river_job_state, now(), '{}', '{}'
+    FROM delivery
+    RETURNING queue
+)
+SELECT (SELECT count(*) FROM job)::int AS deliveries,
+       (SELECT count(*) FROM (SELECT pg_notify(current_schema() || '.river_insert', json_build_object('queue', queue)::text) FROM job LIMIT 1) n)::int AS notified;
+
 -- name: WebhookEndpointList :many
 SELECT * FROM webhook_endpoints
 WHERE tenant_id IS NOT DISTINCT FROM sqlc.narg('tenant_id')::uuid
@@ -144,3 +175,38 @@ RETURNING failing_since::timestamptz, enabled;
 -- Disables an enabled endpoint (no row: it was not).
 UPDATE webhook_endpoints SET enabled = false, disabled_at = @at::timestamptz, disabled_reason = @reason::text, updated_at = @at::timestamptz
 WHERE id = @id::uuid AND enabled;
+
+-- name: WebhookEndpointGetAny :one
+-- An endpoint of any scope (the platform role's workers).
+SELECT * FROM webhook_endpoints WHERE id = @id::uuid;
+
+-- name: WebhookOwnerEmails :many
+-- Who is told that an endpoint was disabled: the staff member who
+-- created it; for one a token created, the event's owners (or, for a
+-- platform-wide one, the platform admins).
+SELECT s.email FROM webhook_endpoints e JOIN staff s ON s.id = e.created_by WHERE e.id = @id::uuid
+UNION
+SELECT s.email FROM webhook_endpoints e
+JOIN memberships m ON m.tenant_id = e.tenant_id AND m.role = 'owner'
+JOIN staff s ON s.id = m.staff_id
+WHERE e.id = @id::uuid AND e.created_by IS NULL
+UNION
+SELECT s.email FROM webhook_endpoints e, staff s
+WHERE e.id = @id::uuid AND e.created_by IS NULL AND e.tenant_id IS NULL AND s.platform_admin
+ORDER BY 1;
+
+-- name: WebhookDeliveryFail :exec
+-- Ends a pending delivery that will not be attempted again, keeping its
+-- last attempt's outcome.
+UPDATE webhook_deliveries SET state = 'failed', error = @error::text, next_attempt_at = NULL
+WHERE id = @id::uuid AND state = 'pending';
+
+-- name: WebhookOrderMessagesErase :exec
+-- Empties the event's order.* messages about the person with email (NULL:
+-- every one of the event's, its retention period ended): the order's id,
+-- number and event stay for the delivery log, and a delivery still to
+-- come sends only those (as SignupMessagesErase does for sign-ups).
+UPDATE webhook_messages
+SET payload = jsonb_build_object('id', payload -> 'id', 'event_id', payload -> 'event_id', 'number', payload -> 'number', 'erased', true)
+WHERE tenant_id = @tenant_id::uuid AND type LIKE 'order.%' AND (payload ->> 'erased')::boolean IS NOT TRUE
+  AND (sqlc.narg('email')::text IS NULL OR lower(payload ->> 'email') = sqlc.narg('email')::text);

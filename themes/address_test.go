@@ -50,6 +50,7 @@ var audiencePrefixes = map[string]audience{
 	"dispatch.":        staffOrSuppliers, // the supplier's dispatch page
 	"message.":         staffOrSuppliers, // the console's messages to attendees (their emails: email.attendee_message.*)
 	"webhook.":         staffOrSuppliers, // the console's webhooks (issue 19)
+	"email.webhook_":   staffOrSuppliers, // the email to a failing webhook's owner
 	"error.":           everyone,
 	"format.":          everyone,
 	"footer.":          everyone,
@@ -82,7 +83,7 @@ func audienceOf(id string) audience {
 // attendees' and staff's templates must use neither form. (partials.html
 // holds both kinds of parts and is left to the prefixes.)
 var templateUsers = map[audience][]string{
-	staffOrSuppliers: {"templates/console_*.html", "templates/supplier_*.html", "email/supplier_*"},
+	staffOrSuppliers: {"templates/console_*.html", "templates/supplier_*.html", "email/supplier_*", "email/webhook_*"},
 	attendees: {"templates/landing.html", "templates/order*.html", "templates/status.html",
 		"templates/product.html", "templates/waitlist.html", "templates/closed.html",
 		"email/order_*", "email/status_*", "email/attendee.*", "email/waitlist_*"},

@@ -103,6 +103,7 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 		p.payments = payments.New(cfg.Stripe)
 		database.OnlinePayments = true
 	}
+	database.WebhooksAllowPrivate = cfg.WebhooksAllowPrivate
 	if err := p.newMetrics(); err != nil {
 		return nil, err
 	}

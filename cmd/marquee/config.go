@@ -69,6 +69,10 @@ type Config struct {
 	// PasswordSignInOff (PASSWORD_SIGNIN=off) refuses staff passwords.
 	SSO               sso.Config
 	PasswordSignInOff bool
+	// WebhooksAllowPrivate (MARQUEE_WEBHOOKS_ALLOW_PRIVATE=true, dev's
+	// default) lets webhook endpoints be http:// and on private or
+	// loopback addresses: tests and development only.
+	WebhooksAllowPrivate bool
 }
 
 // TLSConfig is how the platform gets its certificates.
@@ -142,7 +146,8 @@ func devConfig() Config {
 	c.BaseDomain = "localhost"
 	c.MailInbox = true // unless SMTP_URL is set: then dev sends like serve
 	c.LogFormat = "text"
-	c.DrainDelay = 0 // no load balancer to wait for: Ctrl-C stops at once
+	c.DrainDelay = 0              // no load balancer to wait for: Ctrl-C stops at once
+	c.WebhooksAllowPrivate = true // webhooks to a receiver on this machine
 	return c
 }
 
@@ -238,6 +243,13 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 	set("STRIPE_SECRET_KEY", &c.Stripe.SecretKey)
 	set("STRIPE_WEBHOOK_SECRET", &c.Stripe.WebhookSecret)
 	set("STRIPE_API_BASE", &c.Stripe.APIBase)
+	if v := strings.TrimSpace(getenv("MARQUEE_WEBHOOKS_ALLOW_PRIVATE")); v != "" {
+		allow, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("MARQUEE_WEBHOOKS_ALLOW_PRIVATE: %q is not true or false", v)
+		}
+		c.WebhooksAllowPrivate = allow
+	}
 	if v := strings.TrimSpace(getenv("WORKERS")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 1000 {

@@ -16,6 +16,7 @@ import (
 	"marquee/storefront/notify/jobs"
 	"marquee/storefront/notify/mail"
 	"marquee/storefront/notify/render"
+	"marquee/storefront/webhooks"
 )
 
 // setUpEmail builds the email side of the platform: the renderer, the
@@ -43,7 +44,8 @@ func (p *platform) setUpEmail() error {
 	}
 	p.jobDeps = &jobs.Deps{Store: p.db, Renderer: r, Sender: countedSender{p.sender, p.metrics}, Permanent: mail.Permanent, From: from,
 		EventURL: p.eventURL, MediaURL: p.mediaURL, Links: storefront.OrderLinks{Key: p.cfg.SecretKey},
-		SupplierLinks: storefront.SupplierLinks{Key: p.cfg.SecretKey}, Log: p.log}
+		SupplierLinks: storefront.SupplierLinks{Key: p.cfg.SecretKey}, Log: p.log,
+		Webhooks: &jobs.Webhooks{Sender: webhooks.NewSender(p.cfg.WebhooksAllowPrivate, nil), ConsoleURL: consoleURL(p.cfg, "")}}
 	if p.payments != nil {
 		p.jobDeps.Payments = p.payments
 	}

@@ -34,6 +34,7 @@ const (
 	KindWaitlistOffer     Kind = "waitlist_offer"     // someone waiting: a sold-out option is back, held for them
 	KindSupplierChanged   Kind = "supplier_changed"   // supplier: the attendee changed an order with their lines
 	KindAttendeeMessage   Kind = "attendee_message"   // attendee: a message staff wrote to the event's attendees
+	KindWebhookDisabled   Kind = "webhook_disabled"   // staff: a webhook endpoint that kept failing was disabled
 )
 
 // AttendeeKinds are the attendee emails, in the order an order lives them.

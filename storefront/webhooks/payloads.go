@@ -115,6 +115,8 @@ type EventData struct {
 	StartsOn *time.Time `json:"starts_on"`
 	EndsOn   *time.Time `json:"ends_on"`
 	ClosesAt *time.Time `json:"closes_at"`
+	// BrandingVersion is the version event.published published (0: none).
+	BrandingVersion int `json:"branding_version,omitempty"`
 }
 
 // EventOf is the event itself.

@@ -43,6 +43,23 @@ func (q *Queries) WebhookAttemptInsert(ctx context.Context, arg WebhookAttemptIn
 	return err
 }
 
+const webhookDeliveryFail = `-- name: WebhookDeliveryFail :exec
+UPDATE webhook_deliveries SET state = 'failed', error = $1::text, next_attempt_at = NULL
+WHERE id = $2::uuid AND state = 'pending'
+`
+
+type WebhookDeliveryFailParams struct {
+	Error string
+	ID    uuid.UUID
+}
+
+// Ends a pending delivery that will not be attempted again, keeping its
+// last attempt's outcome.
+func (q *Queries) WebhookDeliveryFail(ctx context.Context, arg WebhookDeliveryFailParams) error {
+	_, err := q.db.Exec(ctx, webhookDeliveryFail, arg.Error, arg.ID)
+	return err
+}
+
 const webhookDeliveryForSend = `-- name: WebhookDeliveryForSend :one
 SELECT d.id, d.tenant_id, d.state, d.attempts, m.id AS message_id, m.type, m.payload, m.created_at AS message_at,
        e.id AS endpoint_id, e.url, e.secret, e.previous_secret, e.previous_secret_until, e.enabled
@@ -390,6 +407,62 @@ func (q *Queries) WebhookEmit(ctx context.Context, arg WebhookEmitParams) (Webho
 	return i, err
 }
 
+const webhookEmitSoldOut = `-- name: WebhookEmitSoldOut :one
+WITH endpoint AS (
+    SELECT e.id FROM webhook_endpoints e
+    WHERE e.enabled AND (e.tenant_id = $1::uuid OR e.tenant_id IS NULL) AND 'stock.sold_out' = ANY (e.types)
+), sold AS (
+    SELECT v.id, v.product_id, v.label, p.name FROM variants v
+    JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+    WHERE EXISTS (SELECT 1 FROM endpoint) AND v.tenant_id = $1::uuid AND v.id = ANY ($2::uuid[]) AND v.stock = 0
+), message AS (
+    INSERT INTO webhook_messages (tenant_id, type, payload)
+    SELECT $1::uuid, 'stock.sold_out', jsonb_build_object('event_id', $1::uuid, 'product_id', sold.product_id,
+           'variant_id', sold.id, 'product_name', sold.name, 'variant_label', sold.label)
+    FROM sold
+    RETURNING id
+), delivery AS (
+    INSERT INTO webhook_deliveries (tenant_id, message_id, endpoint_id)
+    SELECT $1::uuid, message.id, endpoint.id FROM message, endpoint
+    RETURNING id
+), job AS (
+    INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, tags, metadata)
+    SELECT json_build_object('tenant_id', $1::uuid, 'delivery_id', delivery.id)::jsonb, $3::text,
+           $4::smallint, 1::smallint, 'default', 'available'::river_job_state, now(), '{}', '{}'
+    FROM delivery
+    RETURNING queue
+)
+SELECT (SELECT count(*) FROM job)::int AS deliveries,
+       (SELECT count(*) FROM (SELECT pg_notify(current_schema() || '.river_insert', json_build_object('queue', queue)::text) FROM job LIMIT 1) n)::int AS notified
+`
+
+type WebhookEmitSoldOutParams struct {
+	TenantID    uuid.UUID
+	VariantIds  []uuid.UUID
+	Kind        string
+	MaxAttempts int16
+}
+
+type WebhookEmitSoldOutRow struct {
+	Deliveries int32
+	Notified   int32
+}
+
+// stock.sold_out for each option among variant_ids with no unit left, to
+// the endpoints WebhookEmit would choose, in one statement of the
+// transaction that took the last unit; nothing without such an endpoint.
+func (q *Queries) WebhookEmitSoldOut(ctx context.Context, arg WebhookEmitSoldOutParams) (WebhookEmitSoldOutRow, error) {
+	row := q.db.QueryRow(ctx, webhookEmitSoldOut,
+		arg.TenantID,
+		arg.VariantIds,
+		arg.Kind,
+		arg.MaxAttempts,
+	)
+	var i WebhookEmitSoldOutRow
+	err := row.Scan(&i.Deliveries, &i.Notified)
+	return i, err
+}
+
 const webhookEndpointDelete = `-- name: WebhookEndpointDelete :execrows
 DELETE FROM webhook_endpoints
 WHERE tenant_id IS NOT DISTINCT FROM $1::uuid AND id = $2::uuid
@@ -465,6 +538,34 @@ type WebhookEndpointGetParams struct {
 
 func (q *Queries) WebhookEndpointGet(ctx context.Context, arg WebhookEndpointGetParams) (WebhookEndpoint, error) {
 	row := q.db.QueryRow(ctx, webhookEndpointGet, arg.TenantID, arg.ID)
+	var i WebhookEndpoint
+	err := row.Scan(
+		&i.ID,
+		&i.TenantID,
+		&i.Url,
+		&i.Description,
+		&i.Types,
+		&i.Secret,
+		&i.PreviousSecret,
+		&i.PreviousSecretUntil,
+		&i.Enabled,
+		&i.DisabledAt,
+		&i.DisabledReason,
+		&i.FailingSince,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const webhookEndpointGetAny = `-- name: WebhookEndpointGetAny :one
+SELECT id, tenant_id, url, description, types, secret, previous_secret, previous_secret_until, enabled, disabled_at, disabled_reason, failing_since, created_by, created_at, updated_at FROM webhook_endpoints WHERE id = $1::uuid
+`
+
+// An endpoint of any scope (the platform role's workers).
+func (q *Queries) WebhookEndpointGetAny(ctx context.Context, id uuid.UUID) (WebhookEndpoint, error) {
+	row := q.db.QueryRow(ctx, webhookEndpointGetAny, id)
 	var i WebhookEndpoint
 	err := row.Scan(
 		&i.ID,
@@ -701,4 +802,61 @@ func (q *Queries) WebhookMessageInsert(ctx context.Context, arg WebhookMessageIn
 		arg.Payload,
 	)
 	return err
+}
+
+const webhookOrderMessagesErase = `-- name: WebhookOrderMessagesErase :exec
+UPDATE webhook_messages
+SET payload = jsonb_build_object('id', payload -> 'id', 'event_id', payload -> 'event_id', 'number', payload -> 'number', 'erased', true)
+WHERE tenant_id = $1::uuid AND type LIKE 'order.%' AND (payload ->> 'erased')::boolean IS NOT TRUE
+  AND ($2::text IS NULL OR lower(payload ->> 'email') = $2::text)
+`
+
+type WebhookOrderMessagesEraseParams struct {
+	TenantID uuid.UUID
+	Email    *string
+}
+
+// Empties the event's order.* messages about the person with email (NULL:
+// every one of the event's, its retention period ended): the order's id,
+// number and event stay for the delivery log, and a delivery still to
+// come sends only those (as SignupMessagesErase does for sign-ups).
+func (q *Queries) WebhookOrderMessagesErase(ctx context.Context, arg WebhookOrderMessagesEraseParams) error {
+	_, err := q.db.Exec(ctx, webhookOrderMessagesErase, arg.TenantID, arg.Email)
+	return err
+}
+
+const webhookOwnerEmails = `-- name: WebhookOwnerEmails :many
+SELECT s.email FROM webhook_endpoints e JOIN staff s ON s.id = e.created_by WHERE e.id = $1::uuid
+UNION
+SELECT s.email FROM webhook_endpoints e
+JOIN memberships m ON m.tenant_id = e.tenant_id AND m.role = 'owner'
+JOIN staff s ON s.id = m.staff_id
+WHERE e.id = $1::uuid AND e.created_by IS NULL
+UNION
+SELECT s.email FROM webhook_endpoints e, staff s
+WHERE e.id = $1::uuid AND e.created_by IS NULL AND e.tenant_id IS NULL AND s.platform_admin
+ORDER BY 1
+`
+
+// Who is told that an endpoint was disabled: the staff member who
+// created it; for one a token created, the event's owners (or, for a
+// platform-wide one, the platform admins).
+func (q *Queries) WebhookOwnerEmails(ctx context.Context, id uuid.UUID) ([]string, error) {
+	rows, err := q.db.Query(ctx, webhookOwnerEmails, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var email string
+		if err := rows.Scan(&email); err != nil {
+			return nil, err
+		}
+		items = append(items, email)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

@@ -85,7 +85,8 @@ func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger
 	cfg := mail.Config{Host: h.smtp.Host(), Port: h.smtp.Port(), TLS: mail.NoTLS, Timeout: 5 * time.Second}
 	deps := &jobs.Deps{Store: h.db, Renderer: renderer, Sender: mail.New(cfg), Permanent: mail.Permanent, From: "shop@shop.test",
 		EventURL: func(slug string) string { return "https://" + slug + ".shop.test" },
-		Links:    testLinks, SupplierLinks: storefront.SupplierLinks{Key: []byte(testSecret)}, Log: log}
+		Links:    testLinks, SupplierLinks: storefront.SupplierLinks{Key: []byte(testSecret)}, Log: log,
+		Webhooks: testWebhooks}
 	// The job timeout and rescue time are production's.
 	workers, err := jobs.NewWorkers(pool, deps, jobs.Options{Workers: 2, RetryBase: 200 * time.Millisecond, MaxRetryDelay: time.Second, PollInterval: 100 * time.Millisecond})
 	if err != nil {

@@ -222,6 +222,9 @@ func (e *Enqueuer) ClosingTimeSet(ctx context.Context, tx pgx.Tx, t *tenant.Tena
 	if t.ClosesAt == nil {
 		return nil
 	}
+	if err := e.scheduleClosed(ctx, tx, t); err != nil {
+		return err
+	}
 	for _, s := range list {
 		if waitsForClosing(s) {
 			if err := e.ScheduleBatch(ctx, tx, t.ID, s.ID, *t.ClosesAt); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,6 +20,7 @@ import (
 	"marquee/storefront/notify"
 	"marquee/storefront/notify/render"
 	"marquee/storefront/suppliers"
+	"marquee/storefront/webhooks"
 	"marquee/tenant"
 )
 
@@ -69,6 +71,11 @@ type Deps struct {
 	// they mark their lines dispatched (no Key: the emails have none).
 	SupplierLinks storefront.SupplierLinks
 	Log           *slog.Logger
+	// Webhooks tune the webhook deliveries (nil: production's).
+	Webhooks *Webhooks
+
+	defaultSender sync.Once
+	sender        *webhooks.Sender // production's, made once when Webhooks has none
 
 	events eventCache // what the workers loaded of events, for eventTTL
 }
@@ -87,6 +94,9 @@ func Register(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &paymentRefundWorker{d: d})
 	river.AddWorker(w, &messageFanOutWorker{d: d})
 	river.AddWorker(w, &messageRecipientWorker{d: d})
+	river.AddWorker(w, &webhookDeliveryWorker{d: d})
+	river.AddWorker(w, &eventClosedWorker{d: d})
+	river.AddWorker(w, &webhookDisabledWorker{d: d})
 }
 
 // Event loads what rendering needs to know of an event.

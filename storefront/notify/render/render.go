@@ -60,7 +60,7 @@ var supplierKinds = []notify.Kind{notify.KindSupplierOrder, notify.KindSupplierB
 
 // otherKinds are the emails to neither an order's attendee nor a supplier,
 // after the supplier's in every list.
-var otherKinds = []notify.Kind{notify.KindWaitlistOffer, notify.KindAttendeeMessage}
+var otherKinds = []notify.Kind{notify.KindWaitlistOffer, notify.KindAttendeeMessage, notify.KindWebhookDisabled}
 
 func allKinds() []notify.Kind {
 	return append(append(slices.Clone(notify.AttendeeKinds), supplierKinds...), otherKinds...)

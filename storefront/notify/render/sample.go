@@ -32,6 +32,9 @@ func (r *Renderer) Sample(kind notify.Kind, ev Event, lang string) (notify.Messa
 	case notify.KindAttendeeMessage:
 		return r.AttendeeMessage(ev, lang, storefront.MessageText{Subject: r.tr.T(lang, "email.sample.message_subject", "Event", r.newFrame(ev, lang).Event),
 			Body: r.tr.T(lang, "email.sample.message_body")}, o.Email)
+	case notify.KindWebhookDisabled:
+		return r.WebhookDisabled(ev, lang, []string{"owner@example.com"}, "https://crm.example.com/marquee",
+			time.Date(2027, 5, 3, 9, 15, 0, 0, time.UTC), "https://console.example.com/events/"+ev.Slug+"/webhooks")
 	case notify.KindSupplierChanged:
 		return r.supplierChange(ev, lang, sampleSupplier, []string{sampleSupplierEmail}, o, o.Items, sampleChange(o, lang))
 	case notify.KindOrderChanged:

@@ -1,0 +1,132 @@
+package db_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"marquee/branding"
+	"marquee/db"
+	"marquee/db/dbtest"
+	"marquee/storefront"
+	"marquee/storefront/webhooks"
+	"marquee/tenant"
+)
+
+// messageTypes are the types of the webhook messages of an event, in the
+// order they were emitted, as a superuser sees them.
+func messageTypes(t *testing.T, admin string, tenantID uuid.UUID) []string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, "SELECT type FROM webhook_messages WHERE tenant_id = $1 ORDER BY created_at, type", tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return types
+}
+
+// TestTheHookPointsEmitTheirWebhooks: an order placed (taking an option's
+// last unit), moved on by staff, cancelled, the branding published and
+// the event archived each emit their message, in their transaction.
+func TestTheHookPointsEmitTheirWebhooks(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
+	database.WebhooksAllowPrivate = true
+	ev := newTenant(t, database, "hooked")
+	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/all", webhooks.Types...)
+	p := addProduct(t, database, ev.ID, storefront.Product{}, intp(1), intp(5))
+
+	step := func(name string, want []string, do func() error) {
+		t.Helper()
+		before := len(messageTypes(t, d.AdminURL, ev.ID))
+		if err := do(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := messageTypes(t, d.AdminURL, ev.ID)[before:]
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s emitted %v, want %v", name, got, want)
+		}
+	}
+	var o *storefront.Order
+	step("an order taking the last unit", []string{webhooks.OrderPlaced, webhooks.StockSoldOut}, func() (err error) {
+		o, err = database.PlaceOrder(ctx, ev.ID, orderFor("ada@example.com", p, 1))
+		return err
+	})
+	step("an order leaving units", []string{webhooks.OrderPlaced}, func() error {
+		req := orderFor("bo@example.com", p, 1)
+		req.Lines[0].VariantID = p.Variants[1].ID
+		_, err := database.PlaceOrder(ctx, ev.ID, req)
+		return err
+	})
+	step("staff confirm it", []string{webhooks.OrderChanged}, func() error {
+		_, err := database.ChangeOrderStatus(ctx, ev.ID, o.Number, storefront.StatusConfirmed, "", uuid.Nil)
+		return err
+	})
+	step("the attendee cancels it", []string{webhooks.OrderCancelled}, func() error {
+		_, err := database.CancelOrder(ctx, ev.ID, o.Number, "attendee")
+		return err
+	})
+	step("staff take the last units", []string{webhooks.StockSoldOut}, func() error {
+		_, err := database.AdjustStock(ctx, ev.ID, p.Variants[1].ID, -4, "counted", "staff")
+		return err
+	})
+	step("the branding is published", []string{webhooks.EventPublished}, func() error {
+		if _, err := database.SaveBrandingDraft(ctx, ev.ID, branding.Branding{Theme: "classic", Colours: branding.DefaultColours,
+			Copy: map[string]branding.Copy{"en": {Title: "New"}}}); err != nil {
+			return err
+		}
+		_, err := database.PublishBranding(ctx, ev.ID, uuid.Nil)
+		return err
+	})
+	step("the event is archived", []string{webhooks.EventArchived}, func() error {
+		_, err := database.TransitionTenant(ctx, ev.ID, []tenant.Status{tenant.StatusActive}, tenant.StatusArchived, "tenant.conflict")
+		return err
+	})
+	if n := dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM webhook_messages WHERE type = 'stock.sold_out' AND payload->>'variant_id' = $1 AND payload->'product_name'->>'en' = 'T-shirt'", p.Variants[0].ID.String()); n != 1 {
+		t.Fatalf("%d sold-out messages naming the option and its product, want 1", n)
+	}
+}
+
+// TestErasingAPersonForgetsTheirWebhookMessages: the messages whose data
+// names the person are emptied with their orders' personal data (the
+// order's id and number stay for the log); others stay as they were.
+func TestErasingAPersonForgetsTheirWebhookMessages(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
+	database.WebhooksAllowPrivate = true
+	ev := newTenant(t, database, "forgetful")
+	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/all", webhooks.OrderPlaced)
+	p := addProduct(t, database, ev.ID, storefront.Product{}, nil)
+	for _, who := range []string{"ada@example.com", "bo@example.com"} {
+		if _, err := database.PlaceOrder(ctx, ev.ID, orderFor(who, p, 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := database.ErasePerson(ctx, ev.ID, "ada@example.com", uuid.Nil); err != nil {
+		t.Fatal(err)
+	}
+	if left := personalDataLeft(t, d.AdminURL, "ada@example.com"); len(left) != 0 {
+		t.Fatalf("ada's address is still in %v", left)
+	}
+	if n := dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM webhook_messages WHERE payload->>'email' = 'bo@example.com'"); n != 1 {
+		t.Fatalf("%d messages about bo, want 1", n)
+	}
+	if n := dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM webhook_messages WHERE (payload->>'erased')::boolean AND payload ? 'number' AND NOT payload ? 'name'"); n != 1 {
+		t.Fatalf("%d emptied messages keeping the order's number, want ada's 1", n)
+	}
+}
