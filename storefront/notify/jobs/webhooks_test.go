@@ -205,7 +205,7 @@ func TestARotatedSecretIsAcceptedDuringItsOverlap(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := h.db.RotateWebhookSecret(ctx, h.event.ID, e.ID)
+	secret, _, err := h.db.RotateWebhookSecret(ctx, h.event.ID, uuid.Nil, e.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
