@@ -59,6 +59,8 @@ var auditActions = []struct{ action, label string }{
 	{staff.ActionPersonErased, "console.audit.action_person_erased"},
 	{staff.ActionRetentionErased, "console.audit.action_retention_erased"},
 	{"message_sent", "console.audit.action_message_sent"},
+	{"signups_viewed", "console.audit.action_signups_viewed"},
+	{"signups_exported", "console.audit.action_signups_exported"},
 	{staff.ActionBackupRequested, "console.audit.action_backup_requested"},
 	{staff.ActionBackupDownloaded, "console.audit.action_backup_downloaded"},
 	{staff.ActionBackupDeleted, "console.audit.action_backup_deleted"},

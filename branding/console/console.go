@@ -86,6 +86,8 @@ type Console struct {
 	Pickup PickupTokens
 	// Waitlists are the events' waiting lists.
 	Waitlists Waitlists
+	// Signups are the sign-up events' sign-ups and their form's settings.
+	Signups Signups
 	// Webhooks are the events' and the platform's webhook endpoints and
 	// their deliveries.
 	Webhooks Webhooks

@@ -30,6 +30,10 @@ type DashboardPage struct {
 	Latest      []OrderRow
 	// Demand is the people waiting per option, most wanted first.
 	Demand []DemandRow
+	// Signups is how many signed up (shown for a sign-up event, or any
+	// event with sign-ups).
+	Signups     int
+	ShowSignups bool
 }
 
 // ProductUnits is one product's row of the size matrix.
@@ -82,6 +86,10 @@ func (h *Console) dashboard(c *fiber.Ctx) error {
 	p := DashboardPage{Page: base, Event: t.Name, Slug: t.Slug, Revenue: revenueText(d, settings.Currency, base.Lang),
 		Chart: ordersChart(d.PerDay, base), Products: sizeMatrix(cat, d, base.Lang, t.DefaultLocale),
 		Split: revenueSplit(d, settings.Currency, base.Lang), Demand: waitlistDemand(t, cat, demand, base.Lang)}
+	if p.Signups, err = h.Signups.SignupCount(ctx, t.ID); err != nil {
+		return err
+	}
+	p.ShowSignups = settings.IsSignup() || p.Signups > 0
 	for _, o := range latest {
 		p.Latest = append(p.Latest, OrderRow{Number: o.Number, Name: o.Name, Status: base.T("status." + string(o.Status)),
 			Total: storefront.FormatMoney(o.TotalMinor, o.Currency, base.Lang), Link: "/events/" + t.Slug + "/orders/" + o.Number})

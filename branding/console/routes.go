@@ -179,6 +179,12 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/messages/:message/send", h.confirmEvent(messageRoles, h.askSendMessage))
 	app.Post("/events/:slug/messages/:message/send", h.eventAction(messageRoles, h.sendMessage))
 
+	// A sign-up event's sign-ups (newest first, by cursor), their CSV, and
+	// the sign-up form's settings (the event's kind, its texts).
+	app.Get("/events/:slug/signups", h.signups)
+	app.Get("/events/:slug/signups/export.csv", h.exportSignups)
+	app.Post("/events/:slug/signups/form", h.eventAction(editorRoles, h.saveSignupForm))
+
 	// An event's attendees' personal data: one person's erasure on request.
 	app.Get("/events/:slug/privacy", h.privacyPage)
 	app.Get("/events/:slug/privacy/erase", h.askErasePerson)

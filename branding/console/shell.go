@@ -36,6 +36,7 @@ var eventSections = []section{
 	{"orders", "console.orders.link", "nav-orders", orderRoles},
 	{"desk", "console.desk.link", "nav-desk", orderRoles},
 	{"messages", "console.messages.link", "nav-messages", messageRoles},
+	{"signups", "console.signups.link", "nav-signups", signupRoles},
 	{"suppliers", "console.suppliers.link", "suppliers-link", supplierRoles},
 	{"emails", "console.emails.link", "emails-link", previewRoles},
 	{"settings", "console.settings.link", "settings-link", editorRoles},
