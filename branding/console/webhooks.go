@@ -193,9 +193,12 @@ var disabledReasons = map[string]string{
 	webhooks.DisabledByStaff: "console.webhooks.reason_by_staff",
 }
 
-// endpointState says whether an endpoint receives messages, and if not
-// since when and why.
+// endpointState says whether an endpoint receives messages (and since
+// when its deliveries fail, if they do), and if not since when and why.
 func endpointState(p themes.Page, e webhooks.Endpoint) string {
+	if e.Enabled && e.FailingSince != nil {
+		return p.T("console.webhooks.failing_since", "At", consoleTime(p, *e.FailingSince))
+	}
 	if e.Enabled {
 		return p.T("console.webhooks.active")
 	}
