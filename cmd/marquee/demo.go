@@ -113,6 +113,23 @@ var demoEvents = []demoEvent{
 			{Key: "phone", Scope: form.ScopeShipping, Type: form.TypePhone, Position: 1, Label: text("Phone for the courier", "Telefon für den Kurier")},
 		},
 	},
+	{
+		// A sign-up event (issue 19): no products, its page is a form.
+		tenant: tenant.Tenant{Slug: "meetup", Name: "Go Meetup Berlin", Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
+		branding: branding.Branding{Theme: "classic",
+			Colours: branding.Colours{Primary: "#7c3aed", Accent: "#10b981", Background: "#ffffff", Text: "#111827"},
+			Copy: map[string]branding.Copy{
+				"en": {Title: "Go Meetup Berlin", Tagline: "Talks and pizza, every first Thursday of the month.", Description: "Sign up to hear about the next meetups."},
+				"de": {Title: "Go Meetup Berlin", Tagline: "Vorträge und Pizza, jeden ersten Donnerstag im Monat.", Description: "Melde dich an, um von den nächsten Meetups zu hören."},
+			}},
+		settings: storefront.Settings{AttendeeCanCancel: true, AttendeeCanChange: true, TimeZone: "Europe/Berlin", Kind: storefront.KindSignup,
+			SignupConsent: text("I agree that the organisers email me about future meetups.", "Ich bin einverstanden, dass mir die Veranstalter zu künftigen Meetups schreiben."),
+			SignupThanks:  text("Thank you! See you at the next meetup.", "Danke! Bis zum nächsten Meetup.")},
+		fields: []form.Field{
+			{Key: "topics", Scope: form.ScopeCustomer, Type: form.TypeMultipleChoice, Position: 1, Label: text("Topics you like", "Themen, die dich interessieren"),
+				Options: []form.Option{{Value: "web", Label: text("Web", "Web")}, {Value: "cloud", Label: text("Cloud", "Cloud")}, {Value: "tools", Label: text("Tools", "Werkzeuge")}}},
+		},
+	},
 }
 
 // seedDemo creates the demo events that do not exist yet, with their
@@ -138,6 +155,11 @@ func seedDemo(ctx context.Context, database *db.DB, images media.Store) error {
 func seedShop(ctx context.Context, database *db.DB, images media.Store, tenantID uuid.UUID, d demoEvent) error {
 	if err := database.SaveSettings(ctx, tenantID, d.settings); err != nil {
 		return err
+	}
+	if d.settings.IsSignup() {
+		if err := database.SaveSignupForm(ctx, tenantID, d.settings.Kind, d.settings.SignupConsent, d.settings.SignupThanks); err != nil {
+			return err
+		}
 	}
 	for i, p := range d.products {
 		if art := demoArts[d.pictures[i]]; art != nil && images != nil {

@@ -15,7 +15,7 @@ import (
 )
 
 func runDev(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "dev", "dev [--data DIR]\n\nRuns the whole product on this machine: a throwaway Postgres (unless\nDATABASE_URL is set) whose data survives restarts, migrations, two demo\nevents, and the server on LISTEN_ADDR (default :8080).")
+	fs := newFlags(e, "dev", "dev [--data DIR]\n\nRuns the whole product on this machine: a throwaway Postgres (unless\nDATABASE_URL is set) whose data survives restarts, migrations, three demo\nevents (two shops, one sign-up form), and the server on LISTEN_ADDR (default :8080).")
 	dataDir := fs.String("data", "", "where dev keeps its Postgres data (default: .marquee/dev in the repository)")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -281,7 +281,9 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"storefront /orders/:number/change/address": "?sig=" + shippedSig,
 		"storefront /waitlist":                      "?variant=" + shirt.Variants[len(shirt.Variants)-1].ID.String(),
 		"storefront /waitlist/leave":                "?token=" + waiting.LeaveToken,
-		"console :slug":                             "devcon", "console :number": o.Number, "console :supplier": supplier.String(), "console :product": shirt.ID.String(),
+		// The sign-up form and its thank-you page are the demo sign-up event's.
+		"storefront /signup host": "meetup", "storefront /signup/thanks host": "meetup",
+		"console :slug": "devcon", "console :number": o.Number, "console :supplier": supplier.String(), "console :product": shirt.ID.String(),
 		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation", "console :slot": "logo", "console :version": "1",
 		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10), "console :voucher": voucher.ID.String(),
 		"console :message":             draft.String(), // a draft message: its preview, form, frame and send question
