@@ -130,3 +130,39 @@ func TestErasingAPersonForgetsTheirWebhookMessages(t *testing.T) {
 		t.Fatalf("%d emptied messages keeping the order's number, want ada's 1", n)
 	}
 }
+
+// TestAnOnlinePaymentPlacesAndPaysTheOrderInItsWebhooks: an order waiting
+// for its payment is not announced; the payment completing it emits
+// order.placed and order.paid, once however often the payment is told.
+func TestAnOnlinePaymentPlacesAndPaysTheOrderInItsWebhooks(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
+	database.WebhooksAllowPrivate = true
+	ev := newTenant(t, database, "paid-hooks")
+	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/all", webhooks.Types...)
+	hoodie := addProduct(t, database, ev.ID, storefront.Product{PriceMinor: 3500}, nil)
+	database.OnlinePayments = true
+	o, err := database.PlaceOrder(ctx, ev.ID, orderFor("ada@example.com", hoodie, 1))
+	if err != nil || o.Status != storefront.StatusPendingPayment {
+		t.Fatalf("order %+v %v, want pending_payment", o, err)
+	}
+	if got := messageTypes(t, d.AdminURL, ev.ID); len(got) != 0 {
+		t.Fatalf("a pending payment emitted %v, want nothing", got)
+	}
+	paid := storefront.PaymentEvent{ID: "evt_1", Type: "checkout.session.completed", TenantID: ev.ID, OrderID: o.ID,
+		PaymentIntentID: "pi_1", AmountMinor: o.TotalMinor, Currency: o.Currency}
+	for range 2 {
+		if _, err := database.PaymentSucceeded(ctx, paid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := messageTypes(t, d.AdminURL, ev.ID)
+	slices.Sort(got)
+	if !slices.Equal(got, []string{webhooks.OrderPaid, webhooks.OrderPlaced}) {
+		t.Fatalf("the payment emitted %v, want order.paid and order.placed once", got)
+	}
+	if n := dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM webhook_messages WHERE payload->>'status' = 'placed' AND payload->>'payment_state' = 'paid'"); n != 2 {
+		t.Fatalf("%d messages with the order placed and paid, want 2", n)
+	}
+}
