@@ -15,6 +15,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"reflect"
 	"strconv"
 	"strings"
@@ -43,6 +44,10 @@ type Handler struct {
 	// CertState says what the certificate storage holds for a name.
 	CertState  func(ctx context.Context, name string) string
 	BaseDomain string
+	// Desk is an event's orders, suppliers, codes and waiting lists.
+	Desk Desk
+	// Log gets what fails after an answer started (a streamed export).
+	Log *slog.Logger
 }
 
 // Mount adds the API's routes under /api/v1: the one list of them. need
@@ -78,6 +83,7 @@ func (h *Handler) Mount(app fiber.Router) {
 	v1.Put("/events/:slug/form-fields/:key", h.need(ScopeCatalogueWrite), h.replaceFormField)
 	v1.Delete("/events/:slug/form-fields/:key", h.need(ScopeCatalogueWrite), h.deleteFormField)
 	v1.Post("/events/:slug/form-fields/:key/move", h.need(ScopeCatalogueWrite), h.moveFormField)
+	h.mountDesk(v1)
 	v1.Use(func(c *fiber.Ctx) error { return h.fail(c, marquee.New(marquee.ENOTFOUND, "error.not_found"), 0) })
 }
 

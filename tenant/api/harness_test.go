@@ -72,7 +72,7 @@ func startServerWith(t *testing.T, tune func(*provision.Service)) *testServer {
 	service := provision.New(database, provision.Options{BaseDomain: testBase, DNSResolver: closedPort(t)})
 	tune(service)
 	s.provision = service
-	h := &Handler{Service: service, BaseDomain: testBase,
+	h := &Handler{Service: service, BaseDomain: testBase, Desk: database, Log: s.log,
 		Translate: func(id string, kv ...any) string { return set.Translations().T("en", id, kv...) },
 		CertState: func(context.Context, string) string { return "none (TLS is off)" },
 		Keys:      database, Catalogue: database,
