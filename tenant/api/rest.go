@@ -79,6 +79,7 @@ func (h *Handler) mountDesk(v1 fiber.Router) {
 	v1.Delete(ev+"/waitlists/:variant/entries/:entry", h.need(ScopeWaitlistsWrite), h.removeWaitlistEntry)
 
 	v1.Get(ev+"/signups", h.need(ScopeSignupsRead), h.listSignups)
+	v1.Get(ev+"/signups/export", h.need(ScopeSignupsRead), h.exportSignups)
 
 	h.mountWebhooks(v1, ev)
 	h.mountWebhooks(v1, "")

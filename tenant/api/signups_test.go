@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -20,7 +22,7 @@ func TestSignupsAPI(t *testing.T) {
 		}
 		return s
 	}
-	for _, name := range []string{"Ada", "Grace", "Alan"} {
+	for _, name := range []string{"=HYPERLINK(1)", "Grace", "Alan"} {
 		signUp(f.ev.ID, name)
 	}
 	theirs := signUp(f.other.ID, "Someone Else")
@@ -34,7 +36,7 @@ func TestSignupsAPI(t *testing.T) {
 			t.Errorf("answers and consent: %v", first.data()[0])
 		}
 		second := f.api(http.MethodGet, "/api/v1/events/berlin/signups?limit=2&cursor="+first.nextCursor(), token, "")
-		if len(second.data()) != 1 || second.data()[0]["name"] != "Ada" || second.body["next_cursor"] != nil {
+		if len(second.data()) != 1 || second.data()[0]["name"] != "=HYPERLINK(1)" || second.body["next_cursor"] != nil {
 			t.Errorf("second page: %v", second.body)
 		}
 	})
@@ -47,6 +49,28 @@ func TestSignupsAPI(t *testing.T) {
 		}
 		if r := f.api(http.MethodGet, "/api/v1/events/berlin/signups?cursor=eyJ4Ijp0cnVlfQ", token, ""); r.status != 400 || r.errorField() != "cursor" {
 			t.Errorf("a cursor of another shape: %d on %q", r.status, r.errorField())
+		}
+	})
+	t.Run("the export is every sign-up of the event, as CSV or JSON", func(t *testing.T) {
+		csv := f.raw("/api/v1/events/berlin/signups/export", token)
+		lines := strings.Split(strings.TrimSpace(csv.body), "\n")
+		if csv.status != 200 || len(lines) != 4 || lines[0] != "signed_up_at,name,email,locale,source,consent_text" ||
+			!strings.Contains(lines[3], ",'=HYPERLINK(1),") {
+			t.Fatalf("CSV: %d\n%s", csv.status, csv.body)
+		}
+		js := f.raw("/api/v1/events/berlin/signups/export?format=json", token)
+		var rows []map[string]string
+		if err := json.Unmarshal([]byte(js.body), &rows); err != nil || len(rows) != 3 || rows[0]["name"] != "Alan" || rows[2]["name"] != "=HYPERLINK(1)" {
+			t.Fatalf("JSON: %v\n%s", err, js.body)
+		}
+		if strings.Contains(csv.body+js.body, "Someone Else") {
+			t.Error("another event's sign-up exported")
+		}
+		if r := f.raw("/api/v1/events/berlin/signups/export?format=pdf", token); r.status != 400 || !strings.Contains(r.body, `"field":"format"`) {
+			t.Errorf("format=pdf: %d %s", r.status, r.body)
+		}
+		if n := countRows(t, f.adminURL, "SELECT count(*) FROM audit_log WHERE action = 'signups_exported' AND tenant_id = $1", f.ev.ID); n != 2 {
+			t.Errorf("%d exports in the audit log, want 2", n)
 		}
 	})
 }
