@@ -21,6 +21,8 @@ import (
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
 	"marquee/tenant/staff"
+	"marquee/tenant/staff/sso"
+	"marquee/tenant/staff/sso/ssotest"
 	"marquee/tenant/web/browsertest"
 )
 
@@ -41,6 +43,8 @@ var notPages = map[string]string{
 	"storefront /orders/:number/data.json":                "the attendee's order data, a JSON download",
 	"console /static/*":                                   "CSS, scripts and images",
 	"console /login/link/:token":                          "a redirect: the walk signs in with it and checks the home page it lands on",
+	"console /login/oidc":                                 "a redirect to the platform's OpenID provider (TestSignInWithTheOpenIDProvider follows it)",
+	"console /login/oidc/callback":                        "the provider's redirect back: home, or the sign-in page saying why not (a stop below)",
 	"console /events/:slug/orders/export.csv":             "a CSV download",
 	"console /events/:slug/vouchers/export.csv":           "a CSV download",
 	"console /events/:slug/suppliers/:supplier/batch.csv": "a CSV download", "console /events/:slug/suppliers/:supplier/batch.xlsx": "a spreadsheet download",
@@ -125,6 +129,7 @@ func TestBrowserPageWalk(t *testing.T) {
 		walkStop{host: "devcon", path: "/order", press: `form.order-form button.primary[type="submit"]`, status: 422, shows: "#problems"},
 		walkStop{host: "devcon", path: "/order", noJS: true, fill: fillOrder, press: "#place-order", status: 200, shows: "#review-total"},
 		walkStop{host: "closed", path: "/", status: 503},
+		walkStop{host: "console", path: "/login/oidc/callback?state=walk&code=walk", status: 403, shows: "#login-problem"},
 		walkStop{host: "devcon", path: "/no-such-page", status: 404},
 		walkStop{host: "console", path: "/events/nosuch/branding", status: 404},
 		walkStop{host: "console", path: "/events/devcon/audit?from=2027-13-45", status: 400, shows: `#from[aria-invalid="true"]`},
@@ -206,6 +211,9 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 	cfg.StaffPolicy = staff.Policy{Password: staff.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}}
 	cfg.MailInbox, cfg.Workers = true, 1
 	cfg.Backups, cfg.BackupsOn = backupSettings{Dir: t.TempDir(), Scheduler: "cronjob"}, true
+	// Single sign-on on: the sign-in page has the provider's button.
+	idp := ssotest.Start(t, "https://"+consoleHost+"/login/oidc/callback")
+	cfg.SSO = sso.Config{Issuer: idp.Issuer, ClientID: ssotest.ClientID, ClientSecret: ssotest.ClientSecret, Domains: []string{"example.com"}, Name: "Example IdP"}
 	s := startServer(t, cfg)
 	ctx := context.Background()
 	if err := seedDemo(ctx, s.db, s.platform.media); err != nil {
