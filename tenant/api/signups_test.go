@@ -54,7 +54,7 @@ func TestSignupsAPI(t *testing.T) {
 	t.Run("the export is every sign-up of the event, as CSV or JSON", func(t *testing.T) {
 		csv := f.raw("/api/v1/events/berlin/signups/export", token)
 		lines := strings.Split(strings.TrimSpace(csv.body), "\n")
-		if csv.status != 200 || len(lines) != 4 || lines[0] != "signed_up_at,name,email,locale,source,consent_text" ||
+		if csv.status != 200 || len(lines) != 4 || lines[0] != "signed_up_at,name,email,language,source,consent,consent_text" ||
 			!strings.Contains(lines[3], ",'=HYPERLINK(1),") {
 			t.Fatalf("CSV: %d\n%s", csv.status, csv.body)
 		}

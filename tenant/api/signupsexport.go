@@ -13,24 +13,10 @@ import (
 	"marquee"
 	"marquee/db"
 	"marquee/storefront"
-	"marquee/storefront/form"
 )
 
-// signupColumns are the sign-ups' export columns: who and when, then one
-// per field of the form (its key), as the form builder promises.
-var signupColumns = []string{"signed_up_at", "name", "email", "locale", "source", "consent_text"}
-
-// signupRow is sign-up s's cells in the columns' order, the answers
-// shown in def (the event's default language).
-func signupRow(s storefront.Signup, fields []form.Field, def string) []string {
-	row := []string{s.CreatedAt.UTC().Format(time.RFC3339), s.Name, s.Email, s.Locale, s.Source, s.ConsentText}
-	for _, f := range fields {
-		row = append(row, f.DisplayAnswer(s.Answers[f.Key], def, def, "TRUE", "FALSE"))
-	}
-	return row
-}
-
-// exportSignups streams every sign-up of the event, newest first, as CSV
+// exportSignups streams every sign-up of the event, newest first, in the
+// console's columns (storefront.SignupColumns), as CSV
 // (every cell a spreadsheet could run as a formula neutralised) or as a
 // JSON array of objects keyed by the same columns; a page of the list at
 // a time, never all in memory. The export is in the audit log.
@@ -48,11 +34,8 @@ func (h *Handler) exportSignups(c *fiber.Ctx) error {
 	if err := h.Desk.AuditOrderAccess(ctx, t.ID, uuid.Nil, "signups_exported", "api_token="+tokenOf(c).Name); err != nil {
 		return h.fail(c, err, 0)
 	}
-	fields := form.Sorted(all, form.ScopeCustomer)
-	header := append([]string{}, signupColumns...)
-	for _, f := range fields {
-		header = append(header, f.Key)
-	}
+	columns := storefront.NewSignupColumns(all)
+	header := columns.Header()
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+t.Slug+`-signups.`+format+`"`)
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	if format == "json" {
@@ -69,7 +52,7 @@ func (h *Handler) exportSignups(c *fiber.Ctx) error {
 			list, next, err := h.Desk.Signups(ctx, tenantID, after, 500)
 			for _, s := range list {
 				if err == nil {
-					err = rows.write(signupRow(s, fields, def))
+					err = rows.write(columns.Row(s, def))
 				}
 			}
 			if err != nil && log != nil {
