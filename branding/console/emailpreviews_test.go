@@ -14,8 +14,8 @@ func TestConsoleEmailPreviews(t *testing.T) {
 	b := signedInMember(t, s)
 	list := consolePage(t, b, "/events/devcon/emails")
 	rows := list.doc.Find("table.email-kinds tbody tr")
-	if rows.Length() != 14 { // 8 to attendees, 4 to suppliers, the waiting list's offer, the message to attendees
-		t.Fatalf("%d kinds listed, want 14", rows.Length())
+	if rows.Length() != 15 { // 8 to attendees, 4 to suppliers, the waiting list's offer, the message to attendees, a disabled webhook's to its owner
+		t.Fatalf("%d kinds listed, want 15", rows.Length())
 	}
 	if got := list.text(`tr[data-kind="status_dispatched"] .name`); got != "Order dispatched" {
 		t.Errorf("kind name %q", got)
