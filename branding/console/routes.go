@@ -28,6 +28,7 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Use(h.requireSession)
 	app.Get("/", h.home)
 	app.Post("/logout", h.sessionAction(h.logout))
+	app.Get("/docs/api", h.apiReference) // the REST API's reference, for every staff member
 
 	// An event's branding: draft, preview, publish, history.
 	app.Get("/events/:slug/branding", h.editor)

@@ -95,6 +95,8 @@ func (h *Console) shell(c *fiber.Ctx, p themes.Page) *themes.Shell {
 			ID: "backups-link", Current: currentness(route, "/platform/backups", false)})
 		sh.Platform = append(sh.Platform, themes.NavLink{Href: "/platform/webhooks", Label: p.T("console.webhooks.platform_link"),
 			ID: "webhooks-link", Current: currentness(route, "/platform/webhooks", false)})
+		sh.Platform = append(sh.Platform, themes.NavLink{Href: "/docs/api", Label: p.T("console.apiref.link"),
+			ID: "apiref-link", Current: currentness(route, "/docs/api", false)})
 	}
 	return sh
 }
