@@ -19,6 +19,7 @@ import (
 	"marquee/storefront/payments/stripetest"
 	"marquee/storefront/suppliers"
 	"marquee/tenant"
+	"marquee/tenant/api"
 	"marquee/tenant/staff"
 	"marquee/tenant/staff/sso"
 	"marquee/tenant/staff/sso/ssotest"
@@ -192,7 +193,7 @@ func newWalker(t *testing.T) *walker {
 	if w.sessionCSRF == "" || w.loginCSRF == "" {
 		t.Fatal("no CSRF token on the console's pages")
 	}
-	tok, _, err := s.db.CreateAPIToken(ctx, "walk", []string{"events:read", "events:write", "domains:write"})
+	tok, _, err := s.db.CreateAPIToken(ctx, "walk", api.Scopes)
 	if err != nil {
 		t.Fatal(err)
 	}
