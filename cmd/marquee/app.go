@@ -140,7 +140,7 @@ func (p *platform) certState(ctx context.Context, name string) string {
 func (p *platform) api() *api.Handler {
 	en := func(id string, kv ...any) string { return p.themes.Translations().T("en", id, kv...) }
 	return &api.Handler{Service: p.provision, BaseDomain: p.cfg.BaseDomain, Translate: en,
-		CertState: p.certState, Keys: p.db, Catalogue: p.db, Desk: p.db, Log: p.log,
+		CertState: p.certState, Keys: p.db, Catalogue: p.db, Brandings: p.db, Desk: p.db, Log: p.log,
 		Authenticate: func(ctx context.Context, secret string) (api.Token, error) {
 			tok, err := p.db.APITokenBySecret(ctx, secret)
 			return api.TokenOf(tok), err

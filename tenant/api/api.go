@@ -38,6 +38,8 @@ type Handler struct {
 	Keys IdempotencyKeys
 	// Catalogue edits events' products, options, stock and order forms.
 	Catalogue CatalogueDesk
+	// Brandings keeps events' draft and published branding.
+	Brandings BrandingDesk
 	// Translate turns a message ID into English, with template data as
 	// key, value pairs ("Field", "name").
 	Translate func(id string, kv ...any) string
@@ -68,6 +70,10 @@ func (h *Handler) Mount(app fiber.Router) {
 	v1.Post("/events/:slug/domains", h.need(ScopeDomainsWrite), h.addDomain)
 	v1.Post("/events/:slug/domains/:hostname/verify", h.need(ScopeDomainsWrite), h.verifyDomain)
 	v1.Delete("/events/:slug/domains/:hostname", h.need(ScopeDomainsWrite), h.removeDomain)
+	v1.Get("/events/:slug/branding/draft", h.need(ScopeBrandingRead), h.brandingDraft)
+	v1.Patch("/events/:slug/branding/draft", h.need(ScopeBrandingWrite), h.updateBrandingDraft)
+	v1.Get("/events/:slug/branding/published", h.need(ScopeBrandingRead), h.brandingPublished)
+	v1.Post("/events/:slug/branding/publish", h.need(ScopeBrandingWrite), h.publishBranding)
 	v1.Get("/events/:slug/products", h.need(ScopeCatalogueRead), h.products)
 	v1.Post("/events/:slug/products", h.need(ScopeCatalogueWrite), h.createProduct)
 	v1.Get("/events/:slug/products/:id", h.need(ScopeCatalogueRead), h.product)

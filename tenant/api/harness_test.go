@@ -75,7 +75,7 @@ func startServerWith(t *testing.T, tune func(*provision.Service)) *testServer {
 	h := &Handler{Service: service, BaseDomain: testBase, Desk: database, Log: s.log,
 		Translate: func(id string, kv ...any) string { return set.Translations().T("en", id, kv...) },
 		CertState: func(context.Context, string) string { return "none (TLS is off)" },
-		Keys:      database, Catalogue: database,
+		Keys:      database, Catalogue: database, Brandings: database,
 		Authenticate: func(ctx context.Context, secret string) (Token, error) {
 			tok, err := database.APITokenBySecret(ctx, secret)
 			return TokenOf(tok), err
