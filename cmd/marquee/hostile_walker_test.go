@@ -204,6 +204,7 @@ func newWalker(t *testing.T) *walker {
 	for _, q := range []string{"after", "limit", "confirm", "state", "code", "error"} {
 		w.queryNames[q] = true
 	}
+	walkAPIIDs(t, w)
 	walkDesk(t, w, supplierID.String(), voucher.ID.String())
 	return w
 }
