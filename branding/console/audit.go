@@ -61,6 +61,8 @@ var auditActions = []struct{ action, label string }{
 	{"message_sent", "console.audit.action_message_sent"},
 	{"signups_viewed", "console.audit.action_signups_viewed"},
 	{"signups_exported", "console.audit.action_signups_exported"},
+	{"kiosk_issued", "console.audit.action_kiosk_issued"},
+	{"kiosk_revoked", "console.audit.action_kiosk_revoked"},
 	{staff.ActionBackupRequested, "console.audit.action_backup_requested"},
 	{staff.ActionBackupDownloaded, "console.audit.action_backup_downloaded"},
 	{staff.ActionBackupDeleted, "console.audit.action_backup_deleted"},

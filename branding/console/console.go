@@ -91,6 +91,8 @@ type Console struct {
 	// Webhooks are the events' and the platform's webhook endpoints and
 	// their deliveries.
 	Webhooks Webhooks
+	// Kiosks are the device links of the events' sign-up kiosks.
+	Kiosks KioskDevices
 }
 
 func (h *Console) now() time.Time {

@@ -54,6 +54,7 @@ var flashes = map[string]string{
 	"message_saved":     "console.messages.saved",
 	"message_sent":      "console.messages.sent_now",
 	"signup_form_saved": "console.signups.saved",
+	"kiosk_revoked":     "console.kiosks.revoked_now",
 	"bulk":              "console.orders.bulk_done", // with the counts in ?changed= and ?skipped=
 
 	// The webhook pages (webhook.go, webhookdeliveries.go).

@@ -186,6 +186,12 @@ func (h *Console) Mount(app fiber.Router) {
 	app.Get("/events/:slug/signups/export.csv", h.exportSignups)
 	app.Post("/events/:slug/signups/form", h.eventAction(editorRoles, h.saveSignupForm))
 
+	// An event's sign-up kiosks: device links issued (shown once), revoked.
+	app.Get("/events/:slug/kiosks", h.kiosks)
+	app.Post("/events/:slug/kiosks", h.eventAction(kioskRoles, h.issueKiosk))
+	app.Get("/events/:slug/kiosks/:device/revoke", h.confirmEvent(kioskRoles, h.askRevokeKiosk))
+	app.Post("/events/:slug/kiosks/:device/revoke", h.eventAction(kioskRoles, h.revokeKiosk))
+
 	// An event's attendees' personal data: one person's erasure on request.
 	app.Get("/events/:slug/privacy", h.privacyPage)
 	app.Get("/events/:slug/privacy/erase", h.askErasePerson)

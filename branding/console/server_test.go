@@ -208,6 +208,7 @@ func (s *testServer) newConsole() *fiber.App {
 		History: HistoryOf(s.db, s.staff), Preview: PreviewOf(s.db, s.store), Secret: testSecret, Log: s.log,
 		Previews: branding.PreviewLinks{Key: testSecret}, EventURL: func(slug string) string { return "https://" + slug + "." + testBase },
 		Media: s.images, Orders: s.db, Products: s.db, Forms: s.db, Privacy: s.db, Vouchers: s.db, Waitlists: s.db, Signups: s.db, Messages: s.db, MessagePreviews: s.mail,
+		Kiosks:    s.db,
 		Provision: s.provision, CertState: certState,
 		Inbox: s.db, InboxEnabled: s.inboxOn, EmailPreviews: s.mail, Suppliers: s.db, SupplierLists: s.mail,
 		Jobs: jobs.Queue{Client: s.jobClient, InPlatform: s.db.InPlatform}, Audit: s.staff, Backups: s.backups,

@@ -40,6 +40,7 @@ var eventSections = []section{
 	{"suppliers", "console.suppliers.link", "suppliers-link", supplierRoles},
 	{"emails", "console.emails.link", "emails-link", previewRoles},
 	{"settings", "console.settings.link", "settings-link", editorRoles},
+	{"kiosks", "console.kiosks.link", "nav-kiosks", kioskRoles},
 	{"privacy", "console.privacy.link", "nav-privacy", privacyRoles},
 	{"domains", "console.domains.link", "nav-domains", domainRoles},
 	{"webhooks", "console.webhooks.link", "nav-webhooks", webhookRoles},

@@ -50,7 +50,7 @@ func eventNav(slug string, sections ...string) []string {
 func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 	s, ev, _ := consoleServer(t)
 	o := placeOrderOf(t, s, ev, addSizedProduct(t, s, ev, "Hoodie"), 0, "Ada")
-	all := eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "orders", "desk", "messages", "signups", "suppliers", "emails", "settings", "privacy", "domains", "webhooks", "audit")
+	all := eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "orders", "desk", "messages", "signups", "suppliers", "emails", "settings", "kiosks", "privacy", "domains", "webhooks", "audit")
 	marketing, fulfilment := signedInMember(t, s), fulfilmentMember(t, s, ev)
 	owner, admin := consoleMember(t, s, "owner@example.com", false, ev, staff.RoleOwner), platformAdmin(t, s)
 
@@ -62,10 +62,10 @@ func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 		current map[string]string
 	}{
 		{"marketing", marketing, "/events/devcon/catalogue",
-			eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "messages", "signups", "emails", "settings"),
+			eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "messages", "signups", "emails", "settings", "kiosks"),
 			map[string]string{"/events/devcon/catalogue": "page"}},
 		{"marketing, inside a section", marketing, "/events/devcon/branding/history",
-			eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "messages", "signups", "emails", "settings"),
+			eventNav("devcon", "dashboard", "branding", "catalogue", "vouchers", "form", "messages", "signups", "emails", "settings", "kiosks"),
 			map[string]string{"/events/devcon/branding": "true"}},
 		{"fulfilment", fulfilment, "/events/devcon/orders/" + o.Number,
 			eventNav("devcon", "dashboard", "orders", "desk", "messages", "signups", "suppliers"),

@@ -289,7 +289,7 @@ func (p *platform) newConsole(store *storefrontweb.Handler) *fiber.App {
 	(&console.Console{Themes: p.themes, Identity: p.staff, Events: p.db, Brandings: p.db,
 		History: console.HistoryOf(p.db, p.staff), Preview: console.PreviewOf(p.db, store), Secret: p.cfg.SecretKey, Log: p.log, Proxies: p.cfg.TrustedProxies,
 		Previews: branding.PreviewLinks{Key: p.cfg.SecretKey}, EventURL: p.eventURL, Media: p.media, Orders: p.db, Products: p.db, Forms: p.db, Privacy: p.db, Vouchers: p.db, Waitlists: p.db, Signups: p.db,
-		Messages: p.db, MessagePreviews: p.jobDeps,
+		Messages: p.db, MessagePreviews: p.jobDeps, Kiosks: p.db,
 		Provision: p.provision, CertState: p.certState,
 		Inbox: p.db, InboxEnabled: p.cfg.SMTPURL == "", EmailPreviews: p.jobDeps, Suppliers: p.db, SupplierLists: p.jobDeps,
 		Jobs: jobs.Queue{Client: p.jobClient, InPlatform: p.db.InPlatform}, Audit: p.staff,

@@ -162,6 +162,11 @@ func newWalker(t *testing.T) *walker {
 	if err != nil {
 		t.Fatal(err)
 	}
+	kiosk, _, err := s.db.IssueKioskDevice(ctx, sh.ev.ID, staff.Staff{Email: "walk@example.com"}, "Walk stand")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.realByName["device"] = kiosk.ID.String()
 	if _, _, err := s.platform.provision.AddDomain(ctx, "walk", "shop.walk-event.org"); err != nil {
 		t.Fatal(err)
 	}

@@ -275,6 +275,10 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	kiosk, _, err := s.db.IssueKioskDevice(ctx, devcon.ID, admin, "Stand A") // its revoke question
+	if err != nil {
+		t.Fatal(err)
+	}
 	sig := storefront.OrderLinks{Key: s.platform.cfg.SecretKey}.Sign(devcon.ID, o.Number)
 	shipped, shippedSig := walkShippedOrder(t, s)
 	waiting, err := s.db.JoinWaitlist(ctx, devcon.ID, shirt.Variants[len(shirt.Variants)-1].ID, "waiting@example.com", "en", 1) // the sold-out size
@@ -295,6 +299,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation", "console :slot": "logo", "console :version": "1",
 		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10), "console :voucher": voucher.ID.String(),
 		"console :message":             draft.String(), // a draft message: its preview, form, frame and send question
+		"console :device":              kiosk.ID.String(),
 		"console /reset/:token :token": reset, "console /invite/:token :token": invite,
 		"console /events/:slug/orders/status":      "?status=confirmed&number=" + o.Number, // the bulk change's confirm page
 		"console /events/:slug/privacy/erase":      "?email=" + url.QueryEscape(o.Email),   // the erasure's confirm page

@@ -198,6 +198,17 @@ type FormField struct {
 	UpdatedAt  time.Time
 }
 
+type KioskDevice struct {
+	TenantID   uuid.UUID
+	ID         uuid.UUID
+	Name       string
+	TokenHash  []byte
+	CreatedBy  string
+	CreatedAt  time.Time
+	LastSeenAt *time.Time
+	RevokedAt  *time.Time
+}
+
 type LoginAttempt struct {
 	ID        int64
 	Email     string
