@@ -242,7 +242,7 @@ func (p *platform) newApp() *fiber.App {
 // storefront is the event sites' handler; its error handler renders the
 // console's error pages too.
 func (p *platform) storefront() *storefrontweb.Handler {
-	return &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: countedOrders{p.db, p.metrics}, Changes: p.db, Waitlists: p.db, Log: p.log, Vouchers: p.db,
+	return &storefrontweb.Handler{Themes: p.themes, Sites: p.sites, Orders: countedOrders{p.db, p.metrics}, Changes: p.db, Waitlists: p.db, Kiosks: p.db, Signups: p.db, Log: p.log, Vouchers: p.db,
 		Links: storefront.OrderLinks{Key: p.cfg.SecretKey}, Secret: p.cfg.SecretKey,
 		Dispatches: p.db, SupplierLinks: storefront.SupplierLinks{Key: p.cfg.SecretKey},
 		Drafts: func(ctx context.Context, id uuid.UUID) (branding.Branding, error) {

@@ -68,7 +68,7 @@ func newStorefrontAppKeeping(t testing.TB, events int) *storefrontApp {
 	proxies := tenantweb.Proxies{netip.MustParsePrefix("0.0.0.0/32")}
 	secret := []byte(webtest.SecretKey)
 	h := &Handler{Themes: set, Sites: s.sites, Orders: database, Changes: database, Vouchers: database, Links: storefront.OrderLinks{Key: secret}, Secret: secret,
-		Dispatches: database, SupplierLinks: storefront.SupplierLinks{Key: secret},
+		Dispatches: database, SupplierLinks: storefront.SupplierLinks{Key: secret}, Kiosks: database,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MediaURL: func(ctx context.Context, key string) string {
 			if key == "" {

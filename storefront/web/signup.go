@@ -76,6 +76,9 @@ func SignupForm(site *storefront.Site, base themes.Page, values url.Values, errs
 }
 
 func (h *Handler) signups() (storefront.SignupStore, error) {
+	if h.Signups != nil {
+		return h.Signups, nil
+	}
 	if s, ok := h.Orders.(storefront.SignupStore); ok {
 		return s, nil
 	}

@@ -65,6 +65,12 @@ type Handler struct {
 	// pages are 404).
 	Dispatches    Dispatches
 	SupplierLinks storefront.SupplierLinks
+	// Kiosks are the device links of sign-up kiosks (nil: their pages
+	// are 404).
+	Kiosks Kiosks
+	// Signups stores sign-ups (nil: Orders, when it stores them too;
+	// serve's Orders is wrapped for its metrics, and is not).
+	Signups storefront.SignupStore
 
 	md *branding.Markdown
 }
@@ -107,6 +113,11 @@ func (h *Handler) Mount(r fiber.Router) {
 	r.Post("/signup", each, h.submitSignup)
 	r.Get("/signup/thanks", each, h.signupThanks)
 	r.Post("/orders/:number/pay", each, h.payNow)
+	// Kiosk mode: a tablet's sign-up form behind its device link.
+	r.Get("/kiosk/:token", each, h.kiosk)
+	r.Post("/kiosk/:token", each, h.kioskSubmit)
+	r.Get("/kiosk/:token/thanks", each, h.kioskThanks)
+	r.Post("/kiosk/:token/signups", h.kioskSignupJSON)
 	r.Get("/supplier/:id", each, h.supplierPage)
 	r.Post("/supplier/:id/dispatch", each, h.dispatchLines)
 }
