@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 
 	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/storefront/form"
+	"marquee/storefront/webhooks"
+	"marquee/storefront/webhooks/webhooktest"
 	"marquee/tenant"
 	"marquee/tenant/staff"
 	"marquee/tenant/web/browsertest"
@@ -118,14 +122,26 @@ const (
 // form empty again after each thank-you; with its server gone, a sign-up
 // is kept on the device ("Waiting to send: 1") and reaches the server
 // exactly once when it is back; without JavaScript the form still posts.
+// Each sign-up reaches the event's webhook receiver (on loopback, checking
+// the Standard Webhooks signature) exactly once.
 func TestBrowserKiosk(t *testing.T) {
 	exe := chromiumPath(t)
 	cfg := defaultConfig()
 	cfg.Workers = 1
+	cfg.WebhooksAllowPrivate = true // the receiver is on 127.0.0.1
 	s := startServer(t, cfg)
 	ctx := context.Background()
 	ev := s.event("devcon", tenant.StatusActive, teal)
 	signupEventFor(t, s, ev)
+	receiver := webhooktest.Start(t)
+	_, hookSecret, err := s.db.CreateWebhookEndpoint(ctx, ev.ID, uuid.Nil, webhooks.EndpointInput{URL: receiver.URL(),
+		Types: []string{webhooks.SignupReceived}, Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	receiver.Trust(t, hookSecret)
+	defer checkKioskWebhooks(t, receiver, "ada@example.com", "grace@example.com", "alan@example.com", "edsger@example.com",
+		"barbara@example.com")
 	dev, secret, err := s.db.IssueKioskDevice(ctx, ev.ID, staff.Staff{Email: "crew@example.com"}, "Stand A")
 	if err != nil {
 		t.Fatal(err)
@@ -205,4 +221,36 @@ func TestBrowserKiosk(t *testing.T) {
 			t.Fatalf("thanked with %q, %d sign-ups", got, kioskCount(t, s, ev, dev, ""))
 		}
 	})
+}
+
+// checkKioskWebhooks: the receiver got one signup.received per email of
+// want, each with its own webhook-id, and no other (a sign-up sent again
+// by the tablet is not announced again).
+func checkKioskWebhooks(t *testing.T, r *webhooktest.Receiver, want ...string) {
+	t.Helper()
+	if t.Failed() {
+		return
+	}
+	r.WaitFor(t, webhooks.SignupReceived, len(want), 30*time.Second)
+	time.Sleep(2 * time.Second) // a duplicate would come now
+	got, ids := map[string]int{}, map[string]bool{}
+	for _, d := range r.Accepted() {
+		var data webhooks.SignupData
+		if err := json.Unmarshal(d.Data, &data); err != nil || d.Type != webhooks.SignupReceived {
+			t.Fatalf("delivery %s: type %q, data %s (%v)", d.ID, d.Type, d.Data, err)
+		}
+		got[data.Email]++
+		if ids[d.ID] {
+			t.Errorf("webhook-id %s delivered twice", d.ID)
+		}
+		ids[d.ID] = true
+	}
+	for _, email := range want {
+		if got[email] != 1 {
+			t.Errorf("signup.received for %s delivered %d times, want once (all: %v)", email, got[email], got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("signup.received for %d people, want %d: %v", len(got), len(want), got)
+	}
 }
