@@ -101,7 +101,7 @@ func TestConsoleNavigationListsWhatTheRoleMayUse(t *testing.T) {
 	})
 	t.Run("the platform section is for platform admins only", func(t *testing.T) {
 		_, platform, current := navLinks(t, consolePage(t, admin, "/platform/jobs"))
-		if want := []string{"/platform/events", "/platform/inbox", "/platform/jobs", "/platform/audit", "/platform/backups", "/platform/webhooks"}; !slices.Equal(platform, want) {
+		if want := []string{"/platform/events", "/platform/inbox", "/platform/jobs", "/platform/audit", "/platform/backups", "/platform/webhooks", "/docs/api"}; !slices.Equal(platform, want) {
 			t.Errorf("platform section %q, want %q", platform, want)
 		}
 		if !maps.Equal(current, map[string]string{"/platform/jobs": "page"}) {
