@@ -17,21 +17,23 @@ import (
 // tenant-owned and needs tenant_id. All of them need RLS forced and a
 // policy.
 var platformTables = map[string]string{
-	"tenants":            "the events themselves (keyed by id)",
-	"staff":              "a staff account may work for many events; resolved before any event is known",
-	"staff_sessions":     "a sign-in names no event",
-	"staff_tokens":       "invitations, resets and login links (an invitation names its event in a nullable tenant_id)",
-	"login_attempts":     "throttling is per account and address, and per address, across events",
-	"certmagic_data":     "certificates belong to hostnames and are needed before any event is known",
-	"certmagic_locks":    "issuance locks are per certificate name, shared by every replica",
-	"api_tokens":         "API tokens are the platform's, for ops; they name no event",
-	"river_job":          "River's queue: a job names its event in args.tenant_id, which the app role's policy checks",
-	"river_notification": "River's notification outbox, used by workers (platform role) only",
-	"river_leader":       "River's leader election among workers",
-	"river_queue":        "River's queues",
-	"river_migration":    "River's own migration record",
-	"dev_inbox":          "dev's local inbox, shown to platform admins",
-	"backup_runs":        "backups are of the whole platform, listed for platform admins",
+	"tenants":              "the events themselves (keyed by id)",
+	"staff":                "a staff account may work for many events; resolved before any event is known",
+	"staff_sessions":       "a sign-in names no event",
+	"staff_tokens":         "invitations, resets and login links (an invitation names its event in a nullable tenant_id)",
+	"login_attempts":       "throttling is per account and address, and per address, across events",
+	"certmagic_data":       "certificates belong to hostnames and are needed before any event is known",
+	"certmagic_locks":      "issuance locks are per certificate name, shared by every replica",
+	"api_tokens":           "API tokens are the platform's, for ops; they name no event",
+	"api_idempotency_keys": "kept per API token and key (a platform token names no event), read before the request's event is known",
+	"sso_attempts":         "a staff sign-in with the OpenID provider names no event",
+	"river_job":            "River's queue: a job names its event in args.tenant_id, which the app role's policy checks",
+	"river_notification":   "River's notification outbox, used by workers (platform role) only",
+	"river_leader":         "River's leader election among workers",
+	"river_queue":          "River's queues",
+	"river_migration":      "River's own migration record",
+	"dev_inbox":            "dev's local inbox, shown to platform admins",
+	"backup_runs":          "backups are of the whole platform, listed for platform admins",
 }
 
 // TestEveryTableIsUnderRowLevelSecurity reads the catalog, so a table added

@@ -20,6 +20,7 @@ var notDistributed = map[string]string{
 	"memberships":  "reference: a staff member's events are listed at sign-in, before any event is chosen, beside the staff table",
 	"staff_tokens": "reference: a one-time link is found by its hash before any event is known; only invitations name one",
 	"audit_log":    "coordinator: platform rows (sign-ins) name no event, and platform admins read every event's rows",
+	"api_tokens":   "coordinator: a platform token (tenant_id NULL) names no event; a bearer secret is looked up before any event is known",
 	// Webhooks (issue 19): a platform-wide endpoint (tenant_id NULL) gets
 	// every event's messages, and its tests name no event.
 	"webhook_endpoints":  "reference: every event's emission reads the platform-wide endpoints (tenant_id NULL) beside its own",

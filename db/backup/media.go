@@ -19,7 +19,8 @@ var MediaColumns = []string{
 }
 
 // NotMediaColumns are key-named text columns that hold no media key.
-var NotMediaColumns = []string{"certmagic_data.key", "certmagic_locks.key", "email_log.dedup_key", "form_fields.key"}
+var NotMediaColumns = []string{"certmagic_data.key", "certmagic_locks.key", "email_log.dedup_key", "form_fields.key",
+	"api_idempotency_keys.key"}
 
 // mediaKeys lists the distinct media keys the database references, in the
 // transaction's snapshot. Columns the schema does not have yet (a database
