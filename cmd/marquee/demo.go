@@ -115,7 +115,8 @@ var demoEvents = []demoEvent{
 	},
 	{
 		// A sign-up event (issue 19): no products, its page is a form.
-		tenant: tenant.Tenant{Slug: "meetup", Name: "Go Meetup Berlin", Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"}},
+		tenant: tenant.Tenant{Slug: "meetup", Name: "Go Meetup Berlin", Status: tenant.StatusActive, DefaultLocale: "en", Locales: []string{"en", "de"},
+			ClosesAt: at("2027-06-03T19:00:00+02:00")},
 		branding: branding.Branding{Theme: "classic",
 			Colours: branding.Colours{Primary: "#7c3aed", Accent: "#10b981", Background: "#ffffff", Text: "#111827"},
 			Copy: map[string]branding.Copy{
