@@ -47,6 +47,7 @@ var notPages = map[string]string{
 	"console /login/oidc/callback":                        "the provider's redirect back: home, or the sign-in page saying why not (a stop below)",
 	"console /events/:slug/orders/export.csv":             "a CSV download",
 	"console /events/:slug/vouchers/export.csv":           "a CSV download",
+	"console /events/:slug/signups/export.csv":            "a CSV download",
 	"console /events/:slug/suppliers/:supplier/batch.csv": "a CSV download", "console /events/:slug/suppliers/:supplier/batch.xlsx": "a spreadsheet download",
 	"console /events/:slug/audit/export.csv": "a CSV download", "console /platform/audit/export.csv": "a CSV download",
 	"console /platform/backups/:id/download":     "a backup as a tar file",
@@ -279,6 +280,14 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	meetup, err := s.db.TenantBySlug(ctx, "meetup") // the sign-up event: its kiosk's pages
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tablet, err := s.db.IssueKioskDevice(ctx, meetup.ID, admin, "Stand B")
+	if err != nil {
+		t.Fatal(err)
+	}
 	sig := storefront.OrderLinks{Key: s.platform.cfg.SecretKey}.Sign(devcon.ID, o.Number)
 	shipped, shippedSig := walkShippedOrder(t, s)
 	waiting, err := s.db.JoinWaitlist(ctx, devcon.ID, shirt.Variants[len(shirt.Variants)-1].ID, "waiting@example.com", "en", 1) // the sold-out size
@@ -295,6 +304,7 @@ func walkServer(t *testing.T) (*testServer, map[string]string, string) {
 		"storefront /waitlist/leave":                "?token=" + waiting.LeaveToken,
 		// The sign-up form and its thank-you page are the demo sign-up event's.
 		"storefront /signup host": "meetup", "storefront /signup/thanks host": "meetup",
+		"storefront /kiosk/:token host": "meetup", "storefront /kiosk/:token/thanks host": "meetup", "storefront :token": tablet,
 		"console :slug": "devcon", "console :number": o.Number, "console :supplier": supplier.String(), "console :product": shirt.ID.String(),
 		"console :variant": shirt.Variants[0].ID.String(), "console :key": "company", "console :kind": "order_confirmation", "console :slot": "logo", "console :version": "1",
 		"console :hostname": "shop.devcon.example", "console :id": strconv.FormatInt(message, 10), "console :voucher": voucher.ID.String(),
