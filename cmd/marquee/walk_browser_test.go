@@ -73,7 +73,8 @@ type walkStop struct {
 
 // signedOut are the console's pages for people not signed in: the walk
 // visits them first, and they have no console navigation.
-var signedOut = []string{"console /login", "console /reset", "console /reset/:token", "console /invite/:token"}
+var signedOut = []string{"console /login", "console /reset", "console /reset/:token", "console /invite/:token",
+	"console /login/oidc/callback"} // a refused single sign-on: the sign-in page saying why
 
 // walkFold is what must be visible without scrolling, at both sizes, by
 // route: the primary action of the page.
@@ -130,7 +131,7 @@ func TestBrowserPageWalk(t *testing.T) {
 		walkStop{host: "devcon", path: "/order", press: `form.order-form button.primary[type="submit"]`, status: 422, shows: "#problems"},
 		walkStop{host: "devcon", path: "/order", noJS: true, fill: fillOrder, press: "#place-order", status: 200, shows: "#review-total"},
 		walkStop{host: "closed", path: "/", status: 503},
-		walkStop{host: "console", path: "/login/oidc/callback?state=walk&code=walk", status: 403, shows: "#login-problem"},
+		walkStop{route: "console /login/oidc/callback", host: "console", path: "/login/oidc/callback?state=walk&code=walk", status: 403, shows: "#login-problem"},
 		walkStop{host: "devcon", path: "/no-such-page", status: 404},
 		walkStop{host: "console", path: "/events/nosuch/branding", status: 404},
 		walkStop{host: "console", path: "/events/devcon/audit?from=2027-13-45", status: 400, shows: `#from[aria-invalid="true"]`},
