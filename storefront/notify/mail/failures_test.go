@@ -155,3 +155,63 @@ func TestPermanent(t *testing.T) {
 		})
 	}
 }
+
+// A job stopped while the server is answering its message must not take
+// the message for failed: it would be sent a second time on retry.
+func TestAMessageUnderWayFinishesWhenTheContextEnds(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.StartTLS})
+	srv.SlowAccept(time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go func() {
+		// Cancel while the server holds its 250 for the taken message.
+		for len(srv.Messages()) == 0 && ctx.Err() == nil {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+
+	start := time.Now()
+	id, err := mail.New(config(t, srv)).Send(ctx, message())
+	elapsed := time.Since(start)
+
+	if err != nil {
+		t.Fatalf("Send: %v; want the message the server took reported as sent", err)
+	}
+	if id == "" {
+		t.Error("Send returned no Message-ID")
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("server received %d messages, want 1", n)
+	}
+	if elapsed > mail.CancelGrace {
+		t.Errorf("Send returned after %v, want within the %v grace", elapsed, mail.CancelGrace)
+	}
+}
+
+// Past the grace, a server that never answers no longer holds the job.
+func TestAMessageUnderWayIsCutOffAfterTheGrace(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.StartTLS})
+	srv.SlowAccept(mail.CancelGrace + 3*time.Second)
+	cfg := config(t, srv)
+	cfg.Timeout = time.Minute
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for len(srv.Messages()) == 0 && ctx.Err() == nil {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+
+	start := time.Now()
+	_, err := mail.New(cfg).Send(ctx, message())
+	elapsed := time.Since(start)
+
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+	if elapsed < mail.CancelGrace || elapsed > mail.CancelGrace+2*time.Second {
+		t.Errorf("Send returned after %v, want about the %v grace", elapsed, mail.CancelGrace)
+	}
+}

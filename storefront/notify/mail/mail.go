@@ -121,8 +121,12 @@ func New(cfg Config) *Sender {
 var ErrInvalidMessage = errors.New("mail: invalid message")
 
 // Send delivers m and returns the Message-ID it was sent with, angle
-// brackets included. ctx bounds the whole exchange: when it ends, the
-// connection is closed and Send returns ctx's error.
+// brackets included. ctx bounds the wait for a connection and its setup:
+// when it ends there, the connection is closed and Send returns ctx's
+// error. A message whose transaction has begun is not cut off by ctx:
+// it gets CancelGrace to finish, because a connection closed while the
+// server's 250 is on its way leaves a delivered message looking failed,
+// and the job would send it a second time.
 func (s *Sender) Send(ctx context.Context, m notify.Message) (string, error) {
 	if err := s.cfg.Validate(); err != nil {
 		return "", err

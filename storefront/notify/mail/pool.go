@@ -134,14 +134,26 @@ func (s *Sender) deliver(ctx context.Context, msg *gomail.Msg) error {
 	return s.finish(ctx, c, msg, s.sendOn(ctx, c, msg))
 }
 
-// sendOn sends msg in c's session. ctx's end closes the connection, which
-// unblocks any read or write.
+// CancelGrace is how long a message transaction already under way may
+// still take once the sender's context has ended.
+const CancelGrace = 5 * time.Second
+
+// sendOn sends msg in c's session, unless ctx has already ended. Once the
+// transaction has begun, ctx's end only shortens the deadline to
+// CancelGrace: the server's reply to the data then still arrives, and a
+// message it took is known as sent.
 func (s *Sender) sendOn(ctx context.Context, c *conn, msg *gomail.Msg) error {
-	stop := context.AfterFunc(ctx, func() { _ = c.raw.Close() })
-	defer stop()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	// One deadline for the whole message; go-mail's own per-command
-	// timeout does not cover every step, and a job must never hang.
+	// timeout does not cover every step, and a job must never hang. It is
+	// set before the AfterFunc, which may shorten it at once.
 	_ = c.raw.SetDeadline(time.Now().Add(s.timeout()))
+	stop := context.AfterFunc(ctx, func() {
+		_ = c.raw.SetDeadline(time.Now().Add(min(CancelGrace, s.timeout())))
+	})
+	defer stop()
 	err := c.client.SendWithSMTPClient(c.session, msg)
 	var sendErr *gomail.SendError
 	if errors.As(err, &sendErr) && sendErr.Reason == gomail.ErrConnCheck {
@@ -160,7 +172,7 @@ func (s *Sender) finish(ctx context.Context, c *conn, msg *gomail.Msg, err error
 		return nil
 	}
 	if ctx.Err() != nil {
-		_ = c.raw.Close() // already closed by sendOn's AfterFunc
+		_ = c.raw.Close() // the sender is stopping: no QUIT to wait for
 	} else {
 		c.quit()
 	}

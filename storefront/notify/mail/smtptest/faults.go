@@ -3,6 +3,7 @@ package smtptest
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-smtp"
 )
@@ -48,6 +49,21 @@ func (s *Server) DropInData(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.dropInData = on
+}
+
+// SlowAccept makes the server hold each reply to a message's data for d
+// after it has taken the message: the message is delivered, while the
+// client waits for its 250. Zero answers at once.
+func (s *Server) SlowAccept(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slowAccept = d
+}
+
+func (s *Server) acceptDelay() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.slowAccept
 }
 
 func (s *Server) dropsInData() bool {

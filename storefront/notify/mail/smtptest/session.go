@@ -2,6 +2,7 @@ package smtptest
 
 import (
 	"io"
+	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -83,6 +84,7 @@ func (ss *session) Data(r io.Reader) error {
 		HELO: ss.conn.Hostname(), TLS: isTLS, User: ss.user,
 	})
 	ss.accepted = true
+	time.Sleep(ss.s.acceptDelay())
 	return nil
 }
 

@@ -65,6 +65,7 @@ type Server struct {
 	rcptRej    map[string]int
 	hangUp     bool
 	dropInData bool
+	slowAccept time.Duration
 	conns      map[*smtp.Conn]bool
 }
 
