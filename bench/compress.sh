@@ -105,7 +105,7 @@ inner() {
 	say "every event's landing page once with each encoding, then a warm-up"
 	local i enc ok
 	for ((i = 1; i <= EVENTS; i++)); do
-		printf 'url = "http://ev%0*d.%s:%s/"\noutput = "/dev/null"\n' "$WIDTH" "$i" "$BASE_DOMAIN" "$port"
+		printf 'url = "http://ev%0*d.%s/"\noutput = "/dev/null"\n' "$WIDTH" "$i" "$BASE_DOMAIN"
 	done >"$BENCH_TMP/visit.curl"
 	for enc in identity gzip br; do # one run each: a header in the file would apply to every URL in it
 		curl -s --parallel --parallel-max 16 --max-time 60 --connect-to "::127.0.0.1:$port" -w '%{http_code}\n' \

@@ -372,11 +372,12 @@ inner() {
 	cmp -s "$landing" "$BENCH_TMP/nginx.html" || die "nginx does not return the landing page's bytes"
 
 	# Every event once, so that none is left cold whatever the machine's
-	# speed, then a timed warm-up under load.
+	# speed, then a timed warm-up under load. The URLs have no port: the
+	# Host is the one wrk sends, the origin a page is kept under.
 	say "warm-up: every event's landing page once"
 	local i
 	for ((i = 1; i <= EVENTS; i++)); do
-		printf 'url = "http://ev%0*d.%s:%s/"\noutput = "/dev/null"\n' "$WIDTH" "$i" "$BASE_DOMAIN" "$port"
+		printf 'url = "http://ev%0*d.%s/"\noutput = "/dev/null"\n' "$WIDTH" "$i" "$BASE_DOMAIN"
 	done >"$BENCH_TMP/warm.curl"
 	curl -s --parallel --parallel-max 8 --max-time 60 --connect-to "::127.0.0.1:$port" -w '%{http_code}\n' \
 		-K "$BENCH_TMP/warm.curl" >"$BENCH_TMP/warm.codes" 2>"$BENCH_TMP/warm.err" ||
