@@ -73,6 +73,18 @@ func TestSitePages(t *testing.T) {
 			t.Fatalf("Kept %d: %v, %v", i, v, err)
 		}
 	}
+	// Every kept value is found again, whether the Site held it in its
+	// first few entries (searched in order) or past them (indexed).
+	before := made
+	for i := range maxKept {
+		v, _ := site.Kept(landing, fmt.Sprintf("https://shop.test:%d", i), func() (any, error) { made++; return made, nil })
+		if v != i+1 {
+			t.Fatalf("Kept %d again: %v, want %d", i, v, i+1)
+		}
+	}
+	if made != before {
+		t.Fatalf("looking the kept values up again made %d new ones", made-before)
+	}
 	v, _ := site.Kept(landing, "https://shop.test:0", func() (any, error) { made++; return made, nil })
 	w, _ := site.Kept(landing, fmt.Sprintf("https://shop.test:%d", maxKept+5), func() (any, error) { made++; return made, nil })
 	if v != 1 || w != made || made != maxKept+11 {
@@ -81,7 +93,8 @@ func TestSitePages(t *testing.T) {
 }
 
 // BenchmarkSiteKept: a kept page's lookup, the same page view after view
-// (the last entry's key compared) and two pages in turn (the map).
+// (the last entry's key compared) and two pages in turn (the entries
+// searched).
 func BenchmarkSiteKept(b *testing.B) {
 	site, _ := oneSizeSite(5)
 	keys := []PageKey{{Page: "landing", Lang: "en"}, {Page: "landing", Lang: "de"}}
