@@ -211,8 +211,9 @@ func (h *Handler) send(c *fiber.Ctx, status int, l string, body []byte, cacheCon
 }
 
 // sendPage writes the cached page key of site, rendering it once with
-// render: with the request's origin put in and compressed once per origin,
-// the encodings kept with the Site beside the page. Only public pages
+// render: with the request's origin put in, and compressed once per origin
+// and encoding the first time a visitor asks for that encoding, the
+// encodings kept with the Site beside the page. Only public pages
 // (Cache-Control no-cache) come this way.
 func (h *Handler) sendPage(c *fiber.Ctx, site *storefront.Site, status int, l string, key storefront.PageKey, render func() ([]byte, error)) error {
 	origin := h.origin(c)
@@ -221,7 +222,7 @@ func (h *Handler) sendPage(c *fiber.Ctx, site *storefront.Site, status int, l st
 		if err != nil {
 			return nil, err
 		}
-		return tenantweb.Encode(withOrigin(body, origin)), nil
+		return tenantweb.Lazy(withOrigin(body, origin)), nil
 	})
 	if err != nil {
 		return err

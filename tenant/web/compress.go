@@ -16,38 +16,69 @@ import (
 )
 
 // Encoded is a response body kept beside its gzip and brotli encodings,
-// compressed once when it is made (pages cached with their event, the
-// embedded CSS) and never per request. An encoding that would not be
-// smaller is left out.
+// each compressed once, never per request: when it is made (Encode: the
+// embedded CSS) or the first time a client asks for it (Lazy: pages
+// cached with their event, which then keep only the encodings their
+// visitors take; a browser takes brotli, so a page seldom keeps gzip). An
+// encoding that would not be smaller is left out.
 type Encoded struct {
-	Plain, Gzip, Brotli []byte
+	Plain        []byte
+	gzip, brotli encoding
 }
 
-// Encode compresses plain both ways, with writers kept in pools: a page
-// is a few KB, so a 64 KB brotli window and gzip's default level lose
+// encoding is one compressed form of an Encoded, made once.
+type encoding struct {
+	once sync.Once
+	b    []byte // nil when the encoding is not smaller than Plain
+}
+
+// Lazy keeps plain and compresses it when a client first asks for an
+// encoding.
+func Lazy(plain []byte) *Encoded { return &Encoded{Plain: plain} }
+
+// Encode compresses plain both ways now, with writers kept in pools: a
+// page is a few KB, so a 64 KB brotli window and gzip's default level lose
 // almost nothing to the best settings, which allocated some 34 MB and took
-// about 4 ms per page (every event's first view after a change pays it).
+// about 4 ms per page.
 func Encode(plain []byte) *Encoded {
-	e := &Encoded{Plain: plain}
-	var buf bytes.Buffer
-	zw := gzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&buf)
-	_, _ = zw.Write(plain) // a bytes.Buffer does not fail
-	_ = zw.Close()
-	gzipWriters.Put(zw)
-	if buf.Len() < len(plain) {
-		e.Gzip = bytes.Clone(buf.Bytes())
-	}
-	buf.Reset()
-	bw := brotliWriters.Get().(*brotli.Writer)
-	bw.Reset(&buf)
-	_, _ = bw.Write(plain)
-	_ = bw.Close()
-	brotliWriters.Put(bw)
-	if buf.Len() < len(plain) {
-		e.Brotli = bytes.Clone(buf.Bytes())
-	}
+	e := Lazy(plain)
+	e.Gzip()
+	e.Brotli()
 	return e
+}
+
+// Gzip is the gzip encoding, compressed on the first call; nil when it
+// would not be smaller.
+func (e *Encoded) Gzip() []byte {
+	e.gzip.once.Do(func() {
+		var buf bytes.Buffer
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
+		_, _ = zw.Write(e.Plain) // a bytes.Buffer does not fail
+		_ = zw.Close()
+		gzipWriters.Put(zw)
+		if buf.Len() < len(e.Plain) {
+			e.gzip.b = bytes.Clone(buf.Bytes())
+		}
+	})
+	return e.gzip.b
+}
+
+// Brotli is the brotli encoding, compressed on the first call; nil when
+// it would not be smaller.
+func (e *Encoded) Brotli() []byte {
+	e.brotli.once.Do(func() {
+		var buf bytes.Buffer
+		bw := brotliWriters.Get().(*brotli.Writer)
+		bw.Reset(&buf)
+		_, _ = bw.Write(e.Plain)
+		_ = bw.Close()
+		brotliWriters.Put(bw)
+		if buf.Len() < len(e.Plain) {
+			e.brotli.b = bytes.Clone(buf.Bytes())
+		}
+	})
+	return e.brotli.b
 }
 
 var (
@@ -60,22 +91,25 @@ var (
 	}}
 )
 
-// Size is the bytes e keeps, all encodings.
-func (e *Encoded) Size() int { return len(e.Plain) + len(e.Gzip) + len(e.Brotli) }
-
 // Send answers with the encoding of e the client accepts best (brotli,
 // then gzip, else plain), saying so in Content-Encoding, and Vary:
 // Accept-Encoding in every case so caches keep them apart.
 func (e *Encoded) Send(c *fiber.Ctx) error {
 	varyAcceptEncoding(c)
 	accept := c.Request().Header.Peek(fiber.HeaderAcceptEncoding)
-	switch {
-	case e.Brotli != nil && acceptsBytes(accept, "br"):
-		c.Response().Header.SetCanonical(contentEncoding, codingBr)
-		return c.Send(e.Brotli)
-	case e.Gzip != nil && acceptsBytes(accept, "gzip"):
-		c.Response().Header.SetCanonical(contentEncoding, codingGzip)
-		return c.Send(e.Gzip)
+	if len(accept) > 0 {
+		if acceptsBytes(accept, "br") {
+			if b := e.Brotli(); b != nil {
+				c.Response().Header.SetCanonical(contentEncoding, codingBr)
+				return c.Send(b)
+			}
+		}
+		if acceptsBytes(accept, "gzip") {
+			if b := e.Gzip(); b != nil {
+				c.Response().Header.SetCanonical(contentEncoding, codingGzip)
+				return c.Send(b)
+			}
+		}
 	}
 	return c.Send(e.Plain)
 }
@@ -196,7 +230,7 @@ func StaticEncoded(fsys fs.FS, prefix string, maxAge int) (fiber.Handler, error)
 			return c.Next()
 		}
 		accept := c.Get(fiber.HeaderAcceptEncoding)
-		if !(e.Brotli != nil && Accepts(accept, "br")) && !(e.Gzip != nil && Accepts(accept, "gzip")) {
+		if !(e.Brotli() != nil && Accepts(accept, "br")) && !(e.Gzip() != nil && Accepts(accept, "gzip")) {
 			c.Append(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 			return c.Next()
 		}

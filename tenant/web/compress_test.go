@@ -54,14 +54,19 @@ func TestAcceptsEncoding(t *testing.T) {
 
 func TestEncodedDecompressesToTheSameBytes(t *testing.T) {
 	plain := []byte(strings.Repeat("<p>Welcome to devcon, grab a hoodie.</p>\n", 40))
-	e := tenantweb.Encode(plain)
-	if e.Gzip == nil || e.Brotli == nil || len(e.Gzip) >= len(plain) || len(e.Brotli) >= len(plain) {
-		t.Fatalf("sizes plain %d, gzip %d, brotli %d: want both encodings smaller", len(plain), len(e.Gzip), len(e.Brotli))
+	for name, e := range map[string]*tenantweb.Encoded{"made at once": tenantweb.Encode(plain), "made when asked": tenantweb.Lazy(plain)} {
+		gz, br := e.Gzip(), e.Brotli()
+		if gz == nil || br == nil || len(gz) >= len(plain) || len(br) >= len(plain) {
+			t.Fatalf("%s: sizes plain %d, gzip %d, brotli %d: want both encodings smaller", name, len(plain), len(gz), len(br))
+		}
+		if !bytes.Equal(decode(t, "gzip", gz), plain) || !bytes.Equal(decode(t, "br", br), plain) {
+			t.Fatalf("%s: an encoding does not decompress to the plain bytes", name)
+		}
+		if &e.Gzip()[0] != &gz[0] || &e.Brotli()[0] != &br[0] {
+			t.Errorf("%s: an encoding was compressed again on the second call", name)
+		}
 	}
-	if !bytes.Equal(decode(t, "gzip", e.Gzip), plain) || !bytes.Equal(decode(t, "br", e.Brotli), plain) {
-		t.Fatal("an encoding does not decompress to the plain bytes")
-	}
-	if tiny := tenantweb.Encode([]byte("ok")); tiny.Gzip != nil || tiny.Brotli != nil {
+	if tiny := tenantweb.Encode([]byte("ok")); tiny.Gzip() != nil || tiny.Brotli() != nil {
 		t.Error("a body compression does not shrink was kept compressed")
 	}
 }
