@@ -21,6 +21,9 @@
 # Tunables (environment): BENCH_EVENTS (100000), BENCH_BUSY (10000),
 # BENCH_FEW (10), BENCH_THREADS (1), BENCH_CONNECTIONS (64), BENCH_DURATION
 # (10s), BENCH_ROUNDS (3), BENCH_WARMUP (3s), BENCH_SEED_WORKERS (8),
+# BENCH_VISIT_ENCODING (the Accept-Encoding of the visits, "br" as a
+# browser's would have it: a page keeps the encodings visitors ask for; none
+# by default),
 # BENCH_PORTS (a range such as 18900-18949; default any free port of
 # 20000-59999), BENCH_PROFILE_DIR (when set: marquee serve's CPU profile of
 # each round and its heap profile after every event was visited, there). With TEST_DATABASE_URL set, that server is used instead of
@@ -72,7 +75,7 @@ visit() {
 		printf 'url = "http://ev%0*d.%s/"\noutput = "/dev/null"\n' "$WIDTH" "$i" "$BASE_DOMAIN"
 	done >"$BENCH_TMP/$name.curl"
 	curl -s --parallel --parallel-max 16 --max-time 60 --connect-to "::127.0.0.1:$port" -w '%{http_code}\n' \
-		-K "$BENCH_TMP/$name.curl" >"$BENCH_TMP/$name.codes" 2>"$BENCH_TMP/$name.err" ||
+		${BENCH_VISIT_ENCODING:+-H "Accept-Encoding: $BENCH_VISIT_ENCODING"} -K "$BENCH_TMP/$name.curl" >"$BENCH_TMP/$name.codes" 2>"$BENCH_TMP/$name.err" ||
 		{ tail -5 "$BENCH_TMP/$name.err" >&2; die "$name: curl failed"; }
 	ok=$(grep -c '^200$' "$BENCH_TMP/$name.codes" || true)
 	((ok == to - from + 1)) || die "$name: $ok of $((to - from + 1)) landing pages answered 200 ($(sort "$BENCH_TMP/$name.codes" | uniq -c | tr '\n' ' '))"
