@@ -16,7 +16,7 @@
 #
 # Tunables (environment): BENCH_EVENTS (1000), BENCH_THREADS (1),
 # BENCH_CONNECTIONS (64), BENCH_DURATION (10s), BENCH_ROUNDS (3),
-# BENCH_WARMUP (3s), BENCH_PORTS (default any free port of 20000-59999).
+# BENCH_WARMUP (3s), BENCH_PORTS (default any free port from 20000 up to the ephemeral range).
 set -euo pipefail
 
 # The helpers of the landing page benchmark: say, die, begin_inner,

@@ -38,7 +38,7 @@
 # BENCH_WARMUP (3s), BENCH_STATS_SETTLE (12, seconds: Postgres backends
 # flush their statistics up to 10 s after they go idle), BENCH_PORTS (a
 # range such as 18900-18949 to take the servers' ports from; default any
-# free port of 20000-59999), BENCH_PROFILE_DIR (when set: marquee serve's
+# free port of 20000 up to the ephemeral range), BENCH_PROFILE_DIR (when set: marquee serve's
 # CPU profile of each of its rounds there, through METRICS_ADDR's pprof). With TEST_DATABASE_URL set, that server is used
 # instead of a throwaway one; the bench database and role are dropped at
 # the end.
@@ -50,7 +50,11 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
 ROUNDS=${BENCH_ROUNDS:-3}
-PORTS=${BENCH_PORTS:-20000-59999}
+# Ports below the kernel's ephemeral range (32768 on Debian), so that no
+# outgoing connection (to Postgres, wrk's) can take one between the check
+# and the bind.
+ephemeral_low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+PORTS=${BENCH_PORTS:-20000-$((ephemeral_low > 21000 ? ephemeral_low - 1 : 20999))}
 WIDTH=$((${#EVENTS} > 4 ? ${#EVENTS} : 4)) # digits of the slugs: ev0001 (bench/seed)
 SETTLE=${BENCH_STATS_SETTLE:-12}
 BASE_DOMAIN=bench.test

@@ -25,7 +25,7 @@
 # browser's would have it: a page keeps the encodings visitors ask for; none
 # by default),
 # BENCH_PORTS (a range such as 18900-18949; default any free port of
-# 20000-59999), BENCH_PROFILE_DIR (when set: marquee serve's CPU profile of
+# 20000 up to the ephemeral range), BENCH_PROFILE_DIR (when set: marquee serve's CPU profile of
 # each round and its heap profile after every event was visited, there). With TEST_DATABASE_URL set, that server is used instead of
 # a throwaway one; the bench database and role are dropped at the end.
 set -euo pipefail
