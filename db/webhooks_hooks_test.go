@@ -2,6 +2,8 @@ package db_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -12,6 +14,7 @@ import (
 	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/storefront"
+	"marquee/storefront/suppliers"
 	"marquee/storefront/webhooks"
 	"marquee/tenant"
 )
@@ -164,5 +167,90 @@ func TestAnOnlinePaymentPlacesAndPaysTheOrderInItsWebhooks(t *testing.T) {
 	}
 	if n := dbtest.CountRows(t, d.AdminURL, "SELECT count(*) FROM webhook_messages WHERE payload->>'status' = 'placed' AND payload->>'payment_state' = 'paid'"); n != 2 {
 		t.Fatalf("%d messages with the order placed and paid, want 2", n)
+	}
+}
+
+// TestTheDeskAndTheSuppliersEmitTheirWebhooks: a desk payment emits
+// order.paid; collecting emits order.collected (with order.paid when the
+// desk takes the payment too); a supplier marking its line dispatched
+// emits order.changed, once per dispatch. Another event's endpoint hears
+// none of it.
+func TestTheDeskAndTheSuppliersEmitTheirWebhooks(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
+	database.WebhooksAllowPrivate = true
+	ev := newTenant(t, database, "desk-hooks")
+	other := newTenant(t, database, "desk-hooks-other")
+	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/all", webhooks.Types...)
+	endpointOf(t, database, other.ID, "http://127.0.0.1:1/other", webhooks.Types...)
+	shirt := addProduct(t, database, ev.ID, storefront.Product{}, intp(50))
+	staffID := uuid.New()
+	place := func(set string) string {
+		t.Helper()
+		o, err := database.PlaceOrder(ctx, ev.ID, orderFor(uuid.NewString()[:6]+"@example.com", shirt, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set != "" {
+			dbtest.Exec(t, d.AdminURL, "UPDATE orders SET "+set+" WHERE tenant_id = $1 AND number = $2", ev.ID, o.Number)
+		}
+		return o.Number
+	}
+	step := func(name string, want []string, do func() error) {
+		t.Helper()
+		before := len(messageTypes(t, d.AdminURL, ev.ID))
+		if err := do(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := messageTypes(t, d.AdminURL, ev.ID)[before:]
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s emitted %v, want %v", name, got, want)
+		}
+	}
+
+	payLater := place("payment_state = 'at_pickup'")
+	step("staff mark a pay-at-pick-up order paid", []string{webhooks.OrderPaid}, func() error {
+		_, err := database.MarkPaidAtPickup(ctx, ev.ID, payLater, staffID)
+		return err
+	})
+	step("the desk collects it", []string{webhooks.OrderCollected}, func() error {
+		_, err := database.CollectOrder(ctx, ev.ID, payLater, staffID, false)
+		return err
+	})
+	payNow := place("payment_state = 'at_pickup'")
+	step("the desk takes the payment and collects", []string{webhooks.OrderCollected, webhooks.OrderPaid}, func() error {
+		_, err := database.CollectOrder(ctx, ev.ID, payNow, staffID, true)
+		return err
+	})
+	step("a second desk collecting it again", nil, func() error {
+		_, err := database.CollectOrder(ctx, ev.ID, payNow, staffID, false)
+		var already *storefront.AlreadyCollected
+		if !errors.As(err, &already) {
+			return fmt.Errorf("got %v, want already collected", err)
+		}
+		return nil
+	})
+
+	supplier, err := database.SaveSupplier(ctx, ev.ID, suppliers.Supplier{Name: "shirts", Emails: []string{"orders@shirts.test"},
+		Mode: suppliers.ModePerOrder, ProductIDs: []uuid.UUID{shirt.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped := place(`shipping_address = '{"country":"DE"}'`)
+	step("the supplier marks its line dispatched", []string{webhooks.OrderChanged}, func() error {
+		_, _, err := database.DispatchLines(ctx, ev.ID, storefront.Dispatch{SupplierID: supplier, Order: shipped, Positions: []int{0}, Note: "DHL 123", Ships: true})
+		return err
+	})
+	step("the same line marked again", nil, func() error {
+		_, n, err := database.DispatchLines(ctx, ev.ID, storefront.Dispatch{SupplierID: supplier, Order: shipped, Positions: []int{0}, Ships: true})
+		if err == nil && n != 0 {
+			return fmt.Errorf("%d lines marked again, want 0", n)
+		}
+		return nil
+	})
+	if got := messageTypes(t, d.AdminURL, other.ID); len(got) != 0 {
+		t.Fatalf("the other event's messages %v, want none", got)
 	}
 }
