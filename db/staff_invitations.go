@@ -77,10 +77,15 @@ func (s *StaffStore) AcceptInvite(ctx context.Context, plainToken, name, passwor
 	return out, err
 }
 
-// completeAccount gives an invited account its name and first password.
+// completeAccount gives an invited account its name and first password;
+// with password "" its name only: a platform with password sign-in off
+// (the console decides), whose staff sign in with the provider.
 func (s *StaffStore) completeAccount(ctx context.Context, q *dbq.Queries, id uuid.UUID, name, password string) (dbq.Staff, error) {
 	if err := staff.ValidateName(name); err != nil {
 		return dbq.Staff{}, err
+	}
+	if password == "" {
+		return q.StaffSetName(ctx, dbq.StaffSetNameParams{ID: id, Name: strings.TrimSpace(name)})
 	}
 	hash, err := s.newHash(password)
 	if err != nil {

@@ -124,12 +124,18 @@ func checkNewPassword(form url.Values) error {
 }
 
 // InvitePage accepts an invitation: the new member's name and first
-// password.
+// password, or only the name on a platform with password sign-in off
+// (Password false), whose staff sign in with the provider afterwards.
 type InvitePage struct {
 	themes.Page
 	CSRF, Action, Name string
+	Password           bool
 	Errors             FieldErrors
 }
+
+// loginAfterInviteSSO is where an invitation accepted without a password
+// goes: the sign-in page with the provider's button.
+const loginAfterInviteSSO = "/login?notice=invite_accepted_sso"
 
 func (h *Console) invitePage(c *fiber.Ctx) error {
 	token, err := linkToken(c)
@@ -137,13 +143,15 @@ func (h *Console) invitePage(c *fiber.Ctx) error {
 		return err
 	}
 	base := h.page(c)
-	p := InvitePage{Page: base, CSRF: h.preSessionToken(c), Action: "/invite/" + token}
+	p := InvitePage{Page: base, CSRF: h.preSessionToken(c), Action: "/invite/" + token, Password: !h.PasswordSignInOff}
 	return h.render(c, fiber.StatusOK, "console_invite", p, base.Lang)
 }
 
 // acceptInvite checks the whole form before spending the link, so that a
 // mistake costs nothing, then signs the new member in with the password
-// just chosen: a password login, audited as one, with no extra link.
+// just chosen: a password login, audited as one, with no extra link. With
+// password sign-in off the form has only the name: the account gets no
+// password, and the new member signs in with the provider.
 func (h *Console) acceptInvite(c *fiber.Ctx) error {
 	token, accounts, form, err := h.linkForm(c)
 	if err != nil {
@@ -151,18 +159,25 @@ func (h *Console) acceptInvite(c *fiber.Ctx) error {
 	}
 	base, problems := h.page(c), FieldErrors{}
 	problems.add(base, staff.ValidateName(form.Get("name")))
-	problems.add(base, checkNewPassword(form))
+	password := ""
+	if !h.PasswordSignInOff {
+		problems.add(base, checkNewPassword(form))
+		password = form.Get("password")
+	}
 	if len(problems) > 0 {
 		return h.inviteFailed(c, base, token, form, problems)
 	}
-	st, err := accounts.AcceptInvite(c.UserContext(), token, form.Get("name"), form.Get("password"), h.now())
+	st, err := accounts.AcceptInvite(c.UserContext(), token, form.Get("name"), password, h.now())
 	if problems.add(base, err) {
 		return h.inviteFailed(c, base, token, form, problems)
 	}
 	if err != nil {
 		return err
 	}
-	return h.signInInvited(c, st, form.Get("password"))
+	if h.PasswordSignInOff {
+		return c.Redirect(loginAfterInviteSSO, fiber.StatusSeeOther)
+	}
+	return h.signInInvited(c, st, password)
 }
 
 // signInInvited starts the session of someone who just accepted an
@@ -182,7 +197,7 @@ func (h *Console) signInInvited(c *fiber.Ctx, st staff.Staff, password string) e
 }
 
 func (h *Console) inviteFailed(c *fiber.Ctx, base themes.Page, token string, form url.Values, problems FieldErrors) error {
-	p := InvitePage{Page: base, CSRF: h.preSessionToken(c), Action: "/invite/" + token, Name: form.Get("name"), Errors: problems}
+	p := InvitePage{Page: base, CSRF: h.preSessionToken(c), Action: "/invite/" + token, Name: form.Get("name"), Password: !h.PasswordSignInOff, Errors: problems}
 	return h.render(c, fiber.StatusUnprocessableEntity, "console_invite", p, base.Lang)
 }
 

@@ -112,8 +112,9 @@ func (h *Console) passwordSignIn(next fiber.Handler) fiber.Handler {
 
 // loginNotices are the messages other pages may send to the sign-in page.
 var loginNotices = map[string]string{
-	"password_reset":  "console.login.password_reset",
-	"invite_accepted": "console.login.invite_accepted",
+	"password_reset":      "console.login.password_reset",
+	"invite_accepted":     "console.login.invite_accepted",
+	"invite_accepted_sso": "console.login.invite_accepted_sso",
 }
 
 func (h *Console) loginPage(c *fiber.Ctx) error {

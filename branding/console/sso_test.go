@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"marquee/db/dbtest"
+	"marquee/tenant"
 	"marquee/tenant/staff"
 	"marquee/tenant/staff/sso"
 	"marquee/tenant/staff/sso/ssotest"
@@ -198,6 +200,44 @@ func TestPasswordSignInOff(t *testing.T) {
 	wantLoginProblem(t, b.post("/reset", url.Values{"email": {"marketing@example.com"}}), http.StatusForbidden, "staff.password_signin_off")
 	if r, _ := ssoSignIn(t, b, p, "mia", "pw-mia"); r.status != http.StatusSeeOther {
 		t.Fatalf("the provider's sign-in: %d", r.status)
+	}
+}
+
+// TestAnInvitationWithPasswordSignInOff: with passwords off, the
+// invitation asks only for a name (a password posted anyway is not kept)
+// and sends the new member to the provider's button; signing in there
+// shows the event they were invited to.
+func TestAnInvitationWithPasswordSignInOff(t *testing.T) {
+	s, p := ssoServer(t, true)
+	ev := s.event("sso-invite", tenant.StatusActive, blue)
+	path := "/invite/" + inviteToken(t, s, "nora@example.com", ev, staff.RoleMarketing)
+
+	b := s.browser()
+	page := b.get(path)
+	if page.status != http.StatusOK || page.doc.Find("#name").Length() != 1 || page.doc.Find("#password, #password_confirm").Length() != 0 ||
+		page.text(".console-card > p") != message(t, "en", "console.invite.intro_sso") {
+		t.Fatalf("invitation page: %d, name fields %d, password fields %d, intro %q", page.status,
+			page.doc.Find("#name").Length(), page.doc.Find("#password, #password_confirm").Length(), page.text(".console-card > p"))
+	}
+	if r := fillInForm(t, b, path, url.Values{"name": {""}}); r.status != http.StatusUnprocessableEntity || r.text("#name-error") == "" {
+		t.Fatalf("no name: %d, error %q", r.status, r.text("#name-error"))
+	}
+	r := fillInForm(t, b, path, passwordTwice("Nora", "a long enough password", "a long enough password"))
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/login?notice=invite_accepted_sso" {
+		t.Fatalf("accept: %d to %q", r.status, r.header.Get("Location"))
+	}
+	if n := b.get("/login?notice=invite_accepted_sso"); n.text("#login-notice") != message(t, "en", "console.login.invite_accepted_sso") || n.text("#sso-signin") == "" {
+		t.Fatalf("sign-in page: notice %q, button %q", n.text("#login-notice"), n.text("#sso-signin"))
+	}
+	st, err := s.staff.StaffByEmail(context.Background(), "nora@example.com")
+	if err != nil || st.Name != "Nora" || st.PasswordSet {
+		t.Fatalf("account %+v %v: want Nora without a password", st, err)
+	}
+	if r, _ := ssoSignIn(t, b, p, "nora", "pw-nora"); r.status != http.StatusSeeOther {
+		t.Fatalf("the provider's sign-in: %d", r.status)
+	}
+	if rows := signedInEvents(t, b); len(rows) != 1 || !strings.Contains(rows[0], "(sso-invite) | marketing |") {
+		t.Fatalf("home lists %q, want the event invited to", rows)
 	}
 }
 
