@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 
+	"marquee/db/dbtest"
 	"marquee/storefront/payments"
+	"marquee/tenant"
+	"marquee/tenant/staff"
+	"marquee/tenant/web/webtest"
 )
 
 // hostileValues are what the walk puts in every path parameter, query
@@ -113,4 +118,70 @@ func TestHostileInputOnEveryRoute(t *testing.T) {
 			t.Errorf("only %d routes found: the enumeration is broken", len(routes))
 		}
 	})
+	t.Run("a sign-up event's form and kiosk answer no hostile value with a 5xx, and none makes a sign-up", func(t *testing.T) {
+		w.t = t
+		w.walkSignupEvent()
+	})
+}
+
+// walkSignupEvent walks the sign-up and kiosk routes on a sign-up event
+// with a real device link: on the walk's shop they are only its 404.
+func (w *walker) walkSignupEvent() {
+	t := w.t
+	ev := w.s.event("walksignup", tenant.StatusActive, teal)
+	signupEventFor(t, w.s, ev)
+	_, secret, err := w.s.db.IssueKioskDevice(context.Background(), ev.ID, staff.Staff{Email: "walk@example.com"}, "Walk stand")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, csrf, token := w.store, w.storeCSRF, w.realByName["token"]
+	defer func() { w.store, w.storeCSRF, w.realByName["token"] = store, csrf, token }()
+	w.store = &shop{s: w.s, ev: ev, host: "walksignup.shop.test", client: webtest.Browser()}
+	page := w.store.do(http.MethodGet, "/signup", "", "")
+	w.storeCSRF, _ = page.doc.Find(`input[name="csrf"]`).Attr("value")
+	if page.status != http.StatusOK || w.storeCSRF == "" {
+		t.Fatalf("the sign-up form: %d, CSRF token %q", page.status, w.storeCSRF)
+	}
+	w.realByName["token"] = secret
+	if r := w.store.do(http.MethodGet, "/kiosk/"+secret, "", ""); r.status != http.StatusOK || r.doc.Find("#email").Length() != 1 {
+		t.Fatalf("the kiosk's page with its device link: %d, email inputs %d", r.status, r.doc.Find("#email").Length())
+	}
+
+	var routes []walkRoute
+	for _, r := range appRoutes(w.s.platform.newApp(), "storefront") {
+		if strings.HasPrefix(r.path, "/signup") || strings.HasPrefix(r.path, "/kiosk/") {
+			routes = append(routes, r)
+		}
+	}
+	if len(routes) < 7 {
+		t.Fatalf("%d sign-up and kiosk routes, want the 7 of storefront/web", len(routes))
+	}
+	walkOrder(routes)
+	w.gather(routes)
+	for _, name := range []string{"name", "email", "consent", "company"} {
+		if !w.formNames[name] {
+			t.Fatalf("the sign-up form's input %q was not gathered", name)
+		}
+	}
+	requests, fives := w.requests, w.fiveHundreds
+	before := maps.Clone(w.byStatus["storefront"])
+	for _, r := range routes {
+		w.walk(r)
+	}
+	statuses := map[int]int{}
+	for status, n := range w.byStatus["storefront"] {
+		if n > before[status] {
+			statuses[status] = n - before[status]
+		}
+	}
+	t.Logf("walked %d sign-up and kiosk routes with %d requests: statuses %v", len(routes), w.requests-requests, statuses)
+	if w.fiveHundreds > fives {
+		t.Errorf("%d requests answered 5xx", w.fiveHundreds-fives)
+	}
+	if n := statuses[422]; n < 5 {
+		t.Errorf("only %d answers from the sign-up's own rules: the walk does not reach them", n)
+	}
+	if n := dbtest.CountRows(t, w.s.adminURL, "SELECT count(*) FROM signups WHERE tenant_id = $1", ev.ID); n != 0 {
+		t.Errorf("the walk's hostile values made %d sign-ups, want none", n)
+	}
 }
