@@ -3,7 +3,9 @@ package themes
 import (
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +25,75 @@ type Translations struct {
 	locales    []string
 	localizers map[string]*i18n.Localizer
 	plain      map[string]*sync.Map // by language: message id → its translation without data, once asked
+	// filled are the messages of each language whose text only puts data
+	// in ({{.Name}}, no plural forms), split where the data goes: T fills
+	// them in without go-i18n's template (a text/template run and a map
+	// per call; a confirmation email asks for a dozen). A message of the
+	// language that is not that simple is there as nil.
+	filled map[string]map[string]*fillIn
+}
+
+// fillIn is a message text as literal parts with the data's keys
+// between them: lits[0] keys[0] lits[1] … keys[n-1] lits[n].
+type fillIn struct {
+	lits, keys []string
+}
+
+// simpleField is one {{.Key}} of a message's text.
+var simpleField = regexp.MustCompile(`\{\{\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+
+// newFillIn splits a message's text at its {{.Key}} fields, or returns
+// nil when it has any other template action (or delimiters of its own).
+func newFillIn(m *i18n.Message) *fillIn {
+	if m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != "" ||
+		(m.LeftDelim != "" && m.LeftDelim != "{{") || (m.RightDelim != "" && m.RightDelim != "}}") {
+		return nil
+	}
+	text := m.Other
+	f := &fillIn{}
+	last := 0
+	for _, at := range simpleField.FindAllStringSubmatchIndex(text, -1) {
+		f.lits = append(f.lits, text[last:at[0]])
+		f.keys = append(f.keys, text[at[2]:at[3]])
+		last = at[1]
+	}
+	f.lits = append(f.lits, text[last:])
+	for _, l := range f.lits {
+		if strings.Contains(l, "{{") || strings.Contains(l, "}}") {
+			return nil
+		}
+	}
+	return f
+}
+
+// fill writes f with the values of kv (key, value pairs), as go-i18n's
+// template would print them; false when kv lacks one of f's keys (the
+// template would print "<no value>": go-i18n says so itself).
+func (f *fillIn) fill(kv []any) (string, bool) {
+	var b strings.Builder
+	for i, key := range f.keys {
+		b.WriteString(f.lits[i])
+		found := false
+		for j := 0; j+1 < len(kv); j += 2 {
+			if k, ok := kv[j].(string); ok && k == key {
+				switch v := kv[j+1].(type) {
+				case string:
+					b.WriteString(v)
+				case int:
+					b.WriteString(strconv.Itoa(v))
+				default:
+					fmt.Fprint(&b, v)
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			return "", false
+		}
+	}
+	b.WriteString(f.lits[len(f.lits)-1])
+	return b.String(), true
 }
 
 func loadTranslations() (*Translations, error) {
@@ -32,15 +103,20 @@ func loadTranslations() (*Translations, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr := &Translations{bundle: b, localizers: map[string]*i18n.Localizer{}, plain: map[string]*sync.Map{}}
+	tr := &Translations{bundle: b, localizers: map[string]*i18n.Localizer{}, plain: map[string]*sync.Map{}, filled: map[string]map[string]*fillIn{}}
 	for _, p := range paths {
-		if _, err := b.LoadMessageFileFS(files, p); err != nil {
+		mf, err := b.LoadMessageFileFS(files, p)
+		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", p, err)
 		}
 		lang := strings.TrimSuffix(strings.TrimPrefix(p, "locales/"), ".toml")
 		tr.locales = append(tr.locales, lang)
 		tr.localizers[lang] = i18n.NewLocalizer(b, lang, DefaultLocale)
 		tr.plain[lang] = &sync.Map{}
+		tr.filled[lang] = make(map[string]*fillIn, len(mf.Messages))
+		for _, m := range mf.Messages {
+			tr.filled[lang][m.ID] = newFillIn(m)
+		}
 	}
 	slices.Sort(tr.locales)
 	return tr, nil
@@ -62,6 +138,17 @@ func (tr *Translations) T(lang, id string, kv ...any) string {
 	if len(kv) == 0 && plain != nil {
 		if s, ok := plain.Load(id); ok {
 			return s.(string)
+		}
+	}
+	if len(kv) > 0 {
+		f, ok := tr.filled[lang][id]
+		if !ok { // not in this language's file: go-i18n would fall back
+			f = tr.filled[DefaultLocale][id]
+		}
+		if f != nil {
+			if s, ok := f.fill(kv); ok {
+				return s
+			}
 		}
 	}
 	cfg := &i18n.LocalizeConfig{MessageID: id}

@@ -98,3 +98,61 @@ func BenchmarkT(b *testing.B) {
 		}
 	})
 }
+
+// TestFilledMessagesAnswerAsGoI18nDoes: every message of every language
+// T fills in itself gives go-i18n's own text for the same data (strings,
+// numbers, a value with a String method), and those it cannot (a key
+// missing from the data) still go through go-i18n. Most of the catalogue's
+// messages with data are filled in.
+func TestFilledMessagesAnswerAsGoI18nDoes(t *testing.T) {
+	tr, err := loadTranslations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	filled := 0
+	for lang, messages := range tr.filled {
+		for id, f := range messages {
+			if f == nil || len(f.keys) == 0 {
+				continue
+			}
+			filled++
+			for _, value := range []any{"Ada & <Bo>", 42, language.German} {
+				var kv []any
+				data := map[string]any{}
+				for _, k := range f.keys {
+					kv = append(kv, k, value)
+					data[k] = value
+				}
+				want, err := tr.localizers[lang].Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+				if err != nil {
+					t.Fatalf("%s %s: %v", lang, id, err)
+				}
+				if got := tr.T(lang, id, kv...); got != want {
+					t.Errorf("%s %s with %v: %q, go-i18n says %q", lang, id, value, got, want)
+				}
+			}
+		}
+	}
+	if filled < 4*150 {
+		t.Errorf("only %d messages with data are filled in: the splitting is broken", filled)
+	}
+	if got := tr.T("en", "catalogue.max_per_order"); got == "" {
+		t.Error("a message with data asked for without any")
+	}
+	if got := tr.T("en", "catalogue.max_per_order", "Other", 3); got != "At most <no value> per order." {
+		t.Errorf("a key the data lacks: %q, want go-i18n's own answer", got)
+	}
+}
+
+// BenchmarkTranslateWithData is one message with data, as every rendered
+// page and email asks for a dozen.
+func BenchmarkTranslateWithData(b *testing.B) {
+	tr, err := loadTranslations()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		tr.T("de", "catalogue.max_per_order", "Count", 3)
+	}
+}
