@@ -65,6 +65,33 @@ func freeAddr(t *testing.T) string {
 	return fmt.Sprintf("127.0.0.1:%d", freePort(t))
 }
 
+// reservedAddr is a loopback address held by a socket that is bound but
+// not listening: a connection to it is refused, and no other process (the
+// tests of other packages run beside this one) can listen on it until
+// release, called just before a replica is started there. A port from
+// freeAddr left unused for a while can be taken: a rolling restart's
+// spare slot once answered haproxy's check for 15 s.
+func reservedAddr(t *testing.T) (addr string, release func()) {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0) // not inherited by haproxy or the replicas
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		syscall.Close(fd)
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		syscall.Close(fd)
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() { once.Do(func() { syscall.Close(fd) }) }
+	t.Cleanup(release)
+	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port), release
+}
+
 // replica is one `marquee serve` process.
 type replica struct {
 	addr   string

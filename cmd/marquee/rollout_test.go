@@ -117,7 +117,8 @@ func (lb *loadBalancer) waitState(t *testing.T, server, state string) {
 func TestRollingRestartBehindHAProxyFailsNoRequest(t *testing.T) {
 	s := startServer(t, defaultConfig())
 	shop := newPenShop(t, s, "rolling")
-	slots := []string{freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)}
+	spareAddr, releaseSpare := reservedAddr(t) // refused, and nobody else's, until its replica starts
+	slots := []string{freeAddr(t), freeAddr(t), freeAddr(t), spareAddr}
 	env := []string{"DRAIN_DELAY=2s", "SHUTDOWN_TIMEOUT=5s"}
 	replicas := make([]*replica, len(slots))
 	for i := range 3 {
@@ -145,6 +146,9 @@ func TestRollingRestartBehindHAProxyFailsNoRequest(t *testing.T) {
 
 	spare := 3
 	for i := range 3 {
+		if spare == 3 {
+			releaseSpare()
+		}
 		replicas[spare] = startReplica(t, s, slots[spare], env...)
 		lb.waitState(t, fmt.Sprintf("r%d", spare), "UP")
 		replicas[i].stop(t)
