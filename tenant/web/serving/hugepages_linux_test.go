@@ -11,8 +11,8 @@ import (
 
 // TestHugePagesAdvisesTheHeap: after HugePages, the mapping that holds a
 // large heap object carries the kernel's huge page flag ("hg" in smaps),
-// a second call advises nothing new, and memory the heap grows into is
-// advised by the next.
+// a second call advises none of it again, and memory the heap grows into
+// is advised by the next.
 func TestHugePagesAdvisesTheHeap(t *testing.T) {
 	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil {
 		t.Skip("this kernel has no transparent huge pages:", err)
@@ -35,8 +35,19 @@ func TestHugePagesAdvisesTheHeap(t *testing.T) {
 		t.Fatalf("the heap's mapping has VmFlags %q, want hg among them", flags)
 	}
 	t.Logf("the heap's mapping: VmFlags %s, AnonHugePages %d kB", flags, huge)
-	if n, err := HugePages(&seen); err != nil || n != 0 {
-		t.Fatalf("second call advised %d mappings (%v), want 0", n, err)
+	// A second call advises nothing it advised before. It may advise a
+	// mapping the runtime made in between (a busy machine's collector or
+	// another goroutine's stack: CI saw one), but never the heap's again.
+	first := len(seen.ranges)
+	if _, err := HugePages(&seen); err != nil {
+		t.Fatal(err)
+	}
+	for _, again := range seen.ranges[first:] {
+		for _, before := range seen.ranges[:first] {
+			if again[0] < before[1] && before[0] < again[1] {
+				t.Fatalf("second call advised %#x-%#x again (the first advised %#x-%#x)", again[0], again[1], before[0], before[1])
+			}
+		}
 	}
 	// The heap grows into new mappings: the next call advises them (or
 	// they were reused memory, advised already).
