@@ -114,6 +114,24 @@ func TestTwoDesksCollectOneOrderOnce(t *testing.T) {
 // unchanged, the last collected with "Mark paid and collect" (paid, a
 // history note and an audit entry). Another event's number is not found.
 // The desk's counts follow.
+// placer returns place: it places an order of quantity p for a new
+// attendee of the event, sets columns of it as set says ("status =
+// 'cancelled'"; nothing when empty) past the app's rules, and returns its
+// number.
+func placer(t *testing.T, database *db.DB, admin string, tenantID uuid.UUID, p storefront.Product, quantity int) func(set string) string {
+	return func(set string) string {
+		t.Helper()
+		o, err := database.PlaceOrder(context.Background(), tenantID, orderFor(uuid.NewString()[:6]+"@example.com", p, quantity))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set != "" {
+			dbtest.Exec(t, admin, "UPDATE orders SET "+set+" WHERE tenant_id = $1 AND number = $2", tenantID, o.Number)
+		}
+		return o.Number
+	}
+}
+
 func TestWhatTheDeskMayCollect(t *testing.T) {
 	ctx := context.Background()
 	d := dbtest.New(t)
@@ -121,17 +139,7 @@ func TestWhatTheDeskMayCollect(t *testing.T) {
 	ev := newTenant(t, database, "collects")
 	other := newTenant(t, database, "elsewhere")
 	shirt := addProduct(t, database, ev.ID, storefront.Product{}, intp(50))
-	place := func(set string) string {
-		t.Helper()
-		o, err := database.PlaceOrder(ctx, ev.ID, orderFor(uuid.NewString()[:6]+"@example.com", shirt, 2))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if set != "" {
-			dbtest.Exec(t, d.AdminURL, "UPDATE orders SET "+set+" WHERE tenant_id = $1 AND number = $2", ev.ID, o.Number)
-		}
-		return o.Number
-	}
+	place := placer(t, database, d.AdminURL, ev.ID, shirt, 2)
 	staffID := uuid.New()
 	for _, status := range []string{"placed", "confirmed", "ready_for_pickup"} {
 		number := place("status = '" + status + "'")

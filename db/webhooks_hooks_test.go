@@ -40,6 +40,23 @@ func messageTypes(t *testing.T, admin string, tenantID uuid.UUID) []string {
 	return types
 }
 
+// emits returns a step of a test: do, named name, must emit exactly the
+// webhook messages of types want (in any order) for the event.
+func emits(t *testing.T, admin string, tenantID uuid.UUID) func(name string, want []string, do func() error) {
+	return func(name string, want []string, do func() error) {
+		t.Helper()
+		before := len(messageTypes(t, admin, tenantID))
+		if err := do(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := messageTypes(t, admin, tenantID)[before:]
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s emitted %v, want %v", name, got, want)
+		}
+	}
+}
+
 // TestTheHookPointsEmitTheirWebhooks: an order placed (taking an option's
 // last unit), moved on by staff, cancelled, the branding published and
 // the event archived each emit their message, in their transaction.
@@ -52,18 +69,7 @@ func TestTheHookPointsEmitTheirWebhooks(t *testing.T) {
 	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/all", webhooks.Types...)
 	p := addProduct(t, database, ev.ID, storefront.Product{}, intp(1), intp(5))
 
-	step := func(name string, want []string, do func() error) {
-		t.Helper()
-		before := len(messageTypes(t, d.AdminURL, ev.ID))
-		if err := do(); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := messageTypes(t, d.AdminURL, ev.ID)[before:]
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Fatalf("%s emitted %v, want %v", name, got, want)
-		}
-	}
+	step := emits(t, d.AdminURL, ev.ID)
 	var o *storefront.Order
 	step("an order taking the last unit", []string{webhooks.OrderPlaced, webhooks.StockSoldOut}, func() (err error) {
 		o, err = database.PlaceOrder(ctx, ev.ID, orderFor("ada@example.com", p, 1))
@@ -186,29 +192,8 @@ func TestTheDeskAndTheSuppliersEmitTheirWebhooks(t *testing.T) {
 	endpointOf(t, database, other.ID, "http://127.0.0.1:1/other", webhooks.Types...)
 	shirt := addProduct(t, database, ev.ID, storefront.Product{}, intp(50))
 	staffID := uuid.New()
-	place := func(set string) string {
-		t.Helper()
-		o, err := database.PlaceOrder(ctx, ev.ID, orderFor(uuid.NewString()[:6]+"@example.com", shirt, 1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if set != "" {
-			dbtest.Exec(t, d.AdminURL, "UPDATE orders SET "+set+" WHERE tenant_id = $1 AND number = $2", ev.ID, o.Number)
-		}
-		return o.Number
-	}
-	step := func(name string, want []string, do func() error) {
-		t.Helper()
-		before := len(messageTypes(t, d.AdminURL, ev.ID))
-		if err := do(); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := messageTypes(t, d.AdminURL, ev.ID)[before:]
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Fatalf("%s emitted %v, want %v", name, got, want)
-		}
-	}
+	place := placer(t, database, d.AdminURL, ev.ID, shirt, 1)
+	step := emits(t, d.AdminURL, ev.ID)
 
 	payLater := place("payment_state = 'at_pickup'")
 	step("staff mark a pay-at-pick-up order paid", []string{webhooks.OrderPaid}, func() error {

@@ -156,20 +156,26 @@ func TestPermanent(t *testing.T) {
 	}
 }
 
-// A job stopped while the server is answering its message must not take
-// the message for failed: it would be sent a second time on retry.
-func TestAMessageUnderWayFinishesWhenTheContextEnds(t *testing.T) {
-	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.StartTLS})
-	srv.SlowAccept(time.Second)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+// cancelledOnceTaken is a context cancelled as soon as srv has taken a
+// message: while a SlowAccept server holds its 250 for it.
+func cancelledOnceTaken(t *testing.T, srv *smtptest.Server) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
 	go func() {
-		// Cancel while the server holds its 250 for the taken message.
 		for len(srv.Messages()) == 0 && ctx.Err() == nil {
 			time.Sleep(5 * time.Millisecond)
 		}
 		cancel()
 	}()
+	return ctx
+}
+
+// A job stopped while the server is answering its message must not take
+// the message for failed: it would be sent a second time on retry.
+func TestAMessageUnderWayFinishesWhenTheContextEnds(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{TLS: smtptest.StartTLS})
+	srv.SlowAccept(time.Second)
+	ctx := cancelledOnceTaken(t, srv)
 
 	start := time.Now()
 	id, err := mail.New(config(t, srv)).Send(ctx, message())
@@ -195,14 +201,7 @@ func TestAMessageUnderWayIsCutOffAfterTheGrace(t *testing.T) {
 	srv.SlowAccept(mail.CancelGrace + 3*time.Second)
 	cfg := config(t, srv)
 	cfg.Timeout = time.Minute
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		for len(srv.Messages()) == 0 && ctx.Err() == nil {
-			time.Sleep(5 * time.Millisecond)
-		}
-		cancel()
-	}()
+	ctx := cancelledOnceTaken(t, srv)
 
 	start := time.Now()
 	_, err := mail.New(cfg).Send(ctx, message())
