@@ -11,13 +11,14 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"strconv"
 	"strings"
 	"sync"
 
-	"rsc.io/qr"
+	"rsc.io/qr/coding"
 )
 
 // quietZone is the light margin around the code, in modules: the four the
@@ -30,9 +31,33 @@ type Code struct {
 }
 
 // Encode makes the QR code of text with error correction level M (15%):
-// a pick-up token fits version 3, 29 modules a side.
+// a pick-up token fits version 3, 29 modules a side. It is qr.Encode's
+// code, module for module, with the version's plan (the layout of its
+// modules) made once and kept: making it was most of a code's
+// allocations (about 15 KB a code, every status page and confirmation).
 func Encode(text string) (Code, error) {
-	q, err := qr.Encode(text, qr.M)
+	// The data's encoding, smallest first, and the smallest version that
+	// holds it, as qr.Encode picks them.
+	var enc coding.Encoding
+	switch {
+	case coding.Num(text).Check() == nil:
+		enc = coding.Num(text)
+	case coding.Alpha(text).Check() == nil:
+		enc = coding.Alpha(text)
+	default:
+		enc = coding.String(text)
+	}
+	v := coding.Version(coding.MinVersion)
+	for ; v <= coding.MaxVersion && enc.Bits(v) > v.DataBytes(coding.M)*8; v++ {
+	}
+	if v > coding.MaxVersion {
+		return Code{}, errors.New("pickupqr: text too long to encode as QR")
+	}
+	p, err := planOf(v)
+	if err != nil {
+		return Code{}, fmt.Errorf("pickupqr: %w", err)
+	}
+	q, err := p.Encode(enc)
 	if err != nil {
 		return Code{}, fmt.Errorf("pickupqr: %w", err)
 	}
@@ -44,11 +69,28 @@ func Encode(text string) (Code, error) {
 		if y < quietZone || y >= n-quietZone {
 			continue
 		}
+		row := q.Bitmap[(y-quietZone)*q.Stride:]
 		for x := 0; x < q.Size; x++ {
-			dark[y][quietZone+x] = q.Black(x, y-quietZone)
+			dark[y][quietZone+x] = row[x/8]&(1<<uint(7-x&7)) != 0
 		}
 	}
 	return Code{Dark: dark}, nil
+}
+
+// plans are the plans made so far, by version (level M, mask 0, as
+// qr.Encode uses): a plan is only read when it encodes.
+var plans sync.Map
+
+func planOf(v coding.Version) (*coding.Plan, error) {
+	if p, ok := plans.Load(v); ok {
+		return p.(*coding.Plan), nil
+	}
+	p, err := coding.NewPlan(v, coding.M, 0)
+	if err != nil {
+		return nil, err
+	}
+	p2, _ := plans.LoadOrStore(v, p)
+	return p2.(*coding.Plan), nil
 }
 
 // Size is the code's side in modules, quiet zone included: an SVG's

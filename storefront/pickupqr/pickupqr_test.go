@@ -8,9 +8,12 @@ import (
 	"image/png"
 	"regexp"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
+	"rsc.io/qr"
 
 	"marquee/storefront"
 	"marquee/storefront/pickupqr"
@@ -107,4 +110,41 @@ func decode(t *testing.T, img image.Image) string {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// TestEncodeIsQRsCode: Encode, with its kept plans, gives rsc.io/qr's own
+// code module for module, for tokens and texts of several versions and
+// encodings, concurrently.
+func TestEncodeIsQRsCode(t *testing.T) {
+	texts := []string{"MQP1.K7Q2M9X4.abcdefghijklmnopqrstuv", "12345", "HELLO WORLD", strings.Repeat("x", 200), "é"}
+	var wg sync.WaitGroup
+	for range 4 {
+		for _, text := range texts {
+			wg.Go(func() {
+				got, err := pickupqr.Encode(text)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				want, err := qr.Encode(text, qr.M)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if got.Size() != want.Size+8 {
+					t.Errorf("%q: %d modules with the quiet zone, qr has %d without", text, got.Size(), want.Size)
+					return
+				}
+				for y := range want.Size {
+					for x := range want.Size {
+						if got.Dark[y+4][x+4] != want.Black(x, y) {
+							t.Errorf("%q: module %d,%d differs from qr's", text, x, y)
+							return
+						}
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
 }
