@@ -126,7 +126,7 @@ func (c Code) Path() string {
 func (c Code) PNG(scale int) ([]byte, error) {
 	n := c.Size() * scale
 	stride := (n + 7) / 8
-	raw := make([]byte, n*(1+stride)) // each pixel row: filter type 0, then its bits
+	raw := make([]byte, n*(1+stride)) // each pixel row: its filter type, then its bits
 	for y, row := range c.Dark {
 		line := raw[y*scale*(1+stride) : (y*scale+1)*(1+stride)]
 		bits := line[1:]
@@ -141,14 +141,17 @@ func (c Code) PNG(scale int) ([]byte, error) {
 				bits[px/8] &^= 0x80 >> (px % 8)
 			}
 		}
-		for py := 1; py < scale; py++ { // the module row's other pixel rows are copies
-			copy(raw[(y*scale+py)*(1+stride):], line)
+		for py := 1; py < scale; py++ { // the module row's other pixel rows repeat it:
+			raw[(y*scale+py)*(1+stride)] = 2 // filter type Up, and bytes of 0 (the same as the row above)
 		}
 	}
 	var z bytes.Buffer
 	zw, _ := zlibWriters.Get().(*zlib.Writer)
 	if zw == nil {
-		zw, _ = zlib.NewWriterLevel(&z, zlib.DefaultCompression) // a valid level: no error
+		// The repeated rows are all zeros under the Up filter, so the
+		// fastest level compresses about as small as the default, in
+		// half the time.
+		zw, _ = zlib.NewWriterLevel(&z, zlib.BestSpeed) // a valid level: no error
 	} else {
 		zw.Reset(&z)
 	}
