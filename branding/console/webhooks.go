@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"net/url"
 	"slices"
 	"strings"
@@ -16,29 +15,8 @@ import (
 )
 
 // Webhooks are the endpoints that receive what happens in an event (or,
-// on the platform's page, in every event), and their deliveries; db.DB
-// implements it. tenantID uuid.Nil is the platform's own endpoints; an
-// endpoint or delivery outside the scope is ENOTFOUND. A change names the
-// staff member who makes it: the store writes the audit entry in the
-// change's transaction.
-type Webhooks interface {
-	WebhookEndpoints(ctx context.Context, tenantID uuid.UUID) ([]webhooks.Endpoint, error)
-	WebhookEndpoint(ctx context.Context, tenantID, id uuid.UUID) (webhooks.Endpoint, error)
-	// CreateWebhookEndpoint and RotateWebhookSecret return the endpoint's
-	// new signing secret, which is shown once.
-	CreateWebhookEndpoint(ctx context.Context, tenantID, staffID uuid.UUID, in webhooks.EndpointInput) (webhooks.Endpoint, string, error)
-	UpdateWebhookEndpoint(ctx context.Context, tenantID, staffID, id uuid.UUID, in webhooks.EndpointInput) (webhooks.Endpoint, error)
-	DeleteWebhookEndpoint(ctx context.Context, tenantID, staffID, id uuid.UUID) error
-	RotateWebhookSecret(ctx context.Context, tenantID, staffID, id uuid.UUID) (string, webhooks.Endpoint, error)
-	// WebhookDeliveries is a page of an endpoint's deliveries, newest
-	// first, after cursor; WebhookDelivery one of them.
-	WebhookDeliveries(ctx context.Context, tenantID, endpointID uuid.UUID, after webhooks.Cursor, limit int) ([]webhooks.Delivery, error)
-	WebhookDelivery(ctx context.Context, tenantID, deliveryID uuid.UUID) (webhooks.Delivery, error)
-	// ResendWebhook queues a delivery's message to its endpoint again;
-	// SendTestWebhook queues a test message to an endpoint.
-	ResendWebhook(ctx context.Context, tenantID, deliveryID uuid.UUID) (webhooks.Delivery, error)
-	SendTestWebhook(ctx context.Context, tenantID, endpointID uuid.UUID) (webhooks.Delivery, error)
-}
+// on the platform's page, in every event), and their deliveries.
+type Webhooks = webhooks.Store
 
 // webhookRoles may see and change an event's webhooks: its owners (and
 // platform admins), since an endpoint receives the attendees' personal

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,22 +10,10 @@ import (
 	"marquee/storefront/webhooks"
 )
 
-// WebhookDesk is what the API does with webhook endpoints, an event's
-// (tenantID its id) or the platform's (uuid.Nil); db.DB implements it.
-// A token is no staff member: staffID is uuid.Nil (the audit log's
-// "System").
-type WebhookDesk interface {
-	WebhookEndpoints(ctx context.Context, tenantID uuid.UUID) ([]webhooks.Endpoint, error)
-	WebhookEndpoint(ctx context.Context, tenantID, id uuid.UUID) (webhooks.Endpoint, error)
-	CreateWebhookEndpoint(ctx context.Context, tenantID, staffID uuid.UUID, in webhooks.EndpointInput) (webhooks.Endpoint, string, error)
-	UpdateWebhookEndpoint(ctx context.Context, tenantID, staffID, id uuid.UUID, in webhooks.EndpointInput) (webhooks.Endpoint, error)
-	DeleteWebhookEndpoint(ctx context.Context, tenantID, staffID, id uuid.UUID) error
-	RotateWebhookSecret(ctx context.Context, tenantID, staffID, id uuid.UUID) (string, webhooks.Endpoint, error)
-	WebhookDeliveries(ctx context.Context, tenantID, endpointID uuid.UUID, after webhooks.Cursor, limit int) ([]webhooks.Delivery, error)
-	WebhookDelivery(ctx context.Context, tenantID, deliveryID uuid.UUID) (webhooks.Delivery, error)
-	ResendWebhook(ctx context.Context, tenantID, deliveryID uuid.UUID) (webhooks.Delivery, error)
-	SendTestWebhook(ctx context.Context, tenantID, endpointID uuid.UUID) (webhooks.Delivery, error)
-}
+// WebhookDesk is what the API does with webhook endpoints: the store the
+// console uses too. A token is no staff member: staffID is uuid.Nil (the
+// audit log's "System").
+type WebhookDesk = webhooks.Store
 
 // mountWebhooks adds the routes of webhook endpoints under prefix: an
 // event's ("/events/:slug") or the platform's ("", platform tokens only).
