@@ -358,14 +358,11 @@ func Permanent(err error) bool {
 	return replyCode(err)/100 == 5
 }
 
-// replyCode digs the SMTP reply code out of a go-mail error: a SendError
-// for replies during the transaction, a textproto.Error for those during
-// the greeting, EHLO, STARTTLS and AUTH. 0 when there was no reply.
+// replyCode digs the SMTP reply code out of a send's error: the server's
+// replies come as textproto.Error, whether during the greeting, EHLO,
+// STARTTLS and AUTH or during the transaction (transact). 0 when there
+// was no reply.
 func replyCode(err error) int {
-	var sendErr *gomail.SendError
-	if errors.As(err, &sendErr) {
-		return sendErr.ErrorCode()
-	}
 	var protoErr *textproto.Error
 	if errors.As(err, &protoErr) {
 		return protoErr.Code

@@ -23,14 +23,14 @@ const (
 	maxIdle = maxConns
 	// idleTimeout is how long a kept connection may wait for its next
 	// message. Servers end idle sessions after a minute or more (Postfix:
-	// 300 s); a connection they ended sooner is found by the NOOP before
-	// each message, and replaced.
+	// 300 s); a connection they ended sooner fails the next message's
+	// MAIL FROM, and that message goes on a new one.
 	idleTimeout = 30 * time.Second
 )
 
-// errStale: a kept connection did not answer the NOOP before a message
-// (the server ended it while it was idle). Nothing of the message was
-// sent, so it goes on a new connection.
+// errStale: a kept connection failed the message's MAIL FROM without a
+// reply, or with 421 (the server ended it while it was idle). Nothing of
+// the message was sent, so it goes on a new connection.
 var errStale = errors.New("mail: kept connection is gone")
 
 // conn is one SMTP session: go-mail's client with its options, the
@@ -121,9 +121,9 @@ func (s *Sender) deliver(ctx context.Context, msg *gomail.Msg) error {
 		}
 	}
 	if c := s.idle.take(time.Now()); c != nil {
-		err := s.sendOn(ctx, c, msg)
+		delivered, err := s.sendOn(ctx, c, msg, true)
 		if !errors.Is(err, errStale) {
-			return s.finish(ctx, c, msg, err)
+			return s.finish(ctx, c, delivered, err)
 		}
 		_ = c.raw.Close()
 	}
@@ -131,20 +131,21 @@ func (s *Sender) deliver(ctx context.Context, msg *gomail.Msg) error {
 	if err != nil {
 		return s.failure(ctx, err)
 	}
-	return s.finish(ctx, c, msg, s.sendOn(ctx, c, msg))
+	delivered, err := s.sendOn(ctx, c, msg, false)
+	return s.finish(ctx, c, delivered, err)
 }
 
 // CancelGrace is how long a message transaction already under way may
 // still take once the sender's context has ended.
 const CancelGrace = 5 * time.Second
 
-// sendOn sends msg in c's session, unless ctx has already ended. Once the
-// transaction has begun, ctx's end only shortens the deadline to
-// CancelGrace: the server's reply to the data then still arrives, and a
-// message it took is known as sent.
-func (s *Sender) sendOn(ctx context.Context, c *conn, msg *gomail.Msg) error {
+// sendOn sends msg in c's session, unless ctx has already ended, and
+// reports whether the server took it. Once the transaction has begun,
+// ctx's end only shortens the deadline to CancelGrace: the server's reply
+// to the data then still arrives, and a message it took is known as sent.
+func (s *Sender) sendOn(ctx context.Context, c *conn, msg *gomail.Msg, kept bool) (delivered bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	// One deadline for the whole message; go-mail's own per-command
 	// timeout does not cover every step, and a job must never hang. It is
@@ -154,17 +155,54 @@ func (s *Sender) sendOn(ctx context.Context, c *conn, msg *gomail.Msg) error {
 		_ = c.raw.SetDeadline(time.Now().Add(min(CancelGrace, s.timeout())))
 	})
 	defer stop()
-	err := c.client.SendWithSMTPClient(c.session, msg)
-	var sendErr *gomail.SendError
-	if errors.As(err, &sendErr) && sendErr.Reason == gomail.ErrConnCheck {
-		return errors.Join(errStale, err)
+	return transact(c.session, msg, kept)
+}
+
+// transact is one message's SMTP transaction: MAIL, RCPT for each
+// recipient, DATA. It sends no NOOP before (go-mail's SendWithSMTPClient
+// sends two, one before the message and one before the RSET it sends
+// after): a kept connection that the server ended while it was idle fails
+// at MAIL, without a reply or with 421, and that is errStale, since
+// nothing of the message was sent. Nor any RSET after: the server's reply
+// to the data ends the transaction (RFC 5321, 4.1.1.4), and after an
+// error the connection is closed, never reused. Against a relay 30 ms
+// away, that is 120 ms less per message than go-mail's seven round trips.
+func transact(session *smtp.Client, msg *gomail.Msg, kept bool) (delivered bool, err error) {
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return false, err
 	}
-	return err
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return false, err
+	}
+	if err := session.Mail(from); err != nil {
+		if code := replyCode(err); kept && (code == 0 || code == 421) {
+			return false, errors.Join(errStale, err)
+		}
+		return false, fmt.Errorf("MAIL FROM: %w", err)
+	}
+	for _, rcpt := range rcpts {
+		if err := session.Rcpt(rcpt); err != nil {
+			return false, fmt.Errorf("RCPT TO <%s>: %w", rcpt, err)
+		}
+	}
+	w, err := session.Data()
+	if err != nil {
+		return false, fmt.Errorf("DATA: %w", err)
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return false, fmt.Errorf("writing the message: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return false, fmt.Errorf("end of data: %w", err)
+	}
+	return true, nil
 }
 
 // finish keeps c after a send that went through, closes it otherwise, and
 // returns what Send should.
-func (s *Sender) finish(ctx context.Context, c *conn, msg *gomail.Msg, err error) error {
+func (s *Sender) finish(ctx context.Context, c *conn, delivered bool, err error) error {
 	if err == nil && ctx.Err() == nil {
 		if !s.idle.put(c) {
 			c.quit()
@@ -176,10 +214,10 @@ func (s *Sender) finish(ctx context.Context, c *conn, msg *gomail.Msg, err error
 	} else {
 		c.quit()
 	}
-	if err == nil || msg.IsDelivered() {
-		// The server took the message (250 after DATA); only the RSET
-		// after it failed, or the context ended right after. An error
-		// here would make the job send the message a second time.
+	if delivered {
+		// The server took the message (250 after the data); the context
+		// ended right after. An error here would make the job send the
+		// message a second time.
 		return nil
 	}
 	return s.failure(ctx, err)

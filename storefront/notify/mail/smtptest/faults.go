@@ -35,7 +35,8 @@ func (s *Server) RejectRecipient(addr string, code int) {
 
 // HangUpAfterAccept makes the server close each connection right after
 // it has accepted a message with 250: the message is delivered, while the
-// client sees its next command (RSET or QUIT) fail.
+// client sees its next command (the next message's MAIL FROM, or QUIT)
+// fail.
 func (s *Server) HangUpAfterAccept(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

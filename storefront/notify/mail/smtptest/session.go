@@ -24,22 +24,22 @@ func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 
 // session is one client connection without AUTH.
 type session struct {
-	s        *Server
-	conn     *smtp.Conn
-	user     string
-	from     string
-	to       []string
-	accepted bool // a message was just accepted
+	s      *Server
+	conn   *smtp.Conn
+	user   string
+	from   string
+	to     []string
+	hangUp bool // a message was just accepted with HangUpAfterAccept on
 }
 
 // Reset runs on RSET and after each message, once its reply is written.
 func (ss *session) Reset() {
-	if ss.accepted && ss.s.hangsUp() {
+	if ss.hangUp {
 		// The raw connection: smtp.Conn.Close takes a lock that is held
 		// while Reset runs.
 		_ = ss.conn.Conn().Close()
 	}
-	ss.from, ss.to, ss.accepted = "", nil, false
+	ss.from, ss.to, ss.hangUp = "", nil, false
 }
 
 func (ss *session) Logout() error { return nil }
@@ -83,7 +83,9 @@ func (ss *session) Data(r io.Reader) error {
 		From: ss.from, To: append([]string(nil), ss.to...), Data: data,
 		HELO: ss.conn.Hostname(), TLS: isTLS, User: ss.user,
 	})
-	ss.accepted = true
+	// Decided now: a test may turn the fault off as soon as the client
+	// has its 250, before Reset runs.
+	ss.hangUp = ss.s.hangsUp()
 	time.Sleep(ss.s.acceptDelay())
 	return nil
 }

@@ -67,6 +67,7 @@ type Server struct {
 	dropInData bool
 	slowAccept time.Duration
 	conns      map[*smtp.Conn]bool
+	commands   commandLog
 }
 
 // Start runs a server on a free port of 127.0.0.1 until the test ends.
@@ -212,6 +213,7 @@ func (s *Server) listen(addr string) error {
 	// as replies; logging them would only add noise, and a log after the
 	// test ended would panic.
 	srv.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Debug = &s.commands
 	switch s.opts.TLS {
 	case Plain:
 		srv.AllowInsecureAuth = true
