@@ -82,6 +82,9 @@ type platform struct {
 	// draining is set on SIGTERM: /readyz answers 503, responses close
 	// their connections (drain.go, serving.Tune).
 	draining atomic.Bool
+	// pressure counts the requests in flight once newApp has made the app;
+	// the email workers of the same process yield to it (JOB_YIELD).
+	pressure *serving.Pressure
 }
 
 func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, error) {
@@ -204,7 +207,10 @@ func (p *platform) newApp() *fiber.App {
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
 	})
-	serving.Tune(app, serving.Options{ConsoleHost: "console." + p.cfg.BaseDomain, Draining: p.draining.Load, Log: p.log})
+	if p.pressure == nil {
+		p.pressure = serving.NewPressure()
+	}
+	serving.Tune(app, serving.Options{ConsoleHost: "console." + p.cfg.BaseDomain, Draining: p.draining.Load, Log: p.log, Pressure: p.pressure})
 	app.Use(tenantweb.RequestID)
 	if p.tracing != nil {
 		app.Use(traceRequests(p.tracing))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
@@ -123,7 +124,8 @@ var configVars = [][3]string{
 	{"WORKERS", "100", "email jobs this process works at once (they mostly wait on the mail server); 0 leaves them to marquee worker"},
 	{"JOB_RETRY_BASE", "10s", "delay before a failed email job's first retry; each next one doubles, up to an hour"},
 	{"JOB_TIMEOUT", "10s", "how long one attempt of an email job may run before it is cut off and retried"},
-	{"JOB_RESCUE_AFTER", "15s", "how long a job may run before it counts as abandoned by a dead worker and runs again (longer than JOB_TIMEOUT)"},
+	{"JOB_RESCUE_AFTER", "15s", "how long a job may run before it counts as abandoned by a dead worker and runs again (longer than JOB_TIMEOUT and JOB_YIELD together)"},
+	{"JOB_YIELD", "3s", "in a process that also serves requests: while they queue (4 or more per core in flight), a job waits up to this long after it fell due, so a shop opening's CPU goes to attendees and its emails follow; 0: never"},
 	{"EVENT_CACHE_SIZE", "11000", "events whose pages this process keeps in memory (10–15 KB each with their pages and compressed copies); past it the least recently viewed one goes and is read from the database again on its next view"},
 	{"HUGE_PAGES", "off", "on: ask Linux for transparent huge pages (2 MB) for the heap: about 10 % more page views per core with 10,000 events cached, for about 30 MB more memory at 11,000 events (docs/benchmarks.md); off: leave it to the system's setting"},
 	{"SECRET_KEY", "(dev: generated, kept in .marquee/dev)", "at least 32 random bytes, hex or base64: signs order links and form tokens; the same on every replica"},
@@ -256,6 +258,13 @@ func configFromEnv(c Config, getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("WORKERS: %q is not a number from 0 to 1000", v)
 		}
 		c.Workers = n
+	}
+	if v := strings.TrimSpace(getenv("JOB_YIELD")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("JOB_YIELD: %q is not a duration such as 3s (0: never)", v)
+		}
+		c.Jobs.Yield = cmp.Or(d, -1) // 0 in Options is the default
 	}
 	for name, dst := range map[string]*time.Duration{"JOB_RETRY_BASE": &c.Jobs.RetryBase, "JOB_TIMEOUT": &c.Jobs.JobTimeout, "JOB_RESCUE_AFTER": &c.Jobs.RescueAfter} {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -392,6 +401,14 @@ func (c Config) Validate() error {
 	}
 	if err := c.Jobs.Validate(); err != nil {
 		return fmt.Errorf("JOB_RESCUE_AFTER and JOB_TIMEOUT: %v", err)
+	}
+	if c.Workers > 0 {
+		// serve's workers yield to its requests (startWorkers).
+		withBusy := c.Jobs
+		withBusy.Busy = func() bool { return false }
+		if err := withBusy.Validate(); err != nil {
+			return fmt.Errorf("JOB_RESCUE_AFTER, JOB_TIMEOUT and JOB_YIELD: %v", err)
+		}
 	}
 	if c.MailFrom != "" {
 		if a, err := netmail.ParseAddress(c.MailFrom); err != nil || a.Name != "" {

@@ -69,6 +69,10 @@ func (p *platform) startWorkers(ctx context.Context) (stop func(), err error) {
 		return nil, err
 	}
 	opts.Workers = p.cfg.Workers
+	if p.pressure != nil {
+		// Serving requests too: jobs wait while they queue (JOB_YIELD).
+		opts.Busy = p.pressure.Busy
+	}
 	// Every process that works jobs also erases personal data when an
 	// event's retention period ends: a worker that fetched a job of a kind
 	// it does not know would fail it.

@@ -44,9 +44,17 @@ type harness struct {
 	event    *tenant.Tenant
 	cat      storefront.Catalogue
 	workers  *river.Client[pgx.Tx] // the workers newHarness started
+	tweak    func(*jobs.Options)   // changes the workers' options (newHarnessWith)
 }
 
 func newHarness(t *testing.T) *harness {
+	t.Helper()
+	return newHarnessWith(t, nil)
+}
+
+// newHarnessWith is newHarness with the workers' options changed by
+// tweak (nil: none).
+func newHarnessWith(t *testing.T, tweak func(*jobs.Options)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.New(t)
@@ -57,7 +65,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	database.Events = &jobs.Enqueuer{Client: inserter, PerOrderSuppliers: db.HasPerOrderSuppliers}
-	h := &harness{t: t, db: database, adminURL: d.AdminURL, ownerURL: d.OwnerURL, inserter: inserter, smtp: smtptest.Start(t, smtptest.Options{})}
+	h := &harness{t: t, db: database, adminURL: d.AdminURL, ownerURL: d.OwnerURL, inserter: inserter, smtp: smtptest.Start(t, smtptest.Options{}), tweak: tweak}
 	h.workers = h.startWorkers(ctx, d.OwnerURL, log)
 	h.event, h.cat = h.newEvent(ctx)
 	return h
@@ -88,7 +96,11 @@ func (h *harness) startWorkers(ctx context.Context, url string, log *slog.Logger
 		Links:    testLinks, SupplierLinks: storefront.SupplierLinks{Key: []byte(testSecret)}, Log: log,
 		Webhooks: testWebhooks}
 	// The job timeout and rescue time are production's.
-	workers, err := jobs.NewWorkers(pool, deps, jobs.Options{Workers: 2, RetryBase: 200 * time.Millisecond, MaxRetryDelay: time.Second, PollInterval: 100 * time.Millisecond})
+	opts := jobs.Options{Workers: 2, RetryBase: 200 * time.Millisecond, MaxRetryDelay: time.Second, PollInterval: 100 * time.Millisecond}
+	if h.tweak != nil {
+		h.tweak(&opts)
+	}
+	workers, err := jobs.NewWorkers(pool, deps, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,6 +72,15 @@ type Options struct {
 	FetchCooldown time.Duration
 	// Middleware wraps every job's work (tracing: otelriver's spans).
 	Middleware []rivertype.Middleware
+	// Busy, when set, reports whether the process is busy serving
+	// requests (serving.Pressure): a job due less than Yield ago waits
+	// until it is not, so that background work leaves a rush's CPU to the
+	// attendees (yield.go). Nil: jobs never wait (a process that only
+	// works jobs).
+	Busy func() bool
+	// Yield is how long after it fell due a job may wait for Busy
+	// (DefaultYield); negative: never.
+	Yield time.Duration
 	// Retention, when set, also works the scheduled erasure of attendees'
 	// personal data (retention.go).
 	Retention *Retention
@@ -88,7 +98,17 @@ func (o Options) withDefaults() Options {
 	o.RescueAfter = cmp.Or(max(o.RescueAfter, 0), DefaultRescueAfter)
 	o.PollInterval = cmp.Or(max(o.PollInterval, 0), time.Second)
 	o.FetchCooldown = cmp.Or(max(o.FetchCooldown, 0), DefaultFetchCooldown)
+	o.Yield = cmp.Or(o.Yield, DefaultYield)
 	return o
+}
+
+// held is the longest a job may wait for Busy before its attempt: Yield
+// when there is a Busy to wait for.
+func (o Options) held() time.Duration {
+	if o.Busy == nil {
+		return 0
+	}
+	return max(o.Yield, 0)
 }
 
 // Validate reports settings that cannot work together.
@@ -96,6 +116,10 @@ func (o Options) Validate() error {
 	o = o.withDefaults()
 	if o.RescueAfter <= o.JobTimeout {
 		return fmt.Errorf("the rescue time %v must be longer than the job timeout %v: a job still running is not abandoned", o.RescueAfter, o.JobTimeout)
+	}
+	if h := o.held(); h > 0 && o.RescueAfter <= o.JobTimeout+h {
+		return fmt.Errorf("the rescue time %v must be longer than the job timeout %v and the yield %v together: a job still waiting or running is not abandoned",
+			o.RescueAfter, o.JobTimeout, h)
 	}
 	return nil
 }
@@ -125,6 +149,15 @@ func timeoutOf(kind string) time.Duration {
 	return 0
 }
 
+// middleware is Middleware, with the yield last (a job's span shows its
+// wait) when there is a Busy.
+func (o Options) middleware() []rivertype.Middleware {
+	if h := o.held(); h > 0 {
+		return append(slices.Clip(o.Middleware), &yielding{busy: o.Busy, yieldFor: h})
+	}
+	return o.Middleware
+}
+
 // NewWorkers returns a client that works the queue on pool (which must
 // run as the platform role: it takes every event's jobs). Start it with
 // Start(ctx) and stop it with Stop(ctx).
@@ -148,7 +181,7 @@ func NewWorkers(pool *pgxpool.Pool, d *Deps, o Options) (*river.Client[pgx.Tx], 
 		RescueStuckJobsAfter: o.RescueAfter,
 		FetchPollInterval:    o.PollInterval,
 		FetchCooldown:        min(o.FetchCooldown, o.PollInterval),
-		Middleware:           o.Middleware,
+		Middleware:           o.middleware(),
 		PeriodicJobs:         periodic,
 	}
 	if o.Also != nil {

@@ -21,6 +21,8 @@ type Options struct {
 	// Log gets a debug line for each client that left before sending a
 	// request.
 	Log *slog.Logger
+	// Pressure, when set, counts the requests in flight.
+	Pressure *Pressure
 }
 
 // Tune sets what Fiber's config cannot on app's fasthttp server: body
@@ -32,6 +34,10 @@ func Tune(app *fiber.App, o Options) {
 	srv.HeaderReceived = bodyLimits{console: o.ConsoleHost}.check
 	handle := srv.Handler
 	srv.Handler = func(ctx *fasthttp.RequestCtx) {
+		if p := o.Pressure; p != nil {
+			p.inFlight.Add(1)
+			defer p.inFlight.Add(-1)
+		}
 		handle(ctx)
 		if ctx.IsHead() && ctx.Response.IsBodyStream() {
 			// fasthttp ends a streamed answer to HEAD with the chunked
