@@ -82,8 +82,8 @@ type platform struct {
 	// draining is set on SIGTERM: /readyz answers 503, responses close
 	// their connections (drain.go, serving.Tune).
 	draining atomic.Bool
-	// pressure counts the requests in flight once newApp has made the app;
-	// the email workers of the same process yield to it (JOB_YIELD).
+	// pressure counts the requests in flight (every app newApp makes);
+	// the workers of a process that serves yield to it (JOB_YIELD).
 	pressure *serving.Pressure
 }
 
@@ -96,7 +96,7 @@ func newPlatform(cfg Config, log *slog.Logger, database *db.DB) (*platform, erro
 	if err != nil {
 		return nil, err
 	}
-	p := &platform{media: store, disk: disk,
+	p := &platform{media: store, disk: disk, pressure: serving.NewPressure(),
 		cfg: cfg, log: log, db: database, themes: set,
 		resolver: tenant.NewResolver(cfg.BaseDomain, database, tenant.MemoOptions{MaxEntries: 2 * cfg.EventCache, Now: coarseNow}), // a slug and a custom domain
 		sites:    storefront.NewSites(database, tenant.MemoOptions{MaxEntries: cfg.EventCache, Now: coarseNow}),
@@ -207,9 +207,6 @@ func (p *platform) newApp() *fiber.App {
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
 	})
-	if p.pressure == nil {
-		p.pressure = serving.NewPressure()
-	}
 	serving.Tune(app, serving.Options{ConsoleHost: "console." + p.cfg.BaseDomain, Draining: p.draining.Load, Log: p.log, Pressure: p.pressure})
 	app.Use(tenantweb.RequestID)
 	if p.tracing != nil {
@@ -371,7 +368,7 @@ func (p *platform) serveHTTP(ctx context.Context, ln net.Listener, ready func())
 			}
 		}()
 	}
-	stopWorkers, err := p.startWorkers(ctx)
+	stopWorkers, err := p.startWorkers(ctx, p.pressure.Busy)
 	if err != nil {
 		return err
 	}

@@ -190,7 +190,7 @@ func BenchmarkConfirmationEmails(b *testing.B) {
 		}
 	}
 	b.ResetTimer()
-	stop, err := p.startWorkers(ctx)
+	stop, err := p.startWorkers(ctx, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

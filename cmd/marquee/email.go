@@ -53,9 +53,10 @@ func (p *platform) setUpEmail() error {
 }
 
 // startWorkers works the email jobs in this process until ctx ends (none
-// when WORKERS=0). The returned function stops them, letting running jobs
-// finish within the shutdown timeout.
-func (p *platform) startWorkers(ctx context.Context) (stop func(), err error) {
+// when WORKERS=0); busy, when set, says the process's requests are
+// queueing, and jobs then wait for up to JOB_YIELD. The returned function
+// stops them, letting running jobs finish within the shutdown timeout.
+func (p *platform) startWorkers(ctx context.Context, busy func() bool) (stop func(), err error) {
 	opts := p.cfg.Jobs
 	if p.cfg.Workers == 0 {
 		return func() {}, nil
@@ -69,10 +70,7 @@ func (p *platform) startWorkers(ctx context.Context) (stop func(), err error) {
 		return nil, err
 	}
 	opts.Workers = p.cfg.Workers
-	if p.pressure != nil {
-		// Serving requests too: jobs wait while they queue (JOB_YIELD).
-		opts.Busy = p.pressure.Busy
-	}
+	opts.Busy = busy
 	// Every process that works jobs also erases personal data when an
 	// event's retention period ends: a worker that fetched a job of a kind
 	// it does not know would fail it.
@@ -131,7 +129,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopMetrics()
-	stop, err := p.startWorkers(ctx)
+	stop, err := p.startWorkers(ctx, nil) // no requests to yield to
 	if err != nil {
 		return err
 	}
