@@ -4,20 +4,12 @@ import (
 	"testing"
 
 	"marquee/storefront/notify"
-	"marquee/themes"
 )
 
 // BenchmarkConfirmation renders one order confirmation with its pick-up
 // code: the work of every order's email job before it sends.
 func BenchmarkConfirmation(b *testing.B) {
-	set, err := themes.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	r, err := New(set)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := newRenderer(b)
 	ev, o := testEvent(), testOrder("en")
 	b.ReportAllocs()
 	for b.Loop() {

@@ -26,7 +26,7 @@ const (
 	evilName  = "<b>x</b>"
 )
 
-func newRenderer(t *testing.T) *Renderer {
+func newRenderer(t testing.TB) *Renderer {
 	t.Helper()
 	set, err := themes.Load()
 	if err != nil {
