@@ -70,7 +70,7 @@ func (p *platform) startWorkers(ctx context.Context, busy func() bool) (stop fun
 		return nil, err
 	}
 	opts.Workers = p.cfg.Workers
-	opts.Busy = busy
+	opts.Busy, opts.OnHeld = busy, p.metrics.JobHeld
 	// Every process that works jobs also erases personal data when an
 	// event's retention period ends: a worker that fetched a job of a kind
 	// it does not know would fail it.

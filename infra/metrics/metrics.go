@@ -9,6 +9,7 @@ package metrics
 import (
 	"net/http"
 	"regexp"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -27,6 +28,8 @@ type Set struct {
 	stockouts     prometheus.Counter
 	emails        *prometheus.CounterVec
 	certificates  *prometheus.CounterVec
+	jobsHeld      prometheus.Counter
+	jobsHeldFor   prometheus.Counter
 }
 
 // New returns the metrics of one process, with Go's runtime and process
@@ -44,10 +47,14 @@ func New() *Set {
 			Help: "Emails handed to the mail server (result sent) or refused by it (result failed)."}, []string{"result"}),
 		certificates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "marquee_certificates_total",
 			Help: "Certificates obtained or failed to obtain (TLS=acme)."}, []string{"result"}),
+		jobsHeld: prometheus.NewCounter(prometheus.CounterOpts{Name: "marquee_jobs_held_total",
+			Help: "Jobs that waited before their attempt because the process's requests were queueing (JOB_YIELD)."}),
+		jobsHeldFor: prometheus.NewCounter(prometheus.CounterOpts{Name: "marquee_jobs_held_seconds_total",
+			Help: "Time jobs waited before their attempt for the process's requests (JOB_YIELD)."}),
 	}
 	s.Requests = newRequests()
 	s.collectors = []prometheus.Collector{collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		s.Requests.hist, s.ordersPlaced, s.ordersRefused, s.stockouts, s.emails, s.certificates}
+		s.Requests.hist, s.ordersPlaced, s.ordersRefused, s.stockouts, s.emails, s.certificates, s.jobsHeld, s.jobsHeldFor}
 	reg.MustRegister(s.collectors...)
 	for _, r := range []string{"sent", "failed"} {
 		s.emails.WithLabelValues(r)
@@ -116,6 +123,13 @@ func (s *Set) OrderRefused(reason string) {
 // EmailSent counts an email the mail server accepted (ok) or refused.
 func (s *Set) EmailSent(ok bool) {
 	s.emails.WithLabelValues(result(ok, "sent")).Inc()
+}
+
+// JobHeld counts a job that waited d for the process's requests before
+// its attempt (jobs.Options.OnHeld).
+func (s *Set) JobHeld(d time.Duration) {
+	s.jobsHeld.Inc()
+	s.jobsHeldFor.Add(d.Seconds())
 }
 
 // Certificate counts a certificate obtained (ok) or failed.

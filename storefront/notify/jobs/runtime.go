@@ -81,6 +81,9 @@ type Options struct {
 	// Yield is how long after it fell due a job may wait for Busy
 	// (DefaultYield); negative: never.
 	Yield time.Duration
+	// OnHeld, when set, is told of each job that waited for Busy, and
+	// how long (the metrics' marquee_jobs_held_*).
+	OnHeld func(time.Duration)
 	// Retention, when set, also works the scheduled erasure of attendees'
 	// personal data (retention.go).
 	Retention *Retention
@@ -153,7 +156,7 @@ func timeoutOf(kind string) time.Duration {
 // wait) when there is a Busy.
 func (o Options) middleware() []rivertype.Middleware {
 	if h := o.held(); h > 0 {
-		return append(slices.Clip(o.Middleware), &yielding{busy: o.Busy, yieldFor: h})
+		return append(slices.Clip(o.Middleware), &yielding{busy: o.Busy, yieldFor: h, onHeld: o.OnHeld})
 	}
 	return o.Middleware
 }

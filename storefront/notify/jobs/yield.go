@@ -25,30 +25,37 @@ type yielding struct {
 	river.MiddlewareDefaults
 	busy     func() bool
 	yieldFor time.Duration
+	onHeld   func(time.Duration) // nil: nobody counts
 }
 
 func (y *yielding) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
-	y.wait(ctx, job.ScheduledAt)
+	if held := y.wait(ctx, job.ScheduledAt); held > 0 && y.onHeld != nil {
+		y.onHeld(held)
+	}
 	return doInner(ctx)
 }
 
 // wait returns once the process is not busy, due+yieldFor has passed or
-// ctx has ended, whichever comes first.
-func (y *yielding) wait(ctx context.Context, due time.Time) {
+// ctx has ended, whichever comes first, and says how long it waited (0:
+// the process was not busy, or the job fell due long enough ago).
+func (y *yielding) wait(ctx context.Context, due time.Time) time.Duration {
 	until := due.Add(y.yieldFor)
-	t := time.NewTimer(0)
+	if !y.busy() || !time.Now().Before(until) {
+		return 0
+	}
+	start := time.Now()
+	t := time.NewTimer(min(yieldPoll, time.Until(until)))
 	defer t.Stop()
-	<-t.C
-	for y.busy() {
-		left := time.Until(until)
-		if left <= 0 {
-			return
-		}
-		t.Reset(min(yieldPoll, left))
+	for {
 		select {
 		case <-ctx.Done():
-			return
+			return time.Since(start)
 		case <-t.C:
 		}
+		left := time.Until(until)
+		if !y.busy() || left <= 0 {
+			return time.Since(start)
+		}
+		t.Reset(min(yieldPoll, left))
 	}
 }

@@ -32,7 +32,12 @@ func TestJobsWaitWhileTheProcessIsBusy(t *testing.T) {
 // back for the yield at most, counted from when it fell due.
 func TestJobsWaitNoLongerThanTheYield(t *testing.T) {
 	const yield = 2 * time.Second
-	h := newHarnessWith(t, func(o *jobs.Options) { o.Busy, o.Yield = func() bool { return true }, yield })
+	var heldFor atomic.Int64 // nanoseconds, as OnHeld was told
+	var heldJobs atomic.Int32
+	h := newHarnessWith(t, func(o *jobs.Options) {
+		o.Busy, o.Yield = func() bool { return true }, yield
+		o.OnHeld = func(d time.Duration) { heldJobs.Add(1); heldFor.Add(int64(d)) }
+	})
 	placed := time.Now()
 	o := h.placeOrder(t, "jana@example.com", h.line("Cap", "One size", 1, ""))
 	h.waitFor(t, "jana@example.com", "order_confirmation", o.Number)
@@ -44,6 +49,10 @@ func TestJobsWaitNoLongerThanTheYield(t *testing.T) {
 		t.Errorf("the confirmation went %v after the order: held longer than the yield of %v", took, yield)
 	}
 	t.Logf("held %v", took.Round(10*time.Millisecond))
+	// Held from when a worker took it: at most the yield.
+	if n, d := heldJobs.Load(), time.Duration(heldFor.Load()); n != 1 || d <= 0 || d > yield+100*time.Millisecond {
+		t.Errorf("OnHeld told of %d jobs held %v in all, want 1 held for up to %v", n, d, yield)
+	}
 }
 
 func TestTheYieldMustFitBeforeTheRescue(t *testing.T) {
