@@ -8,15 +8,15 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
 	"marquee/infra/metrics"
 )
 
-// scrapeGauges fetches /metrics over HTTP and returns the marquee_backup_
-// gauges by name.
-func scrapeGauges(t *testing.T, s *metrics.Set) map[string]float64 {
+// scrape fetches /metrics over HTTP and parses it, by family name.
+func scrape(t *testing.T, s *metrics.Set) map[string]*dto.MetricFamily {
 	t.Helper()
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
@@ -30,8 +30,14 @@ func scrapeGauges(t *testing.T, s *metrics.Set) map[string]float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return families
+}
+
+// scrapeGauges returns the gauges scrape finds, by name.
+func scrapeGauges(t *testing.T, s *metrics.Set) map[string]float64 {
+	t.Helper()
 	out := map[string]float64{}
-	for name, f := range families {
+	for name, f := range scrape(t, s) {
 		for _, m := range f.GetMetric() {
 			if g := m.GetGauge(); g != nil {
 				out[name] = g.GetValue()

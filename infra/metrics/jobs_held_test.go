@@ -1,13 +1,8 @@
 package metrics_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"marquee/infra/metrics"
 )
@@ -18,18 +13,7 @@ func TestJobsHeldAreCounted(t *testing.T) {
 	s := metrics.New()
 	s.JobHeld(1500 * time.Millisecond)
 	s.JobHeld(500 * time.Millisecond)
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	res, err := http.Get(srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	families := scrape(t, s)
 	for name, want := range map[string]float64{"marquee_jobs_held_total": 2, "marquee_jobs_held_seconds_total": 2} {
 		f, ok := families[name]
 		if !ok || len(f.GetMetric()) != 1 {
