@@ -31,9 +31,7 @@ func signUp(t *testing.T, database *db.DB, eventID uuid.UUID, who attendee) {
 // event, an event with only sign-ups included.
 func TestSignupsAreErased(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	database := d.Open(t, db.Options{})
-	database.WebhooksAllowPrivate = true
+	d, database := webhookDB(t)
 	ev, other := newTenant(t, database, "signup-privacy"), newTenant(t, database, "signup-other")
 	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/crm", webhooks.SignupReceived)
 	signUp(t, database, ev.ID, ada)

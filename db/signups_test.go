@@ -191,9 +191,7 @@ func TestSaveSignupFormIsReadWithTheSettings(t *testing.T) {
 // delivered there.
 func TestSignupReceivedIsEmittedOnce(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	database := d.Open(t, db.Options{})
-	database.WebhooksAllowPrivate = true
+	d, database := webhookDB(t)
 	a, b := newTenant(t, database, "signhook-a"), newTenant(t, database, "signhook-b")
 	endpoint := endpointOf(t, database, a.ID, "http://127.0.0.1:1/crm", webhooks.SignupReceived)
 	s := aSignup("ada@example.com")

@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"marquee/branding"
-	"marquee/db"
 	"marquee/db/dbtest"
 	"marquee/storefront"
 	"marquee/storefront/suppliers"
@@ -62,9 +61,7 @@ func emits(t *testing.T, admin string, tenantID uuid.UUID) func(name string, wan
 // the event archived each emit their message, in their transaction.
 func TestTheHookPointsEmitTheirWebhooks(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	database := d.Open(t, db.Options{})
-	database.WebhooksAllowPrivate = true
+	d, database := webhookDB(t)
 	ev := newTenant(t, database, "hooked")
 	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/all", webhooks.Types...)
 	p := addProduct(t, database, ev.ID, storefront.Product{}, intp(1), intp(5))
@@ -115,9 +112,7 @@ func TestTheHookPointsEmitTheirWebhooks(t *testing.T) {
 // order's id and number stay for the log); others stay as they were.
 func TestErasingAPersonForgetsTheirWebhookMessages(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	database := d.Open(t, db.Options{})
-	database.WebhooksAllowPrivate = true
+	d, database := webhookDB(t)
 	ev := newTenant(t, database, "forgetful")
 	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/all", webhooks.OrderPlaced)
 	p := addProduct(t, database, ev.ID, storefront.Product{}, nil)
@@ -145,9 +140,7 @@ func TestErasingAPersonForgetsTheirWebhookMessages(t *testing.T) {
 // order.placed and order.paid, once however often the payment is told.
 func TestAnOnlinePaymentPlacesAndPaysTheOrderInItsWebhooks(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	database := d.Open(t, db.Options{})
-	database.WebhooksAllowPrivate = true
+	d, database := webhookDB(t)
 	ev := newTenant(t, database, "paid-hooks")
 	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/all", webhooks.Types...)
 	hoodie := addProduct(t, database, ev.ID, storefront.Product{PriceMinor: 3500}, nil)
@@ -183,9 +176,7 @@ func TestAnOnlinePaymentPlacesAndPaysTheOrderInItsWebhooks(t *testing.T) {
 // none of it.
 func TestTheDeskAndTheSuppliersEmitTheirWebhooks(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	database := d.Open(t, db.Options{})
-	database.WebhooksAllowPrivate = true
+	d, database := webhookDB(t)
 	ev := newTenant(t, database, "desk-hooks")
 	other := newTenant(t, database, "desk-hooks-other")
 	endpointOf(t, database, ev.ID, "http://127.0.0.1:1/all", webhooks.Types...)

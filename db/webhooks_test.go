@@ -15,6 +15,16 @@ import (
 	"marquee/storefront/webhooks"
 )
 
+// webhookDB is a fresh database whose webhook endpoints may be on
+// 127.0.0.1, as the tests' receivers are.
+func webhookDB(t *testing.T) (*dbtest.Database, *db.DB) {
+	t.Helper()
+	d := dbtest.New(t)
+	database := d.Open(t, db.Options{})
+	database.WebhooksAllowPrivate = true
+	return d, database
+}
+
 // endpointOf creates an endpoint of scope (uuid.Nil: the platform's) for
 // types.
 func endpointOf(t *testing.T, database *db.DB, scope uuid.UUID, url string, types ...string) webhooks.Endpoint {
@@ -43,9 +53,7 @@ func emit(t *testing.T, database *db.DB, tenantID uuid.UUID, typ string, data an
 // endpoints get nothing, and without any endpoint nothing is written.
 func TestEmitWebhookQueuesOneDeliveryPerSubscribedEndpoint(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	database := d.Open(t, db.Options{})
-	database.WebhooksAllowPrivate = true
+	d, database := webhookDB(t)
 	a, b := newTenant(t, database, "hooks-a"), newTenant(t, database, "hooks-b")
 	order := &storefront.Order{ID: uuid.New(), TenantID: a.ID, Number: "A-1", Status: storefront.StatusPlaced}
 
@@ -115,8 +123,7 @@ func TestEmitWebhookQueuesOneDeliveryPerSubscribedEndpoint(t *testing.T) {
 // not see the platform's in its list.
 func TestWebhookEndpointsStayInTheirScope(t *testing.T) {
 	ctx := context.Background()
-	database := dbtest.New(t).Open(t, db.Options{})
-	database.WebhooksAllowPrivate = true
+	_, database := webhookDB(t)
 	a, b := newTenant(t, database, "scope-a"), newTenant(t, database, "scope-b")
 	theirs := endpointOf(t, database, b.ID, "http://127.0.0.1:1/b", webhooks.OrderPlaced)
 	platform := endpointOf(t, database, uuid.Nil, "http://127.0.0.1:1/p", webhooks.OrderPlaced)
@@ -180,9 +187,7 @@ func TestWebhookEndpointInputIsChecked(t *testing.T) {
 // day; a test message and a resend each queue a new delivery.
 func TestRotateAndResendAndTest(t *testing.T) {
 	ctx := context.Background()
-	d := dbtest.New(t)
-	database := d.Open(t, db.Options{})
-	database.WebhooksAllowPrivate = true
+	d, database := webhookDB(t)
 	ev := newTenant(t, database, "rotate")
 	e := endpointOf(t, database, ev.ID, "http://127.0.0.1:1/a", webhooks.OrderPlaced)
 	secret, rotated, err := database.RotateWebhookSecret(ctx, ev.ID, uuid.Nil, e.ID)
