@@ -9,6 +9,7 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -56,6 +57,47 @@ type Site struct {
 	langs atomic.Pointer[map[string]string]
 
 	orig *Site // WithCode's copy: the site it was made from
+
+	// releases run when the Site cache lets the Site go (OnRelease);
+	// released is set then. Both under mu.
+	releases []func()
+	released bool
+}
+
+// maxReleases bounds what OnRelease keeps per Site: a host keeps one
+// landing page at a time, but each language or origin its views alternate
+// between registers one more.
+const maxReleases = 8
+
+// OnRelease has f run when the Site cache (Sites) lets this Site go:
+// evicted for room, or replaced by its reload after a change. What a
+// caller keeps from the Site elsewhere (a host's landing page) lets go of
+// it there, so that it does not hold the Site's pages in memory past the
+// cache's bound. It reports false, and keeps nothing, when the Site was let
+// go already. Past maxReleases the oldest runs at once.
+func (s *Site) OnRelease(f func()) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.released {
+		return false
+	}
+	if len(s.releases) == maxReleases {
+		s.releases[0]()
+		s.releases = append(s.releases[:0], s.releases[1:]...)
+	}
+	s.releases = append(s.releases, f)
+	return true
+}
+
+// release runs what OnRelease registered, once.
+func (s *Site) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.released = true
+	for _, f := range s.releases {
+		f()
+	}
+	s.releases = nil
 }
 
 // maxLangs bounds the Accept-Language headers a Site remembers: browsers
@@ -302,11 +344,14 @@ func (s *Site) store(k cacheKey, shown uint64, v any) {
 type Sites struct {
 	store SiteStore
 	memo  *tenant.Memo[uuid.UUID, *Site]
+	flips atomic.Uint64 // sold-out states flipped (SetStock)
 }
 
 // NewSites returns an empty cache reading from store.
 func NewSites(store SiteStore, opts tenant.MemoOptions) *Sites {
-	return &Sites{store: store, memo: tenant.NewMemo[uuid.UUID, *Site](opts)}
+	s := &Sites{store: store, memo: tenant.NewMemo[uuid.UUID, *Site](opts)}
+	s.memo.WhenDropped((*Site).release)
+	return s
 }
 
 // Get returns the Site of t, loading its content on the first visit. The
@@ -341,7 +386,25 @@ func (s *Sites) CacheStats() tenant.MemoStats { return s.memo.Stats() }
 // in place: no reload, and the pages are rendered again only when the
 // variant's sold-out state flips.
 func (s *Sites) SetStock(tenantID, variantID uuid.UUID, stock *int) {
-	s.memo.Apply(tenantID, tenantID, func(site *Site) { site.SetStock(variantID, stock) })
+	s.memo.Apply(tenantID, tenantID, func(site *Site) {
+		if site.SetStock(variantID, stock) {
+			s.flips.Add(1) // after the site dropped its pages
+		}
+	})
+}
+
+// Version is a count that grows whenever a cached Site may show something
+// else: its event changed, the cache was dropped, a variant sold out or
+// came back. A page taken from a Site (Get, Page, Kept) while the count
+// was n is the page a view would get as long as the count is still n, the
+// Site is fresh (FreshFor) and it was not let go (OnRelease: an eviction
+// is no change): read the count before the Get.
+func (s *Sites) Version() uint64 { return s.memo.Changes() + s.flips.Load() }
+
+// FreshFor is how much longer the cached Site of t stays fresh without a
+// change; 0 when none is cached for t or it is stale.
+func (s *Sites) FreshFor(t *tenant.Tenant) time.Duration {
+	return s.memo.FreshForAttached(t.Attached())
 }
 
 // ForgetAll marks every Site stale.

@@ -48,6 +48,8 @@ type Memo[K comparable, V any] struct {
 	missGen uint64                      // gen of the last Forget: a miss loaded before it is not stored
 	allGen  uint64                      // gen of the last ForgetAll: every entry loaded before it is stale
 	stats   memoCounters                // what it answered: Stats
+	changes atomic.Uint64               // Changes: bumped by every Forget, ForgetAll and reload of a cached value
+	dropped func(V)                     // WhenDropped's
 }
 
 // memoEntry is one found value. What a Get reads comes first, so that a
@@ -256,8 +258,12 @@ func (m *Memo[K, V]) storeLocked(key K, gen uint64, v V, owner uuid.UUID) {
 		if e.owner != owner {
 			m.unindexLocked(e)
 		}
+		if m.dropped != nil {
+			m.dropped(e.value)
+		}
 		e.value, e.owner, e.loaded, e.expires, e.stale = v, owner, gen, m.now().Add(m.ttl), false
 		m.indexLocked(e)
+		m.changes.Add(1)
 		return
 	}
 	e := &memoEntry[K, V]{key: key, value: v, owner: owner, loaded: gen, expires: m.now().Add(m.ttl)}
@@ -333,9 +339,19 @@ func (m *Memo[K, V]) removeLocked(e *memoEntry[K, V]) {
 // dropLocked marks e gone, for the Refs that point at it, and lets its
 // value go: a Ref kept with a host must not keep an evicted event in memory.
 func (m *Memo[K, V]) dropLocked(e *memoEntry[K, V]) {
+	if m.dropped != nil {
+		m.dropped(e.value)
+	}
 	var zero V
 	e.gone, e.value = true, zero
 }
+
+// WhenDropped has the Memo call f, under its lock, with every value it
+// lets go: evicted for room, or replaced by a reload; f must be quick and
+// must not call the Memo. What a caller made from a value can let go of it
+// there, since a value is not a change (Changes) when it is only evicted.
+// Call it before the Memo's first use.
+func (m *Memo[K, V]) WhenDropped(f func(V)) { m.dropped = f }
 
 // unindexLocked takes e out of its tenant's keys, and forgets the tenant
 // once it has none and no load could need its last change.
@@ -374,6 +390,7 @@ func (m *Memo[K, V]) Forget(tenantID uuid.UUID) {
 	m.stats.invalidations.Add(1)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	defer m.changes.Add(1) // after the entries are marked
 	m.gen++
 	m.missGen = m.gen
 	if len(m.misses) > 0 {
@@ -421,10 +438,20 @@ func (m *Memo[K, V]) ForgetAll() {
 	m.stats.invalidations.Add(1)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	defer m.changes.Add(1)
 	m.gen++
 	m.missGen, m.allGen = m.gen, m.gen
 	m.misses = map[K]time.Time{}
 }
+
+// Changes is a count that grows whenever a cached value may have changed:
+// a Forget, a ForgetAll, a stale value loaded again. What was read from the
+// Memo when it had one count is as fresh as a Get at the same count, as
+// long as it is not older than the value's time to live (FreshForAttached)
+// and the value was not dropped (WhenDropped: an eviction is no change). It
+// is one atomic load, so a caller can keep what it derives from a value (a
+// page as served) and check it with no lookup.
+func (m *Memo[K, V]) Changes() uint64 { return m.changes.Load() }
 
 // Len reports how many entries are cached (found and not found, fresh and
 // stale).

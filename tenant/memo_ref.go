@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -69,6 +70,26 @@ func (m *Memo[K, V]) RememberAttached(a *Attachment, key K) {
 	if e := m.entries[key]; e != nil && m.freshLocked(e, now) {
 		a.entry.Store((*byte)(unsafe.Pointer(e)))
 	}
+}
+
+// FreshForAttached is how much longer the value an Attachment refers to
+// (RememberAttached) stays fresh without a change, by the Memo's clock: 0
+// when it refers to none, or to one that is stale or gone.
+func (m *Memo[K, V]) FreshForAttached(a *Attachment) time.Duration {
+	if a == nil || a.owner.Load() != m.id() {
+		return 0
+	}
+	e := (*memoEntry[K, V])(unsafe.Pointer(a.entry.Load()))
+	if e == nil {
+		return 0
+	}
+	now := m.now()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if e.gone || !m.freshLocked(e, now) {
+		return 0
+	}
+	return e.expires.Sub(now)
 }
 
 func (m *Memo[K, V]) id() *byte { return (*byte)(unsafe.Pointer(m)) }

@@ -117,9 +117,31 @@ func (t Tenant) Validate() error {
 type contextKey struct{}
 
 // NewContext returns a context carrying the tenant a request is for.
-func NewContext(ctx context.Context, t *Tenant) context.Context {
-	return context.WithValue(ctx, contextKey{}, t)
+func NewContext(ctx context.Context, t *Tenant) *Context {
+	return &Context{Context: ctx, t: t}
 }
+
+// Context is a context carrying a tenant (NewContext), as
+// context.WithValue would make it but in one allocation with the tenant
+// beside it: a host keeps its event's context (tenant/web), and with
+// thousands of events cached each allocation a view reads is memory no
+// other request brought near the processor.
+type Context struct {
+	context.Context
+	t *Tenant
+}
+
+// Value is the tenant for FromContext, and the parent's value of any other
+// key.
+func (c *Context) Value(key any) any {
+	if _, ok := key.(contextKey); ok {
+		return c.t
+	}
+	return c.Context.Value(key)
+}
+
+// Tenant is the tenant c carries.
+func (c *Context) Tenant() *Tenant { return c.t }
 
 // FromContext returns the request's tenant, or nil outside an event host.
 func FromContext(ctx context.Context) *Tenant {

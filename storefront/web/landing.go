@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"html/template"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,6 +12,7 @@ import (
 	"marquee"
 	"marquee/branding"
 	"marquee/storefront"
+	"marquee/tenant"
 	tenantweb "marquee/tenant/web"
 	"marquee/themes"
 )
@@ -37,6 +39,10 @@ type ProductCard struct {
 // landing renders the event page. It depends only on the event and the
 // language, so it is rendered once per language and kept with the Site.
 func (h *Handler) landing(c *fiber.Ctx) error {
+	if lane, page := h.laneOf(c); page != nil {
+		return sendKept(c, fiber.StatusOK, lane.lang, page)
+	}
+	version := h.Sites.Version() // before the Site: a change after it leaves a lane of this view behind
 	site, ok, err := h.site(c)
 	if !ok {
 		return err
@@ -63,7 +69,89 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 	if site.Settings.ClosesAt != nil && key.State == "" {
 		key.State, key.Count = countdownIn(site.Settings.ClosesAt.Sub(now)) // the countdown's text changes the page
 	}
-	return h.sendPage(c, site, fiber.StatusOK, l, key, func() ([]byte, error) { return h.render(site, l, false, now) })
+	page, err := h.keptPage(c, site, key, func() ([]byte, error) { return h.render(site, l, false, now) })
+	if err != nil {
+		return err
+	}
+	h.keepLane(c, site, version, l, key, now, page)
+	return sendKept(c, fiber.StatusOK, l, page)
+}
+
+// landingLane is the landing page as last served for one Host header, with
+// what it was served for: the next plain view with that header (no query,
+// no code; the same Accept-Language and origin) gets it without reaching
+// its event's Site. With thousands of events cached, each part of a Site a
+// view reads (its settings, its cache of pages, the entry that keeps it)
+// is memory no other request brought near the processor; the lane is one
+// such read instead of about six. It holds while the host resolves to the
+// same Tenant value (an event's change makes a new one), no cached Site
+// changed (Sites.Version: any event's change, a sold-out flip, a reload),
+// and until, when the Site would be read again or the page's state
+// changes (the countdown to the closing time begins). Its page goes when
+// the Site cache lets the Site go (Site.OnRelease): a host's lane never
+// keeps an evicted event's page in memory, nor serves it.
+type landingLane struct {
+	tenant  *tenant.Tenant
+	version uint64
+	until   time.Time
+	accept  string // the Accept-Language header
+	origin  string
+	lang    string
+	page    atomic.Pointer[tenantweb.Encoded] // nil once the Site was let go
+}
+
+// laneOf returns the request host's lane and its page when it holds for
+// this request, else a nil page.
+func (h *Handler) laneOf(c *fiber.Ctx) (*landingLane, *tenantweb.Encoded) {
+	lane, _ := tenantweb.KeptWithHost(c).(*landingLane)
+	if lane == nil || lane.tenant != tenantweb.FromCtx(c) || lane.version != h.Sites.Version() || !plainView(c) ||
+		string(c.Request().Header.Peek(fiber.HeaderAcceptLanguage)) != lane.accept || h.origin(c) != lane.origin ||
+		!h.nowOf(c).Before(lane.until) {
+		return nil, nil
+	}
+	return lane, lane.page.Load()
+}
+
+// keepLane keeps page, the landing page of site in language l under key
+// as served at now, as its host's lane, when the view was a plain one and
+// the page's state holds for a while; version is Sites.Version from before
+// the Site was read.
+func (h *Handler) keepLane(c *fiber.Ctx, site *storefront.Site, version uint64, l string, key storefront.PageKey, now time.Time, page *tenantweb.Encoded) {
+	t := tenantweb.FromCtx(c)
+	if t == nil || !plainView(c) {
+		return
+	}
+	until := now.Add(h.Sites.FreshFor(t))
+	switch closes := site.Settings.ClosesAt; {
+	case key.State == "closed" || closes == nil:
+	case key.State == "": // the countdown has not begun
+		until = minTime(until, closes.Add(-countdownFrom))
+	default:
+		return // counting down: the page changes by the minute
+	}
+	if !now.Before(until) {
+		return
+	}
+	lane := &landingLane{tenant: t, version: version, until: until,
+		accept: string(c.Request().Header.Peek(fiber.HeaderAcceptLanguage)), origin: h.origin(c), lang: l}
+	lane.page.Store(page)
+	if site.OnRelease(func() { lane.page.Store(nil) }) {
+		tenantweb.KeepWithHost(c, lane)
+	}
+}
+
+// plainView reports whether the request is a landing view that only its
+// host, Accept-Language and origin name: no query (no preview, code or
+// language chosen) and no voucher code in its cookies.
+func plainView(c *fiber.Ctx) bool {
+	return len(c.Request().URI().QueryString()) == 0 && len(activeCode(c)) == 0
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // landingWithCode renders the landing page for this request only: shown

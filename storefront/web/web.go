@@ -216,6 +216,16 @@ func (h *Handler) send(c *fiber.Ctx, status int, l string, body []byte, cacheCon
 // encodings kept with the Site beside the page. Only public pages
 // (Cache-Control no-cache) come this way.
 func (h *Handler) sendPage(c *fiber.Ctx, site *storefront.Site, status int, l string, key storefront.PageKey, render func() ([]byte, error)) error {
+	page, err := h.keptPage(c, site, key, render)
+	if err != nil {
+		return err
+	}
+	return sendKept(c, status, l, page)
+}
+
+// keptPage is the page of site under key as this request's origin serves
+// it, kept with the site (rendered with render once).
+func (h *Handler) keptPage(c *fiber.Ctx, site *storefront.Site, key storefront.PageKey, render func() ([]byte, error)) (*tenantweb.Encoded, error) {
 	origin := h.origin(c)
 	kept, err := site.Kept(key, origin, func() (any, error) {
 		body, err := site.Page(key, render)
@@ -225,10 +235,15 @@ func (h *Handler) sendPage(c *fiber.Ctx, site *storefront.Site, status int, l st
 		return tenantweb.Lazy(withOrigin(body, origin)), nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return kept.(*tenantweb.Encoded), nil
+}
+
+// sendKept sends a kept page in language l.
+func sendKept(c *fiber.Ctx, status int, l string, page *tenantweb.Encoded) error {
 	c.Response().Header.SetCanonical(varyName, acceptLanguage)
-	return tenantweb.SendEncodedHTML(c, status, l, kept.(*tenantweb.Encoded), "no-cache")
+	return tenantweb.SendEncodedHTML(c, status, l, page, "no-cache")
 }
 
 var varyName, acceptLanguage = []byte(fiber.HeaderVary), []byte(fiber.HeaderAcceptLanguage)

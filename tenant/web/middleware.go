@@ -115,6 +115,7 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 			return err
 		}
 		if fresh && !forwarded {
+			host.cached = true
 			hosts.put(raw, host)
 		}
 		c.Locals(localsKey, t)
@@ -133,12 +134,12 @@ func (h *normalHost) context(base context.Context, t *tenant.Tenant) context.Con
 	if base != context.Background() {
 		return tenant.NewContext(base, t)
 	}
-	if kept := h.ctx.Load(); kept != nil && kept.tenant == t {
-		return kept.ctx
+	if kept := h.ctx.Load(); kept != nil && kept.Tenant() == t {
+		return kept
 	}
-	kept := &tenantContext{tenant: t, ctx: tenant.NewContext(base, t)}
+	kept := tenant.NewContext(base, t)
 	h.ctx.Store(kept)
-	return kept.ctx
+	return kept
 }
 
 // maxCachedHosts bounds a Resolve's hostCache: past it the cache starts
@@ -166,13 +167,10 @@ func hostBound(resolverBound int) int {
 type normalHost struct {
 	name    string
 	origins [2]string // "http://" and "https://" with the Host header's bytes; "" when forwarded
-	ctx     atomic.Pointer[tenantContext]
+	ctx     atomic.Pointer[tenant.Context]
 	ref     tenant.HostRef
-}
-
-type tenantContext struct {
-	tenant *tenant.Tenant
-	ctx    context.Context
+	kept    atomic.Value // KeepWithHost's: one handler's, always of one type
+	cached  bool         // in the hostCache: kept goes to the next request
 }
 
 // hostCache maps the exact bytes of Host headers that named an event to
@@ -273,4 +271,27 @@ func HostFromCtx(c *fiber.Ctx) string {
 		return h.name
 	}
 	return ""
+}
+
+// KeptWithHost returns what KeepWithHost kept with the exact Host header of
+// this request, or nil. A host's keepsake lives as long as Resolve
+// remembers the host (its hostCache, bounded as the resolver's cache is),
+// and is the caller's to check: it is kept whatever the event became
+// since.
+func KeptWithHost(c *fiber.Ctx) any {
+	if h, _ := c.Locals(localsHostKey).(*normalHost); h != nil {
+		return h.kept.Load()
+	}
+	return nil
+}
+
+// KeepWithHost keeps v with the exact Host header of this request, for the
+// next requests that come with the same header (KeptWithHost), in place of
+// what was kept before. One handler uses it (the storefront's landing page)
+// and always with the same type; v may be that type's nil. It does nothing
+// for a host Resolve does not remember (a forwarded one).
+func KeepWithHost(c *fiber.Ctx, v any) {
+	if h, _ := c.Locals(localsHostKey).(*normalHost); h != nil && h.cached {
+		h.kept.Store(v)
+	}
 }
