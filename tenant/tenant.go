@@ -118,7 +118,11 @@ type contextKey struct{}
 
 // NewContext returns a context carrying the tenant a request is for.
 func NewContext(ctx context.Context, t *Tenant) *Context {
-	return &Context{Context: ctx, t: t}
+	c := &Context{Context: ctx, t: t}
+	if t != nil {
+		c.slug = t.Slug
+	}
+	return c
 }
 
 // Context is a context carrying a tenant (NewContext), as
@@ -128,7 +132,8 @@ func NewContext(ctx context.Context, t *Tenant) *Context {
 // other request brought near the processor.
 type Context struct {
 	context.Context
-	t *Tenant
+	t    *Tenant
+	slug string // t.Slug, perhaps in other bytes (SlugFrom)
 }
 
 // Value is the tenant for FromContext, and the parent's value of any other
@@ -142,6 +147,19 @@ func (c *Context) Value(key any) any {
 
 // Tenant is the tenant c carries.
 func (c *Context) Tenant() *Tenant { return c.t }
+
+// Slug is the slug of the tenant c carries.
+func (c *Context) Slug() string { return c.slug }
+
+// SlugFrom has Slug answer with the first bytes of host when host is the
+// tenant's slug, a dot and more (the event's own host): a caller that reads
+// host's bytes anyway (the request log, after the host's lookup) then
+// does not read the tenant's. Call it before c is shared.
+func (c *Context) SlugFrom(host string) {
+	if n := len(c.slug); len(host) > n && host[n] == '.' && host[:n] == c.slug {
+		c.slug = host[:n]
+	}
+}
 
 // FromContext returns the request's tenant, or nil outside an event host.
 func FromContext(ctx context.Context) *Tenant {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"html/template"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,8 +38,12 @@ type ProductCard struct {
 // landing renders the event page. It depends only on the event and the
 // language, so it is rendered once per language and kept with the Site.
 func (h *Handler) landing(c *fiber.Ctx) error {
-	if lane, page := h.laneOf(c); page != nil {
-		return sendKept(c, fiber.StatusOK, lane.lang, page)
+	if lane := h.laneOf(c); lane != nil {
+		if lane.choice.Fits(c) {
+			c.Response().Header.SetCanonical(varyName, acceptLanguage)
+			return tenantweb.SendChoiceHTML(c, fiber.StatusOK, lane.lang, &lane.choice, "no-cache")
+		}
+		return sendKept(c, fiber.StatusOK, lane.lang, lane.page)
 	}
 	version := h.Sites.Version() // before the Site: a change after it leaves a lane of this view behind
 	site, ok, err := h.site(c)
@@ -87,9 +90,12 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 // same Tenant value (an event's change makes a new one), no cached Site
 // changed (Sites.Version: any event's change, a sold-out flip, a reload),
 // and until, when the Site would be read again or the page's state
-// changes (the countdown to the closing time begins). Its page goes when
+// changes (the countdown to the closing time begins). It is dropped when
 // the Site cache lets the Site go (Site.OnRelease): a host's lane never
-// keeps an evicted event's page in memory, nor serves it.
+// keeps an evicted event's page in memory, nor serves it. It also keeps
+// what the page's Send chose for the Accept-Encoding of the view that made
+// it, so that the next views with that header do not read the page's
+// encodings either.
 type landingLane struct {
 	tenant  *tenant.Tenant
 	version uint64
@@ -97,19 +103,20 @@ type landingLane struct {
 	accept  string // the Accept-Language header
 	origin  string
 	lang    string
-	page    atomic.Pointer[tenantweb.Encoded] // nil once the Site was let go
+	page    *tenantweb.Encoded
+	choice  tenantweb.Choice
 }
 
-// laneOf returns the request host's lane and its page when it holds for
-// this request, else a nil page.
-func (h *Handler) laneOf(c *fiber.Ctx) (*landingLane, *tenantweb.Encoded) {
+// laneOf returns the request host's lane when it holds for this request,
+// else nil.
+func (h *Handler) laneOf(c *fiber.Ctx) *landingLane {
 	lane, _ := tenantweb.KeptWithHost(c).(*landingLane)
 	if lane == nil || lane.tenant != tenantweb.FromCtx(c) || lane.version != h.Sites.Version() || !plainView(c) ||
 		string(c.Request().Header.Peek(fiber.HeaderAcceptLanguage)) != lane.accept || h.origin(c) != lane.origin ||
 		!h.nowOf(c).Before(lane.until) {
-		return nil, nil
+		return nil
 	}
-	return lane, lane.page.Load()
+	return lane
 }
 
 // keepLane keeps page, the landing page of site in language l under key
@@ -133,10 +140,10 @@ func (h *Handler) keepLane(c *fiber.Ctx, site *storefront.Site, version uint64, 
 		return
 	}
 	lane := &landingLane{tenant: t, version: version, until: until,
-		accept: string(c.Request().Header.Peek(fiber.HeaderAcceptLanguage)), origin: h.origin(c), lang: l}
-	lane.page.Store(page)
-	if site.OnRelease(func() { lane.page.Store(nil) }) {
-		tenantweb.KeepWithHost(c, lane)
+		accept: string(c.Request().Header.Peek(fiber.HeaderAcceptLanguage)), origin: h.origin(c), lang: l,
+		page: page, choice: page.Choose(c)}
+	if drop := tenantweb.KeepWithHost(c, lane); drop != nil && !site.OnRelease(drop) {
+		drop() // the Site was let go meanwhile
 	}
 }
 

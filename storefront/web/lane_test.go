@@ -8,6 +8,7 @@ import (
 
 	"marquee/storefront"
 	"marquee/tenant"
+	"marquee/tenant/web/webtest"
 )
 
 // TestPlainViewsFollowTheEvent: the landing page as kept for a host (its
@@ -40,6 +41,23 @@ func TestPlainViewsFollowTheEvent(t *testing.T) {
 		t.Fatal("the second plain view differs from the first")
 	}
 
+	t.Run("each Accept-Encoding gets its encoding of the same page, again and again", func(t *testing.T) {
+		for _, enc := range []struct{ accept, coding string }{
+			{"gzip, deflate, br, zstd", "br"}, {"gzip, deflate, br, zstd", "br"},
+			{"gzip", "gzip"}, {"gzip", "gzip"}, {"", ""}, {"gzip, deflate, br, zstd", "br"},
+		} {
+			p := v.get("/", "Accept-Language", "en", "Accept-Encoding", enc.accept)
+			if got := p.header.Get("Content-Encoding"); got != enc.coding {
+				t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", enc.accept, got, enc.coding)
+			}
+			if got := p.header.Get("Vary"); got != "Accept-Language, Accept-Encoding" {
+				t.Errorf("Accept-Encoding %q: Vary %q", enc.accept, got)
+			}
+			if body := webtest.Decode(t, p.header.Get("Content-Encoding"), []byte(p.body)); string(body) != first.body {
+				t.Errorf("Accept-Encoding %q: the page decoded differs from the plain one", enc.accept)
+			}
+		}
+	})
 	t.Run("another event's host shows that event, and this host still its own", func(t *testing.T) {
 		if got := s.visitor("lane-other."+testBase).get("/", "Accept-Language", "en").text("h1"); got != "Welcome to lane-other" {
 			t.Errorf("the other event's h1 %q", got)

@@ -95,23 +95,65 @@ var (
 // then gzip, else plain), saying so in Content-Encoding, and Vary:
 // Accept-Encoding in every case so caches keep them apart.
 func (e *Encoded) Send(c *fiber.Ctx) error {
-	varyAcceptEncoding(c)
-	accept := c.Request().Header.Peek(fiber.HeaderAcceptEncoding)
+	body, coding := e.choose(c.Request().Header.Peek(fiber.HeaderAcceptEncoding))
+	return sendBody(c, body, coding)
+}
+
+// choose is the body Send sends for an Accept-Encoding header, and its
+// Content-Encoding (nil: plain).
+func (e *Encoded) choose(accept []byte) (body, coding []byte) {
 	if len(accept) > 0 {
 		if acceptsBytes(accept, "br") {
 			if b := e.Brotli(); b != nil {
-				c.Response().Header.SetCanonical(contentEncoding, codingBr)
-				return c.Send(b)
+				return b, codingBr
 			}
 		}
 		if acceptsBytes(accept, "gzip") {
 			if b := e.Gzip(); b != nil {
-				c.Response().Header.SetCanonical(contentEncoding, codingGzip)
-				return c.Send(b)
+				return b, codingGzip
 			}
 		}
 	}
-	return c.Send(e.Plain)
+	return e.Plain, nil
+}
+
+func sendBody(c *fiber.Ctx, body, coding []byte) error {
+	varyAcceptEncoding(c)
+	if coding != nil {
+		c.Response().Header.SetCanonical(contentEncoding, coding)
+	}
+	return c.Send(body)
+}
+
+// Choice is what Send sends for one Accept-Encoding header (Choose),
+// for a caller that keeps it beside what else it checks: the next request
+// with the same header is answered without reading the Encoded, which
+// with thousands of pages kept is memory no other request brought near
+// the processor.
+type Choice struct {
+	accept string // the Accept-Encoding header
+	body   []byte
+	coding []byte // the Content-Encoding; nil: plain
+}
+
+// Choose is the Choice of Send for the Accept-Encoding header of c,
+// compressing e when that encoding was not made yet.
+func (e *Encoded) Choose(c *fiber.Ctx) Choice {
+	accept := c.Request().Header.Peek(fiber.HeaderAcceptEncoding)
+	body, coding := e.choose(accept)
+	return Choice{accept: string(accept), body: body, coding: coding}
+}
+
+// Fits reports whether c's Accept-Encoding header is the one ch was
+// chosen for.
+func (ch *Choice) Fits(c *fiber.Ctx) bool {
+	return string(c.Request().Header.Peek(fiber.HeaderAcceptEncoding)) == ch.accept
+}
+
+// SendChoiceHTML is SendEncodedHTML for a page's Choice that Fits c.
+func SendChoiceHTML(c *fiber.Ctx, status int, lang string, ch *Choice, cacheControl string) error {
+	htmlHeaders(c, status, lang, cacheControl)
+	return sendBody(c, ch.body, ch.coding)
 }
 
 var (
@@ -187,12 +229,16 @@ func weight(params string) float64 {
 // the language and cache control (the handler's own constants, no client's
 // text) are set as they are, skipping c.Set's checks.
 func SendEncodedHTML(c *fiber.Ctx, status int, lang string, page *Encoded, cacheControl string) error {
+	htmlHeaders(c, status, lang, cacheControl)
+	return page.Send(c)
+}
+
+func htmlHeaders(c *fiber.Ctx, status int, lang, cacheControl string) {
 	h := &c.Response().Header
 	h.SetCanonical(contentType, htmlUTF8)
 	h.SetCanonical(contentLanguage, utils.UnsafeBytes(lang))
 	h.SetCanonical(cacheControlName, utils.UnsafeBytes(cacheControl))
 	c.Status(status)
-	return page.Send(c)
 }
 
 var (

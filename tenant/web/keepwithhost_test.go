@@ -20,10 +20,11 @@ func TestKeepWithHost(t *testing.T) {
 	r := tenant.NewResolver("shop.test", &growingStore{devconID: uuid.New()}, tenant.MemoOptions{})
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(tenantweb.Resolve(r, tenantweb.Proxies{netip.MustParsePrefix("0.0.0.0/32")}))
+	drops := map[string]func(){}
 	app.Get("/", func(c *fiber.Ctx) error {
 		kept, _ := tenantweb.KeptWithHost(c).(*string)
 		if v := c.Query("keep"); v != "" {
-			tenantweb.KeepWithHost(c, &v)
+			drops[v] = tenantweb.KeepWithHost(c, &v)
 		}
 		if kept == nil {
 			return c.SendString("nothing")
@@ -63,8 +64,24 @@ func TestKeepWithHost(t *testing.T) {
 	if got := get("/", "devcon.shop.test"); got != "second" {
 		t.Errorf("after a second keep: found %q, want %q", got, "second")
 	}
+	t.Run("dropping what was replaced since leaves the new keepsake", func(t *testing.T) {
+		drops["first"]()
+		if got := get("/", "devcon.shop.test"); got != "second" {
+			t.Errorf("found %q, want %q", got, "second")
+		}
+	})
+	t.Run("dropping the keepsake leaves nothing", func(t *testing.T) {
+		drops["second"]()
+		if got := get("/", "devcon.shop.test"); got != "nothing" {
+			t.Errorf("found %q, want nothing", got)
+		}
+		get("/?keep=second", "devcon.shop.test")
+	})
 	t.Run("a forwarded host keeps nothing", func(t *testing.T) {
 		get("/?keep=forwarded", "proxy.internal", "X-Forwarded-Host", "devcon.shop.test")
+		if drops["forwarded"] != nil {
+			t.Error("keeping with a forwarded host gave a drop")
+		}
 		if got := get("/", "proxy.internal", "X-Forwarded-Host", "devcon.shop.test"); got != "nothing" {
 			t.Errorf("a forwarded host found %q kept, want nothing", got)
 		}

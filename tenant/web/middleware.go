@@ -100,6 +100,9 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 			if err != nil {
 				return err
 			}
+			if h == raw {
+				h = raw // the same bytes as the hostCache's key, which every lookup reads
+			}
 			host = &normalHost{name: h}
 			if !forwarded {
 				host.origins = [2]string{"http://" + raw, "https://" + raw}
@@ -116,6 +119,13 @@ func Resolve(r *tenant.Resolver, proxies Proxies) fiber.Handler {
 		}
 		if fresh && !forwarded {
 			host.cached = true
+			if base == context.Background() {
+				// The host's context, in the host's own allocation: the
+				// next views read it beside the host, not from elsewhere.
+				host.first = *tenant.NewContext(base, t)
+				host.first.SlugFrom(host.name)
+				host.ctx.Store(&host.first)
+			}
 			hosts.put(raw, host)
 		}
 		c.Locals(localsKey, t)
@@ -138,6 +148,7 @@ func (h *normalHost) context(base context.Context, t *tenant.Tenant) context.Con
 		return kept
 	}
 	kept := tenant.NewContext(base, t)
+	kept.SlugFrom(h.name) // the request log writes the slug from the bytes the host's lookup read
 	h.ctx.Store(kept)
 	return kept
 }
@@ -169,8 +180,9 @@ type normalHost struct {
 	origins [2]string // "http://" and "https://" with the Host header's bytes; "" when forwarded
 	ctx     atomic.Pointer[tenant.Context]
 	ref     tenant.HostRef
-	kept    atomic.Value // KeepWithHost's: one handler's, always of one type
-	cached  bool         // in the hostCache: kept goes to the next request
+	kept    atomic.Value   // KeepWithHost's: one handler's, always of one type
+	cached  bool           // in the hostCache: kept goes to the next request
+	first   tenant.Context // the first context ctx holds, allocated with the host
 }
 
 // hostCache maps the exact bytes of Host headers that named an event to
@@ -276,8 +288,8 @@ func HostFromCtx(c *fiber.Ctx) string {
 // KeptWithHost returns what KeepWithHost kept with the exact Host header of
 // this request, or nil. A host's keepsake lives as long as Resolve
 // remembers the host (its hostCache, bounded as the resolver's cache is),
-// and is the caller's to check: it is kept whatever the event became
-// since.
+// or until dropped, and is the caller's to check: it is kept whatever the
+// event became since.
 func KeptWithHost(c *fiber.Ctx) any {
 	if h, _ := c.Locals(localsHostKey).(*normalHost); h != nil {
 		return h.kept.Load()
@@ -287,11 +299,15 @@ func KeptWithHost(c *fiber.Ctx) any {
 
 // KeepWithHost keeps v with the exact Host header of this request, for the
 // next requests that come with the same header (KeptWithHost), in place of
-// what was kept before. One handler uses it (the storefront's landing page)
-// and always with the same type; v may be that type's nil. It does nothing
-// for a host Resolve does not remember (a forwarded one).
-func KeepWithHost(c *fiber.Ctx, v any) {
-	if h, _ := c.Locals(localsHostKey).(*normalHost); h != nil && h.cached {
-		h.kept.Store(v)
+// what was kept before. One handler uses it (the storefront's landing page).
+// It returns drop, which lets go of v again unless something else was kept
+// since (quick, and safe to call under any lock), or nil when it kept
+// nothing: for a host Resolve does not remember (a forwarded one).
+func KeepWithHost[T any](c *fiber.Ctx, v *T) (drop func()) {
+	h, _ := c.Locals(localsHostKey).(*normalHost)
+	if h == nil || !h.cached {
+		return nil
 	}
+	h.kept.Store(v)
+	return func() { h.kept.CompareAndSwap(v, (*T)(nil)) }
 }

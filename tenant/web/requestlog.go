@@ -7,6 +7,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 	"go.opentelemetry.io/otel/trace"
+
+	"marquee/tenant"
 )
 
 // RequestLog is the middleware that writes one structured line per
@@ -62,7 +64,9 @@ func RequestLogTo(log *slog.Logger, onError fiber.ErrorHandler, obs RequestObser
 			return nil
 		}
 		slug := ""
-		if t := FromCtx(c); t != nil {
+		if k, ok := c.UserContext().(*tenant.Context); ok {
+			slug = k.Slug() // in the bytes of the host's lookup, for a remembered host (normalHost.context)
+		} else if t := FromCtx(c); t != nil {
 			slug = t.Slug
 		}
 		rid := c.Response().Header.Peek(fiber.HeaderXRequestID) // the response's bytes, as the client gets them
