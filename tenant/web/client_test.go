@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	tenantweb "marquee/tenant/web"
+	"marquee/tenant/web/webtest"
 )
 
 // echoClient serves, on 127.0.0.1, the client address each request is
@@ -18,13 +19,7 @@ func echoClient(t *testing.T, proxies tenantweb.Proxies) string {
 	t.Helper()
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Get("/", func(c *fiber.Ctx) error { return c.SendString(tenantweb.ClientAddr(c, proxies).String()) })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = app.Listener(ln) }()
-	t.Cleanup(func() { _ = app.Shutdown() })
-	return "http://" + ln.Addr().String() + "/"
+	return webtest.Serve(t, app, false) + "/"
 }
 
 // from returns a client whose connections come from the loopback address

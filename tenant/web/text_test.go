@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"marquee"
 	"marquee/tenant/web"
+	"marquee/tenant/web/webtest"
 )
 
 // textServer is an app behind CheckText on loopback whose error handler
@@ -23,13 +23,7 @@ func textServer(t *testing.T) string {
 	}})
 	app.Use(web.CheckText)
 	app.All("/*", func(c *fiber.Ctx) error { return c.SendString("reached") })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = app.Listener(ln) }()
-	t.Cleanup(func() { _ = app.Shutdown() })
-	return "http://" + ln.Addr().String()
+	return webtest.Serve(t, app, false)
 }
 
 func TestCheckText(t *testing.T) {

@@ -2,13 +2,14 @@ package serving
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"marquee/tenant/web/webtest"
 )
 
 // TestPressureCountsTheRequestsInFlight serves an app tuned with a
@@ -21,13 +22,7 @@ func TestPressureCountsTheRequestsInFlight(t *testing.T) {
 	Tune(app, Options{Draining: func() bool { return false }, Pressure: p})
 	app.Get("/slow", func(c *fiber.Ctx) error { <-release; return c.SendString("done") })
 	app.Get("/fast", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = app.Listener(l) }()
-	t.Cleanup(func() { _ = app.Shutdown() })
-	base := "http://" + l.Addr().String()
+	base := webtest.Serve(t, app, true) // a failure before the slow requests end leaves them to the timeout
 
 	get := func(path string) error {
 		res, err := http.Get(base + path)
