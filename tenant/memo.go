@@ -49,6 +49,7 @@ type Memo[K comparable, V any] struct {
 	allGen  uint64                      // gen of the last ForgetAll: every entry loaded before it is stale
 	stats   memoCounters                // what it answered: Stats
 	changes atomic.Uint64               // Changes: bumped by every Forget, ForgetAll and reload of a cached value
+	drops   atomic.Uint64               // bumped by every value let go (dropLocked): with changes, what a HostRef checks
 	dropped func(V)                     // WhenDropped's
 }
 
@@ -344,6 +345,7 @@ func (m *Memo[K, V]) dropLocked(e *memoEntry[K, V]) {
 	}
 	var zero V
 	e.gone, e.value = true, zero
+	m.drops.Add(1)
 }
 
 // WhenDropped has the Memo call f, under its lock, with every value it

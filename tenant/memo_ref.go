@@ -22,31 +22,73 @@ func (m *Memo[K, V]) Again(ref *Ref[K, V]) (v V, ok bool) {
 }
 
 func (m *Memo[K, V]) again(e *memoEntry[K, V]) (v V, ok bool) {
+	v, _, ok = m.againSeen(e)
+	return v, ok
+}
+
+// againSeen is again that also returns what a Seen of the value holds
+// for: the Memo's seen count and the value's expiry, read under the lock
+// that keeps both as they were when the value was found fresh.
+func (m *Memo[K, V]) againSeen(e *memoEntry[K, V]) (v V, s Seen, ok bool) {
 	if e == nil {
-		return v, false
+		return v, s, false
 	}
 	now := m.now()
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if e.gone || !m.freshLocked(e, now) {
-		return v, false
+		return v, s, false
 	}
 	if !e.used.Load() {
 		e.used.Store(true)
 	}
 	m.stats.hits.Add(1)
-	return e.value, true
+	return e.value, Seen{count: m.seen(), expires: e.expires.UnixNano()}, true
 }
 
 // Remember points ref at the value cached under key, if one is cached and
 // fresh (after a Get).
 func (m *Memo[K, V]) Remember(ref *Ref[K, V], key K) {
+	_, _, _ = m.rememberSeen(ref, key)
+}
+
+// rememberSeen is Remember that also returns the value ref now points at
+// and what a Seen of it holds for (againSeen).
+func (m *Memo[K, V]) rememberSeen(ref *Ref[K, V], key K) (v V, s Seen, ok bool) {
 	now := m.now()
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if e := m.entries[key]; e != nil && m.freshLocked(e, now) {
 		ref.e.Store(e)
+		if !e.used.Load() { // a value just loaded: the Ref's next uses may not come through the entry (HostRef)
+			e.used.Store(true)
+		}
+		return e.value, Seen{count: m.seen(), expires: e.expires.UnixNano()}, true
 	}
+	return v, s, false
+}
+
+// seen is a count that grows whenever a cached value may have changed
+// (Changes) and whenever the Memo lets a value go (evicted for room, or
+// dropped for a "not found"); it is read under the lock, which every such
+// event holds. While it stays as it was when a value was found fresh, that
+// value is still cached, is still what a Get of its key returns, and is
+// fresh until its expiry. Since every eviction moves it, the next use of
+// every Seen after one goes through the cache again and marks its entry
+// used, as the eviction clock needs.
+func (m *Memo[K, V]) seen() uint64 { return m.changes.Load() + m.drops.Load() }
+
+// Seen is when a value was last found fresh in a Memo: its seen count and
+// the value's expiry (Unix nanoseconds). Its zero value holds for nothing.
+type Seen struct {
+	count   uint64
+	expires int64
+}
+
+// holds reports whether a value seen as s is still fresh in m at now,
+// without reading the entry that keeps it.
+func (m *Memo[K, V]) holds(s Seen, now time.Time) bool {
+	return s.expires != 0 && s.count == m.seen() && now.UnixNano() <= s.expires
 }
 
 // AgainAttached is Again for the Ref an Attachment holds for this Memo

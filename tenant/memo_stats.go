@@ -3,10 +3,13 @@ package tenant
 import "sync/atomic"
 
 // memoCounters count what a Memo answered; padded so that the adds of
-// every request do not share a cache line with the lock.
+// every request share a cache line neither with the lock before them nor
+// with the counts of changes after them, which every page view reads
+// (Changes, HostRef).
 type memoCounters struct {
 	_                           [64]byte
 	hits, misses, invalidations atomic.Uint64
+	_                           [64 - 24]byte
 }
 
 // MemoStats is what a Memo answered since it was made: Gets answered

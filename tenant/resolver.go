@@ -3,6 +3,8 @@ package tenant
 import (
 	"context"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -64,24 +66,76 @@ func (r *Resolver) Resolve(ctx context.Context, host string) (*Tenant, error) {
 	return t, unknownIfNotFound(err)
 }
 
-// HostRef remembers where a host's event is cached (a Ref into the resolver's Memo): a
-// request's middleware keeps one per Host header it has seen.
-type HostRef = Ref[string, *Tenant]
+// HostRef remembers a host's event as the resolver last found it, for the
+// requests with that host: a request's middleware keeps one per Host header
+// it has seen. While no cached event changed or was let go since (the
+// Memo's seen count) and the event is fresh by age, the next ResolveRef
+// answers from the HostRef alone: it reads neither the cache's lookup nor
+// its entry, each memory that no other request brought near the processor
+// when thousands of events are viewed at random. Otherwise it goes to the
+// entry (a Ref) and, failing that, resolves the host again.
+//
+// It keeps its event in memory until the next ResolveRef after the event
+// was let go, as the host that holds it keeps the event's context; the
+// middleware bounds how many hosts it keeps (hostBound). It is safe for
+// concurrent use; the zero HostRef refers to nothing.
+type HostRef struct {
+	seq  atomic.Uint64 // odd while a request writes what follows
+	t    atomic.Pointer[Tenant]
+	seen atomic.Uint64 // Seen.count when t was found fresh
+	exp  atomic.Int64  // Seen.expires
+	ref  Ref[string, *Tenant]
+}
+
+// fresh returns the event h holds when it still holds for m at now, else
+// nil.
+func (h *HostRef) fresh(m *Memo[string, *Tenant], now time.Time) *Tenant {
+	s := h.seq.Load()
+	if s&1 != 0 {
+		return nil // being written
+	}
+	t := h.t.Load()
+	if t == nil || !m.holds(Seen{count: h.seen.Load(), expires: h.exp.Load()}, now) || h.seq.Load() != s {
+		return nil
+	}
+	return t
+}
+
+// keep has h hold t, found fresh as s; a request that finds another one
+// writing h leaves it to that one.
+func (h *HostRef) keep(t *Tenant, s Seen) {
+	n := h.seq.Load()
+	if n&1 != 0 || !h.seq.CompareAndSwap(n, n+1) {
+		return
+	}
+	h.t.Store(t)
+	h.seen.Store(s.count)
+	h.exp.Store(s.expires)
+	h.seq.Store(n + 2)
+}
 
 // ResolveRef is Resolve for a host whose resolution ref remembers: while
-// it is cached and fresh it is answered from there, without looking the
-// host up; otherwise it is resolved as by Resolve and ref remembers the
-// result. A nil ref is Resolve.
+// it holds (HostRef) it answers from there, then from where the event is
+// cached while that is fresh, without looking the host up; otherwise it is
+// resolved as by Resolve and ref remembers the result. A nil ref is
+// Resolve.
 func (r *Resolver) ResolveRef(ctx context.Context, host string, ref *HostRef) (*Tenant, error) {
 	if ref == nil {
 		return r.Resolve(ctx, host)
 	}
-	if t, ok := r.memo.Again(ref); ok {
+	if t := ref.fresh(r.memo, r.memo.now()); t != nil {
+		r.memo.stats.hits.Add(1)
+		return t, nil
+	}
+	if t, s, ok := r.memo.againSeen(ref.ref.e.Load()); ok {
+		ref.keep(t, s)
 		return t, nil
 	}
 	t, err := r.Resolve(ctx, host)
 	if err == nil {
-		r.memo.Remember(ref, host)
+		if cached, s, ok := r.memo.rememberSeen(&ref.ref, host); ok && cached == t {
+			ref.keep(t, s)
+		}
 	}
 	return t, err
 }
