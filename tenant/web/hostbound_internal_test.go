@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"testing"
+	"unsafe"
 
 	"marquee/tenant"
 )
@@ -16,6 +18,29 @@ func TestHostCacheIsBoundLikeTheResolver(t *testing.T) {
 		r := tenant.NewResolver("shop.test", nil, tenant.MemoOptions{MaxEntries: tc.resolver})
 		if got := hostBound(r.CacheBound()); got != tc.want {
 			t.Errorf("resolver bound %d: host cache bound %d, want %d", tc.resolver, got, tc.want)
+		}
+	}
+}
+
+// TestNewNormalHost: a Host header's bytes of up to maxInlineHost are
+// copied into the host's own allocation, longer ones apart; the string
+// over them keeps what the header said after the request's buffer is
+// reused.
+func TestNewNormalHost(t *testing.T) {
+	for _, n := range []int{1, 21, maxInlineHost, maxInlineHost + 1, 200} {
+		header := bytes.Repeat([]byte("a"), n)
+		host, raw := newNormalHost(header)
+		if raw != string(header) {
+			t.Fatalf("%d bytes: %q", n, raw)
+		}
+		start := uintptr(unsafe.Pointer(host)) - unsafe.Offsetof(namedHost{}.normalHost)
+		at := uintptr(unsafe.Pointer(unsafe.StringData(raw)))
+		if inside := at >= start && at < start+unsafe.Sizeof(namedHost{}); inside != (n <= maxInlineHost) {
+			t.Errorf("%d bytes: in the host's allocation %v, want %v", n, inside, n <= maxInlineHost)
+		}
+		header[0] = 'b' // the request's buffer, reused
+		if raw[0] != 'a' {
+			t.Errorf("%d bytes: the string follows the request's buffer", n)
 		}
 	}
 }

@@ -74,6 +74,19 @@ func TestResolveRemembersHosts(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a Host header of any length routes by its normalised form", func(t *testing.T) {
+		// 48 bytes, kept beside the host (namedHost), and 49, kept apart.
+		long := tenant.NewResolver("abcdefghijk.abcdefghij.abcdefghij.example", store, tenant.MemoOptions{})
+		longApp := resolveApp(long)
+		want := "devcon devcon.abcdefghijk.abcdefghij.abcdefghij.example"
+		for range 3 {
+			for _, host := range []string{"devcon.abcdefghijk.abcdefghij.abcdefghij.example", "devcon.abcdefghijk.abcdefghij.abcdefghij.example."} {
+				if status, body := fetch(t, longApp, host); status != 200 || body != want {
+					t.Errorf("%s (%d bytes): %d %q, want 200 %q", host, len(host), status, body, want)
+				}
+			}
+		}
+	})
 	t.Run("a malformed host is refused every time", func(t *testing.T) {
 		for range 2 {
 			if status, _ := fetch(t, app, "devcon..shop.test"); status != 400 {
